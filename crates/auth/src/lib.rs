@@ -1,0 +1,12 @@
+//! Authentication building blocks: argon2id passwords, sign-in throttling with
+//! temporary lockout, random tokens, and the shared Redis handle.
+
+mod password;
+mod redis_handle;
+mod throttle;
+mod token;
+
+pub use password::{PasswordError, hash_password, verify_password};
+pub use redis_handle::RedisHandle;
+pub use throttle::{Locked, SignInThrottle, ThrottleError};
+pub use token::{hash_token, random_token};

@@ -1,0 +1,194 @@
+//! Connecting to the configured backend, migrating it, and opening transactions.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    PgPool, SqlitePool,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use crate::{
+    DataError, PlatformTx, Tenant, TenantTx,
+    exec::Conn,
+};
+
+/// The role the application uses on PostgreSQL; created by the first migration,
+/// it owns no table, so row-level security applies to it.
+pub const APP_ROLE: &str = "portico_app";
+
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// Which database engine a [`Database`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DatabaseOptions {
+    /// `postgres://…` (the owner, used for migrations) or `sqlite://path`.
+    pub url: String,
+    /// PostgreSQL only: the application's connection, as a role that owns no table.
+    /// Defaults to `url` with the user replaced by `portico_app`.
+    pub app_url: Option<String>,
+    /// Upper bound on pooled connections.
+    pub max_connections: u32,
+}
+
+impl DatabaseOptions {
+    /// Options for a URL with the default pool size.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into(), app_url: None, max_connections: 16 }
+    }
+}
+
+/// A handle on the database: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Postgres { app: PgPool, owner: PgConnectOptions },
+    Sqlite(SqlitePool),
+}
+
+impl Database {
+    /// Prepares pools for the configured backend. PostgreSQL connections are
+    /// opened lazily (the application role may not exist before the first
+    /// migration); call [`Database::ping`] to fail fast.
+    pub async fn connect(options: &DatabaseOptions) -> Result<Self, DataError> {
+        let url = options.url.as_str();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let owner = PgConnectOptions::from_str(url).map_err(|e| DataError::Config(e.to_string()))?;
+            let app_url = match &options.app_url {
+                Some(app_url) => app_url.clone(),
+                None => derive_app_url(url)?,
+            };
+            let app_options =
+                PgConnectOptions::from_str(&app_url).map_err(|e| DataError::Config(e.to_string()))?;
+            let app = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_lazy_with(app_options);
+            Ok(Self { pool: Pool::Postgres { app, owner } })
+        } else if url.starts_with("sqlite:") {
+            let sqlite = SqliteConnectOptions::from_str(url)
+                .map_err(|e| DataError::Config(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(options.max_connections.clamp(1, 8))
+                .connect_with(sqlite)
+                .await?;
+            Ok(Self { pool: Pool::Sqlite(pool) })
+        } else {
+            Err(DataError::Config(
+                "the database URL must start with postgres://, postgresql:// or sqlite:".into(),
+            ))
+        }
+    }
+
+    /// The engine behind this handle.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Postgres { .. } => Backend::Postgres,
+            Pool::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// Applies pending migrations (as the owner on PostgreSQL).
+    pub async fn migrate(&self) -> Result<(), DataError> {
+        match &self.pool {
+            Pool::Postgres { owner, .. } => {
+                let owner_pool = PgPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_with(owner.clone())
+                    .await?;
+                let result = POSTGRES_MIGRATIONS.run(&owner_pool).await;
+                owner_pool.close().await;
+                result?;
+            }
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Checks that the database answers, as the application role.
+    pub async fn ping(&self) -> Result<(), DataError> {
+        match &self.pool {
+            Pool::Postgres { app, .. } => drop(sqlx::query("SELECT 1").execute(app).await?),
+            Pool::Sqlite(pool) => drop(sqlx::query("SELECT 1").execute(pool).await?),
+        }
+        Ok(())
+    }
+
+    /// Opens a transaction scoped to one tenant. On PostgreSQL the tenant is also
+    /// set for row-level security, for this transaction only.
+    pub async fn tenant_tx(&self, tenant: &Tenant) -> Result<TenantTx, DataError> {
+        let mut conn = self.begin().await?;
+        conn.set_tenant(tenant.id()).await?;
+        Ok(TenantTx::new(conn, tenant.id()))
+    }
+
+    /// Opens a transaction for platform-level work across tenants (operator
+    /// console and CLI). It reaches the tenant registry and operators, never
+    /// tenant-owned rows: for those, call [`PlatformTx::into_tenant`].
+    pub async fn platform_tx(&self) -> Result<PlatformTx, DataError> {
+        Ok(PlatformTx::new(self.begin().await?))
+    }
+
+    async fn begin(&self) -> Result<Conn, DataError> {
+        Ok(match &self.pool {
+            Pool::Postgres { app, .. } => Conn::Postgres(app.begin().await?),
+            // IMMEDIATE takes the write lock up front, so two writers queue on the
+            // busy timeout instead of failing when a read upgrades to a write.
+            Pool::Sqlite(pool) => Conn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+        })
+    }
+
+    /// Runs a fixed introspection query returning `(text, text, bool)` rows.
+    pub(crate) async fn raw_rows(&self, sql: &'static str) -> Result<Vec<(String, String, bool)>, DataError> {
+        Ok(match &self.pool {
+            Pool::Postgres { app, .. } => sqlx::query_as(sql).fetch_all(app).await?,
+            Pool::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await?,
+        })
+    }
+
+    /// Closes every pooled connection.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Postgres { app, .. } => app.close().await,
+            Pool::Sqlite(pool) => pool.close().await,
+        }
+    }
+}
+
+/// The owner URL with the user replaced by the application role and no password.
+fn derive_app_url(owner_url: &str) -> Result<String, DataError> {
+    let mut url = url::Url::parse(owner_url).map_err(|e| DataError::Config(e.to_string()))?;
+    url.set_username(APP_ROLE)
+        .and_then(|()| url.set_password(None))
+        .map_err(|()| DataError::Config("the PostgreSQL URL has no host".into()))?;
+    Ok(url.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_application_url_swaps_the_user_for_the_application_role() {
+        let derived = derive_app_url("postgres://postgres:secret@127.0.0.1:5432/portico").unwrap();
+        assert_eq!(derived, "postgres://portico_app@127.0.0.1:5432/portico");
+    }
+}

@@ -1,0 +1,40 @@
+//! The data layer's error type.
+
+/// What went wrong talking to the database.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// A unique constraint rejected the write; the constraint name says which.
+    #[error("a record with the same {constraint} already exists")]
+    Conflict { constraint: String },
+    /// A stored value could not be understood (a corrupt or foreign row).
+    #[error("a stored value is invalid: {0}")]
+    Corrupt(String),
+    /// The connection settings are unusable.
+    #[error("invalid database configuration: {0}")]
+    Config(String),
+    /// Migrations could not be applied.
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Any other database error.
+    #[error("database error")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for DataError {
+    fn from(error: sqlx::Error) -> Self {
+        if let Some(db) = error.as_database_error()
+            && db.is_unique_violation()
+        {
+            let constraint = db
+                .constraint()
+                .map(str::to_owned)
+                .or_else(|| {
+                    // SQLite names the columns, not the index, in its message.
+                    db.message().split_once(": ").map(|(_, cols)| cols.to_owned())
+                })
+                .unwrap_or_default();
+            return DataError::Conflict { constraint };
+        }
+        DataError::Database(error)
+    }
+}

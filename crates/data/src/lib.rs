@@ -1,0 +1,27 @@
+//! Tenant-scoped data access: one code path over PostgreSQL and SQLite.
+//!
+//! Pools stay private to this crate. Tenant-owned rows are only reachable through a
+//! [`TenantTx`], which is opened for a [`Tenant`] that the platform registry
+//! resolved; cross-tenant work (the operator console, the CLI) goes through the
+//! explicitly named [`PlatformTx`].
+
+mod audit;
+mod database;
+mod error;
+mod exec;
+mod ids;
+mod operators;
+mod schema;
+mod staff;
+mod tenants;
+mod tx;
+
+pub use audit::{Actor, AuditEvent, NewAuditEvent};
+pub use database::{Backend, Database, DatabaseOptions};
+pub use error::DataError;
+pub use ids::{AuditEventId, OperatorId, StaffUserId, TenantId};
+pub use operators::{NewOperator, Operator};
+pub use schema::{SchemaColumns, describe_schema};
+pub use staff::{NewStaffUser, StaffStatus, StaffUser};
+pub use tenants::{NewTenant, Tenant, TenantStatus};
+pub use tx::{PlatformTx, TenantTx};

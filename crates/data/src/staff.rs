@@ -1,0 +1,217 @@
+//! A tenant's staff users: the people who work in the back office.
+
+use chrono::{DateTime, Utc};
+use portico_domain::{Email, Locale, StaffRole};
+use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
+use uuid::Uuid;
+
+use crate::{DataError, StaffUserId, TenantTx};
+
+#[derive(Iden)]
+enum StaffUsers {
+    Table,
+    TenantId,
+    Id,
+    Email,
+    Name,
+    Role,
+    PasswordHash,
+    Status,
+    Locale,
+    CreatedAt,
+    UpdatedAt,
+    LastSignInAt,
+}
+
+const COLUMNS: [StaffUsers; 9] = [
+    StaffUsers::Id,
+    StaffUsers::Email,
+    StaffUsers::Name,
+    StaffUsers::Role,
+    StaffUsers::PasswordHash,
+    StaffUsers::Status,
+    StaffUsers::Locale,
+    StaffUsers::CreatedAt,
+    StaffUsers::LastSignInAt,
+];
+
+/// Whether a staff user may sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffStatus {
+    Active,
+    Disabled,
+}
+
+impl StaffStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            StaffStatus::Active => "active",
+            StaffStatus::Disabled => "disabled",
+        }
+    }
+}
+
+/// A staff user of the tenant the transaction is bound to.
+#[derive(Debug, Clone)]
+pub struct StaffUser {
+    pub id: StaffUserId,
+    pub email: String,
+    pub name: String,
+    pub role: StaffRole,
+    /// `None` until the user has set a password.
+    pub password_hash: Option<String>,
+    pub status: StaffStatus,
+    pub locale: Option<Locale>,
+    pub created_at: DateTime<Utc>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StaffRow {
+    id: Uuid,
+    email: String,
+    name: String,
+    role: String,
+    password_hash: Option<String>,
+    status: String,
+    locale: Option<String>,
+    created_at: DateTime<Utc>,
+    last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<StaffRow> for StaffUser {
+    type Error = DataError;
+
+    fn try_from(row: StaffRow) -> Result<Self, DataError> {
+        Ok(StaffUser {
+            id: row.id.into(),
+            email: row.email,
+            name: row.name,
+            role: row.role.parse().map_err(|e| DataError::Corrupt(format!("{e}")))?,
+            password_hash: row.password_hash,
+            status: match row.status.as_str() {
+                "active" => StaffStatus::Active,
+                "disabled" => StaffStatus::Disabled,
+                other => return Err(DataError::Corrupt(format!("staff status {other:?}"))),
+            },
+            locale: row.locale.as_deref().and_then(Locale::from_tag),
+            created_at: row.created_at,
+            last_sign_in_at: row.last_sign_in_at,
+        })
+    }
+}
+
+/// A new staff user; the password arrives already hashed.
+#[derive(Debug, Clone)]
+pub struct NewStaffUser {
+    pub email: Email,
+    pub name: String,
+    pub role: StaffRole,
+    pub password_hash: Option<String>,
+    pub locale: Option<Locale>,
+}
+
+impl TenantTx {
+    /// Adds a staff user to this tenant; a taken email is a [`DataError::Conflict`].
+    pub async fn create_staff_user(&mut self, new: &NewStaffUser) -> Result<StaffUser, DataError> {
+        let now = Utc::now();
+        let id = StaffUserId::generate();
+        let insert = Query::insert()
+            .into_table(StaffUsers::Table)
+            .columns([
+                StaffUsers::TenantId,
+                StaffUsers::Id,
+                StaffUsers::Email,
+                StaffUsers::Name,
+                StaffUsers::Role,
+                StaffUsers::PasswordHash,
+                StaffUsers::Status,
+                StaffUsers::Locale,
+                StaffUsers::CreatedAt,
+                StaffUsers::UpdatedAt,
+            ])
+            .values_panic([
+                self.tenant_id().as_uuid().into(),
+                id.as_uuid().into(),
+                new.email.as_str().into(),
+                new.name.clone().into(),
+                new.role.as_str().into(),
+                new.password_hash.clone().into(),
+                StaffStatus::Active.as_str().into(),
+                new.locale.map(|l| l.tag()).into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned();
+        self.conn.execute(&insert).await?;
+        self.find_staff_user(id)
+            .await?
+            .ok_or_else(|| DataError::Corrupt("staff user vanished after insert".into()))
+    }
+
+    /// A staff user of this tenant by id.
+    pub async fn find_staff_user(&mut self, id: StaffUserId) -> Result<Option<StaffUser>, DataError> {
+        let select = Query::select()
+            .columns(COLUMNS)
+            .from(StaffUsers::Table)
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn.fetch_optional::<StaffRow>(&select).await?.map(StaffUser::try_from).transpose()
+    }
+
+    /// A staff user of this tenant by email, case-insensitively.
+    pub async fn find_staff_user_by_email(&mut self, email: &Email) -> Result<Option<StaffUser>, DataError> {
+        let select = Query::select()
+            .columns(COLUMNS)
+            .from(StaffUsers::Table)
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::expr(Func::lower(Expr::col(StaffUsers::Email))).eq(email.as_str()))
+            .to_owned();
+        self.conn.fetch_optional::<StaffRow>(&select).await?.map(StaffUser::try_from).transpose()
+    }
+
+    /// The first `limit` staff users of this tenant by name.
+    pub async fn list_staff_users(&mut self, limit: u64) -> Result<Vec<StaffUser>, DataError> {
+        let select = Query::select()
+            .columns(COLUMNS)
+            .from(StaffUsers::Table)
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .order_by(StaffUsers::Name, Order::Asc)
+            .order_by(StaffUsers::Id, Order::Asc)
+            .limit(limit)
+            .to_owned();
+        self.conn
+            .fetch_all::<StaffRow>(&select)
+            .await?
+            .into_iter()
+            .map(StaffUser::try_from)
+            .collect()
+    }
+
+    /// Records a successful sign-in; `false` when no such user is in this tenant.
+    pub async fn touch_staff_sign_in(&mut self, id: StaffUserId) -> Result<bool, DataError> {
+        let update = Query::update()
+            .table(StaffUsers::Table)
+            .value(StaffUsers::LastSignInAt, Utc::now())
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
+            .to_owned();
+        Ok(self.conn.execute(&update).await? > 0)
+    }
+
+    /// Changes a staff user's password hash; `false` when no such user is in this tenant.
+    pub async fn set_staff_password(&mut self, id: StaffUserId, password_hash: &str) -> Result<bool, DataError> {
+        let update = Query::update()
+            .table(StaffUsers::Table)
+            .values([
+                (StaffUsers::PasswordHash, password_hash.into()),
+                (StaffUsers::UpdatedAt, Utc::now().into()),
+            ])
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
+            .to_owned();
+        Ok(self.conn.execute(&update).await? > 0)
+    }
+}

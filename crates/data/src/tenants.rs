@@ -1,0 +1,211 @@
+//! The tenant registry: companies, their slug, language, currency, limits and status.
+
+use chrono::{DateTime, Utc};
+use portico_domain::{Locale, Slug};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use uuid::Uuid;
+
+use crate::{DataError, PlatformTx, TenantId};
+
+#[derive(Iden)]
+enum Tenants {
+    Table,
+    Id,
+    Slug,
+    Name,
+    Locale,
+    Currency,
+    Status,
+    MaxContacts,
+    CreatedAt,
+    UpdatedAt,
+}
+
+const COLUMNS: [Tenants; 9] = [
+    Tenants::Id,
+    Tenants::Slug,
+    Tenants::Name,
+    Tenants::Locale,
+    Tenants::Currency,
+    Tenants::Status,
+    Tenants::MaxContacts,
+    Tenants::CreatedAt,
+    Tenants::UpdatedAt,
+];
+
+/// Whether a tenant is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TenantStatus {
+    Active,
+    Suspended,
+}
+
+impl TenantStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            TenantStatus::Active => "active",
+            TenantStatus::Suspended => "suspended",
+        }
+    }
+}
+
+/// A company using Portico. Only the registry constructs one, so holding a
+/// `Tenant` means it was resolved from the database, never from user input.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Tenant {
+    id: TenantId,
+    slug: Slug,
+    name: String,
+    locale: Locale,
+    currency: String,
+    status: TenantStatus,
+    max_contacts: Option<i32>,
+    created_at: DateTime<Utc>,
+}
+
+impl Tenant {
+    pub fn id(&self) -> TenantId {
+        self.id
+    }
+    pub fn slug(&self) -> &Slug {
+        &self.slug
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+    pub fn status(&self) -> TenantStatus {
+        self.status
+    }
+    pub fn is_active(&self) -> bool {
+        self.status == TenantStatus::Active
+    }
+    pub fn max_contacts(&self) -> Option<i32> {
+        self.max_contacts
+    }
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TenantRow {
+    id: Uuid,
+    slug: String,
+    name: String,
+    locale: String,
+    currency: String,
+    status: String,
+    max_contacts: Option<i32>,
+    created_at: DateTime<Utc>,
+    #[allow(dead_code)]
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<TenantRow> for Tenant {
+    type Error = DataError;
+
+    fn try_from(row: TenantRow) -> Result<Self, DataError> {
+        Ok(Tenant {
+            id: row.id.into(),
+            slug: Slug::parse(&row.slug).map_err(|e| DataError::Corrupt(format!("tenant slug: {e}")))?,
+            name: row.name,
+            locale: Locale::from_tag(&row.locale).unwrap_or_default(),
+            currency: row.currency,
+            status: match row.status.as_str() {
+                "active" => TenantStatus::Active,
+                "suspended" => TenantStatus::Suspended,
+                other => return Err(DataError::Corrupt(format!("tenant status {other:?}"))),
+            },
+            max_contacts: row.max_contacts,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// What an operator provides to create a company.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub slug: Slug,
+    pub name: String,
+    pub locale: Locale,
+    /// ISO 4217 code, e.g. `DOP`.
+    pub currency: String,
+    pub max_contacts: Option<i32>,
+}
+
+impl PlatformTx {
+    /// Registers a new company; a taken slug is a [`DataError::Conflict`].
+    pub async fn create_tenant(&mut self, new: &NewTenant) -> Result<Tenant, DataError> {
+        let now = Utc::now();
+        let id = TenantId::generate();
+        let insert = Query::insert()
+            .into_table(Tenants::Table)
+            .columns(COLUMNS)
+            .values_panic([
+                id.as_uuid().into(),
+                new.slug.as_str().into(),
+                new.name.clone().into(),
+                new.locale.tag().into(),
+                new.currency.clone().into(),
+                TenantStatus::Active.as_str().into(),
+                new.max_contacts.into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned();
+        self.conn.execute(&insert).await?;
+        self.find_tenant_by_slug(&new.slug)
+            .await?
+            .ok_or_else(|| DataError::Corrupt("tenant vanished after insert".into()))
+    }
+
+    /// Finds a company by slug, whatever its status.
+    pub async fn find_tenant_by_slug(&mut self, slug: &Slug) -> Result<Option<Tenant>, DataError> {
+        let select = Query::select()
+            .columns(COLUMNS)
+            .from(Tenants::Table)
+            .and_where(Expr::col(Tenants::Slug).eq(slug.as_str()))
+            .to_owned();
+        self.conn.fetch_optional::<TenantRow>(&select).await?.map(Tenant::try_from).transpose()
+    }
+
+    /// Every company, by slug.
+    pub async fn list_tenants(&mut self) -> Result<Vec<Tenant>, DataError> {
+        let select = Query::select()
+            .columns(COLUMNS)
+            .from(Tenants::Table)
+            .order_by(Tenants::Slug, Order::Asc)
+            .to_owned();
+        self.conn
+            .fetch_all::<TenantRow>(&select)
+            .await?
+            .into_iter()
+            .map(Tenant::try_from)
+            .collect()
+    }
+
+    /// Suspends or reactivates a company; returns it as it now is, or `None`
+    /// when no company has that slug.
+    pub async fn set_tenant_status(
+        &mut self,
+        slug: &Slug,
+        status: TenantStatus,
+    ) -> Result<Option<Tenant>, DataError> {
+        let update = Query::update()
+            .table(Tenants::Table)
+            .values([(Tenants::Status, status.as_str().into()), (Tenants::UpdatedAt, Utc::now().into())])
+            .and_where(Expr::col(Tenants::Slug).eq(slug.as_str()))
+            .to_owned();
+        if self.conn.execute(&update).await? == 0 {
+            return Ok(None);
+        }
+        self.find_tenant_by_slug(slug).await
+    }
+}

@@ -1,0 +1,63 @@
+//! Wiring: services from settings, and every app in one endpoint.
+
+use anyhow::Context;
+use poem::{Endpoint, Route, get, handler, web::Redirect};
+use portico_auth::RedisHandle;
+use portico_data::{Database, DatabaseOptions};
+use portico_web::{AppState, WebConfig, templates::Templates};
+
+use crate::config::Settings;
+
+/// Every template of every app.
+pub fn templates() -> anyhow::Result<Templates> {
+    Templates::new(&[
+        portico_admin::TEMPLATES,
+        portico_operator::TEMPLATES,
+    ])
+    .context("compiling templates")
+}
+
+/// Connects to the configured database and Redis. A configured service that does
+/// not answer is an error: there is no silent fallback.
+pub async fn connect(settings: &Settings) -> anyhow::Result<(Database, Option<RedisHandle>)> {
+    if let Some(path) = settings.database_url.strip_prefix("sqlite://")
+        && let Some(dir) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut options = DatabaseOptions::new(settings.database_url.clone());
+    options.app_url = settings.database_app_url.clone();
+    let db = Database::connect(&options).await.context("connecting to the database")?;
+    let redis = match &settings.redis_url {
+        Some(url) => Some(
+            RedisHandle::connect(url, &settings.redis_prefix)
+                .await
+                .context("connecting to Redis (REDIS_URL)")?,
+        ),
+        None => None,
+    };
+    Ok((db, redis))
+}
+
+/// The shared state for the apps.
+pub fn state(db: Database, redis: Option<RedisHandle>, web: WebConfig) -> anyhow::Result<AppState> {
+    Ok(AppState::new(db, redis, templates()?, web))
+}
+
+/// Every app: the operator console on the base domain; the back office, the
+/// customer portal and the supplier portal on each tenant's sub-domain.
+pub fn endpoint(state: AppState) -> impl Endpoint {
+    let tenant_site = Route::new()
+        .at("/", get(tenant_root))
+        .nest("/admin", portico_admin::routes())
+        .nest("/portal", portico_customer_portal::routes())
+        .nest("/supplier", portico_supplier_portal::routes());
+    portico_web::site::build(state, portico_operator::routes(), tenant_site)
+}
+
+/// A tenant's bare address leads to the customer portal, where most people go.
+#[handler]
+fn tenant_root() -> Redirect {
+    Redirect::see_other("/portal")
+}

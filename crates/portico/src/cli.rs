@@ -1,0 +1,278 @@
+//! The command line: `serve`, `migrate`, `tenant …`, `operator create`, `demo`;
+//! with no command, the local development run.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use portico_auth::{hash_password, random_token};
+use portico_data::{Actor, Backend, DataError, NewOperator, NewStaffUser, NewTenant, TenantStatus};
+use portico_domain::{Email, Locale, Slug, StaffRole};
+
+use crate::{
+    app,
+    config::Settings,
+    demo::{self, DEMO_OPERATOR, DEMO_OWNER, DEMO_PASSWORD, DEMO_READ_ONLY, DEMO_SLUG},
+    provision::provision_tenant,
+};
+
+/// Portico: customer and supplier portals for companies.
+#[derive(Debug, Parser)]
+#[command(name = "portico", version, about)]
+pub struct Cli {
+    /// A TOML configuration file (default: ./portico.toml when present).
+    #[arg(long, global = true, env = "PORTICO_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve every app (migrating first on the embedded database).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage companies.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage platform operators.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+    /// Create the demo company and demo sign-ins if they are missing.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a company and its first administrator (the owner).
+    Create(CreateTenant),
+    /// List every company.
+    List,
+    /// Suspend a company: its sites answer "not found" until reactivated.
+    Suspend { slug: String },
+    /// Reactivate a suspended company.
+    Reactivate { slug: String },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateTenant {
+    /// The sub-domain, e.g. `acme` for acme.<base domain>.
+    #[arg(long)]
+    pub slug: String,
+    /// The company's name.
+    #[arg(long)]
+    pub name: String,
+    /// Default language: es or en.
+    #[arg(long, default_value = "es")]
+    pub locale: String,
+    /// ISO 4217 currency code.
+    #[arg(long, default_value = "DOP")]
+    pub currency: String,
+    /// Most contacts the company may keep (no limit when absent).
+    #[arg(long)]
+    pub max_contacts: Option<i32>,
+    /// The first administrator's email.
+    #[arg(long)]
+    pub admin_email: String,
+    /// The first administrator's name.
+    #[arg(long)]
+    pub admin_name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Create a platform operator; prints a generated password.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
+    portico_web::observe::init_tracing(settings.log_json);
+    match cli.command {
+        None => develop(&settings).await,
+        Some(Command::Serve) => serve(&settings, false).await,
+        Some(Command::Migrate) => {
+            let (db, _) = app::connect(&settings).await?;
+            db.migrate().await.context("applying migrations")?;
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Some(Command::Tenant(command)) => tenant(&settings, command).await,
+        Some(Command::Operator(OperatorCommand::Create { email, name })) => {
+            let (db, _) = app::connect(&settings).await?;
+            let password = random_token()[..20].to_owned();
+            let mut tx = db.platform_tx().await?;
+            let created = tx
+                .create_operator(&NewOperator {
+                    email: Email::parse(&email).context("--email")?,
+                    name,
+                    password_hash: hash_password(&password).await?,
+                })
+                .await;
+            match created {
+                Err(DataError::Conflict { .. }) => bail!("an operator with email {email} already exists"),
+                other => other?,
+            };
+            tx.commit().await?;
+            println!("Operator {email} created. Password (shown once): {password}");
+            Ok(())
+        }
+        Some(Command::Demo) => {
+            let (db, _) = app::connect(&settings).await?;
+            migrate_embedded(&db).await?;
+            demo::ensure_demo(&db).await?;
+            print_sign_ins(&settings);
+            Ok(())
+        }
+    }
+}
+
+async fn migrate_embedded(db: &portico_data::Database) -> anyhow::Result<()> {
+    if db.backend() == Backend::Sqlite {
+        db.migrate().await.context("applying migrations")?;
+    }
+    Ok(())
+}
+
+/// `cargo run` with no arguments: migrate, make sure the demo exists, serve.
+async fn develop(settings: &Settings) -> anyhow::Result<()> {
+    serve(settings, true).await
+}
+
+async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
+    let (db, redis) = app::connect(settings).await?;
+    if with_demo {
+        db.migrate().await.context("applying migrations")?;
+        demo::ensure_demo(&db).await?;
+    } else {
+        migrate_embedded(&db).await?;
+    }
+    db.ping().await.context("the database does not answer")?;
+    let state = app::state(db.clone(), redis, settings.web())?;
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("listening on {}", settings.listen))?;
+    print_urls(settings);
+    if with_demo {
+        print_sign_ins(settings);
+    }
+    let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
+    poem::Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(
+            app::endpoint(state),
+            async {
+                let _ = tokio::signal::ctrl_c().await;
+            },
+            Some(std::time::Duration::from_secs(10)),
+        )
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+fn print_urls(settings: &Settings) {
+    let web = settings.web();
+    let demo = Slug::parse(DEMO_SLUG).map(|slug| web.tenant_url(&slug));
+    println!();
+    println!("Portico is listening on {}", settings.listen);
+    println!("  Operator console   {}", web.public_url);
+    if let Ok(demo) = demo {
+        println!("  Back office        {}admin", demo);
+        println!("  Customer portal    {}portal", demo);
+        println!("  Supplier portal    {}supplier", demo);
+    }
+    println!("  Health / metrics   {}healthz  {}metrics", web.public_url, web.public_url);
+}
+
+fn print_sign_ins(settings: &Settings) {
+    let _ = settings;
+    println!();
+    println!("Demo sign-ins (password {DEMO_PASSWORD}):");
+    println!("  Back office owner      {DEMO_OWNER}");
+    println!("  Back office read-only  {DEMO_READ_ONLY}");
+    println!("  Operator console       {DEMO_OPERATOR}");
+    println!();
+}
+
+async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<()> {
+    let (db, _) = app::connect(settings).await?;
+    match command {
+        TenantCommand::Create(args) => {
+            let slug = Slug::parse(&args.slug).with_context(|| format!("--slug {:?}", args.slug))?;
+            let locale = Locale::from_tag(&args.locale).context("--locale must be es or en")?;
+            let currency = args.currency.trim().to_ascii_uppercase();
+            if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+                bail!("--currency must be an ISO 4217 code such as DOP, MXN, COP or USD");
+            }
+            let password = random_token()[..20].to_owned();
+            let created = provision_tenant(
+                &db,
+                &NewTenant { slug: slug.clone(), name: args.name, locale, currency, max_contacts: args.max_contacts },
+                &NewStaffUser {
+                    email: Email::parse(&args.admin_email).context("--admin-email")?,
+                    name: args.admin_name,
+                    role: StaffRole::Owner,
+                    password_hash: Some(hash_password(&password).await?),
+                    locale: Some(locale),
+                },
+                Actor::System,
+            )
+            .await;
+            let tenant = match created {
+                Err(DataError::Conflict { .. }) => bail!("a company with slug {slug} already exists"),
+                other => other?,
+            };
+            let url = settings.web().tenant_url(tenant.slug());
+            println!("Company {} created at {url}", tenant.name());
+            println!("Owner {} — password (shown once): {password}", args.admin_email);
+            println!("Back office: {url}admin");
+        }
+        TenantCommand::List => {
+            let mut tx = db.platform_tx().await?;
+            let tenants = tx.list_tenants().await?;
+            tx.commit().await?;
+            if tenants.is_empty() {
+                println!("No companies yet.");
+            }
+            for t in tenants {
+                let status = match t.status() {
+                    TenantStatus::Active => "active",
+                    TenantStatus::Suspended => "suspended",
+                };
+                println!("{:<20} {:<10} {:<3} {:<4} {}", t.slug(), status, t.locale(), t.currency(), t.name());
+            }
+        }
+        TenantCommand::Suspend { slug } => set_status(&db, &slug, TenantStatus::Suspended).await?,
+        TenantCommand::Reactivate { slug } => set_status(&db, &slug, TenantStatus::Active).await?,
+    }
+    Ok(())
+}
+
+async fn set_status(db: &portico_data::Database, slug: &str, status: TenantStatus) -> anyhow::Result<()> {
+    let slug = Slug::parse(slug).with_context(|| format!("{slug:?} is not a valid slug"))?;
+    let mut tx = db.platform_tx().await?;
+    let Some(before) = tx.find_tenant_by_slug(&slug).await? else {
+        bail!("no company has the slug {slug}");
+    };
+    let tenant = tx.set_tenant_status(&slug, status).await?.context("company vanished")?;
+    let mut tx = tx.into_tenant(&tenant).await?;
+    tx.record_audit_event(portico_data::NewAuditEvent {
+        actor: Actor::System,
+        action: if status == TenantStatus::Active { "tenant.reactivate" } else { "tenant.suspend" },
+        subject_kind: "tenant",
+        subject_id: Some(tenant.id().as_uuid()),
+        changes: serde_json::json!({ "before": { "status": before.status() }, "after": { "status": tenant.status() } }),
+        request_id: None,
+    })
+    .await?;
+    tx.commit().await?;
+    println!("{} is now {}", tenant.name(), if status == TenantStatus::Active { "active" } else { "suspended" });
+    Ok(())
+}

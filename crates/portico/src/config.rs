@@ -1,0 +1,110 @@
+//! Configuration: defaults, then an optional TOML file, then `PORTICO_*`
+//! environment variables; `DATABASE_URL` and `REDIS_URL` are accepted as they are.
+
+use std::{path::Path, time::Duration};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Everything Portico can be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// `sqlite://…` (embedded, the default) or `postgres://…` (the table owner,
+    /// used for migrations).
+    pub database_url: String,
+    /// PostgreSQL: the application's own connection (a role that owns no table).
+    /// Defaults to `database_url` with the user replaced by `portico_app`.
+    pub database_app_url: Option<String>,
+    /// Redis for sessions and sign-in throttles; in-process when unset.
+    pub redis_url: Option<String>,
+    /// The namespace of every Redis key.
+    pub redis_prefix: String,
+    /// The address to listen on.
+    pub listen: String,
+    /// The public URL of the base domain; tenants are `<slug>.<host>`.
+    pub public_url: Url,
+    /// Log as JSON lines (production).
+    pub log_json: bool,
+    /// Idle session lifetime, in minutes.
+    pub session_minutes: u64,
+    /// Failed sign-ins per account before a lockout.
+    pub sign_in_max_failures: u32,
+    /// How long a lockout lasts, in minutes.
+    pub sign_in_lockout_minutes: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://data/portico.db".into(),
+            database_app_url: None,
+            redis_url: None,
+            redis_prefix: "portico".into(),
+            listen: "127.0.0.1:8080".into(),
+            public_url: Url::parse("http://localhost:8080").unwrap_or_else(|_| unreachable!()),
+            log_json: false,
+            session_minutes: 12 * 60,
+            sign_in_max_failures: 5,
+            sign_in_lockout_minutes: 15,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the layered configuration. An explicit `file` must exist; otherwise
+    /// `portico.toml` in the working directory is read when present.
+    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    return Err(figment::Error::from(format!("configuration file {} not found", path.display())));
+                }
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("portico.toml")),
+        }
+        figment
+            .merge(Env::prefixed("PORTICO_"))
+            .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL"]))
+            .extract()
+    }
+
+    /// The web layer's part of the settings.
+    pub fn web(&self) -> portico_web::WebConfig {
+        let mut web = portico_web::WebConfig::new(self.public_url.clone());
+        web.session_ttl = Duration::from_secs(self.session_minutes.max(1) * 60);
+        web.sign_in_max_failures = self.sign_in_max_failures.max(1);
+        web.sign_in_window = Duration::from_secs(self.sign_in_lockout_minutes.max(1) * 60);
+        web
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_the_file_which_overrides_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("portico.toml", "listen = \"0.0.0.0:9000\"\nredis_prefix = \"from-file\"\n")?;
+            jail.set_env("PORTICO_REDIS_PREFIX", "from-env");
+            jail.set_env("DATABASE_URL", "postgres://postgres@127.0.0.1/portico");
+            let settings = Settings::load(None)?;
+            assert_eq!(settings.listen, "0.0.0.0:9000");
+            assert_eq!(settings.redis_prefix, "from-env");
+            assert_eq!(settings.database_url, "postgres://postgres@127.0.0.1/portico");
+            assert_eq!(settings.redis_url, None);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_explicit_file_is_an_error() {
+        assert!(Settings::load(Some(Path::new("/nonexistent/portico.toml"))).is_err());
+    }
+}

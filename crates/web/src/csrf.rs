@@ -1,0 +1,73 @@
+//! CSRF protection for every form: a random token kept in the session, embedded
+//! in each form as `_csrf` (or sent as `X-CSRF-Token`), checked by middleware on
+//! every unsafe request so no handler can forget it.
+
+use poem::{Body, Endpoint, Middleware, Request, http::Method, session::Session};
+use portico_auth::random_token;
+
+use crate::AppError;
+
+const SESSION_KEY: &str = "csrf";
+/// The form field carrying the token.
+pub const FIELD: &str = "_csrf";
+/// The header carrying the token (for scripts).
+pub const HEADER: &str = "x-csrf-token";
+
+/// The session's token, created on first use.
+pub fn token(session: &Session) -> String {
+    match session.get::<String>(SESSION_KEY) {
+        Some(token) => token,
+        None => rotate(session),
+    }
+}
+
+/// Replaces the session's token (at sign-in and sign-out).
+pub fn rotate(session: &Session) -> String {
+    let token = random_token();
+    session.set(SESSION_KEY, &token);
+    token
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Rejects unsafe requests whose token does not match the session's.
+pub struct CsrfGuard;
+
+impl<E: Endpoint> Middleware<E> for CsrfGuard {
+    type Output = CsrfGuardEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        CsrfGuardEndpoint(ep)
+    }
+}
+
+/// The endpoint built by [`CsrfGuard`].
+pub struct CsrfGuardEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for CsrfGuardEndpoint<E> {
+    type Output = E::Output;
+
+    async fn call(&self, mut req: Request) -> poem::Result<Self::Output> {
+        if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+            return self.0.call(req).await;
+        }
+        let expected = req.extensions().get::<Session>().and_then(|s| s.get::<String>(SESSION_KEY));
+        let mut submitted = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let is_form = req
+            .content_type()
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        if submitted.is_none() && is_form {
+            let bytes = req.take_body().into_bytes().await?;
+            submitted = url::form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == FIELD)
+                .map(|(_, v)| v.into_owned());
+            req.set_body(Body::from(bytes));
+        }
+        match (expected, submitted) {
+            (Some(expected), Some(submitted)) if same(&expected, &submitted) => self.0.call(req).await,
+            _ => Err(AppError::CsrfRejected.into()),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The one error type at the web edge, and the middleware that turns any error into
+//! a translated HTML page or RFC 9457 problem JSON. 5xx causes are logged, never shown.
+
+use std::time::Duration;
+
+use poem::{
+    Endpoint, IntoResponse, Middleware, Request, Response,
+    error::ResponseError,
+    http::{StatusCode, header},
+};
+use serde_json::json;
+
+use crate::{AppState, Lang, observe::RequestId};
+
+/// What can go wrong in a request, as users and API clients are told it.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// The host names no active tenant.
+    #[error("company not found")]
+    TenantNotFound,
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    /// The form's CSRF token was missing or wrong.
+    #[error("the form expired")]
+    CsrfRejected,
+    #[error("too many attempts")]
+    TooManyRequests { retry_after: Duration },
+    /// Input that cannot be accepted; the message id says why.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// Anything unexpected; logged with its cause chain, shown as a generic 500.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl AppError {
+    /// Wraps an unexpected failure.
+    pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        AppError::Internal(Box::new(error))
+    }
+
+    /// The message ids of the title and detail users see.
+    fn message_ids(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::NotFound => ("error-not-found", "error-not-found-detail"),
+            AppError::TenantNotFound => ("error-tenant-not-found", "error-tenant-not-found-detail"),
+            AppError::Unauthorized => ("error-unauthorized", "error-unauthorized-detail"),
+            AppError::Forbidden => ("error-forbidden", "error-forbidden-detail"),
+            AppError::CsrfRejected => ("error-csrf", "error-csrf-detail"),
+            AppError::TooManyRequests { .. } => ("error-too-many", "error-too-many-detail"),
+            AppError::BadRequest(detail) => ("error-bad-request", detail),
+            AppError::Internal(_) => ("error-internal", "error-internal-detail"),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound | AppError::TenantNotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<portico_data::DataError> for AppError {
+    fn from(error: portico_data::DataError) -> Self {
+        AppError::internal(error)
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(error: tera::Error) -> Self {
+        AppError::internal(error)
+    }
+}
+
+impl From<portico_auth::ThrottleError> for AppError {
+    fn from(error: portico_auth::ThrottleError) -> Self {
+        AppError::internal(error)
+    }
+}
+
+/// Renders every error leaving the inner endpoint.
+pub struct ErrorPages;
+
+impl<E: Endpoint> Middleware<E> for ErrorPages {
+    type Output = ErrorPagesEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        ErrorPagesEndpoint(ep)
+    }
+}
+
+/// The endpoint built by [`ErrorPages`].
+pub struct ErrorPagesEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let lang = Lang::of(&req);
+        let wants_json = wants_json(&req);
+        let path = req.uri().path().to_owned();
+        let request_id = req.extensions().get::<RequestId>().cloned();
+        let state = req.data::<AppState>().cloned();
+        let error = match self.0.call(req).await {
+            Ok(resp) => return Ok(resp.into_response()),
+            Err(error) => error,
+        };
+        let status = error.status();
+        if status.is_redirection() {
+            return Ok(error.into_response());
+        }
+        let app_error = error.downcast_ref::<AppError>();
+        let (title_id, detail_id) = match app_error {
+            Some(app_error) => app_error.message_ids(),
+            None => generic_message_ids(status),
+        };
+        if status.is_server_error() {
+            let cause = app_error
+                .and_then(|e| std::error::Error::source(e))
+                .map(error_chain)
+                .unwrap_or_else(|| error.to_string());
+            tracing::error!(%status, cause, "request failed");
+        }
+        let retry_after = match app_error {
+            Some(AppError::TooManyRequests { retry_after }) => Some(retry_after.as_secs().max(1)),
+            _ => None,
+        };
+        let title = lang.t(title_id);
+        let detail = lang.t(detail_id);
+        let request_id = request_id.map(|r| r.0);
+        let mut resp = if wants_json {
+            let body = json!({
+                "type": format!("https://portico.dev/problems/{}", title_id.trim_start_matches("error-")),
+                "title": title,
+                "status": status.as_u16(),
+                "detail": detail,
+                "instance": path,
+                "request_id": request_id,
+            });
+            Response::builder()
+                .status(status)
+                .content_type("application/problem+json")
+                .body(body.to_string())
+        } else {
+            let html = state.and_then(|state| {
+                let mut ctx = tera::Context::new();
+                ctx.insert("lang", lang.0.tag());
+                ctx.insert("status", &status.as_u16());
+                ctx.insert("title", &title);
+                ctx.insert("detail", &detail);
+                ctx.insert("request_id", &request_id);
+                state.templates.render(lang.0, "error.html", &ctx).ok()
+            });
+            Response::builder()
+                .status(status)
+                .content_type("text/html; charset=utf-8")
+                .body(html.unwrap_or_else(|| format!("{title}: {detail}")))
+        };
+        if let Some(secs) = retry_after
+            && let Ok(value) = secs.to_string().parse()
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        Ok(resp)
+    }
+}
+
+/// JSON for API paths and clients that ask for JSON but not HTML.
+fn wants_json(req: &Request) -> bool {
+    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    req.uri().path().contains("/api/")
+        || ((accept.contains("json")) && !accept.contains("text/html"))
+}
+
+fn generic_message_ids(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::NOT_FOUND => ("error-not-found", "error-not-found-detail"),
+        StatusCode::METHOD_NOT_ALLOWED => ("error-method", "error-method-detail"),
+        StatusCode::UNAUTHORIZED => ("error-unauthorized", "error-unauthorized-detail"),
+        StatusCode::FORBIDDEN => ("error-forbidden", "error-forbidden-detail"),
+        s if s.is_client_error() => ("error-bad-request", "error-bad-request-detail"),
+        _ => ("error-internal", "error-internal-detail"),
+    }
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,110 @@
+//! Spanish (default) and English: the message catalogues and how a request's
+//! language is chosen (the user's choice, else `Accept-Language`, else the
+//! tenant's language, else Spanish).
+
+use std::{borrow::Cow, collections::HashMap, sync::LazyLock};
+
+use fluent_templates::{LanguageIdentifier, Loader, fluent_bundle::FluentValue};
+use poem::{FromRequest, Request, RequestBody, http::header};
+use portico_domain::Locale;
+
+use crate::CurrentTenant;
+
+// Every message Portico shows, per language, compiled into the binary.
+fluent_templates::static_loader! {
+    pub static LOCALES = {
+        locales: "./locales",
+        fallback_language: "es",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The cookie that remembers a person's language choice.
+pub const LANG_COOKIE: &str = "portico_lang";
+
+static IDS: LazyLock<[(Locale, LanguageIdentifier); 2]> = LazyLock::new(|| {
+    Locale::ALL.map(|l| (l, l.tag().parse().unwrap_or_default()))
+});
+
+/// The fluent language id of a locale.
+pub fn language_id(locale: Locale) -> &'static LanguageIdentifier {
+    IDS.iter().find(|(l, _)| *l == locale).map(|(_, id)| id).unwrap_or(&IDS[0].1)
+}
+
+/// The language a request is answered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang(pub Locale);
+
+impl Lang {
+    /// Chooses the language for a request.
+    pub fn of(req: &Request) -> Self {
+        let chosen = cookie_value(req, LANG_COOKIE).and_then(|v| Locale::from_tag(&v));
+        let accepted = || {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        };
+        let tenant = || req.extensions().get::<CurrentTenant>().map(|t| t.0.locale());
+        Lang(chosen.or_else(accepted).or_else(tenant).unwrap_or_default())
+    }
+
+    /// The message with this id.
+    pub fn t(self, id: &str) -> String {
+        LOCALES.lookup(language_id(self.0), id)
+    }
+
+    /// The message with this id and arguments.
+    pub fn t_args(self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue<'static>> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
+        LOCALES.lookup_with_args(language_id(self.0), id, &args)
+    }
+}
+
+impl<'a> FromRequest<'a> for Lang {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        Ok(Lang::of(req))
+    }
+}
+
+/// A cookie's value read straight from the `Cookie` header (works outside the
+/// cookie-jar middleware, e.g. while rendering an error).
+pub fn cookie_value(req: &Request, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        let es = include_str!("../locales/es/main.ftl");
+        let en = include_str!("../locales/en/main.ftl");
+        let ids = |text: &str| -> Vec<String> {
+            let mut ids: Vec<String> = text
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
+                .map(|l| l.split(" =").next().unwrap_or_default().to_owned())
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(es), ids(en));
+        assert!(ids(es).len() > 20);
+    }
+
+    #[test]
+    fn messages_are_translated() {
+        assert_eq!(Lang(Locale::Es).t("sign-in"), "Iniciar sesión");
+        assert_eq!(Lang(Locale::En).t("sign-in"), "Sign in");
+    }
+}

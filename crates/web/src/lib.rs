@@ -1,0 +1,23 @@
+//! Web plumbing shared by every Portico app: configuration, tenant resolution from
+//! the host, sessions, CSRF, security headers, errors (pages and RFC 9457 problem
+//! JSON), templates, i18n and observability.
+
+pub mod csrf;
+pub mod error;
+pub mod headers;
+pub mod host;
+pub mod i18n;
+pub mod observe;
+pub mod page;
+pub mod session;
+pub mod signin;
+pub mod site;
+pub mod state;
+pub mod templates;
+pub mod tenant;
+
+pub use error::AppError;
+pub use i18n::Lang;
+pub use page::Ui;
+pub use state::{AppState, WebConfig};
+pub use tenant::CurrentTenant;

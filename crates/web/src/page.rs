@@ -1,0 +1,72 @@
+//! `Ui`: what every HTML handler needs to render a page in the right language,
+//! with the tenant, the CSRF token and the request id filled in.
+
+use poem::{FromRequest, Request, RequestBody, session::Session, web::Html};
+use portico_data::Tenant;
+use serde_json::json;
+
+use crate::{AppError, AppState, CurrentTenant, Lang, csrf, observe::RequestId};
+
+/// The rendering context of one request.
+pub struct Ui {
+    pub state: AppState,
+    pub lang: Lang,
+    pub tenant: Option<Tenant>,
+    pub csrf: String,
+    pub path: String,
+    pub request_id: String,
+}
+
+impl<'a> FromRequest<'a> for Ui {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let state = req
+            .data::<AppState>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("application state missing".into()))?;
+        let session = <&Session>::from_request(req, body).await?;
+        Ok(Ui {
+            state,
+            lang: Lang::of(req),
+            tenant: req.extensions().get::<CurrentTenant>().map(|t| t.0.clone()),
+            csrf: csrf::token(session),
+            path: req.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+            request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
+        })
+    }
+}
+
+impl Ui {
+    /// A context holding what the shared layout uses; add the page's own values.
+    pub fn context(&self) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", self.lang.0.tag());
+        ctx.insert("csrf", &self.csrf);
+        ctx.insert("path", &self.path);
+        ctx.insert("request_id", &self.request_id);
+        ctx.insert(
+            "tenant",
+            &self.tenant.as_ref().map(|t| json!({ "name": t.name(), "slug": t.slug().as_str() })),
+        );
+        ctx
+    }
+
+    /// A portal's landing page for visitors who are not signed in.
+    pub fn portal_landing(&self, portal_name_id: &str, home: &str) -> Result<Html<String>, AppError> {
+        let company = self.tenant.as_ref().map(|t| t.name().to_owned()).unwrap_or_default();
+        let portal = self.lang.t(portal_name_id);
+        let mut ctx = self.context();
+        ctx.insert("home", home);
+        ctx.insert(
+            "welcome",
+            &self.lang.t_args("portal-welcome", &[("portal", portal.clone().into()), ("company", company.clone().into())]),
+        );
+        ctx.insert("hint", &self.lang.t_args("portal-invitation-hint", &[("company", company.into())]));
+        ctx.insert("portal_name", &portal);
+        self.render("portal_landing.html", &ctx)
+    }
+
+    /// Renders a page.
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<Html<String>, AppError> {
+        Ok(Html(self.state.templates.render(self.lang.0, template, ctx)?))
+    }
+}

@@ -1,0 +1,141 @@
+//! Assembles the served endpoint: health and metrics on any host, the operator
+//! console on the base domain, the tenant apps on `<slug>.<base domain>`, each
+//! site with sessions and CSRF, all behind error pages, security headers and
+//! request observation.
+
+use poem::{
+    Endpoint, EndpointExt, IntoResponse, Request, Response, Route, handler,
+    http::header,
+    middleware::CatchPanic,
+    post,
+    web::{Data, Form, Redirect},
+};
+use portico_domain::Locale;
+use serde::Deserialize;
+
+use crate::{
+    AppError, AppState, CurrentTenant,
+    csrf::CsrfGuard,
+    error::ErrorPages,
+    headers::security_headers,
+    host::{Site, classify},
+    i18n::LANG_COOKIE,
+    observe::{Observe, healthz, prometheus, readyz},
+    session::with_sessions,
+};
+
+/// The stylesheet every page links.
+const STYLESHEET: &str = include_str!("../assets/portico.css");
+
+/// Builds the whole served endpoint from the platform app and the tenant app.
+pub fn build(
+    state: AppState,
+    platform: impl Endpoint + 'static,
+    tenant: impl Endpoint + 'static,
+) -> impl Endpoint {
+    let site = SiteRouter {
+        platform: with_sessions(site_routes(platform), &state.config, state.redis.clone()).map_to_response().boxed(),
+        tenant: with_sessions(site_routes(tenant), &state.config, state.redis.clone()).map_to_response().boxed(),
+    };
+    let https = state.config.secure_cookies();
+    Route::new()
+        .at("/healthz", healthz)
+        .at("/readyz", readyz)
+        .at("/metrics", prometheus)
+        .at("/assets/portico.css", stylesheet)
+        .nest("/", site)
+        .with(ErrorPages)
+        .with(CatchPanic::new())
+        .data(state)
+        .with(security_headers(https))
+        .with(Observe)
+}
+
+/// Routes every site has, around the site's own app, behind the CSRF guard.
+fn site_routes(app: impl Endpoint + 'static) -> impl Endpoint {
+    Route::new().at("/lang", post(set_language)).nest("/", app).with(CsrfGuard)
+}
+
+/// Dispatches on the `Host` header.
+struct SiteRouter {
+    platform: poem::endpoint::BoxEndpoint<'static>,
+    tenant: poem::endpoint::BoxEndpoint<'static>,
+}
+
+impl Endpoint for SiteRouter {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> poem::Result<Response> {
+        let state = req
+            .data::<AppState>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("application state missing".into()))?;
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| req.uri().host())
+            .unwrap_or_default()
+            .to_owned();
+        match classify(&host, state.config.base_domain()) {
+            Site::Platform => self.platform.call(req).await,
+            Site::Tenant(slug) => {
+                let tenant = state.tenants.resolve(&slug).await.map_err(AppError::from)?;
+                let Some(tenant) = tenant.filter(|t| t.is_active()) else {
+                    return Err(AppError::TenantNotFound.into());
+                };
+                tracing::Span::current().record("tenant", slug.as_str());
+                req.extensions_mut().insert(CurrentTenant(tenant));
+                self.tenant.call(req).await
+            }
+            Site::Unknown => Err(AppError::TenantNotFound.into()),
+        }
+    }
+}
+
+#[handler]
+fn stylesheet() -> Response {
+    Response::builder()
+        .content_type("text/css; charset=utf-8")
+        .header(header::CACHE_CONTROL, "public, max-age=3600")
+        .body(STYLESHEET)
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Remembers the chosen language in a cookie and goes back to the page.
+#[handler]
+fn set_language(state: Data<&AppState>, Form(form): Form<LanguageForm>) -> poem::Result<Response> {
+    let locale = Locale::from_tag(&form.lang).ok_or(AppError::BadRequest("error-bad-request-detail"))?;
+    let next = form.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_owned());
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", locale.tag());
+    let mut resp = Redirect::see_other(next).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        cookie.parse().map_err(|_| AppError::BadRequest("error-bad-request-detail"))?,
+    );
+    Ok(resp)
+}
+
+/// Only same-site paths are redirect targets (no `//host` or `/\host` tricks).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.contains(['\r', '\n'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert!(is_local_path("/admin"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+    }
+}

@@ -1,0 +1,95 @@
+//! The state every request shares: database, Redis, templates, throttles, config.
+
+use std::{sync::Arc, time::Duration};
+
+use portico_auth::{RedisHandle, SignInThrottle};
+use portico_data::Database;
+use portico_domain::Slug;
+use url::Url;
+
+use crate::{templates::Templates, tenant::TenantResolver};
+
+/// What the web layer needs to know about where it is served.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The public URL of the base domain, e.g. `http://localhost:8080`; tenants are
+    /// served on `<slug>.<host>` with the same scheme and port.
+    pub public_url: Url,
+    /// How long an idle session lives.
+    pub session_ttl: Duration,
+    /// Failed sign-ins per account (and per client address, ×4) before a lockout.
+    pub sign_in_max_failures: u32,
+    /// The lockout window.
+    pub sign_in_window: Duration,
+}
+
+impl WebConfig {
+    /// A configuration for the given public URL with default limits.
+    pub fn new(public_url: Url) -> Self {
+        Self {
+            public_url,
+            session_ttl: Duration::from_secs(12 * 3600),
+            sign_in_max_failures: 5,
+            sign_in_window: Duration::from_secs(15 * 60),
+        }
+    }
+
+    /// The base domain tenants are sub-domains of.
+    pub fn base_domain(&self) -> &str {
+        self.public_url.host_str().unwrap_or("localhost")
+    }
+
+    /// Cookies get `Secure` (and the `__Host-` prefix) when served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The root URL of a tenant's site, e.g. `http://demo.localhost:8080/`.
+    pub fn tenant_url(&self, slug: &Slug) -> Url {
+        let mut url = self.public_url.clone();
+        let host = format!("{}.{}", slug, self.base_domain());
+        // A host built from a validated slug and our own base domain is always valid.
+        let _ = url.set_host(Some(&host));
+        url.set_path("/");
+        url
+    }
+}
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The parts of the shared state.
+pub struct Inner {
+    pub db: Database,
+    pub redis: Option<RedisHandle>,
+    pub templates: Templates,
+    /// Failed sign-ins per account.
+    pub throttle: SignInThrottle,
+    /// Failed sign-ins per client address (a higher limit: offices share addresses).
+    pub address_throttle: SignInThrottle,
+    pub tenants: TenantResolver,
+    pub config: WebConfig,
+}
+
+impl AppState {
+    /// Assembles the state; the throttle lives in Redis when Redis is configured.
+    pub fn new(db: Database, redis: Option<RedisHandle>, templates: Templates, config: WebConfig) -> Self {
+        let make = |max: u32| match &redis {
+            Some(handle) => SignInThrottle::redis(handle.clone(), max, config.sign_in_window),
+            None => SignInThrottle::in_memory(max, config.sign_in_window),
+        };
+        let throttle = make(config.sign_in_max_failures);
+        let address_throttle = make(config.sign_in_max_failures * 4);
+        let tenants = TenantResolver::new(db.clone());
+        Self(Arc::new(Inner { db, redis, templates, throttle, address_throttle, tenants, config }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,1 @@
+//! Test harness: fresh databases per test on SQLite and PostgreSQL, the in-process app.
