@@ -1,1 +1,40 @@
-//! Test harness: fresh databases per test on SQLite and PostgreSQL, the in-process app.
+//! Test harness: a fresh database per test on SQLite and (when configured)
+//! PostgreSQL, Redis under a per-test key prefix, and the in-process app driven
+//! through poem's `TestClient` with a small cookie jar.
+//!
+//! PostgreSQL and Redis come from `PORTICO_TEST_DATABASE_URL` (an owner URL; each
+//! test creates and drops its own database) and `PORTICO_TEST_REDIS_URL`. With
+//! `PORTICO_TEST_REQUIRE_SERVICES=1` a missing service fails the test instead of
+//! skipping it.
+
+mod app;
+mod db;
+
+pub use app::{Browser, PASSWORD, Page, TestApp, csrf_in};
+pub use db::{TestBackend, TestDb, test_redis};
+
+/// Runs each named `async fn(TestDb)` as two tests, `sqlite::<name>` and
+/// `postgres::<name>`, so the output shows which backends ran.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::TestDb::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(db) = $crate::TestDb::postgres().await {
+                        super::$name(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}

@@ -29,7 +29,7 @@ impl<'a> FromRequest<'a> for Ui {
             lang: Lang::of(req),
             tenant: req.extensions().get::<CurrentTenant>().map(|t| t.0.clone()),
             csrf: csrf::token(session),
-            path: req.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
+            path: req.original_uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
             request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
         })
     }

@@ -1,0 +1,193 @@
+//! The in-process app and a cookie-keeping client per site.
+
+use std::{collections::HashMap, sync::Mutex};
+
+use poem::{
+    EndpointExt,
+    endpoint::BoxEndpoint,
+    http::{HeaderMap, Method, StatusCode, header},
+    test::TestClient,
+};
+use portico_auth::{RedisHandle, hash_password};
+use portico_data::{Actor, NewStaffUser, NewTenant, Tenant};
+use portico_domain::{Email, Locale, Slug, StaffRole};
+use portico_web::{AppState, WebConfig};
+
+use crate::{TestBackend, TestDb, test_redis};
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The whole app on a fresh database; Redis-backed when running on PostgreSQL.
+pub struct TestApp {
+    pub db: TestDb,
+    pub state: AppState,
+    pub redis: Option<RedisHandle>,
+    client: TestClient<BoxEndpoint<'static>>,
+}
+
+impl TestApp {
+    /// Builds the app over `db`; the PostgreSQL suite also uses Redis.
+    pub async fn new(db: TestDb) -> Self {
+        let redis = match db.backend {
+            TestBackend::Postgres => test_redis().await,
+            TestBackend::Sqlite => None,
+        };
+        let web = WebConfig::new(url::Url::parse("http://localhost:8080").expect("url"));
+        let state = portico::app::state(db.db.clone(), redis.clone(), web).expect("state");
+        let ep = portico::app::endpoint(state.clone()).map_to_response().boxed();
+        Self { db, state, redis, client: TestClient::new(ep) }
+    }
+
+    /// A client that sends `Host: <host>` and keeps cookies, like one browser tab.
+    pub fn browser(&self, host: &str) -> Browser<'_> {
+        Browser { app: self, host: host.to_owned(), cookies: Mutex::default(), headers: Vec::new() }
+    }
+
+    /// Creates an active company with an owner `owner@<slug>.test` and returns it.
+    pub async fn company(&self, slug: &str) -> Tenant {
+        portico::provision::provision_tenant(
+            &self.db.db,
+            &NewTenant {
+                slug: Slug::parse(slug).expect("slug"),
+                name: format!("Empresa {slug}"),
+                locale: Locale::Es,
+                currency: "DOP".into(),
+                max_contacts: None,
+            },
+            &NewStaffUser {
+                email: Email::parse(&format!("owner@{slug}.test")).expect("email"),
+                name: format!("Dueña de {slug}"),
+                role: StaffRole::Owner,
+                password_hash: Some(hash_password(PASSWORD).await.expect("hash")),
+                locale: None,
+            },
+            Actor::System,
+        )
+        .await
+        .expect("provision company")
+    }
+
+    /// Creates a platform operator `ops@portico.test`.
+    pub async fn operator(&self) {
+        let mut tx = self.db.db.platform_tx().await.expect("tx");
+        tx.create_operator(&portico_data::NewOperator {
+            email: Email::parse("ops@portico.test").expect("email"),
+            name: "Operaciones".into(),
+            password_hash: hash_password(PASSWORD).await.expect("hash"),
+        })
+        .await
+        .expect("operator");
+        tx.commit().await.expect("commit");
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The `Location` header of a redirect.
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+
+    /// The form's CSRF token on this page.
+    pub fn csrf(&self) -> String {
+        csrf_in(&self.body).expect("page has a CSRF token")
+    }
+}
+
+/// The value of the first `_csrf` hidden field in some HTML.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(html[at..].split('"').next()?.to_owned())
+}
+
+/// One site's client with a cookie jar.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    host: String,
+    cookies: Mutex<HashMap<String, String>>,
+    headers: Vec<(String, String)>,
+}
+
+impl Browser<'_> {
+    /// Sends this header on every request.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The cookie jar's current value for a cookie.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().expect("jar").get(name).cloned()
+    }
+
+    /// Replaces the jar (to replay a stolen or stale cookie).
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies.lock().expect("jar").insert(name.to_owned(), value.to_owned());
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.send(Method::GET, path, None).await
+    }
+
+    /// Posts a form as given (add `_csrf` yourself, or use [`Browser::submit`]).
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.send(Method::POST, path, Some(form)).await
+    }
+
+    /// Loads `page_path`, then posts the form to `action` with that page's CSRF token.
+    pub async fn submit(&self, page_path: &str, action: &str, form: &[(&str, &str)]) -> Page {
+        let page = self.get(page_path).await;
+        let token = page.csrf();
+        let mut fields: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        fields.extend_from_slice(form);
+        self.post(action, &fields).await
+    }
+
+    async fn send(&self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+        let mut request = self.app.client.request(method, path).header(header::HOST, self.host.as_str());
+        for (name, value) in &self.headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let cookie_header = {
+            let jar = self.cookies.lock().expect("jar");
+            jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        };
+        if !cookie_header.is_empty() {
+            request = request.header(header::COOKIE, cookie_header);
+        }
+        if let Some(form) = form {
+            request = request.form(&form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>());
+        }
+        let resp = request.send().await.0;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        for set_cookie in headers.get_all(header::SET_COOKIE) {
+            let Ok(text) = set_cookie.to_str() else { continue };
+            let Some((name, rest)) = text.split_once('=') else { continue };
+            let value = rest.split(';').next().unwrap_or_default();
+            let expired = text.contains("Max-Age=0") || value.is_empty();
+            let mut jar = self.cookies.lock().expect("jar");
+            if expired {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let body = resp.into_body().into_string().await.unwrap_or_default();
+        Page { status, headers, body }
+    }
+}
+
+impl std::fmt::Debug for TestApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestApp").field("backend", &self.db.backend).finish()
+    }
+}
