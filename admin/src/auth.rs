@@ -39,8 +39,11 @@ impl<'a> FromRequest<'a> for SignedInStaff {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
         let tenant = CurrentTenant::from_request(req, body).await?;
         let session = <&Session>::from_request(req, body).await?;
-        let state = req.data::<AppState>().ok_or(AppError::Internal("application state missing".into()))?;
-        let to_sign_in = || poem::Error::from_response(Redirect::see_other("/admin/sign-in").into_response());
+        let state = req
+            .data::<AppState>()
+            .ok_or(AppError::Internal("application state missing".into()))?;
+        let to_sign_in =
+            || poem::Error::from_response(Redirect::see_other("/admin/sign-in").into_response());
         let Some(principal) = session.get::<StaffPrincipal>(SESSION_KEY) else {
             return Err(to_sign_in());
         };
@@ -48,8 +51,15 @@ impl<'a> FromRequest<'a> for SignedInStaff {
             session.purge();
             return Err(to_sign_in());
         }
-        let mut tx = state.db.tenant_tx(&tenant.0).await.map_err(AppError::from)?;
-        let user = tx.find_staff_user(principal.user_id).await.map_err(AppError::from)?;
+        let mut tx = state
+            .db
+            .tenant_tx(&tenant.0)
+            .await
+            .map_err(AppError::from)?;
+        let user = tx
+            .find_staff_user(principal.user_id)
+            .await
+            .map_err(AppError::from)?;
         tx.commit().await.map_err(AppError::from)?;
         match user {
             Some(user) if user.status == StaffStatus::Active => Ok(SignedInStaff { user, tenant }),
@@ -69,7 +79,12 @@ pub(crate) struct SignInForm {
     password: String,
 }
 
-fn render_sign_in(ui: &Ui, email: &str, error: Option<String>, status: StatusCode) -> poem::Result<Response> {
+fn render_sign_in(
+    ui: &Ui,
+    email: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> poem::Result<Response> {
     render_sign_in_with_notice(ui, email, error, None, status)
 }
 
@@ -82,11 +97,22 @@ fn render_sign_in_with_notice(
 ) -> poem::Result<Response> {
     let mut ctx = ui.context();
     ctx.insert("notice", &notice);
-    let company = ui.tenant.as_ref().map(|t| t.name().to_owned()).unwrap_or_default();
-    ctx.insert("title", &ui.lang.t_args("admin-sign-in-title", &[("company", company.into())]));
+    let company = ui
+        .tenant
+        .as_ref()
+        .map(|t| t.name().to_owned())
+        .unwrap_or_default();
+    ctx.insert(
+        "title",
+        &ui.lang
+            .t_args("admin-sign-in-title", &[("company", company.into())]),
+    );
     ctx.insert("email", email);
     ctx.insert("error", &error);
-    Ok(ui.render("admin/sign_in.html", &ctx)?.with_status(status).into_response())
+    Ok(ui
+        .render("admin/sign_in.html", &ctx)?
+        .with_status(status)
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -110,32 +136,69 @@ pub(crate) async fn sign_in(
 ) -> poem::Result<Response> {
     let state = &ui.state;
     let Ok(email) = Email::parse(&form.email) else {
-        return render_sign_in(&ui, &form.email, Some(ui.lang.t("sign-in-email-invalid")), StatusCode::UNPROCESSABLE_ENTITY);
+        return render_sign_in(
+            &ui,
+            &form.email,
+            Some(ui.lang.t("sign-in-email-invalid")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     };
     if form.password.is_empty() {
-        return render_sign_in(&ui, &form.email, Some(ui.lang.t("sign-in-password-missing")), StatusCode::UNPROCESSABLE_ENTITY);
+        return render_sign_in(
+            &ui,
+            &form.email,
+            Some(ui.lang.t("sign-in-password-missing")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let attempt = SignInAttempt::new(&format!("staff:{}", tenant.0.id()), email.as_str(), req);
     if let Err(locked) = attempt.check(state).await? {
-        let message = ui.lang.t_args("sign-in-locked", &[("minutes", minutes_left(locked).into())]);
-        let mut resp = render_sign_in(&ui, &form.email, Some(message), StatusCode::TOO_MANY_REQUESTS)?;
+        let message = ui.lang.t_args(
+            "sign-in-locked",
+            &[("minutes", minutes_left(locked).into())],
+        );
+        let mut resp = render_sign_in(
+            &ui,
+            &form.email,
+            Some(message),
+            StatusCode::TOO_MANY_REQUESTS,
+        )?;
         if let Ok(value) = locked.retry_after.as_secs().max(1).to_string().parse() {
-            resp.headers_mut().insert(poem::http::header::RETRY_AFTER, value);
+            resp.headers_mut()
+                .insert(poem::http::header::RETRY_AFTER, value);
         }
         return Ok(resp);
     }
 
-    let mut tx = state.db.tenant_tx(&tenant.0).await.map_err(AppError::from)?;
-    let user = tx.find_staff_user_by_email(&email).await.map_err(AppError::from)?;
+    let mut tx = state
+        .db
+        .tenant_tx(&tenant.0)
+        .await
+        .map_err(AppError::from)?;
+    let user = tx
+        .find_staff_user_by_email(&email)
+        .await
+        .map_err(AppError::from)?;
     let active = user.as_ref().filter(|u| u.status == StaffStatus::Active);
-    let valid = verify_password(&form.password, active.and_then(|u| u.password_hash.as_deref())).await;
+    let valid = verify_password(
+        &form.password,
+        active.and_then(|u| u.password_hash.as_deref()),
+    )
+    .await;
     let Some(user) = active.filter(|_| valid) else {
         drop(tx);
         attempt.failed(state).await?;
         tracing::info!("staff sign-in refused");
-        return render_sign_in(&ui, &form.email, Some(ui.lang.t("sign-in-failed")), StatusCode::UNAUTHORIZED);
+        return render_sign_in(
+            &ui,
+            &form.email,
+            Some(ui.lang.t("sign-in-failed")),
+            StatusCode::UNAUTHORIZED,
+        );
     };
-    tx.touch_staff_sign_in(user.id).await.map_err(AppError::from)?;
+    tx.touch_staff_sign_in(user.id)
+        .await
+        .map_err(AppError::from)?;
     tx.record_audit_event(NewAuditEvent {
         actor: Actor::Staff(user.id),
         action: "staff.sign_in",
@@ -149,14 +212,28 @@ pub(crate) async fn sign_in(
     tx.commit().await.map_err(AppError::from)?;
     attempt.succeeded(state).await?;
 
-    start_session(session, SESSION_KEY, &StaffPrincipal { tenant_id: tenant.0.id(), user_id: user.id });
+    start_session(
+        session,
+        SESSION_KEY,
+        &StaffPrincipal {
+            tenant_id: tenant.0.id(),
+            user_id: user.id,
+        },
+    );
     tracing::info!(staff_user = %user.id, "staff signed in");
     let mut resp = Redirect::see_other("/admin").into_response();
     if let Some(locale) = user.locale {
-        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-        let cookie = format!("{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}");
+        let secure = if state.config.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}"
+        );
         if let Ok(value) = cookie.parse() {
-            resp.headers_mut().append(poem::http::header::SET_COOKIE, value);
+            resp.headers_mut()
+                .append(poem::http::header::SET_COOKIE, value);
         }
     }
     Ok(resp)
@@ -172,7 +249,12 @@ pub(crate) async fn sign_out(
     if let Some(principal) = session.get::<StaffPrincipal>(SESSION_KEY)
         && principal.tenant_id == tenant.0.id()
     {
-        let mut tx = ui.state.db.tenant_tx(&tenant.0).await.map_err(AppError::from)?;
+        let mut tx = ui
+            .state
+            .db
+            .tenant_tx(&tenant.0)
+            .await
+            .map_err(AppError::from)?;
         tx.record_audit_event(NewAuditEvent {
             actor: Actor::Staff(principal.user_id),
             action: "staff.sign_out",

@@ -10,10 +10,22 @@ pub use auth::SignedInStaff;
 
 /// The back office's templates.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("admin/layout.html", include_str!("../templates/admin/layout.html")),
-    ("admin/sign_in.html", include_str!("../templates/admin/sign_in.html")),
-    ("admin/home.html", include_str!("../templates/admin/home.html")),
-    ("admin/staff.html", include_str!("../templates/admin/staff.html")),
+    (
+        "admin/layout.html",
+        include_str!("../templates/admin/layout.html"),
+    ),
+    (
+        "admin/sign_in.html",
+        include_str!("../templates/admin/sign_in.html"),
+    ),
+    (
+        "admin/home.html",
+        include_str!("../templates/admin/home.html"),
+    ),
+    (
+        "admin/staff.html",
+        include_str!("../templates/admin/staff.html"),
+    ),
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.

@@ -28,7 +28,11 @@ pub(crate) async fn home(ui: Ui, staff: SignedInStaff) -> Result<Html<String>, A
     tx.commit().await?;
     let mut ctx = staff_nav(&ui, &staff, "home");
     let tenant = &staff.tenant.0;
-    ctx.insert("welcome", &ui.lang.t_args("admin-welcome", &[("name", staff.user.name.clone().into())]));
+    ctx.insert(
+        "welcome",
+        &ui.lang
+            .t_args("admin-welcome", &[("name", staff.user.name.clone().into())]),
+    );
     ctx.insert(
         "company",
         &json!({

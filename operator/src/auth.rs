@@ -28,14 +28,20 @@ pub struct SignedInOperator {
 impl<'a> FromRequest<'a> for SignedInOperator {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
         let session = <&Session>::from_request(req, body).await?;
-        let state = req.data::<AppState>().ok_or(AppError::Internal("application state missing".into()))?;
-        let to_sign_in = || poem::Error::from_response(Redirect::see_other("/sign-in").into_response());
+        let state = req
+            .data::<AppState>()
+            .ok_or(AppError::Internal("application state missing".into()))?;
+        let to_sign_in =
+            || poem::Error::from_response(Redirect::see_other("/sign-in").into_response());
         let Some(principal) = session.get::<SignedInOperator>(SESSION_KEY) else {
             return Err(to_sign_in());
         };
         let email = Email::parse(&principal.email).map_err(|_| to_sign_in())?;
         let mut tx = state.db.platform_tx().await.map_err(AppError::from)?;
-        let operator = tx.find_operator_by_email(&email).await.map_err(AppError::from)?;
+        let operator = tx
+            .find_operator_by_email(&email)
+            .await
+            .map_err(AppError::from)?;
         tx.commit().await.map_err(AppError::from)?;
         match operator {
             Some(operator) if operator.id == principal.id => Ok(principal),
@@ -55,11 +61,19 @@ pub(crate) struct SignInForm {
     password: String,
 }
 
-fn render(ui: &Ui, email: &str, error: Option<String>, status: StatusCode) -> poem::Result<Response> {
+fn render(
+    ui: &Ui,
+    email: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> poem::Result<Response> {
     let mut ctx = ui.context();
     ctx.insert("email", email);
     ctx.insert("error", &error);
-    Ok(ui.render("operator/sign_in.html", &ctx)?.with_status(status).into_response())
+    Ok(ui
+        .render("operator/sign_in.html", &ctx)?
+        .with_status(status)
+        .into_response())
 }
 
 #[handler]
@@ -76,29 +90,60 @@ pub(crate) async fn sign_in(
 ) -> poem::Result<Response> {
     let state = &ui.state;
     let Ok(email) = Email::parse(&form.email) else {
-        return render(&ui, &form.email, Some(ui.lang.t("sign-in-email-invalid")), StatusCode::UNPROCESSABLE_ENTITY);
+        return render(
+            &ui,
+            &form.email,
+            Some(ui.lang.t("sign-in-email-invalid")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     };
     let attempt = SignInAttempt::new("operator", email.as_str(), req);
     if let Err(locked) = attempt.check(state).await? {
-        let message = ui.lang.t_args("sign-in-locked", &[("minutes", minutes_left(locked).into())]);
-        return render(&ui, &form.email, Some(message), StatusCode::TOO_MANY_REQUESTS);
+        let message = ui.lang.t_args(
+            "sign-in-locked",
+            &[("minutes", minutes_left(locked).into())],
+        );
+        return render(
+            &ui,
+            &form.email,
+            Some(message),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
     }
     let mut tx = state.db.platform_tx().await.map_err(AppError::from)?;
-    let operator = tx.find_operator_by_email(&email).await.map_err(AppError::from)?;
-    let valid = verify_password(&form.password, operator.as_ref().map(|o| o.password_hash.as_str())).await;
+    let operator = tx
+        .find_operator_by_email(&email)
+        .await
+        .map_err(AppError::from)?;
+    let valid = verify_password(
+        &form.password,
+        operator.as_ref().map(|o| o.password_hash.as_str()),
+    )
+    .await;
     let Some(operator) = operator.filter(|_| valid) else {
         drop(tx);
         attempt.failed(state).await?;
         tracing::info!("operator sign-in refused");
-        return render(&ui, &form.email, Some(ui.lang.t("sign-in-failed")), StatusCode::UNAUTHORIZED);
+        return render(
+            &ui,
+            &form.email,
+            Some(ui.lang.t("sign-in-failed")),
+            StatusCode::UNAUTHORIZED,
+        );
     };
-    tx.touch_operator_sign_in(operator.id).await.map_err(AppError::from)?;
+    tx.touch_operator_sign_in(operator.id)
+        .await
+        .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
     attempt.succeeded(state).await?;
     start_session(
         session,
         SESSION_KEY,
-        &SignedInOperator { id: operator.id, email: operator.email, name: operator.name },
+        &SignedInOperator {
+            id: operator.id,
+            email: operator.email,
+            name: operator.name,
+        },
     );
     tracing::info!(operator = %operator.id, "operator signed in");
     Ok(Redirect::see_other("/").into_response())

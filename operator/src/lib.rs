@@ -8,9 +8,18 @@ use poem::{Endpoint, Route, get, post};
 
 /// The console's templates.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("operator/layout.html", include_str!("../templates/operator/layout.html")),
-    ("operator/sign_in.html", include_str!("../templates/operator/sign_in.html")),
-    ("operator/tenants.html", include_str!("../templates/operator/tenants.html")),
+    (
+        "operator/layout.html",
+        include_str!("../templates/operator/layout.html"),
+    ),
+    (
+        "operator/sign_in.html",
+        include_str!("../templates/operator/sign_in.html"),
+    ),
+    (
+        "operator/tenants.html",
+        include_str!("../templates/operator/tenants.html"),
+    ),
 ];
 
 /// The console's routes, served at the root of the base domain.

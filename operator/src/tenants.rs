@@ -46,8 +46,14 @@ async fn set_status(
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
     let mut tx = ui.state.db.platform_tx().await?;
-    let before = tx.find_tenant_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-    let tenant = tx.set_tenant_status(&slug, status).await?.ok_or(AppError::NotFound)?;
+    let before = tx
+        .find_tenant_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tenant = tx
+        .set_tenant_status(&slug, status)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut tx = tx.into_tenant(&tenant).await?;
     tx.record_audit_event(NewAuditEvent {
         actor: Actor::Operator(operator.id),

@@ -35,13 +35,25 @@ impl TestApp {
         };
         let web = WebConfig::new(url::Url::parse("http://localhost:8080").expect("url"));
         let state = portico::app::state(db.db.clone(), redis.clone(), web).expect("state");
-        let ep = portico::app::endpoint(state.clone()).map_to_response().boxed();
-        Self { db, state, redis, client: TestClient::new(ep) }
+        let ep = portico::app::endpoint(state.clone())
+            .map_to_response()
+            .boxed();
+        Self {
+            db,
+            state,
+            redis,
+            client: TestClient::new(ep),
+        }
     }
 
     /// A client that sends `Host: <host>` and keeps cookies, like one browser tab.
     pub fn browser(&self, host: &str) -> Browser<'_> {
-        Browser { app: self, host: host.to_owned(), cookies: Mutex::default(), headers: Vec::new() }
+        Browser {
+            app: self,
+            host: host.to_owned(),
+            cookies: Mutex::default(),
+            headers: Vec::new(),
+        }
     }
 
     /// Creates an active company with an owner `owner@<slug>.test` and returns it.
@@ -93,7 +105,9 @@ pub struct Page {
 impl Page {
     /// The `Location` header of a redirect.
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 
     /// The form's CSRF token on this page.
@@ -130,7 +144,10 @@ impl Browser<'_> {
 
     /// Replaces the jar (to replay a stolen or stale cookie).
     pub fn set_cookie(&self, name: &str, value: &str) {
-        self.cookies.lock().expect("jar").insert(name.to_owned(), value.to_owned());
+        self.cookies
+            .lock()
+            .expect("jar")
+            .insert(name.to_owned(), value.to_owned());
     }
 
     pub async fn get(&self, path: &str) -> Page {
@@ -152,26 +169,42 @@ impl Browser<'_> {
     }
 
     async fn send(&self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Page {
-        let mut request = self.app.client.request(method, path).header(header::HOST, self.host.as_str());
+        let mut request = self
+            .app
+            .client
+            .request(method, path)
+            .header(header::HOST, self.host.as_str());
         for (name, value) in &self.headers {
             request = request.header(name.as_str(), value.as_str());
         }
         let cookie_header = {
             let jar = self.cookies.lock().expect("jar");
-            jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+            jar.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
         };
         if !cookie_header.is_empty() {
             request = request.header(header::COOKIE, cookie_header);
         }
         if let Some(form) = form {
-            request = request.form(&form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>());
+            request = request.form(
+                &form
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<Vec<_>>(),
+            );
         }
         let resp = request.send().await.0;
         let status = resp.status();
         let headers = resp.headers().clone();
         for set_cookie in headers.get_all(header::SET_COOKIE) {
-            let Ok(text) = set_cookie.to_str() else { continue };
-            let Some((name, rest)) = text.split_once('=') else { continue };
+            let Ok(text) = set_cookie.to_str() else {
+                continue;
+            };
+            let Some((name, rest)) = text.split_once('=') else {
+                continue;
+            };
             let value = rest.split(';').next().unwrap_or_default();
             let expired = text.contains("Max-Age=0") || value.is_empty();
             let mut jar = self.cookies.lock().expect("jar");
@@ -182,12 +215,18 @@ impl Browser<'_> {
             }
         }
         let body = resp.into_body().into_string().await.unwrap_or_default();
-        Page { status, headers, body }
+        Page {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
 impl std::fmt::Debug for TestApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestApp").field("backend", &self.db.backend).finish()
+        f.debug_struct("TestApp")
+            .field("backend", &self.db.backend)
+            .finish()
     }
 }

@@ -16,7 +16,10 @@ fn required() -> bool {
 }
 
 fn skip_or_fail(what: &str) {
-    assert!(!required(), "{what} is required (PORTICO_TEST_REQUIRE_SERVICES=1) but not configured or not reachable");
+    assert!(
+        !required(),
+        "{what} is required (PORTICO_TEST_REQUIRE_SERVICES=1) but not configured or not reachable"
+    );
     eprintln!("skipping: {what} not configured");
 }
 
@@ -35,9 +38,17 @@ impl TestDb {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("portico.db").display());
-        let db = Database::connect(&DatabaseOptions::new(url.clone())).await.expect("sqlite connects");
+        let db = Database::connect(&DatabaseOptions::new(url.clone()))
+            .await
+            .expect("sqlite connects");
         db.migrate().await.expect("sqlite migrates");
-        Self { db, backend: TestBackend::Sqlite, url, _dir: Some(dir), drop_pg: None }
+        Self {
+            db,
+            backend: TestBackend::Sqlite,
+            url,
+            _dir: Some(dir),
+            drop_pg: None,
+        }
     }
 
     /// A new PostgreSQL database, or `None` (skip) when PostgreSQL is not configured.
@@ -50,7 +61,9 @@ impl TestDb {
         let mut admin = match PgConnection::connect(&admin_url).await {
             Ok(conn) => conn,
             Err(error) => {
-                skip_or_fail(&format!("PostgreSQL at PORTICO_TEST_DATABASE_URL ({error})"));
+                skip_or_fail(&format!(
+                    "PostgreSQL at PORTICO_TEST_DATABASE_URL ({error})"
+                ));
                 return None;
             }
         };
@@ -64,23 +77,40 @@ impl TestDb {
         let url = url.to_string();
         let mut options = DatabaseOptions::new(url.clone());
         options.max_connections = 4;
-        let db = Database::connect(&options).await.expect("postgres connects");
+        let db = Database::connect(&options)
+            .await
+            .expect("postgres connects");
         db.migrate().await.expect("postgres migrates");
-        Some(Self { db, backend: TestBackend::Postgres, url, _dir: None, drop_pg: Some((admin_url, name)) })
+        Some(Self {
+            db,
+            backend: TestBackend::Postgres,
+            url,
+            _dir: None,
+            drop_pg: Some((admin_url, name)),
+        })
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.drop_pg.take() else { return };
+        let Some((admin_url, name)) = self.drop_pg.take() else {
+            return;
+        };
         // Drop runs inside the test's runtime: do the async cleanup on a thread of
         // its own. FORCE ends the pool's connections, which belong to the test's runtime.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async move {
                 if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
                     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await;
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut admin)
+                        .await;
                     let _ = admin.close().await;
                 }
             });

@@ -1,7 +1,9 @@
 //! The data layer on both backends: same schema, tenant transactions that only
 //! ever see their own tenant's rows, constraints, and all-or-nothing provisioning.
 
-use portico_data::{Actor, DataError, NewAuditEvent, NewStaffUser, NewTenant, TenantStatus, describe_schema};
+use portico_data::{
+    Actor, DataError, NewAuditEvent, NewStaffUser, NewTenant, TenantStatus, describe_schema,
+};
 use portico_domain::{Email, Locale, Slug, StaffRole};
 use portico_tests::{TestApp, TestDb, backend_tests};
 use serde_json::json;
@@ -19,11 +21,21 @@ fn staff(email: &str) -> NewStaffUser {
 #[tokio::test]
 async fn both_backends_end_up_with_the_same_tables_and_columns() {
     let sqlite = TestDb::sqlite().await;
-    let Some(postgres) = TestDb::postgres().await else { return };
+    let Some(postgres) = TestDb::postgres().await else {
+        return;
+    };
     let sqlite_schema = describe_schema(&sqlite.db).await.unwrap();
     let postgres_schema = describe_schema(&postgres.db).await.unwrap();
     let names: Vec<&str> = sqlite_schema.iter().map(|t| t.table.as_str()).collect();
-    assert_eq!(names, ["audit_events", "platform_operators", "staff_users", "tenants"]);
+    assert_eq!(
+        names,
+        [
+            "audit_events",
+            "platform_operators",
+            "staff_users",
+            "tenants"
+        ]
+    );
     assert_eq!(sqlite_schema, postgres_schema);
 }
 
@@ -33,19 +45,43 @@ async fn a_tenant_transaction_sees_only_its_own_tenants_rows(db: TestDb) {
     let b = app.company("beta").await;
     let b_owner = {
         let mut tx = app.db.db.tenant_tx(&b).await.unwrap();
-        let owner = tx.find_staff_user_by_email(&Email::parse("owner@beta.test").unwrap()).await.unwrap().unwrap();
+        let owner = tx
+            .find_staff_user_by_email(&Email::parse("owner@beta.test").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         tx.commit().await.unwrap();
         owner
     };
 
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
-    assert!(tx.find_staff_user_by_email(&Email::parse("owner@beta.test").unwrap()).await.unwrap().is_none());
+    assert!(
+        tx.find_staff_user_by_email(&Email::parse("owner@beta.test").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(tx.find_staff_user(b_owner.id).await.unwrap().is_none());
     let listed = tx.list_staff_users(100).await.unwrap();
-    assert_eq!(listed.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(), ["owner@alfa.test"]);
-    assert!(!tx.touch_staff_sign_in(b_owner.id).await.unwrap(), "A must not write B's user");
-    assert!(!tx.set_staff_password(b_owner.id, "x").await.unwrap(), "A must not write B's user");
-    assert!(tx.list_audit_events(100).await.unwrap().iter().all(|e| e.subject_id != Some(b.id().as_uuid())));
+    assert_eq!(
+        listed.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
+        ["owner@alfa.test"]
+    );
+    assert!(
+        !tx.touch_staff_sign_in(b_owner.id).await.unwrap(),
+        "A must not write B's user"
+    );
+    assert!(
+        !tx.set_staff_password(b_owner.id, "x").await.unwrap(),
+        "A must not write B's user"
+    );
+    assert!(
+        tx.list_audit_events(100)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.subject_id != Some(b.id().as_uuid()))
+    );
     tx.commit().await.unwrap();
 
     let mut tx = app.db.db.tenant_tx(&b).await.unwrap();
@@ -59,16 +95,23 @@ async fn staff_emails_are_unique_per_tenant_ignoring_case(db: TestDb) {
     let a = app.company("alfa").await;
     let b = app.company("beta").await;
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
-    tx.create_staff_user(&staff("ana@ejemplo.do")).await.unwrap();
+    tx.create_staff_user(&staff("ana@ejemplo.do"))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
     let duplicate = tx.create_staff_user(&staff("ANA@Ejemplo.do")).await;
-    assert!(matches!(duplicate, Err(DataError::Conflict { .. })), "{duplicate:?}");
+    assert!(
+        matches!(duplicate, Err(DataError::Conflict { .. })),
+        "{duplicate:?}"
+    );
     drop(tx);
 
     let mut tx = app.db.db.tenant_tx(&b).await.unwrap();
-    tx.create_staff_user(&staff("ana@ejemplo.do")).await.expect("the same person may work for another company");
+    tx.create_staff_user(&staff("ana@ejemplo.do"))
+        .await
+        .expect("the same person may work for another company");
     tx.commit().await.unwrap();
 }
 
@@ -88,7 +131,10 @@ async fn a_duplicate_slug_is_refused_and_leaves_nothing_behind(db: TestDb) {
         Actor::System,
     )
     .await;
-    assert!(matches!(again, Err(DataError::Conflict { .. })), "{again:?}");
+    assert!(
+        matches!(again, Err(DataError::Conflict { .. })),
+        "{again:?}"
+    );
     let mut tx = app.db.db.platform_tx().await.unwrap();
     let tenants = tx.list_tenants().await.unwrap();
     assert_eq!(tenants.len(), 1);
@@ -99,17 +145,31 @@ async fn a_transaction_dropped_without_commit_keeps_nothing(db: TestDb) {
     let app = TestApp::new(db).await;
     let a = app.company("alfa").await;
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
-    tx.create_staff_user(&staff("ana@ejemplo.do")).await.unwrap();
+    tx.create_staff_user(&staff("ana@ejemplo.do"))
+        .await
+        .unwrap();
     drop(tx);
     let mut platform = app.db.db.platform_tx().await.unwrap();
-    platform.set_tenant_status(a.slug(), TenantStatus::Suspended).await.unwrap();
+    platform
+        .set_tenant_status(a.slug(), TenantStatus::Suspended)
+        .await
+        .unwrap();
     drop(platform);
 
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
-    assert!(tx.find_staff_user_by_email(&Email::parse("ana@ejemplo.do").unwrap()).await.unwrap().is_none());
+    assert!(
+        tx.find_staff_user_by_email(&Email::parse("ana@ejemplo.do").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
     drop(tx);
     let mut platform = app.db.db.platform_tx().await.unwrap();
-    let tenant = platform.find_tenant_by_slug(a.slug()).await.unwrap().unwrap();
+    let tenant = platform
+        .find_tenant_by_slug(a.slug())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(tenant.status(), TenantStatus::Active);
 }
 
@@ -117,9 +177,18 @@ async fn tenant_status_and_audit_events_round_trip(db: TestDb) {
     let app = TestApp::new(db).await;
     let a = app.company("alfa").await;
     let mut tx = app.db.db.platform_tx().await.unwrap();
-    let suspended = tx.set_tenant_status(a.slug(), TenantStatus::Suspended).await.unwrap().unwrap();
+    let suspended = tx
+        .set_tenant_status(a.slug(), TenantStatus::Suspended)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(suspended.status(), TenantStatus::Suspended);
-    assert!(tx.set_tenant_status(&Slug::parse("nadie").unwrap(), TenantStatus::Active).await.unwrap().is_none());
+    assert!(
+        tx.set_tenant_status(&Slug::parse("nadie").unwrap(), TenantStatus::Active)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let mut tx = tx.into_tenant(&suspended).await.unwrap();
     tx.record_audit_event(NewAuditEvent {
         actor: Actor::System,

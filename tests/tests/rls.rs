@@ -9,7 +9,9 @@ async fn app_connection(db: &TestDb) -> PgConnection {
     let mut url = url::Url::parse(&db.url).unwrap();
     url.set_username("portico_app").unwrap();
     url.set_password(None).unwrap();
-    PgConnection::connect(url.as_str()).await.expect("connect as portico_app")
+    PgConnection::connect(url.as_str())
+        .await
+        .expect("connect as portico_app")
 }
 
 async fn begin_as(conn: &mut PgConnection, tenant: uuid::Uuid) {
@@ -23,14 +25,19 @@ async fn begin_as(conn: &mut PgConnection, tenant: uuid::Uuid) {
 
 #[tokio::test]
 async fn row_level_security_hides_and_protects_other_tenants_rows_from_raw_sql() {
-    let Some(db) = TestDb::postgres().await else { return };
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
     let app = TestApp::new(db).await;
     let a = app.company("alfa").await.id().as_uuid();
     let b = app.company("beta").await.id().as_uuid();
     let mut conn = app_connection(&app.db).await;
 
     begin_as(&mut conn, a).await;
-    let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM staff_users").fetch_all(&mut conn).await.unwrap();
+    let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM staff_users")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
     assert_eq!(emails, ["owner@alfa.test"]);
     let b_rows: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_users WHERE tenant_id = $1")
         .bind(b)
@@ -38,11 +45,12 @@ async fn row_level_security_hides_and_protects_other_tenants_rows_from_raw_sql()
         .await
         .unwrap();
     assert_eq!(b_rows, 0);
-    let b_events: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE tenant_id = $1")
-        .bind(b)
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let b_events: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE tenant_id = $1")
+            .bind(b)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
     assert_eq!(b_events, 0);
     let updated = sqlx::query("UPDATE staff_users SET name = 'pwned' WHERE tenant_id = $1")
         .bind(b)
@@ -63,20 +71,32 @@ async fn row_level_security_hides_and_protects_other_tenants_rows_from_raw_sql()
 
     // The audit log is append-only for the application.
     begin_as(&mut conn, a).await;
-    let delete = sqlx::query("DELETE FROM audit_events").execute(&mut conn).await;
-    assert!(delete.expect_err("delete must be refused").to_string().contains("permission denied"));
+    let delete = sqlx::query("DELETE FROM audit_events")
+        .execute(&mut conn)
+        .await;
+    assert!(
+        delete
+            .expect_err("delete must be refused")
+            .to_string()
+            .contains("permission denied")
+    );
     sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
 
     // Without a tenant setting nothing is visible; the setting does not outlive its transaction.
     begin_as(&mut conn, a).await;
     sqlx::query("COMMIT").execute(&mut conn).await.unwrap();
-    let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_users").fetch_one(&mut conn).await.unwrap();
+    let visible: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_users")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
     assert_eq!(visible, 0);
 }
 
 #[tokio::test]
 async fn the_application_role_owns_nothing_and_every_tenant_table_forces_rls() {
-    let Some(db) = TestDb::postgres().await else { return };
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
     let mut conn = PgConnection::connect(&db.url).await.unwrap();
     let rows = sqlx::query(
         "SELECT c.relname::text AS name, c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner)::text AS owner \
@@ -96,10 +116,19 @@ async fn the_application_role_owns_nothing_and_every_tenant_table_forces_rls() {
     for row in rows {
         let name: String = row.get("name");
         let owner: String = row.get("owner");
-        assert_ne!(owner, "portico_app", "{name} must not be owned by the application role");
+        assert_ne!(
+            owner, "portico_app",
+            "{name} must not be owned by the application role"
+        );
         if has_tenant_id.contains(&name) {
-            assert!(row.get::<bool, _>("relrowsecurity"), "{name} has RLS enabled");
-            assert!(row.get::<bool, _>("relforcerowsecurity"), "{name} forces RLS");
+            assert!(
+                row.get::<bool, _>("relrowsecurity"),
+                "{name} has RLS enabled"
+            );
+            assert!(
+                row.get::<bool, _>("relforcerowsecurity"),
+                "{name} forces RLS"
+            );
         }
     }
 }

@@ -55,7 +55,11 @@ pub async fn verify_password(password: &str, stored_hash: Option<&str>) -> bool 
     };
     let matches = tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -78,6 +82,9 @@ mod tests {
 
     #[tokio::test]
     async fn short_passwords_are_refused() {
-        assert!(matches!(hash_password("short").await, Err(PasswordError::TooShort)));
+        assert!(matches!(
+            hash_password("short").await,
+            Err(PasswordError::TooShort)
+        ));
     }
 }

@@ -14,7 +14,10 @@ impl RedisHandle {
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let conn = ConnectionManager::new(client).await?;
-        Ok(Self { conn, prefix: prefix.to_owned() })
+        Ok(Self {
+            conn,
+            prefix: prefix.to_owned(),
+        })
     }
 
     /// A key under this handle's namespace, e.g. `portico:session:…`.
@@ -29,6 +32,9 @@ impl RedisHandle {
 
     /// Checks that Redis answers.
     pub async fn ping(&self) -> Result<(), redis::RedisError> {
-        redis::cmd("PING").query_async::<String>(&mut self.conn()).await.map(drop)
+        redis::cmd("PING")
+            .query_async::<String>(&mut self.conn())
+            .await
+            .map(drop)
     }
 }

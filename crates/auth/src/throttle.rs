@@ -37,19 +37,29 @@ pub struct SignInThrottle {
 impl SignInThrottle {
     /// An in-process throttle.
     pub fn in_memory(max_failures: u32, window: Duration) -> Self {
-        Self { store: Store::Memory(Arc::default()), max_failures, window }
+        Self {
+            store: Store::Memory(Arc::default()),
+            max_failures,
+            window,
+        }
     }
 
     /// A throttle shared by every instance through Redis.
     pub fn redis(handle: RedisHandle, max_failures: u32, window: Duration) -> Self {
-        Self { store: Store::Redis(handle), max_failures, window }
+        Self {
+            store: Store::Redis(handle),
+            max_failures,
+            window,
+        }
     }
 
     /// `Err(Locked)` when the key has used up its failures in the current window.
     pub async fn check(&self, key: &str) -> Result<Result<(), Locked>, ThrottleError> {
         let (failures, remaining) = self.current(key).await?;
         Ok(if failures >= self.max_failures {
-            Err(Locked { retry_after: remaining })
+            Err(Locked {
+                retry_after: remaining,
+            })
         } else {
             Ok(())
         })
@@ -92,7 +102,10 @@ impl SignInThrottle {
             }
             Store::Redis(handle) => {
                 let key = self.redis_key(handle, key);
-                redis::cmd("DEL").arg(&key).query_async::<()>(&mut handle.conn()).await?;
+                redis::cmd("DEL")
+                    .arg(&key)
+                    .query_async::<()>(&mut handle.conn())
+                    .await?;
             }
         }
         Ok(())
@@ -116,7 +129,10 @@ impl SignInThrottle {
                     .ttl(&key)
                     .query_async(&mut handle.conn())
                     .await?;
-                Ok((count.unwrap_or(0), Duration::from_secs(ttl.max(0).unsigned_abs())))
+                Ok((
+                    count.unwrap_or(0),
+                    Duration::from_secs(ttl.max(0).unsigned_abs()),
+                ))
             }
         }
     }
@@ -135,13 +151,38 @@ mod tests {
     async fn a_key_is_locked_after_too_many_failures_and_cleared_by_success() {
         let throttle = SignInThrottle::in_memory(3, Duration::from_secs(60));
         for _ in 0..3 {
-            assert!(throttle.check("acme:ana@example.com").await.unwrap().is_ok());
-            throttle.record_failure("acme:ana@example.com").await.unwrap();
+            assert!(
+                throttle
+                    .check("acme:ana@example.com")
+                    .await
+                    .unwrap()
+                    .is_ok()
+            );
+            throttle
+                .record_failure("acme:ana@example.com")
+                .await
+                .unwrap();
         }
-        let locked = throttle.check("acme:ana@example.com").await.unwrap().unwrap_err();
+        let locked = throttle
+            .check("acme:ana@example.com")
+            .await
+            .unwrap()
+            .unwrap_err();
         assert!(locked.retry_after > Duration::from_secs(50));
-        assert!(throttle.check("acme:other@example.com").await.unwrap().is_ok());
+        assert!(
+            throttle
+                .check("acme:other@example.com")
+                .await
+                .unwrap()
+                .is_ok()
+        );
         throttle.clear("acme:ana@example.com").await.unwrap();
-        assert!(throttle.check("acme:ana@example.com").await.unwrap().is_ok());
+        assert!(
+            throttle
+                .check("acme:ana@example.com")
+                .await
+                .unwrap()
+                .is_ok()
+        );
     }
 }

@@ -80,7 +80,10 @@ pub struct AuditEvent {
 
 impl TenantTx {
     /// Appends an event to this tenant's audit log.
-    pub async fn record_audit_event(&mut self, event: NewAuditEvent<'_>) -> Result<AuditEventId, DataError> {
+    pub async fn record_audit_event(
+        &mut self,
+        event: NewAuditEvent<'_>,
+    ) -> Result<AuditEventId, DataError> {
         let id = AuditEventId::generate();
         let insert = Query::insert()
             .into_table(AuditEvents::Table)

@@ -8,10 +8,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::{
-    DataError, PlatformTx, Tenant, TenantTx,
-    exec::Conn,
-};
+use crate::{DataError, PlatformTx, Tenant, TenantTx, exec::Conn};
 
 /// The role the application uses on PostgreSQL; created by the first migration,
 /// it owns no table, so row-level security applies to it.
@@ -42,7 +39,11 @@ pub struct DatabaseOptions {
 impl DatabaseOptions {
     /// Options for a URL with the default pool size.
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), app_url: None, max_connections: 16 }
+        Self {
+            url: url.into(),
+            app_url: None,
+            max_connections: 16,
+        }
     }
 }
 
@@ -54,7 +55,10 @@ pub struct Database {
 
 #[derive(Clone)]
 enum Pool {
-    Postgres { app: PgPool, owner: PgConnectOptions },
+    Postgres {
+        app: PgPool,
+        owner: Box<PgConnectOptions>,
+    },
     Sqlite(SqlitePool),
 }
 
@@ -65,18 +69,24 @@ impl Database {
     pub async fn connect(options: &DatabaseOptions) -> Result<Self, DataError> {
         let url = options.url.as_str();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let owner = PgConnectOptions::from_str(url).map_err(|e| DataError::Config(e.to_string()))?;
+            let owner =
+                PgConnectOptions::from_str(url).map_err(|e| DataError::Config(e.to_string()))?;
             let app_url = match &options.app_url {
                 Some(app_url) => app_url.clone(),
                 None => derive_app_url(url)?,
             };
-            let app_options =
-                PgConnectOptions::from_str(&app_url).map_err(|e| DataError::Config(e.to_string()))?;
+            let app_options = PgConnectOptions::from_str(&app_url)
+                .map_err(|e| DataError::Config(e.to_string()))?;
             let app = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_lazy_with(app_options);
-            Ok(Self { pool: Pool::Postgres { app, owner } })
+            Ok(Self {
+                pool: Pool::Postgres {
+                    app,
+                    owner: Box::new(owner),
+                },
+            })
         } else if url.starts_with("sqlite:") {
             let sqlite = SqliteConnectOptions::from_str(url)
                 .map_err(|e| DataError::Config(e.to_string()))?
@@ -89,7 +99,9 @@ impl Database {
                 .max_connections(options.max_connections.clamp(1, 8))
                 .connect_with(sqlite)
                 .await?;
-            Ok(Self { pool: Pool::Sqlite(pool) })
+            Ok(Self {
+                pool: Pool::Sqlite(pool),
+            })
         } else {
             Err(DataError::Config(
                 "the database URL must start with postgres://, postgresql:// or sqlite:".into(),
@@ -112,7 +124,7 @@ impl Database {
                 let owner_pool = PgPoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(5))
-                    .connect_with(owner.clone())
+                    .connect_with(PgConnectOptions::clone(owner))
                     .await?;
                 let result = POSTGRES_MIGRATIONS.run(&owner_pool).await;
                 owner_pool.close().await;
@@ -126,8 +138,12 @@ impl Database {
     /// Checks that the database answers, as the application role.
     pub async fn ping(&self) -> Result<(), DataError> {
         match &self.pool {
-            Pool::Postgres { app, .. } => drop(sqlx::query("SELECT 1").execute(app).await?),
-            Pool::Sqlite(pool) => drop(sqlx::query("SELECT 1").execute(pool).await?),
+            Pool::Postgres { app, .. } => {
+                sqlx::query("SELECT 1").execute(app).await?;
+            }
+            Pool::Sqlite(pool) => {
+                sqlx::query("SELECT 1").execute(pool).await?;
+            }
         }
         Ok(())
     }
@@ -157,7 +173,10 @@ impl Database {
     }
 
     /// Runs a fixed introspection query returning `(text, text, bool)` rows.
-    pub(crate) async fn raw_rows(&self, sql: &'static str) -> Result<Vec<(String, String, bool)>, DataError> {
+    pub(crate) async fn raw_rows(
+        &self,
+        sql: &'static str,
+    ) -> Result<Vec<(String, String, bool)>, DataError> {
         Ok(match &self.pool {
             Pool::Postgres { app, .. } => sqlx::query_as(sql).fetch_all(app).await?,
             Pool::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await?,

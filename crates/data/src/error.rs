@@ -30,7 +30,9 @@ impl From<sqlx::Error> for DataError {
                 .map(str::to_owned)
                 .or_else(|| {
                     // SQLite names the columns, not the index, in its message.
-                    db.message().split_once(": ").map(|(_, cols)| cols.to_owned())
+                    db.message()
+                        .split_once(": ")
+                        .map(|(_, cols)| cols.to_owned())
                 })
                 .unwrap_or_default();
             return DataError::Conflict { constraint };

@@ -2,7 +2,9 @@
 
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_sqlx::SqlxBinder;
-use sqlx::{AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction, postgres::PgRow, sqlite::SqliteRow};
+use sqlx::{
+    AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction, postgres::PgRow, sqlite::SqliteRow,
+};
 
 use crate::{DataError, TenantId};
 
@@ -11,7 +13,8 @@ pub(crate) trait Row:
     for<'r> FromRow<'r, PgRow> + for<'r> FromRow<'r, SqliteRow> + Send + Unpin
 {
 }
-impl<T> Row for T where T: for<'r> FromRow<'r, PgRow> + for<'r> FromRow<'r, SqliteRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, PgRow> + for<'r> FromRow<'r, SqliteRow> + Send + Unpin
+{}
 
 /// An open transaction on one backend.
 pub(crate) enum Conn {
@@ -31,15 +34,22 @@ impl Conn {
         Ok(())
     }
 
-    pub(crate) async fn fetch_all<T: Row>(&mut self, stmt: &impl SqlxBinder) -> Result<Vec<T>, DataError> {
+    pub(crate) async fn fetch_all<T: Row>(
+        &mut self,
+        stmt: &impl SqlxBinder,
+    ) -> Result<Vec<T>, DataError> {
         Ok(match self {
             Conn::Postgres(tx) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_all(&mut **tx).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_all(&mut **tx)
+                    .await?
             }
             Conn::Sqlite(tx) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values).fetch_all(&mut **tx).await?
+                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_all(&mut **tx)
+                    .await?
             }
         })
     }
@@ -69,11 +79,17 @@ impl Conn {
         Ok(match self {
             Conn::Postgres(tx) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values).execute(&mut **tx).await?.rows_affected()
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected()
             }
             Conn::Sqlite(tx) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(AssertSqlSafe(sql), values).execute(&mut **tx).await?.rows_affected()
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected()
             }
         })
     }

@@ -64,7 +64,10 @@ impl PlatformTx {
     }
 
     /// Finds an operator by email, case-insensitively.
-    pub async fn find_operator_by_email(&mut self, email: &Email) -> Result<Option<Operator>, DataError> {
+    pub async fn find_operator_by_email(
+        &mut self,
+        email: &Email,
+    ) -> Result<Option<Operator>, DataError> {
         let select = Query::select()
             .columns([
                 PlatformOperators::Id,
@@ -75,7 +78,9 @@ impl PlatformTx {
                 PlatformOperators::LastSignInAt,
             ])
             .from(PlatformOperators::Table)
-            .and_where(Expr::expr(Func::lower(Expr::col(PlatformOperators::Email))).eq(email.as_str()))
+            .and_where(
+                Expr::expr(Func::lower(Expr::col(PlatformOperators::Email))).eq(email.as_str()),
+            )
             .to_owned();
         self.conn.fetch_optional(&select).await
     }

@@ -33,7 +33,10 @@ pub async fn describe_schema(db: &Database) -> Result<Vec<SchemaColumns>, DataEr
     for (table, column, nullable) in rows {
         match tables.last_mut() {
             Some(last) if last.table == table => last.columns.push((column, nullable)),
-            _ => tables.push(SchemaColumns { table, columns: vec![(column, nullable)] }),
+            _ => tables.push(SchemaColumns {
+                table,
+                columns: vec![(column, nullable)],
+            }),
         }
     }
     Ok(tables)

@@ -88,7 +88,10 @@ impl TryFrom<StaffRow> for StaffUser {
             id: row.id.into(),
             email: row.email,
             name: row.name,
-            role: row.role.parse().map_err(|e| DataError::Corrupt(format!("{e}")))?,
+            role: row
+                .role
+                .parse()
+                .map_err(|e| DataError::Corrupt(format!("{e}")))?,
             password_hash: row.password_hash,
             status: match row.status.as_str() {
                 "active" => StaffStatus::Active,
@@ -151,25 +154,39 @@ impl TenantTx {
     }
 
     /// A staff user of this tenant by id.
-    pub async fn find_staff_user(&mut self, id: StaffUserId) -> Result<Option<StaffUser>, DataError> {
+    pub async fn find_staff_user(
+        &mut self,
+        id: StaffUserId,
+    ) -> Result<Option<StaffUser>, DataError> {
         let select = Query::select()
             .columns(COLUMNS)
             .from(StaffUsers::Table)
             .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.fetch_optional::<StaffRow>(&select).await?.map(StaffUser::try_from).transpose()
+        self.conn
+            .fetch_optional::<StaffRow>(&select)
+            .await?
+            .map(StaffUser::try_from)
+            .transpose()
     }
 
     /// A staff user of this tenant by email, case-insensitively.
-    pub async fn find_staff_user_by_email(&mut self, email: &Email) -> Result<Option<StaffUser>, DataError> {
+    pub async fn find_staff_user_by_email(
+        &mut self,
+        email: &Email,
+    ) -> Result<Option<StaffUser>, DataError> {
         let select = Query::select()
             .columns(COLUMNS)
             .from(StaffUsers::Table)
             .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
             .and_where(Expr::expr(Func::lower(Expr::col(StaffUsers::Email))).eq(email.as_str()))
             .to_owned();
-        self.conn.fetch_optional::<StaffRow>(&select).await?.map(StaffUser::try_from).transpose()
+        self.conn
+            .fetch_optional::<StaffRow>(&select)
+            .await?
+            .map(StaffUser::try_from)
+            .transpose()
     }
 
     /// The first `limit` staff users of this tenant by name.
@@ -202,7 +219,11 @@ impl TenantTx {
     }
 
     /// Changes a staff user's password hash; `false` when no such user is in this tenant.
-    pub async fn set_staff_password(&mut self, id: StaffUserId, password_hash: &str) -> Result<bool, DataError> {
+    pub async fn set_staff_password(
+        &mut self,
+        id: StaffUserId,
+        password_hash: &str,
+    ) -> Result<bool, DataError> {
         let update = Query::update()
             .table(StaffUsers::Table)
             .values([

@@ -114,7 +114,8 @@ impl TryFrom<TenantRow> for Tenant {
     fn try_from(row: TenantRow) -> Result<Self, DataError> {
         Ok(Tenant {
             id: row.id.into(),
-            slug: Slug::parse(&row.slug).map_err(|e| DataError::Corrupt(format!("tenant slug: {e}")))?,
+            slug: Slug::parse(&row.slug)
+                .map_err(|e| DataError::Corrupt(format!("tenant slug: {e}")))?,
             name: row.name,
             locale: Locale::from_tag(&row.locale).unwrap_or_default(),
             currency: row.currency,
@@ -173,7 +174,11 @@ impl PlatformTx {
             .from(Tenants::Table)
             .and_where(Expr::col(Tenants::Slug).eq(slug.as_str()))
             .to_owned();
-        self.conn.fetch_optional::<TenantRow>(&select).await?.map(Tenant::try_from).transpose()
+        self.conn
+            .fetch_optional::<TenantRow>(&select)
+            .await?
+            .map(Tenant::try_from)
+            .transpose()
     }
 
     /// Every company, by slug.
@@ -200,7 +205,10 @@ impl PlatformTx {
     ) -> Result<Option<Tenant>, DataError> {
         let update = Query::update()
             .table(Tenants::Table)
-            .values([(Tenants::Status, status.as_str().into()), (Tenants::UpdatedAt, Utc::now().into())])
+            .values([
+                (Tenants::Status, status.as_str().into()),
+                (Tenants::UpdatedAt, Utc::now().into()),
+            ])
             .and_where(Expr::col(Tenants::Slug).eq(slug.as_str()))
             .to_owned();
         if self.conn.execute(&update).await? == 0 {

@@ -78,7 +78,17 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_rejected() {
-        for raw in ["", "   ", "maria", "maria@", "@ejemplo.com", "maria@ejemplo", "a b@c.com", "a..b@c.com", "a@-b.com"] {
+        for raw in [
+            "",
+            "   ",
+            "maria",
+            "maria@",
+            "@ejemplo.com",
+            "maria@ejemplo",
+            "a b@c.com",
+            "a..b@c.com",
+            "a@-b.com",
+        ] {
             assert!(Email::parse(raw).is_err(), "{raw:?} should be rejected");
         }
     }

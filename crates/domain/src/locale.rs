@@ -66,9 +66,18 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_highest_quality_supported_language() {
-        assert_eq!(Locale::from_accept_language("fr-FR, en;q=0.8, es;q=0.5"), Some(Locale::En));
-        assert_eq!(Locale::from_accept_language("es-DO,es;q=0.9"), Some(Locale::Es));
+        assert_eq!(
+            Locale::from_accept_language("fr-FR, en;q=0.8, es;q=0.5"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("es-DO,es;q=0.9"),
+            Some(Locale::Es)
+        );
         assert_eq!(Locale::from_accept_language("de, fr"), None);
-        assert_eq!(Locale::from_accept_language("en;q=0, es;q=0.1"), Some(Locale::Es));
+        assert_eq!(
+            Locale::from_accept_language("en;q=0, es;q=0.1"),
+            Some(Locale::Es)
+        );
     }
 }

@@ -10,11 +10,8 @@ use crate::config::Settings;
 
 /// Every template of every app.
 pub fn templates() -> anyhow::Result<Templates> {
-    Templates::new(&[
-        portico_admin::TEMPLATES,
-        portico_operator::TEMPLATES,
-    ])
-    .context("compiling templates")
+    Templates::new(&[portico_admin::TEMPLATES, portico_operator::TEMPLATES])
+        .context("compiling templates")
 }
 
 /// Connects to the configured database and Redis. A configured service that does
@@ -28,7 +25,9 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<(Database, Option<Re
     }
     let mut options = DatabaseOptions::new(settings.database_url.clone());
     options.app_url = settings.database_app_url.clone();
-    let db = Database::connect(&options).await.context("connecting to the database")?;
+    let db = Database::connect(&options)
+        .await
+        .context("connecting to the database")?;
     let redis = match &settings.redis_url {
         Some(url) => Some(
             RedisHandle::connect(url, &settings.redis_prefix)

@@ -117,7 +117,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 })
                 .await;
             match created {
-                Err(DataError::Conflict { .. }) => bail!("an operator with email {email} already exists"),
+                Err(DataError::Conflict { .. }) => {
+                    bail!("an operator with email {email} already exists")
+                }
                 other => other?,
             };
             tx.commit().await?;
@@ -188,7 +190,10 @@ fn print_urls(settings: &Settings) {
         println!("  Customer portal    {}portal", demo);
         println!("  Supplier portal    {}supplier", demo);
     }
-    println!("  Health / metrics   {}healthz  {}metrics", web.public_url, web.public_url);
+    println!(
+        "  Health / metrics   {}healthz  {}metrics",
+        web.public_url, web.public_url
+    );
 }
 
 fn print_sign_ins(settings: &Settings) {
@@ -205,7 +210,8 @@ async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<(
     let (db, _) = app::connect(settings).await?;
     match command {
         TenantCommand::Create(args) => {
-            let slug = Slug::parse(&args.slug).with_context(|| format!("--slug {:?}", args.slug))?;
+            let slug =
+                Slug::parse(&args.slug).with_context(|| format!("--slug {:?}", args.slug))?;
             let locale = Locale::from_tag(&args.locale).context("--locale must be es or en")?;
             let currency = args.currency.trim().to_ascii_uppercase();
             if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
@@ -214,7 +220,13 @@ async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<(
             let password = random_token()[..20].to_owned();
             let created = provision_tenant(
                 &db,
-                &NewTenant { slug: slug.clone(), name: args.name, locale, currency, max_contacts: args.max_contacts },
+                &NewTenant {
+                    slug: slug.clone(),
+                    name: args.name,
+                    locale,
+                    currency,
+                    max_contacts: args.max_contacts,
+                },
                 &NewStaffUser {
                     email: Email::parse(&args.admin_email).context("--admin-email")?,
                     name: args.admin_name,
@@ -226,12 +238,17 @@ async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<(
             )
             .await;
             let tenant = match created {
-                Err(DataError::Conflict { .. }) => bail!("a company with slug {slug} already exists"),
+                Err(DataError::Conflict { .. }) => {
+                    bail!("a company with slug {slug} already exists")
+                }
                 other => other?,
             };
             let url = settings.web().tenant_url(tenant.slug());
             println!("Company {} created at {url}", tenant.name());
-            println!("Owner {} — password (shown once): {password}", args.admin_email);
+            println!(
+                "Owner {} — password (shown once): {password}",
+                args.admin_email
+            );
             println!("Back office: {url}admin");
         }
         TenantCommand::List => {
@@ -246,7 +263,14 @@ async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<(
                     TenantStatus::Active => "active",
                     TenantStatus::Suspended => "suspended",
                 };
-                println!("{:<20} {:<10} {:<3} {:<4} {}", t.slug(), status, t.locale(), t.currency(), t.name());
+                println!(
+                    "{:<20} {:<10} {:<3} {:<4} {}",
+                    t.slug(),
+                    status,
+                    t.locale(),
+                    t.currency(),
+                    t.name()
+                );
             }
         }
         TenantCommand::Suspend { slug } => set_status(&db, &slug, TenantStatus::Suspended).await?,
@@ -255,13 +279,20 @@ async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<(
     Ok(())
 }
 
-async fn set_status(db: &portico_data::Database, slug: &str, status: TenantStatus) -> anyhow::Result<()> {
+async fn set_status(
+    db: &portico_data::Database,
+    slug: &str,
+    status: TenantStatus,
+) -> anyhow::Result<()> {
     let slug = Slug::parse(slug).with_context(|| format!("{slug:?} is not a valid slug"))?;
     let mut tx = db.platform_tx().await?;
     let Some(before) = tx.find_tenant_by_slug(&slug).await? else {
         bail!("no company has the slug {slug}");
     };
-    let tenant = tx.set_tenant_status(&slug, status).await?.context("company vanished")?;
+    let tenant = tx
+        .set_tenant_status(&slug, status)
+        .await?
+        .context("company vanished")?;
     let mut tx = tx.into_tenant(&tenant).await?;
     tx.record_audit_event(portico_data::NewAuditEvent {
         actor: Actor::System,
@@ -273,6 +304,14 @@ async fn set_status(db: &portico_data::Database, slug: &str, status: TenantStatu
     })
     .await?;
     tx.commit().await?;
-    println!("{} is now {}", tenant.name(), if status == TenantStatus::Active { "active" } else { "suspended" });
+    println!(
+        "{} is now {}",
+        tenant.name(),
+        if status == TenantStatus::Active {
+            "active"
+        } else {
+            "suspended"
+        }
+    );
     Ok(())
 }

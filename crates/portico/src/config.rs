@@ -57,12 +57,15 @@ impl Default for Settings {
 impl Settings {
     /// Loads the layered configuration. An explicit `file` must exist; otherwise
     /// `portico.toml` in the working directory is read when present.
-    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         match file {
             Some(path) => {
                 if !path.exists() {
-                    return Err(figment::Error::from(format!("configuration file {} not found", path.display())));
+                    return Err(Box::new(figment::Error::from(format!(
+                        "configuration file {} not found",
+                        path.display()
+                    ))));
                 }
                 figment = figment.merge(Toml::file(path));
             }
@@ -72,6 +75,7 @@ impl Settings {
             .merge(Env::prefixed("PORTICO_"))
             .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL"]))
             .extract()
+            .map_err(Box::new)
     }
 
     /// The web layer's part of the settings.
@@ -89,15 +93,22 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)]
     fn environment_overrides_the_file_which_overrides_defaults() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("portico.toml", "listen = \"0.0.0.0:9000\"\nredis_prefix = \"from-file\"\n")?;
+            jail.create_file(
+                "portico.toml",
+                "listen = \"0.0.0.0:9000\"\nredis_prefix = \"from-file\"\n",
+            )?;
             jail.set_env("PORTICO_REDIS_PREFIX", "from-env");
             jail.set_env("DATABASE_URL", "postgres://postgres@127.0.0.1/portico");
-            let settings = Settings::load(None)?;
+            let settings = Settings::load(None).map_err(|e| *e)?;
             assert_eq!(settings.listen, "0.0.0.0:9000");
             assert_eq!(settings.redis_prefix, "from-env");
-            assert_eq!(settings.database_url, "postgres://postgres@127.0.0.1/portico");
+            assert_eq!(
+                settings.database_url,
+                "postgres://postgres@127.0.0.1/portico"
+            );
             assert_eq!(settings.redis_url, None);
             Ok(())
         });

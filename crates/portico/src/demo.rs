@@ -37,7 +37,11 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
     let mut platform = db.platform_tx().await?;
     let existing_tenant = platform.find_tenant_by_slug(&slug).await?;
     let operator_email = email(DEMO_OPERATOR)?;
-    let created_operator = if platform.find_operator_by_email(&operator_email).await?.is_none() {
+    let created_operator = if platform
+        .find_operator_by_email(&operator_email)
+        .await?
+        .is_none()
+    {
         platform
             .create_operator(&NewOperator {
                 email: operator_email,
@@ -52,7 +56,10 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
     platform.commit().await?;
 
     if existing_tenant.is_some() {
-        return Ok(DemoOutcome { created_tenant: false, created_operator });
+        return Ok(DemoOutcome {
+            created_tenant: false,
+            created_operator,
+        });
     }
     let tenant = provision_tenant(
         db,
@@ -83,5 +90,8 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
     })
     .await?;
     tx.commit().await?;
-    Ok(DemoOutcome { created_tenant: true, created_operator })
+    Ok(DemoOutcome {
+        created_tenant: true,
+        created_operator,
+    })
 }

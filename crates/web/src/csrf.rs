@@ -29,7 +29,11 @@ pub fn rotate(session: &Session) -> String {
 }
 
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Rejects unsafe requests whose token does not match the session's.
@@ -53,8 +57,15 @@ impl<E: Endpoint> Endpoint for CsrfGuardEndpoint<E> {
         if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
             return self.0.call(req).await;
         }
-        let expected = req.extensions().get::<Session>().and_then(|s| s.get::<String>(SESSION_KEY));
-        let mut submitted = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let expected = req
+            .extensions()
+            .get::<Session>()
+            .and_then(|s| s.get::<String>(SESSION_KEY));
+        let mut submitted = req
+            .headers()
+            .get(HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let is_form = req
             .content_type()
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
@@ -66,7 +77,9 @@ impl<E: Endpoint> Endpoint for CsrfGuardEndpoint<E> {
             req.set_body(Body::from(bytes));
         }
         match (expected, submitted) {
-            (Some(expected), Some(submitted)) if same(&expected, &submitted) => self.0.call(req).await,
+            (Some(expected), Some(submitted)) if same(&expected, &submitted) => {
+                self.0.call(req).await
+            }
             _ => Err(AppError::CsrfRejected.into()),
         }
     }

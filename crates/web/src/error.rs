@@ -178,7 +178,11 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
 
 /// JSON for API paths and clients that ask for JSON but not HTML.
 fn wants_json(req: &Request) -> bool {
-    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     req.uri().path().contains("/api/")
         || ((accept.contains("json")) && !accept.contains("text/html"))
 }

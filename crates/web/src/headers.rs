@@ -13,9 +13,15 @@ pub fn security_headers(https: bool) -> SetHeader {
         .overriding("x-frame-options", "DENY")
         .overriding("x-content-type-options", "nosniff")
         .overriding("referrer-policy", "same-origin")
-        .overriding("permissions-policy", "camera=(), microphone=(), geolocation=()");
+        .overriding(
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=()",
+        );
     if https {
-        headers.overriding("strict-transport-security", "max-age=31536000; includeSubDomains")
+        headers.overriding(
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        )
     } else {
         headers
     }

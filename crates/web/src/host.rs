@@ -27,7 +27,9 @@ pub fn classify(host: &str, base_domain: &str) -> Site {
         return Site::Platform;
     }
     match name.strip_suffix(&format!(".{base}")) {
-        Some(label) if !label.contains('.') => Slug::parse(label).map_or(Site::Unknown, Site::Tenant),
+        Some(label) if !label.contains('.') => {
+            Slug::parse(label).map_or(Site::Unknown, Site::Tenant)
+        }
         _ => Site::Unknown,
     }
 }
@@ -40,8 +42,14 @@ mod tests {
     fn hosts_are_classified_by_the_base_domain() {
         assert_eq!(classify("localhost:8080", "localhost"), Site::Platform);
         assert_eq!(classify("LOCALHOST", "localhost"), Site::Platform);
-        assert_eq!(classify("demo.localhost:8080", "localhost"), Site::Tenant(Slug::parse("demo").unwrap()));
-        assert_eq!(classify("acme.portico.example", "portico.example"), Site::Tenant(Slug::parse("acme").unwrap()));
+        assert_eq!(
+            classify("demo.localhost:8080", "localhost"),
+            Site::Tenant(Slug::parse("demo").unwrap())
+        );
+        assert_eq!(
+            classify("acme.portico.example", "portico.example"),
+            Site::Tenant(Slug::parse("acme").unwrap())
+        );
         assert_eq!(classify("a.b.localhost", "localhost"), Site::Unknown);
         assert_eq!(classify("evil.example", "localhost"), Site::Unknown);
         assert_eq!(classify("admin.localhost", "localhost"), Site::Unknown);

@@ -22,13 +22,15 @@ fluent_templates::static_loader! {
 /// The cookie that remembers a person's language choice.
 pub const LANG_COOKIE: &str = "portico_lang";
 
-static IDS: LazyLock<[(Locale, LanguageIdentifier); 2]> = LazyLock::new(|| {
-    Locale::ALL.map(|l| (l, l.tag().parse().unwrap_or_default()))
-});
+static IDS: LazyLock<[(Locale, LanguageIdentifier); 2]> =
+    LazyLock::new(|| Locale::ALL.map(|l| (l, l.tag().parse().unwrap_or_default())));
 
 /// The fluent language id of a locale.
 pub fn language_id(locale: Locale) -> &'static LanguageIdentifier {
-    IDS.iter().find(|(l, _)| *l == locale).map(|(_, id)| id).unwrap_or(&IDS[0].1)
+    IDS.iter()
+        .find(|(l, _)| *l == locale)
+        .map(|(_, id)| id)
+        .unwrap_or(&IDS[0].1)
 }
 
 /// The language a request is answered in.
@@ -45,7 +47,11 @@ impl Lang {
                 .and_then(|v| v.to_str().ok())
                 .and_then(Locale::from_accept_language)
         };
-        let tenant = || req.extensions().get::<CurrentTenant>().map(|t| t.0.locale());
+        let tenant = || {
+            req.extensions()
+                .get::<CurrentTenant>()
+                .map(|t| t.0.locale())
+        };
         Lang(chosen.or_else(accepted).or_else(tenant).unwrap_or_default())
     }
 
@@ -56,8 +62,10 @@ impl Lang {
 
     /// The message with this id and arguments.
     pub fn t_args(self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue<'static>> =
-            args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
+        let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+            .collect();
         LOCALES.lookup_with_args(language_id(self.0), id, &args)
     }
 }

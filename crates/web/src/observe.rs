@@ -25,9 +25,16 @@ const REQUEST_ID_HEADER: &str = "x-request-id";
 pub fn init_tracing(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     let _ = if json {
-        builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
     } else {
         builder.try_init()
     };
@@ -69,7 +76,11 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
             .headers()
             .get(REQUEST_ID_HEADER)
             .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .filter(|v| {
+                !v.is_empty()
+                    && v.len() <= 64
+                    && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
             .map(str::to_owned)
             .unwrap_or_else(|| Uuid::now_v7().to_string());
         req.extensions_mut().insert(RequestId(request_id.clone()));
@@ -89,7 +100,11 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
         };
         let status = resp.status();
         let elapsed = started.elapsed();
-        let route = if status == StatusCode::NOT_FOUND { "unmatched".to_owned() } else { route };
+        let route = if status == StatusCode::NOT_FOUND {
+            "unmatched".to_owned()
+        } else {
+            route
+        };
         ::metrics::histogram!(
             "http_request_duration_seconds",
             "method" => method,
@@ -98,7 +113,11 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
         )
         .record(elapsed.as_secs_f64());
         span.in_scope(|| {
-            tracing::info!(status = status.as_u16(), latency_ms = elapsed.as_secs_f64() * 1000.0, "request done");
+            tracing::info!(
+                status = status.as_u16(),
+                latency_ms = elapsed.as_secs_f64() * 1000.0,
+                "request done"
+            );
         });
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             resp.headers_mut().insert(REQUEST_ID_HEADER, value);
@@ -147,7 +166,11 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
         "redis": match redis { None => "not configured", Some(Ok(())) => "ok", Some(Err(_)) => "unavailable" },
     });
     Response::builder()
-        .status(if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE })
+        .status(if ready {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        })
         .content_type("application/json")
         .body(body.to_string())
 }
@@ -166,7 +189,10 @@ mod tests {
 
     #[test]
     fn ids_in_paths_are_folded_into_the_route_label() {
-        assert_eq!(route_label("/admin/staff/0192f1a0-7c4e-7b3a-9d2f-1a2b3c4d5e6f/edit"), "/admin/staff/{id}/edit");
+        assert_eq!(
+            route_label("/admin/staff/0192f1a0-7c4e-7b3a-9d2f-1a2b3c4d5e6f/edit"),
+            "/admin/staff/{id}/edit"
+        );
         assert_eq!(route_label("/portal/invoices/123"), "/portal/invoices/{id}");
         assert_eq!(route_label("/admin"), "/admin");
     }

@@ -29,8 +29,16 @@ impl<'a> FromRequest<'a> for Ui {
             lang: Lang::of(req),
             tenant: req.extensions().get::<CurrentTenant>().map(|t| t.0.clone()),
             csrf: csrf::token(session),
-            path: req.original_uri().path_and_query().map_or("/", |p| p.as_str()).to_owned(),
-            request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
+            path: req
+                .original_uri()
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .to_owned(),
+            request_id: req
+                .extensions()
+                .get::<RequestId>()
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
         })
     }
 }
@@ -45,28 +53,54 @@ impl Ui {
         ctx.insert("request_id", &self.request_id);
         ctx.insert(
             "tenant",
-            &self.tenant.as_ref().map(|t| json!({ "name": t.name(), "slug": t.slug().as_str() })),
+            &self
+                .tenant
+                .as_ref()
+                .map(|t| json!({ "name": t.name(), "slug": t.slug().as_str() })),
         );
         ctx
     }
 
     /// A portal's landing page for visitors who are not signed in.
-    pub fn portal_landing(&self, portal_name_id: &str, home: &str) -> Result<Html<String>, AppError> {
-        let company = self.tenant.as_ref().map(|t| t.name().to_owned()).unwrap_or_default();
+    pub fn portal_landing(
+        &self,
+        portal_name_id: &str,
+        home: &str,
+    ) -> Result<Html<String>, AppError> {
+        let company = self
+            .tenant
+            .as_ref()
+            .map(|t| t.name().to_owned())
+            .unwrap_or_default();
         let portal = self.lang.t(portal_name_id);
         let mut ctx = self.context();
         ctx.insert("home", home);
         ctx.insert(
             "welcome",
-            &self.lang.t_args("portal-welcome", &[("portal", portal.clone().into()), ("company", company.clone().into())]),
+            &self.lang.t_args(
+                "portal-welcome",
+                &[
+                    ("portal", portal.clone().into()),
+                    ("company", company.clone().into()),
+                ],
+            ),
         );
-        ctx.insert("hint", &self.lang.t_args("portal-invitation-hint", &[("company", company.into())]));
+        ctx.insert(
+            "hint",
+            &self
+                .lang
+                .t_args("portal-invitation-hint", &[("company", company.into())]),
+        );
         ctx.insert("portal_name", &portal);
         self.render("portal_landing.html", &ctx)
     }
 
     /// Renders a page.
     pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<Html<String>, AppError> {
-        Ok(Html(self.state.templates.render(self.lang.0, template, ctx)?))
+        Ok(Html(self.state.templates.render(
+            self.lang.0,
+            template,
+            ctx,
+        )?))
     }
 }

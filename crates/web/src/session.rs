@@ -38,7 +38,10 @@ fn redis_error(error: redis::RedisError) -> poem::Error {
 }
 
 impl SessionStorage for SessionStore {
-    async fn load_session<'a>(&'a self, session_id: &'a str) -> poem::Result<Option<BTreeMap<String, Value>>> {
+    async fn load_session<'a>(
+        &'a self,
+        session_id: &'a str,
+    ) -> poem::Result<Option<BTreeMap<String, Value>>> {
         match self {
             SessionStore::Memory(memory) => memory.load_session(session_id).await,
             SessionStore::Redis(handle) => {
@@ -59,10 +62,16 @@ impl SessionStorage for SessionStore {
         expires: Option<Duration>,
     ) -> poem::Result<()> {
         match self {
-            SessionStore::Memory(memory) => memory.update_session(session_id, entries, expires).await,
+            SessionStore::Memory(memory) => {
+                memory.update_session(session_id, entries, expires).await
+            }
             SessionStore::Redis(handle) => {
-                let value = serde_json::to_string(entries).map_err(poem::error::InternalServerError)?;
-                let ttl = expires.unwrap_or(Duration::from_secs(12 * 3600)).as_secs().max(1);
+                let value =
+                    serde_json::to_string(entries).map_err(poem::error::InternalServerError)?;
+                let ttl = expires
+                    .unwrap_or(Duration::from_secs(12 * 3600))
+                    .as_secs()
+                    .max(1);
                 redis::cmd("SET")
                     .arg(Self::key(handle, session_id))
                     .arg(value)
@@ -90,7 +99,11 @@ impl SessionStorage for SessionStore {
 /// The session cookie's settings for this deployment.
 pub fn cookie_config(config: &WebConfig) -> CookieConfig {
     let secure = config.secure_cookies();
-    let name = if secure { "__Host-portico_session" } else { "portico_session" };
+    let name = if secure {
+        "__Host-portico_session"
+    } else {
+        "portico_session"
+    };
     CookieConfig::default()
         .name(name)
         .path("/")
@@ -106,5 +119,8 @@ pub fn with_sessions<E: Endpoint + 'static>(
     config: &WebConfig,
     redis: Option<RedisHandle>,
 ) -> impl Endpoint + use<E> {
-    ep.with(ServerSession::new(cookie_config(config), SessionStore::new(redis)))
+    ep.with(ServerSession::new(
+        cookie_config(config),
+        SessionStore::new(redis),
+    ))
 }

@@ -34,8 +34,12 @@ pub fn build(
     tenant: impl Endpoint + 'static,
 ) -> impl Endpoint {
     let site = SiteRouter {
-        platform: with_sessions(site_routes(platform), &state.config, state.redis.clone()).map_to_response().boxed(),
-        tenant: with_sessions(site_routes(tenant), &state.config, state.redis.clone()).map_to_response().boxed(),
+        platform: with_sessions(site_routes(platform), &state.config, state.redis.clone())
+            .map_to_response()
+            .boxed(),
+        tenant: with_sessions(site_routes(tenant), &state.config, state.redis.clone())
+            .map_to_response()
+            .boxed(),
     };
     let https = state.config.secure_cookies();
     Route::new()
@@ -53,7 +57,10 @@ pub fn build(
 
 /// Routes every site has, around the site's own app, behind the CSRF guard.
 fn site_routes(app: impl Endpoint + 'static) -> impl Endpoint {
-    Route::new().at("/lang", post(set_language)).nest("/", app).with(CsrfGuard)
+    Route::new()
+        .at("/lang", post(set_language))
+        .nest("/", app)
+        .with(CsrfGuard)
 }
 
 /// Dispatches on the `Host` header.
@@ -110,21 +117,37 @@ struct LanguageForm {
 /// Remembers the chosen language in a cookie and goes back to the page.
 #[handler]
 fn set_language(state: Data<&AppState>, Form(form): Form<LanguageForm>) -> poem::Result<Response> {
-    let locale = Locale::from_tag(&form.lang).ok_or(AppError::BadRequest("error-bad-request-detail"))?;
-    let next = form.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_owned());
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", locale.tag());
+    let locale =
+        Locale::from_tag(&form.lang).ok_or(AppError::BadRequest("error-bad-request-detail"))?;
+    let next = form
+        .next
+        .filter(|n| is_local_path(n))
+        .unwrap_or_else(|| "/".to_owned());
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        locale.tag()
+    );
     let mut resp = Redirect::see_other(next).into_response();
     resp.headers_mut().append(
         header::SET_COOKIE,
-        cookie.parse().map_err(|_| AppError::BadRequest("error-bad-request-detail"))?,
+        cookie
+            .parse()
+            .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?,
     );
     Ok(resp)
 }
 
 /// Only same-site paths are redirect targets (no `//host` or `/\host` tricks).
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.contains(['\r', '\n'])
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.contains(['\r', '\n'])
 }
 
 #[cfg(test)]

@@ -74,7 +74,12 @@ pub struct Inner {
 
 impl AppState {
     /// Assembles the state; the throttle lives in Redis when Redis is configured.
-    pub fn new(db: Database, redis: Option<RedisHandle>, templates: Templates, config: WebConfig) -> Self {
+    pub fn new(
+        db: Database,
+        redis: Option<RedisHandle>,
+        templates: Templates,
+        config: WebConfig,
+    ) -> Self {
         let make = |max: u32| match &redis {
             Some(handle) => SignInThrottle::redis(handle.clone(), max, config.sign_in_window),
             None => SignInThrottle::in_memory(max, config.sign_in_window),
@@ -82,7 +87,17 @@ impl AppState {
         let throttle = make(config.sign_in_max_failures);
         let address_throttle = make(config.sign_in_max_failures * 4);
         let tenants = TenantResolver::new(db.clone());
-        Self(Arc::new(Inner { db, redis, templates, throttle, address_throttle, tenants, config }))
+        // Install the metrics recorder before the first request records anything.
+        crate::observe::metrics_handle();
+        Self(Arc::new(Inner {
+            db,
+            redis,
+            templates,
+            throttle,
+            address_throttle,
+            tenants,
+            config,
+        }))
     }
 }
 

@@ -13,7 +13,10 @@ use crate::i18n::{LOCALES, language_id};
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("error.html", include_str!("../templates/error.html")),
-    ("portal_landing.html", include_str!("../templates/portal_landing.html")),
+    (
+        "portal_landing.html",
+        include_str!("../templates/portal_landing.html"),
+    ),
 ];
 
 /// The compiled templates, per language.
@@ -38,11 +41,18 @@ impl Templates {
             }
             engines.push((locale, tera));
         }
-        Ok(Self { engines: Arc::new(engines) })
+        Ok(Self {
+            engines: Arc::new(engines),
+        })
     }
 
     /// Renders a template in a language.
-    pub fn render(&self, locale: Locale, name: &str, context: &tera::Context) -> Result<String, tera::Error> {
+    pub fn render(
+        &self,
+        locale: Locale,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<String, tera::Error> {
         let tera = self
             .engines
             .iter()

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use moka::future::Cache;
+use poem::{FromRequest, Request, RequestBody};
 use portico_data::{DataError, Database, Tenant};
 use portico_domain::Slug;
-use poem::{FromRequest, Request, RequestBody};
 
 use crate::AppError;
 
