@@ -108,6 +108,20 @@ async fn staff_sign_in_rotates_the_session_and_opens_the_back_office(db: TestDb)
     let staff = browser.get("/admin/staff").await;
     assert!(staff.body.contains("owner@alfa.test"));
 
+    // On the PostgreSQL suite sessions live in Redis, under hashed keys.
+    if let Some(redis) = &app.redis {
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(redis.key("session", "*"))
+            .query_async(&mut redis.conn())
+            .await
+            .unwrap();
+        assert_eq!(keys.len(), 1, "one live session in Redis: {keys:?}");
+        assert!(
+            !keys[0].contains(&new_session),
+            "the session id is not stored in clear"
+        );
+    }
+
     // The pre-sign-in session id is worthless now.
     let replay = app.browser(DEMO_HOST);
     replay.set_cookie("portico_session", &anonymous_session);
