@@ -96,7 +96,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
     portico_web::observe::init_tracing(settings.log_json);
     match cli.command {
-        None => develop(&settings).await,
+        // `cargo run` with no arguments: migrate, make sure the demo exists, serve.
+        None => serve(&settings, true).await,
         Some(Command::Serve) => serve(&settings, false).await,
         Some(Command::Migrate) => {
             let (db, _) = app::connect(&settings).await?;
@@ -130,7 +131,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (db, _) = app::connect(&settings).await?;
             migrate_embedded(&db).await?;
             demo::ensure_demo(&db).await?;
-            print_sign_ins(&settings);
+            print_sign_ins();
             Ok(())
         }
     }
@@ -141,11 +142,6 @@ async fn migrate_embedded(db: &portico_data::Database) -> anyhow::Result<()> {
         db.migrate().await.context("applying migrations")?;
     }
     Ok(())
-}
-
-/// `cargo run` with no arguments: migrate, make sure the demo exists, serve.
-async fn develop(settings: &Settings) -> anyhow::Result<()> {
-    serve(settings, true).await
 }
 
 async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
@@ -163,7 +159,7 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", settings.listen))?;
     print_urls(settings);
     if with_demo {
-        print_sign_ins(settings);
+        print_sign_ins();
     }
     let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
     poem::Server::new_with_acceptor(acceptor)
@@ -196,8 +192,7 @@ fn print_urls(settings: &Settings) {
     );
 }
 
-fn print_sign_ins(settings: &Settings) {
-    let _ = settings;
+fn print_sign_ins() {
     println!();
     println!("Demo sign-ins (password {DEMO_PASSWORD}):");
     println!("  Back office owner      {DEMO_OWNER}");
