@@ -1,6 +1,8 @@
 //! The shared Redis connection with the key prefix every Portico key starts with.
 
-use redis::aio::ConnectionManager;
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 /// A multiplexed, reconnecting Redis connection plus a key namespace.
 #[derive(Clone)]
@@ -10,10 +12,18 @@ pub struct RedisHandle {
 }
 
 impl RedisHandle {
-    /// Connects (failing if Redis does not answer) and namespaces keys under `prefix`.
+    /// Connects (failing within seconds if Redis does not answer) and namespaces
+    /// keys under `prefix`. Commands time out rather than hang on a stalled server.
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
-        let conn = ConnectionManager::new(client).await?;
+        let config = ConnectionManagerConfig::new()
+            .set_number_of_retries(3)
+            .set_exponent_base(2)
+            .set_factor(100)
+            .set_max_delay(1_000)
+            .set_connection_timeout(Duration::from_secs(2))
+            .set_response_timeout(Duration::from_secs(2));
+        let conn = ConnectionManager::new_with_config(client, config).await?;
         Ok(Self {
             conn,
             prefix: prefix.to_owned(),
