@@ -29,11 +29,19 @@ pub struct TestApp {
 impl TestApp {
     /// Builds the app over `db`; the PostgreSQL suite also uses Redis.
     pub async fn new(db: TestDb) -> Self {
+        Self::with_config(
+            db,
+            WebConfig::new(url::Url::parse("http://localhost:8080").expect("url")),
+        )
+        .await
+    }
+
+    /// Builds the app over `db` with a given web configuration.
+    pub async fn with_config(db: TestDb, web: WebConfig) -> Self {
         let redis = match db.backend {
             TestBackend::Postgres => test_redis().await,
             TestBackend::Sqlite => None,
         };
-        let web = WebConfig::new(url::Url::parse("http://localhost:8080").expect("url"));
         let state = portico::app::state(db.db.clone(), redis.clone(), web).expect("state");
         let ep = portico::app::endpoint(state.clone())
             .map_to_response()

@@ -15,7 +15,8 @@ fn required() -> bool {
     std::env::var("PORTICO_TEST_REQUIRE_SERVICES").is_ok_and(|v| v == "1" || v == "true")
 }
 
-fn skip_or_fail(what: &str) {
+/// Skips (returns) when a service is missing, or fails when services are required.
+pub fn skip_or_fail(what: &str) {
     assert!(
         !required(),
         "{what} is required (PORTICO_TEST_REQUIRE_SERVICES=1) but not configured or not reachable"

@@ -11,7 +11,7 @@ mod app;
 mod db;
 
 pub use app::{Browser, PASSWORD, Page, TestApp, csrf_in};
-pub use db::{TestBackend, TestDb, test_redis};
+pub use db::{TestBackend, TestDb, skip_or_fail, test_redis};
 
 /// Runs each named `async fn(TestDb)` as two tests, `sqlite::<name>` and
 /// `postgres::<name>`, so the output shows which backends ran.
