@@ -3,7 +3,7 @@
 use std::{str::FromStr, time::Duration};
 
 use sqlx::{
-    PgPool, SqlitePool,
+    AssertSqlSafe, PgPool, SqlitePool,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
@@ -151,8 +151,18 @@ impl Database {
     /// Opens a transaction scoped to one tenant. On PostgreSQL the tenant is also
     /// set for row-level security, for this transaction only.
     pub async fn tenant_tx(&self, tenant: &Tenant) -> Result<TenantTx, DataError> {
-        let mut conn = self.begin().await?;
-        conn.set_tenant(tenant.id()).await?;
+        let conn = match &self.pool {
+            // BEGIN and the tenant setting travel in one round trip (simple-query
+            // protocol). The id is a UUID rendered by us, never user text.
+            Pool::Postgres { app, .. } => {
+                let begin = format!(
+                    "BEGIN; SELECT set_config('portico.tenant_id', '{}', true)",
+                    tenant.id().as_uuid().hyphenated()
+                );
+                Conn::Postgres(app.begin_with(AssertSqlSafe(begin)).await?)
+            }
+            Pool::Sqlite(_) => self.begin().await?,
+        };
         Ok(TenantTx::new(conn, tenant.id()))
     }
 
