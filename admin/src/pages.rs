@@ -1,15 +1,20 @@
 //! The back office's pages: home and the staff list.
 
-use poem::{handler, web::Html};
+use poem::{
+    handler,
+    web::{Html, Query},
+};
+use portico_data::StaffCursor;
 use portico_web::{AppError, Ui};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::SignedInStaff;
 
 /// How many events the home page shows.
 const RECENT_EVENTS: u64 = 10;
-/// Staff lists are small (a company's own employees); the page shows up to this many.
-const STAFF_PAGE: u64 = 200;
+/// Staff users per page.
+const STAFF_PAGE: u64 = 50;
 
 fn staff_nav(ui: &Ui, staff: &SignedInStaff, current: &str) -> tera::Context {
     let mut ctx = ui.context();
@@ -56,13 +61,46 @@ pub(crate) async fn home(ui: Ui, staff: SignedInStaff) -> Result<Html<String>, A
     ui.render("admin/home.html", &ctx)
 }
 
+/// Where the staff list continues: the last row of the previous page.
+#[derive(Deserialize)]
+pub(crate) struct StaffPage {
+    after_name: Option<String>,
+    after_id: Option<String>,
+}
+
 #[handler]
-pub(crate) async fn staff_list(ui: Ui, staff: SignedInStaff) -> Result<Html<String>, AppError> {
+pub(crate) async fn staff_list(
+    ui: Ui,
+    staff: SignedInStaff,
+    Query(page): Query<StaffPage>,
+) -> Result<Html<String>, AppError> {
+    let after = match (page.after_name, page.after_id) {
+        (Some(name), Some(id)) => Some(StaffCursor {
+            name,
+            id: id
+                .parse()
+                .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?,
+        }),
+        _ => None,
+    };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let users = tx.list_staff_users(STAFF_PAGE).await?;
+    let mut users = tx.list_staff_users(after.as_ref(), STAFF_PAGE + 1).await?;
     tx.commit().await?;
+    let next = if users.len() as u64 > STAFF_PAGE {
+        users.truncate(STAFF_PAGE as usize);
+        users.last().map(|last| {
+            let cursor = last.cursor();
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("after_name", &cursor.name)
+                .append_pair("after_id", &cursor.id.to_string())
+                .finish();
+            format!("/admin/staff?{query}")
+        })
+    } else {
+        None
+    };
     let never = ui.lang.t("admin-staff-never");
-    let users: Vec<_> = users
+    let rows: Vec<_> = users
         .iter()
         .map(|u| {
             json!({
@@ -74,6 +112,8 @@ pub(crate) async fn staff_list(ui: Ui, staff: SignedInStaff) -> Result<Html<Stri
         })
         .collect();
     let mut ctx = staff_nav(&ui, &staff, "staff");
-    ctx.insert("users", &users);
+    ctx.insert("users", &rows);
+    ctx.insert("next", &next);
+    ctx.insert("is_first_page", &after.is_none());
     ui.render("admin/staff.html", &ctx)
 }

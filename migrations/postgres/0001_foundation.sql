@@ -49,6 +49,8 @@ CREATE TABLE staff_users (
     PRIMARY KEY (tenant_id, id)
 );
 CREATE UNIQUE INDEX staff_users_email_key ON staff_users (tenant_id, lower(email));
+-- The staff list pages by (name, id) within a tenant.
+CREATE INDEX staff_users_name_idx ON staff_users (tenant_id, name, id);
 
 CREATE TABLE audit_events (
     tenant_id    uuid NOT NULL REFERENCES tenants (id),

@@ -203,7 +203,7 @@ async fn the_demo_command_is_idempotent(db: TestDb) {
     assert!(operator.is_some());
     drop(tx);
     let mut tx = db.db.tenant_tx(&tenants[0]).await.unwrap();
-    assert_eq!(tx.list_staff_users(10).await.unwrap().len(), 2);
+    assert_eq!(tx.list_staff_users(None, 10).await.unwrap().len(), 2);
 }
 
 backend_tests!(

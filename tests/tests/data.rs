@@ -62,7 +62,7 @@ async fn a_tenant_transaction_sees_only_its_own_tenants_rows(db: TestDb) {
             .is_none()
     );
     assert!(tx.find_staff_user(b_owner.id).await.unwrap().is_none());
-    let listed = tx.list_staff_users(100).await.unwrap();
+    let listed = tx.list_staff_users(None, 100).await.unwrap();
     assert_eq!(
         listed.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
         ["owner@alfa.test"]

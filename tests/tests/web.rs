@@ -438,7 +438,78 @@ async fn an_operator_signs_in_lists_companies_and_suspends_one(db: TestDb) {
     );
 }
 
+async fn the_staff_list_pages_by_keyset_and_shows_only_this_companys_users(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    app.company("beta").await;
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    for i in 0..60 {
+        // Names repeat in pairs: the id breaks ties, so no row is skipped or shown twice.
+        tx.create_staff_user(&portico_data::NewStaffUser {
+            email: portico_domain::Email::parse(&format!("usuario{i:02}@alfa.test")).unwrap(),
+            name: format!("Usuario {:02}", i % 30),
+            role: portico_domain::StaffRole::Sales,
+            password_hash: None,
+            locale: None,
+        })
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let browser = app.browser(DEMO_HOST);
+    sign_in(&browser, "owner@alfa.test", PASSWORD).await;
+
+    let emails_on = |page: &portico_tests::Page| -> Vec<String> {
+        page.body
+            .split("<tr><td>")
+            .skip(1)
+            .map(|row| row.split("</td><td>").nth(1).unwrap_or_default().to_owned())
+            .collect()
+    };
+    let first = browser.get("/admin/staff").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let mut seen = emails_on(&first);
+    assert_eq!(seen.len(), 50);
+    assert_eq!(
+        seen[0], "owner@alfa.test",
+        "sorted by name: Dueña before Usuario"
+    );
+    let next = first
+        .body
+        .split("rel=\"next\"")
+        .next()
+        .unwrap()
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .to_owned();
+    let next = next.split('"').next().unwrap().replace("&amp;", "&");
+    assert!(next.starts_with("/admin/staff?after_name="), "{next}");
+    let second = browser.get(&next).await;
+    let rest = emails_on(&second);
+    assert_eq!(rest.len(), 11);
+    assert!(
+        !second.body.contains("rel=\"next\""),
+        "the last page has no next link"
+    );
+    seen.extend(rest);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 61, "every user exactly once");
+    assert!(
+        seen.iter().all(|e| e.ends_with("@alfa.test")),
+        "no other company's users"
+    );
+
+    let bad_cursor = browser
+        .get("/admin/staff?after_name=x&after_id=not-a-uuid")
+        .await;
+    assert_eq!(bad_cursor.status, StatusCode::BAD_REQUEST);
+}
+
 backend_tests!(
+    the_staff_list_pages_by_keyset_and_shows_only_this_companys_users,
     an_unknown_or_suspended_company_gets_a_translated_not_found_page,
     staff_sign_in_rotates_the_session_and_opens_the_back_office,
     a_wrong_password_is_refused_and_repeated_failures_lock_the_account,

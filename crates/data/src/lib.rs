@@ -22,6 +22,6 @@ pub use error::DataError;
 pub use ids::{AuditEventId, OperatorId, StaffUserId, TenantId};
 pub use operators::{NewOperator, Operator};
 pub use schema::{SchemaColumns, describe_schema};
-pub use staff::{NewStaffUser, StaffStatus, StaffUser};
+pub use staff::{NewStaffUser, StaffCursor, StaffStatus, StaffUser};
 pub use tenants::{NewTenant, Tenant, TenantStatus};
 pub use tx::{PlatformTx, TenantTx};

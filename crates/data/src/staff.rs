@@ -105,6 +105,23 @@ impl TryFrom<StaffRow> for StaffUser {
     }
 }
 
+/// A position in the staff list, which is ordered by name and then id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffCursor {
+    pub name: String,
+    pub id: StaffUserId,
+}
+
+impl StaffUser {
+    /// The cursor that continues the list after this user.
+    pub fn cursor(&self) -> StaffCursor {
+        StaffCursor {
+            name: self.name.clone(),
+            id: self.id,
+        }
+    }
+}
+
 /// A new staff user; the password arrives already hashed.
 #[derive(Debug, Clone)]
 pub struct NewStaffUser {
@@ -189,12 +206,26 @@ impl TenantTx {
             .transpose()
     }
 
-    /// The first `limit` staff users of this tenant by name.
-    pub async fn list_staff_users(&mut self, limit: u64) -> Result<Vec<StaffUser>, DataError> {
-        let select = Query::select()
+    /// Up to `limit` staff users of this tenant by name (then id), starting after
+    /// `after` when given: keyset pagination, never OFFSET.
+    pub async fn list_staff_users(
+        &mut self,
+        after: Option<&StaffCursor>,
+        limit: u64,
+    ) -> Result<Vec<StaffUser>, DataError> {
+        let mut select = Query::select()
             .columns(COLUMNS)
             .from(StaffUsers::Table)
             .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .to_owned();
+        if let Some(after) = after {
+            select.and_where(
+                Expr::tuple([Expr::col(StaffUsers::Name), Expr::col(StaffUsers::Id)]).gt(
+                    Expr::tuple([Expr::val(after.name.clone()), Expr::val(after.id.as_uuid())]),
+                ),
+            );
+        }
+        let select = select
             .order_by(StaffUsers::Name, Order::Asc)
             .order_by(StaffUsers::Id, Order::Asc)
             .limit(limit)

@@ -8,6 +8,9 @@ signed-in-as = Signed in as { $name }
 nav-home = Home
 status-active = Active
 status-suspended = Suspended
+pagination = Pagination
+pagination-first = First page
+pagination-next = Next page
 
 # Errors
 error-reference = Reference

@@ -8,6 +8,9 @@ signed-in-as = Sesión de { $name }
 nav-home = Inicio
 status-active = Activa
 status-suspended = Suspendida
+pagination = Paginación
+pagination-first = Primera página
+pagination-next = Página siguiente
 
 # Errores
 error-reference = Referencia
