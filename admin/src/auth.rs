@@ -179,6 +179,9 @@ pub(crate) async fn sign_in(
         .find_staff_user_by_email(&email)
         .await
         .map_err(AppError::from)?;
+    // Verify with no transaction open: argon2 is slow and must not hold a
+    // connection (or SQLite's write lock).
+    tx.commit().await.map_err(AppError::from)?;
     let active = user.as_ref().filter(|u| u.status == StaffStatus::Active);
     let valid = verify_password(
         &form.password,
@@ -186,16 +189,20 @@ pub(crate) async fn sign_in(
     )
     .await;
     let Some(user) = active.filter(|_| valid) else {
-        drop(tx);
         attempt.failed(state).await?;
         tracing::info!("staff sign-in refused");
         return render_sign_in(
             &ui,
             &form.email,
             Some(ui.lang.t("sign-in-failed")),
-            StatusCode::UNAUTHORIZED,
+            StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
+    let mut tx = state
+        .db
+        .tenant_tx(&tenant.0)
+        .await
+        .map_err(AppError::from)?;
     tx.touch_staff_sign_in(user.id)
         .await
         .map_err(AppError::from)?;
@@ -246,27 +253,33 @@ pub(crate) async fn sign_out(
     tenant: CurrentTenant,
     session: &Session,
 ) -> poem::Result<Response> {
-    if let Some(principal) = session.get::<StaffPrincipal>(SESSION_KEY)
-        && principal.tenant_id == tenant.0.id()
-    {
-        let mut tx = ui
-            .state
-            .db
-            .tenant_tx(&tenant.0)
-            .await
-            .map_err(AppError::from)?;
-        tx.record_audit_event(NewAuditEvent {
-            actor: Actor::Staff(principal.user_id),
-            action: "staff.sign_out",
-            subject_kind: "staff_user",
-            subject_id: Some(principal.user_id.as_uuid()),
-            changes: json!({}),
-            request_id: req.extensions().get::<RequestId>().map(|r| r.0.as_str()),
-        })
-        .await
-        .map_err(AppError::from)?;
-        tx.commit().await.map_err(AppError::from)?;
-    }
+    let principal = session.get::<StaffPrincipal>(SESSION_KEY);
+    // End the session first: a failing audit write must not keep anyone signed in.
     session.purge();
+    if let Some(principal) = principal.filter(|p| p.tenant_id == tenant.0.id()) {
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.as_str());
+        if let Err(error) = record_sign_out(&ui, &tenant, &principal, request_id).await {
+            tracing::error!(%error, "could not audit a staff sign-out");
+        }
+    }
     Ok(Redirect::see_other("/admin/sign-in?signed_out=1").into_response())
+}
+
+async fn record_sign_out(
+    ui: &Ui,
+    tenant: &CurrentTenant,
+    principal: &StaffPrincipal,
+    request_id: Option<&str>,
+) -> Result<(), portico_data::DataError> {
+    let mut tx = ui.state.db.tenant_tx(&tenant.0).await?;
+    tx.record_audit_event(NewAuditEvent {
+        actor: Actor::Staff(principal.user_id),
+        action: "staff.sign_out",
+        subject_kind: "staff_user",
+        subject_id: Some(principal.user_id.as_uuid()),
+        changes: json!({}),
+        request_id,
+    })
+    .await?;
+    tx.commit().await
 }

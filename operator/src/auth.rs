@@ -115,22 +115,24 @@ pub(crate) async fn sign_in(
         .find_operator_by_email(&email)
         .await
         .map_err(AppError::from)?;
+    // Verify with no transaction open (argon2 is slow).
+    tx.commit().await.map_err(AppError::from)?;
     let valid = verify_password(
         &form.password,
         operator.as_ref().map(|o| o.password_hash.as_str()),
     )
     .await;
     let Some(operator) = operator.filter(|_| valid) else {
-        drop(tx);
         attempt.failed(state).await?;
         tracing::info!("operator sign-in refused");
         return render(
             &ui,
             &form.email,
             Some(ui.lang.t("sign-in-failed")),
-            StatusCode::UNAUTHORIZED,
+            StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
+    let mut tx = state.db.platform_tx().await.map_err(AppError::from)?;
     tx.touch_operator_sign_in(operator.id)
         .await
         .map_err(AppError::from)?;

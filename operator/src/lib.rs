@@ -1,7 +1,8 @@
-//! The operator console, served on the base domain: operator sign-in and the list
-//! of companies with suspend and reactivate.
+//! The operator console, served on the base domain: operator sign-in, the list of
+//! companies, creating a company with its owner, suspend and reactivate.
 
 mod auth;
+mod onboarding;
 mod tenants;
 
 use poem::{Endpoint, Route, get, post};
@@ -20,6 +21,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "operator/tenants.html",
         include_str!("../templates/operator/tenants.html"),
     ),
+    (
+        "operator/new_tenant.html",
+        include_str!("../templates/operator/new_tenant.html"),
+    ),
+    (
+        "operator/tenant_created.html",
+        include_str!("../templates/operator/tenant_created.html"),
+    ),
 ];
 
 /// The console's routes, served at the root of the base domain.
@@ -28,6 +37,8 @@ pub fn routes() -> impl Endpoint {
         .at("/", get(tenants::list))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at("/sign-out", post(auth::sign_out))
+        .at("/tenants/new", get(onboarding::new_company))
+        .at("/tenants", post(onboarding::create_company))
         .at("/tenants/:slug/suspend", post(tenants::suspend))
         .at("/tenants/:slug/reactivate", post(tenants::reactivate))
 }

@@ -66,13 +66,13 @@ impl TestApp {
 
     /// Creates an active company with an owner `owner@<slug>.test` and returns it.
     pub async fn company(&self, slug: &str) -> Tenant {
-        portico::provision::provision_tenant(
+        portico_data::provision_tenant(
             &self.db.db,
             &NewTenant {
                 slug: Slug::parse(slug).expect("slug"),
                 name: format!("Empresa {slug}"),
                 locale: Locale::Es,
-                currency: "DOP".into(),
+                currency: portico_domain::Currency::parse("DOP").expect("currency"),
                 max_contacts: None,
             },
             &NewStaffUser {

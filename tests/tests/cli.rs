@@ -188,8 +188,21 @@ async fn the_cli_manages_companies_and_operators(db: TestDb) {
 async fn the_demo_command_is_idempotent(db: TestDb) {
     let dir = tempfile::tempdir().unwrap();
     let config = config_for(&db.url, &dir);
-    portico(&config, &["demo"]).await.expect("demo");
-    portico(&config, &["demo"])
+    if db.backend == portico_tests::TestBackend::Postgres {
+        let refused = portico(&config, &["demo"])
+            .await
+            .expect_err("no demo accounts on PostgreSQL by default");
+        assert!(
+            refused.to_string().contains("--allow-postgres"),
+            "{refused}"
+        );
+    }
+    let demo: &[&str] = match db.backend {
+        portico_tests::TestBackend::Postgres => &["demo", "--allow-postgres"],
+        portico_tests::TestBackend::Sqlite => &["demo"],
+    };
+    portico(&config, demo).await.expect("demo");
+    portico(&config, demo)
         .await
         .expect("demo again changes nothing");
     let mut tx = db.db.platform_tx().await.unwrap();

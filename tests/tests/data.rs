@@ -118,13 +118,13 @@ async fn staff_emails_are_unique_per_tenant_ignoring_case(db: TestDb) {
 async fn a_duplicate_slug_is_refused_and_leaves_nothing_behind(db: TestDb) {
     let app = TestApp::new(db).await;
     app.company("alfa").await;
-    let again = portico::provision::provision_tenant(
+    let again = portico_data::provision_tenant(
         &app.db.db,
         &NewTenant {
             slug: Slug::parse("alfa").unwrap(),
             name: "Otra".into(),
             locale: Locale::En,
-            currency: "USD".into(),
+            currency: portico_domain::Currency::parse("USD").unwrap(),
             max_contacts: Some(10),
         },
         &staff("otra@ejemplo.do"),

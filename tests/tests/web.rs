@@ -64,11 +64,11 @@ async fn staff_sign_in_rotates_the_session_and_opens_the_back_office(db: TestDb)
     assert_eq!(home.status, StatusCode::SEE_OTHER);
     assert_eq!(home.location(), Some("/admin/sign-in"));
 
-    let form = browser.get("/admin/sign-in").await;
+    browser.get("/admin/sign-in").await;
     let anonymous_session = browser
         .cookie("portico_session")
         .expect("a session cookie for the form");
-    let set_cookie = form
+    let set_cookie = home
         .headers
         .get("set-cookie")
         .unwrap()
@@ -134,7 +134,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_lock_the_account(db: 
     let browser = app.browser(DEMO_HOST);
 
     let wrong = sign_in(&browser, "owner@alfa.test", "not the password").await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("Correo o contraseña incorrectos."));
     assert!(
         wrong.body.contains("value=\"owner@alfa.test\""),
@@ -145,7 +145,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_lock_the_account(db: 
     let unknown = sign_in(&browser, "nadie@alfa.test", PASSWORD).await;
     assert_eq!(
         unknown.status,
-        StatusCode::UNAUTHORIZED,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "an unknown account looks like a wrong password"
     );
 
@@ -261,7 +261,7 @@ async fn a_session_or_account_of_one_company_opens_nothing_in_another(db: TestDb
     let refused = sign_in(&beta, "owner@alfa.test", PASSWORD).await;
     assert_eq!(
         refused.status,
-        StatusCode::UNAUTHORIZED,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "alfa's owner is not a beta user"
     );
 
@@ -391,7 +391,7 @@ async fn an_operator_signs_in_lists_companies_and_suspends_one(db: TestDb) {
             &[("email", "ops@portico.test"), ("password", "nope")],
         )
         .await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     let ok = console
         .submit(
             "/sign-in",
@@ -508,7 +508,114 @@ async fn the_staff_list_pages_by_keyset_and_shows_only_this_companys_users(db: T
     assert_eq!(bad_cursor.status, StatusCode::BAD_REQUEST);
 }
 
+async fn an_operator_creates_a_company_whose_owner_can_sign_in(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.operator().await;
+    let console = app.browser("localhost:8080");
+    console
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "ops@portico.test"), ("password", PASSWORD)],
+        )
+        .await;
+    let form = console.get("/tenants/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Nueva empresa") && form.body.contains(".localhost"));
+
+    let invalid = console
+        .submit(
+            "/tenants/new",
+            "/tenants",
+            &[
+                ("name", " "),
+                ("slug", "Mi Empresa"),
+                ("locale", "es"),
+                ("currency", "pesos"),
+                ("max_contacts", "-3"),
+                ("owner_name", "Ana"),
+                ("owner_email", "ana@"),
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "Este campo es obligatorio.",
+        "Use de 2 a 40 letras minúsculas",
+        "Use un código ISO 4217",
+        "Escriba un número entero mayor que cero",
+        "Escriba un correo electrónico válido.",
+    ] {
+        assert!(invalid.body.contains(message), "missing {message:?}");
+    }
+    assert!(
+        invalid.body.contains("value=\"Mi Empresa\""),
+        "typed values come back"
+    );
+    let reserved = console
+        .submit(
+            "/tenants/new",
+            "/tenants",
+            &[
+                ("name", "X"),
+                ("slug", "admin"),
+                ("currency", "DOP"),
+                ("owner_name", "Ana"),
+                ("owner_email", "ana@x.do"),
+            ],
+        )
+        .await;
+    assert!(reserved.body.contains("Ese subdominio está reservado"));
+    let mut tx = app.db.db.platform_tx().await.unwrap();
+    assert!(
+        tx.list_tenants().await.unwrap().is_empty(),
+        "nothing was written"
+    );
+    drop(tx);
+
+    let fields = [
+        ("name", "Ferretería Bogotá S.A.S."),
+        ("slug", "ferreteria"),
+        ("locale", "es"),
+        ("currency", "cop"),
+        ("max_contacts", "5000"),
+        ("owner_name", "Camilo Andrés Ruiz Díaz"),
+        ("owner_email", "Camilo@Ferreteria.co"),
+    ];
+    let created = console.submit("/tenants/new", "/tenants", &fields).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert!(
+        created
+            .body
+            .contains("http://ferreteria.localhost:8080/admin")
+    );
+    let password = created
+        .body
+        .split("<code id=\"owner-password\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    assert_eq!(password.len(), 20);
+
+    let owner = app.browser("ferreteria.localhost:8080");
+    let signed_in = sign_in(&owner, "camilo@ferreteria.co", password).await;
+    assert_eq!(
+        signed_in.location(),
+        Some("/admin"),
+        "the new owner signs in with the one-time password"
+    );
+    let home = owner.get("/admin").await;
+    assert!(home.body.contains("tenant.create") && home.body.contains("COP"));
+
+    let again = console.submit("/tenants/new", "/tenants", &fields).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("Ese subdominio ya está en uso"));
+}
+
 backend_tests!(
+    an_operator_creates_a_company_whose_owner_can_sign_in,
     the_staff_list_pages_by_keyset_and_shows_only_this_companys_users,
     an_unknown_or_suspended_company_gets_a_translated_not_found_page,
     staff_sign_in_rotates_the_session_and_opens_the_back_office,

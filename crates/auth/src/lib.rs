@@ -9,4 +9,4 @@ mod token;
 pub use password::{PasswordError, hash_password, verify_password};
 pub use redis_handle::RedisHandle;
 pub use throttle::{Locked, SignInThrottle, ThrottleError};
-pub use token::{hash_token, random_token};
+pub use token::{hash_token, random_token, temporary_password};

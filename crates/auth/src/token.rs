@@ -10,6 +10,12 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
+/// A password to show once (new owners and operators): 20 hex characters, about
+/// 80 bits of entropy, to be changed or replaced by an invitation later.
+pub fn temporary_password() -> String {
+    random_token()[..20].to_owned()
+}
+
 /// The SHA-256 of a token, hex-encoded: what is stored instead of the token.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

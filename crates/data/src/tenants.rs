@@ -1,7 +1,7 @@
 //! The tenant registry: companies, their slug, language, currency, limits and status.
 
 use chrono::{DateTime, Utc};
-use portico_domain::{Locale, Slug};
+use portico_domain::{Currency, Locale, Slug};
 use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 use uuid::Uuid;
 
@@ -136,8 +136,7 @@ pub struct NewTenant {
     pub slug: Slug,
     pub name: String,
     pub locale: Locale,
-    /// ISO 4217 code, e.g. `DOP`.
-    pub currency: String,
+    pub currency: Currency,
     pub max_contacts: Option<i32>,
 }
 
@@ -154,7 +153,7 @@ impl PlatformTx {
                 new.slug.as_str().into(),
                 new.name.clone().into(),
                 new.locale.tag().into(),
-                new.currency.clone().into(),
+                new.currency.as_str().into(),
                 TenantStatus::Active.as_str().into(),
                 new.max_contacts.into(),
                 now.into(),

@@ -5,15 +5,16 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use portico_auth::{hash_password, random_token};
-use portico_data::{Actor, Backend, DataError, NewOperator, NewStaffUser, NewTenant, TenantStatus};
-use portico_domain::{Email, Locale, Slug, StaffRole};
+use portico_auth::{hash_password, temporary_password};
+use portico_data::{
+    Actor, Backend, DataError, NewOperator, NewStaffUser, NewTenant, TenantStatus, provision_tenant,
+};
+use portico_domain::{Currency, Email, Locale, Slug, StaffRole};
 
 use crate::{
     app,
     config::Settings,
     demo::{self, DEMO_OPERATOR, DEMO_OWNER, DEMO_PASSWORD, DEMO_READ_ONLY, DEMO_SLUG},
-    provision::provision_tenant,
 };
 
 /// Portico: customer and supplier portals for companies.
@@ -40,7 +41,12 @@ pub enum Command {
     #[command(subcommand)]
     Operator(OperatorCommand),
     /// Create the demo company and demo sign-ins if they are missing.
-    Demo,
+    Demo {
+        /// Also on PostgreSQL. The demo accounts share a published password:
+        /// never use this on a database that serves real people.
+        #[arg(long)]
+        allow_postgres: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,7 +114,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Tenant(command)) => tenant(&settings, command).await,
         Some(Command::Operator(OperatorCommand::Create { email, name })) => {
             let (db, _) = app::connect(&settings).await?;
-            let password = random_token()[..20].to_owned();
+            let password = temporary_password();
             let mut tx = db.platform_tx().await?;
             let created = tx
                 .create_operator(&NewOperator {
@@ -127,8 +133,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Operator {email} created. Password (shown once): {password}");
             Ok(())
         }
-        Some(Command::Demo) => {
+        Some(Command::Demo { allow_postgres }) => {
             let (db, _) = app::connect(&settings).await?;
+            if db.backend() == Backend::Postgres && !allow_postgres {
+                bail!(
+                    "the demo accounts share a published password; on PostgreSQL pass --allow-postgres \
+                     if this database is only for demonstrations"
+                );
+            }
             migrate_embedded(&db).await?;
             demo::ensure_demo(&db).await?;
             print_sign_ins();
@@ -146,11 +158,11 @@ async fn migrate_embedded(db: &portico_data::Database) -> anyhow::Result<()> {
 
 async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
     let (db, redis) = app::connect(settings).await?;
+    migrate_embedded(&db).await?;
+    // Demo accounts share a published password: only ever on the embedded database.
+    let with_demo = with_demo && db.backend() == Backend::Sqlite;
     if with_demo {
-        db.migrate().await.context("applying migrations")?;
         demo::ensure_demo(&db).await?;
-    } else {
-        migrate_embedded(&db).await?;
     }
     db.ping().await.context("the database does not answer")?;
     let state = app::state(db.clone(), redis, settings.web())?;
@@ -165,14 +177,28 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
     poem::Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(
             app::endpoint(state),
-            async {
-                let _ = tokio::signal::ctrl_c().await;
-            },
+            shutdown_signal(),
             Some(std::time::Duration::from_secs(10)),
         )
         .await?;
     db.close().await;
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what container runtimes send) starts a graceful shutdown.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }
 
 fn print_urls(settings: &Settings) {
@@ -208,11 +234,9 @@ async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<(
             let slug =
                 Slug::parse(&args.slug).with_context(|| format!("--slug {:?}", args.slug))?;
             let locale = Locale::from_tag(&args.locale).context("--locale must be es or en")?;
-            let currency = args.currency.trim().to_ascii_uppercase();
-            if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-                bail!("--currency must be an ISO 4217 code such as DOP, MXN, COP or USD");
-            }
-            let password = random_token()[..20].to_owned();
+            let currency = Currency::parse(&args.currency)
+                .context("--currency must be an ISO 4217 code such as DOP, MXN, COP or USD")?;
+            let password = temporary_password();
             let created = provision_tenant(
                 &db,
                 &NewTenant {

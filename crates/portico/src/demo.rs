@@ -1,10 +1,8 @@
 //! The demo company and the demo sign-ins, created when missing.
 
 use portico_auth::hash_password;
-use portico_data::{Actor, Database, NewOperator, NewStaffUser, NewTenant};
-use portico_domain::{Email, Locale, Slug, StaffRole};
-
-use crate::provision::provision_tenant;
+use portico_data::{Actor, Database, NewOperator, NewStaffUser, NewTenant, provision_tenant};
+use portico_domain::{Currency, Email, Locale, Slug, StaffRole};
 
 /// The demo password of every demo account. For local demonstrations only.
 pub const DEMO_PASSWORD: &str = "portico-demo-2026";
@@ -67,7 +65,7 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
             slug,
             name: "Distribuidora del Caribe, S.R.L.".into(),
             locale: Locale::Es,
-            currency: "DOP".into(),
+            currency: Currency::parse("DOP")?,
             max_contacts: None,
         },
         &NewStaffUser {

@@ -70,7 +70,11 @@ impl<E: Endpoint> Endpoint for CsrfGuardEndpoint<E> {
             .content_type()
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
         if submitted.is_none() && is_form {
-            let bytes = req.take_body().into_bytes().await?;
+            let bytes = req
+                .take_body()
+                .into_bytes_limit(crate::site::MAX_BODY)
+                .await
+                .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
             submitted = url::form_urlencoded::parse(&bytes)
                 .find(|(k, _)| k == FIELD)
                 .map(|(_, v)| v.into_owned());

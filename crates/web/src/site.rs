@@ -6,7 +6,7 @@
 use poem::{
     Endpoint, EndpointExt, IntoResponse, Request, Response, Route, handler,
     http::header,
-    middleware::CatchPanic,
+    middleware::{CatchPanic, SetHeader},
     post,
     web::{Data, Form, Redirect},
 };
@@ -24,6 +24,9 @@ use crate::{
     session::with_sessions,
 };
 
+/// The largest form body the CSRF guard reads (uploads will set their own limits).
+pub const MAX_BODY: usize = 64 * 1024;
+
 /// The stylesheet every page links.
 const STYLESHEET: &str = include_str!("../assets/portico.css");
 
@@ -34,12 +37,20 @@ pub fn build(
     tenant: impl Endpoint + 'static,
 ) -> impl Endpoint {
     let site = SiteRouter {
-        platform: with_sessions(site_routes(platform), &state.config, state.redis.clone())
-            .map_to_response()
-            .boxed(),
-        tenant: with_sessions(site_routes(tenant), &state.config, state.redis.clone())
-            .map_to_response()
-            .boxed(),
+        platform: with_sessions(
+            site_routes(platform).with(ErrorPages),
+            &state.config,
+            state.redis.clone(),
+        )
+        .map_to_response()
+        .boxed(),
+        tenant: with_sessions(
+            site_routes(tenant).with(ErrorPages),
+            &state.config,
+            state.redis.clone(),
+        )
+        .map_to_response()
+        .boxed(),
     };
     let https = state.config.secure_cookies();
     Route::new()
@@ -47,7 +58,10 @@ pub fn build(
         .at("/readyz", readyz)
         .at("/metrics", prometheus)
         .at("/assets/portico.css", stylesheet)
-        .nest("/", site)
+        .nest(
+            "/",
+            site.with(SetHeader::new().overriding(header::CACHE_CONTROL, "no-store")),
+        )
         .with(ErrorPages)
         .with(CatchPanic::new())
         .data(state)
@@ -142,12 +156,14 @@ fn set_language(state: Data<&AppState>, Form(form): Form<LanguageForm>) -> poem:
     Ok(resp)
 }
 
-/// Only same-site paths are redirect targets (no `//host` or `/\host` tricks).
-pub fn is_local_path(path: &str) -> bool {
+/// Only same-site paths are redirect targets (no `//host`, backslash or
+/// whitespace tricks that browsers normalise into another host).
+fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
-        && !path.starts_with("/\\")
-        && !path.contains(['\r', '\n'])
+        && !path
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -160,5 +176,7 @@ mod tests {
         assert!(!is_local_path("//evil.example"));
         assert!(!is_local_path("/\\evil.example"));
         assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/\t/evil.example"));
+        assert!(!is_local_path("/\t/evil.example"));
     }
 }

@@ -1,6 +1,6 @@
 //! Creating a company together with its first staff user, in one transaction.
 
-use portico_data::{Actor, DataError, Database, NewAuditEvent, NewStaffUser, NewTenant, Tenant};
+use crate::{Actor, DataError, Database, NewAuditEvent, NewStaffUser, NewTenant, Tenant};
 use serde_json::json;
 
 /// Registers the company, adds its first staff user and records both in the
