@@ -5,7 +5,7 @@ use poem::{
     IntoResponse, Request, Response, handler,
     web::{Html, Path, Redirect},
 };
-use portico_data::{Actor, NewAuditEvent, TenantStatus};
+use portico_data::{Actor, TenantStatus, change_tenant_status};
 use portico_domain::Slug;
 use portico_web::{AppError, Ui, observe::RequestId};
 use serde_json::json;
@@ -45,29 +45,16 @@ async fn set_status(
     status: TenantStatus,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
-    let mut tx = ui.state.db.platform_tx().await?;
-    let before = tx
-        .find_tenant_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let tenant = tx
-        .set_tenant_status(&slug, status)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut tx = tx.into_tenant(&tenant).await?;
-    tx.record_audit_event(NewAuditEvent {
-        actor: Actor::Operator(operator.id),
-        action: match status {
-            TenantStatus::Active => "tenant.reactivate",
-            TenantStatus::Suspended => "tenant.suspend",
-        },
-        subject_kind: "tenant",
-        subject_id: Some(tenant.id().as_uuid()),
-        changes: json!({ "before": { "status": before.status() }, "after": { "status": tenant.status() } }),
-        request_id: req.extensions().get::<RequestId>().map(|r| r.0.as_str()),
-    })
-    .await?;
-    tx.commit().await?;
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.as_str());
+    change_tenant_status(
+        &ui.state.db,
+        &slug,
+        status,
+        Actor::Operator(operator.id),
+        request_id,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     ui.state.tenants.forget(&slug).await;
     tracing::info!(tenant = %slug, ?status, "tenant status changed");
     Ok(Redirect::see_other("/").into_response())

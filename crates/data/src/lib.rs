@@ -22,7 +22,7 @@ pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
 pub use ids::{AuditEventId, OperatorId, StaffUserId, TenantId};
 pub use operators::{NewOperator, Operator};
-pub use provision::provision_tenant;
+pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};
 pub use staff::{NewStaffUser, StaffCursor, StaffStatus, StaffUser};
 pub use tenants::{NewTenant, Tenant, TenantStatus};

@@ -1,6 +1,12 @@
-//! Creating a company together with its first staff user, in one transaction.
+//! Company lifecycle commands that span the registry and the company's own audit
+//! log, each in one transaction: creating a company with its first staff user,
+//! and suspending or reactivating it.
 
-use crate::{Actor, DataError, Database, NewAuditEvent, NewStaffUser, NewTenant, Tenant};
+use portico_domain::Slug;
+
+use crate::{
+    Actor, DataError, Database, NewAuditEvent, NewStaffUser, NewTenant, Tenant, TenantStatus,
+};
 use serde_json::json;
 
 /// Registers the company, adds its first staff user and records both in the
@@ -37,4 +43,37 @@ pub async fn provision_tenant(
     .await?;
     tx.commit().await?;
     Ok(created)
+}
+
+/// Suspends or reactivates a company and records it in the company's audit log;
+/// `None` when no company has that slug.
+pub async fn change_tenant_status(
+    db: &Database,
+    slug: &Slug,
+    status: TenantStatus,
+    actor: Actor,
+    request_id: Option<&str>,
+) -> Result<Option<Tenant>, DataError> {
+    let mut platform = db.platform_tx().await?;
+    let Some(before) = platform.find_tenant_by_slug(slug).await? else {
+        return Ok(None);
+    };
+    let Some(tenant) = platform.set_tenant_status(slug, status).await? else {
+        return Ok(None);
+    };
+    let mut tx = platform.into_tenant(&tenant).await?;
+    tx.record_audit_event(NewAuditEvent {
+        actor,
+        action: match status {
+            TenantStatus::Active => "tenant.reactivate",
+            TenantStatus::Suspended => "tenant.suspend",
+        },
+        subject_kind: "tenant",
+        subject_id: Some(tenant.id().as_uuid()),
+        changes: json!({ "before": { "status": before.status() }, "after": { "status": tenant.status() } }),
+        request_id,
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(Some(tenant))
 }

@@ -7,7 +7,8 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use portico_auth::{hash_password, temporary_password};
 use portico_data::{
-    Actor, Backend, DataError, NewOperator, NewStaffUser, NewTenant, TenantStatus, provision_tenant,
+    Actor, Backend, DataError, NewOperator, NewStaffUser, NewTenant, TenantStatus,
+    change_tenant_status, provision_tenant,
 };
 use portico_domain::{Currency, Email, Locale, Slug, StaffRole};
 
@@ -304,25 +305,9 @@ async fn set_status(
     status: TenantStatus,
 ) -> anyhow::Result<()> {
     let slug = Slug::parse(slug).with_context(|| format!("{slug:?} is not a valid slug"))?;
-    let mut tx = db.platform_tx().await?;
-    let Some(before) = tx.find_tenant_by_slug(&slug).await? else {
+    let Some(tenant) = change_tenant_status(db, &slug, status, Actor::System, None).await? else {
         bail!("no company has the slug {slug}");
     };
-    let tenant = tx
-        .set_tenant_status(&slug, status)
-        .await?
-        .context("company vanished")?;
-    let mut tx = tx.into_tenant(&tenant).await?;
-    tx.record_audit_event(portico_data::NewAuditEvent {
-        actor: Actor::System,
-        action: if status == TenantStatus::Active { "tenant.reactivate" } else { "tenant.suspend" },
-        subject_kind: "tenant",
-        subject_id: Some(tenant.id().as_uuid()),
-        changes: serde_json::json!({ "before": { "status": before.status() }, "after": { "status": tenant.status() } }),
-        request_id: None,
-    })
-    .await?;
-    tx.commit().await?;
     println!(
         "{} is now {}",
         tenant.name(),
