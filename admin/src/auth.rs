@@ -11,7 +11,7 @@ use portico_data::{Actor, NewAuditEvent, StaffStatus, StaffUser, StaffUserId, Te
 use portico_domain::Email;
 use portico_web::{
     AppError, AppState, CurrentTenant, Ui,
-    i18n::LANG_COOKIE,
+    i18n::remember_language,
     observe::RequestId,
     signin::{SignInAttempt, minutes_left, start_session},
 };
@@ -230,18 +230,7 @@ pub(crate) async fn sign_in(
     tracing::info!(staff_user = %user.id, "staff signed in");
     let mut resp = Redirect::see_other("/admin").into_response();
     if let Some(locale) = user.locale {
-        let secure = if state.config.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{LANG_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}"
-        );
-        if let Ok(value) = cookie.parse() {
-            resp.headers_mut()
-                .append(poem::http::header::SET_COOKIE, value);
-        }
+        remember_language(&mut resp, locale, state.config.secure_cookies());
     }
     Ok(resp)
 }

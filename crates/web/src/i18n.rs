@@ -22,6 +22,19 @@ fluent_templates::static_loader! {
 /// The cookie that remembers a person's language choice.
 pub const LANG_COOKIE: &str = "portico_lang";
 
+/// Adds the `Set-Cookie` that remembers `locale` for a year to a response.
+pub fn remember_language(resp: &mut poem::Response, locale: Locale, secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        locale.tag()
+    );
+    // A tag is ASCII letters, so the header value is always valid.
+    if let Ok(value) = cookie.parse() {
+        resp.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
 static IDS: LazyLock<[(Locale, LanguageIdentifier); 2]> =
     LazyLock::new(|| Locale::ALL.map(|l| (l, l.tag().parse().unwrap_or_default())));
 

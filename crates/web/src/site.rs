@@ -4,7 +4,9 @@
 //! request observation.
 
 use poem::{
-    Endpoint, EndpointExt, IntoResponse, Request, Response, Route, handler,
+    Endpoint, EndpointExt, IntoResponse, Request, Response, Route,
+    endpoint::BoxEndpoint,
+    handler,
     http::header,
     middleware::{CatchPanic, SetHeader},
     post,
@@ -19,7 +21,7 @@ use crate::{
     error::ErrorPages,
     headers::security_headers,
     host::{Site, classify},
-    i18n::LANG_COOKIE,
+    i18n::remember_language,
     observe::{Observe, healthz, prometheus, readyz},
     session::with_sessions,
 };
@@ -37,20 +39,8 @@ pub fn build(
     tenant: impl Endpoint + 'static,
 ) -> impl Endpoint {
     let site = SiteRouter {
-        platform: with_sessions(
-            site_routes(platform).with(ErrorPages),
-            &state.config,
-            state.redis.clone(),
-        )
-        .map_to_response()
-        .boxed(),
-        tenant: with_sessions(
-            site_routes(tenant).with(ErrorPages),
-            &state.config,
-            state.redis.clone(),
-        )
-        .map_to_response()
-        .boxed(),
+        platform: site_stack(platform, &state),
+        tenant: site_stack(tenant, &state),
     };
     let https = state.config.secure_cookies();
     Route::new()
@@ -69,6 +59,18 @@ pub fn build(
         .with(Observe)
 }
 
+/// One site's stack: its routes behind CSRF, errors rendered inside the session
+/// layer (so a purge on a redirect is saved), then sessions.
+fn site_stack(app: impl Endpoint + 'static, state: &AppState) -> BoxEndpoint<'static> {
+    with_sessions(
+        site_routes(app).with(ErrorPages),
+        &state.config,
+        state.redis.clone(),
+    )
+    .map_to_response()
+    .boxed()
+}
+
 /// Routes every site has, around the site's own app, behind the CSRF guard.
 fn site_routes(app: impl Endpoint + 'static) -> impl Endpoint {
     Route::new()
@@ -79,8 +81,8 @@ fn site_routes(app: impl Endpoint + 'static) -> impl Endpoint {
 
 /// Dispatches on the `Host` header.
 struct SiteRouter {
-    platform: poem::endpoint::BoxEndpoint<'static>,
-    tenant: poem::endpoint::BoxEndpoint<'static>,
+    platform: BoxEndpoint<'static>,
+    tenant: BoxEndpoint<'static>,
 }
 
 impl Endpoint for SiteRouter {
@@ -137,22 +139,8 @@ fn set_language(state: Data<&AppState>, Form(form): Form<LanguageForm>) -> poem:
         .next
         .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".to_owned());
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        locale.tag()
-    );
     let mut resp = Redirect::see_other(next).into_response();
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        cookie
-            .parse()
-            .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?,
-    );
+    remember_language(&mut resp, locale, state.config.secure_cookies());
     Ok(resp)
 }
 
