@@ -211,6 +211,7 @@ pub(crate) async fn sign_in(
         action: "staff.sign_in",
         subject_kind: "staff_user",
         subject_id: Some(user.id.as_uuid()),
+        related_id: None,
         changes: json!({}),
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.as_str()),
     })
@@ -266,6 +267,7 @@ async fn record_sign_out(
         action: "staff.sign_out",
         subject_kind: "staff_user",
         subject_id: Some(principal.user_id.as_uuid()),
+        related_id: None,
         changes: json!({}),
         request_id,
     })

@@ -1,10 +1,20 @@
-//! The back office (`/admin`): staff sign-in and sign-out, the home page and the
-//! staff list. Later issues add customers, suppliers and contacts here.
+//! The back office (`/admin`): staff sign-in and sign-out, the home page, the
+//! staff list, customers, suppliers, their branches and contacts, and the
+//! company's contact settings. Every change is checked against the back-office
+//! policy (`portico-authz`).
 
+mod access;
+mod accounts;
 mod auth;
+mod contacts;
+mod forms;
+mod history;
 mod pages;
+mod paging;
+mod settings;
 
 use poem::{Endpoint, Route, get};
+use portico_domain::AccountKind;
 
 pub use auth::SignedInStaff;
 
@@ -26,13 +36,53 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin/staff.html",
         include_str!("../templates/admin/staff.html"),
     ),
+    (
+        "admin/fields.html",
+        include_str!("../templates/admin/fields.html"),
+    ),
+    (
+        "admin/history.html",
+        include_str!("../templates/admin/history.html"),
+    ),
+    (
+        "admin/accounts.html",
+        include_str!("../templates/admin/accounts.html"),
+    ),
+    (
+        "admin/account_form.html",
+        include_str!("../templates/admin/account_form.html"),
+    ),
+    (
+        "admin/account.html",
+        include_str!("../templates/admin/account.html"),
+    ),
+    (
+        "admin/contacts.html",
+        include_str!("../templates/admin/contacts.html"),
+    ),
+    (
+        "admin/contact_form.html",
+        include_str!("../templates/admin/contact_form.html"),
+    ),
+    (
+        "admin/contact.html",
+        include_str!("../templates/admin/contact.html"),
+    ),
+    (
+        "admin/settings.html",
+        include_str!("../templates/admin/settings.html"),
+    ),
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
 pub fn routes() -> impl Endpoint {
-    Route::new()
+    let route = Route::new()
         .at("/", get(pages::home))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at("/sign-out", poem::post(auth::sign_out))
         .at("/staff", get(pages::staff_list))
+        .nest("/customers", accounts::routes(AccountKind::Customer))
+        .nest("/suppliers", accounts::routes(AccountKind::Supplier))
+        .nest("/settings", settings::routes());
+    contacts::routes(route)
 }

@@ -4,6 +4,7 @@ use poem::{
     handler,
     web::{Html, Query},
 };
+use portico_authz::{Action, Area};
 use portico_data::StaffCursor;
 use portico_web::{AppError, Ui};
 use serde::Deserialize;
@@ -16,22 +17,13 @@ const RECENT_EVENTS: u64 = 10;
 /// Staff users per page.
 const STAFF_PAGE: u64 = 50;
 
-fn staff_nav(ui: &Ui, staff: &SignedInStaff, current: &str) -> tera::Context {
-    let mut ctx = ui.context();
-    ctx.insert("current", current);
-    ctx.insert(
-        "me",
-        &json!({ "name": staff.user.name, "role": ui.lang.t(&format!("role-{}", staff.user.role)) }),
-    );
-    ctx
-}
-
 #[handler]
 pub(crate) async fn home(ui: Ui, staff: SignedInStaff) -> Result<Html<String>, AppError> {
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let events = tx.list_audit_events(RECENT_EVENTS).await?;
+    let names = crate::history::names(&mut tx).await?;
     tx.commit().await?;
-    let mut ctx = staff_nav(&ui, &staff, "home");
+    let mut ctx = staff.page(&ui, "home").await?;
     let tenant = &staff.tenant.0;
     ctx.insert(
         "welcome",
@@ -47,16 +39,7 @@ pub(crate) async fn home(ui: Ui, staff: SignedInStaff) -> Result<Html<String>, A
             "locale": tenant.locale().tag(),
         }),
     );
-    let events: Vec<_> = events
-        .iter()
-        .map(|e| {
-            json!({
-                "when": e.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
-                "action": e.action,
-                "actor": e.actor_kind,
-            })
-        })
-        .collect();
+    let events = crate::history::history_rows(&ui.lang, &events, &names);
     ctx.insert("events", &events);
     ui.render("admin/home.html", &ctx)
 }
@@ -74,6 +57,7 @@ pub(crate) async fn staff_list(
     staff: SignedInStaff,
     Query(page): Query<StaffPage>,
 ) -> Result<Html<String>, AppError> {
+    staff.require(Area::Staff, Action::Read).await?;
     let after = match (page.after_name, page.after_id) {
         (Some(name), Some(id)) => Some(StaffCursor {
             name,
@@ -111,7 +95,7 @@ pub(crate) async fn staff_list(
             })
         })
         .collect();
-    let mut ctx = staff_nav(&ui, &staff, "staff");
+    let mut ctx = staff.page(&ui, "staff").await?;
     ctx.insert("users", &rows);
     ctx.insert("next", &next);
     ctx.insert("is_first_page", &after.is_none());

@@ -195,6 +195,7 @@ async fn tenant_status_and_audit_events_round_trip(db: TestDb) {
         action: "tenant.suspend",
         subject_kind: "tenant",
         subject_id: Some(a.id().as_uuid()),
+        related_id: None,
         changes: json!({ "before": { "status": "active" }, "after": { "status": "suspended" } }),
         request_id: Some("req-1"),
     })

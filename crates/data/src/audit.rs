@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::{AuditEventId, DataError, OperatorId, StaffUserId, TenantTx};
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum AuditEvents {
     Table,
     TenantId,
@@ -18,6 +18,7 @@ enum AuditEvents {
     Action,
     SubjectKind,
     SubjectId,
+    RelatedId,
     Changes,
     RequestId,
 }
@@ -57,6 +58,8 @@ pub struct NewAuditEvent<'a> {
     pub action: &'a str,
     pub subject_kind: &'a str,
     pub subject_id: Option<Uuid>,
+    /// A second record the event concerns (the account a contact was linked to).
+    pub related_id: Option<Uuid>,
     /// `{"before": …, "after": …}` or any detail worth keeping; never secrets.
     pub changes: Json,
     pub request_id: Option<&'a str>,
@@ -73,9 +76,12 @@ pub struct AuditEvent {
     pub action: String,
     pub subject_kind: String,
     pub subject_id: Option<Uuid>,
+    pub related_id: Option<Uuid>,
     #[sqlx(json)]
     pub changes: Json,
     pub request_id: Option<String>,
+    /// The staff user's name, when a staff user did it.
+    pub actor_name: Option<String>,
 }
 
 impl TenantTx {
@@ -96,6 +102,7 @@ impl TenantTx {
                 AuditEvents::Action,
                 AuditEvents::SubjectKind,
                 AuditEvents::SubjectId,
+                AuditEvents::RelatedId,
                 AuditEvents::Changes,
                 AuditEvents::RequestId,
             ])
@@ -108,6 +115,7 @@ impl TenantTx {
                 event.action.into(),
                 event.subject_kind.into(),
                 event.subject_id.into(),
+                event.related_id.into(),
                 event.changes.into(),
                 event.request_id.map(str::to_owned).into(),
             ])
@@ -118,24 +126,131 @@ impl TenantTx {
 
     /// This tenant's most recent events, newest first, at most `limit`.
     pub async fn list_audit_events(&mut self, limit: u64) -> Result<Vec<AuditEvent>, DataError> {
-        let select = Query::select()
-            .columns([
-                AuditEvents::Id,
-                AuditEvents::OccurredAt,
-                AuditEvents::ActorKind,
-                AuditEvents::ActorId,
-                AuditEvents::Action,
-                AuditEvents::SubjectKind,
-                AuditEvents::SubjectId,
-                AuditEvents::Changes,
-                AuditEvents::RequestId,
-            ])
-            .from(AuditEvents::Table)
-            .and_where(Expr::col(AuditEvents::TenantId).eq(self.tenant_id().as_uuid()))
-            .order_by(AuditEvents::OccurredAt, Order::Desc)
-            .order_by(AuditEvents::Id, Order::Desc)
+        let select = self
+            .event_select()
+            .order_by((AuditEvents::Table, AuditEvents::OccurredAt), Order::Desc)
+            .order_by((AuditEvents::Table, AuditEvents::Id), Order::Desc)
             .limit(limit)
             .to_owned();
         self.conn.fetch_all(&select).await
+    }
+
+    /// The history of one record: events about it or related to it, newest first,
+    /// at most `limit`.
+    pub async fn record_history(
+        &mut self,
+        record: Uuid,
+        limit: u64,
+    ) -> Result<Vec<AuditEvent>, DataError> {
+        let select = self
+            .event_select()
+            .and_where(
+                Expr::col((AuditEvents::Table, AuditEvents::SubjectId))
+                    .eq(record)
+                    .or(Expr::col((AuditEvents::Table, AuditEvents::RelatedId)).eq(record)),
+            )
+            .order_by((AuditEvents::Table, AuditEvents::OccurredAt), Order::Desc)
+            .order_by((AuditEvents::Table, AuditEvents::Id), Order::Desc)
+            .limit(limit)
+            .to_owned();
+        self.conn.fetch_all(&select).await
+    }
+}
+
+#[derive(Iden)]
+enum StaffUsers {
+    Table,
+    TenantId,
+    Id,
+    Name,
+}
+
+impl TenantTx {
+    /// Events of this tenant with the acting staff user's name.
+    fn event_select(&self) -> sea_query::SelectStatement {
+        Query::select()
+            .columns(EVENT_COLUMNS.map(|c| (AuditEvents::Table, c)))
+            .expr_as(
+                Expr::col((StaffUsers::Table, StaffUsers::Name)),
+                sea_query::Alias::new("actor_name"),
+            )
+            .from(AuditEvents::Table)
+            .left_join(
+                StaffUsers::Table,
+                Expr::col((StaffUsers::Table, StaffUsers::TenantId))
+                    .equals((AuditEvents::Table, AuditEvents::TenantId))
+                    .and(
+                        Expr::col((StaffUsers::Table, StaffUsers::Id))
+                            .equals((AuditEvents::Table, AuditEvents::ActorId)),
+                    ),
+            )
+            .and_where(
+                Expr::col((AuditEvents::Table, AuditEvents::TenantId))
+                    .eq(self.tenant_id().as_uuid()),
+            )
+            .to_owned()
+    }
+}
+
+const EVENT_COLUMNS: [AuditEvents; 10] = [
+    AuditEvents::Id,
+    AuditEvents::OccurredAt,
+    AuditEvents::ActorKind,
+    AuditEvents::ActorId,
+    AuditEvents::Action,
+    AuditEvents::SubjectKind,
+    AuditEvents::SubjectId,
+    AuditEvents::RelatedId,
+    AuditEvents::Changes,
+    AuditEvents::RequestId,
+];
+
+/// `{"field": {"before": …, "after": …}}` for the top-level fields that differ
+/// between two JSON objects: what a history entry shows for an edit.
+pub fn diff(before: &Json, after: &Json) -> Json {
+    let empty = serde_json::Map::new();
+    let before = before.as_object().unwrap_or(&empty);
+    let after = after.as_object().unwrap_or(&empty);
+    let mut changed = serde_json::Map::new();
+    for (key, new) in after {
+        let old = before.get(key).unwrap_or(&Json::Null);
+        if old != new {
+            changed.insert(
+                key.clone(),
+                serde_json::json!({ "before": old, "after": new }),
+            );
+        }
+    }
+    Json::Object(changed)
+}
+
+/// Who is making a change, carried into every event the change records.
+#[derive(Debug, Clone, Copy)]
+pub struct By<'a> {
+    pub actor: Actor,
+    pub request_id: Option<&'a str>,
+}
+
+impl TenantTx {
+    /// Records one event of a change made `by` someone.
+    pub(crate) async fn log(
+        &mut self,
+        by: By<'_>,
+        action: &str,
+        subject: (&str, Uuid),
+        related_id: Option<Uuid>,
+        changes: Json,
+    ) -> Result<(), DataError> {
+        self.record_audit_event(NewAuditEvent {
+            actor: by.actor,
+            action,
+            subject_kind: subject.0,
+            subject_id: Some(subject.1),
+            related_id,
+            changes,
+            request_id: by.request_id,
+        })
+        .await
+        .map(drop)
     }
 }

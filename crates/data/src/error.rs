@@ -6,6 +6,10 @@ pub enum DataError {
     /// A unique constraint rejected the write; the constraint name says which.
     #[error("a record with the same {constraint} already exists")]
     Conflict { constraint: String },
+    /// The submitted values break a rule that needs the database to check (a taken
+    /// code or email, a choice that is not the tenant's); each error names its field.
+    #[error("the submitted values are invalid")]
+    Invalid(portico_domain::FieldErrors),
     /// A stored value could not be understood (a corrupt or foreign row).
     #[error("a stored value is invalid: {0}")]
     Corrupt(String),

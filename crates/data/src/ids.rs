@@ -61,3 +61,19 @@ id_type!(
     /// An audit event's id.
     AuditEventId
 );
+id_type!(
+    /// A customer's or supplier's id.
+    AccountId
+);
+id_type!(
+    /// A customer branch's id.
+    BranchId
+);
+id_type!(
+    /// A contact's id.
+    ContactId
+);
+id_type!(
+    /// The id of a contact's link to an account.
+    LinkId
+);

@@ -5,22 +5,33 @@
 //! resolved; cross-tenant work (the operator console, the CLI) goes through the
 //! explicitly named [`PlatformTx`].
 
+mod accounts;
 mod audit;
+mod contacts;
 mod database;
 mod error;
 mod exec;
 mod ids;
+mod links;
+mod lists;
 mod operators;
 mod provision;
 mod schema;
+mod search;
 mod staff;
 mod tenants;
 mod tx;
 
-pub use audit::{Actor, AuditEvent, NewAuditEvent};
+pub use accounts::{Account, AccountFilter, Branch, NameCursor};
+pub use audit::{Actor, AuditEvent, By, NewAuditEvent, diff};
+pub use contacts::{Contact, ContactFilter, ContactSort};
 pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
-pub use ids::{AuditEventId, OperatorId, StaffUserId, TenantId};
+pub use ids::{
+    AccountId, AuditEventId, BranchId, ContactId, LinkId, OperatorId, StaffUserId, TenantId,
+};
+pub use links::ContactLink;
+pub use lists::{ContactList, ListEntry, SEEDED_TITLES};
 pub use operators::{NewOperator, Operator};
 pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};

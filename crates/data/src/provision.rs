@@ -25,18 +25,21 @@ pub async fn provision_tenant(
         action: "tenant.create",
         subject_kind: "tenant",
         subject_id: Some(created.id().as_uuid()),
+        related_id: None,
         changes: json!({ "after": { "slug": created.slug(), "name": created.name(),
             "locale": created.locale(), "currency": created.currency(),
             "max_contacts": created.max_contacts() } }),
         request_id: None,
     })
     .await?;
+    tx.seed_titles().await?;
     let user = tx.create_staff_user(first_user).await?;
     tx.record_audit_event(NewAuditEvent {
         actor,
         action: "staff.create",
         subject_kind: "staff_user",
         subject_id: Some(user.id.as_uuid()),
+        related_id: None,
         changes: json!({ "after": { "email": user.email, "name": user.name, "role": user.role } }),
         request_id: None,
     })
@@ -70,6 +73,7 @@ pub async fn change_tenant_status(
         },
         subject_kind: "tenant",
         subject_id: Some(tenant.id().as_uuid()),
+        related_id: None,
         changes: json!({ "before": { "status": before.status() }, "after": { "status": tenant.status() } }),
         request_id,
     })

@@ -1,7 +1,7 @@
 //! The tenant registry: companies, their slug, language, currency, limits and status.
 
 use chrono::{DateTime, Utc};
-use portico_domain::{Currency, Locale, Slug};
+use portico_domain::{Currency, Locale, RequiredFields, Slug};
 use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 use uuid::Uuid;
 
@@ -17,11 +17,12 @@ enum Tenants {
     Currency,
     Status,
     MaxContacts,
+    ContactRequired,
     CreatedAt,
     UpdatedAt,
 }
 
-const COLUMNS: [Tenants; 9] = [
+const COLUMNS: [Tenants; 10] = [
     Tenants::Id,
     Tenants::Slug,
     Tenants::Name,
@@ -29,6 +30,7 @@ const COLUMNS: [Tenants; 9] = [
     Tenants::Currency,
     Tenants::Status,
     Tenants::MaxContacts,
+    Tenants::ContactRequired,
     Tenants::CreatedAt,
     Tenants::UpdatedAt,
 ];
@@ -61,6 +63,7 @@ pub struct Tenant {
     currency: String,
     status: TenantStatus,
     max_contacts: Option<i32>,
+    contact_required: RequiredFields,
     created_at: DateTime<Utc>,
 }
 
@@ -89,6 +92,10 @@ impl Tenant {
     pub fn max_contacts(&self) -> Option<i32> {
         self.max_contacts
     }
+    /// Which names every contact of this company must have.
+    pub fn contact_required(&self) -> RequiredFields {
+        self.contact_required
+    }
     pub fn created_at(&self) -> DateTime<Utc> {
         self.created_at
     }
@@ -103,6 +110,7 @@ struct TenantRow {
     currency: String,
     status: String,
     max_contacts: Option<i32>,
+    contact_required: String,
     created_at: DateTime<Utc>,
     #[allow(dead_code)]
     updated_at: DateTime<Utc>,
@@ -125,6 +133,7 @@ impl TryFrom<TenantRow> for Tenant {
                 other => return Err(DataError::Corrupt(format!("tenant status {other:?}"))),
             },
             max_contacts: row.max_contacts,
+            contact_required: row.contact_required.parse().map_err(DataError::Corrupt)?,
             created_at: row.created_at,
         })
     }
@@ -156,6 +165,7 @@ impl PlatformTx {
                 new.currency.as_str().into(),
                 TenantStatus::Active.as_str().into(),
                 new.max_contacts.into(),
+                RequiredFields::default().as_str().into(),
                 now.into(),
                 now.into(),
             ])
@@ -214,5 +224,36 @@ impl PlatformTx {
             return Ok(None);
         }
         self.find_tenant_by_slug(slug).await
+    }
+}
+
+impl crate::TenantTx {
+    /// Changes which names every contact of this company must have.
+    pub async fn set_contact_required(
+        &mut self,
+        rule: RequiredFields,
+        before: RequiredFields,
+        by: crate::By<'_>,
+    ) -> Result<(), DataError> {
+        let update = Query::update()
+            .table(Tenants::Table)
+            .values([
+                (Tenants::ContactRequired, rule.as_str().into()),
+                (Tenants::UpdatedAt, Utc::now().into()),
+            ])
+            .and_where(Expr::col(Tenants::Id).eq(self.tenant_id().as_uuid()))
+            .to_owned();
+        self.conn.execute(&update).await?;
+        if rule != before {
+            self.log(
+                by,
+                "settings.update",
+                ("tenant", self.tenant_id().as_uuid()),
+                None,
+                serde_json::json!({ "contact_required": { "before": before, "after": rule } }),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

@@ -1,13 +1,19 @@
 //! Domain value types: parsed once at the edge, trusted everywhere after.
 
+mod account;
+mod contact;
 mod currency;
 mod email;
+pub mod fields;
 mod locale;
 mod slug;
 mod staff_role;
 
+pub use account::{AccountFields, AccountInput, AccountKind, Address, BranchFields, BranchInput};
+pub use contact::{ContactFields, ContactInput, LinkFields, LinkInput, RequiredFields};
 pub use currency::{Currency, CurrencyError};
 pub use email::{Email, EmailError};
+pub use fields::{FieldError, FieldErrors};
 pub use locale::Locale;
 pub use slug::{Slug, SlugError};
 pub use staff_role::{StaffRole, UnknownStaffRole};

@@ -15,7 +15,10 @@ use portico_domain::{Currency, Email, Locale, Slug, StaffRole};
 use crate::{
     app,
     config::Settings,
-    demo::{self, DEMO_OPERATOR, DEMO_OWNER, DEMO_PASSWORD, DEMO_READ_ONLY, DEMO_SLUG},
+    demo::{
+        self, DEMO_OPERATOR, DEMO_OWNER, DEMO_PASSWORD, DEMO_PURCHASING, DEMO_READ_ONLY,
+        DEMO_SALES, DEMO_SLUG,
+    },
 };
 
 /// Portico: customer and supplier portals for companies.
@@ -223,6 +226,8 @@ fn print_sign_ins() {
     println!();
     println!("Demo sign-ins (password {DEMO_PASSWORD}):");
     println!("  Back office owner      {DEMO_OWNER}");
+    println!("  Back office sales      {DEMO_SALES}");
+    println!("  Back office purchasing {DEMO_PURCHASING}");
     println!("  Back office read-only  {DEMO_READ_ONLY}");
     println!("  Operator console       {DEMO_OPERATOR}");
     println!();

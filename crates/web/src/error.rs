@@ -73,7 +73,10 @@ impl ResponseError for AppError {
 
 impl From<portico_data::DataError> for AppError {
     fn from(error: portico_data::DataError) -> Self {
-        AppError::internal(error)
+        match error {
+            portico_data::DataError::Invalid(_) => AppError::BadRequest("form-has-errors"),
+            other => AppError::internal(other),
+        }
     }
 }
 

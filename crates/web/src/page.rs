@@ -15,6 +15,16 @@ pub struct Ui {
     pub csrf: String,
     pub path: String,
     pub request_id: String,
+    /// A one-time message left by the previous request (a message id).
+    pub flash: Option<String>,
+}
+
+const FLASH_KEY: &str = "flash";
+
+/// Leaves a message (by id) for the next page the browser shows, e.g. after a
+/// redirect: "Contact saved".
+pub fn set_flash(session: &Session, message_id: &str) {
+    session.set(FLASH_KEY, message_id);
 }
 
 impl<'a> FromRequest<'a> for Ui {
@@ -24,7 +34,12 @@ impl<'a> FromRequest<'a> for Ui {
             .cloned()
             .ok_or_else(|| AppError::Internal("application state missing".into()))?;
         let session = <&Session>::from_request(req, body).await?;
+        let flash = session.get::<String>(FLASH_KEY);
+        if flash.is_some() {
+            session.remove(FLASH_KEY);
+        }
         Ok(Ui {
+            flash,
             state,
             lang: Lang::of(req),
             tenant: req.extensions().get::<CurrentTenant>().map(|t| t.0.clone()),
@@ -51,6 +66,7 @@ impl Ui {
         ctx.insert("csrf", &self.csrf);
         ctx.insert("path", &self.path);
         ctx.insert("request_id", &self.request_id);
+        ctx.insert("flash", &self.flash.as_deref().map(|id| self.lang.t(id)));
         ctx.insert(
             "tenant",
             &self

@@ -1,0 +1,958 @@
+//! Contacts in the back office: the list (search, filters, sort, pagination),
+//! the record (details, links, history), the form with the four ways in (from
+//! the list, or fixed to a customer or supplier from its list row, its record's
+//! action menu or its Contacts tab), the duplicate-email offer, links, archiving.
+
+use std::collections::HashMap;
+
+use poem::{
+    IntoResponse, Response, Route, get, handler,
+    http::StatusCode,
+    post,
+    session::Session,
+    web::{Form, Html, Path, Query, Redirect},
+};
+use portico_authz::{Action, Area};
+use portico_data::{
+    Account, AccountId, Contact, ContactFilter, ContactId, ContactLink, ContactList, ContactSort,
+    DataError, LinkId, TenantTx,
+};
+use portico_domain::{
+    AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, fields::limits,
+};
+use portico_web::{AppError, Lang, Ui, page::set_flash};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{
+    SignedInStaff,
+    accounts::{HISTORY, account_json},
+    forms::{Choice, FormBuilder, Group, safe_back, tri_state},
+    history::{history_rows, names as history_names},
+    paging::{PAGE, cursor, next_link},
+};
+
+/// Entries loaded for a select of titles, categories or owners.
+const CHOICES: u64 = 500;
+
+/// Adds the contact routes to the back office's.
+pub(crate) fn routes(route: Route) -> Route {
+    route
+        .at("/contacts", get(list_page).post(create))
+        .at("/contacts/new", get(new_form))
+        .at("/contacts/:id", get(show).post(update))
+        .at("/contacts/:id/edit", get(edit_form))
+        .at("/contacts/:id/archive", post(archive))
+        .at("/contacts/:id/restore", post(restore))
+        .at("/contacts/:id/links", post(add_link))
+        .at("/links/:id", post(update_link))
+        .at("/links/:id/delete", post(unlink))
+}
+
+fn parse<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.trim().parse().map_err(|_| AppError::NotFound)
+}
+
+fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The staff users a record can be assigned to.
+pub(crate) async fn owner_choices(tx: &mut TenantTx) -> Result<Vec<Choice>, AppError> {
+    Ok(tx
+        .list_staff_users(None, CHOICES)
+        .await?
+        .into_iter()
+        .map(|u| Choice::new(u.id, u.name))
+        .collect())
+}
+
+async fn list_choices(tx: &mut TenantTx, list: ContactList) -> Result<Vec<Choice>, AppError> {
+    Ok(tx
+        .list_entries(list, CHOICES)
+        .await?
+        .into_iter()
+        .map(|e| Choice::new(e.id, e.name))
+        .collect())
+}
+
+fn name_of(choices: &[Choice], id: Option<Uuid>) -> Option<String> {
+    let id = id?.to_string();
+    choices
+        .iter()
+        .find(|c| c.value == id)
+        .map(|c| c.label.clone())
+}
+
+fn link_json(link: &ContactLink) -> Value {
+    json!({
+        "id": link.id.to_string(),
+        "kind": link.account_kind.as_str(),
+        "account_href": format!("/admin/{}/{}", link.account_kind.plural(), link.account_id),
+        "code": link.account_code,
+        "name": link.account_name,
+        "position": link.fields.position,
+        "is_primary": link.fields.is_primary,
+    })
+}
+
+/// The rows of a contact table, with each contact's accounts loaded in one query;
+/// with `here`, also the position and primary flag at that account.
+pub(crate) async fn contact_rows(
+    tx: &mut TenantTx,
+    contacts: &[Contact],
+    here: Option<AccountId>,
+) -> Result<Vec<Value>, AppError> {
+    let ids: Vec<ContactId> = contacts.iter().map(|c| c.id).collect();
+    let mut links: HashMap<ContactId, Vec<ContactLink>> = HashMap::new();
+    for link in tx.links_of_contacts(&ids).await? {
+        links.entry(link.contact_id).or_default().push(link);
+    }
+    Ok(contacts
+        .iter()
+        .map(|c| {
+            let mine = links.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+            let at_here = here.and_then(|a| mine.iter().find(|l| l.account_id == a));
+            json!({
+                "id": c.id.to_string(),
+                "href": format!("/admin/contacts/{}", c.id),
+                "name": c.display_name,
+                "email": c.fields.email,
+                "phone": c.fields.mobile.as_ref().or(c.fields.phone.as_ref()),
+                "opted_out": c.fields.email_opt_out,
+                "archived": c.archived_at.is_some(),
+                "links": mine.iter().map(link_json).collect::<Vec<_>>(),
+                "here": at_here.map(link_json),
+            })
+        })
+        .collect())
+}
+
+// ----- the list -----
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    q: Option<String>,
+    category: Option<String>,
+    owner: Option<String>,
+    account: Option<String>,
+    kind: Option<String>,
+    opted_out: Option<String>,
+    archived: Option<String>,
+    sort: Option<String>,
+    after_name: Option<String>,
+    after_id: Option<String>,
+}
+
+fn optional_uuid(raw: Option<&str>) -> Result<Option<Uuid>, AppError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(raw) => raw
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest("error-bad-request-detail")),
+    }
+}
+
+#[handler]
+async fn list_page(
+    ui: Ui,
+    staff: SignedInStaff,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    staff.require(Area::Contacts, Action::Read).await?;
+    let after = cursor(query.after_name.as_deref(), query.after_id.as_deref())?;
+    let sort = match query.sort.as_deref() {
+        Some("-name") => ContactSort::NameDesc,
+        Some("newest") => ContactSort::Newest,
+        _ => ContactSort::Name,
+    };
+    let filter = ContactFilter {
+        search: query.q.clone(),
+        category: optional_uuid(query.category.as_deref())?,
+        owner: optional_uuid(query.owner.as_deref())?,
+        account: optional_uuid(query.account.as_deref())?.map(AccountId::from),
+        kind: query.kind.as_deref().and_then(|k| k.parse().ok()),
+        opted_out: match query.opted_out.as_deref() {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        },
+        archived: query.archived.as_deref() == Some("1"),
+        sort,
+    };
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let mut contacts = tx.list_contacts(&filter, after.as_ref(), PAGE + 1).await?;
+    let account = match filter.account {
+        Some(id) => tx.find_account(id).await?,
+        None => None,
+    };
+    let categories = list_choices(&mut tx, ContactList::Categories).await?;
+    let owners = owner_choices(&mut tx).await?;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let params = [
+        ("q", s(&query.q)),
+        ("category", s(&query.category)),
+        ("owner", s(&query.owner)),
+        ("account", s(&query.account)),
+        ("kind", s(&query.kind)),
+        ("opted_out", s(&query.opted_out)),
+        ("archived", s(&query.archived)),
+        ("sort", s(&query.sort)),
+    ];
+    let next = next_link(&mut contacts, "/admin/contacts", &params, Contact::cursor);
+    let rows = contact_rows(&mut tx, &contacts, filter.account).await?;
+    tx.commit().await?;
+    let mut ctx = staff.page(&ui, "contacts").await?;
+    ctx.insert("contacts", &rows);
+    ctx.insert("next", &next);
+    ctx.insert("is_first_page", &after.is_none());
+    ctx.insert(
+        "filters",
+        &params.iter().cloned().collect::<HashMap<_, _>>(),
+    );
+    ctx.insert("account", &account.as_ref().map(account_json));
+    ctx.insert("categories", &categories);
+    ctx.insert("owners", &owners);
+    ctx.insert("yes_no", &tri_state(&ui.lang));
+    ctx.insert(
+        "new_href",
+        &format!("/admin/contacts/new?back={}", encode(&ui.path)),
+    );
+    ui.render("admin/contacts.html", &ctx)
+}
+
+// ----- the form -----
+
+/// The contact form: the contact's fields, and when it is opened for an
+/// account, that account and the link's fields.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct ContactForm {
+    #[serde(flatten)]
+    contact: ContactInput,
+    #[serde(flatten)]
+    link: LinkInput,
+    account_id: String,
+    back: String,
+}
+
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    account: Option<String>,
+    back: Option<String>,
+}
+
+/// The account a form is fixed to, checked to be this tenant's.
+async fn fixed_account(tx: &mut TenantTx, raw: &str) -> Result<Option<Account>, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    match tx.find_account(parse(raw)?).await? {
+        Some(account) => Ok(Some(account)),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// Which area a new contact is written in: its account's contacts, or contacts.
+fn area_for(account: Option<&Account>) -> Area {
+    account.map_or(Area::Contacts, |a| Area::contacts_of(a.kind))
+}
+
+struct FormView<'a> {
+    contact: Option<&'a Contact>,
+    account: Option<&'a Account>,
+    form: &'a ContactForm,
+    errors: &'a FieldErrors,
+    duplicate: Option<Value>,
+    status: StatusCode,
+}
+
+async fn contact_groups(
+    tx: &mut TenantTx,
+    lang: &Lang,
+    input: &ContactInput,
+    errors: &FieldErrors,
+) -> Result<Vec<Group>, AppError> {
+    let titles = list_choices(tx, ContactList::Titles).await?;
+    let categories = list_choices(tx, ContactList::Categories).await?;
+    let owners = owner_choices(tx).await?;
+    let languages = vec![Choice::new("es", "Español"), Choice::new("en", "English")];
+    Ok(FormBuilder::new(lang, input, errors)
+        .group("group-main")
+        .select("title_id", titles)
+        .text("first_name", limits::NAME)
+        .autocomplete("off")
+        .text("last_name", limits::NAME)
+        .autocomplete("off")
+        .text("nickname", limits::NAME)
+        .text("position", limits::TEXT)
+        .text("department", limits::TEXT)
+        .select("category_id", categories)
+        .select("owner_id", owners)
+        .text("id_doc_type", limits::SHORT)
+        .hint("hint-id_doc_type")
+        .text("id_doc_number", limits::SHORT)
+        .text("nationality", 2)
+        .hint("hint-country")
+        .text("licence_number", limits::SHORT)
+        .text("licence_category", limits::SHORT)
+        .input("licence_expiry", "date", 10)
+        .textarea("notes", limits::LONG_TEXT)
+        .group("group-communication")
+        .input("email", "email", 254)
+        .hint("hint-email")
+        .input("personal_email", "email", 254)
+        .input("phone", "tel", limits::SHORT)
+        .input("mobile", "tel", limits::SHORT)
+        .input("fax", "tel", limits::SHORT)
+        .group("group-social")
+        .input("facebook_url", "url", limits::URL)
+        .input("linkedin_url", "url", limits::URL)
+        .input("x_url", "url", limits::URL)
+        .group("group-address")
+        .textarea("street", limits::TEXT * 2)
+        .text("city", limits::NAME)
+        .text("state", limits::NAME)
+        .text("postal_code", limits::SHORT / 2)
+        .text("country", 2)
+        .hint("hint-country")
+        .group("group-preferences")
+        .checkbox("email_opt_out")
+        .select("preferred_language", languages)
+        .textarea("preferences", limits::LONG_TEXT)
+        .build())
+}
+
+async fn render_form(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    view: FormView<'_>,
+) -> Result<Response, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let mut groups = contact_groups(&mut tx, &ui.lang, &view.form.contact, view.errors).await?;
+    tx.commit().await?;
+    if view.account.is_some() {
+        groups.extend(
+            FormBuilder::new(&ui.lang, &view.form.link, view.errors)
+                .group("group-link")
+                .text("link_position", limits::TEXT)
+                .checkbox("is_primary")
+                .build(),
+        );
+    }
+    let mut ctx = staff.page(ui, "contacts").await?;
+    let rule = staff.tenant.0.contact_required();
+    ctx.insert("rule_hint", &ui.lang.t(&format!("rule-{rule}")));
+    ctx.insert(
+        "contact",
+        &view
+            .contact
+            .map(|c| json!({ "id": c.id.to_string(), "name": c.display_name })),
+    );
+    ctx.insert("account", &view.account.map(account_json));
+    ctx.insert("back", &view.form.back);
+    ctx.insert("groups", &groups);
+    ctx.insert("has_errors", &!view.errors.is_empty());
+    ctx.insert("duplicate", &view.duplicate);
+    ctx.insert("link", &view.form.link);
+    Ok(ui
+        .render("admin/contact_form.html", &ctx)?
+        .with_status(view.status)
+        .into_response())
+}
+
+#[handler]
+async fn new_form(
+    ui: Ui,
+    staff: SignedInStaff,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let account = fixed_account(&mut tx, query.account.as_deref().unwrap_or_default()).await?;
+    tx.commit().await?;
+    staff
+        .require(area_for(account.as_ref()), Action::Write)
+        .await?;
+    let form = ContactForm {
+        contact: ContactInput {
+            owner_id: staff.user.id.to_string(),
+            ..ContactInput::default()
+        },
+        account_id: account
+            .as_ref()
+            .map(|a| a.id.to_string())
+            .unwrap_or_default(),
+        back: safe_back(query.back.as_deref()).unwrap_or_default(),
+        ..ContactForm::default()
+    };
+    let view = FormView {
+        contact: None,
+        account: account.as_ref(),
+        form: &form,
+        errors: &FieldErrors::default(),
+        duplicate: None,
+        status: StatusCode::OK,
+    };
+    render_form(&ui, &staff, view).await
+}
+
+/// Validates the contact and, when there is an account, the link: all errors at once.
+fn validate(
+    form: &ContactForm,
+    staff: &SignedInStaff,
+    with_link: bool,
+) -> Result<(ContactFields, LinkFields), FieldErrors> {
+    let contact = form.contact.validate(staff.tenant.0.contact_required());
+    let link = if with_link {
+        form.link.validate()
+    } else {
+        Ok(LinkFields::default())
+    };
+    match (contact, link) {
+        (Ok(c), Ok(l)) => Ok((c, l)),
+        (c, l) => {
+            let mut errors = c.err().unwrap_or_default();
+            errors.0.extend(l.err().unwrap_or_default().0);
+            Err(errors)
+        }
+    }
+}
+
+#[handler]
+async fn create(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(mut form): Form<ContactForm>,
+) -> Result<Response, AppError> {
+    form.back = safe_back(Some(&form.back)).unwrap_or_default();
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let account = fixed_account(&mut tx, &form.account_id).await?;
+    staff
+        .require(area_for(account.as_ref()), Action::Write)
+        .await?;
+    let mut view = FormView {
+        contact: None,
+        account: account.as_ref(),
+        form: &form,
+        errors: &FieldErrors::default(),
+        duplicate: None,
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let (fields, link) = match validate(&form, &staff, account.is_some()) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            drop(tx);
+            return render_form(
+                &ui,
+                &staff,
+                FormView {
+                    errors: &errors,
+                    ..view
+                },
+            )
+            .await;
+        }
+    };
+    // One person is one contact: offer the existing one instead of failing.
+    if let Some(email) = &fields.email
+        && let Some(existing) = tx.find_contact_by_email(email).await?
+    {
+        let links = tx.links_of_contacts(&[existing.id]).await?;
+        drop(tx);
+        let linked_here = account
+            .as_ref()
+            .is_some_and(|a| links.iter().any(|l| l.account_id == a.id));
+        let mut errors = FieldErrors::default();
+        errors.add("email", "field-email-taken");
+        view.duplicate = Some(json!({
+            "id": existing.id.to_string(),
+            "name": existing.display_name,
+            "email": existing.fields.email,
+            "href": format!("/admin/contacts/{}", existing.id),
+            "link_action": format!("/admin/contacts/{}/links", existing.id),
+            "links": links.iter().map(link_json).collect::<Vec<_>>(),
+            "linked_here": linked_here,
+        }));
+        view.status = StatusCode::CONFLICT;
+        return render_form(
+            &ui,
+            &staff,
+            FormView {
+                errors: &errors,
+                ..view
+            },
+        )
+        .await;
+    }
+    let created = match tx.create_contact(&fields, staff.by(&ui)).await {
+        Ok(contact) => contact,
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            return render_form(
+                &ui,
+                &staff,
+                FormView {
+                    errors: &errors,
+                    ..view
+                },
+            )
+            .await;
+        }
+        Err(other) => return Err(other.into()),
+    };
+    if let Some(account) = &account {
+        tx.link_contact(created.id, account.id, &link, staff.by(&ui))
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    tx.commit().await?;
+    set_flash(session, "contact-saved");
+    let to = if form.back.is_empty() {
+        format!("/admin/contacts/{}", created.id)
+    } else {
+        form.back.clone()
+    };
+    Ok(Redirect::see_other(to).into_response())
+}
+
+fn input_of(contact: &Contact) -> ContactInput {
+    let f = &contact.fields;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let id = |v: Option<Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
+    let email = |v: &Option<portico_domain::Email>| {
+        v.as_ref()
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    ContactInput {
+        title_id: id(f.title_id),
+        first_name: s(&f.first_name),
+        last_name: s(&f.last_name),
+        nickname: s(&f.nickname),
+        position: s(&f.position),
+        department: s(&f.department),
+        category_id: id(f.category_id),
+        owner_id: id(f.owner_id),
+        notes: s(&f.notes),
+        preferences: s(&f.preferences),
+        id_doc_type: s(&f.id_doc_type),
+        id_doc_number: s(&f.id_doc_number),
+        nationality: s(&f.nationality),
+        licence_number: s(&f.licence_number),
+        licence_category: s(&f.licence_category),
+        licence_expiry: f.licence_expiry.map(|d| d.to_string()).unwrap_or_default(),
+        email: email(&f.email),
+        personal_email: email(&f.personal_email),
+        phone: s(&f.phone),
+        mobile: s(&f.mobile),
+        fax: s(&f.fax),
+        facebook_url: s(&f.facebook_url),
+        linkedin_url: s(&f.linkedin_url),
+        x_url: s(&f.x_url),
+        street: s(&f.street),
+        city: s(&f.city),
+        state: s(&f.state),
+        postal_code: s(&f.postal_code),
+        country: s(&f.country),
+        email_opt_out: f.email_opt_out.then(|| "on".into()),
+        preferred_language: f
+            .preferred_language
+            .map(|l| l.tag().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// Loads a contact and refuses (403) unless this user may change it: write on the
+/// contacts of one of its accounts' kinds, or on contacts when it has no links.
+async fn editable(
+    tx: &mut TenantTx,
+    staff: &SignedInStaff,
+    id: ContactId,
+) -> Result<(Contact, Vec<ContactLink>), AppError> {
+    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.links_of_contacts(&[id]).await?;
+    let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
+    if !crate::access::policy()
+        .await?
+        .may_edit_contact(staff.user.role, &kinds)
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok((contact, links))
+}
+
+#[handler]
+async fn edit_form(
+    ui: Ui,
+    staff: SignedInStaff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let (contact, _) = editable(&mut tx, &staff, parse(&id)?).await?;
+    tx.commit().await?;
+    let form = ContactForm {
+        contact: input_of(&contact),
+        back: format!("/admin/contacts/{}", contact.id),
+        ..ContactForm::default()
+    };
+    let view = FormView {
+        contact: Some(&contact),
+        account: None,
+        form: &form,
+        errors: &FieldErrors::default(),
+        duplicate: None,
+        status: StatusCode::OK,
+    };
+    render_form(&ui, &staff, view).await
+}
+
+#[handler]
+async fn update(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+    Form(form): Form<ContactForm>,
+) -> Result<Response, AppError> {
+    let id: ContactId = parse(&id)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let (contact, _) = editable(&mut tx, &staff, id).await?;
+    let result = match validate(&form, &staff, false) {
+        Ok((fields, _)) => tx.update_contact(id, &fields, staff.by(&ui)).await,
+        Err(errors) => Err(DataError::Invalid(errors)),
+    };
+    match result {
+        Ok(_) => {
+            tx.commit().await?;
+            set_flash(session, "contact-saved");
+            Ok(Redirect::see_other(format!("/admin/contacts/{id}")).into_response())
+        }
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            let view = FormView {
+                contact: Some(&contact),
+                account: None,
+                form: &form,
+                errors: &errors,
+                duplicate: None,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            render_form(&ui, &staff, view).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn set_archived(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    session: &Session,
+    id: &str,
+    archived: bool,
+) -> Result<Response, AppError> {
+    let id: ContactId = parse(id)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    editable(&mut tx, staff, id).await?;
+    tx.set_contact_archived(id, archived, staff.by(ui)).await?;
+    tx.commit().await?;
+    set_flash(
+        session,
+        if archived {
+            "record-archived"
+        } else {
+            "record-restored"
+        },
+    );
+    Ok(Redirect::see_other(format!("/admin/contacts/{id}")).into_response())
+}
+
+#[handler]
+async fn archive(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    set_archived(&ui, &staff, session, &id, true).await
+}
+
+#[handler]
+async fn restore(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    set_archived(&ui, &staff, session, &id, false).await
+}
+
+// ----- the record -----
+
+/// A label and a value, for the record's details.
+fn details(lang: &Lang, contact: &Contact, names: &[(&str, Option<String>)]) -> Vec<Value> {
+    let input = serde_json::to_value(input_of(contact)).unwrap_or(Value::Null);
+    let groups: [(&str, &[&str]); 5] = [
+        (
+            "group-main",
+            &[
+                "title_id",
+                "first_name",
+                "last_name",
+                "nickname",
+                "position",
+                "department",
+                "category_id",
+                "owner_id",
+                "id_doc_type",
+                "id_doc_number",
+                "nationality",
+                "licence_number",
+                "licence_category",
+                "licence_expiry",
+                "notes",
+            ],
+        ),
+        (
+            "group-communication",
+            &["email", "personal_email", "phone", "mobile", "fax"],
+        ),
+        ("group-social", &["facebook_url", "linkedin_url", "x_url"]),
+        (
+            "group-address",
+            &["street", "city", "state", "postal_code", "country"],
+        ),
+        ("group-preferences", &["preferred_language", "preferences"]),
+    ];
+    groups
+        .iter()
+        .map(|(legend, fields)| {
+            let items: Vec<Value> = fields
+                .iter()
+                .filter_map(|field| {
+                    let value = names
+                        .iter()
+                        .find(|(n, _)| n == field)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_else(|| {
+                            input.get(*field).and_then(Value::as_str).map(str::to_owned)
+                        })
+                        .filter(|v| !v.is_empty())?;
+                    Some(json!({
+                        "label": lang.t(&format!("label-{field}")),
+                        "value": value,
+                        "link": field.ends_with("_url").then(|| value.clone()),
+                    }))
+                })
+                .collect();
+            json!({ "legend": lang.t(legend), "items": items })
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+struct LinkForm {
+    account_id: String,
+    kind: String,
+    code: String,
+    #[serde(flatten)]
+    link: LinkInput,
+    back: String,
+}
+
+async fn render_record(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    id: ContactId,
+    link_form: &LinkForm,
+    link_errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    staff.require(Area::Contacts, Action::Read).await?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.links_of_contacts(&[id]).await?;
+    let titles = list_choices(&mut tx, ContactList::Titles).await?;
+    let categories = list_choices(&mut tx, ContactList::Categories).await?;
+    let owner = match contact.fields.owner_id {
+        Some(owner) => tx.find_staff_user(owner.into()).await?.map(|u| u.name),
+        None => None,
+    };
+    let events = tx.record_history(id.as_uuid(), HISTORY).await?;
+    let known = history_names(&mut tx).await?;
+    tx.commit().await?;
+    let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
+    let bo = crate::access::policy().await?;
+    let may_edit = bo.may_edit_contact(staff.user.role, &kinds);
+    let f = &contact.fields;
+    let language = f.preferred_language.map(|l| {
+        if l.tag() == "en" {
+            "English"
+        } else {
+            "Español"
+        }
+        .to_owned()
+    });
+    let names = [
+        ("title_id", name_of(&titles, f.title_id)),
+        ("category_id", name_of(&categories, f.category_id)),
+        ("owner_id", owner),
+        ("preferred_language", language),
+    ];
+    let link_kinds: Vec<Choice> = AccountKind::ALL
+        .iter()
+        .filter(|k| bo.allows(staff.user.role, Area::contacts_of(**k), Action::Write))
+        .map(|k| Choice::new(k.as_str(), ui.lang.t(&format!("kind-{k}"))))
+        .collect();
+    let mut ctx = staff.page(ui, "contacts").await?;
+    ctx.insert(
+        "contact",
+        &json!({
+            "id": id.to_string(),
+            "name": contact.display_name,
+            "title": name_of(&titles, f.title_id),
+            "email": f.email,
+            "opted_out": f.email_opt_out,
+            "archived": contact.archived_at.is_some(),
+        }),
+    );
+    ctx.insert("details", &details(&ui.lang, &contact, &names));
+    ctx.insert("links", &links.iter().map(link_json).collect::<Vec<_>>());
+    ctx.insert("history", &history_rows(&ui.lang, &events, &known));
+    ctx.insert("may_edit", &may_edit);
+    ctx.insert("link_kinds", &link_kinds);
+    ctx.insert("link_form", link_form);
+    ctx.insert(
+        "link_error",
+        &link_errors.0.first().map(|e| ui.lang.t(e.message)),
+    );
+    Ok(ui
+        .render("admin/contact.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+#[handler]
+async fn show(ui: Ui, staff: SignedInStaff, Path(id): Path<String>) -> Result<Response, AppError> {
+    render_record(
+        &ui,
+        &staff,
+        parse(&id)?,
+        &LinkForm::default(),
+        &FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Links a contact to a customer or supplier, chosen by id (the duplicate offer)
+/// or by kind and code (the record's form).
+#[handler]
+async fn add_link(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, AppError> {
+    let id: ContactId = parse(&id)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let account = if form.account_id.trim().is_empty() {
+        match form.kind.parse::<AccountKind>() {
+            Ok(kind) => tx.find_account_by_code(kind, &form.code).await?,
+            Err(_) => None,
+        }
+    } else {
+        fixed_account(&mut tx, &form.account_id).await?
+    };
+    let result = match (account, form.link.validate()) {
+        (None, _) => {
+            let mut errors = FieldErrors::default();
+            errors.add("code", "link-account-not-found");
+            Err(DataError::Invalid(errors))
+        }
+        (Some(account), Ok(fields)) => {
+            staff
+                .require(Area::contacts_of(account.kind), Action::Write)
+                .await?;
+            tx.link_contact(id, account.id, &fields, staff.by(&ui))
+                .await
+        }
+        (Some(_), Err(errors)) => Err(DataError::Invalid(errors)),
+    };
+    match result {
+        Ok(_) => {
+            tx.commit().await?;
+            set_flash(session, "link-saved");
+            let to = safe_back(Some(&form.back)).unwrap_or_else(|| format!("/admin/contacts/{id}"));
+            Ok(Redirect::see_other(to).into_response())
+        }
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            render_record(
+                &ui,
+                &staff,
+                id,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Loads a link and refuses unless this user may change its account's contacts.
+async fn editable_link(
+    tx: &mut TenantTx,
+    staff: &SignedInStaff,
+    raw: &str,
+) -> Result<ContactLink, AppError> {
+    let link = tx
+        .find_link(parse::<LinkId>(raw)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff
+        .require(Area::contacts_of(link.account_kind), Action::Write)
+        .await?;
+    Ok(link)
+}
+
+#[handler]
+async fn update_link(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+    Form(input): Form<LinkInput>,
+) -> Result<Response, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let link = editable_link(&mut tx, &staff, &id).await?;
+    let fields = input
+        .validate()
+        .map_err(|_| AppError::BadRequest("form-has-errors"))?;
+    tx.update_link(link.id, &fields, staff.by(&ui)).await?;
+    tx.commit().await?;
+    set_flash(session, "link-saved");
+    Ok(Redirect::see_other(format!("/admin/contacts/{}", link.contact_id)).into_response())
+}
+
+#[handler]
+async fn unlink(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let link = editable_link(&mut tx, &staff, &id).await?;
+    tx.unlink(link.id, staff.by(&ui)).await?;
+    tx.commit().await?;
+    set_flash(session, "link-removed");
+    Ok(Redirect::see_other(format!("/admin/contacts/{}", link.contact_id)).into_response())
+}

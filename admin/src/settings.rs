@@ -1,0 +1,141 @@
+//! Company settings for admins: which names a contact must have, and the
+//! tenant-editable lists (contact titles and categories).
+
+use poem::{
+    IntoResponse, Response, Route, get, handler,
+    http::StatusCode,
+    post,
+    session::Session,
+    web::{Form, Redirect},
+};
+use portico_authz::{Action, Area};
+use portico_data::{ContactList, DataError};
+use portico_domain::RequiredFields;
+use portico_web::{AppError, Ui, page::set_flash};
+use serde::Deserialize;
+
+use crate::SignedInStaff;
+
+pub(crate) fn routes() -> Route {
+    Route::new()
+        .at("/", get(page))
+        .at("/rule", post(set_rule))
+        .at("/titles", post(add_title))
+        .at("/categories", post(add_category))
+}
+
+async fn render(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    error: Option<(&str, &str)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    staff.require(Area::Lists, Action::Write).await?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let titles = tx.list_entries(ContactList::Titles, 500).await?;
+    let categories = tx.list_entries(ContactList::Categories, 500).await?;
+    tx.commit().await?;
+    let mut ctx = staff.page(ui, "settings").await?;
+    ctx.insert("rule", staff.tenant.0.contact_required().as_str());
+    ctx.insert("titles", &titles);
+    ctx.insert("categories", &categories);
+    ctx.insert("error_list", &error.map(|(list, _)| list));
+    ctx.insert("error", &error.map(|(_, id)| ui.lang.t(id)));
+    Ok(ui
+        .render("admin/settings.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+#[handler]
+async fn page(ui: Ui, staff: SignedInStaff) -> Result<Response, AppError> {
+    render(&ui, &staff, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct RuleForm {
+    #[serde(default)]
+    rule: String,
+}
+
+#[handler]
+async fn set_rule(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(form): Form<RuleForm>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Settings, Action::Write).await?;
+    let rule: RequiredFields = form
+        .rule
+        .parse()
+        .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
+    let tenant = &staff.tenant.0;
+    let mut tx = ui.state.db.tenant_tx(tenant).await?;
+    tx.set_contact_required(rule, tenant.contact_required(), staff.by(&ui))
+        .await?;
+    tx.commit().await?;
+    ui.state.tenants.forget(tenant.slug()).await;
+    set_flash(session, "settings-saved");
+    Ok(Redirect::see_other("/admin/settings").into_response())
+}
+
+#[derive(Deserialize)]
+struct EntryForm {
+    #[serde(default)]
+    name: String,
+}
+
+async fn add(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    session: &Session,
+    list: ContactList,
+    name: &str,
+) -> Result<Response, AppError> {
+    staff.require(Area::Lists, Action::Write).await?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    match tx.add_list_entry(list, name, staff.by(ui)).await {
+        Ok(_) => {
+            tx.commit().await?;
+            set_flash(session, "settings-saved");
+            Ok(Redirect::see_other("/admin/settings").into_response())
+        }
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            let which = match list {
+                ContactList::Titles => "titles",
+                ContactList::Categories => "categories",
+            };
+            let message = errors.0.first().map_or("form-has-errors", |e| e.message);
+            render(
+                ui,
+                staff,
+                Some((which, message)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[handler]
+async fn add_title(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(form): Form<EntryForm>,
+) -> Result<Response, AppError> {
+    add(&ui, &staff, session, ContactList::Titles, &form.name).await
+}
+
+#[handler]
+async fn add_category(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(form): Form<EntryForm>,
+) -> Result<Response, AppError> {
+    add(&ui, &staff, session, ContactList::Categories, &form.name).await
+}

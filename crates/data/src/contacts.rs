@@ -1,0 +1,581 @@
+//! Contacts: the people at customers and suppliers. One person is one contact per
+//! tenant (main email unique, case-insensitively); links tie it to accounts.
+//! Every write records its audit event in the same transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use portico_domain::{AccountKind, ContactFields, FieldErrors, Locale};
+use sea_query::{Cond, Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    AccountId, By, ContactId, DataError, TenantTx,
+    accounts::{Accounts, NameCursor, stored_email, taken},
+    audit::diff,
+    links::ContactLinks,
+    lists::{ContactCategories, ContactTitles},
+    search::{like_pattern, name_after},
+};
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Contacts {
+    Table,
+    TenantId,
+    Id,
+    TitleId,
+    FirstName,
+    LastName,
+    Nickname,
+    Position,
+    Department,
+    CategoryId,
+    OwnerId,
+    Notes,
+    Preferences,
+    IdDocType,
+    IdDocNumber,
+    Nationality,
+    LicenceNumber,
+    LicenceCategory,
+    LicenceExpiry,
+    Email,
+    PersonalEmail,
+    Phone,
+    Mobile,
+    Fax,
+    FacebookUrl,
+    LinkedinUrl,
+    XUrl,
+    Street,
+    City,
+    State,
+    PostalCode,
+    Country,
+    EmailOptOut,
+    PreferredLanguage,
+    DisplayName,
+    SortName,
+    SearchText,
+    ArchivedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// The editable columns, in the order of [`values`].
+const FIELD_COLUMNS: [Contacts; 34] = [
+    Contacts::TitleId,
+    Contacts::FirstName,
+    Contacts::LastName,
+    Contacts::Nickname,
+    Contacts::Position,
+    Contacts::Department,
+    Contacts::CategoryId,
+    Contacts::OwnerId,
+    Contacts::Notes,
+    Contacts::Preferences,
+    Contacts::IdDocType,
+    Contacts::IdDocNumber,
+    Contacts::Nationality,
+    Contacts::LicenceNumber,
+    Contacts::LicenceCategory,
+    Contacts::LicenceExpiry,
+    Contacts::Email,
+    Contacts::PersonalEmail,
+    Contacts::Phone,
+    Contacts::Mobile,
+    Contacts::Fax,
+    Contacts::FacebookUrl,
+    Contacts::LinkedinUrl,
+    Contacts::XUrl,
+    Contacts::Street,
+    Contacts::City,
+    Contacts::State,
+    Contacts::PostalCode,
+    Contacts::Country,
+    Contacts::EmailOptOut,
+    Contacts::PreferredLanguage,
+    Contacts::DisplayName,
+    Contacts::SortName,
+    Contacts::SearchText,
+];
+
+fn values(f: &ContactFields) -> Vec<sea_query::Value> {
+    let email = |e: &Option<portico_domain::Email>| e.as_ref().map(|e| e.as_str().to_owned());
+    let display = f.display_name();
+    vec![
+        f.title_id.into(),
+        f.first_name.clone().into(),
+        f.last_name.clone().into(),
+        f.nickname.clone().into(),
+        f.position.clone().into(),
+        f.department.clone().into(),
+        f.category_id.into(),
+        f.owner_id.into(),
+        f.notes.clone().into(),
+        f.preferences.clone().into(),
+        f.id_doc_type.clone().into(),
+        f.id_doc_number.clone().into(),
+        f.nationality.clone().into(),
+        f.licence_number.clone().into(),
+        f.licence_category.clone().into(),
+        f.licence_expiry.into(),
+        email(&f.email).into(),
+        email(&f.personal_email).into(),
+        f.phone.clone().into(),
+        f.mobile.clone().into(),
+        f.fax.clone().into(),
+        f.facebook_url.clone().into(),
+        f.linkedin_url.clone().into(),
+        f.x_url.clone().into(),
+        f.street.clone().into(),
+        f.city.clone().into(),
+        f.state.clone().into(),
+        f.postal_code.clone().into(),
+        f.country.clone().into(),
+        f.email_opt_out.into(),
+        f.preferred_language.map(Locale::tag).into(),
+        display.clone().into(),
+        display.to_lowercase().into(),
+        f.search_text().into(),
+    ]
+}
+
+/// A contact of the tenant.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Contact {
+    pub id: ContactId,
+    pub fields: ContactFields,
+    pub display_name: String,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: Uuid,
+    title_id: Option<Uuid>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    nickname: Option<String>,
+    position: Option<String>,
+    department: Option<String>,
+    category_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
+    notes: Option<String>,
+    preferences: Option<String>,
+    id_doc_type: Option<String>,
+    id_doc_number: Option<String>,
+    nationality: Option<String>,
+    licence_number: Option<String>,
+    licence_category: Option<String>,
+    licence_expiry: Option<NaiveDate>,
+    email: Option<String>,
+    personal_email: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    fax: Option<String>,
+    facebook_url: Option<String>,
+    linkedin_url: Option<String>,
+    x_url: Option<String>,
+    street: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    email_opt_out: bool,
+    preferred_language: Option<String>,
+    display_name: String,
+    archived_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<ContactRow> for Contact {
+    type Error = DataError;
+
+    fn try_from(r: ContactRow) -> Result<Self, DataError> {
+        Ok(Contact {
+            id: r.id.into(),
+            fields: ContactFields {
+                title_id: r.title_id,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                nickname: r.nickname,
+                position: r.position,
+                department: r.department,
+                category_id: r.category_id,
+                owner_id: r.owner_id,
+                notes: r.notes,
+                preferences: r.preferences,
+                id_doc_type: r.id_doc_type,
+                id_doc_number: r.id_doc_number,
+                nationality: r.nationality,
+                licence_number: r.licence_number,
+                licence_category: r.licence_category,
+                licence_expiry: r.licence_expiry,
+                email: stored_email(r.email)?,
+                personal_email: stored_email(r.personal_email)?,
+                phone: r.phone,
+                mobile: r.mobile,
+                fax: r.fax,
+                facebook_url: r.facebook_url,
+                linkedin_url: r.linkedin_url,
+                x_url: r.x_url,
+                street: r.street,
+                city: r.city,
+                state: r.state,
+                postal_code: r.postal_code,
+                country: r.country,
+                email_opt_out: r.email_opt_out,
+                preferred_language: r.preferred_language.as_deref().and_then(Locale::from_tag),
+            },
+            display_name: r.display_name,
+            archived_at: r.archived_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// How a contact list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContactSort {
+    /// By name, A to Z.
+    #[default]
+    Name,
+    /// By name, Z to A.
+    NameDesc,
+    /// Most recently created first (ids are time-ordered).
+    Newest,
+}
+
+/// Which contacts a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter {
+    /// Matches names, emails, phone numbers, and the names and codes of the
+    /// accounts the contact is linked to.
+    pub search: Option<String>,
+    pub category: Option<Uuid>,
+    pub owner: Option<Uuid>,
+    pub account: Option<AccountId>,
+    /// Only contacts linked to an account of this kind.
+    pub kind: Option<AccountKind>,
+    pub opted_out: Option<bool>,
+    /// Archived contacts instead of current ones.
+    pub archived: bool,
+    pub sort: ContactSort,
+}
+
+fn contact_select(tenant: Uuid) -> SelectStatement {
+    let mut select = Query::select();
+    select.column((Contacts::Table, Contacts::Id));
+    select.columns(FIELD_COLUMNS[..31].iter().map(|c| (Contacts::Table, *c)));
+    select
+        .columns([
+            (Contacts::Table, Contacts::DisplayName),
+            (Contacts::Table, Contacts::ArchivedAt),
+            (Contacts::Table, Contacts::CreatedAt),
+            (Contacts::Table, Contacts::UpdatedAt),
+        ])
+        .from(Contacts::Table)
+        .and_where(Expr::col((Contacts::Table, Contacts::TenantId)).eq(tenant))
+        .to_owned()
+}
+
+/// The contacts linked to an account matching `pattern` (`EXISTS` subquery).
+fn linked_account_matches(tenant: Uuid, pattern: &str) -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(ContactLinks::Table)
+        .inner_join(
+            Accounts::Table,
+            Expr::col((Accounts::Table, Accounts::TenantId))
+                .equals((ContactLinks::Table, ContactLinks::TenantId))
+                .and(
+                    Expr::col((Accounts::Table, Accounts::Id))
+                        .equals((ContactLinks::Table, ContactLinks::AccountId)),
+                ),
+        )
+        .and_where(Expr::col((ContactLinks::Table, ContactLinks::TenantId)).eq(tenant))
+        .and_where(
+            Expr::col((ContactLinks::Table, ContactLinks::ContactId))
+                .equals((Contacts::Table, Contacts::Id)),
+        )
+        .and_where(
+            Expr::col((Accounts::Table, Accounts::SearchText))
+                .like(LikeExpr::new(pattern).escape('\\')),
+        )
+        .to_owned()
+}
+
+impl TenantTx {
+    /// Fails with field errors when a chosen title, category or owner is not
+    /// one of this tenant's.
+    async fn check_references(&mut self, fields: &ContactFields) -> Result<(), DataError> {
+        let mut errors = FieldErrors::default();
+        if let Some(id) = fields.title_id
+            && !self.list_entry_exists(ContactTitles::Table, id).await?
+        {
+            errors.add("title_id", "field-choice-invalid");
+        }
+        if let Some(id) = fields.category_id
+            && !self.list_entry_exists(ContactCategories::Table, id).await?
+        {
+            errors.add("category_id", "field-choice-invalid");
+        }
+        if !errors.is_empty() {
+            return Err(DataError::Invalid(errors));
+        }
+        self.check_owner(fields.owner_id).await
+    }
+
+    /// A contact of this tenant, archived or not.
+    pub async fn find_contact(&mut self, id: ContactId) -> Result<Option<Contact>, DataError> {
+        let select = contact_select(self.tenant_id().as_uuid())
+            .and_where(Expr::col((Contacts::Table, Contacts::Id)).eq(id.as_uuid()))
+            .to_owned();
+        self.conn
+            .fetch_optional::<ContactRow>(&select)
+            .await?
+            .map(Contact::try_from)
+            .transpose()
+    }
+
+    /// The contact whose main email is `email` (case-insensitively), if any.
+    pub async fn find_contact_by_email(
+        &mut self,
+        email: &portico_domain::Email,
+    ) -> Result<Option<Contact>, DataError> {
+        let select = contact_select(self.tenant_id().as_uuid())
+            .and_where(
+                Expr::expr(Func::lower(Expr::col((Contacts::Table, Contacts::Email))))
+                    .eq(email.as_str()),
+            )
+            .to_owned();
+        self.conn
+            .fetch_optional::<ContactRow>(&select)
+            .await?
+            .map(Contact::try_from)
+            .transpose()
+    }
+
+    /// Adds a contact. A main email that another contact has is a field error
+    /// (callers offer to link that person instead, see `find_contact_by_email`).
+    pub async fn create_contact(
+        &mut self,
+        fields: &ContactFields,
+        by: By<'_>,
+    ) -> Result<Contact, DataError> {
+        self.check_references(fields).await?;
+        let now = Utc::now();
+        let id = ContactId::generate();
+        let mut columns = vec![Contacts::TenantId, Contacts::Id];
+        columns.extend(FIELD_COLUMNS);
+        columns.extend([Contacts::CreatedAt, Contacts::UpdatedAt]);
+        let mut row = vec![self.tenant_id().as_uuid().into(), id.as_uuid().into()];
+        row.extend(values(fields));
+        row.extend([now.into(), now.into()]);
+        let insert = Query::insert()
+            .into_table(Contacts::Table)
+            .columns(columns)
+            .values_panic(row.into_iter().map(Into::into))
+            .to_owned();
+        self.conn
+            .execute(&insert)
+            .await
+            .map_err(|e| taken(e, "contacts_email_key", "email", "field-email-taken"))?;
+        self.log(
+            by,
+            "contact.create",
+            ("contact", id.as_uuid()),
+            None,
+            json!({ "after": fields }),
+        )
+        .await?;
+        self.find_contact(id)
+            .await?
+            .ok_or_else(|| DataError::Corrupt("contact vanished after insert".into()))
+    }
+
+    /// Changes a contact's fields; `None` when it is not in this tenant.
+    pub async fn update_contact(
+        &mut self,
+        id: ContactId,
+        fields: &ContactFields,
+        by: By<'_>,
+    ) -> Result<Option<Contact>, DataError> {
+        let Some(before) = self.find_contact(id).await? else {
+            return Ok(None);
+        };
+        self.check_references(fields).await?;
+        let mut assignments: Vec<(Contacts, sea_query::SimpleExpr)> = FIELD_COLUMNS
+            .into_iter()
+            .zip(values(fields))
+            .map(|(c, v)| (c, Expr::val(v)))
+            .collect();
+        assignments.push((Contacts::UpdatedAt, Expr::val(Utc::now())));
+        let update = Query::update()
+            .table(Contacts::Table)
+            .values(assignments)
+            .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn
+            .execute(&update)
+            .await
+            .map_err(|e| taken(e, "contacts_email_key", "email", "field-email-taken"))?;
+        let changes = diff(&json!(before.fields), &json!(fields));
+        if changes.as_object().is_some_and(|c| !c.is_empty()) {
+            self.log(
+                by,
+                "contact.update",
+                ("contact", id.as_uuid()),
+                None,
+                changes,
+            )
+            .await?;
+        }
+        self.find_contact(id).await
+    }
+
+    /// Archives or restores a contact; `None` when it is not in this tenant.
+    pub async fn set_contact_archived(
+        &mut self,
+        id: ContactId,
+        archived: bool,
+        by: By<'_>,
+    ) -> Result<Option<Contact>, DataError> {
+        let Some(before) = self.find_contact(id).await? else {
+            return Ok(None);
+        };
+        if before.archived_at.is_some() != archived {
+            let now = Utc::now();
+            let update = Query::update()
+                .table(Contacts::Table)
+                .values([
+                    (Contacts::ArchivedAt, archived.then_some(now).into()),
+                    (Contacts::UpdatedAt, now.into()),
+                ])
+                .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+                .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
+                .to_owned();
+            self.conn.execute(&update).await?;
+            let verb = if archived { "archive" } else { "restore" };
+            self.log(
+                by,
+                &format!("contact.{verb}"),
+                ("contact", id.as_uuid()),
+                None,
+                json!({ "archived": { "before": !archived, "after": archived } }),
+            )
+            .await?;
+        }
+        self.find_contact(id).await
+    }
+
+    /// Up to `limit` contacts matching `filter`, in its order, after `after`.
+    /// Everything is filtered and ordered in SQL.
+    pub async fn list_contacts(
+        &mut self,
+        filter: &ContactFilter,
+        after: Option<&NameCursor>,
+        limit: u64,
+    ) -> Result<Vec<Contact>, DataError> {
+        let tenant = self.tenant_id().as_uuid();
+        let col = |c: Contacts| Expr::col((Contacts::Table, c));
+        let mut select = contact_select(tenant);
+        select.and_where(if filter.archived {
+            col(Contacts::ArchivedAt).is_not_null()
+        } else {
+            col(Contacts::ArchivedAt).is_null()
+        });
+        if let Some(category) = filter.category {
+            select.and_where(col(Contacts::CategoryId).eq(category));
+        }
+        if let Some(owner) = filter.owner {
+            select.and_where(col(Contacts::OwnerId).eq(owner));
+        }
+        if let Some(opted_out) = filter.opted_out {
+            select.and_where(col(Contacts::EmailOptOut).eq(opted_out));
+        }
+        if filter.account.is_some() || filter.kind.is_some() {
+            let mut linked = Query::select()
+                .expr(Expr::val(1))
+                .from(ContactLinks::Table)
+                .and_where(Expr::col((ContactLinks::Table, ContactLinks::TenantId)).eq(tenant))
+                .and_where(
+                    Expr::col((ContactLinks::Table, ContactLinks::ContactId))
+                        .equals((Contacts::Table, Contacts::Id)),
+                )
+                .to_owned();
+            if let Some(account) = filter.account {
+                linked.and_where(
+                    Expr::col((ContactLinks::Table, ContactLinks::AccountId)).eq(account.as_uuid()),
+                );
+            }
+            if let Some(kind) = filter.kind {
+                linked.and_where(
+                    Expr::col((ContactLinks::Table, ContactLinks::AccountKind)).eq(kind.as_str()),
+                );
+            }
+            select.and_where(Expr::exists(linked));
+        }
+        if let Some(pattern) = filter.search.as_deref().and_then(like_pattern) {
+            select.cond_where(
+                Cond::any()
+                    .add(col(Contacts::SearchText).like(LikeExpr::new(&pattern).escape('\\')))
+                    .add(Expr::exists(linked_account_matches(tenant, &pattern))),
+            );
+        }
+        match filter.sort {
+            ContactSort::Name => {
+                if let Some(after) = after {
+                    select.and_where(name_after(
+                        (Contacts::Table, Contacts::SortName),
+                        (Contacts::Table, Contacts::Id),
+                        after,
+                    ));
+                }
+                select
+                    .order_by((Contacts::Table, Contacts::SortName), Order::Asc)
+                    .order_by((Contacts::Table, Contacts::Id), Order::Asc);
+            }
+            ContactSort::NameDesc => {
+                if let Some(after) = after {
+                    select.and_where(
+                        Expr::tuple([col(Contacts::SortName), col(Contacts::Id)]).lt(Expr::tuple(
+                            [Expr::val(after.name.clone()), Expr::val(after.id)],
+                        )),
+                    );
+                }
+                select
+                    .order_by((Contacts::Table, Contacts::SortName), Order::Desc)
+                    .order_by((Contacts::Table, Contacts::Id), Order::Desc);
+            }
+            ContactSort::Newest => {
+                if let Some(after) = after {
+                    select.and_where(col(Contacts::Id).lt(after.id));
+                }
+                select.order_by((Contacts::Table, Contacts::Id), Order::Desc);
+            }
+        }
+        select.limit(limit);
+        self.conn
+            .fetch_all::<ContactRow>(&select)
+            .await?
+            .into_iter()
+            .map(Contact::try_from)
+            .collect()
+    }
+}
+
+impl Contact {
+    /// The cursor that continues a list after this contact.
+    pub fn cursor(&self) -> NameCursor {
+        NameCursor {
+            name: self.display_name.to_lowercase(),
+            id: self.id.as_uuid(),
+        }
+    }
+}

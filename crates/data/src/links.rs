@@ -1,0 +1,265 @@
+//! A contact's links to customers and suppliers: its position there and whether
+//! it is the account's primary contact (at most one per account).
+
+use chrono::Utc;
+use portico_domain::{AccountKind, LinkFields};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    AccountId, By, ContactId, DataError, LinkId, TenantTx,
+    accounts::{Accounts, taken},
+};
+
+#[derive(Iden)]
+pub(crate) enum ContactLinks {
+    Table,
+    TenantId,
+    Id,
+    ContactId,
+    AccountId,
+    AccountKind,
+    Position,
+    IsPrimary,
+    CreatedAt,
+}
+
+/// A contact's link to an account, with what a list shows of the account.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ContactLink {
+    pub id: LinkId,
+    pub contact_id: ContactId,
+    pub account_id: AccountId,
+    pub account_kind: AccountKind,
+    pub account_code: String,
+    pub account_name: String,
+    pub fields: LinkFields,
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: Uuid,
+    contact_id: Uuid,
+    account_id: Uuid,
+    account_kind: String,
+    code: String,
+    name: String,
+    position: Option<String>,
+    is_primary: bool,
+}
+
+impl TryFrom<LinkRow> for ContactLink {
+    type Error = DataError;
+
+    fn try_from(r: LinkRow) -> Result<Self, DataError> {
+        Ok(ContactLink {
+            id: r.id.into(),
+            contact_id: r.contact_id.into(),
+            account_id: r.account_id.into(),
+            account_kind: r.account_kind.parse().map_err(DataError::Corrupt)?,
+            account_code: r.code,
+            account_name: r.name,
+            fields: LinkFields {
+                position: r.position,
+                is_primary: r.is_primary,
+            },
+        })
+    }
+}
+
+impl TenantTx {
+    /// Clears the account's primary contact, so that another can become it.
+    async fn clear_primary(&mut self, account: AccountId) -> Result<(), DataError> {
+        let update = Query::update()
+            .table(ContactLinks::Table)
+            .value(ContactLinks::IsPrimary, false)
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactLinks::AccountId).eq(account.as_uuid()))
+            .and_where(Expr::col(ContactLinks::IsPrimary).eq(true))
+            .to_owned();
+        self.conn.execute(&update).await.map(drop)
+    }
+
+    /// Links a contact to a customer or supplier; `None` when either is not in
+    /// this tenant. Linking twice is a field error. A primary link takes the
+    /// place of the account's previous primary contact.
+    pub async fn link_contact(
+        &mut self,
+        contact: ContactId,
+        account: AccountId,
+        fields: &LinkFields,
+        by: By<'_>,
+    ) -> Result<Option<ContactLink>, DataError> {
+        let Some(target) = self.find_account(account).await? else {
+            return Ok(None);
+        };
+        if self.find_contact(contact).await?.is_none() {
+            return Ok(None);
+        }
+        if fields.is_primary {
+            self.clear_primary(account).await?;
+        }
+        let id = LinkId::generate();
+        let insert = Query::insert()
+            .into_table(ContactLinks::Table)
+            .columns([
+                ContactLinks::TenantId,
+                ContactLinks::Id,
+                ContactLinks::ContactId,
+                ContactLinks::AccountId,
+                ContactLinks::AccountKind,
+                ContactLinks::Position,
+                ContactLinks::IsPrimary,
+                ContactLinks::CreatedAt,
+            ])
+            .values_panic([
+                self.tenant_id().as_uuid().into(),
+                id.as_uuid().into(),
+                contact.as_uuid().into(),
+                account.as_uuid().into(),
+                target.kind.as_str().into(),
+                fields.position.clone().into(),
+                fields.is_primary.into(),
+                Utc::now().into(),
+            ])
+            .to_owned();
+        self.conn
+            .execute(&insert)
+            .await
+            .map_err(|e| taken(e, "contact_links_pair_key", "account_id", "link-exists"))?;
+        self.log(
+            by,
+            "contact.link",
+            ("contact", contact.as_uuid()),
+            Some(account.as_uuid()),
+            json!({ "account": { "id": account, "kind": target.kind, "name": target.fields.name },
+                    "after": fields }),
+        )
+        .await?;
+        self.find_link(id).await
+    }
+
+    /// One link of this tenant.
+    pub async fn find_link(&mut self, id: LinkId) -> Result<Option<ContactLink>, DataError> {
+        let mut select = self.link_select();
+        select.and_where(Expr::col((ContactLinks::Table, ContactLinks::Id)).eq(id.as_uuid()));
+        self.conn
+            .fetch_optional::<LinkRow>(&select)
+            .await?
+            .map(ContactLink::try_from)
+            .transpose()
+    }
+
+    fn link_select(&self) -> sea_query::SelectStatement {
+        let tenant = self.tenant_id().as_uuid();
+        Query::select()
+            .columns([
+                (ContactLinks::Table, ContactLinks::Id),
+                (ContactLinks::Table, ContactLinks::ContactId),
+                (ContactLinks::Table, ContactLinks::AccountId),
+                (ContactLinks::Table, ContactLinks::AccountKind),
+                (ContactLinks::Table, ContactLinks::Position),
+                (ContactLinks::Table, ContactLinks::IsPrimary),
+            ])
+            .columns([
+                (Accounts::Table, Accounts::Code),
+                (Accounts::Table, Accounts::Name),
+            ])
+            .from(ContactLinks::Table)
+            .inner_join(
+                Accounts::Table,
+                Expr::col((Accounts::Table, Accounts::TenantId))
+                    .equals((ContactLinks::Table, ContactLinks::TenantId))
+                    .and(
+                        Expr::col((Accounts::Table, Accounts::Id))
+                            .equals((ContactLinks::Table, ContactLinks::AccountId)),
+                    ),
+            )
+            .and_where(Expr::col((ContactLinks::Table, ContactLinks::TenantId)).eq(tenant))
+            .to_owned()
+    }
+
+    /// The links of the given contacts, in one query: by account name.
+    pub async fn links_of_contacts(
+        &mut self,
+        contacts: &[ContactId],
+    ) -> Result<Vec<ContactLink>, DataError> {
+        if contacts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut select = self.link_select();
+        select
+            .and_where(
+                Expr::col((ContactLinks::Table, ContactLinks::ContactId))
+                    .is_in(contacts.iter().map(|c| c.as_uuid())),
+            )
+            .order_by((Accounts::Table, Accounts::Name), Order::Asc);
+        self.conn
+            .fetch_all::<LinkRow>(&select)
+            .await?
+            .into_iter()
+            .map(ContactLink::try_from)
+            .collect()
+    }
+
+    /// Changes a link's position and primary flag; `None` when it is not in this tenant.
+    pub async fn update_link(
+        &mut self,
+        id: LinkId,
+        fields: &LinkFields,
+        by: By<'_>,
+    ) -> Result<Option<ContactLink>, DataError> {
+        let Some(before) = self.find_link(id).await? else {
+            return Ok(None);
+        };
+        if fields.is_primary && !before.fields.is_primary {
+            self.clear_primary(before.account_id).await?;
+        }
+        let update = Query::update()
+            .table(ContactLinks::Table)
+            .values([
+                (ContactLinks::Position, fields.position.clone().into()),
+                (ContactLinks::IsPrimary, fields.is_primary.into()),
+            ])
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactLinks::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn.execute(&update).await?;
+        if &before.fields != fields {
+            self.log(
+                by,
+                "contact.link_update",
+                ("contact", before.contact_id.as_uuid()),
+                Some(before.account_id.as_uuid()),
+                json!({ "account": { "id": before.account_id, "name": before.account_name },
+                        "before": before.fields, "after": fields }),
+            )
+            .await?;
+        }
+        self.find_link(id).await
+    }
+
+    /// Removes a link; `false` when it is not in this tenant.
+    pub async fn unlink(&mut self, id: LinkId, by: By<'_>) -> Result<bool, DataError> {
+        let Some(before) = self.find_link(id).await? else {
+            return Ok(false);
+        };
+        let delete = Query::delete()
+            .from_table(ContactLinks::Table)
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactLinks::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn.execute(&delete).await?;
+        self.log(
+            by,
+            "contact.unlink",
+            ("contact", before.contact_id.as_uuid()),
+            Some(before.account_id.as_uuid()),
+            json!({ "account": { "id": before.account_id, "name": before.account_name },
+                    "before": before.fields }),
+        )
+        .await?;
+        Ok(true)
+    }
+}

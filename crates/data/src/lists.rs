@@ -1,0 +1,177 @@
+//! The tenant-editable lists a contact picks from: titles (seeded with Sr., Sra.,
+//! Srta., Lic., Ing., Dr., Dra.) and contact categories.
+
+use portico_domain::FieldErrors;
+use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
+use uuid::Uuid;
+
+use crate::{By, DataError, TenantTx, accounts::taken};
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ContactTitles {
+    Table,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ContactCategories {
+    Table,
+}
+
+#[derive(Iden)]
+enum Entry {
+    TenantId,
+    Id,
+    Name,
+    Sort,
+}
+
+/// The titles every new company starts with.
+pub const SEEDED_TITLES: [&str; 7] = ["Sr.", "Sra.", "Srta.", "Lic.", "Ing.", "Dr.", "Dra."];
+
+/// Which list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactList {
+    Titles,
+    Categories,
+}
+
+impl ContactList {
+    fn table(self) -> sea_query::DynIden {
+        match self {
+            ContactList::Titles => sea_query::DynIden::from(ContactTitles::Table),
+            ContactList::Categories => sea_query::DynIden::from(ContactCategories::Table),
+        }
+    }
+
+    fn subject(self) -> &'static str {
+        match self {
+            ContactList::Titles => "contact_title",
+            ContactList::Categories => "contact_category",
+        }
+    }
+}
+
+/// One entry of a list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct ListEntry {
+    pub id: Uuid,
+    pub name: String,
+}
+
+impl TenantTx {
+    pub(crate) async fn list_entry_exists(
+        &mut self,
+        table: impl Iden + 'static,
+        id: Uuid,
+    ) -> Result<bool, DataError> {
+        let select = Query::select()
+            .column(Entry::Id)
+            .from(table)
+            .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Entry::Id).eq(id))
+            .to_owned();
+        Ok(self
+            .conn
+            .fetch_optional::<(Uuid,)>(&select)
+            .await?
+            .is_some())
+    }
+
+    /// A list's entries in their order (the lists are short: at most `limit`).
+    pub async fn list_entries(
+        &mut self,
+        list: ContactList,
+        limit: u64,
+    ) -> Result<Vec<ListEntry>, DataError> {
+        let select = Query::select()
+            .columns([Entry::Id, Entry::Name])
+            .from(list.table())
+            .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+            .order_by(Entry::Sort, Order::Asc)
+            .order_by(Entry::Name, Order::Asc)
+            .limit(limit)
+            .to_owned();
+        self.conn.fetch_all(&select).await
+    }
+
+    /// Appends an entry to a list; a name already there (in any case) is a field error.
+    pub async fn add_list_entry(
+        &mut self,
+        list: ContactList,
+        name: &str,
+        by: By<'_>,
+    ) -> Result<ListEntry, DataError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 50 {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "name",
+                if name.is_empty() {
+                    "field-required"
+                } else {
+                    "field-too-long"
+                },
+            );
+            return Err(DataError::Invalid(errors));
+        }
+        let next: Option<(Option<i32>,)> = self
+            .conn
+            .fetch_optional(
+                &Query::select()
+                    .expr(Func::max(Expr::col(Entry::Sort)))
+                    .from(list.table())
+                    .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+                    .to_owned(),
+            )
+            .await?;
+        let sort = next.and_then(|(s,)| s).unwrap_or(0) + 1;
+        let id = Uuid::now_v7();
+        let insert = Query::insert()
+            .into_table(list.table())
+            .columns([Entry::TenantId, Entry::Id, Entry::Name, Entry::Sort])
+            .values_panic([
+                self.tenant_id().as_uuid().into(),
+                id.into(),
+                name.into(),
+                sort.into(),
+            ])
+            .to_owned();
+        let index = match list {
+            ContactList::Titles => "contact_titles_name_key",
+            ContactList::Categories => "contact_categories_name_key",
+        };
+        self.conn
+            .execute(&insert)
+            .await
+            .map_err(|e| taken(e, index, "name", "field-name-taken"))?;
+        self.log(
+            by,
+            &format!("{}.create", list.subject()),
+            (list.subject(), id),
+            None,
+            serde_json::json!({ "after": { "name": name } }),
+        )
+        .await?;
+        Ok(ListEntry {
+            id,
+            name: name.to_owned(),
+        })
+    }
+
+    /// Gives a new company its seeded titles.
+    pub(crate) async fn seed_titles(&mut self) -> Result<(), DataError> {
+        let mut insert = Query::insert()
+            .into_table(ContactTitles::Table)
+            .columns([Entry::TenantId, Entry::Id, Entry::Name, Entry::Sort])
+            .to_owned();
+        for (sort, name) in (1..).zip(SEEDED_TITLES) {
+            insert.values_panic([
+                self.tenant_id().as_uuid().into(),
+                Uuid::now_v7().into(),
+                name.into(),
+                sort.into(),
+            ]);
+        }
+        self.conn.execute(&insert).await.map(drop)
+    }
+}

@@ -1,0 +1,36 @@
+//! Pieces shared by every searchable, keyset-paginated list.
+
+use sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr};
+
+use crate::accounts::NameCursor;
+
+/// A `LIKE` pattern that finds `text` anywhere, lower-cased, with `%`, `_` and `\`
+/// escaped (escape character `\`); `None` for a blank search.
+pub(crate) fn like_pattern(text: &str) -> Option<String> {
+    let text = text.trim().to_lowercase();
+    if text.is_empty() {
+        return None;
+    }
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Some(pattern)
+}
+
+/// `(name, id) > (cursor.name, cursor.id)`: the rows after a cursor.
+pub(crate) fn name_after(
+    name: impl IntoColumnRef,
+    id: impl IntoColumnRef,
+    cursor: &NameCursor,
+) -> SimpleExpr {
+    Expr::tuple([Expr::col(name), Expr::col(id)]).gt(Expr::tuple([
+        Expr::val(cursor.name.clone()),
+        Expr::val(cursor.id),
+    ]))
+}
