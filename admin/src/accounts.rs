@@ -5,7 +5,7 @@
 
 use poem::{
     IntoResponse, Response, Route, get, handler,
-    http::StatusCode,
+    http::{StatusCode, Uri},
     post,
     session::Session,
     web::{Data, Form, Html, Path, Query, Redirect},
@@ -22,7 +22,7 @@ use crate::{
     contacts::{contact_rows, owner_choices},
     forms::FormBuilder,
     history::{history_rows, names as history_names},
-    paging::{PAGE, cursor, next_link},
+    paging::{PAGE, cursor, here, next_link},
 };
 
 /// The routes of one kind, nested at `/admin/customers` or `/admin/suppliers`.
@@ -87,6 +87,7 @@ async fn list(
     ui: Ui,
     staff: SignedInStaff,
     kind: Data<&AccountKind>,
+    uri: &Uri,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     let kind = *kind.0;
@@ -117,7 +118,6 @@ async fn list(
     let mut ctx = staff.page(&ui, kind.plural()).await?;
     ctx.insert("kind", kind.as_str());
     ctx.insert("base", &base(kind));
-    ctx.insert("list_path", &ui.path);
     ctx.insert(
         "first",
         &if q.is_empty() {
@@ -132,7 +132,8 @@ async fn list(
     );
     ctx.insert("q", &q);
     ctx.insert("archived", &archived);
-    let back: String = url::form_urlencoded::byte_serialize(ui.path.as_bytes()).collect();
+    let back: String =
+        url::form_urlencoded::byte_serialize(here(&base(kind), uri).as_bytes()).collect();
     let rows: Vec<Value> = rows
         .iter()
         .map(|a| {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use poem::{
     IntoResponse, Response, Route, get, handler,
-    http::StatusCode,
+    http::{StatusCode, Uri},
     post,
     session::Session,
     web::{Form, Html, Path, Query, Redirect},
@@ -30,7 +30,7 @@ use crate::{
     accounts::{HISTORY, account_json},
     forms::{Choice, FormBuilder, Group, safe_back, tri_state},
     history::{history_rows, names as history_names},
-    paging::{PAGE, cursor, next_link},
+    paging::{PAGE, cursor, here, next_link},
 };
 
 /// Entries loaded for a select of titles, categories or owners.
@@ -159,6 +159,7 @@ fn optional_uuid(raw: Option<&str>) -> Result<Option<Uuid>, AppError> {
 async fn list_page(
     ui: Ui,
     staff: SignedInStaff,
+    uri: &Uri,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     staff.require(Area::Contacts, Action::Read).await?;
@@ -218,7 +219,10 @@ async fn list_page(
     ctx.insert("yes_no", &tri_state(&ui.lang));
     ctx.insert(
         "new_href",
-        &format!("/admin/contacts/new?back={}", encode(&ui.path)),
+        &format!(
+            "/admin/contacts/new?back={}",
+            encode(&here("/admin/contacts", uri))
+        ),
     );
     ui.render("admin/contacts.html", &ctx)
 }

@@ -4,6 +4,15 @@
 use portico_data::NameCursor;
 use portico_web::AppError;
 
+/// The address of the list being shown: its path and the query string the
+/// request carried (filters, cursor), for forms to come back to.
+pub(crate) fn here(path: &str, uri: &poem::http::Uri) -> String {
+    match uri.query() {
+        Some(query) if !query.is_empty() => format!("{path}?{query}"),
+        _ => path.to_owned(),
+    }
+}
+
 /// Rows per page of every back-office list.
 pub(crate) const PAGE: u64 = 50;
 

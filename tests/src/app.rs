@@ -88,6 +88,35 @@ impl TestApp {
         .expect("provision company")
     }
 
+    /// Adds a staff user with [`PASSWORD`] and `role` to a company.
+    pub async fn staff(&self, tenant: &Tenant, email: &str, role: StaffRole) {
+        let mut tx = self.db.db.tenant_tx(tenant).await.expect("tx");
+        tx.create_staff_user(&NewStaffUser {
+            email: Email::parse(email).expect("email"),
+            name: format!("Usuario {role}"),
+            role,
+            password_hash: Some(hash_password(PASSWORD).await.expect("hash")),
+            locale: None,
+        })
+        .await
+        .expect("staff user");
+        tx.commit().await.expect("commit");
+    }
+
+    /// A browser on `<slug>.localhost:8080` signed in to the back office as `email`.
+    pub async fn signed_in(&self, slug: &str, email: &str) -> Browser<'_> {
+        let browser = self.browser(&format!("{slug}.localhost:8080"));
+        let page = browser
+            .submit(
+                "/admin/sign-in",
+                "/admin/sign-in",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.location(), Some("/admin"), "{email} signs in");
+        browser
+    }
+
     /// Creates a platform operator `ops@portico.test`.
     pub async fn operator(&self) {
         let mut tx = self.db.db.platform_tx().await.expect("tx");

@@ -216,7 +216,12 @@ async fn the_demo_command_is_idempotent(db: TestDb) {
     assert!(operator.is_some());
     drop(tx);
     let mut tx = db.db.tenant_tx(&tenants[0]).await.unwrap();
-    assert_eq!(tx.list_staff_users(None, 10).await.unwrap().len(), 2);
+    assert_eq!(tx.list_staff_users(None, 10).await.unwrap().len(), 4);
+    let contacts = tx
+        .list_contacts(&Default::default(), None, 100)
+        .await
+        .unwrap();
+    assert_eq!(contacts.len(), 12, "the demo directory is seeded once");
 }
 
 backend_tests!(

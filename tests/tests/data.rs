@@ -30,7 +30,13 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
     assert_eq!(
         names,
         [
+            "accounts",
             "audit_events",
+            "branches",
+            "contact_categories",
+            "contact_links",
+            "contact_titles",
+            "contacts",
             "platform_operators",
             "staff_users",
             "tenants"

@@ -102,7 +102,7 @@ async fn staff_sign_in_rotates_the_session_and_opens_the_back_office(db: TestDb)
         home.body
     );
     assert!(
-        home.body.contains("staff.sign_in"),
+        home.body.contains("Inició sesión"),
         "the sign-in is in the recent activity"
     );
     let staff = browser.get("/admin/staff").await;
@@ -433,7 +433,8 @@ async fn an_operator_signs_in_lists_companies_and_suspends_one(db: TestDb) {
     sign_in(&alfa, "owner@alfa.test", PASSWORD).await;
     let home = alfa.get("/admin").await;
     assert!(
-        home.body.contains("tenant.reactivate") && home.body.contains("tenant.suspend"),
+        home.body.contains("Se reactivó la empresa")
+            && home.body.contains("Se suspendió la empresa"),
         "audited in the company's log"
     );
 }
@@ -607,7 +608,7 @@ async fn an_operator_creates_a_company_whose_owner_can_sign_in(db: TestDb) {
         "the new owner signs in with the one-time password"
     );
     let home = owner.get("/admin").await;
-    assert!(home.body.contains("tenant.create") && home.body.contains("COP"));
+    assert!(home.body.contains("Se creó la empresa") && home.body.contains("COP"));
 
     let again = console.submit("/tenants/new", "/tenants", &fields).await;
     assert_eq!(again.status, StatusCode::CONFLICT);

@@ -1,0 +1,629 @@
+//! Customers, suppliers and contacts in the back office, through HTTP as a
+//! browser would: the four ways in, the duplicate-email offer, field errors,
+//! search and filters, history, roles, and isolation between companies.
+
+use poem::http::StatusCode;
+use portico_domain::StaffRole;
+use portico_tests::{Browser, Page, TestApp, TestDb, backend_tests};
+
+/// The `href` values in a page that start with `prefix`, HTML-unescaped.
+fn links(page: &Page, prefix: &str) -> Vec<String> {
+    page.body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with(prefix))
+        .map(|href| href.replace("&amp;", "&"))
+        .collect()
+}
+
+/// Creates a customer or supplier through its form and returns its record path.
+async fn create_account(browser: &Browser<'_>, plural: &str, code: &str, name: &str) -> String {
+    let page = browser
+        .submit(
+            &format!("/admin/{plural}/new"),
+            &format!("/admin/{plural}"),
+            &[
+                ("code", code),
+                ("name", name),
+                ("tax_id", "1-01-00000-1"),
+                ("city", "Santo Domingo"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location().expect("record").to_owned()
+}
+
+/// Opens an add-contact form at `href`, fills it and saves it.
+async fn add_contact(browser: &Browser<'_>, href: &str, fields: &[(&str, &str)]) -> Page {
+    let form = browser.get(href).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let back = form
+        .body
+        .split("name=\"back\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .replace("&amp;", "&")
+        .replace("&#x2F;", "/");
+    let account = form
+        .body
+        .split("name=\"account_id\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let mut all: Vec<(&str, &str)> = vec![("_csrf", ""), ("back", &back), ("account_id", &account)];
+    let token = form.csrf();
+    all[0].1 = &token;
+    all.extend_from_slice(fields);
+    browser.post("/admin/contacts", &all).await
+}
+
+async fn the_four_ways_in_add_a_contact_and_return_where_they_came_from(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let customer = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
+
+    // 1. The contact list's New.
+    let list = owner.get("/admin/contacts").await;
+    let new = links(&list, "/admin/contacts/new");
+    let saved = add_contact(
+        &owner,
+        &new[0],
+        &[("first_name", "Ana"), ("last_name", "Peña")],
+    )
+    .await;
+    assert_eq!(saved.location(), Some("/admin/contacts"));
+    let list = owner.get("/admin/contacts").await;
+    assert!(
+        list.body.contains("Contacto guardado."),
+        "a flash confirms it"
+    );
+    assert!(list.body.contains("Ana Peña"));
+
+    // 2. The customer list row's action menu → Contacts → Add contact.
+    let customers = owner.get("/admin/customers").await;
+    let add = links(&customers, "/admin/contacts/new?account=");
+    assert_eq!(add.len(), 1, "{}", customers.body);
+    let form = owner.get(&add[0]).await;
+    assert!(
+        form.body
+            .contains("Cliente: <strong>Farmacia Carol</strong>"),
+        "the customer is fixed"
+    );
+    let saved = add_contact(
+        &owner,
+        &add[0],
+        &[("first_name", "Beto"), ("link_position", "Compras")],
+    )
+    .await;
+    assert_eq!(saved.location(), Some("/admin/customers"));
+
+    // 3. The customer record's action menu → Contacts → Add contact.
+    let record = owner.get(&customer).await;
+    let from_record: Vec<String> = links(&record, "/admin/contacts/new?account=")
+        .into_iter()
+        .filter(|l| !l.contains("tab%3Dcontacts"))
+        .collect();
+    let saved = add_contact(
+        &owner,
+        &from_record[0],
+        &[("first_name", "Carla"), ("is_primary", "on")],
+    )
+    .await;
+    assert_eq!(saved.location(), Some(customer.as_str()));
+
+    // 4. The customer record's Contacts tab → Add contact.
+    let tab = owner.get(&format!("{customer}?tab=contacts")).await;
+    let from_tab: Vec<String> = links(&tab, "/admin/contacts/new?account=")
+        .into_iter()
+        .filter(|l| l.contains("tab%3Dcontacts"))
+        .collect();
+    let saved = add_contact(&owner, &from_tab[0], &[("email", "dario@carol.do")]).await;
+    assert_eq!(
+        saved.location(),
+        Some(format!("{customer}?tab=contacts").as_str())
+    );
+
+    let tab = owner.get(&format!("{customer}?tab=contacts")).await;
+    for name in ["Beto", "Carla", "dario@carol.do"] {
+        assert!(tab.body.contains(name), "{name} is linked to the customer");
+    }
+    assert!(
+        !tab.body.contains("Ana Peña"),
+        "the contact from the list is not linked"
+    );
+    assert!(
+        tab.body.contains("Compras"),
+        "the position at the customer is kept"
+    );
+
+    // The same for a supplier, from its row.
+    let supplier = create_account(&owner, "suppliers", "P-001", "Laboratorios Andinos").await;
+    let suppliers = owner.get("/admin/suppliers").await;
+    let add = links(&suppliers, "/admin/contacts/new?account=");
+    let saved = add_contact(&owner, &add[0], &[("first_name", "Andrés")]).await;
+    assert_eq!(saved.location(), Some("/admin/suppliers"));
+    let tab = owner.get(&format!("{supplier}?tab=contacts")).await;
+    assert!(tab.body.contains("Andrés"));
+    let history = owner.get(&format!("{supplier}?tab=history")).await;
+    assert!(
+        history
+            .body
+            .contains("Vinculó el contacto a Laboratorios Andinos")
+    );
+}
+
+async fn a_duplicate_email_offers_to_link_the_existing_person(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let first = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
+    let second = create_account(&owner, "customers", "C-002", "Clínica Abreu").await;
+    let add_first = links(&owner.get(&first).await, "/admin/contacts/new?account=")[0].clone();
+    let add_second = links(&owner.get(&second).await, "/admin/contacts/new?account=")[0].clone();
+    add_contact(
+        &owner,
+        &add_first,
+        &[("first_name", "Rosa"), ("email", "rosa@carol.do")],
+    )
+    .await;
+
+    let again = add_contact(
+        &owner,
+        &add_second,
+        &[
+            ("first_name", "Rosa E."),
+            ("email", "ROSA@Carol.do"),
+            ("link_position", "Auditora"),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("Este contacto ya existe"));
+    assert!(
+        again.body.contains("Farmacia Carol"),
+        "it names where the person already is"
+    );
+    let action = again
+        .body
+        .split("action=\"/admin/contacts/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a form that links the existing contact");
+    assert!(action.ends_with("/links"));
+    let list = owner.get("/admin/contacts").await;
+    assert_eq!(
+        list.body.matches("href=\"/admin/contacts/0").count(),
+        1,
+        "nothing was written"
+    );
+
+    // Accept the offer: the existing person is linked, with the position typed.
+    let token = again.csrf();
+    let account_id = add_second
+        .split("account=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let linked = owner
+        .post(
+            &format!("/admin/contacts/{action}"),
+            &[
+                ("_csrf", &token),
+                ("account_id", account_id),
+                ("link_position", "Auditora"),
+                ("back", &second),
+            ],
+        )
+        .await;
+    assert_eq!(linked.location(), Some(second.as_str()));
+    let tab = owner.get(&format!("{second}?tab=contacts")).await;
+    assert!(tab.body.contains("Rosa") && tab.body.contains("Auditora"));
+
+    // Offering again for the same account says it is already linked.
+    let third = add_contact(&owner, &add_second, &[("email", "rosa@carol.do")]).await;
+    assert!(third.body.contains("Ya está vinculado a esta cuenta"));
+}
+
+async fn field_errors_are_precise_translated_and_nothing_is_written(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let bad = [
+        ("first_name", "Ana"),
+        ("email", "ana-at-example"),
+        ("mobile", "llámame"),
+        ("x_url", "https://facebook.com/ana"),
+        ("nationality", "XX"),
+        ("licence_expiry", "31/12/2026"),
+    ];
+    let page = add_contact(&owner, "/admin/contacts/new", &bad).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "Revise los campos marcados.",
+        "Escriba un correo electrónico válido",
+        "Escriba un teléfono válido",
+        "La dirección debe ser un perfil de esa red social.",
+        "Use un código de país ISO de dos letras",
+        "Escriba una fecha válida",
+    ] {
+        assert!(page.body.contains(message), "{message}");
+    }
+    assert!(
+        page.body.contains("value=\"llámame\""),
+        "what was typed is kept"
+    );
+    assert!(page.body.contains("id=\"email\" name=\"email\" value=\"ana-at-example\" maxlength=\"254\" aria-invalid=\"true\""));
+    let empty = add_contact(&owner, "/admin/contacts/new", &[("nickname", "")]).await;
+    assert!(
+        empty
+            .body
+            .contains("Escriba al menos nombres, apellidos o correo electrónico.")
+    );
+
+    // English, and the company's stricter rule.
+    owner.set_cookie("portico_lang", "en");
+    let settings = owner
+        .submit(
+            "/admin/settings",
+            "/admin/settings/rule",
+            &[("rule", "first_and_last_name")],
+        )
+        .await;
+    assert_eq!(settings.location(), Some("/admin/settings"));
+    let page = add_contact(
+        &owner,
+        "/admin/contacts/new",
+        &[("first_name", "Ana"), ("email", "ana@x.do")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("This field is required."),
+        "{}",
+        page.body
+    );
+    let list = owner.get("/admin/contacts").await;
+    assert!(
+        list.body.contains("There are no contacts yet."),
+        "nothing was written"
+    );
+
+    // A customer code is unique per kind.
+    create_account(&owner, "customers", "C-001", "Uno").await;
+    let taken = owner
+        .submit(
+            "/admin/customers/new",
+            "/admin/customers",
+            &[("code", "c-001"), ("name", "Dos")],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.body.contains("That code is already in use."));
+}
+
+async fn find(browser: &Browser<'_>, q: &str) -> String {
+    let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    browser.get(&format!("/admin/contacts?q={q}")).await.body
+}
+
+async fn contacts_are_found_by_name_email_phone_and_account_and_filtered(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let carol = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
+    let add = links(&owner.get(&carol).await, "/admin/contacts/new?account=")[0].clone();
+    add_contact(
+        &owner,
+        &add,
+        &[
+            ("first_name", "Carolina"),
+            ("last_name", "Méndez"),
+            ("mobile", "+1 809 555 0111"),
+        ],
+    )
+    .await;
+    add_contact(
+        &owner,
+        "/admin/contacts/new",
+        &[
+            ("first_name", "Pedro"),
+            ("email", "pedro@ferre.do"),
+            ("email_opt_out", "on"),
+        ],
+    )
+    .await;
+    add_contact(
+        &owner,
+        "/admin/contacts/new",
+        &[("first_name", "Zoila"), ("last_name", "100%_real")],
+    )
+    .await;
+
+    let owner = &owner;
+    assert!(find(owner, "carolina").await.contains("Carolina Méndez"));
+    assert!(find(owner, "PEDRO@ferre").await.contains("Pedro"));
+    assert!(
+        find(owner, "8095550111").await.contains("Carolina Méndez"),
+        "digits find formatted phones"
+    );
+    let by_account = find(owner, "farmacia").await;
+    assert!(by_account.contains("Carolina Méndez") && !by_account.contains("Pedro"));
+    let literal = find(owner, "0%_").await;
+    assert!(
+        literal.contains("Zoila") && !literal.contains("Pedro"),
+        "% and _ are literal"
+    );
+    assert!(
+        find(owner, "nadie")
+            .await
+            .contains("Ningún registro coincide")
+    );
+
+    let opted_out = owner.get("/admin/contacts?opted_out=yes").await.body;
+    assert!(opted_out.contains("Pedro") && !opted_out.contains("Carolina"));
+    let customers_only = owner.get("/admin/contacts?kind=customer").await.body;
+    assert!(customers_only.contains("Carolina") && !customers_only.contains("Zoila"));
+    let newest = owner.get("/admin/contacts?sort=newest").await.body;
+    assert!(newest.find("Zoila").unwrap() < newest.find("Carolina").unwrap());
+}
+
+async fn lists_page_with_keyset_links_that_keep_the_filters(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let tenant = app.company("alfa").await;
+    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
+    let by = portico_data::By {
+        actor: portico_data::Actor::System,
+        request_id: None,
+    };
+    for i in 0..120 {
+        let input = portico_domain::ContactInput {
+            first_name: format!("Persona {i:03}"),
+            last_name: if i % 2 == 0 {
+                "Par".into()
+            } else {
+                "Impar".into()
+            },
+            ..Default::default()
+        };
+        let fields = input.validate(Default::default()).unwrap();
+        tx.create_contact(&fields, by).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let mut seen = Vec::new();
+    let mut next = Some("/admin/contacts?q=impar".to_owned());
+    while let Some(url) = next {
+        let page = owner.get(&url).await;
+        seen.extend(links(&page, "/admin/contacts/0"));
+        next = links(&page, "/admin/contacts?")
+            .into_iter()
+            .find(|l| l.contains("after_id"));
+        if let Some(n) = &next {
+            assert!(n.contains("q=impar"), "the search is kept: {n}");
+        }
+    }
+    assert_eq!(seen.len(), 60);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 60, "no row twice across pages");
+}
+
+async fn every_change_is_in_the_history_with_before_and_after(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let saved = add_contact(
+        &owner,
+        "/admin/contacts/new",
+        &[("first_name", "Ana"), ("phone", "809 555 0100")],
+    )
+    .await;
+    let record = saved.location().unwrap().to_owned();
+    let edit = owner.get(&format!("{record}/edit")).await;
+    assert!(edit.body.contains("value=\"809 555 0100\""));
+    let updated = owner
+        .post(
+            &record,
+            &[
+                ("_csrf", &edit.csrf()),
+                ("first_name", "Ana"),
+                ("phone", "809 555 0199"),
+            ],
+        )
+        .await;
+    assert_eq!(updated.location(), Some(record.as_str()));
+    let archived = owner
+        .submit(&record, &format!("{record}/archive"), &[])
+        .await;
+    assert_eq!(archived.status, StatusCode::SEE_OTHER);
+    let page = owner.get(&record).await;
+    for text in [
+        "Creó el contacto",
+        "Modificó el contacto",
+        "809 555 0100 → 809 555 0199",
+        "Archivó el contacto",
+        "Dueña de alfa",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    assert!(
+        !owner.get("/admin/contacts").await.body.contains("Ana"),
+        "archived contacts leave the list"
+    );
+    assert!(
+        owner
+            .get("/admin/contacts?archived=1")
+            .await
+            .body
+            .contains("Ana")
+    );
+}
+
+async fn read_only_staff_see_everything_and_change_nothing(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let tenant = app.company("alfa").await;
+    app.staff(&tenant, "lectura@alfa.test", StaffRole::ReadOnly)
+        .await;
+    app.staff(&tenant, "ventas@alfa.test", StaffRole::Sales)
+        .await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let customer = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
+    let supplier = create_account(&owner, "suppliers", "P-001", "Laboratorios Andinos").await;
+    let add = links(&owner.get(&customer).await, "/admin/contacts/new?account=")[0].clone();
+    let contact = add_contact(&owner, &add, &[("first_name", "Rosa")]).await;
+    assert_eq!(contact.status, StatusCode::SEE_OTHER);
+    let rosa = links(
+        &owner.get(&format!("{customer}?tab=contacts")).await,
+        "/admin/contacts/0",
+    )[0]
+    .clone();
+
+    let reader = app.signed_in("alfa", "lectura@alfa.test").await;
+    for path in [
+        "/admin/customers",
+        "/admin/suppliers",
+        "/admin/contacts",
+        customer.as_str(),
+        rosa.as_str(),
+    ] {
+        let page = reader.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("/edit\""), "no edit action on {path}");
+    }
+    let list = reader.get("/admin/contacts").await;
+    for (path, form) in [
+        ("/admin/contacts", vec![("first_name", "X")]),
+        ("/admin/customers", vec![("code", "C-9"), ("name", "X")]),
+        (&format!("{customer}/archive") as &str, vec![]),
+        (&format!("{rosa}/archive"), vec![]),
+        (&rosa, vec![("first_name", "Hacked")]),
+        ("/admin/settings/categories", vec![("name", "X")]),
+    ] {
+        let mut fields = vec![("_csrf", list.csrf())];
+        fields.extend(form.into_iter().map(|(k, v)| (k, v.to_owned())));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = reader.post(path, &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(
+        reader.get(&format!("{rosa}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        reader.get("/admin/contacts/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(owner.get(&rosa).await.body.contains("Rosa"), "unchanged");
+
+    // Sales manages customers and their contacts, not suppliers'.
+    let sales = app.signed_in("alfa", "ventas@alfa.test").await;
+    assert_eq!(
+        sales.get(&format!("{customer}/edit")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        sales.get(&format!("{rosa}/edit")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        sales.get(&format!("{supplier}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let supplier_id = supplier.rsplit('/').next().unwrap();
+    assert_eq!(
+        sales
+            .get(&format!("/admin/contacts/new?account={supplier_id}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    app.company("beta").await;
+    let alfa = app.signed_in("alfa", "owner@alfa.test").await;
+    let customer = create_account(&alfa, "customers", "C-001", "Secreto de Alfa").await;
+    let add = links(&alfa.get(&customer).await, "/admin/contacts/new?account=")[0].clone();
+    add_contact(
+        &alfa,
+        &add,
+        &[("first_name", "Confidencial"), ("email", "conf@alfa.do")],
+    )
+    .await;
+    let contact = links(
+        &alfa.get(&format!("{customer}?tab=contacts")).await,
+        "/admin/contacts/0",
+    )[0]
+    .clone();
+    let customer_id = customer.rsplit('/').next().unwrap();
+
+    let beta = app.signed_in("beta", "owner@beta.test").await;
+    for path in [
+        customer.clone(),
+        format!("{customer}?tab=contacts"),
+        format!("{customer}/edit"),
+        contact.clone(),
+        format!("{contact}/edit"),
+        format!("/admin/contacts/new?account={customer_id}"),
+        format!("/admin/suppliers/{customer_id}"),
+    ] {
+        assert_eq!(
+            beta.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let list = beta.get("/admin/contacts?q=conf").await;
+    assert!(!list.body.contains("Confidencial"));
+    assert!(!beta.get("/admin/customers").await.body.contains("Secreto"));
+    let token = list.csrf();
+    for (path, fields) in [
+        (customer.clone(), vec![("code", "X"), ("name", "Robado")]),
+        (contact.clone(), vec![("first_name", "Robado")]),
+        (format!("{contact}/archive"), vec![]),
+        (
+            format!("{contact}/links"),
+            vec![("account_id", customer_id)],
+        ),
+        (
+            "/admin/contacts".to_owned(),
+            vec![("first_name", "X"), ("account_id", customer_id)],
+        ),
+    ] {
+        let mut all = vec![("_csrf", token.as_str())];
+        all.extend(fields);
+        assert_eq!(
+            beta.post(&path, &all).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // The same email may exist in both companies: one person per company.
+    let dup = add_contact(&beta, "/admin/contacts/new", &[("email", "conf@alfa.do")]).await;
+    assert_eq!(dup.status, StatusCode::SEE_OTHER);
+    assert!(
+        alfa.get(&contact).await.body.contains("Confidencial"),
+        "alfa's contact is untouched"
+    );
+}
+
+backend_tests!(
+    the_four_ways_in_add_a_contact_and_return_where_they_came_from,
+    a_duplicate_email_offers_to_link_the_existing_person,
+    field_errors_are_precise_translated_and_nothing_is_written,
+    contacts_are_found_by_name_email_phone_and_account_and_filtered,
+    lists_page_with_keyset_links_that_keep_the_filters,
+    every_change_is_in_the_history_with_before_and_after,
+    read_only_staff_see_everything_and_change_nothing,
+    another_companys_accounts_and_contacts_stay_invisible,
+);
