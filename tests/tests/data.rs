@@ -2,9 +2,9 @@
 //! ever see their own tenant's rows, constraints, and all-or-nothing provisioning.
 
 use portico_data::{
-    Actor, DataError, NewAuditEvent, NewStaffUser, NewTenant, TenantStatus, describe_schema,
+    Actor, By, DataError, NewAuditEvent, NewStaffUser, NewTenant, TenantStatus, describe_schema,
 };
-use portico_domain::{Email, Locale, Slug, StaffRole};
+use portico_domain::{AccountKind, Email, LinkFields, Locale, Slug, StaffRole};
 use portico_tests::{TestApp, TestDb, backend_tests};
 use serde_json::json;
 
@@ -216,7 +216,150 @@ async fn tenant_status_and_audit_events_round_trip(db: TestDb) {
     assert_eq!(actions, ["tenant.suspend", "staff.create", "tenant.create"]);
 }
 
+fn contact(first: &str, email: &str) -> portico_domain::ContactFields {
+    portico_domain::ContactInput {
+        first_name: first.into(),
+        email: email.into(),
+        ..Default::default()
+    }
+    .validate(Default::default())
+    .unwrap()
+}
+
+const SYSTEM: By<'static> = By {
+    actor: Actor::System,
+    request_id: None,
+};
+
+async fn contacts_are_one_per_email_with_one_primary_per_account(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    let beta = app.company("beta").await;
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    let rosa = tx
+        .create_contact(&contact("Rosa", "rosa@carol.do"), SYSTEM)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // A failed statement ends the command: PostgreSQL aborts the transaction.
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    // The database refuses a second contact with the same email, whatever its case.
+    let mut upper = contact("Rosa E.", "rosa@carol.do");
+    upper.email = Some(Email::parse("ROSA@CAROL.DO").unwrap());
+    match tx.create_contact(&upper, SYSTEM).await {
+        Err(DataError::Invalid(errors)) => {
+            assert_eq!(errors.get("email"), Some("field-email-taken"))
+        }
+        other => panic!("expected a field error, got {other:?}"),
+    }
+    drop(tx);
+    // The same email in another company is another person.
+    let mut tx = app.db.db.tenant_tx(&beta).await.unwrap();
+    tx.create_contact(&contact("Rosa", "rosa@carol.do"), SYSTEM)
+        .await
+        .unwrap();
+    assert!(
+        tx.find_contact(rosa.id).await.unwrap().is_none(),
+        "alfa's contact is invisible to beta"
+    );
+    tx.commit().await.unwrap();
+
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    let account = portico_domain::AccountInput {
+        code: "C-1".into(),
+        name: "Farmacia Carol".into(),
+        ..Default::default()
+    }
+    .validate(AccountKind::Customer)
+    .unwrap();
+    let carol = tx
+        .create_account(AccountKind::Customer, &account, SYSTEM)
+        .await
+        .unwrap();
+    let luis = tx
+        .create_contact(&contact("Luis", ""), SYSTEM)
+        .await
+        .unwrap();
+    let primary = LinkFields {
+        position: None,
+        is_primary: true,
+    };
+    tx.link_contact(rosa.id, carol.id, &primary, SYSTEM)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.link_contact(luis.id, carol.id, &primary, SYSTEM)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    match tx.link_contact(luis.id, carol.id, &primary, SYSTEM).await {
+        Err(DataError::Invalid(errors)) => {
+            assert_eq!(errors.get("account_id"), Some("link-exists"))
+        }
+        other => panic!("linking twice must fail, got {other:?}"),
+    }
+    drop(tx);
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    let links = tx.links_of_contacts(&[rosa.id, luis.id]).await.unwrap();
+    let primaries: Vec<_> = links
+        .iter()
+        .filter(|l| l.fields.is_primary)
+        .map(|l| l.contact_id)
+        .collect();
+    assert_eq!(
+        primaries,
+        [luis.id],
+        "the newest primary replaces the previous one"
+    );
+    let history = tx.record_history(carol.id.as_uuid(), 10).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .filter(|e| e.action == "contact.link")
+            .count(),
+        2,
+        "links show in the account's history"
+    );
+    tx.commit().await.unwrap();
+}
+
+async fn an_edit_records_only_what_changed(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    let ana = tx
+        .create_contact(&contact("Ana", "ana@x.do"), SYSTEM)
+        .await
+        .unwrap();
+    let mut changed = ana.fields.clone();
+    changed.phone = Some("809 555 0100".into());
+    tx.update_contact(ana.id, &changed, SYSTEM)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.update_contact(ana.id, &changed, SYSTEM)
+        .await
+        .unwrap()
+        .unwrap();
+    let history = tx.record_history(ana.id.as_uuid(), 10).await.unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["contact.update", "contact.create"],
+        "a save without changes records nothing"
+    );
+    assert_eq!(
+        history[0].changes,
+        json!({ "phone": { "before": null, "after": "809 555 0100" } })
+    );
+    tx.commit().await.unwrap();
+}
+
 backend_tests!(
+    contacts_are_one_per_email_with_one_primary_per_account,
+    an_edit_records_only_what_changed,
     a_tenant_transaction_sees_only_its_own_tenants_rows,
     staff_emails_are_unique_per_tenant_ignoring_case,
     a_duplicate_slug_is_refused_and_leaves_nothing_behind,

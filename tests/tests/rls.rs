@@ -52,6 +52,27 @@ async fn row_level_security_hides_and_protects_other_tenants_rows_from_raw_sql()
             .await
             .unwrap();
     assert_eq!(b_events, 0);
+    for table in [
+        "accounts",
+        "contacts",
+        "contact_links",
+        "contact_titles",
+        "branches",
+    ] {
+        let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT count(*) FROM {table} WHERE tenant_id = $1"
+        )))
+        .bind(b)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(rows, 0, "{table}: no rows of beta");
+    }
+    let own_titles: i64 = sqlx::query_scalar("SELECT count(*) FROM contact_titles")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(own_titles, 7, "alfa sees its own seeded titles only");
     let updated = sqlx::query("UPDATE staff_users SET name = 'pwned' WHERE tenant_id = $1")
         .bind(b)
         .execute(&mut conn)

@@ -218,15 +218,17 @@ impl From<BranchRow> for Branch {
     }
 }
 
-/// Turns a unique-index violation on `index` into an error on `field`.
+/// Turns a unique-index violation on `index` into an error on `field`. PostgreSQL
+/// names the index; SQLite names an expression index too, but for a plain one it
+/// lists the columns: `markers` holds whichever texts identify the index.
 pub(crate) fn taken(
     error: DataError,
-    index: &str,
+    markers: &[&str],
     field: &'static str,
     message: &'static str,
 ) -> DataError {
     match error {
-        DataError::Conflict { constraint } if constraint.contains(index) => {
+        DataError::Conflict { constraint } if markers.iter().any(|m| constraint.contains(m)) => {
             let mut errors = FieldErrors::default();
             errors.add(field, message);
             DataError::Invalid(errors)
@@ -317,7 +319,7 @@ impl TenantTx {
         self.conn
             .execute(&insert)
             .await
-            .map_err(|e| taken(e, "accounts_code_key", "code", "field-code-taken"))?;
+            .map_err(|e| taken(e, &["accounts_code_key"], "code", "field-code-taken"))?;
         self.log(
             by,
             &format!("{kind}.create"),
@@ -404,7 +406,7 @@ impl TenantTx {
         self.conn
             .execute(&update)
             .await
-            .map_err(|e| taken(e, "accounts_code_key", "code", "field-code-taken"))?;
+            .map_err(|e| taken(e, &["accounts_code_key"], "code", "field-code-taken"))?;
         let changes = diff(&json!(before.fields), &json!(fields));
         if changes.as_object().is_some_and(|c| !c.is_empty()) {
             let kind = before.kind;
@@ -544,7 +546,7 @@ impl TenantTx {
         self.conn
             .execute(&insert)
             .await
-            .map_err(|e| taken(e, "branches_code_key", "code", "field-code-taken"))?;
+            .map_err(|e| taken(e, &["branches_code_key"], "code", "field-code-taken"))?;
         self.log(
             by,
             "branch.create",

@@ -384,7 +384,7 @@ impl TenantTx {
         self.conn
             .execute(&insert)
             .await
-            .map_err(|e| taken(e, "contacts_email_key", "email", "field-email-taken"))?;
+            .map_err(|e| taken(e, &["contacts_email_key"], "email", "field-email-taken"))?;
         self.log(
             by,
             "contact.create",
@@ -424,7 +424,7 @@ impl TenantTx {
         self.conn
             .execute(&update)
             .await
-            .map_err(|e| taken(e, "contacts_email_key", "email", "field-email-taken"))?;
+            .map_err(|e| taken(e, &["contacts_email_key"], "email", "field-email-taken"))?;
         let changes = diff(&json!(before.fields), &json!(fields));
         if changes.as_object().is_some_and(|c| !c.is_empty()) {
             self.log(

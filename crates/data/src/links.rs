@@ -124,10 +124,13 @@ impl TenantTx {
                 Utc::now().into(),
             ])
             .to_owned();
-        self.conn
-            .execute(&insert)
-            .await
-            .map_err(|e| taken(e, "contact_links_pair_key", "account_id", "link-exists"))?;
+        self.conn.execute(&insert).await.map_err(|e| {
+            let markers = [
+                "contact_links_pair_key",
+                "contact_links.contact_id, contact_links.account_id",
+            ];
+            taken(e, &markers, "account_id", "link-exists")
+        })?;
         self.log(
             by,
             "contact.link",

@@ -143,7 +143,7 @@ impl TenantTx {
         self.conn
             .execute(&insert)
             .await
-            .map_err(|e| taken(e, index, "name", "field-name-taken"))?;
+            .map_err(|e| taken(e, &[index], "name", "field-name-taken"))?;
         self.log(
             by,
             &format!("{}.create", list.subject()),
