@@ -1,5 +1,6 @@
-//! A real browser (Debian's Chromium driven over WebDriver) signs in to a
-//! company's back office over HTTP, switches language, and signs out.
+//! A real browser (Debian's Chromium driven over WebDriver) against Portico over
+//! HTTP: signing in, switching language and signing out; adding contacts through
+//! each of the four ways in, with field errors, the duplicate offer, search and history.
 
 use std::{
     net::TcpListener as StdListener,
@@ -173,6 +174,183 @@ async fn a_staff_user_signs_in_switches_language_and_signs_out_in_a_real_browser
         .unwrap();
     wait_for_text(&client, "Iniciar sesión").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/admin/sign-in");
+
+    client.close().await.unwrap();
+    server.abort();
+}
+
+/// The current page's path and query.
+async fn here(client: &Client) -> String {
+    let url = client.current_url().await.unwrap();
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+/// Opens the first action menu whose summary matches `summary`, then follows `link`.
+async fn menu(client: &Client, summary: &str, link: &str) {
+    click(client, summary).await;
+    client
+        .find(Locator::LinkText(link))
+        .await
+        .expect(link)
+        .click()
+        .await
+        .expect("click menu item");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_user_adds_contacts_through_every_way_in_in_a_real_browser() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
+        return;
+    }
+    let Some(driver) = ChromeDriver::start() else {
+        skip_or_fail("a running chromedriver");
+        return;
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = TestApp::with_config(
+        TestDb::sqlite().await,
+        WebConfig::new(format!("http://localhost:{port}").parse().unwrap()),
+    )
+    .await;
+    app.company("alfa").await;
+    let endpoint = portico::app::endpoint(app.state.clone());
+    let server = tokio::spawn(async move {
+        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
+        poem::Server::new_with_acceptor(acceptor)
+            .run(endpoint)
+            .await
+    });
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let site = format!("http://alfa.localhost:{port}");
+
+    client.goto(&format!("{site}/admin")).await.unwrap();
+    wait_for_text(&client, "Password").await;
+    click(&client, "button[name=lang]").await;
+    wait_for_text(&client, "Contraseña").await;
+    fill(&client, "#email", "owner@alfa.test").await;
+    fill(&client, "#password", PASSWORD).await;
+    click(&client, "button[type=submit]").await;
+    wait_for_text(&client, "Bienvenido").await;
+
+    // A customer to add contacts to.
+    client
+        .find(Locator::LinkText("Clientes"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Todavía no hay clientes.").await;
+    client
+        .find(Locator::LinkText("Nuevo cliente"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&client, "#code", "C-0001").await;
+    fill(&client, "#name", "Farmacia Carol").await;
+    click(&client, "form[method=post] button[type=submit]").await;
+    wait_for_text(&client, "Cliente guardado.").await;
+    let record = client.current_url().await.unwrap().path().to_owned();
+
+    // 1. The contact list's New, with a field error in Spanish first.
+    client
+        .find(Locator::LinkText("Contactos"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Todavía no hay contactos.").await;
+    client
+        .find(Locator::LinkText("Nuevo"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&client, "#first_name", "Ana").await;
+    fill(&client, "#last_name", "Peña").await;
+    fill(&client, "#email", "ana-arroba-carol").await;
+    click(&client, "form[method=post] button[type=submit]").await;
+    wait_for_text(&client, "Escriba un correo electrónico válido").await;
+    fill(&client, "#email", "ana@carol.do").await;
+    click(&client, "form[method=post] button[type=submit]").await;
+    wait_for_text(&client, "Contacto guardado.").await;
+    assert_eq!(here(&client).await, "/admin/contacts");
+
+    // 2. The customer list row: Acciones → Contactos → Agregar contacto.
+    client
+        .goto(&format!("{site}/admin/customers"))
+        .await
+        .unwrap();
+    menu(&client, "td details.menu summary", "Agregar contacto").await;
+    wait_for_text(&client, "Cliente: Farmacia Carol").await;
+    fill(&client, "#first_name", "Beto").await;
+    click(&client, "form[method=post] button[type=submit]").await;
+    wait_for_text(&client, "Contacto guardado.").await;
+    assert_eq!(here(&client).await, "/admin/customers");
+
+    // 3. The customer record's action menu.
+    client.goto(&format!("{site}{record}")).await.unwrap();
+    menu(&client, ".heading details.menu summary", "Agregar contacto").await;
+    wait_for_text(&client, "Cliente: Farmacia Carol").await;
+    fill(&client, "#first_name", "Carla").await;
+    click(&client, "form[method=post] button[type=submit]").await;
+    wait_for_text(&client, "Contacto guardado.").await;
+    assert_eq!(here(&client).await, record);
+
+    // 4. The record's Contacts tab, where the duplicate email is offered for linking.
+    client
+        .goto(&format!("{site}{record}?tab=contacts"))
+        .await
+        .unwrap();
+    click(&client, ".heading a.button").await;
+    wait_for_text(&client, "Cliente: Farmacia Carol").await;
+    fill(&client, "#email", "ANA@carol.do").await;
+    fill(&client, "#link_position", "Compras").await;
+    click(&client, "form[method=post][novalidate] button[type=submit]").await;
+    wait_for_text(&client, "Este contacto ya existe").await;
+    click(&client, "form[action$='/links'] button").await;
+    let tab = wait_for_text(&client, "Vínculo guardado.").await;
+    assert_eq!(here(&client).await, format!("{record}?tab=contacts"));
+    for name in ["Ana Peña", "Beto", "Carla", "Compras"] {
+        assert!(tab.contains(name), "{name} in {tab}");
+    }
+
+    // Search, then the contact's history.
+    client
+        .goto(&format!("{site}/admin/contacts"))
+        .await
+        .unwrap();
+    fill(&client, "#q", "farmacia").await;
+    click(&client, "form[role=search] button[type=submit]").await;
+    wait_for_text(&client, "Beto").await;
+    client
+        .find(Locator::LinkText("Ana Peña"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = wait_for_text(&client, "Historial").await;
+    assert!(
+        page.contains("Vinculó el contacto a Farmacia Carol"),
+        "{page}"
+    );
+    assert!(page.contains("Creó el contacto"));
 
     client.close().await.unwrap();
     server.abort();
