@@ -14,8 +14,8 @@ use poem::{
 };
 use portico_authz::{Action, Area};
 use portico_data::{
-    Account, AccountId, Contact, ContactFilter, ContactId, ContactLink, ContactList, ContactSort,
-    DataError, LinkId, TenantTx,
+    Account, AccountId, AddedContact, Contact, ContactFilter, ContactId, ContactLink, ContactList,
+    ContactSort, DataError, LinkId, TenantTx,
 };
 use portico_domain::{
     AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, fields::limits,
@@ -461,38 +461,37 @@ async fn create(
         }
     };
     // One person is one contact: offer the existing one instead of failing.
-    if let Some(email) = &fields.email
-        && let Some(existing) = tx.find_contact_by_email(email).await?
-    {
-        let links = tx.links_of_contacts(&[existing.id]).await?;
-        drop(tx);
-        let linked_here = account
-            .as_ref()
-            .is_some_and(|a| links.iter().any(|l| l.account_id == a.id));
-        let mut errors = FieldErrors::default();
-        errors.add("email", "field-email-taken");
-        view.duplicate = Some(json!({
-            "id": existing.id.to_string(),
-            "name": existing.display_name,
-            "email": existing.fields.email,
-            "href": format!("/admin/contacts/{}", existing.id),
-            "link_action": format!("/admin/contacts/{}/links", existing.id),
-            "links": links.iter().map(link_json).collect::<Vec<_>>(),
-            "linked_here": linked_here,
-        }));
-        view.status = StatusCode::CONFLICT;
-        return render_form(
-            &ui,
-            &staff,
-            FormView {
-                errors: &errors,
-                ..view
-            },
-        )
-        .await;
-    }
-    let created = match tx.create_contact(&fields, staff.by(&ui)).await {
-        Ok(contact) => contact,
+    let link_to = account.as_ref().map(|a| (a.id, &link));
+    let created = match tx.add_contact(&fields, link_to, staff.by(&ui)).await {
+        Ok(AddedContact::Created(contact)) => contact,
+        Ok(AddedContact::Existing(existing)) => {
+            let links = tx.links_of_contacts(&[existing.id]).await?;
+            drop(tx);
+            let linked_here = account
+                .as_ref()
+                .is_some_and(|a| links.iter().any(|l| l.account_id == a.id));
+            let mut errors = FieldErrors::default();
+            errors.add("email", "field-email-taken");
+            view.duplicate = Some(json!({
+                "id": existing.id.to_string(),
+                "name": existing.display_name,
+                "email": existing.fields.email,
+                "href": format!("/admin/contacts/{}", existing.id),
+                "link_action": format!("/admin/contacts/{}/links", existing.id),
+                "links": links.iter().map(link_json).collect::<Vec<_>>(),
+                "linked_here": linked_here,
+            }));
+            view.status = StatusCode::CONFLICT;
+            return render_form(
+                &ui,
+                &staff,
+                FormView {
+                    errors: &errors,
+                    ..view
+                },
+            )
+            .await;
+        }
         Err(DataError::Invalid(errors)) => {
             drop(tx);
             return render_form(
@@ -507,11 +506,6 @@ async fn create(
         }
         Err(other) => return Err(other.into()),
     };
-    if let Some(account) = &account {
-        tx.link_contact(created.id, account.id, &link, staff.by(&ui))
-            .await?
-            .ok_or(AppError::NotFound)?;
-    }
     tx.commit().await?;
     set_flash(session, "contact-saved");
     let to = if form.back.is_empty() {

@@ -5,6 +5,8 @@
 
 mod access;
 mod accounts;
+pub mod api;
+pub mod api_keys;
 mod auth;
 mod contacts;
 mod forms;
@@ -72,6 +74,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin/settings.html",
         include_str!("../templates/admin/settings.html"),
     ),
+    (
+        "admin/api_keys.html",
+        include_str!("../templates/admin/api_keys.html"),
+    ),
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
@@ -83,6 +89,7 @@ pub fn routes() -> impl Endpoint {
         .at("/staff", get(pages::staff_list))
         .nest("/customers", accounts::routes(AccountKind::Customer))
         .nest("/suppliers", accounts::routes(AccountKind::Supplier))
-        .nest("/settings", settings::routes());
+        .nest("/settings", settings::routes())
+        .nest("/api-keys", api_keys::routes());
     contacts::routes(route)
 }

@@ -168,3 +168,25 @@ CREATE INDEX audit_events_related_idx ON audit_events (tenant_id, related_id, oc
 INSERT INTO contact_titles (tenant_id, id, name, sort)
 SELECT t.id, gen_random_uuid(), v.name, v.sort
 FROM tenants t CROSS JOIN (VALUES ('Sr.', 1), ('Sra.', 2), ('Srta.', 3), ('Lic.', 4), ('Ing.', 5), ('Dr.', 6), ('Dra.', 7)) AS v (name, sort);
+
+-- Per-tenant API keys for the admin API: only a hash of the secret is kept.
+CREATE TABLE api_keys (
+    tenant_id    uuid NOT NULL REFERENCES tenants (id),
+    id           uuid NOT NULL,
+    name         text NOT NULL,
+    role         text NOT NULL CHECK (role IN ('admin', 'sales', 'purchasing', 'read_only')),
+    key_hash     text NOT NULL,
+    prefix       text NOT NULL,
+    created_by   uuid,
+    created_at   timestamptz NOT NULL,
+    last_used_at timestamptz,
+    revoked_at   timestamptz,
+    PRIMARY KEY (tenant_id, id)
+);
+CREATE UNIQUE INDEX api_keys_hash_key ON api_keys (tenant_id, key_hash);
+ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON api_keys
+    USING (tenant_id = NULLIF(current_setting('portico.tenant_id', true), '')::uuid)
+    WITH CHECK (tenant_id = NULLIF(current_setting('portico.tenant_id', true), '')::uuid);
+GRANT SELECT, INSERT, UPDATE ON api_keys TO portico_app;

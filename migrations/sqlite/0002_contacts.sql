@@ -150,3 +150,19 @@ INSERT INTO contact_titles (tenant_id, id, name, sort)
 SELECT t.id, randomblob(16), v.name, v.sort
 FROM tenants t CROSS JOIN (SELECT 'Sr.' AS name, 1 AS sort UNION ALL SELECT 'Sra.', 2 UNION ALL SELECT 'Srta.', 3
     UNION ALL SELECT 'Lic.', 4 UNION ALL SELECT 'Ing.', 5 UNION ALL SELECT 'Dr.', 6 UNION ALL SELECT 'Dra.', 7) AS v;
+
+-- Per-tenant API keys for the admin API: only a hash of the secret is kept.
+CREATE TABLE api_keys (
+    tenant_id    BLOB NOT NULL REFERENCES tenants (id),
+    id           BLOB NOT NULL,
+    name         TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('admin', 'sales', 'purchasing', 'read_only')),
+    key_hash     TEXT NOT NULL,
+    prefix       TEXT NOT NULL,
+    created_by   BLOB,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at   TEXT,
+    PRIMARY KEY (tenant_id, id)
+);
+CREATE UNIQUE INDEX api_keys_hash_key ON api_keys (tenant_id, key_hash);

@@ -131,6 +131,12 @@ impl TestApp {
     }
 }
 
+/// What a request carries.
+enum Body<'a> {
+    Form(Option<&'a [(&'a str, &'a str)]>),
+    Json(Option<serde_json::Value>),
+}
+
 /// A response, read whole.
 #[derive(Debug)]
 pub struct Page {
@@ -196,6 +202,11 @@ impl Browser<'_> {
         self.send(Method::POST, path, Some(form)).await
     }
 
+    /// Sends a JSON body (API calls); `None` sends no body.
+    pub async fn json(&self, method: Method, path: &str, body: Option<serde_json::Value>) -> Page {
+        self.send_body(method, path, Body::Json(body)).await
+    }
+
     /// Loads `page_path`, then posts the form to `action` with that page's CSRF token.
     pub async fn submit(&self, page_path: &str, action: &str, form: &[(&str, &str)]) -> Page {
         let page = self.get(page_path).await;
@@ -206,6 +217,10 @@ impl Browser<'_> {
     }
 
     async fn send(&self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+        self.send_body(method, path, Body::Form(form)).await
+    }
+
+    async fn send_body(&self, method: Method, path: &str, body: Body<'_>) -> Page {
         let mut request = self
             .app
             .client
@@ -224,13 +239,17 @@ impl Browser<'_> {
         if !cookie_header.is_empty() {
             request = request.header(header::COOKIE, cookie_header);
         }
-        if let Some(form) = form {
-            request = request.form(
-                &form
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect::<Vec<_>>(),
-            );
+        match body {
+            Body::Form(Some(form)) => {
+                request = request.form(
+                    &form
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect::<Vec<_>>(),
+                );
+            }
+            Body::Json(Some(json)) => request = request.body_json(&json),
+            Body::Form(None) | Body::Json(None) => {}
         }
         let resp = request.send().await.0;
         let status = resp.status();

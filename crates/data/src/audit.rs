@@ -5,7 +5,7 @@ use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 use serde_json::Value as Json;
 use uuid::Uuid;
 
-use crate::{AuditEventId, DataError, OperatorId, StaffUserId, TenantTx};
+use crate::{ApiKeyId, AuditEventId, DataError, OperatorId, StaffUserId, TenantTx};
 
 #[derive(Iden, Clone, Copy)]
 enum AuditEvents {
@@ -28,6 +28,8 @@ enum AuditEvents {
 pub enum Actor {
     Staff(StaffUserId),
     Operator(OperatorId),
+    /// A program calling the admin API with a key.
+    ApiKey(ApiKeyId),
     /// Portico itself (start-up, demo data, background jobs).
     System,
 }
@@ -37,6 +39,7 @@ impl Actor {
         match self {
             Actor::Staff(_) => "staff",
             Actor::Operator(_) => "operator",
+            Actor::ApiKey(_) => "api_key",
             Actor::System => "system",
         }
     }
@@ -45,6 +48,7 @@ impl Actor {
         match self {
             Actor::Staff(id) => Some(id.as_uuid()),
             Actor::Operator(id) => Some(id.as_uuid()),
+            Actor::ApiKey(id) => Some(id.as_uuid()),
             Actor::System => None,
         }
     }

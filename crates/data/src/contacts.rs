@@ -3,7 +3,7 @@
 //! Every write records its audit event in the same transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use portico_domain::{AccountKind, ContactFields, FieldErrors, Locale};
+use portico_domain::{AccountKind, ContactFields, FieldErrors, LinkFields, Locale};
 use sea_query::{Cond, Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement};
 use serde_json::json;
 use uuid::Uuid;
@@ -238,6 +238,15 @@ impl TryFrom<ContactRow> for Contact {
     }
 }
 
+/// What adding a contact did.
+#[derive(Debug, Clone)]
+pub enum AddedContact {
+    Created(Contact),
+    /// Another contact already has the main email: nothing was written, so the
+    /// caller can offer to link that person instead.
+    Existing(Contact),
+}
+
 /// How a contact list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ContactSort {
@@ -396,6 +405,28 @@ impl TenantTx {
         self.find_contact(id)
             .await?
             .ok_or_else(|| DataError::Corrupt("contact vanished after insert".into()))
+    }
+
+    /// Adds a contact and, when given, links it to an account: the command behind
+    /// every "Add contact". A main email that is taken yields the existing contact.
+    pub async fn add_contact(
+        &mut self,
+        fields: &ContactFields,
+        link: Option<(AccountId, &LinkFields)>,
+        by: By<'_>,
+    ) -> Result<AddedContact, DataError> {
+        if let Some(email) = &fields.email
+            && let Some(existing) = self.find_contact_by_email(email).await?
+        {
+            return Ok(AddedContact::Existing(existing));
+        }
+        let contact = self.create_contact(fields, by).await?;
+        if let Some((account, link)) = link {
+            self.link_contact(contact.id, account, link, by)
+                .await?
+                .ok_or_else(|| DataError::Corrupt("the account vanished while linking".into()))?;
+        }
+        Ok(AddedContact::Created(contact))
     }
 
     /// Changes a contact's fields; `None` when it is not in this tenant.

@@ -77,3 +77,7 @@ id_type!(
     /// The id of a contact's link to an account.
     LinkId
 );
+id_type!(
+    /// An admin API key's id.
+    ApiKeyId
+);

@@ -6,6 +6,7 @@
 //! explicitly named [`PlatformTx`].
 
 mod accounts;
+mod api_keys;
 mod audit;
 mod contacts;
 mod database;
@@ -23,12 +24,14 @@ mod tenants;
 mod tx;
 
 pub use accounts::{Account, AccountFilter, Branch, NameCursor};
+pub use api_keys::ApiKey;
 pub use audit::{Actor, AuditEvent, By, NewAuditEvent, diff};
-pub use contacts::{Contact, ContactFilter, ContactSort};
+pub use contacts::{AddedContact, Contact, ContactFilter, ContactSort};
 pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
 pub use ids::{
-    AccountId, AuditEventId, BranchId, ContactId, LinkId, OperatorId, StaffUserId, TenantId,
+    AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, OperatorId, StaffUserId,
+    TenantId,
 };
 pub use links::ContactLink;
 pub use lists::{ContactList, ListEntry, SEEDED_TITLES};

@@ -50,6 +50,7 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
     let tenant_site = Route::new()
         .at("/", get(tenant_root))
         .nest("/admin", portico_admin::routes())
+        .nest("/api/v1", portico_admin::api::routes())
         .nest("/portal", portico_customer_portal::routes())
         .nest("/supplier", portico_supplier_portal::routes());
     portico_web::site::build(state, portico_operator::routes(), tenant_site)

@@ -44,6 +44,9 @@ pub enum Command {
     /// Manage platform operators.
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Manage a company's admin API keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
     /// Create the demo company and demo sign-ins if they are missing.
     Demo {
         /// Also on PostgreSQL. The demo accounts share a published password:
@@ -101,6 +104,22 @@ pub enum OperatorCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create an API key for a company; prints the key (shown once).
+    Create {
+        /// The company's slug.
+        #[arg(long)]
+        tenant: String,
+        /// What the key is for, e.g. "ERP sync".
+        #[arg(long)]
+        name: String,
+        /// The back-office role the key acts with: admin, sales, purchasing or read_only.
+        #[arg(long, default_value = "admin")]
+        role: String,
+    },
+}
+
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
@@ -136,6 +155,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tx.commit().await?;
             println!("Operator {email} created. Password (shown once): {password}");
             Ok(())
+        }
+        Some(Command::ApiKey(ApiKeyCommand::Create { tenant, name, role })) => {
+            create_api_key(&settings, &tenant, &name, &role).await
         }
         Some(Command::Demo { allow_postgres }) => {
             let (db, _) = app::connect(&settings).await?;
@@ -322,5 +344,40 @@ async fn set_status(
             "suspended"
         }
     );
+    Ok(())
+}
+
+async fn create_api_key(
+    settings: &Settings,
+    slug: &str,
+    name: &str,
+    role: &str,
+) -> anyhow::Result<()> {
+    let role: StaffRole = role.parse()?;
+    if role == StaffRole::Owner {
+        bail!("an API key cannot act as owner; use admin");
+    }
+    let name = name.trim();
+    if name.is_empty() {
+        bail!("--name must not be blank");
+    }
+    let slug = Slug::parse(slug).with_context(|| format!("{slug:?} is not a valid slug"))?;
+    let (db, _) = app::connect(settings).await?;
+    let mut platform = db.platform_tx().await?;
+    let Some(tenant) = platform.find_tenant_by_slug(&slug).await? else {
+        bail!("no company has the slug {slug}");
+    };
+    let mut tx = platform.into_tenant(&tenant).await?;
+    let key = portico_admin::api_keys::new_key();
+    let by = portico_data::By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    tx.create_api_key(name, role, &key, &portico_auth::hash_token(&key), by)
+        .await?;
+    tx.commit().await?;
+    println!("API key {name:?} ({role}) for {}:", tenant.name());
+    println!("{key}");
+    println!("Send it as \"Authorization: Bearer <key>\". It is shown only once.");
     Ok(())
 }

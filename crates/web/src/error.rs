@@ -32,6 +32,12 @@ pub enum AppError {
     /// Input that cannot be accepted; the message id says why.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// Submitted values that break field rules; API clients get every field's error.
+    #[error("invalid fields")]
+    Invalid(portico_domain::FieldErrors),
+    /// A contact with the same main email exists; API clients get its id to link it.
+    #[error("duplicate contact")]
+    Duplicate { existing: uuid::Uuid },
     /// Anything unexpected; logged with its cause chain, shown as a generic 500.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -53,6 +59,8 @@ impl AppError {
             AppError::CsrfRejected => ("error-csrf", "error-csrf-detail"),
             AppError::TooManyRequests { .. } => ("error-too-many", "error-too-many-detail"),
             AppError::BadRequest(detail) => ("error-bad-request", detail),
+            AppError::Invalid(_) => ("error-invalid", "form-has-errors"),
+            AppError::Duplicate { .. } => ("duplicate-title", "duplicate-api-detail"),
             AppError::Internal(_) => ("error-internal", "error-internal-detail"),
         }
     }
@@ -66,6 +74,8 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Duplicate { .. } => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,7 +84,7 @@ impl ResponseError for AppError {
 impl From<portico_data::DataError> for AppError {
     fn from(error: portico_data::DataError) -> Self {
         match error {
-            portico_data::DataError::Invalid(_) => AppError::BadRequest("form-has-errors"),
+            portico_data::DataError::Invalid(errors) => AppError::Invalid(errors),
             other => AppError::internal(other),
         }
     }
@@ -143,7 +153,7 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
         let detail = lang.t(detail_id);
         let request_id = request_id.map(|r| r.0);
         let mut resp = if wants_json {
-            let body = json!({
+            let mut body = json!({
                 "type": format!("https://portico.dev/problems/{}", title_id.trim_start_matches("error-")),
                 "title": title,
                 "status": status.as_u16(),
@@ -151,6 +161,19 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
                 "instance": path,
                 "request_id": request_id,
             });
+            match app_error {
+                Some(AppError::Invalid(errors)) => {
+                    body["errors"] = errors
+                        .0
+                        .iter()
+                        .map(|e| json!({ "field": e.field, "code": e.message, "message": lang.t(e.message) }))
+                        .collect();
+                }
+                Some(AppError::Duplicate { existing }) => {
+                    body["existing_contact_id"] = json!(existing);
+                }
+                _ => {}
+            }
             Response::builder()
                 .status(status)
                 .content_type("application/problem+json")

@@ -1,0 +1,293 @@
+//! `/api/v1/contacts` and `/api/v1/links`: list with the back office's filters,
+//! create, read, replace, archive, restore, history, and links.
+
+use poem_openapi::{
+    OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use portico_authz::{Action, Area};
+use portico_data::{
+    AddedContact, Contact, ContactFilter, ContactId, ContactSort, LinkId, TenantTx,
+};
+use portico_domain::{AccountKind, ContactInput, LinkInput};
+use portico_web::AppError;
+use uuid::Uuid;
+
+use super::{
+    ApiTags, Created, Result,
+    auth::{Auth, Caller},
+    dto::{
+        ContactBody, ContactOut, ContactPage, HistoryOut, Kind, LinkBody, LinkOut, decode_cursor,
+        encode_cursor,
+    },
+    page_size,
+};
+use crate::accounts::HISTORY;
+
+/// How a contact list is sorted.
+#[derive(Debug, Clone, Copy, poem_openapi::Enum)]
+#[oai(rename_all = "snake_case")]
+pub(crate) enum Sort {
+    Name,
+    NameDesc,
+    Newest,
+}
+
+async fn load(tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
+    Ok(tx
+        .find_contact(ContactId::from(id))
+        .await?
+        .ok_or(AppError::NotFound)?)
+}
+
+/// Loads a contact and checks the caller may change it.
+async fn editable(caller: &Caller, tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
+    let contact = load(tx, id).await?;
+    let links = tx.links_of_contacts(&[contact.id]).await?;
+    let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
+    caller.require_contact(&kinds).await?;
+    Ok(contact)
+}
+
+async fn with_links(tx: &mut TenantTx, contact: &Contact) -> Result<ContactOut> {
+    let links = tx.links_of_contacts(&[contact.id]).await?;
+    Ok(ContactOut::new(contact, &links))
+}
+
+/// Contacts and their links to customers and suppliers.
+pub(crate) struct ContactsApi;
+
+#[OpenApi(tag = "ApiTags::Contacts")]
+impl ContactsApi {
+    /// Lists contacts with search, filters, sort and keyset pagination.
+    #[allow(clippy::too_many_arguments)]
+    #[oai(path = "/contacts", method = "get")]
+    async fn list_contacts(
+        &self,
+        auth: Auth,
+        /// Matches names, emails, phone numbers and linked accounts' names and codes.
+        q: Query<Option<String>>,
+        category: Query<Option<Uuid>>,
+        owner: Query<Option<Uuid>>,
+        /// Only contacts linked to this customer or supplier.
+        account: Query<Option<Uuid>>,
+        /// Only contacts linked to a customer, or to a supplier.
+        kind: Query<Option<Kind>>,
+        opted_out: Query<Option<bool>>,
+        archived: Query<Option<bool>>,
+        sort: Query<Option<Sort>>,
+        /// The `next` value of the previous page.
+        after: Query<Option<String>>,
+        /// Rows per page, 1 to 200 (50 by default).
+        limit: Query<Option<u64>>,
+    ) -> Result<Json<ContactPage>> {
+        let caller = auth.caller();
+        caller.require(Area::Contacts, Action::Read).await?;
+        let after = decode_cursor(after.0.as_deref())?;
+        let limit = page_size(limit.0);
+        let filter = ContactFilter {
+            search: q.0,
+            category: category.0,
+            owner: owner.0,
+            account: account.0.map(Into::into),
+            kind: kind.0.map(Into::into),
+            opted_out: opted_out.0,
+            archived: archived.0.unwrap_or(false),
+            sort: match sort.0 {
+                Some(Sort::NameDesc) => ContactSort::NameDesc,
+                Some(Sort::Newest) => ContactSort::Newest,
+                _ => ContactSort::Name,
+            },
+        };
+        let mut tx = caller.tx().await?;
+        let mut rows = tx.list_contacts(&filter, after.as_ref(), limit + 1).await?;
+        let next = (rows.len() as u64 > limit).then(|| {
+            rows.truncate(limit as usize);
+            rows.last().map(|c| encode_cursor(&c.cursor()))
+        });
+        let ids: Vec<ContactId> = rows.iter().map(|c| c.id).collect();
+        let links = tx.links_of_contacts(&ids).await?;
+        tx.commit().await?;
+        Ok(Json(ContactPage {
+            items: rows.iter().map(|c| ContactOut::new(c, &links)).collect(),
+            next: next.flatten(),
+        }))
+    }
+
+    /// Creates a contact without links. A taken email answers 409 with
+    /// `existing_contact_id`, and nothing is written.
+    #[oai(path = "/contacts", method = "post")]
+    async fn create_contact(
+        &self,
+        auth: Auth,
+        body: Json<ContactBody>,
+    ) -> Result<Created<ContactOut>> {
+        let caller = auth.caller();
+        caller.require(Area::Contacts, Action::Write).await?;
+        let fields = ContactInput::from(&body.0)
+            .validate(caller.tenant.contact_required())
+            .map_err(AppError::Invalid)?;
+        let mut tx = caller.tx().await?;
+        match tx.add_contact(&fields, None, caller.by()).await? {
+            AddedContact::Created(contact) => {
+                tx.commit().await?;
+                Ok(Created::Created(Json(ContactOut::new(&contact, &[]))))
+            }
+            AddedContact::Existing(existing) => Err(AppError::Duplicate {
+                existing: existing.id.as_uuid(),
+            }
+            .into()),
+        }
+    }
+
+    /// Reads a contact with its links.
+    #[oai(path = "/contacts/:id", method = "get")]
+    async fn get_contact(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<ContactOut>> {
+        let caller = auth.caller();
+        caller.require(Area::Contacts, Action::Read).await?;
+        let mut tx = caller.tx().await?;
+        let contact = load(&mut tx, id.0).await?;
+        let out = with_links(&mut tx, &contact).await?;
+        tx.commit().await?;
+        Ok(Json(out))
+    }
+
+    /// Replaces a contact's fields (its links are unchanged).
+    #[oai(path = "/contacts/:id", method = "put")]
+    async fn replace_contact(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        body: Json<ContactBody>,
+    ) -> Result<Json<ContactOut>> {
+        let caller = auth.caller();
+        let fields = ContactInput::from(&body.0)
+            .validate(caller.tenant.contact_required())
+            .map_err(AppError::Invalid)?;
+        let mut tx = caller.tx().await?;
+        editable(caller, &mut tx, id.0).await?;
+        let contact = tx
+            .update_contact(id.0.into(), &fields, caller.by())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let out = with_links(&mut tx, &contact).await?;
+        tx.commit().await?;
+        Ok(Json(out))
+    }
+
+    /// Archives a contact.
+    #[oai(path = "/contacts/:id/archive", method = "post")]
+    async fn archive_contact(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<ContactOut>> {
+        set_archived(auth.caller(), id.0, true).await
+    }
+
+    /// Restores an archived contact.
+    #[oai(path = "/contacts/:id/restore", method = "post")]
+    async fn restore_contact(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<ContactOut>> {
+        set_archived(auth.caller(), id.0, false).await
+    }
+
+    /// A contact's history, newest first: edits, links, archiving.
+    #[oai(path = "/contacts/:id/history", method = "get")]
+    async fn contact_history(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<Vec<HistoryOut>>> {
+        let caller = auth.caller();
+        caller.require(Area::Audit, Action::Read).await?;
+        let mut tx = caller.tx().await?;
+        load(&mut tx, id.0).await?;
+        let events = tx.record_history(id.0, HISTORY).await?;
+        tx.commit().await?;
+        Ok(Json(events.iter().map(HistoryOut::from).collect()))
+    }
+
+    /// Links a contact to a customer or supplier (`account_id` required).
+    #[oai(path = "/contacts/:id/links", method = "post")]
+    async fn link_contact(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        body: Json<LinkBody>,
+    ) -> Result<Created<LinkOut>> {
+        let caller = auth.caller();
+        let fields = LinkInput::from(&body.0)
+            .validate()
+            .map_err(AppError::Invalid)?;
+        let account_id = body.0.account_id.ok_or_else(|| {
+            let mut errors = portico_domain::FieldErrors::default();
+            errors.add("account_id", "field-required");
+            AppError::Invalid(errors)
+        })?;
+        let mut tx = caller.tx().await?;
+        let contact = load(&mut tx, id.0).await?;
+        let account = tx
+            .find_account(account_id.into())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        caller
+            .require(Area::contacts_of(account.kind), Action::Write)
+            .await?;
+        let link = tx
+            .link_contact(contact.id, account.id, &fields, caller.by())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(Created::Created(Json(LinkOut::from(&link))))
+    }
+
+    /// Changes a link's position and primary flag.
+    #[oai(path = "/links/:id", method = "put")]
+    async fn update_link(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        body: Json<LinkBody>,
+    ) -> Result<Json<LinkOut>> {
+        let caller = auth.caller();
+        let fields = LinkInput::from(&body.0)
+            .validate()
+            .map_err(AppError::Invalid)?;
+        let mut tx = caller.tx().await?;
+        let link = tx
+            .find_link(LinkId::from(id.0))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        caller
+            .require(Area::contacts_of(link.account_kind), Action::Write)
+            .await?;
+        let link = tx
+            .update_link(link.id, &fields, caller.by())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(Json(LinkOut::from(&link)))
+    }
+
+    /// Removes a link (the contact and the account stay).
+    #[oai(path = "/links/:id", method = "delete")]
+    async fn delete_link(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<LinkOut>> {
+        let caller = auth.caller();
+        let mut tx = caller.tx().await?;
+        let link = tx
+            .find_link(LinkId::from(id.0))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        caller
+            .require(Area::contacts_of(link.account_kind), Action::Write)
+            .await?;
+        tx.unlink(link.id, caller.by()).await?;
+        tx.commit().await?;
+        Ok(Json(LinkOut::from(&link)))
+    }
+}
+
+async fn set_archived(caller: &Caller, id: Uuid, archived: bool) -> Result<Json<ContactOut>> {
+    let mut tx = caller.tx().await?;
+    editable(caller, &mut tx, id).await?;
+    let contact = tx
+        .set_contact_archived(id.into(), archived, caller.by())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let out = with_links(&mut tx, &contact).await?;
+    tx.commit().await?;
+    Ok(Json(out))
+}

@@ -1,0 +1,466 @@
+//! The admin API's request and response bodies, and their conversions to and from
+//! the domain's inputs and the stored records.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use poem_openapi::{Enum, Object};
+use portico_data::{Account, AuditEvent, Branch, Contact, ContactLink, NameCursor};
+use portico_domain::{AccountInput, BranchInput, ContactInput, LinkInput};
+use uuid::Uuid;
+
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+fn id(value: Option<Uuid>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn flag(value: Option<bool>) -> Option<String> {
+    value.and_then(|v| v.then(|| "on".to_owned()))
+}
+
+/// Customer or supplier.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(crate) enum Kind {
+    Customer,
+    Supplier,
+}
+
+impl From<portico_domain::AccountKind> for Kind {
+    fn from(kind: portico_domain::AccountKind) -> Self {
+        match kind {
+            portico_domain::AccountKind::Customer => Kind::Customer,
+            portico_domain::AccountKind::Supplier => Kind::Supplier,
+        }
+    }
+}
+
+impl From<Kind> for portico_domain::AccountKind {
+    fn from(kind: Kind) -> Self {
+        match kind {
+            Kind::Customer => portico_domain::AccountKind::Customer,
+            Kind::Supplier => portico_domain::AccountKind::Supplier,
+        }
+    }
+}
+
+/// A customer or supplier to create or replace. Blank or missing optional fields
+/// are cleared.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct AccountBody {
+    /// Unique per kind within the company, case-insensitively.
+    pub code: String,
+    pub name: String,
+    pub legal_name: Option<String>,
+    /// RNC, RFC or NIT, depending on the country.
+    pub tax_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// A staff user of the company.
+    pub owner_id: Option<Uuid>,
+    /// Customers only.
+    pub branches_enabled: Option<bool>,
+}
+
+impl From<&AccountBody> for AccountInput {
+    fn from(b: &AccountBody) -> Self {
+        AccountInput {
+            code: b.code.clone(),
+            name: b.name.clone(),
+            legal_name: text(&b.legal_name),
+            tax_id: text(&b.tax_id),
+            email: text(&b.email),
+            phone: text(&b.phone),
+            street: text(&b.street),
+            city: text(&b.city),
+            state: text(&b.state),
+            postal_code: text(&b.postal_code),
+            country: text(&b.country),
+            owner_id: id(b.owner_id),
+            branches_enabled: flag(b.branches_enabled),
+        }
+    }
+}
+
+/// A customer or supplier.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct AccountOut {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub code: String,
+    pub name: String,
+    pub legal_name: Option<String>,
+    pub tax_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub owner_id: Option<Uuid>,
+    pub branches_enabled: bool,
+    /// `false` once archived.
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Account> for AccountOut {
+    fn from(a: &Account) -> Self {
+        let f = &a.fields;
+        AccountOut {
+            id: a.id.as_uuid(),
+            kind: a.kind.into(),
+            code: f.code.clone(),
+            name: f.name.clone(),
+            legal_name: f.legal_name.clone(),
+            tax_id: f.tax_id.clone(),
+            email: f.email.as_ref().map(|e| e.as_str().to_owned()),
+            phone: f.phone.clone(),
+            street: f.address.street.clone(),
+            city: f.address.city.clone(),
+            state: f.address.state.clone(),
+            postal_code: f.address.postal_code.clone(),
+            country: f.address.country.clone(),
+            owner_id: f.owner_id,
+            branches_enabled: f.branches_enabled,
+            active: a.active,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// One page of customers or suppliers.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct AccountPage {
+    pub items: Vec<AccountOut>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// A branch to create.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct BranchBody {
+    pub code: String,
+    pub name: String,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+}
+
+impl From<&BranchBody> for BranchInput {
+    fn from(b: &BranchBody) -> Self {
+        BranchInput {
+            code: b.code.clone(),
+            name: b.name.clone(),
+            street: text(&b.street),
+            city: text(&b.city),
+            state: text(&b.state),
+            postal_code: text(&b.postal_code),
+            country: text(&b.country),
+        }
+    }
+}
+
+/// A customer branch.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct BranchOut {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub active: bool,
+}
+
+impl From<&Branch> for BranchOut {
+    fn from(b: &Branch) -> Self {
+        BranchOut {
+            id: b.id.as_uuid(),
+            customer_id: b.account_id.as_uuid(),
+            code: b.fields.code.clone(),
+            name: b.fields.name.clone(),
+            city: b.fields.address.city.clone(),
+            country: b.fields.address.country.clone(),
+            active: b.active,
+        }
+    }
+}
+
+/// A contact to create or replace (DESIGN.md §2). Which names are required is the
+/// company's setting; blank or missing optional fields are cleared.
+#[derive(Debug, Clone, Default, Object)]
+pub(crate) struct ContactBody {
+    /// One of the company's titles (Sr., Sra., Lic., …).
+    pub title_id: Option<Uuid>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub nickname: Option<String>,
+    /// Job title.
+    pub position: Option<String>,
+    pub department: Option<String>,
+    pub category_id: Option<Uuid>,
+    /// The responsible staff user.
+    pub owner_id: Option<Uuid>,
+    pub notes: Option<String>,
+    pub preferences: Option<String>,
+    pub id_doc_type: Option<String>,
+    pub id_doc_number: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub nationality: Option<String>,
+    pub licence_number: Option<String>,
+    pub licence_category: Option<String>,
+    pub licence_expiry: Option<NaiveDate>,
+    /// Unique within the company, case-insensitively: one person, one contact.
+    pub email: Option<String>,
+    pub personal_email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub fax: Option<String>,
+    pub facebook_url: Option<String>,
+    pub linkedin_url: Option<String>,
+    pub x_url: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    /// The contact does not want email communications.
+    pub email_opt_out: Option<bool>,
+    /// `es` or `en`.
+    pub preferred_language: Option<String>,
+}
+
+impl From<&ContactBody> for ContactInput {
+    fn from(b: &ContactBody) -> Self {
+        ContactInput {
+            title_id: id(b.title_id),
+            first_name: text(&b.first_name),
+            last_name: text(&b.last_name),
+            nickname: text(&b.nickname),
+            position: text(&b.position),
+            department: text(&b.department),
+            category_id: id(b.category_id),
+            owner_id: id(b.owner_id),
+            notes: text(&b.notes),
+            preferences: text(&b.preferences),
+            id_doc_type: text(&b.id_doc_type),
+            id_doc_number: text(&b.id_doc_number),
+            nationality: text(&b.nationality),
+            licence_number: text(&b.licence_number),
+            licence_category: text(&b.licence_category),
+            licence_expiry: b.licence_expiry.map(|d| d.to_string()).unwrap_or_default(),
+            email: text(&b.email),
+            personal_email: text(&b.personal_email),
+            phone: text(&b.phone),
+            mobile: text(&b.mobile),
+            fax: text(&b.fax),
+            facebook_url: text(&b.facebook_url),
+            linkedin_url: text(&b.linkedin_url),
+            x_url: text(&b.x_url),
+            street: text(&b.street),
+            city: text(&b.city),
+            state: text(&b.state),
+            postal_code: text(&b.postal_code),
+            country: text(&b.country),
+            email_opt_out: flag(b.email_opt_out),
+            preferred_language: text(&b.preferred_language),
+        }
+    }
+}
+
+/// A contact to add to a customer or supplier: the contact and its link.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct AccountContactBody {
+    #[oai(flatten)]
+    pub contact: ContactBody,
+    /// The contact's position at this customer or supplier.
+    pub link_position: Option<String>,
+    /// Make it the account's primary contact (replacing the current one).
+    pub is_primary: Option<bool>,
+}
+
+/// A link to create or change.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct LinkBody {
+    /// The customer or supplier (ignored when changing a link).
+    pub account_id: Option<Uuid>,
+    pub position: Option<String>,
+    pub is_primary: Option<bool>,
+}
+
+impl From<&LinkBody> for LinkInput {
+    fn from(b: &LinkBody) -> Self {
+        LinkInput {
+            link_position: text(&b.position),
+            is_primary: flag(b.is_primary),
+        }
+    }
+}
+
+/// A contact's link to a customer or supplier.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct LinkOut {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub account_kind: Kind,
+    pub account_code: String,
+    pub account_name: String,
+    pub position: Option<String>,
+    pub is_primary: bool,
+}
+
+impl From<&ContactLink> for LinkOut {
+    fn from(l: &ContactLink) -> Self {
+        LinkOut {
+            id: l.id.as_uuid(),
+            account_id: l.account_id.as_uuid(),
+            account_kind: l.account_kind.into(),
+            account_code: l.account_code.clone(),
+            account_name: l.account_name.clone(),
+            position: l.fields.position.clone(),
+            is_primary: l.fields.is_primary,
+        }
+    }
+}
+
+/// A contact with its links.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ContactOut {
+    pub id: Uuid,
+    pub display_name: String,
+    #[oai(flatten)]
+    pub fields: ContactBody,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub links: Vec<LinkOut>,
+}
+
+fn some(value: bool) -> Option<bool> {
+    Some(value)
+}
+
+impl ContactOut {
+    pub fn new(c: &Contact, links: &[ContactLink]) -> Self {
+        let f = &c.fields;
+        let email = |e: &Option<portico_domain::Email>| e.as_ref().map(|e| e.as_str().to_owned());
+        ContactOut {
+            id: c.id.as_uuid(),
+            display_name: c.display_name.clone(),
+            fields: ContactBody {
+                title_id: f.title_id,
+                first_name: f.first_name.clone(),
+                last_name: f.last_name.clone(),
+                nickname: f.nickname.clone(),
+                position: f.position.clone(),
+                department: f.department.clone(),
+                category_id: f.category_id,
+                owner_id: f.owner_id,
+                notes: f.notes.clone(),
+                preferences: f.preferences.clone(),
+                id_doc_type: f.id_doc_type.clone(),
+                id_doc_number: f.id_doc_number.clone(),
+                nationality: f.nationality.clone(),
+                licence_number: f.licence_number.clone(),
+                licence_category: f.licence_category.clone(),
+                licence_expiry: f.licence_expiry,
+                email: email(&f.email),
+                personal_email: email(&f.personal_email),
+                phone: f.phone.clone(),
+                mobile: f.mobile.clone(),
+                fax: f.fax.clone(),
+                facebook_url: f.facebook_url.clone(),
+                linkedin_url: f.linkedin_url.clone(),
+                x_url: f.x_url.clone(),
+                street: f.street.clone(),
+                city: f.city.clone(),
+                state: f.state.clone(),
+                postal_code: f.postal_code.clone(),
+                country: f.country.clone(),
+                email_opt_out: some(f.email_opt_out),
+                preferred_language: f.preferred_language.map(|l| l.tag().to_owned()),
+            },
+            archived: c.archived_at.is_some(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            links: links
+                .iter()
+                .filter(|l| l.contact_id == c.id)
+                .map(LinkOut::from)
+                .collect(),
+        }
+    }
+}
+
+/// One page of contacts.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ContactPage {
+    pub items: Vec<ContactOut>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// One entry of a record's history.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct HistoryOut {
+    pub at: DateTime<Utc>,
+    /// `staff`, `api_key`, `operator` or `system`.
+    pub actor_kind: String,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    /// A dotted verb such as `contact.update`.
+    pub action: String,
+    /// Fields before and after.
+    pub changes: serde_json::Value,
+}
+
+impl From<&AuditEvent> for HistoryOut {
+    fn from(e: &AuditEvent) -> Self {
+        HistoryOut {
+            at: e.occurred_at,
+            actor_kind: e.actor_kind.clone(),
+            actor_id: e.actor_id,
+            actor_name: e.actor_name.clone(),
+            action: e.action.clone(),
+            changes: e.changes.clone(),
+        }
+    }
+}
+
+/// The opaque `after` value of a list: the last row's sort key and id.
+pub(crate) fn encode_cursor(cursor: &NameCursor) -> String {
+    format!("{}:{}", cursor.id, cursor.name)
+}
+
+/// Reads an `after` value; a malformed one is a 400.
+pub(crate) fn decode_cursor(
+    raw: Option<&str>,
+) -> Result<Option<NameCursor>, portico_web::AppError> {
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    let (id, name) = raw
+        .split_once(':')
+        .ok_or(portico_web::AppError::BadRequest(
+            "error-bad-request-detail",
+        ))?;
+    Ok(Some(NameCursor {
+        name: name.to_owned(),
+        id: id
+            .parse()
+            .map_err(|_| portico_web::AppError::BadRequest("error-bad-request-detail"))?,
+    }))
+}

@@ -1,0 +1,298 @@
+//! The admin JSON API (`/api/v1`): API keys and the staff session, the directory's
+//! operations, problem JSON for every error, roles, and isolation between companies.
+
+use poem::http::{Method, StatusCode};
+use portico_data::{Actor, By, Tenant};
+use portico_domain::StaffRole;
+use portico_tests::{Browser, Page, TestApp, TestDb, backend_tests};
+use serde_json::{Value, json};
+
+async fn key(app: &TestApp, tenant: &Tenant, role: StaffRole) -> String {
+    let key = portico_admin::api_keys::new_key();
+    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
+    let by = By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    tx.create_api_key("test", role, &key, &portico_auth::hash_token(&key), by)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    key
+}
+
+fn api<'a>(app: &'a TestApp, slug: &str, key: &str) -> Browser<'a> {
+    app.browser(&format!("{slug}.localhost:8080"))
+        .with_header("authorization", &format!("Bearer {key}"))
+}
+
+fn body(page: &Page) -> Value {
+    serde_json::from_str(&page.body).unwrap_or_else(|_| panic!("JSON: {}", page.body))
+}
+
+fn problem(page: &Page, status: StatusCode) -> Value {
+    assert_eq!(page.status, status, "{}", page.body);
+    assert_eq!(
+        page.headers.get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    body(page)
+}
+
+async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    let key = key(&app, &alfa, StaffRole::Admin).await;
+    let api = api(&app, "alfa", &key);
+
+    let empty = api.get("/api/v1/customers").await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert_eq!(body(&empty)["items"], json!([]));
+
+    let created = api
+        .json(
+            Method::POST,
+            "/api/v1/customers",
+            Some(json!({ "code": "C-001", "name": "Farmacia Carol", "country": "do" })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let customer = body(&created);
+    assert_eq!(customer["country"], "DO");
+    let id = customer["id"].as_str().unwrap().to_owned();
+
+    let contact = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/customers/{id}/contacts"),
+            Some(json!({ "first_name": "Rosa", "email": "Rosa@Carol.do", "link_position": "Compras", "is_primary": true })),
+        )
+        .await;
+    assert_eq!(contact.status, StatusCode::CREATED, "{}", contact.body);
+    let rosa = body(&contact);
+    assert_eq!(rosa["email"], "rosa@carol.do");
+    assert_eq!(rosa["links"][0]["account_id"], id.as_str());
+    assert_eq!(rosa["links"][0]["is_primary"], true);
+    let rosa_id = rosa["id"].as_str().unwrap().to_owned();
+
+    // One person, one contact: the duplicate names the existing contact.
+    let dup = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/customers/{id}/contacts"),
+            Some(json!({ "email": "ROSA@carol.do" })),
+        )
+        .await;
+    let dup = problem(&dup, StatusCode::CONFLICT);
+    assert_eq!(dup["existing_contact_id"], rosa_id.as_str());
+
+    // Every invalid field at once, in the caller's language.
+    let bad = self::api(&app, "alfa", &key)
+        .with_header("accept-language", "en")
+        .json(
+            Method::POST,
+            "/api/v1/contacts",
+            Some(json!({ "first_name": "Ana", "email": "no-at", "mobile": "abc", "x_url": "https://facebook.com/ana" })),
+        )
+        .await;
+    let bad = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "mobile", "x_url"]);
+    assert_eq!(
+        bad["errors"][0]["message"],
+        "Enter a valid email address, like name@company.com."
+    );
+
+    let found = body(&api.get("/api/v1/contacts?q=carol").await);
+    assert_eq!(
+        found["items"].as_array().unwrap().len(),
+        1,
+        "found by the account's name"
+    );
+    let replaced = api
+        .json(
+            Method::PUT,
+            &format!("/api/v1/contacts/{rosa_id}"),
+            Some(
+                json!({ "first_name": "Rosa", "email": "rosa@carol.do", "phone": "809 555 0100" }),
+            ),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    let history = body(
+        &api.get(&format!("/api/v1/contacts/{rosa_id}/history"))
+            .await,
+    );
+    assert_eq!(history[0]["action"], "contact.update");
+    assert_eq!(history[0]["actor_kind"], "api_key");
+    assert_eq!(history[0]["changes"]["phone"]["after"], "809 555 0100");
+
+    let missing = api.get(&format!("/api/v1/suppliers/{id}")).await;
+    problem(&missing, StatusCode::NOT_FOUND);
+    let malformed = api
+        .json(
+            Method::POST,
+            "/api/v1/customers",
+            Some(json!({ "name": 3 })),
+        )
+        .await;
+    problem(&malformed, StatusCode::BAD_REQUEST);
+}
+
+async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    let beta = app.company("beta").await;
+    let alfa_key = key(&app, &alfa, StaffRole::Admin).await;
+    let beta_key = key(&app, &beta, StaffRole::Admin).await;
+    let reader_key = key(&app, &alfa, StaffRole::ReadOnly).await;
+    let created = api(&app, "alfa", &alfa_key)
+        .json(
+            Method::POST,
+            "/api/v1/customers",
+            Some(json!({ "code": "C-1", "name": "Secreto" })),
+        )
+        .await;
+    let id = body(&created)["id"].as_str().unwrap().to_owned();
+
+    for page in [
+        app.browser("alfa.localhost:8080")
+            .get("/api/v1/customers")
+            .await,
+        api(&app, "alfa", "pk_not-a-key")
+            .get("/api/v1/customers")
+            .await,
+        api(&app, "alfa", &beta_key).get("/api/v1/customers").await,
+    ] {
+        problem(&page, StatusCode::UNAUTHORIZED);
+    }
+    let beta = api(&app, "beta", &beta_key);
+    problem(
+        &beta.get(&format!("/api/v1/customers/{id}")).await,
+        StatusCode::NOT_FOUND,
+    );
+    let robbed = beta
+        .json(
+            Method::PUT,
+            &format!("/api/v1/customers/{id}"),
+            Some(json!({ "code": "X", "name": "Robado" })),
+        )
+        .await;
+    problem(&robbed, StatusCode::NOT_FOUND);
+    let list = body(&beta.get("/api/v1/customers?q=secreto").await);
+    assert_eq!(list["items"], json!([]));
+
+    let reader = api(&app, "alfa", &reader_key);
+    assert_eq!(reader.get("/api/v1/customers").await.status, StatusCode::OK);
+    let write = reader
+        .json(
+            Method::POST,
+            "/api/v1/customers",
+            Some(json!({ "code": "C-2", "name": "X" })),
+        )
+        .await;
+    problem(&write, StatusCode::FORBIDDEN);
+
+    // A revoked key stops working at once.
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    let keys = tx.list_api_keys(10).await.unwrap();
+    let by = By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    for k in keys {
+        tx.revoke_api_key(k.id, by).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    problem(
+        &api(&app, "alfa", &alfa_key).get("/api/v1/customers").await,
+        StatusCode::UNAUTHORIZED,
+    );
+}
+
+async fn the_back_office_session_calls_the_api_with_its_csrf_token(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let token = owner.get("/admin/contacts").await.csrf();
+    problem(
+        &owner.get("/api/v1/contacts").await,
+        StatusCode::UNAUTHORIZED,
+    );
+    let with_token = owner.with_header("x-csrf-token", &token);
+    assert_eq!(
+        with_token.get("/api/v1/contacts").await.status,
+        StatusCode::OK
+    );
+    let created = with_token
+        .json(
+            Method::POST,
+            "/api/v1/contacts",
+            Some(json!({ "first_name": "Ana" })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let history = body(
+        &with_token
+            .get(&format!(
+                "/api/v1/contacts/{}/history",
+                body(&created)["id"].as_str().unwrap()
+            ))
+            .await,
+    );
+    assert_eq!(history[0]["actor_name"], "Dueña de alfa");
+}
+
+async fn the_spec_and_docs_are_served(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let site = app.browser("alfa.localhost:8080");
+    let spec = body(&site.get("/api/v1/openapi.json").await);
+    for path in [
+        "/customers/{id}/contacts",
+        "/suppliers/{id}/contacts",
+        "/contacts",
+        "/contacts/{id}/links",
+    ] {
+        assert!(spec["paths"].get(path).is_some(), "{path} in the spec");
+    }
+    assert!(
+        spec["components"]["securitySchemes"]
+            .as_object()
+            .unwrap()
+            .len()
+            >= 2
+    );
+    let docs = site.get("/api/v1/docs").await;
+    assert_eq!(docs.status, StatusCode::OK);
+    assert!(
+        docs.headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("'unsafe-inline'")
+    );
+    let page = site.get("/admin/sign-in").await;
+    assert!(
+        !page
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("unsafe-inline")
+    );
+}
+
+backend_tests!(
+    an_api_key_manages_customers_and_their_contacts,
+    without_a_valid_key_or_role_nothing_is_read_or_written,
+    the_back_office_session_calls_the_api_with_its_csrf_token,
+    the_spec_and_docs_are_served,
+);
