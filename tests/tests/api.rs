@@ -290,7 +290,58 @@ async fn the_spec_and_docs_are_served(db: TestDb) {
     );
 }
 
+async fn admins_create_and_revoke_keys_on_a_page(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    app.staff(&alfa, "ventas@alfa.test", StaffRole::Sales).await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let created = owner
+        .submit(
+            "/admin/api-keys",
+            "/admin/api-keys",
+            &[("name", "ERP"), ("role", "read_only")],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let key = created
+        .body
+        .split("<code id=\"new-key\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("the key is shown once")
+        .to_owned();
+    let caller = api(&app, "alfa", &key);
+    assert_eq!(caller.get("/api/v1/contacts").await.status, StatusCode::OK);
+    let again = owner.get("/admin/api-keys").await;
+    assert!(!again.body.contains(&key), "never shown again");
+    let revoke = again
+        .body
+        .split("action=\"/admin/api-keys/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let revoked = owner
+        .post(
+            &format!("/admin/api-keys/{revoke}"),
+            &[("_csrf", &again.csrf())],
+        )
+        .await;
+    assert_eq!(revoked.location(), Some("/admin/api-keys"));
+    problem(
+        &caller.get("/api/v1/contacts").await,
+        StatusCode::UNAUTHORIZED,
+    );
+
+    let sales = app.signed_in("alfa", "ventas@alfa.test").await;
+    assert_eq!(
+        sales.get("/admin/api-keys").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
 backend_tests!(
+    admins_create_and_revoke_keys_on_a_page,
     an_api_key_manages_customers_and_their_contacts,
     without_a_valid_key_or_role_nothing_is_read_or_written,
     the_back_office_session_calls_the_api_with_its_csrf_token,

@@ -71,6 +71,28 @@ async fn the_cli_manages_companies_and_operators(db: TestDb) {
             .is_some_and(|h| h.starts_with("$argon2id$"))
     );
 
+    let key = [
+        "api-key", "create", "--tenant", "acme", "--name", "ERP", "--role", "sales",
+    ];
+    portico(&config, &key).await.expect("api-key create");
+    let mut tx = db.db.tenant_tx(&acme).await.unwrap();
+    let keys = tx.list_api_keys(10).await.unwrap();
+    drop(tx);
+    assert_eq!(keys.len(), 1);
+    assert_eq!(
+        (keys[0].name.as_str(), keys[0].role),
+        ("ERP", portico_domain::StaffRole::Sales)
+    );
+    let as_owner = [
+        "api-key", "create", "--tenant", "acme", "--name", "x", "--role", "owner",
+    ];
+    assert!(
+        portico(&config, &as_owner).await.is_err(),
+        "keys never act as owner"
+    );
+    let unknown = ["api-key", "create", "--tenant", "nadie", "--name", "x"];
+    assert!(portico(&config, &unknown).await.is_err());
+
     let again = portico(&config, &create)
         .await
         .expect_err("a taken slug is refused");
@@ -147,6 +169,7 @@ async fn the_cli_manages_companies_and_operators(db: TestDb) {
         [
             "tenant.reactivate",
             "tenant.suspend",
+            "api_key.create",
             "staff.create",
             "tenant.create"
         ]

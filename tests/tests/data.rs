@@ -31,6 +31,7 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
         names,
         [
             "accounts",
+            "api_keys",
             "audit_events",
             "branches",
             "contact_categories",
