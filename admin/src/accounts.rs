@@ -31,6 +31,7 @@ pub(crate) fn routes(kind: AccountKind) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(list).post(create))
         .at("/new", get(new_form))
+        .at("/export.csv", get(export))
         .at("/:id", get(show).post(update))
         .at("/:id/edit", get(edit_form))
         .at("/:id/archive", post(archive))
@@ -76,8 +77,8 @@ pub(crate) fn account_json(account: &Account) -> Value {
 
 #[derive(Deserialize, Default)]
 pub(crate) struct ListQuery {
-    q: Option<String>,
-    archived: Option<String>,
+    pub q: Option<String>,
+    pub archived: Option<String>,
     after_name: Option<String>,
     after_id: Option<String>,
 }
@@ -130,6 +131,17 @@ async fn list(
             )
         },
     );
+    let mut filters = url::form_urlencoded::Serializer::new(String::new());
+    if !q.is_empty() {
+        filters.append_pair("q", &q);
+    }
+    if archived {
+        filters.append_pair("archived", "1");
+    }
+    ctx.insert(
+        "export_csv",
+        &format!("{}/export.csv?{}", base(kind), filters.finish()),
+    );
     ctx.insert("q", &q);
     ctx.insert("archived", &archived);
     let back: String =
@@ -146,6 +158,16 @@ async fn list(
     ctx.insert("next", &next);
     ctx.insert("is_first_page", &after.is_none());
     ui.render("admin/accounts.html", &ctx)
+}
+
+#[handler]
+async fn export(
+    ui: Ui,
+    staff: SignedInStaff,
+    kind: Data<&AccountKind>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    crate::export::accounts_csv(&ui, &staff, *kind.0, query).await
 }
 
 async fn render_form(

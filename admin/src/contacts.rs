@@ -41,6 +41,9 @@ pub(crate) fn routes(route: Route) -> Route {
     route
         .at("/contacts", get(list_page).post(create))
         .at("/contacts/new", get(new_form))
+        .at("/contacts/export.csv", get(crate::export::contacts_csv))
+        .at("/contacts/export.vcf", get(crate::export::contacts_vcard))
+        .at("/contacts/:id/vcard", get(crate::export::contact_vcard))
         .at("/contacts/:id", get(show).post(update))
         .at("/contacts/:id/edit", get(edit_form))
         .at("/contacts/:id/archive", post(archive))
@@ -132,7 +135,7 @@ pub(crate) async fn contact_rows(
 // ----- the list -----
 
 #[derive(Deserialize, Default)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     q: Option<String>,
     category: Option<String>,
     owner: Option<String>,
@@ -155,21 +158,14 @@ fn optional_uuid(raw: Option<&str>) -> Result<Option<Uuid>, AppError> {
     }
 }
 
-#[handler]
-async fn list_page(
-    ui: Ui,
-    staff: SignedInStaff,
-    uri: &Uri,
-    Query(query): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
-    staff.require(Area::Contacts, Action::Read).await?;
-    let after = cursor(query.after_name.as_deref(), query.after_id.as_deref())?;
+/// The filter a contact list's query string asks for (the page and its exports).
+pub(crate) fn filter_of(query: &ListQuery) -> Result<ContactFilter, AppError> {
     let sort = match query.sort.as_deref() {
         Some("-name") => ContactSort::NameDesc,
         Some("newest") => ContactSort::Newest,
         _ => ContactSort::Name,
     };
-    let filter = ContactFilter {
+    Ok(ContactFilter {
         search: query.q.clone(),
         category: optional_uuid(query.category.as_deref())?,
         owner: optional_uuid(query.owner.as_deref())?,
@@ -182,7 +178,19 @@ async fn list_page(
         },
         archived: query.archived.as_deref() == Some("1"),
         sort,
-    };
+    })
+}
+
+#[handler]
+async fn list_page(
+    ui: Ui,
+    staff: SignedInStaff,
+    uri: &Uri,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    staff.require(Area::Contacts, Action::Read).await?;
+    let after = cursor(query.after_name.as_deref(), query.after_id.as_deref())?;
+    let filter = filter_of(&query)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let mut contacts = tx.list_contacts(&filter, after.as_ref(), PAGE + 1).await?;
     let account = match filter.account {
@@ -203,12 +211,27 @@ async fn list_page(
         ("sort", s(&query.sort)),
     ];
     let next = next_link(&mut contacts, "/admin/contacts", &params, Contact::cursor);
+    let filters: String = {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params.iter().filter(|(_, v)| !v.is_empty()) {
+            q.append_pair(k, v);
+        }
+        q.finish()
+    };
     let rows = contact_rows(&mut tx, &contacts, filter.account).await?;
     tx.commit().await?;
     let mut ctx = staff.page(&ui, "contacts").await?;
     ctx.insert("contacts", &rows);
     ctx.insert("next", &next);
     ctx.insert("is_first_page", &after.is_none());
+    ctx.insert(
+        "export_csv",
+        &format!("/admin/contacts/export.csv?{filters}"),
+    );
+    ctx.insert(
+        "export_vcf",
+        &format!("/admin/contacts/export.vcf?{filters}"),
+    );
     ctx.insert(
         "filters",
         &params.iter().cloned().collect::<HashMap<_, _>>(),

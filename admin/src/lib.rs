@@ -9,6 +9,7 @@ pub mod api;
 pub mod api_keys;
 mod auth;
 mod contacts;
+mod export;
 mod forms;
 mod history;
 mod pages;

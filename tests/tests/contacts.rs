@@ -626,4 +626,104 @@ backend_tests!(
     every_change_is_in_the_history_with_before_and_after,
     read_only_staff_see_everything_and_change_nothing,
     another_companys_accounts_and_contacts_stay_invisible,
+    filtered_lists_export_as_csv_and_vcard,
 );
+
+async fn filtered_lists_export_as_csv_and_vcard(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let tenant = app.company("alfa").await;
+    app.company("beta").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let carol = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
+    let add = links(&owner.get(&carol).await, "/admin/contacts/new?account=")[0].clone();
+    add_contact(
+        &owner,
+        &add,
+        &[
+            ("first_name", "María"),
+            ("last_name", "Peña, Díaz"),
+            ("email", "maria@carol.do"),
+            ("notes", "=1+1"),
+        ],
+    )
+    .await;
+    // Enough contacts to cross a streaming batch.
+    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
+    let by = portico_data::By {
+        actor: portico_data::Actor::System,
+        request_id: None,
+    };
+    for i in 0..620 {
+        let input = portico_domain::ContactInput {
+            first_name: format!("Zeta {i:04}"),
+            ..Default::default()
+        };
+        tx.create_contact(&input.validate(Default::default()).unwrap(), by)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let list = owner.get("/admin/contacts?q=zeta").await;
+    let csv_href = links(&list, "/admin/contacts/export.csv")[0].clone();
+    assert!(
+        csv_href.contains("q=zeta"),
+        "the export keeps the filters: {csv_href}"
+    );
+    let csv = owner.get(&csv_href).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert!(lines[0].starts_with("id,title,first_name,last_name"));
+    assert_eq!(lines.len(), 621, "header plus every match across batches");
+    assert!(!csv.body.contains("María"));
+
+    let mine = owner
+        .get("/admin/contacts/export.csv?account=".to_owned().as_str())
+        .await;
+    assert!(mine.body.contains("\"Peña, Díaz\""), "quoted");
+    assert!(mine.body.contains("'=1+1"), "formulas are defused");
+    assert!(mine.body.contains("C-001"), "linked accounts are listed");
+
+    let one = links(
+        &owner.get(&format!("{carol}?tab=contacts")).await,
+        "/admin/contacts/0",
+    )[0]
+    .clone();
+    let card = owner.get(&format!("{one}/vcard")).await;
+    assert_eq!(card.status, StatusCode::OK);
+    assert!(card.body.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"));
+    assert!(card.body.contains("N:Peña\\, Díaz;María;;;"));
+    assert!(card.body.contains("EMAIL;TYPE=work:maria@carol.do"));
+    assert!(card.body.contains("ORG:Farmacia Carol"));
+    let cards = owner.get("/admin/contacts/export.vcf?q=zeta").await;
+    assert_eq!(cards.body.matches("BEGIN:VCARD").count(), 620);
+
+    let accounts = owner.get("/admin/customers/export.csv").await;
+    assert!(accounts.body.contains("C-001,Farmacia Carol"));
+    let beta = app.signed_in("beta", "owner@beta.test").await;
+    assert_eq!(
+        beta.get(&format!("{one}/vcard")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let theirs = beta.get("/admin/contacts/export.csv").await;
+    assert_eq!(
+        theirs.body.lines().count(),
+        1,
+        "another company exports only its own"
+    );
+    assert!(
+        !beta
+            .get("/admin/customers/export.csv")
+            .await
+            .body
+            .contains("Carol")
+    );
+}

@@ -295,3 +295,6 @@ api-key-never = Never
 api-keys-empty = There are no API keys yet.
 api-keys-hint = Programs send the key in the header "Authorization: Bearer <key>". Documentation: /api/v1/docs
 nav-api-keys = API
+export-csv = Export CSV
+export-vcard = Export vCard
+export-vcard-one = Download vCard

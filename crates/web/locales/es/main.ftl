@@ -295,3 +295,6 @@ api-key-never = Nunca
 api-keys-empty = Todavía no hay claves de API.
 api-keys-hint = Los programas envían la clave en la cabecera «Authorization: Bearer <clave>». Documentación: /api/v1/docs
 nav-api-keys = API
+export-csv = Exportar CSV
+export-vcard = Exportar vCard
+export-vcard-one = Descargar vCard
