@@ -77,7 +77,7 @@ where
     let first = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(header)) });
     let render = std::sync::Arc::new(render);
     let rest = stream::try_unfold(Some(None), move |state: Option<Option<NameCursor>>| {
-        let next = state.map(|after| fetch(after));
+        let next = state.map(&fetch);
         let render = render.clone();
         async move {
             let Some(next) = next else {
