@@ -78,9 +78,16 @@ async fn render(
         .into_response())
 }
 
+/// Where a new key waits, in its creator's session, for the one page that shows it.
+const NEW_KEY: &str = "new_api_key";
+
 #[handler]
-async fn page(ui: Ui, staff: SignedInStaff) -> Result<Response, AppError> {
-    render(&ui, &staff, None, StatusCode::OK).await
+async fn page(ui: Ui, staff: SignedInStaff, session: &Session) -> Result<Response, AppError> {
+    let created = session.get::<String>(NEW_KEY);
+    if created.is_some() {
+        session.remove(NEW_KEY);
+    }
+    render(&ui, &staff, created.as_deref(), StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -91,10 +98,13 @@ struct NewKey {
     role: String,
 }
 
+/// Creates a key, then redirects (so a reload cannot create another) to the page
+/// that shows it once.
 #[handler]
 async fn create(
     ui: Ui,
     staff: SignedInStaff,
+    session: &Session,
     Form(form): Form<NewKey>,
 ) -> Result<Response, AppError> {
     staff.require(Area::Settings, Action::Write).await?;
@@ -122,7 +132,8 @@ async fn create(
     tx.create_api_key(name, role, &key, &hash_token(&key), staff.by(&ui))
         .await?;
     tx.commit().await?;
-    render(&ui, &staff, Some(&key), StatusCode::CREATED).await
+    session.set(NEW_KEY, key);
+    Ok(Redirect::see_other("/admin/api-keys").into_response())
 }
 
 #[handler]

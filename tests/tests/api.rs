@@ -124,6 +124,14 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         )
         .await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    // A bearer header does not lift CSRF outside the API.
+    let forged = app
+        .signed_in("alfa", "owner@alfa.test")
+        .await
+        .with_header("authorization", "Bearer anything")
+        .post("/admin/contacts", &[("first_name", "Forjado")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let history = body(
         &api.get(&format!("/api/v1/contacts/{rosa_id}/history"))
             .await,
@@ -302,7 +310,12 @@ async fn admins_create_and_revoke_keys_on_a_page(db: TestDb) {
             &[("name", "ERP"), ("role", "read_only")],
         )
         .await;
-    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(
+        created.location(),
+        Some("/admin/api-keys"),
+        "post, then redirect"
+    );
+    let created = owner.get("/admin/api-keys").await;
     let key = created
         .body
         .split("<code id=\"new-key\">")

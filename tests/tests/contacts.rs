@@ -545,6 +545,41 @@ async fn read_only_staff_see_everything_and_change_nothing(db: TestDb) {
             .status,
         StatusCode::FORBIDDEN
     );
+
+    // A supplier's contact stays purchasing's, even once sales links it to a customer.
+    let add = links(&owner.get(&supplier).await, "/admin/contacts/new?account=")[0].clone();
+    add_contact(&owner, &add, &[("first_name", "Proveedora")]).await;
+    let theirs = links(
+        &owner.get(&format!("{supplier}?tab=contacts")).await,
+        "/admin/contacts/0",
+    )[0]
+    .clone();
+    assert_eq!(
+        sales.get(&format!("{theirs}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let customer_id = customer.rsplit('/').next().unwrap();
+    let linked = sales
+        .submit(
+            &theirs,
+            &format!("{theirs}/links"),
+            &[("account_id", customer_id)],
+        )
+        .await;
+    assert_eq!(
+        linked.status,
+        StatusCode::SEE_OTHER,
+        "sales may link it to a customer"
+    );
+    assert_eq!(
+        sales.get(&format!("{theirs}/edit")).await.status,
+        StatusCode::FORBIDDEN,
+        "but still not edit a supplier's contact"
+    );
+    let archive = sales
+        .submit(&theirs, &format!("{theirs}/archive"), &[])
+        .await;
+    assert_eq!(archive.status, StatusCode::FORBIDDEN);
 }
 
 async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {

@@ -358,7 +358,64 @@ async fn an_edit_records_only_what_changed(db: TestDb) {
     tx.commit().await.unwrap();
 }
 
+async fn the_contact_limit_and_archived_records_are_enforced(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let tenant = portico_data::provision_tenant(
+        &app.db.db,
+        &NewTenant {
+            slug: Slug::parse("chica").unwrap(),
+            name: "Chica".into(),
+            locale: Locale::Es,
+            currency: portico_domain::Currency::parse("DOP").unwrap(),
+            max_contacts: Some(2),
+        },
+        &staff("owner@chica.test"),
+        Actor::System,
+    )
+    .await
+    .unwrap();
+    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
+    let one = tx
+        .create_contact(&contact("Uno", ""), SYSTEM)
+        .await
+        .unwrap();
+    tx.create_contact(&contact("Dos", ""), SYSTEM)
+        .await
+        .unwrap();
+    match tx.create_contact(&contact("Tres", ""), SYSTEM).await {
+        Err(DataError::Invalid(errors)) => {
+            assert_eq!(errors.get("first_name"), Some("contact-limit-reached"))
+        }
+        other => panic!("the limit must hold, got {other:?}"),
+    }
+    let account = portico_domain::AccountInput {
+        code: "C-1".into(),
+        name: "Cerrada".into(),
+        ..Default::default()
+    }
+    .validate(AccountKind::Customer)
+    .unwrap();
+    let closed = tx
+        .create_account(AccountKind::Customer, &account, SYSTEM)
+        .await
+        .unwrap();
+    tx.set_account_active(closed.id, false, SYSTEM)
+        .await
+        .unwrap();
+    match tx
+        .link_contact(one.id, closed.id, &LinkFields::default(), SYSTEM)
+        .await
+    {
+        Err(DataError::Invalid(errors)) => {
+            assert_eq!(errors.get("account_id"), Some("link-archived"))
+        }
+        other => panic!("an archived account takes no links, got {other:?}"),
+    }
+    tx.commit().await.unwrap();
+}
+
 backend_tests!(
+    the_contact_limit_and_archived_records_are_enforced,
     contacts_are_one_per_email_with_one_primary_per_account,
     an_edit_records_only_what_changed,
     a_tenant_transaction_sees_only_its_own_tenants_rows,

@@ -135,14 +135,15 @@ impl BackOffice {
     }
 
     /// Whether `role` may change a contact linked to accounts of `kinds`: write on
-    /// the contacts of one of those kinds, or on contacts as such when unlinked.
+    /// the contacts of every one of those kinds (sales may not edit a person who
+    /// is also a supplier's contact), or on contacts as such when unlinked.
     pub fn may_edit_contact(&self, role: StaffRole, kinds: &[AccountKind]) -> bool {
         if kinds.is_empty() {
             self.allows(role, Area::Contacts, Action::Write)
         } else {
             kinds
                 .iter()
-                .any(|k| self.allows(role, Area::contacts_of(*k), Action::Write))
+                .all(|k| self.allows(role, Area::contacts_of(*k), Action::Write))
         }
     }
 }
@@ -165,7 +166,8 @@ mod tests {
         assert!(!bo.may_edit_contact(ReadOnly, &[]));
         assert!(bo.allows(Sales, Area::Customers, Action::Write));
         assert!(!bo.allows(Sales, Area::Suppliers, Action::Write));
-        assert!(bo.may_edit_contact(Sales, &[Customer, Supplier]));
+        assert!(!bo.may_edit_contact(Sales, &[Customer, Supplier]));
+        assert!(bo.may_edit_contact(Sales, &[Customer, Customer]));
         assert!(!bo.may_edit_contact(Sales, &[Supplier]));
         assert!(bo.may_edit_contact(Purchasing, &[Supplier]));
         assert!(!bo.allows(Purchasing, Area::CustomerContacts, Action::Write));

@@ -502,7 +502,7 @@ impl TenantTx {
         let Some(parent) = self.find_account(account).await? else {
             return Ok(None);
         };
-        if !parent.fields.branches_enabled {
+        if !parent.fields.branches_enabled || !parent.active {
             let mut errors = FieldErrors::default();
             errors.add("code", "branch-not-enabled");
             return Err(DataError::Invalid(errors));

@@ -212,12 +212,18 @@ const EVENT_COLUMNS: [AuditEvents; 10] = [
 /// `{"field": {"before": …, "after": …}}` for the top-level fields that differ
 /// between two JSON objects: what a history entry shows for an edit.
 pub fn diff(before: &Json, after: &Json) -> Json {
-    let empty = serde_json::Map::new();
-    let before = before.as_object().unwrap_or(&empty);
-    let after = after.as_object().unwrap_or(&empty);
+    let (Some(old_fields), Some(new_fields)) = (before.as_object(), after.as_object()) else {
+        if before == after {
+            return Json::Object(serde_json::Map::new());
+        }
+        return serde_json::json!({ "value": { "before": before, "after": after } });
+    };
     let mut changed = serde_json::Map::new();
-    for (key, new) in after {
-        let old = before.get(key).unwrap_or(&Json::Null);
+    let keys: std::collections::BTreeSet<&String> =
+        old_fields.keys().chain(new_fields.keys()).collect();
+    for key in keys {
+        let old = old_fields.get(key).unwrap_or(&Json::Null);
+        let new = new_fields.get(key).unwrap_or(&Json::Null);
         if old != new {
             changed.insert(
                 key.clone(),

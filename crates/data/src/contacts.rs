@@ -339,6 +339,30 @@ impl TenantTx {
         self.check_owner(fields.owner_id).await
     }
 
+    /// Fails when the company already keeps as many contacts as its plan allows
+    /// (`tenants.max_contacts`; archived contacts count too).
+    async fn check_contact_limit(&mut self) -> Result<(), DataError> {
+        let Some(max) = self.max_contacts().await? else {
+            return Ok(());
+        };
+        let count: Option<(i64,)> = self
+            .conn
+            .fetch_optional(
+                &Query::select()
+                    .expr(Func::count(Expr::col(Contacts::Id)))
+                    .from(Contacts::Table)
+                    .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+                    .to_owned(),
+            )
+            .await?;
+        if count.map_or(0, |(c,)| c) >= i64::from(max) {
+            let mut errors = FieldErrors::default();
+            errors.add("first_name", "contact-limit-reached");
+            return Err(DataError::Invalid(errors));
+        }
+        Ok(())
+    }
+
     /// A contact of this tenant, archived or not.
     pub async fn find_contact(&mut self, id: ContactId) -> Result<Option<Contact>, DataError> {
         let select = contact_select(self.tenant_id().as_uuid())
@@ -377,6 +401,7 @@ impl TenantTx {
         by: By<'_>,
     ) -> Result<Contact, DataError> {
         self.check_references(fields).await?;
+        self.check_contact_limit().await?;
         let now = Utc::now();
         let id = ContactId::generate();
         let mut columns = vec![Contacts::TenantId, Contacts::Id];

@@ -2,7 +2,7 @@
 //! it is the account's primary contact (at most one per account).
 
 use chrono::Utc;
-use portico_domain::{AccountKind, LinkFields};
+use portico_domain::{AccountKind, FieldErrors, LinkFields};
 use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 use serde_json::json;
 use uuid::Uuid;
@@ -94,8 +94,13 @@ impl TenantTx {
         let Some(target) = self.find_account(account).await? else {
             return Ok(None);
         };
-        if self.find_contact(contact).await?.is_none() {
+        let Some(person) = self.find_contact(contact).await? else {
             return Ok(None);
+        };
+        if !target.active || person.archived_at.is_some() {
+            let mut errors = FieldErrors::default();
+            errors.add("account_id", "link-archived");
+            return Err(DataError::Invalid(errors));
         }
         if fields.is_primary {
             self.clear_primary(account).await?;
@@ -228,7 +233,7 @@ impl TenantTx {
             .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactLinks::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.execute(&update).await?;
+        self.conn.execute(&update).await.map_err(primary_taken)?;
         if &before.fields != fields {
             self.log(
                 by,
@@ -265,4 +270,14 @@ impl TenantTx {
         .await?;
         Ok(true)
     }
+}
+
+/// Two requests making different contacts primary at once: the second gets a
+/// field error instead of a server error.
+fn primary_taken(error: DataError) -> DataError {
+    let markers = [
+        "contact_links_primary_key",
+        "contact_links.tenant_id, contact_links.account_id",
+    ];
+    taken(error, &markers, "is_primary", "link-primary-conflict")
 }

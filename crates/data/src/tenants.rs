@@ -228,6 +228,17 @@ impl PlatformTx {
 }
 
 impl crate::TenantTx {
+    /// The company's contact limit, read in this transaction.
+    pub(crate) async fn max_contacts(&mut self) -> Result<Option<i32>, DataError> {
+        let select = Query::select()
+            .column(Tenants::MaxContacts)
+            .from(Tenants::Table)
+            .and_where(Expr::col(Tenants::Id).eq(self.tenant_id().as_uuid()))
+            .to_owned();
+        let row: Option<(Option<i32>,)> = self.conn.fetch_optional(&select).await?;
+        Ok(row.and_then(|(max,)| max))
+    }
+
     /// Changes which names every contact of this company must have.
     pub async fn set_contact_required(
         &mut self,

@@ -62,13 +62,15 @@ impl<E: Endpoint> Endpoint for CsrfGuardEndpoint<E> {
     type Output = E::Output;
 
     async fn call(&self, mut req: Request) -> poem::Result<Self::Output> {
-        // A bearer key is never sent by a browser on its own (no CORS here), and
-        // the API authenticates such a request by the key alone, never the cookie.
-        let bearer = req
-            .headers()
-            .get(poem::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("Bearer "));
+        // On the API only: a bearer key is never sent by a browser on its own (no
+        // CORS here), and the API authenticates such a request by the key alone,
+        // never the cookie. Every other path keeps its CSRF check.
+        let bearer = req.uri().path().starts_with("/api/")
+            && req
+                .headers()
+                .get(poem::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("Bearer "));
         if bearer || matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
             return self.0.call(req).await;
         }

@@ -298,3 +298,6 @@ nav-api-keys = API
 export-csv = Export CSV
 export-vcard = Export vCard
 export-vcard-one = Download vCard
+link-archived = Cannot link: the contact or the account is archived.
+link-primary-conflict = Another contact was just made primary; please try again.
+contact-limit-reached = The company has reached its plan's contact limit.

@@ -298,3 +298,6 @@ nav-api-keys = API
 export-csv = Exportar CSV
 export-vcard = Exportar vCard
 export-vcard-one = Descargar vCard
+link-archived = No se puede vincular: el contacto o la cuenta están archivados.
+link-primary-conflict = Otro contacto acaba de ser marcado como principal; inténtelo de nuevo.
+contact-limit-reached = La empresa alcanzó el límite de contactos de su plan.
