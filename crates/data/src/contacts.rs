@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portico_domain::{AccountKind, ContactFields, FieldErrors, LinkFields, Locale};
-use sea_query::{Cond, Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement, UnionType};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -292,10 +292,19 @@ fn contact_select(tenant: Uuid) -> SelectStatement {
         .to_owned()
 }
 
-/// The contacts linked to an account matching `pattern` (`EXISTS` subquery).
-fn linked_account_matches(tenant: Uuid, pattern: &str) -> SelectStatement {
-    Query::select()
-        .expr(Expr::val(1))
+/// The ids of the contacts matching a search: by their own names, emails and
+/// phones, or by the name or code of an account they are linked to. Two indexable
+/// halves joined by UNION (an OR across them would force a scan of the tenant).
+fn search_matches(tenant: Uuid, pattern: &str) -> SelectStatement {
+    let like = || LikeExpr::new(pattern).escape('\\');
+    let mut own = Query::select()
+        .column(Contacts::Id)
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::TenantId).eq(tenant))
+        .and_where(Expr::col(Contacts::SearchText).like(like()))
+        .to_owned();
+    let by_account = Query::select()
+        .column((ContactLinks::Table, ContactLinks::ContactId))
         .from(ContactLinks::Table)
         .inner_join(
             Accounts::Table,
@@ -307,15 +316,10 @@ fn linked_account_matches(tenant: Uuid, pattern: &str) -> SelectStatement {
                 ),
         )
         .and_where(Expr::col((ContactLinks::Table, ContactLinks::TenantId)).eq(tenant))
-        .and_where(
-            Expr::col((ContactLinks::Table, ContactLinks::ContactId))
-                .equals((Contacts::Table, Contacts::Id)),
-        )
-        .and_where(
-            Expr::col((Accounts::Table, Accounts::SearchText))
-                .like(LikeExpr::new(pattern).escape('\\')),
-        )
-        .to_owned()
+        .and_where(Expr::col((Accounts::Table, Accounts::SearchText)).like(like()))
+        .to_owned();
+    own.union(UnionType::Distinct, by_account);
+    own
 }
 
 impl TenantTx {
@@ -578,11 +582,7 @@ impl TenantTx {
             select.and_where(Expr::exists(linked));
         }
         if let Some(pattern) = filter.search.as_deref().and_then(like_pattern) {
-            select.cond_where(
-                Cond::any()
-                    .add(col(Contacts::SearchText).like(LikeExpr::new(&pattern).escape('\\')))
-                    .add(Expr::exists(linked_account_matches(tenant, &pattern))),
-            );
+            select.and_where(col(Contacts::Id).in_subquery(search_matches(tenant, &pattern)));
         }
         match filter.sort {
             ContactSort::Name => {
