@@ -15,6 +15,7 @@ mod history;
 mod pages;
 mod paging;
 mod settings;
+mod staff;
 
 use poem::{Endpoint, Route, get};
 use portico_domain::AccountKind;
@@ -87,7 +88,7 @@ pub fn routes() -> impl Endpoint {
         .at("/", get(pages::home))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at("/sign-out", poem::post(auth::sign_out))
-        .at("/staff", get(pages::staff_list))
+        .nest("/staff", staff::routes())
         .nest("/customers", accounts::routes(AccountKind::Customer))
         .nest("/suppliers", accounts::routes(AccountKind::Supplier))
         .nest("/settings", settings::routes())

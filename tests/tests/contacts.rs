@@ -662,6 +662,7 @@ backend_tests!(
     read_only_staff_see_everything_and_change_nothing,
     another_companys_accounts_and_contacts_stay_invisible,
     filtered_lists_export_as_csv_and_vcard,
+    owners_and_admins_manage_staff_users,
 );
 
 async fn filtered_lists_export_as_csv_and_vcard(db: TestDb) {
@@ -760,5 +761,112 @@ async fn filtered_lists_export_as_csv_and_vcard(db: TestDb) {
             .await
             .body
             .contains("Carol")
+    );
+}
+
+async fn owners_and_admins_manage_staff_users(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let tenant = app.company("alfa").await;
+    app.staff(&tenant, "admin@alfa.test", StaffRole::Admin)
+        .await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let added = owner
+        .submit(
+            "/admin/staff",
+            "/admin/staff",
+            &[
+                ("name", "Carlos Pérez"),
+                ("email", "Carlos@Alfa.test"),
+                ("role", "sales"),
+            ],
+        )
+        .await;
+    assert_eq!(added.location(), Some("/admin/staff"));
+    let page = owner.get("/admin/staff").await;
+    let password = page
+        .body
+        .split("<code id=\"new-password\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("the temporary password is shown once")
+        .to_owned();
+    assert!(!owner.get("/admin/staff").await.body.contains(&password));
+    let carlos = app.browser("alfa.localhost:8080");
+    let signed = carlos
+        .submit(
+            "/admin/sign-in",
+            "/admin/sign-in",
+            &[("email", "carlos@alfa.test"), ("password", &password)],
+        )
+        .await;
+    assert_eq!(signed.location(), Some("/admin"));
+    assert_eq!(
+        carlos.get("/admin/staff").await.status,
+        StatusCode::FORBIDDEN,
+        "sales manage no staff"
+    );
+
+    let dup = owner
+        .submit(
+            "/admin/staff",
+            "/admin/staff",
+            &[
+                ("name", "Otro"),
+                ("email", "carlos@alfa.test"),
+                ("role", "sales"),
+            ],
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        dup.body
+            .contains("Ya hay un usuario con este correo electrónico.")
+    );
+
+    // Disabling ends the user's session at once.
+    let page = owner.get("/admin/staff").await;
+    let ids: Vec<String> = page
+        .body
+        .split("action=\"/admin/staff/")
+        .skip(1)
+        .filter_map(|r| r.split('"').next().map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 2, "the owner edits everyone but herself");
+    for id in &ids {
+        let row_start = page.body.find(&format!("/admin/staff/{id}")).unwrap();
+        let before = &page.body[..row_start];
+        if before.rfind("carlos@alfa.test") > before.rfind("admin@alfa.test") {
+            let saved = owner
+                .post(
+                    &format!("/admin/staff/{id}"),
+                    &[("_csrf", &page.csrf()), ("role", "sales")],
+                )
+                .await;
+            assert_eq!(saved.location(), Some("/admin/staff"));
+        }
+    }
+    assert_eq!(
+        carlos.get("/admin").await.location(),
+        Some("/admin/sign-in"),
+        "signed out when disabled"
+    );
+    let history = owner.get("/admin").await;
+    assert!(history.body.contains("Cambió el acceso de un usuario"));
+
+    // Admins cannot grant or touch the owner role.
+    let admin = app.signed_in("alfa", "admin@alfa.test").await;
+    let as_owner = admin
+        .submit(
+            "/admin/staff",
+            "/admin/staff",
+            &[("name", "X"), ("email", "x@alfa.test"), ("role", "owner")],
+        )
+        .await;
+    assert_eq!(as_owner.status, StatusCode::FORBIDDEN);
+    let list = admin.get("/admin/staff").await;
+    assert_eq!(
+        list.body.matches("action=\"/admin/staff/").count(),
+        1,
+        "only carlos is editable by the admin"
     );
 }

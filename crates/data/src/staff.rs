@@ -267,3 +267,84 @@ impl TenantTx {
         Ok(self.conn.execute(&update).await? > 0)
     }
 }
+
+impl TenantTx {
+    /// Changes a staff user's role and status, recorded in the audit log; `None`
+    /// when no such user is in this tenant. Disabling ends the user's sessions
+    /// (the back office reloads the user on every request).
+    pub async fn update_staff_access(
+        &mut self,
+        id: StaffUserId,
+        role: StaffRole,
+        status: StaffStatus,
+        by: crate::By<'_>,
+    ) -> Result<Option<StaffUser>, DataError> {
+        let Some(before) = self.find_staff_user(id).await? else {
+            return Ok(None);
+        };
+        let update = Query::update()
+            .table(StaffUsers::Table)
+            .values([
+                (StaffUsers::Role, role.as_str().into()),
+                (StaffUsers::Status, status.as_str().into()),
+                (StaffUsers::UpdatedAt, Utc::now().into()),
+            ])
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn.execute(&update).await?;
+        let changes = crate::diff(
+            &serde_json::json!({ "role": before.role, "status": before.status }),
+            &serde_json::json!({ "role": role, "status": status }),
+        );
+        if changes.as_object().is_some_and(|c| !c.is_empty()) {
+            self.log(
+                by,
+                "staff.update",
+                ("staff_user", id.as_uuid()),
+                None,
+                changes,
+            )
+            .await?;
+        }
+        self.find_staff_user(id).await
+    }
+
+    /// How many active owners the tenant has (it must always keep one).
+    pub async fn count_active_owners(&mut self) -> Result<i64, DataError> {
+        let select = Query::select()
+            .expr(Func::count(Expr::col(StaffUsers::Id)))
+            .from(StaffUsers::Table)
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::Role).eq(StaffRole::Owner.as_str()))
+            .and_where(Expr::col(StaffUsers::Status).eq(StaffStatus::Active.as_str()))
+            .to_owned();
+        let row: Option<(i64,)> = self.conn.fetch_optional(&select).await?;
+        Ok(row.map_or(0, |(n,)| n))
+    }
+
+    /// Adds a staff user and records it in the audit log.
+    pub async fn add_staff_user(
+        &mut self,
+        new: &NewStaffUser,
+        by: crate::By<'_>,
+    ) -> Result<StaffUser, DataError> {
+        let user = self.create_staff_user(new).await.map_err(|e| {
+            crate::accounts::taken(
+                e,
+                &["staff_users_email_key"],
+                "email",
+                "field-email-taken-staff",
+            )
+        })?;
+        self.log(
+            by,
+            "staff.create",
+            ("staff_user", user.id.as_uuid()),
+            None,
+            serde_json::json!({ "after": { "email": user.email, "name": user.name, "role": user.role } }),
+        )
+        .await?;
+        Ok(user)
+    }
+}
