@@ -327,6 +327,8 @@ async fn contact_groups(
         .text("licence_category", limits::SHORT)
         .input("licence_expiry", "date", 10)
         .textarea("notes", limits::LONG_TEXT)
+        .textarea("important_dates", limits::LONG_TEXT)
+        .hint("hint-important_dates")
         .group("group-communication")
         .input("email", "email", 254)
         .hint("hint-email")
@@ -583,11 +585,12 @@ fn input_of(contact: &Contact) -> ContactInput {
             .preferred_language
             .map(|l| l.tag().to_owned())
             .unwrap_or_default(),
+        important_dates: portico_domain::important_dates_text(&f.important_dates),
     }
 }
 
 /// Loads a contact and refuses (403) unless this user may change it: write on the
-/// contacts of one of its accounts' kinds, or on contacts when it has no links.
+/// contacts of every one of its accounts' kinds, or on contacts when it has no links.
 async fn editable(
     tx: &mut TenantTx,
     staff: &SignedInStaff,
@@ -733,6 +736,7 @@ fn details(lang: &Lang, contact: &Contact, names: &[(&str, Option<String>)]) -> 
                 "licence_number",
                 "licence_category",
                 "licence_expiry",
+                "important_dates",
                 "notes",
             ],
         ),

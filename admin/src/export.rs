@@ -134,7 +134,7 @@ fn name(names: &Names, id: Option<uuid::Uuid>) -> String {
         .unwrap_or_default()
 }
 
-const CONTACT_COLUMNS: [&str; 27] = [
+const CONTACT_COLUMNS: [&str; 28] = [
     "id",
     "title",
     "first_name",
@@ -161,6 +161,7 @@ const CONTACT_COLUMNS: [&str; 27] = [
     "linkedin_url",
     "x_url",
     "accounts",
+    "important_dates",
     "notes",
 ];
 
@@ -210,6 +211,7 @@ fn contact_csv(names: &Names, contact: &Contact, links: &[ContactLink]) -> Strin
         s(&f.linkedin_url),
         s(&f.x_url),
         accounts,
+        portico_domain::important_dates_text(&f.important_dates).replace('\n', "; "),
         s(&f.notes),
     ];
     row(&values.iter().map(String::as_str).collect::<Vec<_>>())

@@ -16,6 +16,17 @@ fn show(value: &Value, lang: &Lang, names: &Names) -> String {
         Value::Bool(true) => lang.t("yes"),
         Value::Bool(false) => lang.t("no"),
         Value::String(s) => names.get(s).cloned().unwrap_or_else(|| s.clone()),
+        Value::Array(items) if items.is_empty() => "—".into(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match (item.get("label"), item.get("date")) {
+                (Some(Value::String(label)), Some(Value::String(date))) => {
+                    format!("{label}: {date}")
+                }
+                _ => show(item, lang, names),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         other => other.to_string(),
     }
 }

@@ -107,6 +107,7 @@ CREATE TABLE contacts (
     country            text,
     email_opt_out      boolean NOT NULL,
     preferred_language text,
+    important_dates    jsonb NOT NULL DEFAULT '[]',
     display_name       text NOT NULL,
     sort_name          text NOT NULL,
     search_text        text NOT NULL,

@@ -105,6 +105,7 @@ CREATE TABLE contacts (
     country            TEXT,
     email_opt_out      INTEGER NOT NULL,
     preferred_language TEXT,
+    important_dates    TEXT NOT NULL DEFAULT '[]',
     display_name       TEXT NOT NULL,
     sort_name          TEXT NOT NULL,
     search_text        TEXT NOT NULL,

@@ -118,12 +118,17 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         .json(
             Method::PUT,
             &format!("/api/v1/contacts/{rosa_id}"),
-            Some(
-                json!({ "first_name": "Rosa", "email": "rosa@carol.do", "phone": "809 555 0100" }),
-            ),
+            Some(json!({
+                "first_name": "Rosa", "email": "rosa@carol.do", "phone": "809 555 0100",
+                "important_dates": [{ "label": "Cumpleaños", "date": "1985-04-12" }]
+            })),
         )
         .await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(
+        body(&replaced)["important_dates"],
+        json!([{ "label": "Cumpleaños", "date": "1985-04-12" }])
+    );
     // A bearer header does not lift CSRF outside the API.
     let forged = app
         .signed_in("alfa", "owner@alfa.test")

@@ -436,6 +436,7 @@ async fn every_change_is_in_the_history_with_before_and_after(db: TestDb) {
                 ("_csrf", &edit.csrf()),
                 ("first_name", "Ana"),
                 ("phone", "809 555 0199"),
+                ("important_dates", "Cumpleaños: 1985-04-12"),
             ],
         )
         .await;
@@ -451,6 +452,7 @@ async fn every_change_is_in_the_history_with_before_and_after(db: TestDb) {
         "809 555 0100 → 809 555 0199",
         "Archivó el contacto",
         "Dueña de alfa",
+        "Fechas importantes</strong>: — → Cumpleaños: 1985-04-12",
     ] {
         assert!(page.body.contains(text), "{text}");
     }

@@ -241,6 +241,15 @@ pub(crate) struct ContactBody {
     pub email_opt_out: Option<bool>,
     /// `es` or `en`.
     pub preferred_language: Option<String>,
+    /// Birthdays, anniversaries… (at most 20).
+    pub important_dates: Option<Vec<DateBody>>,
+}
+
+/// A labelled date.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct DateBody {
+    pub label: String,
+    pub date: NaiveDate,
 }
 
 impl From<&ContactBody> for ContactInput {
@@ -277,6 +286,13 @@ impl From<&ContactBody> for ContactInput {
             country: text(&b.country),
             email_opt_out: flag(b.email_opt_out),
             preferred_language: text(&b.preferred_language),
+            important_dates: b
+                .important_dates
+                .iter()
+                .flatten()
+                .map(|d| format!("{}: {}", d.label.replace(['\n', '\r'], " "), d.date))
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
     }
 }
@@ -392,6 +408,15 @@ impl ContactOut {
                 country: f.country.clone(),
                 email_opt_out: some(f.email_opt_out),
                 preferred_language: f.preferred_language.map(|l| l.tag().to_owned()),
+                important_dates: Some(
+                    f.important_dates
+                        .iter()
+                        .map(|d| DateBody {
+                            label: d.label.clone(),
+                            date: d.date,
+                        })
+                        .collect(),
+                ),
             },
             archived: c.archived_at.is_some(),
             created_at: c.created_at,

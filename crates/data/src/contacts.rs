@@ -53,6 +53,7 @@ pub(crate) enum Contacts {
     Country,
     EmailOptOut,
     PreferredLanguage,
+    ImportantDates,
     DisplayName,
     SortName,
     SearchText,
@@ -61,8 +62,12 @@ pub(crate) enum Contacts {
     UpdatedAt,
 }
 
-/// The editable columns, in the order of [`values`].
-const FIELD_COLUMNS: [Contacts; 34] = [
+/// The written columns, in the order of [`values`]: the contact's own 32 fields,
+/// then the derived display name, sort key and search text.
+/// How many of [`FIELD_COLUMNS`] are the contact's own fields (read back as such).
+const OWN_FIELDS: usize = 32;
+
+const FIELD_COLUMNS: [Contacts; 35] = [
     Contacts::TitleId,
     Contacts::FirstName,
     Contacts::LastName,
@@ -94,6 +99,7 @@ const FIELD_COLUMNS: [Contacts; 34] = [
     Contacts::Country,
     Contacts::EmailOptOut,
     Contacts::PreferredLanguage,
+    Contacts::ImportantDates,
     Contacts::DisplayName,
     Contacts::SortName,
     Contacts::SearchText,
@@ -134,6 +140,9 @@ fn values(f: &ContactFields) -> Vec<sea_query::Value> {
         f.country.clone().into(),
         f.email_opt_out.into(),
         f.preferred_language.map(Locale::tag).into(),
+        serde_json::to_value(&f.important_dates)
+            .unwrap_or_default()
+            .into(),
         display.clone().into(),
         display.to_lowercase().into(),
         f.search_text().into(),
@@ -185,6 +194,8 @@ struct ContactRow {
     country: Option<String>,
     email_opt_out: bool,
     preferred_language: Option<String>,
+    #[sqlx(json)]
+    important_dates: Vec<portico_domain::ImportantDate>,
     display_name: String,
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
@@ -229,6 +240,7 @@ impl TryFrom<ContactRow> for Contact {
                 country: r.country,
                 email_opt_out: r.email_opt_out,
                 preferred_language: r.preferred_language.as_deref().and_then(Locale::from_tag),
+                important_dates: r.important_dates,
             },
             display_name: r.display_name,
             archived_at: r.archived_at,
@@ -279,7 +291,11 @@ pub struct ContactFilter {
 fn contact_select(tenant: Uuid) -> SelectStatement {
     let mut select = Query::select();
     select.column((Contacts::Table, Contacts::Id));
-    select.columns(FIELD_COLUMNS[..31].iter().map(|c| (Contacts::Table, *c)));
+    select.columns(
+        FIELD_COLUMNS[..OWN_FIELDS]
+            .iter()
+            .map(|c| (Contacts::Table, *c)),
+    );
     select
         .columns([
             (Contacts::Table, Contacts::DisplayName),

@@ -85,6 +85,8 @@ pub struct ContactInput {
     /// A checkbox: present (any value but "false") means opted out.
     pub email_opt_out: Option<String>,
     pub preferred_language: String,
+    /// Important dates, one per line: `label: YYYY-MM-DD` (e.g. `Cumpleaños: 1985-04-12`).
+    pub important_dates: String,
 }
 
 /// A contact's values after validation.
@@ -121,6 +123,48 @@ pub struct ContactFields {
     pub country: Option<String>,
     pub email_opt_out: bool,
     pub preferred_language: Option<Locale>,
+    pub important_dates: Vec<ImportantDate>,
+}
+
+/// A labelled date worth remembering (birthday, anniversary…).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportantDate {
+    pub label: String,
+    pub date: NaiveDate,
+}
+
+/// Most important dates a contact keeps.
+pub const MAX_IMPORTANT_DATES: usize = 20;
+
+/// Reads `label: YYYY-MM-DD` lines; blank lines are skipped.
+fn important_dates(raw: &str) -> Result<Vec<ImportantDate>, &'static str> {
+    let mut dates = Vec::new();
+    for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (label, date) = line.rsplit_once(':').ok_or("field-dates-invalid")?;
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > limits::SHORT {
+            return Err("field-dates-invalid");
+        }
+        let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+            .map_err(|_| "field-dates-invalid")?;
+        dates.push(ImportantDate {
+            label: label.to_owned(),
+            date,
+        });
+    }
+    if dates.len() > MAX_IMPORTANT_DATES {
+        return Err("field-too-long");
+    }
+    Ok(dates)
+}
+
+/// The `label: YYYY-MM-DD` lines of stored dates, for a form.
+pub fn important_dates_text(dates: &[ImportantDate]) -> String {
+    dates
+        .iter()
+        .map(|d| format!("{}: {}", d.label, d.date))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl ContactInput {
@@ -172,6 +216,10 @@ impl ContactInput {
                     None
                 }),
             },
+            important_dates: important_dates(&self.important_dates).unwrap_or_else(|message| {
+                c.errors.add("important_dates", message);
+                Vec::new()
+            }),
         };
         // The required-fields rule only speaks when the fields themselves were fine.
         let blank =
@@ -296,6 +344,23 @@ mod tests {
         assert_eq!(errors.get("mobile"), Some("field-phone-invalid"));
         assert_eq!(errors.get("x_url"), Some("field-url-host"));
         assert_eq!(errors.get("licence_expiry"), Some("field-date-invalid"));
+    }
+
+    #[test]
+    fn important_dates_are_label_and_iso_date_lines() {
+        let mut ok = input("Ana", "", "");
+        ok.important_dates = "Cumpleaños: 1985-04-12\n\n Aniversario : 2010-06-01 ".into();
+        let fields = ok.validate(RequiredFields::AnyOf).unwrap();
+        assert_eq!(fields.important_dates.len(), 2);
+        assert_eq!(fields.important_dates[1].label, "Aniversario");
+        assert_eq!(
+            important_dates_text(&fields.important_dates),
+            "Cumpleaños: 1985-04-12\nAniversario: 2010-06-01"
+        );
+        let mut bad = input("Ana", "", "");
+        bad.important_dates = "Cumpleaños 12/04/1985".into();
+        let errors = bad.validate(RequiredFields::AnyOf).unwrap_err();
+        assert_eq!(errors.get("important_dates"), Some("field-dates-invalid"));
     }
 
     #[test]

@@ -10,7 +10,10 @@ mod slug;
 mod staff_role;
 
 pub use account::{AccountFields, AccountInput, AccountKind, Address, BranchFields, BranchInput};
-pub use contact::{ContactFields, ContactInput, LinkFields, LinkInput, RequiredFields};
+pub use contact::{
+    ContactFields, ContactInput, ImportantDate, LinkFields, LinkInput, MAX_IMPORTANT_DATES,
+    RequiredFields, important_dates_text,
+};
 pub use currency::{Currency, CurrencyError};
 pub use email::{Email, EmailError};
 pub use fields::{FieldError, FieldErrors};

@@ -312,3 +312,6 @@ field-email-taken-staff = A user with this email already exists.
 action-staff-update = Changed a user's access
 action-api_key-create = Created an API key
 action-api_key-revoke = Revoked an API key
+label-important_dates = Important dates
+hint-important_dates = One per line: "Birthday: 1985-04-12".
+field-dates-invalid = Write one date per line, like "Birthday: 1985-04-12".

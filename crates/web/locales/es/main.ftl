@@ -312,3 +312,6 @@ field-email-taken-staff = Ya hay un usuario con este correo electrónico.
 action-staff-update = Cambió el acceso de un usuario
 action-api_key-create = Creó una clave de API
 action-api_key-revoke = Revocó una clave de API
+label-important_dates = Fechas importantes
+hint-important_dates = Una por línea: «Cumpleaños: 1985-04-12».
+field-dates-invalid = Escriba una fecha por línea como «Cumpleaños: 1985-04-12».
