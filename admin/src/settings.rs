@@ -72,8 +72,7 @@ async fn set_rule(
         .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
     let tenant = &staff.tenant.0;
     let mut tx = ui.state.db.tenant_tx(tenant).await?;
-    tx.set_contact_required(rule, tenant.contact_required(), staff.by(&ui))
-        .await?;
+    tx.set_contact_required(rule, staff.by(&ui)).await?;
     tx.commit().await?;
     ui.state.tenants.forget(tenant.slug()).await;
     set_flash(session, "settings-saved");

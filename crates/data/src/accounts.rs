@@ -356,7 +356,9 @@ impl TenantTx {
             .account_select()
             .and_where(Expr::col(Accounts::Kind).eq(kind.as_str()))
             .and_where(
-                Expr::expr(Func::lower(Expr::col(Accounts::Code))).eq(code.trim().to_lowercase()),
+                // Both sides lowered by the database, so each backend agrees with itself.
+                Expr::expr(Func::lower(Expr::col(Accounts::Code)))
+                    .eq(Func::lower(Expr::val(code.trim().to_owned()))),
             )
             .to_owned();
         self.conn

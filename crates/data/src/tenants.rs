@@ -243,9 +243,19 @@ impl crate::TenantTx {
     pub async fn set_contact_required(
         &mut self,
         rule: RequiredFields,
-        before: RequiredFields,
         by: crate::By<'_>,
     ) -> Result<(), DataError> {
+        let select = Query::select()
+            .column(Tenants::ContactRequired)
+            .from(Tenants::Table)
+            .and_where(Expr::col(Tenants::Id).eq(self.tenant_id().as_uuid()))
+            .to_owned();
+        let current: Option<(String,)> = self.conn.fetch_optional(&select).await?;
+        let before: RequiredFields = current
+            .map(|(r,)| r)
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or_default();
         let update = Query::update()
             .table(Tenants::Table)
             .values([
