@@ -48,6 +48,7 @@ pub(crate) fn routes(route: Route) -> Route {
         .at("/contacts/:id/edit", get(edit_form))
         .at("/contacts/:id/archive", post(archive))
         .at("/contacts/:id/restore", post(restore))
+        .at("/contacts/:id/delete", get(delete_page).post(delete))
         .at("/contacts/:id/links", post(add_link))
         .at("/links/:id", post(update_link))
         .at("/links/:id/delete", post(unlink))
@@ -980,4 +981,40 @@ async fn unlink(
     tx.commit().await?;
     set_flash(session, "link-removed");
     Ok(Redirect::see_other(format!("/admin/contacts/{}", link.contact_id)).into_response())
+}
+
+#[handler]
+async fn delete_page(
+    ui: Ui,
+    staff: SignedInStaff,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let (contact, links) = editable(&mut tx, &staff, parse(&id)?).await?;
+    tx.commit().await?;
+    let mut ctx = staff.page(&ui, "contacts").await?;
+    ctx.insert(
+        "contact",
+        &json!({ "id": contact.id.to_string(), "name": contact.display_name }),
+    );
+    ctx.insert("links", &links.iter().map(link_json).collect::<Vec<_>>());
+    ui.render("admin/contact_delete.html", &ctx)
+}
+
+/// Deletes a contact for good (the confirmation page's button); the audit log
+/// keeps what it was.
+#[handler]
+async fn delete(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id: ContactId = parse(&id)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    editable(&mut tx, &staff, id).await?;
+    tx.delete_contact(id, staff.by(&ui)).await?;
+    tx.commit().await?;
+    set_flash(session, "contact-deleted");
+    Ok(Redirect::see_other("/admin/contacts").into_response())
 }

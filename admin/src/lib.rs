@@ -73,6 +73,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/contact.html"),
     ),
     (
+        "admin/contact_delete.html",
+        include_str!("../templates/admin/contact_delete.html"),
+    ),
+    (
         "admin/settings.html",
         include_str!("../templates/admin/settings.html"),
     ),

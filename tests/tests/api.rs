@@ -145,6 +145,14 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
     assert_eq!(history[0]["actor_kind"], "api_key");
     assert_eq!(history[0]["changes"]["phone"]["after"], "809 555 0100");
 
+    let gone = api
+        .json(Method::DELETE, &format!("/api/v1/contacts/{rosa_id}"), None)
+        .await;
+    assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
+    problem(
+        &api.get(&format!("/api/v1/contacts/{rosa_id}")).await,
+        StatusCode::NOT_FOUND,
+    );
     let missing = api.get(&format!("/api/v1/suppliers/{id}")).await;
     problem(&missing, StatusCode::NOT_FOUND);
     let malformed = api

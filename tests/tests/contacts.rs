@@ -467,6 +467,25 @@ async fn every_change_is_in_the_history_with_before_and_after(db: TestDb) {
             .body
             .contains("Ana")
     );
+    let confirm = owner.get(&format!("{record}/delete")).await;
+    assert!(confirm.body.contains("¿Eliminar este contacto?"));
+    let deleted = owner
+        .submit(
+            &format!("{record}/delete"),
+            &format!("{record}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.location(), Some("/admin/contacts"));
+    assert_eq!(owner.get(&record).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        owner
+            .get("/admin")
+            .await
+            .body
+            .contains("Eliminó el contacto"),
+        "the log keeps it"
+    );
 }
 
 async fn read_only_staff_see_everything_and_change_nothing(db: TestDb) {
@@ -506,6 +525,7 @@ async fn read_only_staff_see_everything_and_change_nothing(db: TestDb) {
         ("/admin/customers", vec![("code", "C-9"), ("name", "X")]),
         (&format!("{customer}/archive") as &str, vec![]),
         (&format!("{rosa}/archive"), vec![]),
+        (&format!("{rosa}/delete"), vec![]),
         (&rosa, vec![("first_name", "Hacked")]),
         ("/admin/settings/categories", vec![("name", "X")]),
     ] {
@@ -628,6 +648,7 @@ async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
         (customer.clone(), vec![("code", "X"), ("name", "Robado")]),
         (contact.clone(), vec![("first_name", "Robado")]),
         (format!("{contact}/archive"), vec![]),
+        (format!("{contact}/delete"), vec![]),
         (
             format!("{contact}/links"),
             vec![("account_id", customer_id)],

@@ -188,6 +188,18 @@ impl ContactsApi {
         set_archived(auth.caller(), id.0, false).await
     }
 
+    /// Deletes a contact and its links for good; the history keeps what it was.
+    #[oai(path = "/contacts/:id", method = "delete")]
+    async fn delete_contact(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<ContactOut>> {
+        let caller = auth.caller();
+        let mut tx = caller.tx().await?;
+        let contact = editable(caller, &mut tx, id.0).await?;
+        let out = with_links(&mut tx, &contact).await?;
+        tx.delete_contact(contact.id, caller.by()).await?;
+        tx.commit().await?;
+        Ok(Json(out))
+    }
+
     /// A contact's history, newest first: edits, links, archiving.
     #[oai(path = "/contacts/:id/history", method = "get")]
     async fn contact_history(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<Vec<HistoryOut>>> {

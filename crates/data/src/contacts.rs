@@ -550,6 +550,40 @@ impl TenantTx {
         self.find_contact(id).await
     }
 
+    /// Deletes a contact and its links for good, recording what it was (fields and
+    /// links) in the audit log; `false` when it is not in this tenant.
+    pub async fn delete_contact(&mut self, id: ContactId, by: By<'_>) -> Result<bool, DataError> {
+        let Some(before) = self.find_contact(id).await? else {
+            return Ok(false);
+        };
+        let links = self.links_of_contacts(&[id]).await?;
+        let delete_links = Query::delete()
+            .from_table(ContactLinks::Table)
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactLinks::ContactId).eq(id.as_uuid()))
+            .to_owned();
+        self.conn.execute(&delete_links).await?;
+        let delete = Query::delete()
+            .from_table(Contacts::Table)
+            .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn.execute(&delete).await?;
+        let accounts: Vec<_> = links
+            .iter()
+            .map(|l| json!({ "id": l.account_id, "name": l.account_name, "link": l.fields }))
+            .collect();
+        self.log(
+            by,
+            "contact.delete",
+            ("contact", id.as_uuid()),
+            None,
+            json!({ "before": before.fields, "links": accounts }),
+        )
+        .await?;
+        Ok(true)
+    }
+
     /// Up to `limit` contacts matching `filter`, in its order, after `after`.
     /// Everything is filtered and ordered in SQL.
     pub async fn list_contacts(
