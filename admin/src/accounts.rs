@@ -21,7 +21,7 @@ use crate::{
     SignedInStaff,
     contacts::{contact_rows, owner_choices},
     forms::FormBuilder,
-    history::{history_rows, names as history_names},
+    history::{history_rows, names_in},
     paging::{PAGE, cursor, here, next_link},
 };
 
@@ -485,7 +485,7 @@ async fn render_record(
         }
         "history" => {
             let events = tx.record_history(id.as_uuid(), HISTORY).await?;
-            let names = history_names(&mut tx).await?;
+            let names = names_in(&mut tx, &events).await?;
             ctx.insert("history", &history_rows(&ui.lang, &events, &names));
         }
         _ => {

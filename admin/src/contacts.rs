@@ -29,7 +29,7 @@ use crate::{
     SignedInStaff,
     accounts::{HISTORY, account_json},
     forms::{Choice, FormBuilder, Group, safe_back, tri_state},
-    history::{history_rows, names as history_names},
+    history::{history_rows, names_in},
     paging::{PAGE, cursor, here, next_link},
 };
 
@@ -808,7 +808,7 @@ async fn render_record(
         None => None,
     };
     let events = tx.record_history(id.as_uuid(), HISTORY).await?;
-    let known = history_names(&mut tx).await?;
+    let known = names_in(&mut tx, &events).await?;
     tx.commit().await?;
     let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
     let bo = crate::access::policy().await?;

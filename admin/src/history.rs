@@ -82,7 +82,36 @@ pub(crate) fn history_rows(lang: &Lang, events: &[AuditEvent], names: &Names) ->
         .collect()
 }
 
-/// The names a back-office history can mention: staff users, titles, categories.
+/// The ids a history's changes mention (owners, titles, categories…).
+fn mentioned(value: &Value, ids: &mut Vec<uuid::Uuid>) {
+    match value {
+        Value::String(s) => ids.extend(uuid::Uuid::parse_str(s).ok()),
+        Value::Array(items) => items.iter().for_each(|v| mentioned(v, ids)),
+        Value::Object(fields) => fields.values().for_each(|v| mentioned(v, ids)),
+        _ => {}
+    }
+}
+
+/// The names of the records that `events` mention, looked up by id.
+pub(crate) async fn names_in(
+    tx: &mut portico_data::TenantTx,
+    events: &[AuditEvent],
+) -> Result<Names, portico_web::AppError> {
+    let mut ids = Vec::new();
+    for event in events {
+        mentioned(&event.changes, &mut ids);
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(tx
+        .display_names(&ids)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect())
+}
+
+/// Every staff user, title and category name (for exports, which name many).
 pub(crate) async fn names(tx: &mut portico_data::TenantTx) -> Result<Names, portico_web::AppError> {
     let mut names = Names::new();
     for user in tx.list_staff_users(None, 500).await? {

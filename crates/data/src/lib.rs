@@ -15,6 +15,7 @@ mod exec;
 mod ids;
 mod links;
 mod lists;
+mod names;
 mod operators;
 mod provision;
 mod schema;
