@@ -25,6 +25,7 @@ CREATE TABLE accounts (
     owner_id         uuid,
     branches_enabled boolean NOT NULL,
     active           boolean NOT NULL,
+    sort_name        text NOT NULL,
     search_text      text NOT NULL,
     created_at       timestamptz NOT NULL,
     updated_at       timestamptz NOT NULL,
@@ -32,7 +33,8 @@ CREATE TABLE accounts (
     FOREIGN KEY (tenant_id, owner_id) REFERENCES staff_users (tenant_id, id)
 );
 CREATE UNIQUE INDEX accounts_code_key ON accounts (tenant_id, kind, lower(code));
-CREATE INDEX accounts_name_idx ON accounts (tenant_id, kind, name, id);
+-- Lists page by the folded name (lower case, no accents), then id.
+CREATE INDEX accounts_sort_idx ON accounts (tenant_id, kind, sort_name, id);
 CREATE INDEX accounts_search_idx ON accounts USING gin (search_text gin_trgm_ops);
 
 CREATE TABLE branches (

@@ -24,6 +24,7 @@ CREATE TABLE accounts (
     owner_id         BLOB,
     branches_enabled INTEGER NOT NULL,
     active           INTEGER NOT NULL,
+    sort_name        TEXT NOT NULL,
     search_text      TEXT NOT NULL,
     created_at       TEXT NOT NULL,
     updated_at       TEXT NOT NULL,
@@ -31,7 +32,8 @@ CREATE TABLE accounts (
     FOREIGN KEY (tenant_id, owner_id) REFERENCES staff_users (tenant_id, id)
 );
 CREATE UNIQUE INDEX accounts_code_key ON accounts (tenant_id, kind, lower(code));
-CREATE INDEX accounts_name_idx ON accounts (tenant_id, kind, name, id);
+-- Lists page by the folded name (lower case, no accents), then id.
+CREATE INDEX accounts_sort_idx ON accounts (tenant_id, kind, sort_name, id);
 
 CREATE TABLE branches (
     tenant_id   BLOB NOT NULL REFERENCES tenants (id),

@@ -348,6 +348,10 @@ async fn contacts_are_found_by_name_email_phone_and_account_and_filtered(db: Tes
 
     let owner = &owner;
     assert!(find(owner, "carolina").await.contains("Carolina Méndez"));
+    assert!(
+        find(owner, "MENDEZ").await.contains("Carolina Méndez"),
+        "accents and case do not matter"
+    );
     assert!(find(owner, "PEDRO@ferre").await.contains("Pedro"));
     assert!(
         find(owner, "8095550111").await.contains("Carolina Méndez"),
@@ -370,6 +374,15 @@ async fn contacts_are_found_by_name_email_phone_and_account_and_filtered(db: Tes
     assert!(opted_out.contains("Pedro") && !opted_out.contains("Carolina"));
     let customers_only = owner.get("/admin/contacts?kind=customer").await.body;
     assert!(customers_only.contains("Carolina") && !customers_only.contains("Zoila"));
+    // Accented names sort with their letter on both backends.
+    create_account(owner, "customers", "C-002", "Zafiro").await;
+    create_account(owner, "customers", "C-003", "Ámbar").await;
+    let customers = owner.get("/admin/customers").await.body;
+    let order: Vec<usize> = ["Ámbar", "Farmacia Carol", "Zafiro"]
+        .iter()
+        .map(|n| customers.find(n).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     let newest = owner.get("/admin/contacts?sort=newest").await.body;
     assert!(newest.find("Zoila").unwrap() < newest.find("Carolina").unwrap());
 }

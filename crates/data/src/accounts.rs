@@ -2,7 +2,7 @@
 //! Every write records its audit event in the same transaction.
 
 use chrono::{DateTime, Utc};
-use portico_domain::{AccountFields, AccountKind, Address, BranchFields, Email, FieldErrors};
+use portico_domain::{AccountFields, AccountKind, Address, BranchFields, Email, FieldErrors, fold};
 use sea_query::{Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement};
 use serde_json::json;
 use uuid::Uuid;
@@ -33,6 +33,7 @@ pub(crate) enum Accounts {
     OwnerId,
     BranchesEnabled,
     Active,
+    SortName,
     SearchText,
     CreatedAt,
     UpdatedAt,
@@ -150,7 +151,7 @@ impl Account {
     /// The cursor that continues a list after this account.
     pub fn cursor(&self) -> NameCursor {
         NameCursor {
-            name: self.fields.name.clone(),
+            name: fold(&self.fields.name),
             id: self.id.as_uuid(),
         }
     }
@@ -289,6 +290,7 @@ impl TenantTx {
                 Accounts::OwnerId,
                 Accounts::BranchesEnabled,
                 Accounts::Active,
+                Accounts::SortName,
                 Accounts::SearchText,
                 Accounts::CreatedAt,
                 Accounts::UpdatedAt,
@@ -311,6 +313,7 @@ impl TenantTx {
                 fields.owner_id.into(),
                 fields.branches_enabled.into(),
                 true.into(),
+                fold(&fields.name).into(),
                 fields.search_text().into(),
                 now.into(),
                 now.into(),
@@ -399,6 +402,7 @@ impl TenantTx {
                 (Accounts::Country, a.country.clone().into()),
                 (Accounts::OwnerId, fields.owner_id.into()),
                 (Accounts::BranchesEnabled, fields.branches_enabled.into()),
+                (Accounts::SortName, fold(&fields.name).into()),
                 (Accounts::SearchText, fields.search_text().into()),
                 (Accounts::UpdatedAt, Utc::now().into()),
             ])
@@ -478,10 +482,10 @@ impl TenantTx {
             );
         }
         if let Some(after) = after {
-            select.and_where(name_after(Accounts::Name, Accounts::Id, after));
+            select.and_where(name_after(Accounts::SortName, Accounts::Id, after));
         }
         let select = select
-            .order_by(Accounts::Name, Order::Asc)
+            .order_by(Accounts::SortName, Order::Asc)
             .order_by(Accounts::Id, Order::Asc)
             .limit(limit)
             .to_owned();

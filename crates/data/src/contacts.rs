@@ -144,7 +144,7 @@ fn values(f: &ContactFields) -> Vec<sea_query::Value> {
             .unwrap_or_default()
             .into(),
         display.clone().into(),
-        display.to_lowercase().into(),
+        portico_domain::fold(&display).into(),
         f.search_text().into(),
     ]
 }
@@ -680,7 +680,7 @@ impl Contact {
     /// The cursor that continues a list after this contact.
     pub fn cursor(&self) -> NameCursor {
         NameCursor {
-            name: self.display_name.to_lowercase(),
+            name: portico_domain::fold(&self.display_name),
             id: self.id.as_uuid(),
         }
     }

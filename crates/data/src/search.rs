@@ -4,10 +4,11 @@ use sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr};
 
 use crate::accounts::NameCursor;
 
-/// A `LIKE` pattern that finds `text` anywhere, lower-cased, with `%`, `_` and `\`
+/// A `LIKE` pattern that finds `text` anywhere, folded like the searched text
+/// (lower case, no accents), with `%`, `_` and `\`
 /// escaped (escape character `\`); `None` for a blank search.
 pub(crate) fn like_pattern(text: &str) -> Option<String> {
-    let text = text.trim().to_lowercase();
+    let text = portico_domain::fold(text.trim());
     if text.is_empty() {
         return None;
     }

@@ -159,7 +159,7 @@ impl AccountFields {
         ]
         .into_iter()
         .flatten()
-        .map(|s| s.to_lowercase())
+        .map(|s| crate::fold(s))
         .chain(self.email.iter().map(|e| e.as_str().to_owned()))
         .collect::<Vec<_>>()
         .join(" ")

@@ -279,7 +279,7 @@ impl ContactFields {
         ]
         .into_iter()
         .flatten()
-        .map(|s| s.to_lowercase())
+        .map(|s| crate::fold(s))
         .collect();
         parts.extend(
             [&self.email, &self.personal_email]

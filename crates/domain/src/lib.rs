@@ -16,7 +16,7 @@ pub use contact::{
 };
 pub use currency::{Currency, CurrencyError};
 pub use email::{Email, EmailError};
-pub use fields::{FieldError, FieldErrors};
+pub use fields::{FieldError, FieldErrors, fold};
 pub use locale::Locale;
 pub use slug::{Slug, SlugError};
 pub use staff_role::{StaffRole, UnknownStaffRole};
