@@ -20,7 +20,10 @@ use portico_data::{
 use portico_domain::{
     AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, fields::limits,
 };
-use portico_web::{AppError, Lang, Ui, page::set_flash};
+use portico_web::{
+    AppError, Lang, Ui,
+    page::{set_flash, set_flash_error},
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -50,6 +53,7 @@ pub(crate) fn routes(route: Route) -> Route {
         .at("/contacts/:id/restore", post(restore))
         .at("/contacts/:id/delete", get(delete_page).post(delete))
         .at("/contacts/:id/links", post(add_link))
+        .at("/contacts/link-existing", post(link_existing))
         .at("/links/:id", post(update_link))
         .at("/links/:id/delete", post(unlink))
 }
@@ -1017,4 +1021,63 @@ async fn delete(
     tx.commit().await?;
     set_flash(session, "contact-deleted");
     Ok(Redirect::see_other("/admin/contacts").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LinkExisting {
+    account_id: String,
+    email: String,
+    #[serde(flatten)]
+    link: LinkInput,
+}
+
+/// Links the contact with this main email to an account (its Contacts tab):
+/// the way to relate a person who is already in the directory.
+#[handler]
+async fn link_existing(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(form): Form<LinkExisting>,
+) -> Result<Response, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let account = fixed_account(&mut tx, &form.account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff
+        .require(Area::contacts_of(account.kind), Action::Write)
+        .await?;
+    let back = format!(
+        "/admin/{}/{}?tab=contacts",
+        account.kind.plural(),
+        account.id
+    );
+    let contact = match portico_domain::Email::parse(&form.email) {
+        Ok(email) => tx.find_contact_by_email(&email).await?,
+        Err(_) => None,
+    };
+    let (Some(contact), Ok(fields)) = (contact, form.link.validate()) else {
+        drop(tx);
+        set_flash_error(session, "link-email-not-found");
+        return Ok(Redirect::see_other(back).into_response());
+    };
+    match tx
+        .link_contact(contact.id, account.id, &fields, staff.by(&ui))
+        .await
+    {
+        Ok(_) => {
+            tx.commit().await?;
+            set_flash(session, "link-saved");
+        }
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            set_flash_error(
+                session,
+                errors.0.first().map_or("form-has-errors", |e| e.message),
+            );
+        }
+        Err(other) => return Err(other.into()),
+    }
+    Ok(Redirect::see_other(back).into_response())
 }

@@ -229,6 +229,40 @@ async fn a_duplicate_email_offers_to_link_the_existing_person(db: TestDb) {
     // Offering again for the same account says it is already linked.
     let third = add_contact(&owner, &add_second, &[("email", "rosa@carol.do")]).await;
     assert!(third.body.contains("Ya está vinculado a esta cuenta"));
+
+    // From an account's Contacts tab, link a person already in the directory by email.
+    let third_account = create_account(&owner, "customers", "C-003", "Hotel Caribe").await;
+    let account_id = third_account.rsplit('/').next().unwrap();
+    let tab = format!("{third_account}?tab=contacts");
+    let unknown = owner
+        .submit(
+            &tab,
+            "/admin/contacts/link-existing",
+            &[("account_id", account_id), ("email", "nadie@x.do")],
+        )
+        .await;
+    assert_eq!(unknown.location(), Some(tab.as_str()));
+    let shown = owner.get(&tab).await;
+    assert!(shown.body.contains("class=\"alert error\""));
+    assert!(
+        shown
+            .body
+            .contains("No hay ningún contacto con ese correo electrónico.")
+    );
+    let linked = owner
+        .submit(
+            &tab,
+            "/admin/contacts/link-existing",
+            &[
+                ("account_id", account_id),
+                ("email", "ROSA@carol.do"),
+                ("link_position", "Gerente"),
+            ],
+        )
+        .await;
+    assert_eq!(linked.location(), Some(tab.as_str()));
+    let shown = owner.get(&tab).await;
+    assert!(shown.body.contains("Vínculo guardado.") && shown.body.contains("Gerente"));
 }
 
 async fn field_errors_are_precise_translated_and_nothing_is_written(db: TestDb) {
@@ -669,6 +703,10 @@ async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
         (
             "/admin/contacts".to_owned(),
             vec![("first_name", "X"), ("account_id", customer_id)],
+        ),
+        (
+            "/admin/contacts/link-existing".to_owned(),
+            vec![("email", "conf@alfa.do"), ("account_id", customer_id)],
         ),
     ] {
         let mut all = vec![("_csrf", token.as_str())];

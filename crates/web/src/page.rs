@@ -27,6 +27,11 @@ pub fn set_flash(session: &Session, message_id: &str) {
     session.set(FLASH_KEY, message_id);
 }
 
+/// Like [`set_flash`], for a problem the next page should show as an error.
+pub fn set_flash_error(session: &Session, message_id: &str) {
+    session.set(FLASH_KEY, format!("!{message_id}"));
+}
+
 impl<'a> FromRequest<'a> for Ui {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
         let state = req
@@ -66,7 +71,15 @@ impl Ui {
         ctx.insert("csrf", &self.csrf);
         ctx.insert("path", &self.path);
         ctx.insert("request_id", &self.request_id);
-        ctx.insert("flash", &self.flash.as_deref().map(|id| self.lang.t(id)));
+        let (flash_kind, flash_id) = match self.flash.as_deref() {
+            Some(id) => match id.strip_prefix('!') {
+                Some(error) => ("error", Some(error)),
+                None => ("ok", Some(id)),
+            },
+            None => ("ok", None),
+        };
+        ctx.insert("flash", &flash_id.map(|id| self.lang.t(id)));
+        ctx.insert("flash_kind", flash_kind);
         ctx.insert(
             "tenant",
             &self

@@ -321,3 +321,5 @@ delete-contact-detail = It will be deleted for good, with its links:
 delete-contact-hint = The history keeps what it held. If the person simply no longer works with you, archive them instead.
 contact-deleted = Contact deleted.
 action-contact-delete = Deleted the contact
+link-existing = Link an existing contact
+link-email-not-found = No contact has that email. Create it with "Add contact".

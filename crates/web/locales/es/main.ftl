@@ -321,3 +321,5 @@ delete-contact-detail = Se eliminará para siempre, con sus vínculos:
 delete-contact-hint = El historial conserva lo que contenía. Si solo ya no trabaja con ustedes, archívelo en lugar de eliminarlo.
 contact-deleted = Contacto eliminado.
 action-contact-delete = Eliminó el contacto
+link-existing = Vincular un contacto existente
+link-email-not-found = No hay ningún contacto con ese correo electrónico. Créelo con «Agregar contacto».
