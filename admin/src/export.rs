@@ -18,7 +18,7 @@ use crate::{
     SignedInStaff,
     accounts::ListQuery as AccountQuery,
     contacts::{ListQuery, filter_of},
-    history::{Names, names},
+    history::Names,
 };
 
 /// Rows fetched per transaction while streaming an export.
@@ -63,16 +63,14 @@ fn attachment(content_type: &str, filename: &str, body: Body) -> Response {
         .body(body)
 }
 
-/// A stream of `render(batch)` chunks over every row after `first`, fetched by
-/// `fetch` in keyset batches.
+/// A stream of `render(batch)` chunks over every row, fetched by `fetch` in
+/// keyset batches (each returns its rows and the cursor after them, none at the end).
 fn batches<T, F, Fut, R>(header: String, fetch: F, render: R) -> Body
 where
     T: Send + 'static,
     F: Fn(Option<NameCursor>) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<(Vec<T>, Option<NameCursor>), AppError>>
-        + Send
-        + 'static,
-    R: Fn(Vec<T>) -> String + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(T, Option<NameCursor>), AppError>> + Send + 'static,
+    R: Fn(T) -> String + Send + Sync + 'static,
 {
     let first = stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(header)) });
     let render = std::sync::Arc::new(render);
@@ -92,20 +90,32 @@ where
     Body::from_bytes_stream(first.chain(rest).map_err(std::io::Error::other))
 }
 
-async fn lookups(db: &Database, tenant: &Tenant) -> Result<Names, AppError> {
-    let mut tx = db.tenant_tx(tenant).await?;
-    let names = names(&mut tx).await?;
-    tx.commit().await?;
-    Ok(names)
+/// The names of the owners, titles and categories these ids refer to.
+async fn names_of(
+    tx: &mut portico_data::TenantTx,
+    ids: impl Iterator<Item = Option<uuid::Uuid>>,
+) -> Result<Names, AppError> {
+    let mut ids: Vec<uuid::Uuid> = ids.flatten().collect();
+    ids.sort();
+    ids.dedup();
+    Ok(tx
+        .display_names(&ids)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect())
 }
 
-/// A batch of contacts with their links, and the cursor after it (none at the end).
+/// A batch of contacts with their links and the names they refer to.
+type ContactBatch = (Vec<(Contact, Vec<ContactLink>)>, Names);
+
+/// A batch of contacts with their links and names, and the cursor after it.
 async fn contact_batch(
     db: Database,
     tenant: Tenant,
     filter: portico_data::ContactFilter,
     after: Option<NameCursor>,
-) -> Result<(Vec<(Contact, Vec<ContactLink>)>, Option<NameCursor>), AppError> {
+) -> Result<(ContactBatch, Option<NameCursor>), AppError> {
     let mut tx = db.tenant_tx(&tenant).await?;
     let contacts = tx.list_contacts(&filter, after.as_ref(), BATCH).await?;
     let ids: Vec<ContactId> = contacts.iter().map(|c| c.id).collect();
@@ -113,20 +123,25 @@ async fn contact_batch(
     for link in tx.links_of_contacts(&ids).await? {
         links.entry(link.contact_id).or_default().push(link);
     }
+    let names = names_of(
+        &mut tx,
+        contacts
+            .iter()
+            .flat_map(|c| [c.fields.title_id, c.fields.category_id, c.fields.owner_id]),
+    )
+    .await?;
     tx.commit().await?;
     let cursor = (contacts.len() as u64 == BATCH)
         .then(|| contacts.last().map(Contact::cursor))
         .flatten();
-    Ok((
-        contacts
-            .into_iter()
-            .map(|c| {
-                let l = links.remove(&c.id).unwrap_or_default();
-                (c, l)
-            })
-            .collect(),
-        cursor,
-    ))
+    let rows = contacts
+        .into_iter()
+        .map(|c| {
+            let l = links.remove(&c.id).unwrap_or_default();
+            (c, l)
+        })
+        .collect();
+    Ok(((rows, names), cursor))
 }
 
 fn name(names: &Names, id: Option<uuid::Uuid>) -> String {
@@ -227,11 +242,10 @@ pub(crate) async fn contacts_csv(
     staff.require(Area::Contacts, Action::Read).await?;
     let filter = filter_of(&query)?;
     let (db, tenant) = (ui.state.db.clone(), staff.tenant.0.clone());
-    let names = lookups(&db, &tenant).await?;
     let body = batches(
         row(&CONTACT_COLUMNS),
         move |after| contact_batch(db.clone(), tenant.clone(), filter.clone(), after),
-        move |rows| {
+        |(rows, names): ContactBatch| {
             rows.iter()
                 .map(|(c, l)| contact_csv(&names, c, l))
                 .collect()
@@ -340,7 +354,8 @@ pub(crate) async fn contact_vcard(
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
     let links = tx.links_of_contacts(&[id]).await?;
-    let names = names(&mut tx).await?;
+    let f = &contact.fields;
+    let names = names_of(&mut tx, [f.title_id, f.category_id, f.owner_id].into_iter()).await?;
     tx.commit().await?;
     let card = vcard(&names, &contact, &links);
     Ok(attachment(
@@ -360,11 +375,10 @@ pub(crate) async fn contacts_vcard(
     staff.require(Area::Contacts, Action::Read).await?;
     let filter = filter_of(&query)?;
     let (db, tenant) = (ui.state.db.clone(), staff.tenant.0.clone());
-    let names = lookups(&db, &tenant).await?;
     let body = batches(
         String::new(),
         move |after| contact_batch(db.clone(), tenant.clone(), filter.clone(), after),
-        move |rows| rows.iter().map(|(c, l)| vcard(&names, c, l)).collect(),
+        |(rows, names): ContactBatch| rows.iter().map(|(c, l)| vcard(&names, c, l)).collect(),
     );
     Ok(attachment(
         "text/vcard; charset=utf-8",
@@ -433,7 +447,6 @@ pub(crate) async fn accounts_csv(
         archived: query.archived.as_deref() == Some("1"),
     };
     let (db, tenant) = (ui.state.db.clone(), staff.tenant.0.clone());
-    let names = lookups(&db, &tenant).await?;
     let body = batches(
         row(&ACCOUNT_COLUMNS),
         move |after: Option<NameCursor>| {
@@ -441,14 +454,17 @@ pub(crate) async fn accounts_csv(
             async move {
                 let mut tx = db.tenant_tx(&tenant).await?;
                 let rows = tx.list_accounts(&filter, after.as_ref(), BATCH).await?;
+                let names = names_of(&mut tx, rows.iter().map(|a| a.fields.owner_id)).await?;
                 tx.commit().await?;
                 let cursor = (rows.len() as u64 == BATCH)
                     .then(|| rows.last().map(Account::cursor))
                     .flatten();
-                Ok((rows, cursor))
+                Ok(((rows, names), cursor))
             }
         },
-        move |rows| rows.iter().map(|a| account_csv(&names, a)).collect(),
+        |(rows, names): (Vec<Account>, Names)| {
+            rows.iter().map(|a| account_csv(&names, a)).collect()
+        },
     );
     Ok(attachment(
         "text/csv; charset=utf-8",

@@ -110,20 +110,3 @@ pub(crate) async fn names_in(
         .map(|(id, name)| (id.to_string(), name))
         .collect())
 }
-
-/// Every staff user, title and category name (for exports, which name many).
-pub(crate) async fn names(tx: &mut portico_data::TenantTx) -> Result<Names, portico_web::AppError> {
-    let mut names = Names::new();
-    for user in tx.list_staff_users(None, 500).await? {
-        names.insert(user.id.to_string(), user.name);
-    }
-    for list in [
-        portico_data::ContactList::Titles,
-        portico_data::ContactList::Categories,
-    ] {
-        for entry in tx.list_entries(list, 500).await? {
-            names.insert(entry.id.to_string(), entry.name);
-        }
-    }
-    Ok(names)
-}

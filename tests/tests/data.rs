@@ -414,7 +414,34 @@ async fn the_contact_limit_and_archived_records_are_enforced(db: TestDb) {
     tx.commit().await.unwrap();
 }
 
+async fn display_names_resolve_only_this_tenants_ids(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    let beta = app.company("beta").await;
+    let mut tx = app.db.db.tenant_tx(&beta).await.unwrap();
+    let beta_titles = tx
+        .list_entries(portico_data::ContactList::Titles, 10)
+        .await
+        .unwrap();
+    drop(tx);
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    let titles = tx
+        .list_entries(portico_data::ContactList::Titles, 10)
+        .await
+        .unwrap();
+    let owner = tx.list_staff_users(None, 1).await.unwrap().remove(0);
+    let ids = [titles[3].id, owner.id.as_uuid(), beta_titles[0].id];
+    let names = tx.display_names(&ids).await.unwrap();
+    assert_eq!(names.get(&titles[3].id).map(String::as_str), Some("Lic."));
+    assert_eq!(names.get(&owner.id.as_uuid()), Some(&owner.name));
+    assert!(
+        !names.contains_key(&beta_titles[0].id),
+        "another company's title is not named"
+    );
+}
+
 backend_tests!(
+    display_names_resolve_only_this_tenants_ids,
     the_contact_limit_and_archived_records_are_enforced,
     contacts_are_one_per_email_with_one_primary_per_account,
     an_edit_records_only_what_changed,
