@@ -11,7 +11,9 @@ use poem::{
     web::{Data, Form, Html, Path, Query, Redirect},
 };
 use portico_authz::{Action, Area};
-use portico_data::{Account, AccountFilter, AccountId, ContactFilter, DataError, TenantTx};
+use portico_data::{
+    Account, AccountFilter, AccountId, BranchId, ContactFilter, DataError, TenantTx,
+};
 use portico_domain::{AccountInput, AccountKind, BranchInput, FieldErrors, fields::limits};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
@@ -37,6 +39,10 @@ pub(crate) fn routes(kind: AccountKind) -> impl poem::Endpoint {
         .at("/:id/archive", post(archive))
         .at("/:id/restore", post(restore))
         .at("/:id/branches", post(add_branch))
+        .at(
+            "/:id/branches/:branch",
+            get(edit_branch).post(update_branch),
+        )
         .data(kind)
 }
 
@@ -599,6 +605,143 @@ async fn add_branch(
                 id,
                 &back,
                 (&input, &errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A branch as its edit form submits it.
+#[derive(Deserialize, serde::Serialize, Default)]
+#[serde(default)]
+struct BranchForm {
+    #[serde(flatten)]
+    branch: BranchInput,
+    /// A checkbox: unchecked archives the branch.
+    active: Option<String>,
+}
+
+async fn render_branch(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    account: &Account,
+    branch_id: BranchId,
+    form: &BranchForm,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let groups = FormBuilder::new(&ui.lang, &form.branch, errors)
+        .text("code", limits::SHORT)
+        .required()
+        .text("name", limits::TEXT)
+        .required()
+        .text("street", limits::TEXT * 2)
+        .text("city", limits::NAME)
+        .text("state", limits::NAME)
+        .text("postal_code", limits::SHORT / 2)
+        .text("country", 2)
+        .build();
+    let mut ctx = staff.page(ui, account.kind.plural()).await?;
+    ctx.insert("account", &account_json(account));
+    ctx.insert("branch_id", &branch_id.to_string());
+    ctx.insert("groups", &groups);
+    ctx.insert("active", &form.active.is_some());
+    ctx.insert("has_errors", &!errors.is_empty());
+    Ok(ui
+        .render("admin/branch_form.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+#[handler]
+async fn edit_branch(
+    ui: Ui,
+    staff: SignedInStaff,
+    kind: Data<&AccountKind>,
+    Path((id, branch)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let kind = *kind.0;
+    staff.require(Area::accounts(kind), Action::Write).await?;
+    let branch_id: BranchId = branch.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let account = load(&mut tx, kind, parse_id(&id)?).await?;
+    let branch = tx
+        .find_branch(account.id, branch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let a = &branch.fields.address;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let form = BranchForm {
+        branch: BranchInput {
+            code: branch.fields.code.clone(),
+            name: branch.fields.name.clone(),
+            street: s(&a.street),
+            city: s(&a.city),
+            state: s(&a.state),
+            postal_code: s(&a.postal_code),
+            country: s(&a.country),
+        },
+        active: branch.active.then(|| "on".into()),
+    };
+    render_branch(
+        &ui,
+        &staff,
+        &account,
+        branch_id,
+        &form,
+        &FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[handler]
+async fn update_branch(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    kind: Data<&AccountKind>,
+    Path((id, branch)): Path<(String, String)>,
+    Form(form): Form<BranchForm>,
+) -> Result<Response, AppError> {
+    let kind = *kind.0;
+    staff.require(Area::accounts(kind), Action::Write).await?;
+    let branch_id: BranchId = branch.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let account = load(&mut tx, kind, parse_id(&id)?).await?;
+    let active = form
+        .active
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "false");
+    let result = match form.branch.validate() {
+        Ok(fields) => {
+            tx.update_branch(account.id, branch_id, &fields, active, staff.by(&ui))
+                .await
+        }
+        Err(errors) => Err(DataError::Invalid(errors)),
+    };
+    match result {
+        Ok(Some(_)) => {
+            tx.commit().await?;
+            set_flash(session, "branch-saved");
+            Ok(
+                Redirect::see_other(format!("{}/{}?tab=branches", base(kind), account.id))
+                    .into_response(),
+            )
+        }
+        Ok(None) => Err(AppError::NotFound),
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            render_branch(
+                &ui,
+                &staff,
+                &account,
+                branch_id,
+                &form,
+                &errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

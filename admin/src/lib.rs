@@ -73,6 +73,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/contact.html"),
     ),
     (
+        "admin/branch_form.html",
+        include_str!("../templates/admin/branch_form.html"),
+    ),
+    (
         "admin/contact_delete.html",
         include_str!("../templates/admin/contact_delete.html"),
     ),

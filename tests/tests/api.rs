@@ -153,6 +153,39 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         &api.get(&format!("/api/v1/contacts/{rosa_id}")).await,
         StatusCode::NOT_FOUND,
     );
+    let with_branches = api
+        .json(
+            Method::POST,
+            "/api/v1/customers",
+            Some(json!({ "code": "C-002", "name": "Nacional", "branches_enabled": true })),
+        )
+        .await;
+    let nacional = body(&with_branches)["id"].as_str().unwrap().to_owned();
+    let branch = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/customers/{nacional}/branches"),
+            Some(json!({ "code": "SUC-BV", "name": "Sucursal Bella Vista" })),
+        )
+        .await;
+    assert_eq!(branch.status, StatusCode::CREATED, "{}", branch.body);
+    let branch_id = body(&branch)["id"].as_str().unwrap().to_owned();
+    let archived = api
+        .json(
+            Method::PUT,
+            &format!("/api/v1/customers/{nacional}/branches/{branch_id}"),
+            Some(json!({ "code": "SUC-BV", "name": "Bella Vista", "active": false })),
+        )
+        .await;
+    assert_eq!(body(&archived)["active"], false, "{}", archived.body);
+    let wrong_parent = api
+        .json(
+            Method::PUT,
+            &format!("/api/v1/customers/{id}/branches/{branch_id}"),
+            Some(json!({ "code": "SUC-BV", "name": "X" })),
+        )
+        .await;
+    problem(&wrong_parent, StatusCode::NOT_FOUND);
     let missing = api.get(&format!("/api/v1/suppliers/{id}")).await;
     problem(&missing, StatusCode::NOT_FOUND);
     let malformed = api

@@ -737,6 +737,7 @@ backend_tests!(
     another_companys_accounts_and_contacts_stay_invisible,
     filtered_lists_export_as_csv_and_vcard,
     owners_and_admins_manage_staff_users,
+    customers_keep_branches_that_can_be_edited_and_archived,
 );
 
 async fn filtered_lists_export_as_csv_and_vcard(db: TestDb) {
@@ -942,5 +943,92 @@ async fn owners_and_admins_manage_staff_users(db: TestDb) {
         list.body.matches("action=\"/admin/staff/").count(),
         1,
         "only carlos is editable by the admin"
+    );
+}
+
+async fn customers_keep_branches_that_can_be_edited_and_archived(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    app.company("beta").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let plain = create_account(&owner, "customers", "C-001", "Sin sucursales").await;
+    let refused = owner
+        .submit(
+            &plain,
+            &format!("{plain}/branches"),
+            &[("code", "S-1"), ("name", "Naco")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("no tiene las sucursales habilitadas"));
+
+    let created = owner
+        .submit(
+            "/admin/customers/new",
+            "/admin/customers",
+            &[
+                ("code", "C-002"),
+                ("name", "Farmacia Carol"),
+                ("branches_enabled", "on"),
+            ],
+        )
+        .await;
+    let carol = created.location().unwrap().to_owned();
+    let tab = format!("{carol}?tab=branches");
+    let added = owner
+        .submit(
+            &tab,
+            &format!("{carol}/branches"),
+            &[
+                ("code", "SUC-NACO"),
+                ("name", "Sucursal Naco"),
+                ("city", "Santo Domingo"),
+            ],
+        )
+        .await;
+    assert_eq!(added.location(), Some(tab.as_str()));
+    let taken = owner
+        .submit(
+            &tab,
+            &format!("{carol}/branches"),
+            &[("code", "suc-naco"), ("name", "Otra")],
+        )
+        .await;
+    assert!(taken.body.contains("Ese código ya está en uso."));
+    let edit = links(&owner.get(&tab).await, &format!("{carol}/branches/"))[0].clone();
+    let form = owner.get(&edit).await;
+    assert!(form.body.contains("value=\"Sucursal Naco\""));
+    let saved = owner
+        .post(
+            &edit,
+            &[
+                ("_csrf", &form.csrf()),
+                ("code", "SUC-NACO"),
+                ("name", "Sucursal Naco Norte"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.location(), Some(tab.as_str()));
+    let page = owner.get(&tab).await;
+    assert!(page.body.contains("Sucursal Naco Norte") && page.body.contains("Archivado"));
+    let history = owner.get(&format!("{carol}?tab=history")).await;
+    assert!(
+        history.body.contains("Modificó una sucursal")
+            && history.body.contains("Agregó una sucursal")
+    );
+
+    let beta = app.signed_in("beta", "owner@beta.test").await;
+    assert_eq!(beta.get(&edit).await.status, StatusCode::NOT_FOUND);
+    let token = beta.get("/admin/customers").await.csrf();
+    let robbed = beta
+        .post(
+            &edit,
+            &[("_csrf", &token), ("code", "X"), ("name", "Robada")],
+        )
+        .await;
+    assert_eq!(robbed.status, StatusCode::NOT_FOUND);
+    assert!(
+        owner.get(&tab).await.body.contains("Sucursal Naco Norte"),
+        "untouched"
     );
 }

@@ -304,6 +304,36 @@ impl AccountsApi {
         Ok(Created::Created(Json(BranchOut::from(&branch))))
     }
 
+    /// Replaces a branch's fields; `active: false` archives it.
+    #[oai(path = "/customers/:id/branches/:branch_id", method = "put")]
+    async fn replace_branch(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        branch_id: Path<Uuid>,
+        body: Json<BranchBody>,
+    ) -> Result<Json<BranchOut>> {
+        let caller = auth.caller();
+        caller.require(Area::Customers, Action::Write).await?;
+        let fields = BranchInput::from(&body.0)
+            .validate()
+            .map_err(AppError::Invalid)?;
+        let mut tx = caller.tx().await?;
+        let account = load(&mut tx, AccountKind::Customer, id.0).await?;
+        let branch = tx
+            .update_branch(
+                account.id,
+                branch_id.0.into(),
+                &fields,
+                body.0.active.unwrap_or(true),
+                caller.by(),
+            )
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(Json(BranchOut::from(&branch)))
+    }
+
     /// Lists suppliers by name, with search and keyset pagination.
     #[oai(path = "/suppliers", method = "get")]
     async fn list_suppliers(

@@ -157,6 +157,8 @@ pub(crate) struct BranchBody {
     pub state: Option<String>,
     pub postal_code: Option<String>,
     pub country: Option<String>,
+    /// When replacing: `false` archives the branch (default `true`).
+    pub active: Option<bool>,
 }
 
 impl From<&BranchBody> for BranchInput {

@@ -166,7 +166,7 @@ pub struct Branch {
     pub active: bool,
 }
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum Branches {
     Table,
     TenantId,
@@ -576,18 +576,7 @@ impl TenantTx {
         limit: u64,
     ) -> Result<Vec<Branch>, DataError> {
         let select = Query::select()
-            .columns([
-                Branches::Id,
-                Branches::AccountId,
-                Branches::Code,
-                Branches::Name,
-                Branches::Street,
-                Branches::City,
-                Branches::State,
-                Branches::PostalCode,
-                Branches::Country,
-                Branches::Active,
-            ])
+            .columns(BRANCH_COLUMNS)
             .from(Branches::Table)
             .and_where(Expr::col(Branches::TenantId).eq(self.tenant_id().as_uuid()))
             .and_where(Expr::col(Branches::AccountId).eq(account.as_uuid()))
@@ -603,4 +592,88 @@ impl TenantTx {
             .map(Branch::from)
             .collect())
     }
+
+    /// One branch of a customer of this tenant.
+    pub async fn find_branch(
+        &mut self,
+        account: AccountId,
+        id: BranchId,
+    ) -> Result<Option<Branch>, DataError> {
+        let select = Query::select()
+            .columns(BRANCH_COLUMNS)
+            .from(Branches::Table)
+            .and_where(Expr::col(Branches::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Branches::AccountId).eq(account.as_uuid()))
+            .and_where(Expr::col(Branches::Id).eq(id.as_uuid()))
+            .to_owned();
+        Ok(self
+            .conn
+            .fetch_optional::<BranchRow>(&select)
+            .await?
+            .map(Branch::from))
+    }
+
+    /// Changes a branch's fields and whether it is active (archived branches are
+    /// kept for the records that name them); `None` when it is not this customer's.
+    pub async fn update_branch(
+        &mut self,
+        account: AccountId,
+        id: BranchId,
+        fields: &BranchFields,
+        active: bool,
+        by: By<'_>,
+    ) -> Result<Option<Branch>, DataError> {
+        let Some(before) = self.find_branch(account, id).await? else {
+            return Ok(None);
+        };
+        let a = &fields.address;
+        let update = Query::update()
+            .table(Branches::Table)
+            .values([
+                (Branches::Code, fields.code.clone().into()),
+                (Branches::Name, fields.name.clone().into()),
+                (Branches::Street, a.street.clone().into()),
+                (Branches::City, a.city.clone().into()),
+                (Branches::State, a.state.clone().into()),
+                (Branches::PostalCode, a.postal_code.clone().into()),
+                (Branches::Country, a.country.clone().into()),
+                (Branches::Active, active.into()),
+                (Branches::UpdatedAt, Utc::now().into()),
+            ])
+            .and_where(Expr::col(Branches::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Branches::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn
+            .execute(&update)
+            .await
+            .map_err(|e| taken(e, &["branches_code_key"], "code", "field-code-taken"))?;
+        let mut changes = diff(&json!(before.fields), &json!(fields));
+        if before.active != active {
+            changes["active"] = json!({ "before": before.active, "after": active });
+        }
+        if changes.as_object().is_some_and(|c| !c.is_empty()) {
+            self.log(
+                by,
+                "branch.update",
+                ("branch", id.as_uuid()),
+                Some(account.as_uuid()),
+                changes,
+            )
+            .await?;
+        }
+        self.find_branch(account, id).await
+    }
 }
+
+const BRANCH_COLUMNS: [Branches; 10] = [
+    Branches::Id,
+    Branches::AccountId,
+    Branches::Code,
+    Branches::Name,
+    Branches::Street,
+    Branches::City,
+    Branches::State,
+    Branches::PostalCode,
+    Branches::Country,
+    Branches::Active,
+];

@@ -323,3 +323,6 @@ contact-deleted = Contact deleted.
 action-contact-delete = Deleted the contact
 link-existing = Link an existing contact
 link-email-not-found = No contact has that email. Create it with "Add contact".
+edit-branch = Edit branch
+hint-branch-active = Uncheck to archive it: it is no longer offered, but records that name it keep it.
+action-branch-update = Changed a branch

@@ -323,3 +323,6 @@ contact-deleted = Contacto eliminado.
 action-contact-delete = Eliminó el contacto
 link-existing = Vincular un contacto existente
 link-email-not-found = No hay ningún contacto con ese correo electrónico. Créelo con «Agregar contacto».
+edit-branch = Editar sucursal
+hint-branch-active = Desmarque para archivarla: deja de ofrecerse, pero los registros que la nombran la conservan.
+action-branch-update = Modificó una sucursal
