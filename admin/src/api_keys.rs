@@ -10,7 +10,10 @@ use poem::{
 };
 use portico_auth::{hash_token, random_token};
 use portico_authz::{Action, Area};
-use portico_domain::StaffRole;
+use portico_domain::{
+    StaffRole,
+    fields::{Checker, limits},
+};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::json;
@@ -114,22 +117,12 @@ async fn create(
         .ok()
         .filter(|r| KEY_ROLES.contains(r))
         .ok_or(AppError::BadRequest("error-bad-request-detail"))?;
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        let mut errors = portico_domain::FieldErrors::default();
-        errors.add(
-            "name",
-            if name.is_empty() {
-                "field-required"
-            } else {
-                "field-too-long"
-            },
-        );
-        return Err(AppError::Invalid(errors));
-    }
+    let mut check = Checker::default();
+    let name = check.required("name", &form.name, limits::NAME);
+    check.errors.finish(()).map_err(AppError::Invalid)?;
     let key = new_key();
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    tx.create_api_key(name, role, &key, &hash_token(&key), staff.by(&ui))
+    tx.create_api_key(&name, role, &key, &hash_token(&key), staff.by(&ui))
         .await?;
     tx.commit().await?;
     session.set(NEW_KEY, key);

@@ -18,7 +18,7 @@ use crate::{
     SignedInStaff,
     accounts::ListQuery as AccountQuery,
     contacts::{ListQuery, filter_of},
-    history::Names,
+    history::{Names, names_of},
 };
 
 /// Rows fetched per transaction while streaming an export.
@@ -90,22 +90,6 @@ where
     Body::from_bytes_stream(first.chain(rest).map_err(std::io::Error::other))
 }
 
-/// The names of the owners, titles and categories these ids refer to.
-async fn names_of(
-    tx: &mut portico_data::TenantTx,
-    ids: impl Iterator<Item = Option<uuid::Uuid>>,
-) -> Result<Names, AppError> {
-    let mut ids: Vec<uuid::Uuid> = ids.flatten().collect();
-    ids.sort();
-    ids.dedup();
-    Ok(tx
-        .display_names(&ids)
-        .await?
-        .into_iter()
-        .map(|(id, name)| (id.to_string(), name))
-        .collect())
-}
-
 /// A batch of contacts with their links and the names they refer to.
 type ContactBatch = (Vec<(Contact, Vec<ContactLink>)>, Names);
 
@@ -123,13 +107,12 @@ async fn contact_batch(
     for link in tx.links_of_contacts(&ids).await? {
         links.entry(link.contact_id).or_default().push(link);
     }
-    let names = names_of(
-        &mut tx,
-        contacts
-            .iter()
-            .flat_map(|c| [c.fields.title_id, c.fields.category_id, c.fields.owner_id]),
-    )
-    .await?;
+    let referred: Vec<uuid::Uuid> = contacts
+        .iter()
+        .flat_map(|c| [c.fields.title_id, c.fields.category_id, c.fields.owner_id])
+        .flatten()
+        .collect();
+    let names = names_of(&mut tx, referred).await?;
     tx.commit().await?;
     let cursor = (contacts.len() as u64 == BATCH)
         .then(|| contacts.last().map(Contact::cursor))
@@ -355,7 +338,13 @@ pub(crate) async fn contact_vcard(
     let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
     let links = tx.links_of_contacts(&[id]).await?;
     let f = &contact.fields;
-    let names = names_of(&mut tx, [f.title_id, f.category_id, f.owner_id].into_iter()).await?;
+    let names = names_of(
+        &mut tx,
+        [f.title_id, f.category_id, f.owner_id]
+            .into_iter()
+            .flatten(),
+    )
+    .await?;
     tx.commit().await?;
     let card = vcard(&names, &contact, &links);
     Ok(attachment(
@@ -454,7 +443,8 @@ pub(crate) async fn accounts_csv(
             async move {
                 let mut tx = db.tenant_tx(&tenant).await?;
                 let rows = tx.list_accounts(&filter, after.as_ref(), BATCH).await?;
-                let names = names_of(&mut tx, rows.iter().map(|a| a.fields.owner_id)).await?;
+                let names =
+                    names_of(&mut tx, rows.iter().filter_map(|a| a.fields.owner_id)).await?;
                 tx.commit().await?;
                 let cursor = (rows.len() as u64 == BATCH)
                     .then(|| rows.last().map(Account::cursor))

@@ -101,6 +101,15 @@ pub(crate) async fn names_in(
     for event in events {
         mentioned(&event.changes, &mut ids);
     }
+    names_of(tx, ids).await
+}
+
+/// The names of the owners, titles and categories these ids refer to.
+pub(crate) async fn names_of(
+    tx: &mut portico_data::TenantTx,
+    ids: impl IntoIterator<Item = uuid::Uuid>,
+) -> Result<Names, portico_web::AppError> {
+    let mut ids: Vec<uuid::Uuid> = ids.into_iter().collect();
     ids.sort();
     ids.dedup();
     Ok(tx

@@ -13,7 +13,10 @@ use poem::{
 use portico_auth::{hash_password, temporary_password};
 use portico_authz::{Action, Area};
 use portico_data::{DataError, NewStaffUser, StaffCursor, StaffStatus, StaffUserId};
-use portico_domain::{Email, FieldErrors, StaffRole};
+use portico_domain::{
+    Email, FieldErrors, StaffRole,
+    fields::{Checker, limits},
+};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::json;
@@ -174,22 +177,13 @@ async fn create(
         .ok()
         .filter(|r| grantable(staff.user.role).contains(r))
         .ok_or(AppError::Forbidden)?;
-    let mut errors = FieldErrors::default();
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.add(
-            "name",
-            if name.is_empty() {
-                "field-required"
-            } else {
-                "field-too-long"
-            },
-        );
-    }
+    let mut check = Checker::default();
+    let name = check.required("name", &form.name, limits::TEXT);
     let email = Email::parse(&form.email).ok();
     if email.is_none() {
-        errors.add("email", "field-email-invalid");
+        check.errors.add("email", "field-email-invalid");
     }
+    let errors = check.errors;
     let page = StaffPage::default();
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return render(
@@ -205,7 +199,7 @@ async fn create(
     let password = temporary_password();
     let new = NewStaffUser {
         email,
-        name: name.to_owned(),
+        name,
         role,
         password_hash: Some(hash_password(&password).await.map_err(AppError::internal)?),
         locale: None,

@@ -1,7 +1,7 @@
 //! The tenant-editable lists a contact picks from: titles (seeded with Sr., Sra.,
 //! Srta., Lic., Ing., Dr., Dra.) and contact categories.
 
-use portico_domain::FieldErrors;
+use portico_domain::fields::{Checker, limits};
 use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
 use uuid::Uuid;
 
@@ -101,19 +101,10 @@ impl TenantTx {
         name: &str,
         by: By<'_>,
     ) -> Result<ListEntry, DataError> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 50 {
-            let mut errors = FieldErrors::default();
-            errors.add(
-                "name",
-                if name.is_empty() {
-                    "field-required"
-                } else {
-                    "field-too-long"
-                },
-            );
-            return Err(DataError::Invalid(errors));
-        }
+        let mut check = Checker::default();
+        let name = check.required("name", name, limits::SHORT);
+        check.errors.finish(()).map_err(DataError::Invalid)?;
+        let name = name.as_str();
         let next: Option<(Option<i32>,)> = self
             .conn
             .fetch_optional(
