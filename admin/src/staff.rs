@@ -12,7 +12,7 @@ use poem::{
 };
 use portico_auth::{hash_password, temporary_password};
 use portico_authz::{Action, Area};
-use portico_data::{DataError, NewStaffUser, StaffCursor, StaffStatus, StaffUserId};
+use portico_data::{DataError, NameCursor, NewStaffUser, StaffCursor, StaffStatus, StaffUserId};
 use portico_domain::{
     Email, FieldErrors, StaffRole,
     fields::{Checker, limits},
@@ -21,10 +21,11 @@ use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::SignedInStaff;
+use crate::{
+    SignedInStaff,
+    paging::{PAGE, cursor, next_link},
+};
 
-/// Staff users per page.
-const STAFF_PAGE: u64 = 50;
 /// Where a new user's temporary password waits for the page that shows it once.
 const NEW_PASSWORD: &str = "new_staff_password";
 const ROLES: [StaffRole; 5] = [
@@ -73,31 +74,18 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     staff.require(Area::Staff, Action::Read).await?;
-    let after = match (&page.after_name, &page.after_id) {
-        (Some(name), Some(id)) => Some(StaffCursor {
-            name: name.clone(),
-            id: id
-                .parse()
-                .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?,
-        }),
-        _ => None,
-    };
+    let after =
+        cursor(page.after_name.as_deref(), page.after_id.as_deref())?.map(|c| StaffCursor {
+            name: c.name,
+            id: c.id.into(),
+        });
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let mut users = tx.list_staff_users(after.as_ref(), STAFF_PAGE + 1).await?;
+    let mut users = tx.list_staff_users(after.as_ref(), PAGE + 1).await?;
     tx.commit().await?;
-    let next = if users.len() as u64 > STAFF_PAGE {
-        users.truncate(STAFF_PAGE as usize);
-        users.last().map(|last| {
-            let cursor = last.cursor();
-            let query = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("after_name", &cursor.name)
-                .append_pair("after_id", &cursor.id.to_string())
-                .finish();
-            format!("/admin/staff?{query}")
-        })
-    } else {
-        None
-    };
+    let next = next_link(&mut users, "/admin/staff", &[], |u| NameCursor {
+        name: u.name.clone(),
+        id: u.id.as_uuid(),
+    });
     let may_write = staff.may(Area::Staff, Action::Write).await?;
     let me = staff.user.role;
     let never = ui.lang.t("admin-staff-never");

@@ -112,16 +112,6 @@ pub struct StaffCursor {
     pub id: StaffUserId,
 }
 
-impl StaffUser {
-    /// The cursor that continues the list after this user.
-    pub fn cursor(&self) -> StaffCursor {
-        StaffCursor {
-            name: self.name.clone(),
-            id: self.id,
-        }
-    }
-}
-
 /// A new staff user; the password arrives already hashed.
 #[derive(Debug, Clone)]
 pub struct NewStaffUser {
