@@ -32,7 +32,7 @@ use crate::{
     SignedInStaff,
     accounts::{HISTORY, account_json},
     forms::{Choice, FormBuilder, Group, safe_back, tri_state},
-    history::{history_rows, names_in},
+    history::{history_rows, names_in, names_of},
     paging::{PAGE, cursor, here, next_link},
 };
 
@@ -83,14 +83,6 @@ async fn list_choices(tx: &mut TenantTx, list: ContactList) -> Result<Vec<Choice
         .into_iter()
         .map(|e| Choice::new(e.id, e.name))
         .collect())
-}
-
-fn name_of(choices: &[Choice], id: Option<Uuid>) -> Option<String> {
-    let id = id?.to_string();
-    choices
-        .iter()
-        .find(|c| c.value == id)
-        .map(|c| c.label.clone())
 }
 
 fn link_json(link: &ContactLink) -> Value {
@@ -805,19 +797,19 @@ async fn render_record(
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
     let links = tx.links_of_contacts(&[id]).await?;
-    let titles = list_choices(&mut tx, ContactList::Titles).await?;
-    let categories = list_choices(&mut tx, ContactList::Categories).await?;
-    let owner = match contact.fields.owner_id {
-        Some(owner) => tx.find_staff_user(owner.into()).await?.map(|u| u.name),
-        None => None,
-    };
+    let f = &contact.fields;
+    let referred: Vec<Uuid> = [f.title_id, f.category_id, f.owner_id]
+        .into_iter()
+        .flatten()
+        .collect();
+    let own = names_of(&mut tx, referred).await?;
     let events = tx.record_history(id.as_uuid(), HISTORY).await?;
     let known = names_in(&mut tx, &events).await?;
     tx.commit().await?;
     let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
     let bo = crate::access::policy().await?;
     let may_edit = bo.may_edit_contact(staff.user.role, &kinds);
-    let f = &contact.fields;
+    let name_of = |id: Option<Uuid>| id.and_then(|id| own.get(&id.to_string()).cloned());
     let language = f.preferred_language.map(|l| {
         if l.tag() == "en" {
             "English"
@@ -827,9 +819,9 @@ async fn render_record(
         .to_owned()
     });
     let names = [
-        ("title_id", name_of(&titles, f.title_id)),
-        ("category_id", name_of(&categories, f.category_id)),
-        ("owner_id", owner),
+        ("title_id", name_of(f.title_id)),
+        ("category_id", name_of(f.category_id)),
+        ("owner_id", name_of(f.owner_id)),
         ("preferred_language", language),
     ];
     let link_kinds: Vec<Choice> = AccountKind::ALL
@@ -843,7 +835,7 @@ async fn render_record(
         &json!({
             "id": id.to_string(),
             "name": contact.display_name,
-            "title": name_of(&titles, f.title_id),
+            "title": name_of(f.title_id),
             "email": f.email,
             "opted_out": f.email_opt_out,
             "archived": contact.archived_at.is_some(),

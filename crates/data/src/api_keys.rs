@@ -132,11 +132,17 @@ impl TenantTx {
             json!({ "after": { "name": name, "role": role, "prefix": prefix } }),
         )
         .await?;
-        self.list_api_keys(1_000)
+        let select = Query::select()
+            .columns(COLUMNS)
+            .from(ApiKeys::Table)
+            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ApiKeys::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn
+            .fetch_optional::<ApiKeyRow>(&select)
             .await?
-            .into_iter()
-            .find(|k| k.id == id)
-            .ok_or_else(|| DataError::Corrupt("API key vanished after insert".into()))
+            .ok_or_else(|| DataError::Corrupt("API key vanished after insert".into()))?
+            .try_into()
     }
 
     /// This tenant's keys, newest first, at most `limit`.
