@@ -225,10 +225,50 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
     ] {
         problem(&page, StatusCode::UNAUTHORIZED);
     }
+    let added = api(&app, "alfa", &alfa_key)
+        .json(
+            Method::POST,
+            &format!("/api/v1/customers/{id}/contacts"),
+            Some(json!({ "first_name": "Confidencial" })),
+        )
+        .await;
+    let added = body(&added);
+    let contact = added["id"].as_str().unwrap().to_owned();
+    let link = added["links"][0]["id"].as_str().unwrap().to_owned();
+
     let beta = api(&app, "beta", &beta_key);
     problem(
         &beta.get(&format!("/api/v1/customers/{id}")).await,
         StatusCode::NOT_FOUND,
+    );
+    let replace = json!({ "first_name": "Robado", "code": "X", "name": "X" });
+    for (method, path) in [
+        (Method::GET, format!("/api/v1/contacts/{contact}")),
+        (Method::PUT, format!("/api/v1/contacts/{contact}")),
+        (Method::DELETE, format!("/api/v1/contacts/{contact}")),
+        (Method::GET, format!("/api/v1/contacts/{contact}/history")),
+        (Method::POST, format!("/api/v1/contacts/{contact}/archive")),
+        (Method::PUT, format!("/api/v1/links/{link}")),
+        (Method::DELETE, format!("/api/v1/links/{link}")),
+        (Method::GET, format!("/api/v1/customers/{id}/branches")),
+        (Method::GET, format!("/api/v1/customers/{id}/history")),
+        (Method::POST, format!("/api/v1/customers/{id}/archive")),
+        (Method::POST, format!("/api/v1/customers/{id}/contacts")),
+    ] {
+        let with_body = matches!(method, Method::PUT | Method::POST).then(|| replace.clone());
+        let page = beta.json(method.clone(), &path, with_body).await;
+        problem(&page, StatusCode::NOT_FOUND);
+    }
+    let still = body(
+        &api(&app, "alfa", &alfa_key)
+            .get(&format!("/api/v1/contacts/{contact}"))
+            .await,
+    );
+    assert_eq!(still["first_name"], "Confidencial");
+    assert_eq!(
+        still["links"][0]["id"],
+        link.as_str(),
+        "alfa's link is untouched"
     );
     let robbed = beta
         .json(

@@ -653,7 +653,7 @@ async fn read_only_staff_see_everything_and_change_nothing(db: TestDb) {
 
 async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
     let app = TestApp::new(db).await;
-    app.company("alfa").await;
+    let alfa_tenant = app.company("alfa").await;
     app.company("beta").await;
     let alfa = app.signed_in("alfa", "owner@alfa.test").await;
     let customer = create_account(&alfa, "customers", "C-001", "Secreto de Alfa").await;
@@ -670,6 +670,34 @@ async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
     )[0]
     .clone();
     let customer_id = customer.rsplit('/').next().unwrap();
+    let link = alfa
+        .get(&contact)
+        .await
+        .body
+        .split("action=\"/admin/links/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|id| format!("/admin/links/{id}"))
+        .expect("the contact's link");
+    let mut tx = app.db.db.tenant_tx(&alfa_tenant).await.unwrap();
+    let alfa_owner = tx.list_staff_users(None, 1).await.unwrap().remove(0).id;
+    let key = "pk_alfa";
+    let by = portico_data::By {
+        actor: portico_data::Actor::System,
+        request_id: None,
+    };
+    let alfa_key = tx
+        .create_api_key(
+            "k",
+            StaffRole::Admin,
+            key,
+            &portico_auth::hash_token(key),
+            by,
+        )
+        .await
+        .unwrap()
+        .id;
+    tx.commit().await.unwrap();
 
     let beta = app.signed_in("beta", "owner@beta.test").await;
     for path in [
@@ -708,6 +736,19 @@ async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
             "/admin/contacts/link-existing".to_owned(),
             vec![("email", "conf@alfa.do"), ("account_id", customer_id)],
         ),
+        (link.clone(), vec![("link_position", "Robado")]),
+        (format!("{link}/delete"), vec![]),
+        (format!("{customer}/archive"), vec![]),
+        (format!("{customer}/restore"), vec![]),
+        (
+            format!("{customer}/branches"),
+            vec![("code", "X"), ("name", "X")],
+        ),
+        (format!("/admin/api-keys/{alfa_key}/revoke"), vec![]),
+        (
+            format!("/admin/staff/{alfa_owner}"),
+            vec![("role", "read_only")],
+        ),
     ] {
         let mut all = vec![("_csrf", token.as_str())];
         all.extend(fields);
@@ -720,10 +761,19 @@ async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
     // The same email may exist in both companies: one person per company.
     let dup = add_contact(&beta, "/admin/contacts/new", &[("email", "conf@alfa.do")]).await;
     assert_eq!(dup.status, StatusCode::SEE_OTHER);
+    let page = alfa.get(&contact).await;
     assert!(
-        alfa.get(&contact).await.body.contains("Confidencial"),
+        page.body.contains("Confidencial"),
         "alfa's contact is untouched"
     );
+    assert!(page.body.contains("/admin/links/"), "and keeps its link");
+    assert!(!alfa.get(&customer).await.body.contains("Archivado"));
+    let keys = alfa.get("/admin/api-keys").await;
+    assert!(
+        !keys.body.contains("badge suspended"),
+        "alfa's key is not revoked"
+    );
+    assert!(alfa.get("/admin/staff").await.body.contains("Propietario"));
 }
 
 backend_tests!(
