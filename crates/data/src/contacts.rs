@@ -12,7 +12,7 @@ use crate::{
     AccountId, By, ContactId, DataError, TenantTx,
     accounts::{Accounts, NameCursor, stored_email, taken},
     audit::diff,
-    links::ContactLinks,
+    links::{ContactLinks, link_account},
     lists::{ContactCategories, ContactTitles},
     search::{like_pattern, name_after},
 };
@@ -322,15 +322,7 @@ fn search_matches(tenant: Uuid, pattern: &str) -> SelectStatement {
     let by_account = Query::select()
         .column((ContactLinks::Table, ContactLinks::ContactId))
         .from(ContactLinks::Table)
-        .inner_join(
-            Accounts::Table,
-            Expr::col((Accounts::Table, Accounts::TenantId))
-                .equals((ContactLinks::Table, ContactLinks::TenantId))
-                .and(
-                    Expr::col((Accounts::Table, Accounts::Id))
-                        .equals((ContactLinks::Table, ContactLinks::AccountId)),
-                ),
-        )
+        .inner_join(Accounts::Table, link_account())
         .and_where(Expr::col((ContactLinks::Table, ContactLinks::TenantId)).eq(tenant))
         .and_where(Expr::col((Accounts::Table, Accounts::SearchText)).like(like()))
         .to_owned();

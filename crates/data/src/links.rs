@@ -68,6 +68,19 @@ impl TryFrom<LinkRow> for ContactLink {
     }
 }
 
+/// The join condition of a link to its account (same tenant, same account).
+pub(crate) fn link_account() -> sea_query::Condition {
+    sea_query::Cond::all()
+        .add(
+            Expr::col((Accounts::Table, Accounts::TenantId))
+                .equals((ContactLinks::Table, ContactLinks::TenantId)),
+        )
+        .add(
+            Expr::col((Accounts::Table, Accounts::Id))
+                .equals((ContactLinks::Table, ContactLinks::AccountId)),
+        )
+}
+
 impl TenantTx {
     /// Clears the account's primary contact, so that another can become it.
     async fn clear_primary(&mut self, account: AccountId) -> Result<(), DataError> {
@@ -175,15 +188,7 @@ impl TenantTx {
                 (Accounts::Table, Accounts::Name),
             ])
             .from(ContactLinks::Table)
-            .inner_join(
-                Accounts::Table,
-                Expr::col((Accounts::Table, Accounts::TenantId))
-                    .equals((ContactLinks::Table, ContactLinks::TenantId))
-                    .and(
-                        Expr::col((Accounts::Table, Accounts::Id))
-                            .equals((ContactLinks::Table, ContactLinks::AccountId)),
-                    ),
-            )
+            .inner_join(Accounts::Table, link_account())
             .and_where(Expr::col((ContactLinks::Table, ContactLinks::TenantId)).eq(tenant))
             .to_owned()
     }
