@@ -538,54 +538,6 @@ async fn create(
     Ok(Redirect::see_other(to).into_response())
 }
 
-fn input_of(contact: &Contact) -> ContactInput {
-    let f = &contact.fields;
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let id = |v: Option<Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
-    let email = |v: &Option<portico_domain::Email>| {
-        v.as_ref()
-            .map(|e| e.as_str().to_owned())
-            .unwrap_or_default()
-    };
-    ContactInput {
-        title_id: id(f.title_id),
-        first_name: s(&f.first_name),
-        last_name: s(&f.last_name),
-        nickname: s(&f.nickname),
-        position: s(&f.position),
-        department: s(&f.department),
-        category_id: id(f.category_id),
-        owner_id: id(f.owner_id),
-        notes: s(&f.notes),
-        preferences: s(&f.preferences),
-        id_doc_type: s(&f.id_doc_type),
-        id_doc_number: s(&f.id_doc_number),
-        nationality: s(&f.nationality),
-        licence_number: s(&f.licence_number),
-        licence_category: s(&f.licence_category),
-        licence_expiry: f.licence_expiry.map(|d| d.to_string()).unwrap_or_default(),
-        email: email(&f.email),
-        personal_email: email(&f.personal_email),
-        phone: s(&f.phone),
-        mobile: s(&f.mobile),
-        fax: s(&f.fax),
-        facebook_url: s(&f.facebook_url),
-        linkedin_url: s(&f.linkedin_url),
-        x_url: s(&f.x_url),
-        street: s(&f.street),
-        city: s(&f.city),
-        state: s(&f.state),
-        postal_code: s(&f.postal_code),
-        country: s(&f.country),
-        email_opt_out: f.email_opt_out.then(|| "on".into()),
-        preferred_language: f
-            .preferred_language
-            .map(|l| l.tag().to_owned())
-            .unwrap_or_default(),
-        important_dates: portico_domain::important_dates_text(&f.important_dates),
-    }
-}
-
 /// Loads a contact and refuses (403) unless this user may change it: write on the
 /// contacts of every one of its accounts' kinds, or on contacts when it has no links.
 async fn editable(
@@ -615,7 +567,7 @@ async fn edit_form(
     let (contact, _) = editable(&mut tx, &staff, parse(&id)?).await?;
     tx.commit().await?;
     let form = ContactForm {
-        contact: input_of(&contact),
+        contact: ContactInput::from(&contact.fields),
         back: format!("/admin/contacts/{}", contact.id),
         ..ContactForm::default()
     };
@@ -714,7 +666,7 @@ async fn restore(
 
 /// A label and a value, for the record's details.
 fn details(lang: &Lang, contact: &Contact, names: &[(&str, Option<String>)]) -> Vec<Value> {
-    let input = serde_json::to_value(input_of(contact)).unwrap_or(Value::Null);
+    let input = serde_json::to_value(ContactInput::from(&contact.fields)).unwrap_or(Value::Null);
     let groups: [(&str, &[&str]); 5] = [
         (
             "group-main",

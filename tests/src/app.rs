@@ -23,6 +23,8 @@ pub struct TestApp {
     pub db: TestDb,
     pub state: AppState,
     pub redis: Option<RedisHandle>,
+    /// The file store's directory, removed with the app.
+    pub files_dir: tempfile::TempDir,
     client: TestClient<BoxEndpoint<'static>>,
 }
 
@@ -42,7 +44,9 @@ impl TestApp {
             TestBackend::Postgres => test_redis().await,
             TestBackend::Sqlite => None,
         };
-        let state = portico::app::state(db.db.clone(), redis.clone(), web).expect("state");
+        let files_dir = tempfile::tempdir().expect("files directory");
+        let files = portico_files::FileStore::local(files_dir.path()).expect("file store");
+        let state = portico::app::state(db.db.clone(), redis.clone(), files, web).expect("state");
         let ep = portico::app::endpoint(state.clone())
             .map_to_response()
             .boxed();
@@ -50,6 +54,7 @@ impl TestApp {
             db,
             state,
             redis,
+            files_dir,
             client: TestClient::new(ep),
         }
     }

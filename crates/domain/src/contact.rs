@@ -247,6 +247,56 @@ impl ContactInput {
     }
 }
 
+impl From<&ContactFields> for ContactInput {
+    /// The values of a stored contact as a form shows them.
+    fn from(f: &ContactFields) -> Self {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        let id = |v: Option<Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
+        let email = |v: &Option<crate::Email>| {
+            v.as_ref()
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default()
+        };
+        ContactInput {
+            title_id: id(f.title_id),
+            first_name: s(&f.first_name),
+            last_name: s(&f.last_name),
+            nickname: s(&f.nickname),
+            position: s(&f.position),
+            department: s(&f.department),
+            category_id: id(f.category_id),
+            owner_id: id(f.owner_id),
+            notes: s(&f.notes),
+            preferences: s(&f.preferences),
+            id_doc_type: s(&f.id_doc_type),
+            id_doc_number: s(&f.id_doc_number),
+            nationality: s(&f.nationality),
+            licence_number: s(&f.licence_number),
+            licence_category: s(&f.licence_category),
+            licence_expiry: f.licence_expiry.map(|d| d.to_string()).unwrap_or_default(),
+            email: email(&f.email),
+            personal_email: email(&f.personal_email),
+            phone: s(&f.phone),
+            mobile: s(&f.mobile),
+            fax: s(&f.fax),
+            facebook_url: s(&f.facebook_url),
+            linkedin_url: s(&f.linkedin_url),
+            x_url: s(&f.x_url),
+            street: s(&f.street),
+            city: s(&f.city),
+            state: s(&f.state),
+            postal_code: s(&f.postal_code),
+            country: s(&f.country),
+            email_opt_out: f.email_opt_out.then(|| "on".into()),
+            preferred_language: f
+                .preferred_language
+                .map(|l| l.tag().to_owned())
+                .unwrap_or_default(),
+            important_dates: crate::important_dates_text(&f.important_dates),
+        }
+    }
+}
+
 impl ContactFields {
     /// The name people read: "first last", else the nickname, else the email.
     pub fn display_name(&self) -> String {

@@ -4,6 +4,7 @@ use anyhow::Context;
 use poem::{Endpoint, Route, get, handler, web::Redirect};
 use portico_auth::RedisHandle;
 use portico_data::{Database, DatabaseOptions};
+use portico_files::FileStore;
 use portico_web::{AppState, WebConfig, templates::Templates};
 
 use crate::config::Settings;
@@ -40,8 +41,18 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<(Database, Option<Re
 }
 
 /// The shared state for the apps.
-pub fn state(db: Database, redis: Option<RedisHandle>, web: WebConfig) -> anyhow::Result<AppState> {
-    Ok(AppState::new(db, redis, templates()?, web))
+pub fn state(
+    db: Database,
+    redis: Option<RedisHandle>,
+    files: FileStore,
+    web: WebConfig,
+) -> anyhow::Result<AppState> {
+    Ok(AppState::new(db, redis, files, templates()?, web))
+}
+
+/// The configured file store (a local directory, created when missing).
+pub fn files(settings: &Settings) -> anyhow::Result<FileStore> {
+    FileStore::local(std::path::Path::new(&settings.files_dir)).context("opening the file store")
 }
 
 /// Every app: the operator console on the base domain; the back office, the

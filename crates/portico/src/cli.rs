@@ -191,7 +191,7 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
         demo::ensure_demo(&db).await?;
     }
     db.ping().await.context("the database does not answer")?;
-    let state = app::state(db.clone(), redis, settings.web())?;
+    let state = app::state(db.clone(), redis, app::files(settings)?, settings.web())?;
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;

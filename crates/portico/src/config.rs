@@ -23,6 +23,8 @@ pub struct Settings {
     pub redis_url: Option<String>,
     /// The namespace of every Redis key.
     pub redis_prefix: String,
+    /// The directory of uploaded files (photos, imports).
+    pub files_dir: String,
     /// The address to listen on.
     pub listen: String,
     /// The public URL of the base domain; tenants are `<slug>.<host>`.
@@ -44,6 +46,7 @@ impl Default for Settings {
             database_app_url: None,
             redis_url: None,
             redis_prefix: "portico".into(),
+            files_dir: "data/files".into(),
             listen: "127.0.0.1:8080".into(),
             public_url: Url::parse("http://localhost:8080").unwrap_or_else(|_| unreachable!()),
             log_json: false,

@@ -2,7 +2,10 @@
 //! in each form as `_csrf` (or sent as `X-CSRF-Token`), checked by middleware on
 //! every unsafe request so no handler can forget it.
 
-use poem::{Body, Endpoint, Middleware, Request, http::Method, session::Session};
+use poem::{
+    Body, Endpoint, FromRequest, Middleware, Request, RequestBody, http::Method, session::Session,
+    web::Multipart,
+};
 use portico_auth::random_token;
 
 use crate::AppError;
@@ -55,6 +58,43 @@ pub fn matches(session: &Session, submitted: &str) -> bool {
         .is_some_and(|expected| same(&expected, submitted))
 }
 
+/// The `_csrf` field of a urlencoded or multipart body, read within the size
+/// limit of its kind; the body is put back for the handler.
+async fn form_token(req: &mut Request) -> poem::Result<Option<String>> {
+    let content_type = req.content_type().unwrap_or_default().to_owned();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
+        return Ok(None);
+    }
+    let limit = if multipart {
+        crate::site::MAX_UPLOAD
+    } else {
+        crate::site::MAX_BODY
+    };
+    let too_big = || AppError::BadRequest("error-bad-request-detail");
+    let bytes = req
+        .take_body()
+        .into_bytes_limit(limit)
+        .await
+        .map_err(|_| too_big())?;
+    req.set_body(Body::from(bytes.clone()));
+    if !multipart {
+        return Ok(url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned()));
+    }
+    let mut body = RequestBody::new(Body::from(bytes));
+    let mut parts = Multipart::from_request(req, &mut body)
+        .await
+        .map_err(|_| too_big())?;
+    while let Some(field) = parts.next_field().await.map_err(|_| too_big())? {
+        if field.name() == Some(FIELD) {
+            return Ok(Some(field.text().await.map_err(|_| too_big())?));
+        }
+    }
+    Ok(None)
+}
+
 /// The endpoint built by [`CsrfGuard`].
 pub struct CsrfGuardEndpoint<E>(E);
 
@@ -83,19 +123,12 @@ impl<E: Endpoint> Endpoint for CsrfGuardEndpoint<E> {
             .get(HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let is_form = req
-            .content_type()
-            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-        if submitted.is_none() && is_form {
-            let bytes = req
-                .take_body()
-                .into_bytes_limit(crate::site::MAX_BODY)
-                .await
-                .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
-            submitted = url::form_urlencoded::parse(&bytes)
-                .find(|(k, _)| k == FIELD)
-                .map(|(_, v)| v.into_owned());
-            req.set_body(Body::from(bytes));
+        if expected.is_none() {
+            // No session token: nothing could match, so read no body.
+            return Err(AppError::CsrfRejected.into());
+        }
+        if submitted.is_none() {
+            submitted = form_token(&mut req).await?;
         }
         match (expected, submitted) {
             (Some(expected), Some(submitted)) if same(&expected, &submitted) => {

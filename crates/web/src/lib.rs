@@ -15,9 +15,11 @@ pub mod site;
 pub mod state;
 pub mod templates;
 pub mod tenant;
+pub mod upload;
 
 pub use error::AppError;
 pub use i18n::Lang;
 pub use page::Ui;
 pub use state::{AppState, WebConfig};
 pub use tenant::CurrentTenant;
+pub use upload::{FormWithFiles, Upload};

@@ -26,8 +26,11 @@ use crate::{
     session::with_sessions,
 };
 
-/// The largest form body the CSRF guard reads (uploads will set their own limits).
+/// The largest urlencoded form body the CSRF guard reads.
 pub const MAX_BODY: usize = 64 * 1024;
+/// The largest `multipart/form-data` body (a form with files) it reads; each
+/// upload then has its own, smaller or equal, limit.
+pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
 /// The stylesheet every page links.
 const STYLESHEET: &str = include_str!("../assets/portico.css");

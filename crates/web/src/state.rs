@@ -5,6 +5,7 @@ use std::{sync::Arc, time::Duration};
 use portico_auth::{RedisHandle, SignInThrottle};
 use portico_data::Database;
 use portico_domain::Slug;
+use portico_files::FileStore;
 use url::Url;
 
 use crate::{templates::Templates, tenant::TenantResolver};
@@ -63,6 +64,8 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub db: Database,
     pub redis: Option<RedisHandle>,
+    /// Uploaded files (photos, import files).
+    pub files: FileStore,
     pub templates: Templates,
     /// Failed sign-ins per account.
     pub throttle: SignInThrottle,
@@ -77,6 +80,7 @@ impl AppState {
     pub fn new(
         db: Database,
         redis: Option<RedisHandle>,
+        files: FileStore,
         templates: Templates,
         config: WebConfig,
     ) -> Self {
@@ -92,6 +96,7 @@ impl AppState {
         Self(Arc::new(Inner {
             db,
             redis,
+            files,
             templates,
             throttle,
             address_throttle,
