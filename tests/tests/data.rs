@@ -35,6 +35,8 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
             "audit_events",
             "branches",
             "contact_categories",
+            "contact_import_rows",
+            "contact_imports",
             "contact_links",
             "contact_titles",
             "contacts",

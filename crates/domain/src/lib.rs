@@ -2,6 +2,7 @@
 
 mod account;
 mod contact;
+pub mod contact_csv;
 mod currency;
 mod email;
 pub mod fields;
