@@ -11,7 +11,10 @@ use portico_authz::{Action, Area};
 use portico_data::{
     Account, AccountFilter, Contact, ContactId, ContactLink, Database, NameCursor, Tenant,
 };
-use portico_domain::AccountKind;
+use portico_domain::{
+    AccountKind,
+    contact_csv::{Column, formula_like},
+};
 use portico_web::{AppError, Ui};
 
 use crate::{
@@ -28,14 +31,7 @@ const BATCH: u64 = 500;
 /// return (or `+`/`-` not starting a phone number) defused with `'` so that
 /// spreadsheets do not run it as a formula.
 fn cell(value: &str) -> String {
-    let risky = match value.chars().next() {
-        Some('=' | '@' | '\t' | '\r') => true,
-        Some('+' | '-') => !value[1..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || " ()-.".contains(c)),
-        _ => false,
-    };
-    let value = if risky {
+    let value = if formula_like(value) {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -132,38 +128,8 @@ fn name(names: &Names, id: Option<uuid::Uuid>) -> String {
         .unwrap_or_default()
 }
 
-const CONTACT_COLUMNS: [&str; 28] = [
-    "id",
-    "title",
-    "first_name",
-    "last_name",
-    "nickname",
-    "email",
-    "personal_email",
-    "phone",
-    "mobile",
-    "fax",
-    "position",
-    "department",
-    "category",
-    "owner",
-    "street",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "nationality",
-    "preferred_language",
-    "email_opt_out",
-    "facebook_url",
-    "linkedin_url",
-    "x_url",
-    "accounts",
-    "important_dates",
-    "notes",
-];
-
-fn contact_csv(names: &Names, contact: &Contact, links: &[ContactLink]) -> String {
+/// One contact's cell in a column of the shared contact CSV format.
+fn contact_cell(names: &Names, contact: &Contact, links: &[ContactLink], column: Column) -> String {
     let f = &contact.fields;
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let email = |v: &Option<portico_domain::Email>| {
@@ -171,47 +137,62 @@ fn contact_csv(names: &Names, contact: &Contact, links: &[ContactLink]) -> Strin
             .map(|e| e.as_str().to_owned())
             .unwrap_or_default()
     };
-    let accounts = links
-        .iter()
-        .map(|l| l.account_code.as_str())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let values = [
-        contact.id.to_string(),
-        name(names, f.title_id),
-        s(&f.first_name),
-        s(&f.last_name),
-        s(&f.nickname),
-        email(&f.email),
-        email(&f.personal_email),
-        s(&f.phone),
-        s(&f.mobile),
-        s(&f.fax),
-        s(&f.position),
-        s(&f.department),
-        name(names, f.category_id),
-        name(names, f.owner_id),
-        s(&f.street),
-        s(&f.city),
-        s(&f.state),
-        s(&f.postal_code),
-        s(&f.country),
-        s(&f.nationality),
-        f.preferred_language
+    let codes = |kind: AccountKind| {
+        links
+            .iter()
+            .filter(|l| l.account_kind == kind)
+            .map(|l| l.account_code.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    match column {
+        Column::Id => contact.id.to_string(),
+        Column::Title => name(names, f.title_id),
+        Column::FirstName => s(&f.first_name),
+        Column::LastName => s(&f.last_name),
+        Column::Nickname => s(&f.nickname),
+        Column::Email => email(&f.email),
+        Column::PersonalEmail => email(&f.personal_email),
+        Column::Phone => s(&f.phone),
+        Column::Mobile => s(&f.mobile),
+        Column::Fax => s(&f.fax),
+        Column::Position => s(&f.position),
+        Column::Department => s(&f.department),
+        Column::Category => name(names, f.category_id),
+        Column::Owner => name(names, f.owner_id),
+        Column::Street => s(&f.street),
+        Column::City => s(&f.city),
+        Column::State => s(&f.state),
+        Column::PostalCode => s(&f.postal_code),
+        Column::Country => s(&f.country),
+        Column::Nationality => s(&f.nationality),
+        Column::PreferredLanguage => f
+            .preferred_language
             .map(|l| l.tag().to_owned())
             .unwrap_or_default(),
-        if f.email_opt_out {
-            "yes".into()
-        } else {
-            "no".into()
-        },
-        s(&f.facebook_url),
-        s(&f.linkedin_url),
-        s(&f.x_url),
-        accounts,
-        portico_domain::important_dates_text(&f.important_dates).replace('\n', "; "),
-        s(&f.notes),
-    ];
+        Column::EmailOptOut => if f.email_opt_out { "yes" } else { "no" }.to_owned(),
+        Column::FacebookUrl => s(&f.facebook_url),
+        Column::LinkedinUrl => s(&f.linkedin_url),
+        Column::XUrl => s(&f.x_url),
+        Column::Customers => codes(AccountKind::Customer),
+        Column::Suppliers => codes(AccountKind::Supplier),
+        Column::ImportantDates => {
+            portico_domain::important_dates_text(&f.important_dates).replace('\n', "; ")
+        }
+        Column::Preferences => s(&f.preferences),
+        Column::IdDocType => s(&f.id_doc_type),
+        Column::IdDocNumber => s(&f.id_doc_number),
+        Column::LicenceNumber => s(&f.licence_number),
+        Column::LicenceCategory => s(&f.licence_category),
+        Column::LicenceExpiry => f.licence_expiry.map(|d| d.to_string()).unwrap_or_default(),
+        Column::Notes => s(&f.notes),
+    }
+}
+
+fn contact_csv(names: &Names, contact: &Contact, links: &[ContactLink]) -> String {
+    let values: Vec<String> = Column::all()
+        .map(|c| contact_cell(names, contact, links, c))
+        .collect();
     row(&values.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
@@ -226,7 +207,7 @@ pub(crate) async fn contacts_csv(
     let filter = filter_of(&query)?;
     let (db, tenant) = (ui.state.db.clone(), staff.tenant.0.clone());
     let body = batches(
-        row(&CONTACT_COLUMNS),
+        row(&Column::all().map(Column::key).collect::<Vec<_>>()),
         move |after| contact_batch(db.clone(), tenant.clone(), filter.clone(), after),
         |(rows, names): ContactBatch| {
             rows.iter()

@@ -12,6 +12,7 @@ mod contacts;
 mod export;
 mod forms;
 mod history;
+mod import;
 mod pages;
 mod paging;
 mod settings;
@@ -88,6 +89,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin/api_keys.html",
         include_str!("../templates/admin/api_keys.html"),
     ),
+    (
+        "admin/imports.html",
+        include_str!("../templates/admin/imports.html"),
+    ),
+    (
+        "admin/import.html",
+        include_str!("../templates/admin/import.html"),
+    ),
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
@@ -101,5 +110,5 @@ pub fn routes() -> impl Endpoint {
         .nest("/suppliers", accounts::routes(AccountKind::Supplier))
         .nest("/settings", settings::routes())
         .nest("/api-keys", api_keys::routes());
-    contacts::routes(route)
+    import::routes(contacts::routes(route))
 }

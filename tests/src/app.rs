@@ -140,6 +140,33 @@ impl TestApp {
 enum Body<'a> {
     Form(Option<&'a [(&'a str, &'a str)]>),
     Json(Option<serde_json::Value>),
+    Raw(String, Vec<u8>),
+}
+
+/// A `multipart/form-data` body of text fields and files (field, file name, bytes).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----portico-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// A response, read whole.
@@ -212,6 +239,37 @@ impl Browser<'_> {
         self.send_body(method, path, Body::Json(body)).await
     }
 
+    /// Creates a customer or supplier (`plural`: `customers` or `suppliers`)
+    /// through its form and returns its record path.
+    pub async fn create_account(&self, plural: &str, code: &str, name: &str) -> String {
+        let page = self
+            .submit(
+                &format!("/admin/{plural}/new"),
+                &format!("/admin/{plural}"),
+                &[
+                    ("code", code),
+                    ("name", name),
+                    ("tax_id", "1-01-00000-1"),
+                    ("city", "Santo Domingo"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        page.location().expect("record").to_owned()
+    }
+
+    /// Posts a `multipart/form-data` body (see [`multipart`]); add `_csrf` yourself.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
+        let (content_type, bytes) = multipart(fields, files);
+        self.send_body(Method::POST, path, Body::Raw(content_type, bytes))
+            .await
+    }
+
     /// Loads `page_path`, then posts the form to `action` with that page's CSRF token.
     pub async fn submit(&self, page_path: &str, action: &str, form: &[(&str, &str)]) -> Page {
         let page = self.get(page_path).await;
@@ -254,6 +312,9 @@ impl Browser<'_> {
                 );
             }
             Body::Json(Some(json)) => request = request.body_json(&json),
+            Body::Raw(content_type, bytes) => {
+                request = request.content_type(content_type).body(bytes);
+            }
             Body::Form(None) | Body::Json(None) => {}
         }
         let resp = request.send().await.0;

@@ -17,24 +17,6 @@ fn links(page: &Page, prefix: &str) -> Vec<String> {
         .collect()
 }
 
-/// Creates a customer or supplier through its form and returns its record path.
-async fn create_account(browser: &Browser<'_>, plural: &str, code: &str, name: &str) -> String {
-    let page = browser
-        .submit(
-            &format!("/admin/{plural}/new"),
-            &format!("/admin/{plural}"),
-            &[
-                ("code", code),
-                ("name", name),
-                ("tax_id", "1-01-00000-1"),
-                ("city", "Santo Domingo"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    page.location().expect("record").to_owned()
-}
-
 /// Opens an add-contact form at `href`, fills it and saves it.
 async fn add_contact(browser: &Browser<'_>, href: &str, fields: &[(&str, &str)]) -> Page {
     let form = browser.get(href).await;
@@ -65,7 +47,9 @@ async fn the_four_ways_in_add_a_contact_and_return_where_they_came_from(db: Test
     let app = TestApp::new(db).await;
     app.company("alfa").await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    let customer = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
+    let customer = owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
 
     // 1. The contact list's New.
     let list = owner.get("/admin/contacts").await;
@@ -142,7 +126,9 @@ async fn the_four_ways_in_add_a_contact_and_return_where_they_came_from(db: Test
     );
 
     // The same for a supplier, from its row.
-    let supplier = create_account(&owner, "suppliers", "P-001", "Laboratorios Andinos").await;
+    let supplier = owner
+        .create_account("suppliers", "P-001", "Laboratorios Andinos")
+        .await;
     let suppliers = owner.get("/admin/suppliers").await;
     let add = links(&suppliers, "/admin/contacts/new?account=");
     let saved = add_contact(&owner, &add[0], &[("first_name", "Andrés")]).await;
@@ -161,8 +147,12 @@ async fn a_duplicate_email_offers_to_link_the_existing_person(db: TestDb) {
     let app = TestApp::new(db).await;
     app.company("alfa").await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    let first = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
-    let second = create_account(&owner, "customers", "C-002", "Clínica Abreu").await;
+    let first = owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    let second = owner
+        .create_account("customers", "C-002", "Clínica Abreu")
+        .await;
     let add_first = links(&owner.get(&first).await, "/admin/contacts/new?account=")[0].clone();
     let add_second = links(&owner.get(&second).await, "/admin/contacts/new?account=")[0].clone();
     add_contact(
@@ -231,7 +221,9 @@ async fn a_duplicate_email_offers_to_link_the_existing_person(db: TestDb) {
     assert!(third.body.contains("Ya está vinculado a esta cuenta"));
 
     // From an account's Contacts tab, link a person already in the directory by email.
-    let third_account = create_account(&owner, "customers", "C-003", "Hotel Caribe").await;
+    let third_account = owner
+        .create_account("customers", "C-003", "Hotel Caribe")
+        .await;
     let account_id = third_account.rsplit('/').next().unwrap();
     let tab = format!("{third_account}?tab=contacts");
     let unknown = owner
@@ -330,7 +322,7 @@ async fn field_errors_are_precise_translated_and_nothing_is_written(db: TestDb) 
     );
 
     // A customer code is unique per kind.
-    create_account(&owner, "customers", "C-001", "Uno").await;
+    owner.create_account("customers", "C-001", "Uno").await;
     let taken = owner
         .submit(
             "/admin/customers/new",
@@ -351,7 +343,9 @@ async fn contacts_are_found_by_name_email_phone_and_account_and_filtered(db: Tes
     let app = TestApp::new(db).await;
     app.company("alfa").await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    let carol = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
+    let carol = owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
     let add = links(&owner.get(&carol).await, "/admin/contacts/new?account=")[0].clone();
     add_contact(
         &owner,
@@ -409,8 +403,8 @@ async fn contacts_are_found_by_name_email_phone_and_account_and_filtered(db: Tes
     let customers_only = owner.get("/admin/contacts?kind=customer").await.body;
     assert!(customers_only.contains("Carolina") && !customers_only.contains("Zoila"));
     // Accented names sort with their letter on both backends.
-    create_account(owner, "customers", "C-002", "Zafiro").await;
-    create_account(owner, "customers", "C-003", "Ámbar").await;
+    owner.create_account("customers", "C-002", "Zafiro").await;
+    owner.create_account("customers", "C-003", "Ámbar").await;
     let customers = owner.get("/admin/customers").await.body;
     let order: Vec<usize> = ["Ámbar", "Farmacia Carol", "Zafiro"]
         .iter()
@@ -543,8 +537,12 @@ async fn read_only_staff_see_everything_and_change_nothing(db: TestDb) {
     app.staff(&tenant, "ventas@alfa.test", StaffRole::Sales)
         .await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    let customer = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
-    let supplier = create_account(&owner, "suppliers", "P-001", "Laboratorios Andinos").await;
+    let customer = owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    let supplier = owner
+        .create_account("suppliers", "P-001", "Laboratorios Andinos")
+        .await;
     let add = links(&owner.get(&customer).await, "/admin/contacts/new?account=")[0].clone();
     let contact = add_contact(&owner, &add, &[("first_name", "Rosa")]).await;
     assert_eq!(contact.status, StatusCode::SEE_OTHER);
@@ -656,7 +654,9 @@ async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
     let alfa_tenant = app.company("alfa").await;
     app.company("beta").await;
     let alfa = app.signed_in("alfa", "owner@alfa.test").await;
-    let customer = create_account(&alfa, "customers", "C-001", "Secreto de Alfa").await;
+    let customer = alfa
+        .create_account("customers", "C-001", "Secreto de Alfa")
+        .await;
     let add = links(&alfa.get(&customer).await, "/admin/contacts/new?account=")[0].clone();
     add_contact(
         &alfa,
@@ -795,7 +795,9 @@ async fn filtered_lists_export_as_csv_and_vcard(db: TestDb) {
     let tenant = app.company("alfa").await;
     app.company("beta").await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    let carol = create_account(&owner, "customers", "C-001", "Farmacia Carol").await;
+    let carol = owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
     let add = links(&owner.get(&carol).await, "/admin/contacts/new?account=")[0].clone();
     add_contact(
         &owner,
@@ -1001,7 +1003,9 @@ async fn customers_keep_branches_that_can_be_edited_and_archived(db: TestDb) {
     app.company("alfa").await;
     app.company("beta").await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    let plain = create_account(&owner, "customers", "C-001", "Sin sucursales").await;
+    let plain = owner
+        .create_account("customers", "C-001", "Sin sucursales")
+        .await;
     let refused = owner
         .submit(
             &plain,

@@ -72,7 +72,7 @@ pub struct Account {
 }
 
 #[derive(sqlx::FromRow)]
-struct AccountRow {
+pub(crate) struct AccountRow {
     id: Uuid,
     kind: String,
     code: String,
@@ -239,7 +239,7 @@ pub(crate) fn taken(
 }
 
 impl TenantTx {
-    fn account_select(&self) -> SelectStatement {
+    pub(crate) fn account_select(&self) -> SelectStatement {
         Query::select()
             .columns(ACCOUNT_COLUMNS)
             .from(Accounts::Table)

@@ -95,7 +95,17 @@ impl TenantTx {
         event: NewAuditEvent<'_>,
     ) -> Result<AuditEventId, DataError> {
         let id = AuditEventId::generate();
-        let insert = Query::insert()
+        self.record_audit_events(&[(id, event)]).await?;
+        Ok(id)
+    }
+
+    /// Appends events in one statement.
+    pub(crate) async fn record_audit_events(
+        &mut self,
+        events: &[(AuditEventId, NewAuditEvent<'_>)],
+    ) -> Result<(), DataError> {
+        let now = Utc::now();
+        let mut insert = Query::insert()
             .into_table(AuditEvents::Table)
             .columns([
                 AuditEvents::TenantId,
@@ -110,22 +120,23 @@ impl TenantTx {
                 AuditEvents::Changes,
                 AuditEvents::RequestId,
             ])
-            .values_panic([
+            .to_owned();
+        for (id, event) in events {
+            insert.values_panic([
                 self.tenant_id().as_uuid().into(),
                 id.as_uuid().into(),
-                Utc::now().into(),
+                now.into(),
                 event.actor.kind().into(),
                 event.actor.id().into(),
                 event.action.into(),
                 event.subject_kind.into(),
                 event.subject_id.into(),
                 event.related_id.into(),
-                event.changes.into(),
+                event.changes.clone().into(),
                 event.request_id.map(str::to_owned).into(),
-            ])
-            .to_owned();
-        self.conn.execute(&insert).await?;
-        Ok(id)
+            ]);
+        }
+        self.conn.execute(&insert).await.map(drop)
     }
 
     /// This tenant's most recent events, newest first, at most `limit`.

@@ -161,7 +161,7 @@ pub struct Contact {
 }
 
 #[derive(sqlx::FromRow)]
-struct ContactRow {
+pub(crate) struct ContactRow {
     id: Uuid,
     title_id: Option<Uuid>,
     first_name: Option<String>,
@@ -288,7 +288,7 @@ pub struct ContactFilter {
     pub sort: ContactSort,
 }
 
-fn contact_select(tenant: Uuid) -> SelectStatement {
+pub(crate) fn contact_select(tenant: Uuid) -> SelectStatement {
     let mut select = Query::select();
     select.column((Contacts::Table, Contacts::Id));
     select.columns(
@@ -414,23 +414,8 @@ impl TenantTx {
     ) -> Result<Contact, DataError> {
         self.check_references(fields).await?;
         self.check_contact_limit().await?;
-        let now = Utc::now();
         let id = ContactId::generate();
-        let mut columns = vec![Contacts::TenantId, Contacts::Id];
-        columns.extend(FIELD_COLUMNS);
-        columns.extend([Contacts::CreatedAt, Contacts::UpdatedAt]);
-        let mut row = vec![self.tenant_id().as_uuid().into(), id.as_uuid().into()];
-        row.extend(values(fields));
-        row.extend([now.into(), now.into()]);
-        let insert = Query::insert()
-            .into_table(Contacts::Table)
-            .columns(columns)
-            .values_panic(row.into_iter().map(Into::into))
-            .to_owned();
-        self.conn
-            .execute(&insert)
-            .await
-            .map_err(|e| taken(e, &["contacts_email_key"], "email", "field-email-taken"))?;
+        self.insert_contacts(&[(id, fields)]).await?;
         self.log(
             by,
             "contact.create",
@@ -442,6 +427,33 @@ impl TenantTx {
         self.find_contact(id)
             .await?
             .ok_or_else(|| DataError::Corrupt("contact vanished after insert".into()))
+    }
+
+    /// Inserts contacts in one statement, without audit events or reference
+    /// checks (callers do both). A taken main email is a field error.
+    pub(crate) async fn insert_contacts(
+        &mut self,
+        rows: &[(ContactId, &ContactFields)],
+    ) -> Result<(), DataError> {
+        let now = Utc::now();
+        let mut columns = vec![Contacts::TenantId, Contacts::Id];
+        columns.extend(FIELD_COLUMNS);
+        columns.extend([Contacts::CreatedAt, Contacts::UpdatedAt]);
+        let mut insert = Query::insert()
+            .into_table(Contacts::Table)
+            .columns(columns)
+            .to_owned();
+        for (id, fields) in rows {
+            let mut row = vec![self.tenant_id().as_uuid().into(), id.as_uuid().into()];
+            row.extend(values(fields));
+            row.extend([now.into(), now.into()]);
+            insert.values_panic(row.into_iter().map(Into::into));
+        }
+        self.conn
+            .execute(&insert)
+            .await
+            .map(drop)
+            .map_err(|e| taken(e, &["contacts_email_key"], "email", "field-email-taken"))
     }
 
     /// Adds a contact and, when given, links it to an account: the command behind

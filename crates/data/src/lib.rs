@@ -13,6 +13,7 @@ mod database;
 mod error;
 mod exec;
 mod ids;
+mod imports;
 mod links;
 mod lists;
 mod names;
@@ -33,6 +34,10 @@ pub use error::DataError;
 pub use ids::{
     AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, OperatorId, StaffUserId,
     TenantId,
+};
+pub use imports::{
+    ContactImport, ImportCounts, ImportRow, ImportState, ImportedContact, ImportedLink, RowAction,
+    WRITE_BATCH,
 };
 pub use links::ContactLink;
 pub use lists::{ContactList, ListEntry, SEEDED_TITLES};

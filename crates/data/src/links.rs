@@ -81,7 +81,54 @@ pub(crate) fn link_account() -> sea_query::Condition {
         )
 }
 
+/// A link to insert (see [`TenantTx::insert_links`]).
+pub(crate) struct NewLink<'a> {
+    pub id: LinkId,
+    pub contact: ContactId,
+    pub account: AccountId,
+    pub kind: AccountKind,
+    pub fields: &'a LinkFields,
+}
+
 impl TenantTx {
+    /// Inserts links in one statement, without audit events or checks (callers
+    /// do both). Linking a pair twice is a field error.
+    pub(crate) async fn insert_links(&mut self, links: &[NewLink<'_>]) -> Result<(), DataError> {
+        let now = Utc::now();
+        let mut insert = Query::insert()
+            .into_table(ContactLinks::Table)
+            .columns([
+                ContactLinks::TenantId,
+                ContactLinks::Id,
+                ContactLinks::ContactId,
+                ContactLinks::AccountId,
+                ContactLinks::AccountKind,
+                ContactLinks::Position,
+                ContactLinks::IsPrimary,
+                ContactLinks::CreatedAt,
+            ])
+            .to_owned();
+        for link in links {
+            insert.values_panic([
+                self.tenant_id().as_uuid().into(),
+                link.id.as_uuid().into(),
+                link.contact.as_uuid().into(),
+                link.account.as_uuid().into(),
+                link.kind.as_str().into(),
+                link.fields.position.clone().into(),
+                link.fields.is_primary.into(),
+                now.into(),
+            ]);
+        }
+        self.conn.execute(&insert).await.map(drop).map_err(|e| {
+            let markers = [
+                "contact_links_pair_key",
+                "contact_links.contact_id, contact_links.account_id",
+            ];
+            taken(e, &markers, "account_id", "link-exists")
+        })
+    }
+
     /// Clears the account's primary contact, so that another can become it.
     async fn clear_primary(&mut self, account: AccountId) -> Result<(), DataError> {
         let update = Query::update()
@@ -119,36 +166,14 @@ impl TenantTx {
             self.clear_primary(account).await?;
         }
         let id = LinkId::generate();
-        let insert = Query::insert()
-            .into_table(ContactLinks::Table)
-            .columns([
-                ContactLinks::TenantId,
-                ContactLinks::Id,
-                ContactLinks::ContactId,
-                ContactLinks::AccountId,
-                ContactLinks::AccountKind,
-                ContactLinks::Position,
-                ContactLinks::IsPrimary,
-                ContactLinks::CreatedAt,
-            ])
-            .values_panic([
-                self.tenant_id().as_uuid().into(),
-                id.as_uuid().into(),
-                contact.as_uuid().into(),
-                account.as_uuid().into(),
-                target.kind.as_str().into(),
-                fields.position.clone().into(),
-                fields.is_primary.into(),
-                Utc::now().into(),
-            ])
-            .to_owned();
-        self.conn.execute(&insert).await.map_err(|e| {
-            let markers = [
-                "contact_links_pair_key",
-                "contact_links.contact_id, contact_links.account_id",
-            ];
-            taken(e, &markers, "account_id", "link-exists")
-        })?;
+        self.insert_links(&[NewLink {
+            id,
+            contact,
+            account,
+            kind: target.kind,
+            fields,
+        }])
+        .await?;
         self.log(
             by,
             "contact.link",

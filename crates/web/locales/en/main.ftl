@@ -326,3 +326,74 @@ link-email-not-found = No contact has that email. Create it with "Add contact".
 edit-branch = Edit branch
 hint-branch-active = Uncheck to archive it: it is no longer offered, but records that name it keep it.
 action-branch-update = Changed a branch
+
+# Contact import
+import-title = Import contacts
+import-upload = Upload a file
+import-upload-hint = First a dry run checks every line and shows what it would do: create a contact, update one (matched by its id or main email), link it to customers or suppliers, or nothing. Nothing is written until you run the import, and then every line is written or none is.
+import-file = CSV file
+import-file-hint = UTF-8 CSV separated by commas or semicolons, with a heading line; up to { $max_mb } MB and { $max_lines } people.
+import-check = Check the file
+import-columns = Columns
+import-columns-hint = Headings may be these keys or their names in Spanish or English ("Nombres", "Correo electrónico"…). A column that is missing leaves that value as it is; an empty cell clears it. Titles, categories and owners are given by name; customers and suppliers by code, separated by semicolons. Linking adds links; it never removes one.
+import-template = Download a template
+import-recent = Recent imports
+import-none = No imports yet. Upload a file to start.
+import-when = Uploaded
+import-state = State
+import-lines = Lines
+import-line = Line
+import-action = Action
+import-detail = Detail
+import-changes = Changes:
+import-links = Links to:
+import-no-lines = No lines to show.
+import-state-checking = Checking
+import-state-checked = Checked
+import-state-importing = Importing
+import-state-imported = Imported
+import-state-failed = Failed
+import-state-interrupted = Interrupted
+import-action-create = Create
+import-action-update = Update
+import-action-link = Link
+import-action-unchanged = No change
+import-action-error = Error
+import-run = Import { $count } { $count ->
+    [one] line
+   *[other] lines
+  }
+import-discard = Discard
+import-discarded = The import was discarded.
+import-progress = { $done } of { $total } lines
+import-working = Working…
+import-refresh-hint = This page refreshes by itself until the work is done.
+import-ready = The dry run found no errors. Review the lines, then run the import.
+import-nothing-to-do = Every line already matches the directory: there is nothing to import.
+import-fix-errors = { $count ->
+    [one] One line has an error.
+   *[other] { $count } lines have errors.
+  } Correct the file and upload it again; nothing was written.
+import-done = The import is done.
+import-not-ready = This import cannot run: its dry run must finish without errors first.
+import-still-running = This import is still running.
+import-file-required = Choose a CSV file to upload.
+import-file-too-large = The file is too large.
+import-empty = The file has no people in it.
+import-not-utf8 = The file is not UTF-8 text. Save it from your spreadsheet as "CSV UTF-8".
+import-unreadable = The file is not a readable CSV file.
+import-no-columns = No heading names a known column: the file needs at least first names, last names, email or id.
+import-duplicate-column = Two headings name the same column.
+import-too-many-lines = The file has too many lines; split it into smaller files.
+import-file-missing = The uploaded file is no longer available; upload it again.
+import-failed = The import could not finish; nothing was written. Try again later.
+import-changed = The data changed since the dry run and some lines no longer pass; nothing was written. The lines below show why.
+import-id-unknown = No contact has this id.
+import-duplicate-line = An earlier line of the file is about the same person.
+import-entry-unknown = Not in the list.
+import-owner-ambiguous = Several users have this name; use their email.
+import-account-unknown = No account has this code.
+import-not-allowed = Your role may not change this contact.
+label-id = Id
+label-customers = Customers
+label-suppliers = Suppliers

@@ -326,3 +326,74 @@ link-email-not-found = No hay ningún contacto con ese correo electrónico. Cré
 edit-branch = Editar sucursal
 hint-branch-active = Desmarque para archivarla: deja de ofrecerse, pero los registros que la nombran la conservan.
 action-branch-update = Modificó una sucursal
+
+# Importación de contactos
+import-title = Importar contactos
+import-upload = Subir un archivo
+import-upload-hint = Primero una prueba revisa cada línea y muestra lo que haría: crear un contacto, actualizar uno (por su id o su correo principal), vincularlo a clientes o proveedores, o nada. No se escribe nada hasta que ejecute la importación, y entonces se escriben todas las líneas o ninguna.
+import-file = Archivo CSV
+import-file-hint = CSV en UTF-8 separado por comas o punto y coma, con una línea de encabezados; hasta { $max_mb } MB y { $max_lines } personas.
+import-check = Revisar el archivo
+import-columns = Columnas
+import-columns-hint = Los encabezados pueden ser estas claves o sus nombres en español o inglés ("Nombres", "Correo electrónico"…). Una columna que falta deja ese dato como está; una celda vacía lo borra. Tratamientos, categorías y responsables se indican por nombre; clientes y proveedores por código, separados por punto y coma. Vincular añade vínculos; nunca quita ninguno.
+import-template = Descargar una plantilla
+import-recent = Importaciones recientes
+import-none = Aún no hay importaciones. Suba un archivo para empezar.
+import-when = Subido
+import-state = Estado
+import-lines = Líneas
+import-line = Línea
+import-action = Acción
+import-detail = Detalle
+import-changes = Cambios:
+import-links = Vincula a:
+import-no-lines = No hay líneas que mostrar.
+import-state-checking = Revisando
+import-state-checked = Revisado
+import-state-importing = Importando
+import-state-imported = Importado
+import-state-failed = Fallido
+import-state-interrupted = Interrumpido
+import-action-create = Crear
+import-action-update = Actualizar
+import-action-link = Vincular
+import-action-unchanged = Sin cambios
+import-action-error = Error
+import-run = Importar { $count } { $count ->
+    [one] línea
+   *[other] líneas
+  }
+import-discard = Descartar
+import-discarded = Se descartó la importación.
+import-progress = { $done } de { $total } líneas
+import-working = Trabajando…
+import-refresh-hint = Esta página se actualiza sola hasta que termine el trabajo.
+import-ready = La prueba no encontró errores. Revise las líneas y ejecute la importación.
+import-nothing-to-do = Cada línea ya coincide con el directorio: no hay nada que importar.
+import-fix-errors = { $count ->
+    [one] Una línea tiene un error.
+   *[other] { $count } líneas tienen errores.
+  } Corrija el archivo y vuelva a subirlo; no se escribió nada.
+import-done = La importación terminó.
+import-not-ready = Esta importación no puede ejecutarse: su prueba debe terminar sin errores.
+import-still-running = Esta importación sigue en curso.
+import-file-required = Elija un archivo CSV para subir.
+import-file-too-large = El archivo es demasiado grande.
+import-empty = El archivo no contiene personas.
+import-not-utf8 = El archivo no es texto UTF-8. Guárdelo desde su hoja de cálculo como "CSV UTF-8".
+import-unreadable = El archivo no es un CSV legible.
+import-no-columns = Ningún encabezado corresponde a una columna conocida: el archivo necesita al menos nombres, apellidos, correo o id.
+import-duplicate-column = Dos encabezados corresponden a la misma columna.
+import-too-many-lines = El archivo tiene demasiadas líneas; divídalo en archivos más pequeños.
+import-file-missing = El archivo subido ya no está disponible; súbalo de nuevo.
+import-failed = La importación no pudo terminar; no se escribió nada. Inténtelo más tarde.
+import-changed = Los datos cambiaron desde la prueba y algunas líneas ya no son válidas; no se escribió nada. Las líneas de abajo muestran por qué.
+import-id-unknown = Ningún contacto tiene este id.
+import-duplicate-line = Una línea anterior del archivo trata de la misma persona.
+import-entry-unknown = No está en la lista.
+import-owner-ambiguous = Varios usuarios tienen este nombre; use su correo.
+import-account-unknown = Ninguna cuenta tiene este código.
+import-not-allowed = Su rol no puede modificar este contacto.
+label-id = Id
+label-customers = Clientes
+label-suppliers = Proveedores
