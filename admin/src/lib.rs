@@ -14,6 +14,7 @@ mod forms;
 mod history;
 mod pages;
 mod paging;
+mod photos;
 mod settings;
 mod staff;
 
