@@ -140,6 +140,18 @@ impl TestApp {
 enum Body<'a> {
     Form(Option<&'a [(&'a str, &'a str)]>),
     Json(Option<serde_json::Value>),
+    /// A body of the given content type, sent as is.
+    Raw(String, Vec<u8>),
+}
+
+/// A file for [`Browser::post_multipart`].
+#[derive(Debug, Clone)]
+pub struct FilePart<'a> {
+    /// The form field.
+    pub field: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
 }
 
 /// A response, read whole.
@@ -147,7 +159,9 @@ enum Body<'a> {
 pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (lossy for binary bodies; see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -212,6 +226,51 @@ impl Browser<'_> {
         self.send_body(method, path, Body::Json(body)).await
     }
 
+    /// Posts a `multipart/form-data` body built by hand, as a browser sends a form
+    /// with files (add `_csrf` to `fields` yourself).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[FilePart<'_>],
+    ) -> Page {
+        const BOUNDARY: &str = "----PorticoTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for file in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+                    file.field, file.file_name, file.content_type
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(file.bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        self.send_body(Method::POST, path, Body::Raw(content_type, body))
+            .await
+    }
+
+    /// Sends `bytes` as the body with the given content type (API uploads).
+    pub async fn raw(&self, method: Method, path: &str, content_type: &str, bytes: &[u8]) -> Page {
+        self.send_body(
+            method,
+            path,
+            Body::Raw(content_type.to_owned(), bytes.to_vec()),
+        )
+        .await
+    }
+
     /// Loads `page_path`, then posts the form to `action` with that page's CSRF token.
     pub async fn submit(&self, page_path: &str, action: &str, form: &[(&str, &str)]) -> Page {
         let page = self.get(page_path).await;
@@ -254,6 +313,9 @@ impl Browser<'_> {
                 );
             }
             Body::Json(Some(json)) => request = request.body_json(&json),
+            Body::Raw(content_type, bytes) => {
+                request = request.content_type(content_type).body(bytes);
+            }
             Body::Form(None) | Body::Json(None) => {}
         }
         let resp = request.send().await.0;
@@ -275,11 +337,12 @@ impl Browser<'_> {
                 jar.insert(name.to_owned(), value.to_owned());
             }
         }
-        let body = resp.into_body().into_string().await.unwrap_or_default();
+        let bytes = resp.into_body().into_vec().await.unwrap_or_default();
         Page {
             status,
             headers,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 }
