@@ -21,7 +21,7 @@ use portico_domain::{
     AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, fields::limits,
 };
 use portico_web::{
-    AppError, Lang, Ui,
+    AppError, FormWithFiles, Lang, Ui,
     page::{set_flash, set_flash_error},
 };
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,7 @@ use crate::{
     forms::{Choice, FormBuilder, Group, safe_back, tri_state},
     history::{history_rows, names_in, names_of},
     paging::{PAGE, cursor, here, next_link},
+    photos,
 };
 
 /// Entries loaded for a select of titles, categories or owners.
@@ -56,6 +57,11 @@ pub(crate) fn routes(route: Route) -> Route {
         .at("/contacts/link-existing", post(link_existing))
         .at("/links/:id", post(update_link))
         .at("/links/:id/delete", post(unlink))
+        .at("/contacts/:id/photo", get(photos::photo_image))
+        .at(
+            "/contacts/:id/photo/thumbnail",
+            get(photos::photo_thumbnail),
+        )
 }
 
 fn parse<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
@@ -122,6 +128,7 @@ pub(crate) async fn contact_rows(
                 "phone": c.fields.mobile.as_ref().or(c.fields.phone.as_ref()),
                 "opted_out": c.fields.email_opt_out,
                 "archived": c.archived_at.is_some(),
+                "thumbnail": c.photo_id.map(|_| format!("/admin/contacts/{}/photo/thumbnail", c.id)),
                 "links": mine.iter().map(link_json).collect::<Vec<_>>(),
                 "here": at_here.map(link_json),
             })
@@ -260,6 +267,8 @@ struct ContactForm {
     link: LinkInput,
     account_id: String,
     back: String,
+    /// The edit form's "Remove photo" checkbox (a new upload wins over it).
+    remove_photo: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -351,6 +360,24 @@ async fn contact_groups(
         .build())
 }
 
+/// The form's last group: the photo input, and on an edit the current photo
+/// and the box that removes it.
+fn photo_group(lang: &Lang, view: &FormView<'_>) -> Vec<Group> {
+    let mut photo = FormBuilder::new(lang, view.form, view.errors)
+        .group("group-photo")
+        .file(photos::FIELD, photos::ACCEPT)
+        .hint("hint-photo");
+    if let Some(contact) = view.contact.filter(|c| c.photo_id.is_some()) {
+        photo = photo
+            .preview(
+                format!("/admin/contacts/{}/photo/thumbnail", contact.id),
+                contact.display_name.clone(),
+            )
+            .checkbox("remove_photo");
+    }
+    photo.build()
+}
+
 async fn render_form(
     ui: &Ui,
     staff: &SignedInStaff,
@@ -368,6 +395,7 @@ async fn render_form(
                 .build(),
         );
     }
+    groups.extend(photo_group(&ui.lang, &view));
     let mut ctx = staff.page(ui, "contacts").await?;
     let rule = staff.tenant.0.contact_required();
     ctx.insert("rule_hint", &ui.lang.t(&format!("rule-{rule}")));
@@ -446,16 +474,43 @@ fn validate(
     }
 }
 
+/// The form's fields and photo, all checked before anything is stored: every
+/// field error at once, the photo's included.
+async fn validate_with_photo(
+    form: &ContactForm,
+    photo: Option<bytes::Bytes>,
+    staff: &SignedInStaff,
+    with_link: bool,
+) -> Result<Result<(ContactFields, LinkFields, Option<portico_files::Photo>), FieldErrors>, AppError>
+{
+    let valid = validate(form, staff, with_link);
+    let photo = match photo {
+        Some(bytes) => Some(photos::process(bytes).await?),
+        None => None,
+    };
+    Ok(match (valid, photo.transpose()) {
+        (Ok((contact, link)), Ok(photo)) => Ok((contact, link, photo)),
+        (valid, photo) => {
+            let mut errors = valid.err().unwrap_or_default();
+            errors.0.extend(photo.err().unwrap_or_default().0);
+            Err(errors)
+        }
+    })
+}
+
 #[handler]
 async fn create(
     ui: Ui,
     staff: SignedInStaff,
     session: &Session,
-    Form(mut form): Form<ContactForm>,
+    upload: FormWithFiles<ContactForm>,
 ) -> Result<Response, AppError> {
+    let photo = upload.file(photos::FIELD).map(|f| f.bytes.clone());
+    let mut form = upload.form;
     form.back = safe_back(Some(&form.back)).unwrap_or_default();
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let account = fixed_account(&mut tx, &form.account_id).await?;
+    tx.commit().await?;
     staff
         .require(area_for(account.as_ref()), Action::Write)
         .await?;
@@ -467,28 +522,51 @@ async fn create(
         duplicate: None,
         status: StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let (fields, link) = match validate(&form, &staff, account.is_some()) {
-        Ok(valid) => valid,
-        Err(errors) => {
-            drop(tx);
-            return render_form(
-                &ui,
-                &staff,
-                FormView {
-                    errors: &errors,
-                    ..view
-                },
-            )
-            .await;
-        }
+    // The photo is decoded with no transaction open (SQLite's would block writers).
+    let (fields, link, photo) =
+        match validate_with_photo(&form, photo, &staff, account.is_some()).await? {
+            Ok(valid) => valid,
+            Err(errors) => {
+                return render_form(
+                    &ui,
+                    &staff,
+                    FormView {
+                        errors: &errors,
+                        ..view
+                    },
+                )
+                .await;
+            }
+        };
+    let (files, tenant) = (&ui.state.files, staff.tenant.0.id());
+    let new_photo = match photo {
+        Some(photo) => Some(photos::store(files, tenant, photo).await?),
+        None => None,
     };
     // One person is one contact: offer the existing one instead of failing.
     let link_to = account.as_ref().map(|a| (a.id, &link));
-    let created = match tx.add_contact(&fields, link_to, staff.by(&ui)).await {
-        Ok(AddedContact::Created(contact)) => contact,
-        Ok(AddedContact::Existing(existing)) => {
-            let links = tx.links_of_contacts(&[existing.id]).await?;
-            drop(tx);
+    let by = staff.by(&ui);
+    let saved: Result<(AddedContact, Vec<ContactLink>), AppError> = async {
+        let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+        let added = tx.add_contact(&fields, link_to, by).await?;
+        let links = match &added {
+            AddedContact::Created(contact) => {
+                if new_photo.is_some() {
+                    tx.set_contact_photo(contact.id, new_photo, by).await?;
+                }
+                tx.commit().await?;
+                Vec::new()
+            }
+            AddedContact::Existing(existing) => tx.links_of_contacts(&[existing.id]).await?,
+        };
+        Ok((added, links))
+    }
+    .await;
+    let created = matches!(saved, Ok((AddedContact::Created(_), _)));
+    photos::settle(files, tenant, created, new_photo, None).await;
+    let created = match saved {
+        Ok((AddedContact::Created(contact), _)) => contact,
+        Ok((AddedContact::Existing(existing), links)) => {
             let linked_here = account
                 .as_ref()
                 .is_some_and(|a| links.iter().any(|l| l.account_id == a.id));
@@ -514,8 +592,7 @@ async fn create(
             )
             .await;
         }
-        Err(DataError::Invalid(errors)) => {
-            drop(tx);
+        Err(AppError::Invalid(errors)) => {
             return render_form(
                 &ui,
                 &staff,
@@ -526,9 +603,8 @@ async fn create(
             )
             .await;
         }
-        Err(other) => return Err(other.into()),
+        Err(other) => return Err(other),
     };
-    tx.commit().await?;
     set_flash(session, "contact-saved");
     let to = if form.back.is_empty() {
         format!("/admin/contacts/{}", created.id)
@@ -588,34 +664,77 @@ async fn update(
     staff: SignedInStaff,
     session: &Session,
     Path(id): Path<String>,
-    Form(form): Form<ContactForm>,
+    upload: FormWithFiles<ContactForm>,
 ) -> Result<Response, AppError> {
+    let photo = upload.file(photos::FIELD).map(|f| f.bytes.clone());
+    let form = upload.form;
     let id: ContactId = parse(&id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let (contact, _) = editable(&mut tx, &staff, id).await?;
-    let result = match validate(&form, &staff, false) {
-        Ok((fields, _)) => tx.update_contact(id, &fields, staff.by(&ui)).await,
-        Err(errors) => Err(DataError::Invalid(errors)),
+    tx.commit().await?;
+    let view = FormView {
+        contact: Some(&contact),
+        account: None,
+        form: &form,
+        errors: &FieldErrors::default(),
+        duplicate: None,
+        status: StatusCode::UNPROCESSABLE_ENTITY,
     };
-    match result {
+    let (fields, photo) = match validate_with_photo(&form, photo, &staff, false).await? {
+        Ok((fields, _, photo)) => (fields, photo),
+        Err(errors) => {
+            return render_form(
+                &ui,
+                &staff,
+                FormView {
+                    errors: &errors,
+                    ..view
+                },
+            )
+            .await;
+        }
+    };
+    let (files, tenant) = (&ui.state.files, staff.tenant.0.id());
+    let new_photo = match photo {
+        Some(photo) => Some(photos::store(files, tenant, photo).await?),
+        None => None,
+    };
+    let remove = !matches!(form.remove_photo.as_str(), "" | "false");
+    let by = staff.by(&ui);
+    let saved: Result<Option<Uuid>, AppError> = async {
+        let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+        editable(&mut tx, &staff, id).await?;
+        tx.update_contact(id, &fields, by)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let previous = if new_photo.is_some() || remove {
+            tx.set_contact_photo(id, new_photo, by).await?
+        } else {
+            None
+        };
+        tx.commit().await?;
+        Ok(previous)
+    }
+    .await;
+    let previous = saved.as_ref().ok().copied().flatten();
+    photos::settle(files, tenant, saved.is_ok(), new_photo, previous).await;
+    match saved {
         Ok(_) => {
-            tx.commit().await?;
             set_flash(session, "contact-saved");
             Ok(Redirect::see_other(format!("/admin/contacts/{id}")).into_response())
         }
-        Err(DataError::Invalid(errors)) => {
-            drop(tx);
-            let view = FormView {
-                contact: Some(&contact),
-                account: None,
-                form: &form,
-                errors: &errors,
-                duplicate: None,
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            render_form(&ui, &staff, view).await
+        Err(AppError::Invalid(errors)) => {
+            render_form(
+                &ui,
+                &staff,
+                FormView {
+                    errors: &errors,
+                    ..view
+                },
+            )
+            .await
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -791,6 +910,10 @@ async fn render_record(
             "email": f.email,
             "opted_out": f.email_opt_out,
             "archived": contact.archived_at.is_some(),
+            "photo": contact.photo_id.map(|_| json!({
+                "href": format!("/admin/contacts/{id}/photo"),
+                "thumbnail": format!("/admin/contacts/{id}/photo/thumbnail"),
+            })),
         }),
     );
     ctx.insert("details", &details(&ui.lang, &contact, &names));
@@ -960,9 +1083,12 @@ async fn delete(
 ) -> Result<Response, AppError> {
     let id: ContactId = parse(&id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    editable(&mut tx, &staff, id).await?;
+    let (contact, _) = editable(&mut tx, &staff, id).await?;
     tx.delete_contact(id, staff.by(&ui)).await?;
     tx.commit().await?;
+    if let Some(photo) = contact.photo_id {
+        photos::remove(&ui.state.files, staff.tenant.0.id(), photo).await;
+    }
     set_flash(session, "contact-deleted");
     Ok(Redirect::see_other("/admin/contacts").into_response())
 }

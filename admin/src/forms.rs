@@ -28,7 +28,8 @@ impl Choice {
 pub(crate) struct Field {
     name: &'static str,
     label: String,
-    /// `text`, `email`, `tel`, `url`, `date`, `textarea`, `select` or `checkbox`.
+    /// `text`, `email`, `tel`, `url`, `date`, `textarea`, `select`, `checkbox`
+    /// or `file`.
     kind: &'static str,
     value: String,
     checked: bool,
@@ -38,6 +39,17 @@ pub(crate) struct Field {
     required: bool,
     maxlength: Option<usize>,
     autocomplete: Option<&'static str>,
+    /// The media types a file input accepts.
+    accept: Option<&'static str>,
+    /// The image a file input currently holds (a stored photo).
+    preview: Option<Preview>,
+}
+
+/// An image shown above a file input.
+#[derive(Debug, Serialize)]
+pub(crate) struct Preview {
+    src: String,
+    alt: String,
 }
 
 /// A `<fieldset>` of fields.
@@ -92,6 +104,8 @@ impl<'a> FormBuilder<'a> {
             required: false,
             maxlength,
             autocomplete: None,
+            accept: None,
+            preview: None,
         };
         if self.groups.is_empty() {
             self.groups.push(Group {
@@ -132,6 +146,23 @@ impl<'a> FormBuilder<'a> {
 
     pub fn checkbox(self, name: &'static str) -> Self {
         self.push(name, "checkbox", None)
+    }
+
+    /// A file input accepting the given media types (the form must be multipart).
+    pub fn file(mut self, name: &'static str, accept: &'static str) -> Self {
+        self = self.push(name, "file", None);
+        if let Some(field) = self.last() {
+            field.accept = Some(accept);
+        }
+        self
+    }
+
+    /// Shows an image (what the last file input currently holds) with its alt text.
+    pub fn preview(mut self, src: String, alt: String) -> Self {
+        if let Some(field) = self.last() {
+            field.preview = Some(Preview { src, alt });
+        }
+        self
     }
 
     /// Marks the last field required.

@@ -15,6 +15,7 @@ mod history;
 mod import;
 mod pages;
 mod paging;
+mod photos;
 mod settings;
 mod staff;
 

@@ -140,33 +140,18 @@ impl TestApp {
 enum Body<'a> {
     Form(Option<&'a [(&'a str, &'a str)]>),
     Json(Option<serde_json::Value>),
+    /// A body of the given content type, sent as is.
     Raw(String, Vec<u8>),
 }
 
-/// A `multipart/form-data` body of text fields and files (field, file name, bytes).
-pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "----portico-test-boundary-7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, file_name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+/// A file for [`Browser::post_multipart`].
+#[derive(Debug, Clone)]
+pub struct FilePart<'a> {
+    /// The form field.
+    pub field: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
 }
 
 /// A response, read whole.
@@ -174,7 +159,9 @@ pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (Str
 pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (lossy for binary bodies; see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -258,16 +245,49 @@ impl Browser<'_> {
         page.location().expect("record").to_owned()
     }
 
-    /// Posts a `multipart/form-data` body (see [`multipart`]); add `_csrf` yourself.
+    /// Posts a `multipart/form-data` body built by hand, as a browser sends a form
+    /// with files (add `_csrf` to `fields` yourself).
     pub async fn post_multipart(
         &self,
         path: &str,
         fields: &[(&str, &str)],
-        files: &[(&str, &str, &[u8])],
+        files: &[FilePart<'_>],
     ) -> Page {
-        let (content_type, bytes) = multipart(fields, files);
-        self.send_body(Method::POST, path, Body::Raw(content_type, bytes))
+        const BOUNDARY: &str = "----PorticoTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for file in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+                    file.field, file.file_name, file.content_type
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(file.bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+        self.send_body(Method::POST, path, Body::Raw(content_type, body))
             .await
+    }
+
+    /// Sends `bytes` as the body with the given content type (API uploads).
+    pub async fn raw(&self, method: Method, path: &str, content_type: &str, bytes: &[u8]) -> Page {
+        self.send_body(
+            method,
+            path,
+            Body::Raw(content_type.to_owned(), bytes.to_vec()),
+        )
+        .await
     }
 
     /// Loads `page_path`, then posts the form to `action` with that page's CSRF token.
@@ -336,11 +356,12 @@ impl Browser<'_> {
                 jar.insert(name.to_owned(), value.to_owned());
             }
         }
-        let body = resp.into_body().into_string().await.unwrap_or_default();
+        let bytes = resp.into_body().into_vec().await.unwrap_or_default();
         Page {
             status,
             headers,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 }

@@ -10,7 +10,7 @@
 mod app;
 mod db;
 
-pub use app::{Browser, PASSWORD, Page, TestApp, csrf_in, multipart};
+pub use app::{Browser, FilePart, PASSWORD, Page, TestApp, csrf_in};
 pub use db::{TestBackend, TestDb, skip_or_fail, test_redis};
 
 /// Runs each named `async fn(TestDb)` as two tests, `sqlite::<name>` and

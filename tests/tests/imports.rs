@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use poem::http::StatusCode;
 use portico_domain::StaffRole;
-use portico_tests::{Browser, Page, TestApp, TestDb, backend_tests};
+use portico_tests::{Browser, FilePart, Page, TestApp, TestDb, backend_tests};
 
 /// Uploads a file on the import page and returns the import's page path.
 async fn upload(browser: &Browser<'_>, name: &str, csv: &[u8]) -> String {
@@ -23,7 +23,12 @@ async fn try_upload(browser: &Browser<'_>, name: &str, csv: &[u8]) -> Page {
         .post_multipart(
             "/admin/contacts/import",
             &[("_csrf", &token)],
-            &[("file", name, csv)],
+            &[FilePart {
+                field: "file",
+                file_name: name,
+                content_type: "text/csv",
+                bytes: csv,
+            }],
         )
         .await
 }
@@ -276,7 +281,12 @@ async fn unusable_files_are_refused_on_the_upload_page(db: TestDb) {
         .post_multipart(
             "/admin/contacts/import",
             &[("_csrf", "forged")],
-            &[("file", "x.csv", b"email\na@alfa.test\n")],
+            &[FilePart {
+                field: "file",
+                file_name: "x.csv",
+                content_type: "text/csv",
+                bytes: b"email\na@alfa.test\n",
+            }],
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
@@ -284,7 +294,12 @@ async fn unusable_files_are_refused_on_the_upload_page(db: TestDb) {
         .post_multipart(
             "/admin/contacts/import",
             &[],
-            &[("file", "x.csv", b"email\na@alfa.test\n")],
+            &[FilePart {
+                field: "file",
+                file_name: "x.csv",
+                content_type: "text/csv",
+                bytes: b"email\na@alfa.test\n",
+            }],
         )
         .await;
     assert_eq!(bare.status, StatusCode::FORBIDDEN);
@@ -335,7 +350,12 @@ async fn imports_belong_to_one_company_and_follow_roles(db: TestDb) {
         .post_multipart(
             "/admin/contacts/import",
             &[("_csrf", &token)],
-            &[("file", "x.csv", b"email\nx@alfa.test\n")],
+            &[FilePart {
+                field: "file",
+                file_name: "x.csv",
+                content_type: "text/csv",
+                bytes: b"email\nx@alfa.test\n",
+            }],
         )
         .await;
     assert_eq!(upload_attempt.status, StatusCode::FORBIDDEN);

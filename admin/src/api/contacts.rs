@@ -2,9 +2,9 @@
 //! create, read, replace, archive, restore, history, and links.
 
 use poem_openapi::{
-    OpenApi,
+    ApiRequest, ApiResponse, OpenApi,
     param::{Path, Query},
-    payload::Json,
+    payload::{Binary, Json},
 };
 use portico_authz::{Action, Area};
 use portico_data::{
@@ -23,7 +23,7 @@ use super::{
     },
     page_size,
 };
-use crate::accounts::HISTORY;
+use crate::{accounts::HISTORY, photos};
 
 /// How a contact list is sorted.
 #[derive(Debug, Clone, Copy, poem_openapi::Enum)]
@@ -197,6 +197,9 @@ impl ContactsApi {
         let out = with_links(&mut tx, &contact).await?;
         tx.delete_contact(contact.id, caller.by()).await?;
         tx.commit().await?;
+        if let Some(photo) = contact.photo_id {
+            photos::remove(&caller.state.files, caller.tenant.id(), photo).await;
+        }
         Ok(Json(out))
     }
 
@@ -290,6 +293,122 @@ impl ContactsApi {
         tx.commit().await?;
         Ok(Json(LinkOut::from(&link)))
     }
+
+    /// Sets a contact's photo from the raw image (JPEG, PNG or WebP, at most
+    /// 5 MiB). It is stored re-encoded as JPEG, without metadata, with a 160×160
+    /// thumbnail; an unacceptable image answers 422 with `errors` on `photo`.
+    #[oai(path = "/contacts/:id/photo", method = "put")]
+    async fn put_contact_photo(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        body: PhotoBody,
+    ) -> Result<PhotoSaved> {
+        let caller = auth.caller();
+        let mut tx = caller.tx().await?;
+        editable(caller, &mut tx, id.0).await?;
+        tx.commit().await?;
+        let bytes = body.read().await?;
+        let photo = photos::process(bytes).await?.map_err(AppError::Invalid)?;
+        let (files, tenant) = (&caller.state.files, caller.tenant.id());
+        let new = photos::store(files, tenant, photo).await?;
+        let saved = set_photo(caller, id.0, Some(new)).await;
+        let previous = saved.as_ref().ok().copied().flatten();
+        photos::settle(files, tenant, saved.is_ok(), Some(new), previous).await;
+        saved.map(|_| PhotoSaved::Saved)
+    }
+
+    /// A contact's photo, as stored (JPEG); 404 when it has none.
+    #[oai(path = "/contacts/:id/photo", method = "get")]
+    async fn get_contact_photo(&self, auth: Auth, id: Path<Uuid>) -> Result<PhotoOut> {
+        let caller = auth.caller();
+        caller.require(Area::Contacts, Action::Read).await?;
+        let mut tx = caller.tx().await?;
+        let contact = load(&mut tx, id.0).await?;
+        tx.commit().await?;
+        let photo = contact.photo_id.ok_or(AppError::NotFound)?;
+        let bytes = photos::read(&caller.state.files, caller.tenant.id(), photo, false).await?;
+        Ok(PhotoOut::Jpeg(Binary(bytes)))
+    }
+
+    /// Removes a contact's photo (also when it has none).
+    #[oai(path = "/contacts/:id/photo", method = "delete")]
+    async fn delete_contact_photo(&self, auth: Auth, id: Path<Uuid>) -> Result<PhotoSaved> {
+        let caller = auth.caller();
+        let previous = set_photo(caller, id.0, None).await?;
+        photos::settle(
+            &caller.state.files,
+            caller.tenant.id(),
+            true,
+            None,
+            previous,
+        )
+        .await;
+        Ok(PhotoSaved::Saved)
+    }
+}
+
+/// A photo upload: the image itself as the body.
+#[derive(ApiRequest)]
+pub(crate) enum PhotoBody {
+    #[oai(content_type = "image/jpeg")]
+    Jpeg(Binary<poem::Body>),
+    #[oai(content_type = "image/png")]
+    Png(Binary<poem::Body>),
+    #[oai(content_type = "image/webp")]
+    Webp(Binary<poem::Body>),
+}
+
+impl PhotoBody {
+    /// The body, read up to one byte past the limit: never more is buffered, and
+    /// an oversized image is still seen as such.
+    async fn read(self) -> Result<bytes::Bytes> {
+        use futures_util::TryStreamExt;
+        let (PhotoBody::Jpeg(Binary(body))
+        | PhotoBody::Png(Binary(body))
+        | PhotoBody::Webp(Binary(body))) = self;
+        let limit = portico_files::MAX_PHOTO_BYTES + 1;
+        let mut stream = std::pin::pin!(body.into_bytes_stream());
+        let mut read = Vec::new();
+        while read.len() < limit {
+            let Some(chunk) = stream
+                .try_next()
+                .await
+                .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?
+            else {
+                break;
+            };
+            let room = limit - read.len();
+            read.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        Ok(bytes::Bytes::from(read))
+    }
+}
+
+/// A photo was stored or removed.
+#[derive(ApiResponse)]
+pub(crate) enum PhotoSaved {
+    /// Done.
+    #[oai(status = 204)]
+    Saved,
+}
+
+/// A stored photo.
+#[derive(ApiResponse)]
+pub(crate) enum PhotoOut {
+    /// The photo, re-encoded as JPEG.
+    #[oai(status = 200, content_type = "image/jpeg")]
+    Jpeg(Binary<bytes::Bytes>),
+}
+
+/// Sets or removes a contact's photo after checking the caller may edit it, and
+/// returns the previous photo (whose files go once this committed).
+async fn set_photo(caller: &Caller, id: Uuid, photo: Option<Uuid>) -> Result<Option<Uuid>> {
+    let mut tx = caller.tx().await?;
+    editable(caller, &mut tx, id).await?;
+    let previous = tx.set_contact_photo(id.into(), photo, caller.by()).await?;
+    tx.commit().await?;
+    Ok(previous)
 }
 
 async fn set_archived(caller: &Caller, id: Uuid, archived: bool) -> Result<Json<ContactOut>> {

@@ -362,6 +362,8 @@ pub(crate) struct ContactOut {
     #[oai(flatten)]
     pub fields: ContactBody,
     pub archived: bool,
+    /// Whether it has a photo (`GET /contacts/{id}/photo`).
+    pub has_photo: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub links: Vec<LinkOut>,
@@ -421,6 +423,7 @@ impl ContactOut {
                 ),
             },
             archived: c.archived_at.is_some(),
+            has_photo: c.photo_id.is_some(),
             created_at: c.created_at,
             updated_at: c.updated_at,
             links: links

@@ -54,6 +54,7 @@ pub(crate) enum Contacts {
     EmailOptOut,
     PreferredLanguage,
     ImportantDates,
+    PhotoId,
     DisplayName,
     SortName,
     SearchText,
@@ -155,6 +156,9 @@ pub struct Contact {
     pub id: ContactId,
     pub fields: ContactFields,
     pub display_name: String,
+    /// The stored photo (its files are `photos/<id>.jpg` and `<id>-thumb.jpg` in
+    /// the tenant's file store); set with [`TenantTx::set_contact_photo`].
+    pub photo_id: Option<Uuid>,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -197,6 +201,7 @@ pub(crate) struct ContactRow {
     #[sqlx(json)]
     important_dates: Vec<portico_domain::ImportantDate>,
     display_name: String,
+    photo_id: Option<Uuid>,
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -243,6 +248,7 @@ impl TryFrom<ContactRow> for Contact {
                 important_dates: r.important_dates,
             },
             display_name: r.display_name,
+            photo_id: r.photo_id,
             archived_at: r.archived_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -299,6 +305,7 @@ pub(crate) fn contact_select(tenant: Uuid) -> SelectStatement {
     select
         .columns([
             (Contacts::Table, Contacts::DisplayName),
+            (Contacts::Table, Contacts::PhotoId),
             (Contacts::Table, Contacts::ArchivedAt),
             (Contacts::Table, Contacts::CreatedAt),
             (Contacts::Table, Contacts::UpdatedAt),
@@ -517,6 +524,63 @@ impl TenantTx {
             .await?;
         }
         self.find_contact(id).await
+    }
+
+    /// Sets (`Some`) or removes (`None`) a contact's photo and returns the previous
+    /// one, so the caller can remove its files once this commits. The change is
+    /// recorded in the contact's history. Callers load the contact first; an id
+    /// that is not this tenant's is an error and writes nothing.
+    pub async fn set_contact_photo(
+        &mut self,
+        id: ContactId,
+        photo: Option<Uuid>,
+        by: By<'_>,
+    ) -> Result<Option<Uuid>, DataError> {
+        // Lock the row first (a no-op write waits for a concurrent change to
+        // commit), so the previous photo read next is the one being replaced.
+        let lock = Query::update()
+            .table(Contacts::Table)
+            .value(Contacts::PhotoId, Expr::col(Contacts::PhotoId))
+            .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
+            .to_owned();
+        if self.conn.execute(&lock).await? == 0 {
+            return Err(DataError::Corrupt("no such contact for its photo".into()));
+        }
+        let previous = self
+            .find_contact(id)
+            .await?
+            .ok_or_else(|| DataError::Corrupt("no such contact for its photo".into()))?
+            .photo_id;
+        if previous == photo {
+            return Ok(previous);
+        }
+        let update = Query::update()
+            .table(Contacts::Table)
+            .values([
+                (Contacts::PhotoId, photo.into()),
+                (Contacts::UpdatedAt, Utc::now().into()),
+            ])
+            .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn.execute(&update).await?;
+        let action = if photo.is_some() {
+            "contact.photo_change"
+        } else {
+            "contact.photo_remove"
+        };
+        // Not a before/after pair: the ids mean nothing to people, so the history
+        // shows the action alone, and the API's history keeps the ids.
+        self.log(
+            by,
+            action,
+            ("contact", id.as_uuid()),
+            None,
+            json!({ "photo": { "previous": previous, "current": photo } }),
+        )
+        .await?;
+        Ok(previous)
     }
 
     /// Archives or restores a contact; `None` when it is not in this tenant.

@@ -397,3 +397,13 @@ import-not-allowed = Su rol no puede modificar este contacto.
 label-id = Id
 label-customers = Clientes
 label-suppliers = Proveedores
+
+group-photo = Foto
+label-photo = Foto
+label-remove_photo = Quitar la foto
+hint-photo = JPEG, PNG o WebP, hasta 5 MB. Se guarda como JPEG sin metadatos (ubicación, cámara).
+photo-too-large = La foto pesa más de 5 MB. Elija una imagen más liviana.
+photo-not-an-image = El archivo no es una imagen JPEG, PNG o WebP válida.
+photo-too-many-pixels = La imagen es demasiado grande: como máximo 10 000 píxeles por lado.
+action-contact-photo_change = Cambió la foto
+action-contact-photo_remove = Quitó la foto
