@@ -5,7 +5,8 @@
 use std::io::Cursor;
 
 use image::{
-    DynamicImage, ImageFormat, ImageReader, Limits, codecs::jpeg::JpegEncoder, imageops::FilterType,
+    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, codecs::jpeg::JpegEncoder,
+    imageops::FilterType,
 };
 
 /// The largest photo upload accepted.
@@ -14,8 +15,12 @@ pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 const STORED_SIDE: u32 = 1024;
 /// The side, in pixels, of the square thumbnail.
 pub const THUMBNAIL_SIDE: u32 = 160;
-/// Larger images are refused before decoding (a small file can hold a huge image).
+/// Larger images are refused before decoding (a small file can hold a huge
+/// image): at most this many pixels a side, and in all.
 const MAX_SIDE: u32 = 10_000;
+const MAX_PIXELS: u64 = 40_000_000;
+/// The most memory one decoding may take.
+const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 const QUALITY: u8 = 85;
 
 /// Why an upload is not an acceptable photo; each maps to a message for the user.
@@ -60,22 +65,34 @@ pub fn process_photo(bytes: &[u8]) -> Result<Photo, PhotoError> {
     ) {
         return Err(PhotoError::NotAnImage);
     }
+    let bad = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels,
+        _ => PhotoError::NotAnImage,
+    };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let decoded = reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => PhotoError::TooManyPixels,
-        _ => PhotoError::NotAnImage,
-    })?;
-    let flat = flatten(decoded);
-    let stored = if flat.width() > STORED_SIDE || flat.height() > STORED_SIDE {
-        flat.resize(STORED_SIDE, STORED_SIDE, FilterType::Triangle)
+    let mut decoder = reader.into_decoder().map_err(bad)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
+    // Phones store pictures as the sensor saw them and say how to turn them.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut decoded = DynamicImage::from_decoder(decoder).map_err(bad)?;
+    decoded.apply_orientation(orientation);
+    // Scale down before anything else, so that only the small copy is converted.
+    let scaled = if decoded.width() > STORED_SIDE || decoded.height() > STORED_SIDE {
+        decoded.resize(STORED_SIDE, STORED_SIDE, FilterType::Triangle)
     } else {
-        flat
+        decoded
     };
+    let stored = flatten(scaled);
     let thumbnail = stored.resize_to_fill(THUMBNAIL_SIDE, THUMBNAIL_SIDE, FilterType::Triangle);
     Ok(Photo {
         image: jpeg(&stored)?,
@@ -140,17 +157,8 @@ mod tests {
 
     #[test]
     fn metadata_is_dropped() {
-        let jpeg = encoded(
-            &DynamicImage::ImageRgb8(sample(40, 30).into_rgb8()),
-            ImageFormat::Jpeg,
-        );
-        // Splice an EXIF block (APP1) with a location comment right after SOI.
-        let payload = b"Exif\0\0GPS 18.4861 N 69.9312 W";
-        let mut with_exif = jpeg[..2].to_vec();
-        with_exif.extend_from_slice(&[0xFF, 0xE1]);
-        with_exif.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
-        with_exif.extend_from_slice(payload);
-        with_exif.extend_from_slice(&jpeg[2..]);
+        // An EXIF block (APP1) that says "upright" and carries a location.
+        let with_exif = jpeg_with_exif(40, 30, 1);
         assert!(with_exif.windows(4).any(|w| w == b"Exif"));
         let photo = process_photo(&with_exif).unwrap();
         for out in [&photo.image, &photo.thumbnail] {
@@ -162,6 +170,36 @@ mod tests {
             (small.width(), small.height()),
             (40, 30),
             "small photos keep their size"
+        );
+    }
+
+    /// A JPEG of `width`×`height` with an EXIF block: a TIFF header and one
+    /// IFD entry, Orientation (0x0112) = `orientation`, plus a GPS-like comment.
+    fn jpeg_with_exif(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+        let jpeg = encoded(
+            &DynamicImage::ImageRgb8(sample(width, height).into_rgb8()),
+            ImageFormat::Jpeg,
+        );
+        let mut payload = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+        payload.extend_from_slice(&orientation.to_be_bytes());
+        payload.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        payload.extend_from_slice(b"GPS 18.4861 N 69.9312 W");
+        let mut with_exif = jpeg[..2].to_vec();
+        with_exif.extend_from_slice(&[0xFF, 0xE1]);
+        with_exif.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        with_exif.extend_from_slice(&payload);
+        with_exif.extend_from_slice(&jpeg[2..]);
+        with_exif
+    }
+
+    #[test]
+    fn a_rotated_phone_photo_is_stored_upright() {
+        let photo = process_photo(&jpeg_with_exif(40, 30, 6)).unwrap();
+        let stored = image::load_from_memory(&photo.image).unwrap();
+        assert_eq!(
+            (stored.width(), stored.height()),
+            (30, 40),
+            "turned a quarter"
         );
     }
 
@@ -187,6 +225,12 @@ mod tests {
         // A real image, small in bytes, wider than any photo may be.
         let lying = encoded(&sample(MAX_SIDE + 1, 1), ImageFormat::Png);
         assert!(lying.len() < MAX_PHOTO_BYTES);
+        assert_eq!(
+            process_photo(&lying).unwrap_err(),
+            PhotoError::TooManyPixels
+        );
+        // Within the side limit but too many pixels in all.
+        let lying = encoded(&sample(9_000, 5_000), ImageFormat::Png);
         assert_eq!(
             process_photo(&lying).unwrap_err(),
             PhotoError::TooManyPixels

@@ -404,6 +404,6 @@ label-remove_photo = Remove photo
 hint-photo = JPEG, PNG or WebP, up to 5 MB. Stored as JPEG without metadata (location, camera).
 photo-too-large = The photo is larger than 5 MB. Choose a smaller image.
 photo-not-an-image = The file is not a valid JPEG, PNG or WebP image.
-photo-too-many-pixels = The image is too large: at most 10,000 pixels on each side.
+photo-too-many-pixels = The image is too large: at most 10,000 pixels on a side and 40 megapixels in all.
 action-contact-photo_change = Changed the photo
 action-contact-photo_remove = Removed the photo

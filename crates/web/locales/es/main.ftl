@@ -404,6 +404,6 @@ label-remove_photo = Quitar la foto
 hint-photo = JPEG, PNG o WebP, hasta 5 MB. Se guarda como JPEG sin metadatos (ubicación, cámara).
 photo-too-large = La foto pesa más de 5 MB. Elija una imagen más liviana.
 photo-not-an-image = El archivo no es una imagen JPEG, PNG o WebP válida.
-photo-too-many-pixels = La imagen es demasiado grande: como máximo 10 000 píxeles por lado.
+photo-too-many-pixels = La imagen es demasiado grande: como máximo 10 000 píxeles por lado y 40 megapíxeles en total.
 action-contact-photo_change = Cambió la foto
 action-contact-photo_remove = Quitó la foto
