@@ -1,6 +1,8 @@
-//! Authorization: the casbin model of the back office (`policies/backoffice.*`),
-//! loaded once per process and asked "may this staff role do this in this area".
-//! The portal model arrives with portal access.
+//! Authorization: the casbin models in `policies/`. The back office's is loaded
+//! once per process and asked "may this staff role do this in this area"; the
+//! portal's is built per contact (see [`portal`]) and cached by policy version.
+
+pub mod portal;
 
 use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
 use portico_domain::{AccountKind, StaffRole};
@@ -76,9 +78,9 @@ impl Action {
     }
 }
 
-/// The back-office policy could not be loaded (a broken file in `policies/`).
+/// A policy could not be built (a broken file in `policies/`).
 #[derive(Debug, thiserror::Error)]
-#[error("the back-office policy is invalid: {0}")]
+#[error("a policy is invalid: {0}")]
 pub struct PolicyError(String);
 
 /// The back-office enforcer: a handful of role rules, shared by every tenant.

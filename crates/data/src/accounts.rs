@@ -167,7 +167,7 @@ pub struct Branch {
 }
 
 #[derive(Iden, Clone, Copy)]
-enum Branches {
+pub(crate) enum Branches {
     Table,
     TenantId,
     Id,

@@ -55,6 +55,10 @@ pub(crate) enum Contacts {
     PreferredLanguage,
     ImportantDates,
     PhotoId,
+    CustomerPortal,
+    SupplierPortal,
+    PortalActivatedAt,
+    PortalSignedInAt,
     DisplayName,
     SortName,
     SearchText,
@@ -159,9 +163,34 @@ pub struct Contact {
     /// The stored photo (its files are `photos/<id>.jpg` and `<id>-thumb.jpg` in
     /// the tenant's file store); set with [`TenantTx::set_contact_photo`].
     pub photo_id: Option<Uuid>,
+    pub portal: PortalAccess,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A contact's access to the portals: switched on per portal by staff, and
+/// whether the contact has set its password (accepted its invitation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PortalAccess {
+    pub customer: bool,
+    pub supplier: bool,
+    pub activated_at: Option<DateTime<Utc>>,
+    pub signed_in_at: Option<DateTime<Utc>>,
+}
+
+impl PortalAccess {
+    /// Whether access to this portal is on.
+    pub fn to(&self, portal: portico_domain::Portal) -> bool {
+        match portal {
+            portico_domain::Portal::Customer => self.customer,
+            portico_domain::Portal::Supplier => self.supplier,
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.customer || self.supplier
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -202,6 +231,10 @@ pub(crate) struct ContactRow {
     important_dates: Vec<portico_domain::ImportantDate>,
     display_name: String,
     photo_id: Option<Uuid>,
+    customer_portal: bool,
+    supplier_portal: bool,
+    portal_activated_at: Option<DateTime<Utc>>,
+    portal_signed_in_at: Option<DateTime<Utc>>,
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -249,6 +282,12 @@ impl TryFrom<ContactRow> for Contact {
             },
             display_name: r.display_name,
             photo_id: r.photo_id,
+            portal: PortalAccess {
+                customer: r.customer_portal,
+                supplier: r.supplier_portal,
+                activated_at: r.portal_activated_at,
+                signed_in_at: r.portal_signed_in_at,
+            },
             archived_at: r.archived_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -306,6 +345,10 @@ pub(crate) fn contact_select(tenant: Uuid) -> SelectStatement {
         .columns([
             (Contacts::Table, Contacts::DisplayName),
             (Contacts::Table, Contacts::PhotoId),
+            (Contacts::Table, Contacts::CustomerPortal),
+            (Contacts::Table, Contacts::SupplierPortal),
+            (Contacts::Table, Contacts::PortalActivatedAt),
+            (Contacts::Table, Contacts::PortalSignedInAt),
             (Contacts::Table, Contacts::ArchivedAt),
             (Contacts::Table, Contacts::CreatedAt),
             (Contacts::Table, Contacts::UpdatedAt),

@@ -18,6 +18,7 @@ mod links;
 mod lists;
 mod names;
 mod operators;
+mod portal;
 mod provision;
 mod schema;
 mod search;
@@ -28,7 +29,7 @@ mod tx;
 pub use accounts::{Account, AccountFilter, Branch, NameCursor};
 pub use api_keys::ApiKey;
 pub use audit::{Actor, AuditEvent, By, NewAuditEvent, diff};
-pub use contacts::{AddedContact, Contact, ContactFilter, ContactSort};
+pub use contacts::{AddedContact, Contact, ContactFilter, ContactSort, PortalAccess};
 pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
 pub use ids::{
@@ -42,6 +43,7 @@ pub use imports::{
 pub use links::ContactLink;
 pub use lists::{ContactList, ListEntry, SEEDED_TITLES};
 pub use operators::{NewOperator, Operator};
+pub use portal::{ContactPolicyRows, LinkAccess, LinkAccessInput, PortalRole, PortalRoleInput};
 pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};
 pub use staff::{NewStaffUser, StaffCursor, StaffStatus, StaffUser};

@@ -22,6 +22,7 @@ pub(crate) enum ContactLinks {
     AccountKind,
     Position,
     IsPrimary,
+    AllBranches,
     CreatedAt,
 }
 

@@ -33,6 +33,7 @@ pub async fn provision_tenant(
     })
     .await?;
     tx.seed_titles().await?;
+    tx.seed_portal_roles().await?;
     let user = tx.create_staff_user(first_user).await?;
     tx.record_audit_event(NewAuditEvent {
         actor,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::{DataError, PlatformTx, TenantId};
 
 #[derive(Iden)]
-enum Tenants {
+pub(crate) enum Tenants {
     Table,
     Id,
     Slug,
@@ -18,6 +18,7 @@ enum Tenants {
     Status,
     MaxContacts,
     ContactRequired,
+    PolicyVersion,
     CreatedAt,
     UpdatedAt,
 }

@@ -7,6 +7,7 @@ mod currency;
 mod email;
 pub mod fields;
 mod locale;
+mod portal;
 mod slug;
 mod staff_role;
 
@@ -19,5 +20,6 @@ pub use currency::{Currency, CurrencyError};
 pub use email::{Email, EmailError};
 pub use fields::{FieldError, FieldErrors, fold};
 pub use locale::Locale;
+pub use portal::{BranchScope, Permission, Portal, PortalScope};
 pub use slug::{Slug, SlugError};
 pub use staff_role::{StaffRole, UnknownStaffRole};
