@@ -11,7 +11,11 @@ ALTER TABLE contacts ADD COLUMN supplier_portal boolean NOT NULL DEFAULT false;
 ALTER TABLE contacts ADD COLUMN portal_password_hash text;
 ALTER TABLE contacts ADD COLUMN portal_activated_at timestamptz;
 ALTER TABLE contacts ADD COLUMN portal_signed_in_at timestamptz;
-CREATE INDEX contacts_portal_idx ON contacts (tenant_id, sort_name, id) WHERE customer_portal OR supplier_portal;
+-- none → invited → active; disabled when access is turned off after that.
+ALTER TABLE contacts ADD COLUMN portal_status text NOT NULL DEFAULT 'none' CHECK (portal_status IN ('none', 'invited', 'active', 'disabled'));
+-- Set when too many failed sign-ins lock the contact out.
+ALTER TABLE contacts ADD COLUMN portal_locked_until timestamptz;
+CREATE INDEX contacts_portal_idx ON contacts (tenant_id, portal_status, sort_name, id);
 
 CREATE TABLE portal_roles (
     tenant_id   uuid NOT NULL REFERENCES tenants (id),

@@ -11,7 +11,11 @@ ALTER TABLE contacts ADD COLUMN supplier_portal INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE contacts ADD COLUMN portal_password_hash TEXT;
 ALTER TABLE contacts ADD COLUMN portal_activated_at TEXT;
 ALTER TABLE contacts ADD COLUMN portal_signed_in_at TEXT;
-CREATE INDEX contacts_portal_idx ON contacts (tenant_id, sort_name, id) WHERE customer_portal = 1 OR supplier_portal = 1;
+-- none → invited → active; disabled when access is turned off after that.
+ALTER TABLE contacts ADD COLUMN portal_status TEXT NOT NULL DEFAULT 'none' CHECK (portal_status IN ('none', 'invited', 'active', 'disabled'));
+-- Set when too many failed sign-ins lock the contact out.
+ALTER TABLE contacts ADD COLUMN portal_locked_until TEXT;
+CREATE INDEX contacts_portal_idx ON contacts (tenant_id, portal_status, sort_name, id);
 
 CREATE TABLE portal_roles (
     tenant_id   BLOB NOT NULL REFERENCES tenants (id),

@@ -7,6 +7,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 /// A multiplexed, reconnecting Redis connection plus a key namespace.
 #[derive(Clone)]
 pub struct RedisHandle {
+    client: redis::Client,
     conn: ConnectionManager,
     prefix: String,
 }
@@ -23,8 +24,9 @@ impl RedisHandle {
             .set_max_delay(1_000)
             .set_connection_timeout(Duration::from_secs(2))
             .set_response_timeout(Duration::from_secs(2));
-        let conn = ConnectionManager::new_with_config(client, config).await?;
+        let conn = ConnectionManager::new_with_config(client.clone(), config).await?;
         Ok(Self {
+            client,
             conn,
             prefix: prefix.to_owned(),
         })
@@ -38,6 +40,21 @@ impl RedisHandle {
     /// A connection to issue commands on (cheap clone of the manager).
     pub fn conn(&self) -> ConnectionManager {
         self.conn.clone()
+    }
+
+    /// A dedicated connection for subscribing to channels.
+    pub async fn pubsub(&self) -> Result<redis::aio::PubSub, redis::RedisError> {
+        self.client.get_async_pubsub().await
+    }
+
+    /// Publishes `message` on `channel` (a name made with [`RedisHandle::key`]).
+    pub async fn publish(&self, channel: &str, message: &str) -> Result<(), redis::RedisError> {
+        redis::cmd("PUBLISH")
+            .arg(channel)
+            .arg(message)
+            .query_async::<i64>(&mut self.conn())
+            .await
+            .map(drop)
     }
 
     /// Checks that Redis answers.

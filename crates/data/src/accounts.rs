@@ -450,6 +450,8 @@ impl TenantTx {
                 .and_where(Expr::col(Accounts::Id).eq(id.as_uuid()))
                 .to_owned();
             self.conn.execute(&update).await?;
+            // Its contacts act for it in a portal only while it is active.
+            self.bump_policy_version().await?;
             let kind = before.kind;
             let verb = if active { "restore" } else { "archive" };
             self.log(

@@ -648,6 +648,8 @@ impl TenantTx {
                 .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
                 .to_owned();
             self.conn.execute(&update).await?;
+            // An archived contact has no portal access: its sessions end.
+            self.bump_policy_version().await?;
             let verb = if archived { "archive" } else { "restore" };
             self.log(
                 by,
@@ -680,6 +682,7 @@ impl TenantTx {
             .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
             .to_owned();
         self.conn.execute(&delete).await?;
+        self.bump_policy_version().await?;
         let accounts: Vec<_> = links
             .iter()
             .map(|l| json!({ "id": l.account_id, "name": l.account_name, "link": l.fields }))

@@ -8,7 +8,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::{DataError, PlatformTx, Tenant, TenantTx, exec::Conn};
+use crate::{DataError, PlatformTx, Tenant, TenantId, TenantTx, exec::Conn};
 
 /// The role the application uses on PostgreSQL; created by the first migration,
 /// it owns no table, so row-level security applies to it.
@@ -51,7 +51,12 @@ impl DatabaseOptions {
 #[derive(Clone)]
 pub struct Database {
     pool: Pool,
+    /// Announces, after each commit, a tenant's new policy version.
+    policy_changes: PolicyChanges,
 }
+
+/// Where committed policy versions are announced (in this process).
+pub(crate) type PolicyChanges = tokio::sync::broadcast::Sender<(TenantId, i64)>;
 
 #[derive(Clone)]
 enum Pool {
@@ -86,6 +91,7 @@ impl Database {
                     app,
                     owner: Box::new(owner),
                 },
+                policy_changes: tokio::sync::broadcast::channel(1024).0,
             })
         } else if url.starts_with("sqlite:") {
             let sqlite = SqliteConnectOptions::from_str(url)
@@ -101,12 +107,19 @@ impl Database {
                 .await?;
             Ok(Self {
                 pool: Pool::Sqlite(pool),
+                policy_changes: tokio::sync::broadcast::channel(1024).0,
             })
         } else {
             Err(DataError::Config(
                 "the database URL must start with postgres://, postgresql:// or sqlite:".into(),
             ))
         }
+    }
+
+    /// Every tenant policy version committed through this handle from now on
+    /// (each transaction that bumped it announces it after its commit).
+    pub fn policy_changes(&self) -> tokio::sync::broadcast::Receiver<(TenantId, i64)> {
+        self.policy_changes.subscribe()
     }
 
     /// The engine behind this handle.
@@ -163,14 +176,21 @@ impl Database {
             }
             Pool::Sqlite(_) => self.begin().await?,
         };
-        Ok(TenantTx::new(conn, tenant.id()))
+        Ok(TenantTx::new(
+            conn,
+            tenant.id(),
+            self.policy_changes.clone(),
+        ))
     }
 
     /// Opens a transaction for platform-level work across tenants (operator
     /// console and CLI). It reaches the tenant registry and operators, never
     /// tenant-owned rows: for those, call [`PlatformTx::into_tenant`].
     pub async fn platform_tx(&self) -> Result<PlatformTx, DataError> {
-        Ok(PlatformTx::new(self.begin().await?))
+        Ok(PlatformTx::new(
+            self.begin().await?,
+            self.policy_changes.clone(),
+        ))
     }
 
     async fn begin(&self) -> Result<Conn, DataError> {

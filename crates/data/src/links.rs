@@ -290,6 +290,7 @@ impl TenantTx {
             .and_where(Expr::col(ContactLinks::Id).eq(id.as_uuid()))
             .to_owned();
         self.conn.execute(&delete).await?;
+        self.bump_policy_version().await?;
         self.log(
             by,
             "contact.unlink",

@@ -214,7 +214,9 @@ impl TenantTx {
             .and_where(Expr::col(Tenants::Id).eq(self.tenant_id().as_uuid()))
             .to_owned();
         self.conn.execute(&update).await?;
-        self.policy_version().await
+        let version = self.policy_version().await?;
+        self.bumped = Some(version);
+        Ok(version)
     }
 
     /// This tenant's policy version.

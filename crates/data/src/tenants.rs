@@ -206,6 +206,23 @@ impl PlatformTx {
             .collect()
     }
 
+    /// The policy versions of these companies (a backstop for lost broadcasts).
+    pub async fn policy_versions(
+        &mut self,
+        ids: &[TenantId],
+    ) -> Result<Vec<(TenantId, i64)>, DataError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let select = Query::select()
+            .columns([Tenants::Id, Tenants::PolicyVersion])
+            .from(Tenants::Table)
+            .and_where(Expr::col(Tenants::Id).is_in(ids.iter().map(|t| t.as_uuid())))
+            .to_owned();
+        let rows: Vec<(uuid::Uuid, i64)> = self.conn.fetch_all(&select).await?;
+        Ok(rows.into_iter().map(|(id, v)| (id.into(), v)).collect())
+    }
+
     /// Suspends or reactivates a company; returns it as it now is, or `None`
     /// when no company has that slug.
     pub async fn set_tenant_status(

@@ -90,6 +90,12 @@ impl From<portico_data::DataError> for AppError {
     }
 }
 
+impl From<portico_authz::PolicyError> for AppError {
+    fn from(e: portico_authz::PolicyError) -> Self {
+        AppError::internal(e)
+    }
+}
+
 impl From<tera::Error> for AppError {
     fn from(error: tera::Error) -> Self {
         AppError::internal(error)

@@ -9,6 +9,7 @@ pub mod host;
 pub mod i18n;
 pub mod observe;
 pub mod page;
+pub mod policy;
 pub mod session;
 pub mod signin;
 pub mod site;

@@ -8,7 +8,7 @@ use portico_domain::Slug;
 use portico_files::FileStore;
 use url::Url;
 
-use crate::{templates::Templates, tenant::TenantResolver};
+use crate::{policy::Policies, templates::Templates, tenant::TenantResolver};
 
 /// What the web layer needs to know about where it is served.
 #[derive(Debug, Clone)]
@@ -22,6 +22,8 @@ pub struct WebConfig {
     pub sign_in_max_failures: u32,
     /// The lockout window.
     pub sign_in_window: Duration,
+    /// How many contacts' portal policies each instance keeps loaded.
+    pub policy_cache_entries: u64,
 }
 
 impl WebConfig {
@@ -32,6 +34,7 @@ impl WebConfig {
             session_ttl: Duration::from_secs(12 * 3600),
             sign_in_max_failures: 5,
             sign_in_window: Duration::from_secs(15 * 60),
+            policy_cache_entries: 10_000,
         }
     }
 
@@ -72,6 +75,8 @@ pub struct Inner {
     /// Failed sign-ins per client address (a higher limit: offices share addresses).
     pub address_throttle: SignInThrottle,
     pub tenants: TenantResolver,
+    /// Portal policies, kept current across instances.
+    pub policies: Arc<Policies>,
     pub config: WebConfig,
 }
 
@@ -91,6 +96,8 @@ impl AppState {
         let throttle = make(config.sign_in_max_failures);
         let address_throttle = make(config.sign_in_max_failures * 4);
         let tenants = TenantResolver::new(db.clone());
+        let policies = Policies::new(db.clone(), redis.clone(), config.policy_cache_entries);
+        policies.start();
         // Install the metrics recorder before the first request records anything.
         crate::observe::metrics_handle();
         Self(Arc::new(Inner {
@@ -101,6 +108,7 @@ impl AppState {
             throttle,
             address_throttle,
             tenants,
+            policies,
             config,
         }))
     }
