@@ -121,13 +121,15 @@ impl TenantTx {
                 now.into(),
             ]);
         }
-        self.conn.execute(&insert).await.map(drop).map_err(|e| {
+        self.conn.execute(&insert).await.map_err(|e| {
             let markers = [
                 "contact_links_pair_key",
                 "contact_links.contact_id, contact_links.account_id",
             ];
             taken(e, &markers, "account_id", "link-exists")
-        })
+        })?;
+        // A new link is a new account its contact may act for.
+        self.bump_policy_version().await.map(drop)
     }
 
     /// Clears the account's primary contact, so that another can become it.
