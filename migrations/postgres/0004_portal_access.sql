@@ -15,6 +15,8 @@ ALTER TABLE contacts ADD COLUMN portal_signed_in_at timestamptz;
 ALTER TABLE contacts ADD COLUMN portal_status text NOT NULL DEFAULT 'none' CHECK (portal_status IN ('none', 'invited', 'active', 'disabled'));
 -- Set when too many failed sign-ins lock the contact out.
 ALTER TABLE contacts ADD COLUMN portal_locked_until timestamptz;
+-- Every portal session carries the epoch it started in; bumping it ends them all.
+ALTER TABLE contacts ADD COLUMN portal_session_epoch integer NOT NULL DEFAULT 0;
 CREATE INDEX contacts_portal_idx ON contacts (tenant_id, portal_status, sort_name, id);
 
 CREATE TABLE portal_roles (

@@ -40,7 +40,13 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
             "contact_links",
             "contact_titles",
             "contacts",
+            "link_branches",
+            "link_permissions",
+            "link_roles",
             "platform_operators",
+            "portal_role_permissions",
+            "portal_roles",
+            "portal_tokens",
             "staff_users",
             "tenants"
         ]

@@ -40,6 +40,8 @@ pub struct LinkGrant {
 pub struct PolicyInput {
     pub tenant: Uuid,
     pub contact: Uuid,
+    /// The contact's session epoch: sessions from another epoch are over.
+    pub session_epoch: i32,
     pub customer_portal: bool,
     pub supplier_portal: bool,
     pub links: Vec<LinkGrant>,
@@ -151,6 +153,11 @@ impl ContactPolicy {
 
     pub fn contact(&self) -> Uuid {
         self.input.contact
+    }
+
+    /// The epoch a portal session must carry to be valid.
+    pub fn session_epoch(&self) -> i32 {
+        self.input.session_epoch
     }
 
     /// The link to an account, when the contact may act for it (its portal on).
@@ -407,6 +414,7 @@ mod tests {
         let input = PolicyInput {
             tenant: Uuid::now_v7(),
             contact: Uuid::now_v7(),
+            session_epoch: 0,
             customer_portal: true,
             supplier_portal: false,
             links: vec![

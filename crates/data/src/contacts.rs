@@ -59,6 +59,10 @@ pub(crate) enum Contacts {
     SupplierPortal,
     PortalActivatedAt,
     PortalSignedInAt,
+    PortalStatus,
+    PortalLockedUntil,
+    PortalSessionEpoch,
+    PortalPasswordHash,
     DisplayName,
     SortName,
     SearchText,
@@ -175,8 +179,52 @@ pub struct Contact {
 pub struct PortalAccess {
     pub customer: bool,
     pub supplier: bool,
+    /// `none`, `invited`, `active` or `disabled`.
+    pub status: PortalStatus,
+    /// Until when too many failed sign-ins lock the contact out.
+    pub locked_until: Option<DateTime<Utc>>,
     pub activated_at: Option<DateTime<Utc>>,
     pub signed_in_at: Option<DateTime<Utc>>,
+}
+
+/// Where a contact stands with the portals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortalStatus {
+    /// Never given access.
+    #[default]
+    None,
+    /// Given access; has not set a password yet.
+    Invited,
+    /// Has set a password.
+    Active,
+    /// Access was turned off.
+    Disabled,
+}
+
+impl PortalStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortalStatus::None => "none",
+            PortalStatus::Invited => "invited",
+            PortalStatus::Active => "active",
+            PortalStatus::Disabled => "disabled",
+        }
+    }
+}
+
+impl std::str::FromStr for PortalStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "none" => PortalStatus::None,
+            "invited" => PortalStatus::Invited,
+            "active" => PortalStatus::Active,
+            "disabled" => PortalStatus::Disabled,
+            other => return Err(format!("unknown portal status {other:?}")),
+        })
+    }
 }
 
 impl PortalAccess {
@@ -235,6 +283,8 @@ pub(crate) struct ContactRow {
     supplier_portal: bool,
     portal_activated_at: Option<DateTime<Utc>>,
     portal_signed_in_at: Option<DateTime<Utc>>,
+    portal_status: String,
+    portal_locked_until: Option<DateTime<Utc>>,
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -285,6 +335,8 @@ impl TryFrom<ContactRow> for Contact {
             portal: PortalAccess {
                 customer: r.customer_portal,
                 supplier: r.supplier_portal,
+                status: r.portal_status.parse().map_err(DataError::Corrupt)?,
+                locked_until: r.portal_locked_until,
                 activated_at: r.portal_activated_at,
                 signed_in_at: r.portal_signed_in_at,
             },
@@ -349,6 +401,8 @@ pub(crate) fn contact_select(tenant: Uuid) -> SelectStatement {
             (Contacts::Table, Contacts::SupplierPortal),
             (Contacts::Table, Contacts::PortalActivatedAt),
             (Contacts::Table, Contacts::PortalSignedInAt),
+            (Contacts::Table, Contacts::PortalStatus),
+            (Contacts::Table, Contacts::PortalLockedUntil),
             (Contacts::Table, Contacts::ArchivedAt),
             (Contacts::Table, Contacts::CreatedAt),
             (Contacts::Table, Contacts::UpdatedAt),

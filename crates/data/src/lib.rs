@@ -29,7 +29,7 @@ mod tx;
 pub use accounts::{Account, AccountFilter, Branch, NameCursor};
 pub use api_keys::ApiKey;
 pub use audit::{Actor, AuditEvent, By, NewAuditEvent, diff};
-pub use contacts::{AddedContact, Contact, ContactFilter, ContactSort, PortalAccess};
+pub use contacts::{AddedContact, Contact, ContactFilter, ContactSort, PortalAccess, PortalStatus};
 pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
 pub use ids::{

@@ -16,7 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    AccountId, By, ContactId, DataError, LinkId, TenantTx,
+    AccountId, By, ContactId, DataError, LinkId, PortalStatus, TenantTx,
     accounts::{Accounts, Branches, taken},
     contacts::Contacts,
     links::{ContactLinks, link_account},
@@ -185,6 +185,8 @@ pub struct LinkAccessInput {
 #[derive(Debug, Clone)]
 pub struct ContactPolicyRows {
     pub contact: ContactId,
+    /// Portal sessions started in another epoch are over.
+    pub session_epoch: i32,
     pub customer_portal: bool,
     pub supplier_portal: bool,
     /// Only links of accounts that are active.
@@ -528,10 +530,32 @@ impl TenantTx {
             Portal::Customer => Contacts::CustomerPortal,
             Portal::Supplier => Contacts::SupplierPortal,
         };
+        let other = match portal {
+            Portal::Customer => person.portal.supplier,
+            Portal::Supplier => person.portal.customer,
+        };
+        let has_password: Option<(bool,)> = self
+            .conn
+            .fetch_optional(
+                &Query::select()
+                    .expr(Expr::col(Contacts::PortalPasswordHash).is_not_null())
+                    .from(Contacts::Table)
+                    .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+                    .and_where(Expr::col(Contacts::Id).eq(contact.as_uuid()))
+                    .to_owned(),
+            )
+            .await?;
+        let status = match (on || other, has_password.is_some_and(|(p,)| p)) {
+            (true, true) => PortalStatus::Active,
+            (true, false) => PortalStatus::Invited,
+            (false, _) if person.portal.status == PortalStatus::None => PortalStatus::None,
+            (false, _) => PortalStatus::Disabled,
+        };
         let update = Query::update()
             .table(Contacts::Table)
             .values([
                 (column, on.into()),
+                (Contacts::PortalStatus, status.as_str().into()),
                 (Contacts::UpdatedAt, Utc::now().into()),
             ])
             .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
@@ -830,14 +854,20 @@ impl TenantTx {
         contact: ContactId,
     ) -> Result<Option<ContactPolicyRows>, DataError> {
         let select = Query::select()
-            .columns([Contacts::CustomerPortal, Contacts::SupplierPortal])
+            .columns([
+                Contacts::CustomerPortal,
+                Contacts::SupplierPortal,
+                Contacts::PortalSessionEpoch,
+            ])
             .from(Contacts::Table)
             .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
             .and_where(Expr::col(Contacts::Id).eq(contact.as_uuid()))
             .and_where(Expr::col(Contacts::ArchivedAt).is_null())
             .to_owned();
-        let Some((customer_portal, supplier_portal)) =
-            self.conn.fetch_optional::<(bool, bool)>(&select).await?
+        let Some((customer_portal, supplier_portal, session_epoch)) = self
+            .conn
+            .fetch_optional::<(bool, bool, i32)>(&select)
+            .await?
         else {
             return Ok(None);
         };
@@ -870,6 +900,7 @@ impl TenantTx {
         };
         Ok(Some(ContactPolicyRows {
             contact,
+            session_epoch,
             customer_portal,
             supplier_portal,
             links,

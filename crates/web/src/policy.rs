@@ -62,6 +62,7 @@ pub fn policy_input(tenant: TenantId, rows: ContactPolicyRows) -> PolicyInput {
     PolicyInput {
         tenant: tenant.as_uuid(),
         contact: rows.contact.as_uuid(),
+        session_epoch: rows.session_epoch,
         customer_portal: rows.customer_portal,
         supplier_portal: rows.supplier_portal,
         links: rows
