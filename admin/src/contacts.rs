@@ -616,7 +616,7 @@ async fn create(
 
 /// Loads a contact and refuses (403) unless this user may change it: write on the
 /// contacts of every one of its accounts' kinds, or on contacts when it has no links.
-async fn editable(
+pub(crate) async fn editable(
     tx: &mut TenantTx,
     staff: &SignedInStaff,
     id: ContactId,

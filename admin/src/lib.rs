@@ -16,6 +16,7 @@ mod import;
 mod pages;
 mod paging;
 mod photos;
+mod portal_access;
 mod settings;
 mod staff;
 
@@ -98,6 +99,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin/import.html",
         include_str!("../templates/admin/import.html"),
     ),
+    (
+        "admin/portal_access.html",
+        include_str!("../templates/admin/portal_access.html"),
+    ),
+    (
+        "admin/portal_preview.html",
+        include_str!("../templates/admin/portal_preview.html"),
+    ),
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
@@ -111,5 +120,5 @@ pub fn routes() -> impl Endpoint {
         .nest("/suppliers", accounts::routes(AccountKind::Supplier))
         .nest("/settings", settings::routes())
         .nest("/api-keys", api_keys::routes());
-    import::routes(contacts::routes(route))
+    portal_access::routes(import::routes(contacts::routes(route)))
 }

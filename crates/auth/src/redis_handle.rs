@@ -37,6 +37,11 @@ impl RedisHandle {
         format!("{}:{}:{}", self.prefix, kind, rest)
     }
 
+    /// The namespace of this handle's keys.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// A connection to issue commands on (cheap clone of the manager).
     pub fn conn(&self) -> ConnectionManager {
         self.conn.clone()

@@ -1,0 +1,520 @@
+//! A contact's portal access (`/admin/contacts/{id}/access`): access to each
+//! portal on or off, and per link the roles, individual permissions and visible
+//! branches (the grant matrix); the access explainer; and "view as contact", a
+//! read-only, audited preview of what the contact's portal shows.
+
+use std::collections::HashMap;
+
+use poem::{
+    IntoResponse, Response, Route, get, handler,
+    http::StatusCode,
+    post,
+    session::Session,
+    web::{Form, Path, Query, Redirect},
+};
+use portico_authz::{Action, Area, portal::ContactPolicy};
+use portico_data::{
+    Actor, Contact, ContactId, DataError, LinkAccess, LinkAccessInput, LinkId, NewAuditEvent,
+    PortalRole, TenantTx,
+};
+use portico_domain::{BranchScope, FieldErrors, Permission, Portal};
+use portico_web::{AppError, Ui, page::set_flash, policy::policy_input};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{SignedInStaff, contacts::editable};
+
+pub(crate) fn routes(route: Route) -> Route {
+    route
+        .at("/contacts/:id/access", get(access_page))
+        .at("/contacts/:id/access/:portal", post(toggle_access))
+        .at("/contacts/:id/preview", get(preview))
+        .at("/links/:id/access", post(save_link_access))
+}
+
+/// Branches listed per account on the page (a customer rarely has more).
+const BRANCH_LIMIT: u64 = 500;
+
+fn parse<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.trim().parse().map_err(|_| AppError::NotFound)
+}
+
+/// The label of a permission: "Cotizaciones · Autorizar".
+pub(crate) fn permission_label(ui: &Ui, p: Permission) -> String {
+    format!(
+        "{} · {}",
+        ui.lang.t(&format!("area-{}", p.object)),
+        ui.lang.t(&format!("perm-action-{}", p.action))
+    )
+}
+
+fn role_json(ui: &Ui, role: &PortalRole, held: &[Uuid]) -> Value {
+    json!({
+        "id": role.id.to_string(),
+        "name": role.name(ui.lang.0),
+        "held": held.contains(&role.id),
+        "permissions": role.permissions.iter()
+            .filter_map(|p| Permission::parse(role.portal, p))
+            .map(|p| permission_label(ui, p))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// The grant matrix of one link: rows are the portal's objects, cells its actions.
+fn matrix(ui: &Ui, link: &LinkAccess) -> Vec<Value> {
+    link.portal
+        .objects()
+        .into_iter()
+        .map(|object| {
+            let cells: Vec<Value> = link
+                .portal
+                .permissions()
+                .iter()
+                .filter(|p| p.object == object)
+                .map(|p| {
+                    json!({
+                        "name": p.name(),
+                        "label": ui.lang.t(&format!("perm-action-{}", p.action)),
+                        "granted": link.permissions.contains(&p.name()),
+                    })
+                })
+                .collect();
+            json!({ "object": object, "label": ui.lang.t(&format!("area-{object}")), "cells": cells })
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExplainQuery {
+    link: String,
+    permission: String,
+    branch: String,
+}
+
+/// The contact's live policy, built from what is stored now.
+async fn live_policy(
+    tx: &mut TenantTx,
+    staff: &SignedInStaff,
+    contact: ContactId,
+) -> Result<Option<ContactPolicy>, AppError> {
+    let Some(rows) = tx.contact_policy_rows(contact).await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        ContactPolicy::build(policy_input(staff.tenant.0.id(), rows)).await?,
+    ))
+}
+
+async fn render(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    id: ContactId,
+    explain: &ExplainQuery,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    staff.require(Area::Contacts, Action::Read).await?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.link_access(id).await?;
+    let roles = tx.portal_roles(None).await?;
+    let mut branches: HashMap<Uuid, Vec<portico_data::Branch>> = HashMap::new();
+    for link in links.iter().filter(|l| l.branches_enabled) {
+        branches.insert(
+            link.account_id.as_uuid(),
+            tx.list_branches(link.account_id, BRANCH_LIMIT).await?,
+        );
+    }
+    let policy = live_policy(&mut tx, staff, id).await?;
+    tx.commit().await?;
+    let kinds: Vec<_> = links.iter().map(|l| l.portal.kind()).collect();
+    let may_edit = crate::access::policy()
+        .await?
+        .may_edit_contact(staff.user.role, &kinds);
+
+    let links_json: Vec<Value> = links
+        .iter()
+        .map(|l| {
+            let own_roles: Vec<Value> = roles
+                .iter()
+                .filter(|r| r.portal == l.portal)
+                .map(|r| role_json(ui, r, &l.role_ids))
+                .collect();
+            let branch_rows: Vec<Value> = branches
+                .get(&l.account_id.as_uuid())
+                .map(|bs| {
+                    bs.iter()
+                        .map(|b| {
+                            json!({
+                                "id": b.id.to_string(),
+                                "name": format!("{} · {}", b.fields.code, b.fields.name),
+                                "chosen": l.branch_ids.contains(&b.id.as_uuid()),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let effective: Vec<String> = policy
+                .as_ref()
+                .and_then(|p| p.scope(l.portal, l.account_id.as_uuid()))
+                .map(|s| {
+                    s.permissions
+                        .iter()
+                        .map(|p| permission_label(ui, *p))
+                        .collect()
+                })
+                .unwrap_or_default();
+            json!({
+                "id": l.link_id.to_string(),
+                "portal": l.portal.as_str(),
+                "account": l.account_name,
+                "code": l.account_code,
+                "account_active": l.account_active,
+                "portal_on": contact.portal.to(l.portal),
+                "roles": own_roles,
+                "matrix": matrix(ui, l),
+                "branches_enabled": l.branches_enabled,
+                "all_branches": l.all_branches,
+                "branches": branch_rows,
+                "effective": effective,
+            })
+        })
+        .collect();
+
+    let explanation = explain_json(ui, policy.as_ref(), &links, &branches, explain)?;
+    let portals: Vec<Value> = Portal::ALL
+        .iter()
+        .map(|p| {
+            json!({
+                "key": p.as_str(),
+                "on": contact.portal.to(*p),
+                "links": links.iter().filter(|l| l.portal == *p).count(),
+            })
+        })
+        .collect();
+    let permissions: Vec<Value> = Portal::ALL
+        .iter()
+        .map(|p| {
+            json!({
+                "portal": p.as_str(),
+                "options": p.permissions().iter()
+                    .map(|perm| json!({ "value": perm.name(), "label": permission_label(ui, *perm) }))
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let error_list: Vec<String> = errors.0.iter().map(|e| ui.lang.t(e.message)).collect();
+    let mut ctx = staff.page(ui, "contacts").await?;
+    ctx.insert("contact", &contact_json(&contact));
+    ctx.insert("status", &contact.portal.status.as_str());
+    ctx.insert("portals", &portals);
+    ctx.insert("links", &links_json);
+    ctx.insert("may_edit", &may_edit);
+    ctx.insert("explain", &json!({ "link": explain.link, "permission": explain.permission, "branch": explain.branch }));
+    ctx.insert("explanation", &explanation);
+    ctx.insert("permission_groups", &permissions);
+    ctx.insert("errors", &error_list);
+    Ok(ui
+        .render("admin/portal_access.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+fn contact_json(contact: &Contact) -> Value {
+    json!({
+        "id": contact.id.to_string(),
+        "name": contact.display_name,
+        "email": contact.fields.email.as_ref().map(|e| e.as_str().to_owned()),
+        "archived": contact.archived_at.is_some(),
+    })
+}
+
+/// The explainer's answer for the query, when it asks something.
+fn explain_json(
+    ui: &Ui,
+    policy: Option<&ContactPolicy>,
+    links: &[LinkAccess],
+    branches: &HashMap<Uuid, Vec<portico_data::Branch>>,
+    query: &ExplainQuery,
+) -> Result<Option<Value>, AppError> {
+    if query.link.is_empty() || query.permission.is_empty() {
+        return Ok(None);
+    }
+    let bad = || AppError::BadRequest("error-bad-request-detail");
+    let link_id: Uuid = query.link.parse().map_err(|_| bad())?;
+    let link = links
+        .iter()
+        .find(|l| l.link_id.as_uuid() == link_id)
+        .ok_or_else(bad)?;
+    let permission = Permission::parse(link.portal, &query.permission).ok_or_else(bad)?;
+    let branch = match query.branch.as_str() {
+        "" => None,
+        raw => {
+            let id: Uuid = raw.parse().map_err(|_| bad())?;
+            let branch = branches
+                .get(&link.account_id.as_uuid())
+                .and_then(|bs| bs.iter().find(|b| b.id.as_uuid() == id))
+                .ok_or_else(bad)?;
+            Some((id, branch.fields.name.clone()))
+        }
+    };
+    let explanation = match policy {
+        Some(policy) => policy.explain(link.portal, link.account_id.as_uuid(), permission, branch),
+        // An archived contact has no policy at all.
+        None => portico_authz::portal::Explanation {
+            allowed: false,
+            steps: vec![portico_authz::portal::Step {
+                outcome: "no",
+                message: "explain-contact-archived",
+                subject: String::new(),
+            }],
+        },
+    };
+    let steps: Vec<Value> = explanation
+        .steps
+        .iter()
+        .map(|s| {
+            let subject = match s.message {
+                "explain-portal-on" | "explain-portal-off" => {
+                    ui.lang.t(&format!("portal-{}-name", s.subject))
+                }
+                "explain-grant" | "explain-not-granted" => permission_label(ui, permission),
+                _ => s.subject.clone(),
+            };
+            json!({ "outcome": s.outcome, "text": ui.lang.t(s.message), "subject": subject })
+        })
+        .collect();
+    Ok(Some(json!({
+        "allowed": explanation.allowed,
+        "question": format!("{} · {}", link.account_name, permission_label(ui, permission)),
+        "steps": steps,
+    })))
+}
+
+/// `GET /admin/contacts/{id}/access`: the page, with the explainer's answer
+/// when `link` and `permission` (and maybe `branch`) are given.
+#[handler]
+async fn access_page(
+    ui: Ui,
+    staff: SignedInStaff,
+    Path(id): Path<String>,
+    Query(explain): Query<ExplainQuery>,
+) -> Result<Response, AppError> {
+    render(
+        &ui,
+        &staff,
+        parse(&id)?,
+        &explain,
+        &FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct Toggle {
+    #[serde(default)]
+    enabled: String,
+}
+
+/// `POST /admin/contacts/{id}/access/{portal}`: turns access on (`enabled=1`) or off.
+#[handler]
+async fn toggle_access(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path((id, portal)): Path<(String, String)>,
+    Form(form): Form<Toggle>,
+) -> Result<Response, AppError> {
+    let id: ContactId = parse(&id)?;
+    let portal: Portal = parse(&portal)?;
+    let on = form.enabled == "1";
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    editable(&mut tx, &staff, id).await?;
+    match tx.set_portal_access(id, portal, on, staff.by(&ui)).await {
+        Ok(_) => {
+            tx.commit().await?;
+            set_flash(
+                session,
+                if on {
+                    "portal-access-on"
+                } else {
+                    "portal-access-off"
+                },
+            );
+            Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())
+        }
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            render(
+                &ui,
+                &staff,
+                id,
+                &ExplainQuery::default(),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/links/{id}/access`: the link's roles (`role`), individual
+/// permissions (`permission`), and branches (`branches=all`, or `chosen` with
+/// each `branch`). Repeated fields, so the form is read as pairs.
+#[handler]
+async fn save_link_access(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let link: LinkId = parse(&id)?;
+    let bad = || AppError::BadRequest("error-bad-request-detail");
+    let values = |key: &'static str| {
+        pairs
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let input = LinkAccessInput {
+        role_ids: values("role")
+            .map(|v| v.parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?,
+        permissions: values("permission").map(str::to_owned).collect(),
+        all_branches: values("branches").next() != Some("chosen"),
+        branch_ids: values("branch")
+            .map(|v| v.parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?,
+    };
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let found = tx.find_link(link).await?.ok_or(AppError::NotFound)?;
+    editable(&mut tx, &staff, found.contact_id).await?;
+    match tx.set_link_access(link, &input, staff.by(&ui)).await {
+        Ok(_) => {
+            tx.commit().await?;
+            set_flash(session, "portal-access-saved");
+            Ok(
+                Redirect::see_other(format!("/admin/contacts/{}/access", found.contact_id))
+                    .into_response(),
+            )
+        }
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            render(
+                &ui,
+                &staff,
+                found.contact_id,
+                &ExplainQuery::default(),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PreviewQuery {
+    portal: String,
+    account: String,
+}
+
+/// `GET /admin/contacts/{id}/preview?portal=…&account=…`: the portal as the
+/// contact sees it for an account — its areas, what it may do there and the
+/// branches it sees — read-only (a page with no forms) and audited.
+#[handler]
+async fn preview(
+    ui: Ui,
+    staff: SignedInStaff,
+    Path(id): Path<String>,
+    Query(query): Query<PreviewQuery>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Contacts, Action::Read).await?;
+    let id: ContactId = parse(&id)?;
+    let portal: Portal = parse(&query.portal)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let policy = live_policy(&mut tx, &staff, id).await?;
+    let accounts: Vec<(Uuid, String)> = policy
+        .as_ref()
+        .map(|p| {
+            p.accounts(portal)
+                .into_iter()
+                .map(|(id, name)| (id, name.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let account = match query.account.as_str() {
+        "" => accounts.first().map(|(id, _)| *id),
+        raw => Some(parse::<Uuid>(raw)?),
+    };
+    let scope = match (&policy, account) {
+        (Some(policy), Some(account)) => {
+            Some(policy.scope(portal, account).ok_or(AppError::NotFound)?)
+        }
+        _ => None,
+    };
+    let branch_names = match &scope {
+        Some(scope) => tx.portal_branches(scope, BRANCH_LIMIT).await?,
+        None => Vec::new(),
+    };
+    tx.record_audit_event(NewAuditEvent {
+        actor: Actor::Staff(staff.user.id),
+        action: "contact.preview",
+        subject_kind: "contact",
+        subject_id: Some(id.as_uuid()),
+        related_id: account,
+        changes: json!({ "portal": portal, "account": account }),
+        request_id: Some(&ui.request_id),
+    })
+    .await?;
+    tx.commit().await?;
+    let areas: Vec<Value> = scope
+        .as_ref()
+        .map(|s| {
+            s.objects()
+                .into_iter()
+                .map(|o| {
+                    let actions: Vec<String> = s
+                        .permissions
+                        .iter()
+                        .filter(|p| p.object == o)
+                        .map(|p| ui.lang.t(&format!("perm-action-{}", p.action)))
+                        .collect();
+                    json!({ "label": ui.lang.t(&format!("area-{o}")), "actions": actions })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let all_branches = matches!(scope.as_ref().map(|s| &s.branches), Some(BranchScope::All));
+    let mut ctx = staff.page(&ui, "contacts").await?;
+    ctx.insert("contact", &contact_json(&contact));
+    ctx.insert("portal", &portal.as_str());
+    ctx.insert("portal_on", &contact.portal.to(portal));
+    ctx.insert(
+        "accounts",
+        &accounts
+            .iter()
+            .map(|(id, name)| json!({ "id": id.to_string(), "name": name, "current": Some(*id) == account }))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("areas", &areas);
+    ctx.insert("all_branches", &all_branches);
+    ctx.insert(
+        "branches",
+        &branch_names
+            .iter()
+            .map(|b| format!("{} · {}", b.fields.code, b.fields.name))
+            .collect::<Vec<_>>(),
+    );
+    Ok(ui
+        .render("admin/portal_preview.html", &ctx)?
+        .into_response())
+}

@@ -1,0 +1,470 @@
+//! A contact's portal access in the back office: access on and off, the grant
+//! matrix per link (roles, individual permissions, branches), the explainer,
+//! "view as contact", roles and isolation; and a revoked grant reaching a second
+//! instance through Redis within a second.
+
+use std::time::{Duration, Instant};
+
+use poem::http::StatusCode;
+use portico_data::{ContactId, Database, DatabaseOptions};
+use portico_domain::{Permission, Portal, StaffRole};
+use portico_tests::{Browser, Page, TestApp, TestBackend, TestDb, backend_tests};
+
+/// The values of the inputs named `name` in a page, each with the text of its label.
+fn options(page: &Page, name: &str) -> Vec<(String, String)> {
+    let marker = format!("name=\"{name}\" value=\"");
+    page.body
+        .split(&marker)
+        .skip(1)
+        .filter_map(|rest| {
+            let value = rest.split('"').next()?.to_owned();
+            let label = rest
+                .split("\">")
+                .nth(1)?
+                .split('<')
+                .next()?
+                .trim()
+                .to_owned();
+            Some((value, label))
+        })
+        .collect()
+}
+
+fn value_of(page: &Page, name: &str, label_starts: &str) -> String {
+    options(page, name)
+        .into_iter()
+        .find(|(_, label)| label.starts_with(label_starts))
+        .unwrap_or_else(|| panic!("no {name} labelled {label_starts}: {}", page.body))
+        .0
+}
+
+/// The link ids on an access page, in order.
+fn link_ids(page: &Page) -> Vec<String> {
+    page.body
+        .split("action=\"/admin/links/")
+        .skip(1)
+        .filter_map(|r| r.split('/').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+struct Setup {
+    contact: String,
+}
+
+/// A customer with branches Norte and Sur, a supplier, and Ana linked to both.
+async fn setup(owner: &Browser<'_>) -> Setup {
+    let page = owner
+        .submit(
+            "/admin/customers/new",
+            "/admin/customers",
+            &[
+                ("code", "C-001"),
+                ("name", "Farmacia Carol"),
+                ("branches_enabled", "on"),
+            ],
+        )
+        .await;
+    let customer = page.location().expect("customer").to_owned();
+    for (code, name) in [("N", "Norte"), ("S", "Sur")] {
+        let added = owner
+            .submit(
+                &customer,
+                &format!("{customer}/branches"),
+                &[("code", code), ("name", name)],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    }
+    owner
+        .create_account("suppliers", "P-001", "Laboratorios Andinos")
+        .await;
+    let saved = owner
+        .submit(
+            "/admin/contacts/new",
+            "/admin/contacts",
+            &[
+                ("first_name", "Ana"),
+                ("last_name", "Peña"),
+                ("email", "ana@alfa.test"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let list = owner.get("/admin/contacts?q=ana").await;
+    let contact = list
+        .body
+        .split("href=\"/admin/contacts/")
+        .filter_map(|r| r.split('"').next())
+        .find(|id| id.len() == 36)
+        .expect("Ana's record")
+        .to_owned();
+    for (kind, code) in [("customer", "C-001"), ("supplier", "P-001")] {
+        let linked = owner
+            .submit(
+                &format!("/admin/contacts/{contact}"),
+                &format!("/admin/contacts/{contact}/links"),
+                &[("kind", kind), ("code", code)],
+            )
+            .await;
+        assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+    }
+    Setup { contact }
+}
+
+async fn access(owner: &Browser<'_>, contact: &str) -> Page {
+    let page = owner
+        .get(&format!("/admin/contacts/{contact}/access"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page
+}
+
+async fn staff_set_access_and_the_engine_follows(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let tenant = app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let Setup { contact } = setup(&owner).await;
+    let page = access(&owner, &contact).await;
+    assert!(page.body.contains("Sin acceso"));
+    let links = link_ids(&page);
+    assert_eq!(links.len(), 2, "{}", page.body);
+    let (customer_link, supplier_link) = (&links[0], &links[1]);
+
+    // Access on for the customer portal.
+    let on = owner
+        .post(
+            &format!("/admin/contacts/{contact}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "1")],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
+    let page = access(&owner, &contact).await;
+    assert!(page.body.contains("Invitado"), "{}", page.body);
+
+    // The matrix: the Buyer role, authorizing orders individually, only Norte.
+    let buyer = value_of(&page, "role", "Comprador");
+    let norte = value_of(&page, "branch", "N · Norte");
+    let saved = owner
+        .post(
+            &format!("/admin/links/{customer_link}/access"),
+            &[
+                ("_csrf", &page.csrf()),
+                ("role", &buyer),
+                ("permission", "orders.authorize"),
+                ("branches", "chosen"),
+                ("branch", &norte),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    // The engine, through the same policies the portals use.
+    let policy = app
+        .state
+        .policies
+        .policy(&tenant, contact.parse::<ContactId>().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let carol = policy.accounts(Portal::Customer)[0].0;
+    let perm = |name| Permission::parse(Portal::Customer, name).unwrap();
+    assert!(policy.allows(Portal::Customer, carol, perm("quotes.create")));
+    assert!(policy.allows(Portal::Customer, carol, perm("orders.authorize")));
+    assert!(!policy.allows(Portal::Customer, carol, perm("quotes.authorize")));
+    let scope = policy.scope(Portal::Customer, carol).unwrap();
+    assert_eq!(
+        scope.branches,
+        portico_domain::BranchScope::Only(vec![norte.parse().unwrap()])
+    );
+    assert!(
+        policy.accounts(Portal::Supplier).is_empty(),
+        "supplier access is off"
+    );
+
+    // The page shows what it may do now, and the explainer names the chain.
+    let page = access(&owner, &contact).await;
+    assert!(page.body.contains("Cotizaciones · Crear"), "{}", page.body);
+    let sur = value_of(&page, "branch", "S · Sur");
+    let why = owner
+        .get(&format!(
+            "/admin/contacts/{contact}/access?link={customer_link}&permission=quotes.create&branch={norte}"
+        ))
+        .await;
+    assert!(why.body.contains("permitido"), "{}", why.body);
+    assert!(
+        why.body
+            .contains("Lo concede el rol: <strong>Comprador</strong>"),
+        "{}",
+        why.body
+    );
+    let hidden = owner
+        .get(&format!(
+            "/admin/contacts/{contact}/access?link={customer_link}&permission=quotes.create&branch={sur}"
+        ))
+        .await;
+    assert!(hidden.body.contains("denegado") && hidden.body.contains("No ve la sucursal"));
+    let ungranted = owner
+        .get(&format!(
+            "/admin/contacts/{contact}/access?link={customer_link}&permission=sales.view"
+        ))
+        .await;
+    assert!(
+        ungranted
+            .body
+            .contains("Ningún rol ni permiso individual concede")
+    );
+    let off = owner
+        .get(&format!(
+            "/admin/contacts/{contact}/access?link={supplier_link}&permission=purchase_orders.view"
+        ))
+        .await;
+    assert!(
+        off.body.contains("El acceso al portal está desactivado"),
+        "{}",
+        off.body
+    );
+
+    // View as contact: the areas and the one branch; recorded in the history.
+    let preview = owner
+        .get(&format!(
+            "/admin/contacts/{contact}/preview?portal=customer"
+        ))
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("Cotizaciones") && preview.body.contains("Pedidos"));
+    assert!(!preview.body.contains("Ventas:"), "not granted");
+    assert!(preview.body.contains("N · Norte") && !preview.body.contains("S · Sur"));
+    assert!(
+        !preview.body.contains("/access/customer\"") && !preview.body.contains("/admin/links/"),
+        "the preview offers no change"
+    );
+    let record = owner.get(&format!("/admin/contacts/{contact}")).await;
+    assert!(record.body.contains("Vio el portal como el contacto"));
+    assert!(record.body.contains("Cambió los permisos del portal"));
+
+    // A role of the other portal, an unknown permission: refused, nothing kept.
+    let bad = owner
+        .post(
+            &format!("/admin/links/{supplier_link}/access"),
+            &[
+                ("_csrf", &page.csrf()),
+                ("role", &buyer),
+                ("permission", "quotes.view"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("Elija una opción de la lista."),
+        "{}",
+        bad.body
+    );
+
+    // Access off: the engine drops everything at once.
+    let off = owner
+        .post(
+            &format!("/admin/contacts/{contact}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "0")],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    let policy = app
+        .state
+        .policies
+        .policy(&tenant, contact.parse::<ContactId>().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!policy.allows(Portal::Customer, carol, perm("quotes.create")));
+    assert!(
+        access(&owner, &contact)
+            .await
+            .body
+            .contains("Deshabilitado")
+    );
+}
+
+async fn access_needs_an_email_and_follows_roles_and_companies(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    app.company("beta").await;
+    app.staff(&alfa, "lectura@alfa.test", StaffRole::ReadOnly)
+        .await;
+    app.staff(&alfa, "ventas@alfa.test", StaffRole::Sales).await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let Setup { contact } = setup(&owner).await;
+    let saved = owner
+        .submit(
+            "/admin/contacts/new",
+            "/admin/contacts",
+            &[("first_name", "Sin"), ("last_name", "Correo")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let list = owner.get("/admin/contacts?q=correo").await;
+    let no_email = list
+        .body
+        .split("href=\"/admin/contacts/")
+        .filter_map(|r| r.split('"').next())
+        .find(|id| id.len() == 36)
+        .unwrap()
+        .to_owned();
+    let page = access(&owner, &no_email).await;
+    let refused = owner
+        .post(
+            &format!("/admin/contacts/{no_email}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("necesita un correo principal"));
+
+    // Read-only sees the page and changes nothing; sales may not change a
+    // contact also linked to a supplier.
+    for email in ["lectura@alfa.test", "ventas@alfa.test"] {
+        let staff = app.signed_in("alfa", email).await;
+        let page = access(&staff, &contact).await;
+        assert!(
+            !page.body.contains("/access/customer\""),
+            "{email}: no toggle"
+        );
+        let attempt = staff
+            .post(
+                &format!("/admin/contacts/{contact}/access/customer"),
+                &[("_csrf", &page.csrf()), ("enabled", "1")],
+            )
+            .await;
+        assert_eq!(attempt.status, StatusCode::FORBIDDEN, "{email}");
+        let link = link_ids(&access(&owner, &contact).await)[0].clone();
+        let attempt = staff
+            .post(
+                &format!("/admin/links/{link}/access"),
+                &[("_csrf", &page.csrf()), ("permission", "sales.view")],
+            )
+            .await;
+        assert_eq!(attempt.status, StatusCode::FORBIDDEN, "{email}");
+    }
+
+    // Another company: nothing to see or change.
+    let stranger = app.signed_in("beta", "owner@beta.test").await;
+    let token = stranger.get("/admin").await.csrf();
+    let link = link_ids(&access(&owner, &contact).await)[0].clone();
+    assert_eq!(
+        stranger
+            .get(&format!("/admin/contacts/{contact}/access"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger
+            .get(&format!(
+                "/admin/contacts/{contact}/preview?portal=customer"
+            ))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    for (path, form) in [
+        (
+            format!("/admin/contacts/{contact}/access/customer"),
+            vec![("enabled", "1")],
+        ),
+        (
+            format!("/admin/links/{link}/access"),
+            vec![("permission", "sales.view")],
+        ),
+    ] {
+        let mut fields = vec![("_csrf", token.as_str())];
+        fields.extend(form);
+        assert_eq!(
+            stranger.post(&path, &fields).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let page = access(&owner, &contact).await;
+    assert!(page.body.contains("Sin acceso"), "unchanged");
+}
+
+backend_tests!(
+    staff_set_access_and_the_engine_follows,
+    access_needs_an_email_and_follows_roles_and_companies,
+);
+
+/// Two instances sharing PostgreSQL and Redis: a grant revoked through one stops
+/// working on the other within a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_grant_stops_working_on_another_instance_within_a_second() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    assert_eq!(db.backend, TestBackend::Postgres);
+    let url = db.url.clone();
+    let app = TestApp::new(db).await;
+    let Some(redis_a) = app.redis.clone() else {
+        portico_tests::skip_or_fail("Redis (PORTICO_TEST_REDIS_URL)");
+        return;
+    };
+    let tenant = app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let Setup { contact } = setup(&owner).await;
+    let page = access(&owner, &contact).await;
+    let link = link_ids(&page)[0].clone();
+    owner
+        .post(
+            &format!("/admin/contacts/{contact}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "1")],
+        )
+        .await;
+    let granted = owner
+        .post(
+            &format!("/admin/links/{link}/access"),
+            &[("_csrf", &page.csrf()), ("permission", "quotes.view")],
+        )
+        .await;
+    assert_eq!(granted.status, StatusCode::SEE_OTHER);
+
+    // Instance B: its own pool and its own Redis connection, same database and
+    // namespace; nothing in process shared with instance A.
+    let db_b = Database::connect(&DatabaseOptions::new(url)).await.unwrap();
+    let redis_url = std::env::var("PORTICO_TEST_REDIS_URL").unwrap();
+    let redis_b = portico_auth::RedisHandle::connect(&redis_url, redis_a.prefix())
+        .await
+        .unwrap();
+    let b = portico_web::policy::Policies::new(db_b, Some(redis_b), 100);
+    b.start();
+    let contact_id: ContactId = contact.parse().unwrap();
+    let view = Permission::parse(Portal::Customer, "quotes.view").unwrap();
+    let allowed = |policy: &portico_authz::portal::ContactPolicy| {
+        policy
+            .accounts(Portal::Customer)
+            .first()
+            .is_some_and(|(account, _)| policy.allows(Portal::Customer, *account, view))
+    };
+    let before = b.policy(&tenant, contact_id).await.unwrap().unwrap();
+    assert!(allowed(&before), "instance B allows it first");
+    // Let B's subscription settle before the change is published.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let revoked = owner
+        .post(
+            &format!("/admin/links/{link}/access"),
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    let start = Instant::now();
+    loop {
+        let now = b.policy(&tenant, contact_id).await.unwrap().unwrap();
+        if !allowed(&now) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "instance B still allowed the revoked grant after a second"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
