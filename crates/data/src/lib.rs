@@ -16,6 +16,7 @@ mod ids;
 mod imports;
 mod links;
 mod lists;
+mod mail;
 mod names;
 mod operators;
 mod provision;
@@ -32,8 +33,8 @@ pub use contacts::{AddedContact, Contact, ContactFilter, ContactSort};
 pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
 pub use ids::{
-    AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, OperatorId, StaffUserId,
-    TenantId,
+    AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, MailId, OperatorId,
+    StaffUserId, TenantId,
 };
 pub use imports::{
     ContactImport, ImportCounts, ImportRow, ImportState, ImportedContact, ImportedLink, RowAction,
@@ -41,6 +42,7 @@ pub use imports::{
 };
 pub use links::ContactLink;
 pub use lists::{ContactList, ListEntry, SEEDED_TITLES};
+pub use mail::{NewMail, OutboxMail};
 pub use operators::{NewOperator, Operator};
 pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};
