@@ -4,7 +4,10 @@ use std::time::SystemTime;
 
 use lettre::{
     Address, Message,
-    message::{Mailbox, MultiPart, SinglePart},
+    message::{
+        Mailbox, MultiPart,
+        header::{self, ContentType},
+    },
 };
 use portico_data::OutboxMail;
 
@@ -33,7 +36,12 @@ pub fn build_message(from: &Mailbox, mail: &OutboxMail) -> Result<Message, Strin
             mail.body_text.clone(),
             html.clone(),
         )),
-        None => builder.singlepart(SinglePart::plain(mail.body_text.clone())),
+        // A plain body rather than a single MIME part, which would end in an
+        // extra blank line.
+        None => builder
+            .header(header::MIME_VERSION_1_0)
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body_text.clone()),
     };
     built.map_err(|e| format!("the message cannot be built: {e}"))
 }
@@ -108,7 +116,11 @@ mod tests {
         let bytes = build_message(&from, &mail(None)).unwrap().formatted();
         assert!(!String::from_utf8_lossy(&bytes).contains("multipart"));
         let parsed = MessageParser::default().parse(&bytes).unwrap();
-        assert!(parsed.body_text(0).unwrap().contains("Contraseña: ñandú"));
+        assert_eq!(
+            parsed.body_text(0).unwrap().replace("\r\n", "\n"),
+            "Hola José,\n\nsu acceso está listo. Contraseña: ñandú.\n"
+        );
+        assert!(String::from_utf8_lossy(&bytes).contains("MIME-Version: 1.0"));
     }
 
     #[test]
