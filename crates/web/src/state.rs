@@ -1,4 +1,5 @@
-//! The state every request shares: database, Redis, templates, throttles, config.
+//! The state every request shares: database, Redis, templates, throttles, config,
+//! the mail dispatcher.
 
 use std::{sync::Arc, time::Duration};
 
@@ -6,6 +7,7 @@ use portico_auth::{RedisHandle, SignInThrottle};
 use portico_data::Database;
 use portico_domain::Slug;
 use portico_files::FileStore;
+use portico_mail::Mailer;
 use url::Url;
 
 use crate::{templates::Templates, tenant::TenantResolver};
@@ -73,6 +75,9 @@ pub struct Inner {
     pub address_throttle: SignInThrottle,
     pub tenants: TenantResolver,
     pub config: WebConfig,
+    /// The mail dispatcher: after committing a transaction that enqueued mail,
+    /// call `mail.kick(&tenant)`.
+    pub mail: Mailer,
 }
 
 impl AppState {
@@ -83,6 +88,7 @@ impl AppState {
         files: FileStore,
         templates: Templates,
         config: WebConfig,
+        mail: Mailer,
     ) -> Self {
         let make = |max: u32| match &redis {
             Some(handle) => SignInThrottle::redis(handle.clone(), max, config.sign_in_window),
@@ -102,6 +108,7 @@ impl AppState {
             address_throttle,
             tenants,
             config,
+            mail,
         }))
     }
 }
