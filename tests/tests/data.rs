@@ -40,6 +40,7 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
             "contact_links",
             "contact_titles",
             "contacts",
+            "mail_outbox",
             "platform_operators",
             "staff_users",
             "tenants"
