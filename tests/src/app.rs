@@ -25,6 +25,8 @@ pub struct TestApp {
     pub redis: Option<RedisHandle>,
     /// The file store's directory, removed with the app.
     pub files_dir: tempfile::TempDir,
+    /// Where mail goes as `.eml` files (unless the app was built with SMTP).
+    pub mail_dir: tempfile::TempDir,
     client: TestClient<BoxEndpoint<'static>>,
 }
 
@@ -40,13 +42,47 @@ impl TestApp {
 
     /// Builds the app over `db` with a given web configuration.
     pub async fn with_config(db: TestDb, web: WebConfig) -> Self {
+        Self::build(db, web, |mail| mail).await
+    }
+
+    /// Builds the app with its mail settings changed by `configure` (the
+    /// default: `.eml` files in `mail_dir`, the default retries).
+    pub async fn with_mail(
+        db: TestDb,
+        configure: impl FnOnce(portico_mail::MailConfig) -> portico_mail::MailConfig,
+    ) -> Self {
+        let web = WebConfig::new(url::Url::parse("http://localhost:8080").expect("url"));
+        Self::build(db, web, configure).await
+    }
+
+    /// Builds the app with mail over SMTP at `smtp_url` (e.g. an [`crate::SmtpSink`]'s).
+    pub async fn with_smtp(db: TestDb, smtp_url: &str) -> Self {
+        let transport = portico_mail::Transport::smtp(smtp_url).expect("SMTP URL");
+        Self::with_mail(db, |mail| portico_mail::MailConfig { transport, ..mail }).await
+    }
+
+    async fn build(
+        db: TestDb,
+        web: WebConfig,
+        configure: impl FnOnce(portico_mail::MailConfig) -> portico_mail::MailConfig,
+    ) -> Self {
         let redis = match db.backend {
             TestBackend::Postgres => test_redis().await,
             TestBackend::Sqlite => None,
         };
         let files_dir = tempfile::tempdir().expect("files directory");
         let files = portico_files::FileStore::local(files_dir.path()).expect("file store");
-        let state = portico::app::state(db.db.clone(), redis.clone(), files, web).expect("state");
+        let mail_dir = tempfile::tempdir().expect("mail directory");
+        let mail = portico_mail::Mailer::new(
+            db.db.clone(),
+            configure(portico_mail::MailConfig::new(
+                portico_mail::Transport::files(mail_dir.path()).expect("mail folder"),
+                portico_mail::parse_from("Portico <no-reply@portico.test>").expect("from"),
+            )),
+        );
+        mail.start();
+        let state =
+            portico::app::state(db.db.clone(), redis.clone(), files, web, mail).expect("state");
         let ep = portico::app::endpoint(state.clone())
             .map_to_response()
             .boxed();
@@ -55,6 +91,7 @@ impl TestApp {
             state,
             redis,
             files_dir,
+            mail_dir,
             client: TestClient::new(ep),
         }
     }

@@ -5,13 +5,16 @@
 //! PostgreSQL and Redis come from `PORTICO_TEST_DATABASE_URL` (an owner URL; each
 //! test creates and drops its own database) and `PORTICO_TEST_REDIS_URL`. With
 //! `PORTICO_TEST_REQUIRE_SERVICES=1` a missing service fails the test instead of
-//! skipping it.
+//! skipping it. Mail tests send to a real SMTP server, [`SmtpSink`] (Python's
+//! aiosmtpd from `PORTICO_TEST_SMTP_PYTHON`, default `<repo>/.venv/bin/python`).
 
 mod app;
 mod db;
+mod smtp;
 
 pub use app::{Browser, FilePart, PASSWORD, Page, TestApp, csrf_in};
 pub use db::{TestBackend, TestDb, skip_or_fail, test_redis};
+pub use smtp::{Received, SmtpSink, free_port, sink_python};
 
 /// Runs each named `async fn(TestDb)` as two tests, `sqlite::<name>` and
 /// `postgres::<name>`, so the output shows which backends ran.

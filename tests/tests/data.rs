@@ -43,6 +43,7 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
             "link_branches",
             "link_permissions",
             "link_roles",
+            "mail_outbox",
             "platform_operators",
             "portal_role_permissions",
             "portal_roles",

@@ -81,3 +81,7 @@ id_type!(
     /// An admin API key's id.
     ApiKeyId
 );
+id_type!(
+    /// A mail's id in the outbox (also its `.eml` file name and Message-ID).
+    MailId
+);

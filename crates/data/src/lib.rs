@@ -16,6 +16,7 @@ mod ids;
 mod imports;
 mod links;
 mod lists;
+mod mail;
 mod names;
 mod operators;
 mod portal;
@@ -33,8 +34,8 @@ pub use contacts::{AddedContact, Contact, ContactFilter, ContactSort, PortalAcce
 pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
 pub use ids::{
-    AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, OperatorId, StaffUserId,
-    TenantId,
+    AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, MailId, OperatorId,
+    StaffUserId, TenantId,
 };
 pub use imports::{
     ContactImport, ImportCounts, ImportRow, ImportState, ImportedContact, ImportedLink, RowAction,
@@ -42,6 +43,7 @@ pub use imports::{
 };
 pub use links::ContactLink;
 pub use lists::{ContactList, ListEntry, SEEDED_TITLES};
+pub use mail::{NewMail, OutboxMail};
 pub use operators::{NewOperator, Operator};
 pub use portal::{ContactPolicyRows, LinkAccess, LinkAccessInput, PortalRole, PortalRoleInput};
 pub use provision::{change_tenant_status, provision_tenant};

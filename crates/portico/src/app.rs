@@ -5,6 +5,7 @@ use poem::{Endpoint, Route, get, handler, web::Redirect};
 use portico_auth::RedisHandle;
 use portico_data::{Database, DatabaseOptions};
 use portico_files::FileStore;
+use portico_mail::{MailConfig, Mailer, Transport};
 use portico_web::{AppState, WebConfig, templates::Templates};
 
 use crate::config::Settings;
@@ -46,8 +47,9 @@ pub fn state(
     redis: Option<RedisHandle>,
     files: FileStore,
     web: WebConfig,
+    mail: Mailer,
 ) -> anyhow::Result<AppState> {
-    Ok(AppState::new(db, redis, files, templates()?, web))
+    Ok(AppState::new(db, redis, files, templates()?, web, mail))
 }
 
 /// The configured file store (a local directory, created when missing).
@@ -71,4 +73,17 @@ pub fn endpoint(state: AppState) -> impl Endpoint {
 #[handler]
 fn tenant_root() -> Redirect {
     Redirect::see_other("/portal")
+}
+
+/// The mail dispatcher for the configured transport: SMTP when `smtp_url` is set
+/// (an unusable URL is an error, never a silent fall back to files), otherwise
+/// `.eml` files in `mail_dir`. Not started; call [`Mailer::start`]. Needs a Tokio
+/// runtime.
+pub fn mailer(settings: &Settings, db: Database) -> anyhow::Result<Mailer> {
+    let transport = match &settings.smtp_url {
+        Some(url) => Transport::smtp(url).context("smtp_url")?,
+        None => Transport::files(&settings.mail_dir).context("mail_dir")?,
+    };
+    let from = portico_mail::parse_from(&settings.mail_from).context("mail_from")?;
+    Ok(Mailer::new(db, MailConfig::new(transport, from)))
 }

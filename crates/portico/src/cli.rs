@@ -191,7 +191,16 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
         demo::ensure_demo(&db).await?;
     }
     db.ping().await.context("the database does not answer")?;
-    let state = app::state(db.clone(), redis, app::files(settings)?, settings.web())?;
+    let mail = app::mailer(settings, db.clone())?;
+    let state = app::state(
+        db.clone(),
+        redis,
+        app::files(settings)?,
+        settings.web(),
+        mail.clone(),
+    )?;
+    mail.start();
+    check_mail(&mail);
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;
@@ -207,8 +216,24 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
             Some(std::time::Duration::from_secs(10)),
         )
         .await?;
+    mail.shutdown().await;
     db.close().await;
     Ok(())
+}
+
+/// Says in the log, without delaying the start, whether the SMTP relay answers;
+/// mail waits in the outbox meanwhile either way.
+fn check_mail(mail: &portico_mail::Mailer) {
+    let transport = mail.transport().clone();
+    tokio::spawn(async move {
+        match transport.check().await {
+            Ok(()) => tracing::info!(transport = %transport.describe(), "mail transport ready"),
+            Err(error) => tracing::warn!(
+                transport = %transport.describe(), error = %error,
+                "the mail transport does not answer; mail waits in the outbox"
+            ),
+        }
+    });
 }
 
 /// Ctrl-C or SIGTERM (what container runtimes send) starts a graceful shutdown.

@@ -37,6 +37,14 @@ pub struct Settings {
     pub sign_in_max_failures: u32,
     /// How long a lockout lasts, in minutes.
     pub sign_in_lockout_minutes: u64,
+    /// Where mail goes as `.eml` files when `smtp_url` is unset.
+    pub mail_dir: String,
+    /// An SMTP relay, e.g. `smtps://user:pass@smtp.example.com` (TLS) or
+    /// `smtp://user:pass@smtp.example.com:587` (STARTTLS); unset: `.eml` files
+    /// in `mail_dir`. It holds a password: never log it.
+    pub smtp_url: Option<String>,
+    /// The sender of every mail.
+    pub mail_from: String,
 }
 
 impl Default for Settings {
@@ -53,6 +61,9 @@ impl Default for Settings {
             session_minutes: 12 * 60,
             sign_in_max_failures: 5,
             sign_in_lockout_minutes: 15,
+            mail_dir: "data/mail".into(),
+            smtp_url: None,
+            mail_from: "Portico <no-reply@localhost>".into(),
         }
     }
 }

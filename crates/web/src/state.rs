@@ -1,4 +1,5 @@
-//! The state every request shares: database, Redis, templates, throttles, config.
+//! The state every request shares: database, Redis, templates, throttles, config,
+//! the mail dispatcher.
 
 use std::{sync::Arc, time::Duration};
 
@@ -6,6 +7,7 @@ use portico_auth::{RedisHandle, SignInThrottle};
 use portico_data::Database;
 use portico_domain::Slug;
 use portico_files::FileStore;
+use portico_mail::Mailer;
 use url::Url;
 
 use crate::{policy::Policies, templates::Templates, tenant::TenantResolver};
@@ -78,6 +80,9 @@ pub struct Inner {
     /// Portal policies, kept current across instances.
     pub policies: Arc<Policies>,
     pub config: WebConfig,
+    /// The mail dispatcher: after committing a transaction that enqueued mail,
+    /// call `mail.kick(&tenant)`.
+    pub mail: Mailer,
 }
 
 impl AppState {
@@ -88,6 +93,7 @@ impl AppState {
         files: FileStore,
         templates: Templates,
         config: WebConfig,
+        mail: Mailer,
     ) -> Self {
         let make = |max: u32| match &redis {
             Some(handle) => SignInThrottle::redis(handle.clone(), max, config.sign_in_window),
@@ -110,6 +116,7 @@ impl AppState {
             tenants,
             policies,
             config,
+            mail,
         }))
     }
 }
