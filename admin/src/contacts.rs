@@ -15,7 +15,7 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_data::{
     Account, AccountId, AddedContact, Contact, ContactFilter, ContactId, ContactLink, ContactList,
-    ContactSort, DataError, LinkId, TenantTx,
+    ContactSort, DataError, LinkId, PortalFilter, TenantTx,
 };
 use portico_domain::{
     AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, fields::limits,
@@ -146,6 +146,8 @@ pub(crate) struct ListQuery {
     account: Option<String>,
     kind: Option<String>,
     opted_out: Option<String>,
+    /// A portal access state (`PortalFilter`).
+    portal: Option<String>,
     archived: Option<String>,
     sort: Option<String>,
     after_name: Option<String>,
@@ -180,6 +182,12 @@ pub(crate) fn filter_of(query: &ListQuery) -> Result<ContactFilter, AppError> {
             Some("no") => Some(false),
             _ => None,
         },
+        portal: match query.portal.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => Some(
+                PortalFilter::parse(raw).ok_or(AppError::BadRequest("error-bad-request-detail"))?,
+            ),
+        },
         archived: query.archived.as_deref() == Some("1"),
         sort,
     })
@@ -211,6 +219,7 @@ async fn list_page(
         ("account", s(&query.account)),
         ("kind", s(&query.kind)),
         ("opted_out", s(&query.opted_out)),
+        ("portal", s(&query.portal)),
         ("archived", s(&query.archived)),
         ("sort", s(&query.sort)),
     ];
@@ -244,6 +253,15 @@ async fn list_page(
     ctx.insert("categories", &categories);
     ctx.insert("owners", &owners);
     ctx.insert("yes_no", &tri_state(&ui.lang));
+    ctx.insert(
+        "portal_states",
+        &PortalFilter::ALL
+            .iter()
+            .map(|f| {
+                json!({ "value": f.as_str(), "label": ui.lang.t(&format!("portal-status-{}", f.as_str())) })
+            })
+            .collect::<Vec<_>>(),
+    );
     ctx.insert(
         "new_href",
         &format!(

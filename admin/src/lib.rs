@@ -17,6 +17,7 @@ mod pages;
 mod paging;
 mod photos;
 mod portal_access;
+mod portal_roles;
 mod settings;
 mod staff;
 
@@ -107,6 +108,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin/portal_preview.html",
         include_str!("../templates/admin/portal_preview.html"),
     ),
+    (
+        "admin/portal_roles.html",
+        include_str!("../templates/admin/portal_roles.html"),
+    ),
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
@@ -119,6 +124,7 @@ pub fn routes() -> impl Endpoint {
         .nest("/customers", accounts::routes(AccountKind::Customer))
         .nest("/suppliers", accounts::routes(AccountKind::Supplier))
         .nest("/settings", settings::routes())
-        .nest("/api-keys", api_keys::routes());
+        .nest("/api-keys", api_keys::routes())
+        .nest("/portal-roles", portal_roles::routes());
     portal_access::routes(import::routes(contacts::routes(route)))
 }

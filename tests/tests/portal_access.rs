@@ -388,7 +388,146 @@ async fn access_needs_an_email_and_follows_roles_and_companies(db: TestDb) {
     assert!(page.body.contains("Sin acceso"), "unchanged");
 }
 
+async fn tenant_roles_change_what_their_holders_may_do_at_once(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let tenant = app.company("alfa").await;
+    app.company("beta").await;
+    app.staff(&tenant, "ventas@alfa.test", StaffRole::Sales)
+        .await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let Setup { contact } = setup(&owner).await;
+    let roles = owner.get("/admin/portal-roles").await;
+    assert_eq!(roles.status, StatusCode::OK);
+    assert!(
+        roles.body.contains("Comprador") && roles.body.contains("Facturación"),
+        "seeded roles"
+    );
+    let created = owner
+        .post(
+            "/admin/portal-roles",
+            &[
+                ("_csrf", &roles.csrf()),
+                ("portal", "customer"),
+                ("name_es", "Visor de pedidos"),
+                ("name_en", "Order viewer"),
+                ("permission", "orders.view"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let duplicate = owner
+        .post(
+            "/admin/portal-roles",
+            &[
+                ("_csrf", &roles.csrf()),
+                ("portal", "customer"),
+                ("name_es", "visor de pedidos"),
+            ],
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let foreign = owner
+        .post(
+            "/admin/portal-roles",
+            &[
+                ("_csrf", &roles.csrf()),
+                ("portal", "supplier"),
+                ("name_es", "Raro"),
+                ("permission", "quotes.view"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        foreign.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a permission of the other portal"
+    );
+
+    let page = access(&owner, &contact).await;
+    let link = link_ids(&page)[0].clone();
+    let viewer = value_of(&page, "role", "Visor de pedidos");
+    owner
+        .post(
+            &format!("/admin/contacts/{contact}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "1")],
+        )
+        .await;
+    owner
+        .post(
+            &format!("/admin/links/{link}/access"),
+            &[("_csrf", &page.csrf()), ("role", &viewer)],
+        )
+        .await;
+    let id: ContactId = contact.parse().unwrap();
+    let orders = Permission::parse(Portal::Customer, "orders.view").unwrap();
+    let may_view = async || {
+        let policy = app
+            .state
+            .policies
+            .policy(&tenant, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let account = policy.accounts(Portal::Customer)[0].0;
+        policy.allows(Portal::Customer, account, orders)
+    };
+    assert!(may_view().await);
+
+    // Sales may not manage roles; another company cannot touch this one's.
+    let sales = app.signed_in("alfa", "ventas@alfa.test").await;
+    assert_eq!(
+        sales.get("/admin/portal-roles").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let stranger = app.signed_in("beta", "owner@beta.test").await;
+    let token = stranger.get("/admin/portal-roles").await.csrf();
+    let attempt = stranger
+        .post(
+            &format!("/admin/portal-roles/{viewer}"),
+            &[("_csrf", &token), ("name_es", "Tomado")],
+        )
+        .await;
+    assert_eq!(attempt.status, StatusCode::NOT_FOUND);
+    let attempt = stranger
+        .post(
+            &format!("/admin/portal-roles/{viewer}/delete"),
+            &[("_csrf", &token)],
+        )
+        .await;
+    assert_eq!(attempt.status, StatusCode::NOT_FOUND);
+    assert!(may_view().await, "untouched");
+
+    // Taking the permission out of the role takes it from its holders at once.
+    let edited = owner
+        .post(
+            &format!("/admin/portal-roles/{viewer}"),
+            &[
+                ("_csrf", &roles.csrf()),
+                ("name_es", "Visor de pedidos"),
+                ("permission", "quotes.view"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert!(!may_view().await);
+    let deleted = owner
+        .post(
+            &format!("/admin/portal-roles/{viewer}/delete"),
+            &[("_csrf", &roles.csrf())],
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert!(
+        !owner
+            .get("/admin/portal-roles")
+            .await
+            .body
+            .contains("Visor de pedidos")
+    );
+}
+
 backend_tests!(
+    tenant_roles_change_what_their_holders_may_do_at_once,
     staff_set_access_and_the_engine_follows,
     access_needs_an_email_and_follows_roles_and_companies,
 );

@@ -18,8 +18,8 @@ use super::{
     ApiTags, Created, Result,
     auth::{Auth, Caller},
     dto::{
-        ContactBody, ContactOut, ContactPage, HistoryOut, Kind, LinkBody, LinkOut, decode_cursor,
-        encode_cursor,
+        ContactBody, ContactOut, ContactPage, HistoryOut, Kind, LinkBody, LinkOut, PortalState,
+        decode_cursor, encode_cursor,
     },
     page_size,
 };
@@ -75,6 +75,8 @@ impl ContactsApi {
         /// Only contacts linked to a customer, or to a supplier.
         kind: Query<Option<Kind>>,
         opted_out: Query<Option<bool>>,
+        /// Only contacts in this state of portal access.
+        portal: Query<Option<PortalState>>,
         archived: Query<Option<bool>>,
         sort: Query<Option<Sort>>,
         /// The `next` value of the previous page.
@@ -93,6 +95,7 @@ impl ContactsApi {
             account: account.0.map(Into::into),
             kind: kind.0.map(Into::into),
             opted_out: opted_out.0,
+            portal: portal.0.map(Into::into),
             archived: archived.0.unwrap_or(false),
             sort: match sort.0 {
                 Some(Sort::NameDesc) => ContactSort::NameDesc,

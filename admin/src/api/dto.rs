@@ -19,6 +19,38 @@ fn flag(value: Option<bool>) -> Option<String> {
     value.and_then(|v| v.then(|| "on".to_owned()))
 }
 
+/// A contact's portal access state.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(crate) enum PortalState {
+    /// Never given access.
+    None,
+    /// Given access, with an invitation still valid.
+    Invited,
+    /// Given access; never set a password and no valid invitation left.
+    NeverActivated,
+    /// Has set a password and is not locked out.
+    Active,
+    /// Locked out by failed sign-ins.
+    Locked,
+    /// Access turned off.
+    Disabled,
+}
+
+impl From<PortalState> for portico_data::PortalFilter {
+    fn from(state: PortalState) -> Self {
+        use portico_data::PortalFilter as F;
+        match state {
+            PortalState::None => F::None,
+            PortalState::Invited => F::Invited,
+            PortalState::NeverActivated => F::NeverActivated,
+            PortalState::Active => F::Active,
+            PortalState::Locked => F::Locked,
+            PortalState::Disabled => F::Disabled,
+        }
+    }
+}
+
 /// Customer or supplier.
 #[derive(Debug, Clone, Copy, Enum)]
 #[oai(rename_all = "snake_case")]

@@ -227,6 +227,79 @@ impl std::str::FromStr for PortalStatus {
     }
 }
 
+/// The states the contact list filters portal access by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortalFilter {
+    /// Never given access.
+    None,
+    /// Given access, with an invitation still valid.
+    Invited,
+    /// Given access, never set a password, and no valid invitation left.
+    NeverActivated,
+    /// Has set a password and is not locked out.
+    Active,
+    /// Locked out by failed sign-ins, now.
+    Locked,
+    /// Access turned off.
+    Disabled,
+}
+
+impl PortalFilter {
+    pub const ALL: [PortalFilter; 6] = [
+        PortalFilter::None,
+        PortalFilter::Invited,
+        PortalFilter::NeverActivated,
+        PortalFilter::Active,
+        PortalFilter::Locked,
+        PortalFilter::Disabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortalFilter::None => "none",
+            PortalFilter::Invited => "invited",
+            PortalFilter::NeverActivated => "never_activated",
+            PortalFilter::Active => "active",
+            PortalFilter::Locked => "locked",
+            PortalFilter::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PortalFilter> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// The SQL condition on `contacts` (the status column, the lockout time and
+    /// whether a usable invitation exists).
+    fn condition(self, tenant: Uuid) -> sea_query::SimpleExpr {
+        let col = |c: Contacts| Expr::col((Contacts::Table, c));
+        let now = Utc::now();
+        let status = |s: PortalStatus| col(Contacts::PortalStatus).eq(s.as_str());
+        let invitation = || {
+            Expr::exists(crate::portal::valid_tokens(
+                tenant,
+                "invitation",
+                Expr::col((Contacts::Table, Contacts::Id)),
+            ))
+        };
+        let unlocked = || {
+            col(Contacts::PortalLockedUntil)
+                .is_null()
+                .or(col(Contacts::PortalLockedUntil).lte(now))
+        };
+        match self {
+            PortalFilter::None => status(PortalStatus::None),
+            PortalFilter::Invited => status(PortalStatus::Invited).and(invitation()),
+            PortalFilter::NeverActivated => status(PortalStatus::Invited).and(invitation().not()),
+            PortalFilter::Active => status(PortalStatus::Active).and(unlocked()),
+            PortalFilter::Locked => {
+                status(PortalStatus::Active).and(col(Contacts::PortalLockedUntil).gt(now))
+            }
+            PortalFilter::Disabled => status(PortalStatus::Disabled),
+        }
+    }
+}
+
 impl PortalAccess {
     /// Whether access to this portal is on.
     pub fn to(&self, portal: portico_domain::Portal) -> bool {
@@ -380,6 +453,8 @@ pub struct ContactFilter {
     /// Only contacts linked to an account of this kind.
     pub kind: Option<AccountKind>,
     pub opted_out: Option<bool>,
+    /// Only contacts in this state of portal access.
+    pub portal: Option<PortalFilter>,
     /// Archived contacts instead of current ones.
     pub archived: bool,
     pub sort: ContactSort,
@@ -776,6 +851,9 @@ impl TenantTx {
         }
         if let Some(opted_out) = filter.opted_out {
             select.and_where(col(Contacts::EmailOptOut).eq(opted_out));
+        }
+        if let Some(portal) = filter.portal {
+            select.and_where(portal.condition(tenant));
         }
         if filter.account.is_some() || filter.kind.is_some() {
             let mut linked = Query::select()

@@ -30,7 +30,9 @@ mod tx;
 pub use accounts::{Account, AccountFilter, Branch, NameCursor};
 pub use api_keys::ApiKey;
 pub use audit::{Actor, AuditEvent, By, NewAuditEvent, diff};
-pub use contacts::{AddedContact, Contact, ContactFilter, ContactSort, PortalAccess, PortalStatus};
+pub use contacts::{
+    AddedContact, Contact, ContactFilter, ContactSort, PortalAccess, PortalFilter, PortalStatus,
+};
 pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
 pub use ids::{
