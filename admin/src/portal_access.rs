@@ -93,17 +93,17 @@ struct ExplainQuery {
     branch: String,
 }
 
-/// The contact's live policy, built from what is stored now.
-async fn live_policy(
+/// The contact's live policy, built from what `tx` sees now (not the cache: the
+/// explainer and the preview answer for this very moment).
+pub(crate) async fn live_policy(
     tx: &mut TenantTx,
-    staff: &SignedInStaff,
     contact: ContactId,
 ) -> Result<Option<ContactPolicy>, AppError> {
     let Some(rows) = tx.contact_policy_rows(contact).await? else {
         return Ok(None);
     };
     Ok(Some(
-        ContactPolicy::build(policy_input(staff.tenant.0.id(), rows)).await?,
+        ContactPolicy::build(policy_input(tx.tenant_id(), rows)).await?,
     ))
 }
 
@@ -127,7 +127,7 @@ async fn render(
             tx.list_branches(link.account_id, BRANCH_LIMIT).await?,
         );
     }
-    let policy = live_policy(&mut tx, staff, id).await?;
+    let policy = live_policy(&mut tx, id).await?;
     tx.commit().await?;
     let kinds: Vec<_> = links.iter().map(|l| l.portal.kind()).collect();
     let may_edit = crate::access::policy()
@@ -441,7 +441,7 @@ async fn preview(
     let portal: Portal = parse(&query.portal)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
-    let policy = live_policy(&mut tx, &staff, id).await?;
+    let policy = live_policy(&mut tx, id).await?;
     let accounts: Vec<(Uuid, String)> = policy
         .as_ref()
         .map(|p| {

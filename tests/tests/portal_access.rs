@@ -526,7 +526,180 @@ async fn tenant_roles_change_what_their_holders_may_do_at_once(db: TestDb) {
     );
 }
 
+async fn api_key(app: &TestApp, tenant: &portico_data::Tenant, role: StaffRole) -> String {
+    let key = portico_admin::api_keys::new_key();
+    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
+    let by = portico_data::By {
+        actor: portico_data::Actor::System,
+        request_id: None,
+    };
+    tx.create_api_key("test", role, &key, &portico_auth::hash_token(&key), by)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    key
+}
+
+fn json(page: &Page, status: StatusCode) -> serde_json::Value {
+    assert_eq!(page.status, status, "{}", page.body);
+    serde_json::from_str(&page.body).unwrap()
+}
+
+async fn the_api_sets_and_explains_access(db: TestDb) {
+    use poem::http::Method;
+    use serde_json::json as j;
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    let beta = app.company("beta").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let Setup { contact } = setup(&owner).await;
+    let bearer = |slug: &str, key: &str| {
+        app.browser(&format!("{slug}.localhost:8080"))
+            .with_header("authorization", &format!("Bearer {key}"))
+    };
+    let admin = bearer("alfa", &api_key(&app, &alfa, StaffRole::Admin).await);
+    let reader = bearer("alfa", &api_key(&app, &alfa, StaffRole::ReadOnly).await);
+    let stranger = bearer("beta", &api_key(&app, &beta, StaffRole::Admin).await);
+
+    let access = json(
+        &admin
+            .get(&format!("/api/v1/contacts/{contact}/portal-access"))
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(access["status"], "none");
+    let links = access["links"].as_array().unwrap().clone();
+    let customer_link = links.iter().find(|l| l["portal"] == "customer").unwrap()["link_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let on = admin
+        .json(
+            Method::PUT,
+            &format!("/api/v1/contacts/{contact}/portal-access/customer"),
+            Some(j!({ "enabled": true })),
+        )
+        .await;
+    assert_eq!(json(&on, StatusCode::OK)["customer_portal"], true);
+
+    let roles = json(&admin.get("/api/v1/portal-roles").await, StatusCode::OK);
+    let buyer = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["seed_key"] == "buyer" && r["portal"] == "customer")
+        .unwrap()["id"]
+        .clone();
+    let page = owner
+        .get(&format!("/admin/contacts/{contact}/access"))
+        .await;
+    let norte = value_of(&page, "branch", "N · Norte");
+    let saved = admin
+        .json(
+            Method::PUT,
+            &format!("/api/v1/links/{customer_link}/access"),
+            Some(j!({ "role_ids": [buyer], "permissions": ["orders.authorize"], "all_branches": false, "branch_ids": [norte] })),
+        )
+        .await;
+    let saved = json(&saved, StatusCode::OK);
+    assert_eq!(saved["permissions"], j!(["orders.authorize"]));
+    assert_eq!(saved["all_branches"], false);
+    let why = json(
+        &admin
+            .get(&format!(
+                "/api/v1/contacts/{contact}/access/explain?link={customer_link}&permission=quotes.create&branch={norte}"
+            ))
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(why["allowed"], true, "{why}");
+    assert!(
+        why["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["code"] == "explain-role" && s["subject"] == "Comprador")
+    );
+    let no = json(
+        &admin
+            .get(&format!("/api/v1/contacts/{contact}/access/explain?link={customer_link}&permission=sales.view"))
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(no["allowed"], false);
+
+    let bad = admin
+        .json(
+            Method::PUT,
+            &format!("/api/v1/links/{customer_link}/access"),
+            Some(j!({ "permissions": ["purchase_orders.view"] })),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert_eq!(
+        bad.headers.get("content-type").unwrap(),
+        "application/problem+json"
+    );
+
+    let refused = reader
+        .json(
+            Method::PUT,
+            &format!("/api/v1/links/{customer_link}/access"),
+            Some(j!({ "permissions": [] })),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let refused = reader
+        .json(
+            Method::POST,
+            "/api/v1/portal-roles",
+            Some(j!({ "portal": "customer", "name_es": "X" })),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    for page in [
+        stranger
+            .get(&format!("/api/v1/contacts/{contact}/portal-access"))
+            .await,
+        stranger
+            .json(
+                Method::PUT,
+                &format!("/api/v1/links/{customer_link}/access"),
+                Some(j!({ "permissions": [] })),
+            )
+            .await,
+        stranger
+            .json(
+                Method::PUT,
+                &format!("/api/v1/contacts/{contact}/portal-access/customer"),
+                Some(j!({ "enabled": false })),
+            )
+            .await,
+    ] {
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{}", page.body);
+    }
+    let still = json(
+        &admin
+            .get(&format!("/api/v1/contacts/{contact}/portal-access"))
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(still["customer_portal"], true, "untouched by the stranger");
+
+    let created = admin
+        .json(
+            Method::POST,
+            "/api/v1/portal-roles",
+            Some(j!({ "portal": "customer", "name_es": "Visor", "permissions": ["orders.view"] })),
+        )
+        .await;
+    assert_eq!(json(&created, StatusCode::CREATED)["name_en"], "Visor");
+    let spec = admin.get("/api/v1/openapi.json").await;
+    assert!(spec.body.contains("/links/{id}/access") && spec.body.contains("/portal-roles"));
+}
+
 backend_tests!(
+    the_api_sets_and_explains_access,
     tenant_roles_change_what_their_holders_may_do_at_once,
     staff_set_access_and_the_engine_follows,
     access_needs_an_email_and_follows_roles_and_companies,

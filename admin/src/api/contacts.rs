@@ -34,7 +34,7 @@ pub(crate) enum Sort {
     Newest,
 }
 
-async fn load(tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
+pub(super) async fn load(tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
     Ok(tx
         .find_contact(ContactId::from(id))
         .await?
@@ -42,7 +42,7 @@ async fn load(tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
 }
 
 /// Loads a contact and checks the caller may change it.
-async fn editable(caller: &Caller, tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
+pub(super) async fn editable(caller: &Caller, tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
     let contact = load(tx, id).await?;
     let links = tx.links_of_contacts(&[contact.id]).await?;
     let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();

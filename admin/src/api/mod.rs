@@ -7,6 +7,7 @@ mod accounts;
 mod auth;
 mod contacts;
 mod dto;
+mod portal;
 
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::{
@@ -116,6 +117,8 @@ pub(crate) enum ApiTags {
     Accounts,
     /// Contacts and their links to customers and suppliers.
     Contacts,
+    /// Contacts' access to the portals: per portal, per link, and portal roles.
+    Portal,
 }
 
 /// Rows per page: 50 by default, 1 to 200.
@@ -126,7 +129,11 @@ pub(crate) fn page_size(limit: Option<u64>) -> u64 {
 /// The API's routes, to be nested at `/api/v1` on a company's site.
 pub fn routes() -> impl Endpoint {
     let service = OpenApiService::new(
-        (accounts::AccountsApi, contacts::ContactsApi),
+        (
+            accounts::AccountsApi,
+            contacts::ContactsApi,
+            portal::PortalApi,
+        ),
         "Portico admin API",
         env!("CARGO_PKG_VERSION"),
     )

@@ -1,0 +1,392 @@
+//! The admin API's portal access: a contact's access to each portal and its
+//! links' grants (roles, individual permissions, branches), the explainer, and
+//! the company's portal roles. The same rules and audit as the back-office pages.
+
+use poem_openapi::{
+    Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use portico_authz::{Action, Area};
+use portico_data::{
+    ContactId, DataError, LinkAccess, LinkAccessInput, LinkId, PortalRole, PortalRoleInput,
+    TenantTx,
+};
+use portico_domain::{Permission, Portal};
+use portico_web::AppError;
+use uuid::Uuid;
+
+use super::{
+    ApiTags, Created, Result,
+    auth::Auth,
+    contacts::{editable, load},
+};
+use crate::portal_access::live_policy;
+
+/// A portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(crate) enum PortalName {
+    Customer,
+    Supplier,
+}
+
+impl From<PortalName> for Portal {
+    fn from(p: PortalName) -> Self {
+        match p {
+            PortalName::Customer => Portal::Customer,
+            PortalName::Supplier => Portal::Supplier,
+        }
+    }
+}
+
+impl From<Portal> for PortalName {
+    fn from(p: Portal) -> Self {
+        match p {
+            Portal::Customer => PortalName::Customer,
+            Portal::Supplier => PortalName::Supplier,
+        }
+    }
+}
+
+/// A contact's portal access.
+#[derive(Debug, Object)]
+pub(crate) struct PortalAccessOut {
+    pub customer_portal: bool,
+    pub supplier_portal: bool,
+    /// `none`, `invited`, `active` or `disabled`.
+    pub status: String,
+    pub links: Vec<LinkAccessOut>,
+}
+
+/// One link's grants.
+#[derive(Debug, Object)]
+pub(crate) struct LinkAccessOut {
+    pub link_id: Uuid,
+    pub account_id: Uuid,
+    pub account_code: String,
+    pub account_name: String,
+    pub portal: PortalName,
+    pub role_ids: Vec<Uuid>,
+    /// Individual permissions, `object.action`.
+    pub permissions: Vec<String>,
+    /// Sees every branch (always true when the account has no branches).
+    pub all_branches: bool,
+    pub branch_ids: Vec<Uuid>,
+}
+
+impl From<&LinkAccess> for LinkAccessOut {
+    fn from(l: &LinkAccess) -> Self {
+        Self {
+            link_id: l.link_id.as_uuid(),
+            account_id: l.account_id.as_uuid(),
+            account_code: l.account_code.clone(),
+            account_name: l.account_name.clone(),
+            portal: l.portal.into(),
+            role_ids: l.role_ids.clone(),
+            permissions: l.permissions.clone(),
+            all_branches: l.all_branches,
+            branch_ids: l.branch_ids.clone(),
+        }
+    }
+}
+
+/// Access to one portal on or off.
+#[derive(Debug, Object)]
+pub(crate) struct AccessToggle {
+    pub enabled: bool,
+}
+
+/// A link's grants, replacing what it had.
+#[derive(Debug, Object)]
+pub(crate) struct LinkAccessBody {
+    #[oai(default)]
+    pub role_ids: Vec<Uuid>,
+    /// `object.action` names of the link's portal.
+    #[oai(default)]
+    pub permissions: Vec<String>,
+    /// `false` with `branch_ids` restricts a customer link with branches enabled.
+    #[oai(default = "yes")]
+    pub all_branches: bool,
+    #[oai(default)]
+    pub branch_ids: Vec<Uuid>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Why a contact may or may not do something.
+#[derive(Debug, Object)]
+pub(crate) struct ExplanationOut {
+    pub allowed: bool,
+    pub steps: Vec<StepOut>,
+}
+
+/// One link of the chain.
+#[derive(Debug, Object)]
+pub(crate) struct StepOut {
+    /// `ok`, `no` or `info`.
+    pub outcome: String,
+    /// A stable code, e.g. `explain-role`.
+    pub code: String,
+    /// What the step is about (a role, an account, a branch…).
+    pub subject: String,
+}
+
+/// A portal role.
+#[derive(Debug, Object)]
+pub(crate) struct PortalRoleOut {
+    pub id: Uuid,
+    pub portal: PortalName,
+    /// Set for the built-in roles.
+    pub seed_key: Option<String>,
+    pub name_es: String,
+    pub name_en: String,
+    pub permissions: Vec<String>,
+}
+
+impl From<&PortalRole> for PortalRoleOut {
+    fn from(r: &PortalRole) -> Self {
+        Self {
+            id: r.id,
+            portal: r.portal.into(),
+            seed_key: r.seed_key.clone(),
+            name_es: r.name_es.clone(),
+            name_en: r.name_en.clone(),
+            permissions: r.permissions.clone(),
+        }
+    }
+}
+
+/// A role as written.
+#[derive(Debug, Object)]
+pub(crate) struct PortalRoleBody {
+    /// Only when creating; a role keeps its portal.
+    pub portal: Option<PortalName>,
+    pub name_es: String,
+    #[oai(default)]
+    pub name_en: String,
+    #[oai(default)]
+    pub permissions: Vec<String>,
+}
+
+impl From<&PortalRoleBody> for PortalRoleInput {
+    fn from(b: &PortalRoleBody) -> Self {
+        Self {
+            name_es: b.name_es.clone(),
+            name_en: b.name_en.clone(),
+            permissions: b.permissions.clone(),
+        }
+    }
+}
+
+async fn access_out(tx: &mut TenantTx, id: ContactId) -> Result<PortalAccessOut> {
+    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.link_access(id).await?;
+    Ok(PortalAccessOut {
+        customer_portal: contact.portal.customer,
+        supplier_portal: contact.portal.supplier,
+        status: contact.portal.status.as_str().to_owned(),
+        links: links.iter().map(LinkAccessOut::from).collect(),
+    })
+}
+
+fn invalid(e: DataError) -> super::ApiError {
+    e.into()
+}
+
+/// Portal access: per contact, per link, and the company's roles.
+pub(crate) struct PortalApi;
+
+#[OpenApi(tag = "ApiTags::Portal")]
+impl PortalApi {
+    /// A contact's access to the portals and the grants of each of its links.
+    #[oai(path = "/contacts/:id/portal-access", method = "get")]
+    async fn portal_access(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<PortalAccessOut>> {
+        let caller = auth.caller();
+        caller.require(Area::Contacts, Action::Read).await?;
+        let mut tx = caller.tx().await?;
+        let out = access_out(&mut tx, id.0.into()).await?;
+        tx.commit().await?;
+        Ok(Json(out))
+    }
+
+    /// Turns a contact's access to a portal on or off (on needs a main email).
+    #[oai(path = "/contacts/:id/portal-access/:portal", method = "put")]
+    async fn set_portal_access(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        portal: Path<PortalName>,
+        body: Json<AccessToggle>,
+    ) -> Result<Json<PortalAccessOut>> {
+        let caller = auth.caller();
+        let mut tx = caller.tx().await?;
+        let contact = editable(caller, &mut tx, id.0).await?;
+        tx.set_portal_access(contact.id, portal.0.into(), body.0.enabled, caller.by())
+            .await
+            .map_err(invalid)?;
+        let out = access_out(&mut tx, contact.id).await?;
+        tx.commit().await?;
+        Ok(Json(out))
+    }
+
+    /// Replaces a link's roles, individual permissions and visible branches.
+    #[oai(path = "/links/:id/access", method = "put")]
+    async fn set_link_access(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        body: Json<LinkAccessBody>,
+    ) -> Result<Json<LinkAccessOut>> {
+        let caller = auth.caller();
+        let mut tx = caller.tx().await?;
+        let link = tx
+            .find_link(LinkId::from(id.0))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        editable(caller, &mut tx, link.contact_id.as_uuid()).await?;
+        let input = LinkAccessInput {
+            role_ids: body.0.role_ids,
+            permissions: body.0.permissions,
+            all_branches: body.0.all_branches,
+            branch_ids: body.0.branch_ids,
+        };
+        let saved = tx
+            .set_link_access(link.id, &input, caller.by())
+            .await
+            .map_err(invalid)?
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(Json(LinkAccessOut::from(&saved)))
+    }
+
+    /// Why a contact may or may not do `permission` (`object.action`) for the
+    /// account of `link`, and in `branch` for a branch-bound record.
+    #[oai(path = "/contacts/:id/access/explain", method = "get")]
+    async fn explain(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        link: Query<Uuid>,
+        permission: Query<String>,
+        branch: Query<Option<Uuid>>,
+    ) -> Result<Json<ExplanationOut>> {
+        let caller = auth.caller();
+        caller.require(Area::Contacts, Action::Read).await?;
+        let mut tx = caller.tx().await?;
+        let contact = load(&mut tx, id.0).await?;
+        let links = tx.link_access(contact.id).await?;
+        let link = links
+            .iter()
+            .find(|l| l.link_id.as_uuid() == link.0)
+            .ok_or(AppError::NotFound)?;
+        let permission = Permission::parse(link.portal, &permission.0)
+            .ok_or(AppError::BadRequest("error-bad-request-detail"))?;
+        let branch = match branch.0 {
+            Some(id) => {
+                let found = tx
+                    .find_branch(link.account_id, id.into())
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                Some((id, found.fields.name))
+            }
+            None => None,
+        };
+        let policy = live_policy(&mut tx, contact.id).await?;
+        tx.commit().await?;
+        let explanation = match policy {
+            Some(p) => p.explain(link.portal, link.account_id.as_uuid(), permission, branch),
+            None => portico_authz::portal::Explanation {
+                allowed: false,
+                steps: vec![portico_authz::portal::Step {
+                    outcome: "no",
+                    message: "explain-contact-archived",
+                    subject: String::new(),
+                }],
+            },
+        };
+        Ok(Json(ExplanationOut {
+            allowed: explanation.allowed,
+            steps: explanation
+                .steps
+                .into_iter()
+                .map(|s| StepOut {
+                    outcome: s.outcome.to_owned(),
+                    code: s.message.to_owned(),
+                    subject: s.subject,
+                })
+                .collect(),
+        }))
+    }
+
+    /// The company's portal roles, built-in and its own.
+    #[oai(path = "/portal-roles", method = "get")]
+    async fn portal_roles(&self, auth: Auth) -> Result<Json<Vec<PortalRoleOut>>> {
+        let caller = auth.caller();
+        caller.require(Area::Contacts, Action::Read).await?;
+        let mut tx = caller.tx().await?;
+        let roles = tx.portal_roles(None).await?;
+        tx.commit().await?;
+        Ok(Json(roles.iter().map(PortalRoleOut::from).collect()))
+    }
+
+    /// Adds a role (`portal` required).
+    #[oai(path = "/portal-roles", method = "post")]
+    async fn create_portal_role(
+        &self,
+        auth: Auth,
+        body: Json<PortalRoleBody>,
+    ) -> Result<Created<PortalRoleOut>> {
+        let caller = auth.caller();
+        caller.require(Area::Settings, Action::Write).await?;
+        let portal = body
+            .0
+            .portal
+            .ok_or(AppError::BadRequest("error-bad-request-detail"))?;
+        let mut tx = caller.tx().await?;
+        let id = tx
+            .create_portal_role(portal.into(), &(&body.0).into(), caller.by())
+            .await
+            .map_err(invalid)?;
+        let role = tx.find_portal_role(id).await?.ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(Created::Created(Json(PortalRoleOut::from(&role))))
+    }
+
+    /// Renames a role and replaces its permissions.
+    #[oai(path = "/portal-roles/:id", method = "put")]
+    async fn update_portal_role(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        body: Json<PortalRoleBody>,
+    ) -> Result<Json<PortalRoleOut>> {
+        let caller = auth.caller();
+        caller.require(Area::Settings, Action::Write).await?;
+        let mut tx = caller.tx().await?;
+        if !tx
+            .update_portal_role(id.0, &(&body.0).into(), caller.by())
+            .await
+            .map_err(invalid)?
+        {
+            return Err(AppError::NotFound.into());
+        }
+        let role = tx.find_portal_role(id.0).await?.ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(Json(PortalRoleOut::from(&role)))
+    }
+
+    /// Deletes a role; the links that held it lose its permissions at once.
+    #[oai(path = "/portal-roles/:id", method = "delete")]
+    async fn delete_portal_role(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<PortalRoleOut>> {
+        let caller = auth.caller();
+        caller.require(Area::Settings, Action::Write).await?;
+        let mut tx = caller.tx().await?;
+        let role = tx.find_portal_role(id.0).await?.ok_or(AppError::NotFound)?;
+        tx.delete_portal_role(id.0, caller.by()).await?;
+        tx.commit().await?;
+        Ok(Json(PortalRoleOut::from(&role)))
+    }
+}
