@@ -702,8 +702,13 @@ impl TenantTx {
                 .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
                 .to_owned();
             self.conn.execute(&update).await?;
-            // An archived contact has no portal access: its sessions end.
-            self.bump_policy_version().await?;
+            // An archived contact has no portal access: its sessions end (for
+            // good: restoring it does not revive them).
+            if archived {
+                self.next_session_epoch(id).await?;
+            } else {
+                self.bump_policy_version().await?;
+            }
             let verb = if archived { "archive" } else { "restore" };
             self.log(
                 by,

@@ -562,7 +562,14 @@ impl TenantTx {
             .and_where(Expr::col(Contacts::Id).eq(contact.as_uuid()))
             .to_owned();
         self.conn.execute(&update).await?;
-        self.bump_policy_version().await?;
+        if on {
+            self.bump_policy_version().await?;
+        } else {
+            // Turning access off ends the contact's portal sessions for good
+            // (turning it back on does not revive them); the epoch is the
+            // contact's, so a session in its other portal ends too.
+            self.next_session_epoch(contact).await?;
+        }
         self.log(
             by,
             "contact.portal_access",
