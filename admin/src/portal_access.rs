@@ -44,8 +44,8 @@ fn parse<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
 pub(crate) fn permission_label(ui: &Ui, p: Permission) -> String {
     format!(
         "{} · {}",
-        ui.lang.t(&format!("area-{}", p.object)),
-        ui.lang.t(&format!("perm-action-{}", p.action))
+        ui.lang.t(&format!("portal-area-{}", p.object)),
+        ui.lang.t(&format!("portal-can-{}", p.action))
     )
 }
 
@@ -75,12 +75,12 @@ fn matrix(ui: &Ui, link: &LinkAccess) -> Vec<Value> {
                 .map(|p| {
                     json!({
                         "name": p.name(),
-                        "label": ui.lang.t(&format!("perm-action-{}", p.action)),
+                        "label": ui.lang.t(&format!("portal-can-{}", p.action)),
                         "granted": link.permissions.contains(&p.name()),
                     })
                 })
                 .collect();
-            json!({ "object": object, "label": ui.lang.t(&format!("area-{object}")), "cells": cells })
+            json!({ "object": object, "label": ui.lang.t(&format!("portal-area-{object}")), "cells": cells })
         })
         .collect()
 }
@@ -462,7 +462,7 @@ async fn preview(
         _ => None,
     };
     let branch_names = match &scope {
-        Some(scope) => tx.portal_branches(scope, BRANCH_LIMIT).await?,
+        Some(scope) => tx.visible_branches(scope).await?,
         None => Vec::new(),
     };
     tx.record_audit_event(NewAuditEvent {
@@ -486,9 +486,9 @@ async fn preview(
                         .permissions
                         .iter()
                         .filter(|p| p.object == o)
-                        .map(|p| ui.lang.t(&format!("perm-action-{}", p.action)))
+                        .map(|p| ui.lang.t(&format!("portal-can-{}", p.action)))
                         .collect();
-                    json!({ "label": ui.lang.t(&format!("area-{o}")), "actions": actions })
+                    json!({ "label": ui.lang.t(&format!("portal-area-{o}")), "actions": actions })
                 })
                 .collect()
         })
@@ -511,7 +511,7 @@ async fn preview(
         "branches",
         &branch_names
             .iter()
-            .map(|b| format!("{} · {}", b.fields.code, b.fields.name))
+            .map(|b| format!("{} · {}", b.code, b.name))
             .collect::<Vec<_>>(),
     );
     Ok(ui

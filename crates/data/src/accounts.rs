@@ -577,34 +577,7 @@ impl TenantTx {
         account: AccountId,
         limit: u64,
     ) -> Result<Vec<Branch>, DataError> {
-        self.branches_where(account, None, limit).await
-    }
-
-    /// The active branches a portal scope sees in its account, by name: all of
-    /// them, or only its chosen ones (filtered in SQL).
-    pub async fn portal_branches(
-        &mut self,
-        scope: &portico_domain::PortalScope,
-        limit: u64,
-    ) -> Result<Vec<Branch>, DataError> {
-        let only = match &scope.branches {
-            portico_domain::BranchScope::All => None,
-            portico_domain::BranchScope::Only(ids) => Some(ids.as_slice()),
-        };
-        // `Some(only)`: active branches only, and of those only the chosen ones.
-        self.branches_where(scope.account.into(), Some(only), limit)
-            .await
-    }
-
-    /// An account's branches; with `portal`, only the active ones, and of
-    /// those only the ids given (when given).
-    async fn branches_where(
-        &mut self,
-        account: AccountId,
-        portal: Option<Option<&[uuid::Uuid]>>,
-        limit: u64,
-    ) -> Result<Vec<Branch>, DataError> {
-        let mut select = Query::select()
+        let select = Query::select()
             .columns(BRANCH_COLUMNS)
             .from(Branches::Table)
             .and_where(Expr::col(Branches::TenantId).eq(self.tenant_id().as_uuid()))
@@ -613,12 +586,6 @@ impl TenantTx {
             .order_by(Branches::Id, Order::Asc)
             .limit(limit)
             .to_owned();
-        if let Some(only) = portal {
-            select.and_where(Expr::col(Branches::Active).eq(true));
-            if let Some(ids) = only {
-                select.and_where(Expr::col(Branches::Id).is_in(ids.iter().copied()));
-            }
-        }
         Ok(self
             .conn
             .fetch_all::<BranchRow>(&select)

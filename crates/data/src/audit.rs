@@ -5,7 +5,7 @@ use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 use serde_json::Value as Json;
 use uuid::Uuid;
 
-use crate::{ApiKeyId, AuditEventId, DataError, OperatorId, StaffUserId, TenantTx};
+use crate::{ApiKeyId, AuditEventId, ContactId, DataError, OperatorId, StaffUserId, TenantTx};
 
 #[derive(Iden, Clone, Copy)]
 enum AuditEvents {
@@ -32,6 +32,8 @@ pub enum Actor {
     ApiKey(ApiKeyId),
     /// Portico itself (start-up, demo data, background jobs).
     System,
+    /// A contact acting in a portal (accepting its invitation, signing in).
+    Contact(ContactId),
 }
 
 impl Actor {
@@ -41,6 +43,7 @@ impl Actor {
             Actor::Operator(_) => "operator",
             Actor::ApiKey(_) => "api_key",
             Actor::System => "system",
+            Actor::Contact(_) => "contact",
         }
     }
 
@@ -50,6 +53,7 @@ impl Actor {
             Actor::Operator(id) => Some(id.as_uuid()),
             Actor::ApiKey(id) => Some(id.as_uuid()),
             Actor::System => None,
+            Actor::Contact(id) => Some(id.as_uuid()),
         }
     }
 }

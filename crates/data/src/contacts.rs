@@ -276,9 +276,9 @@ impl PortalFilter {
         let now = Utc::now();
         let status = |s: PortalStatus| col(Contacts::PortalStatus).eq(s.as_str());
         let invitation = || {
-            Expr::exists(crate::portal::valid_tokens(
+            Expr::exists(crate::portal_auth::valid_tokens(
                 tenant,
-                "invitation",
+                crate::PortalTokenPurpose::Invitation,
                 Expr::col((Contacts::Table, Contacts::Id)),
             ))
         };
@@ -777,8 +777,13 @@ impl TenantTx {
                 .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
                 .to_owned();
             self.conn.execute(&update).await?;
-            // An archived contact has no portal access: its sessions end.
-            self.bump_policy_version().await?;
+            // An archived contact has no portal access: its sessions end (for
+            // good: restoring it does not revive them).
+            if archived {
+                self.next_session_epoch(id).await?;
+            } else {
+                self.bump_policy_version().await?;
+            }
             let verb = if archived { "archive" } else { "restore" };
             self.log(
                 by,

@@ -55,8 +55,33 @@ pub struct Database {
     policy_changes: PolicyChanges,
 }
 
-/// Where committed policy versions are announced (in this process).
-pub(crate) type PolicyChanges = tokio::sync::broadcast::Sender<(TenantId, i64)>;
+/// Where committed policy versions are announced (in this process): a channel
+/// for listeners, and the latest version per tenant, set before `commit`
+/// returns so that the very next request of this process sees it.
+#[derive(Clone)]
+pub(crate) struct PolicyChanges {
+    pub sender: tokio::sync::broadcast::Sender<(TenantId, i64)>,
+    pub latest: std::sync::Arc<std::sync::RwLock<std::collections::HashMap<TenantId, i64>>>,
+}
+
+impl PolicyChanges {
+    fn new() -> Self {
+        Self {
+            sender: tokio::sync::broadcast::channel(1024).0,
+            latest: Default::default(),
+        }
+    }
+
+    /// Records a committed version and tells the listeners.
+    pub(crate) fn committed(&self, tenant: TenantId, version: i64) {
+        if let Ok(mut latest) = self.latest.write() {
+            let entry = latest.entry(tenant).or_insert(version);
+            *entry = (*entry).max(version);
+        }
+        // No listener (no portal running) is fine.
+        let _ = self.sender.send((tenant, version));
+    }
+}
 
 #[derive(Clone)]
 enum Pool {
@@ -91,7 +116,7 @@ impl Database {
                     app,
                     owner: Box::new(owner),
                 },
-                policy_changes: tokio::sync::broadcast::channel(1024).0,
+                policy_changes: PolicyChanges::new(),
             })
         } else if url.starts_with("sqlite:") {
             let sqlite = SqliteConnectOptions::from_str(url)
@@ -107,7 +132,7 @@ impl Database {
                 .await?;
             Ok(Self {
                 pool: Pool::Sqlite(pool),
-                policy_changes: tokio::sync::broadcast::channel(1024).0,
+                policy_changes: PolicyChanges::new(),
             })
         } else {
             Err(DataError::Config(
@@ -119,7 +144,17 @@ impl Database {
     /// Every tenant policy version committed through this handle from now on
     /// (each transaction that bumped it announces it after its commit).
     pub fn policy_changes(&self) -> tokio::sync::broadcast::Receiver<(TenantId, i64)> {
-        self.policy_changes.subscribe()
+        self.policy_changes.sender.subscribe()
+    }
+
+    /// The newest policy version of a tenant committed through this handle.
+    pub fn committed_policy_version(&self, tenant: TenantId) -> Option<i64> {
+        self.policy_changes
+            .latest
+            .read()
+            .ok()?
+            .get(&tenant)
+            .copied()
     }
 
     /// The engine behind this handle.

@@ -67,36 +67,6 @@ enum LinkBranches {
     BranchId,
 }
 
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum PortalTokens {
-    Table,
-    TenantId,
-    ContactId,
-    Purpose,
-    ExpiresAt,
-    UsedAt,
-    RevokedAt,
-}
-
-/// The unused, unrevoked, unexpired tokens of `purpose` of the contact `contact`
-/// (an expression: a column of an outer query, or a value).
-pub(crate) fn valid_tokens(
-    tenant: Uuid,
-    purpose: &str,
-    contact: impl Into<sea_query::SimpleExpr>,
-) -> sea_query::SelectStatement {
-    Query::select()
-        .expr(Expr::val(1))
-        .from(PortalTokens::Table)
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::TenantId)).eq(tenant))
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::ContactId)).eq(contact.into()))
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::Purpose)).eq(purpose))
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::UsedAt)).is_null())
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::RevokedAt)).is_null())
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::ExpiresAt)).gt(Utc::now()))
-        .to_owned()
-}
-
 /// The roles every new company starts with (`policies/portal_roles.csv`).
 const SEEDED_ROLES: &str = include_str!("../../../policies/portal_roles.csv");
 
@@ -592,7 +562,14 @@ impl TenantTx {
             .and_where(Expr::col(Contacts::Id).eq(contact.as_uuid()))
             .to_owned();
         self.conn.execute(&update).await?;
-        self.bump_policy_version().await?;
+        if on {
+            self.bump_policy_version().await?;
+        } else {
+            // Turning access off ends the contact's portal sessions for good
+            // (turning it back on does not revive them); the epoch is the
+            // contact's, so a session in its other portal ends too.
+            self.next_session_epoch(contact).await?;
+        }
         self.log(
             by,
             "contact.portal_access",

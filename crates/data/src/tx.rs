@@ -34,8 +34,7 @@ impl TenantTx {
     pub async fn commit(self) -> Result<(), DataError> {
         self.conn.commit().await?;
         if let Some(version) = self.bumped {
-            // No receiver (no portal running) is fine.
-            let _ = self.policy_changes.send((self.tenant, version));
+            self.policy_changes.committed(self.tenant, version);
         }
         Ok(())
     }

@@ -12,8 +12,12 @@ use crate::config::Settings;
 
 /// Every template of every app.
 pub fn templates() -> anyhow::Result<Templates> {
-    Templates::new(&[portico_admin::TEMPLATES, portico_operator::TEMPLATES])
-        .context("compiling templates")
+    Templates::new(&[
+        portico_admin::TEMPLATES,
+        portico_operator::TEMPLATES,
+        portico_portal::TEMPLATES,
+    ])
+    .context("compiling templates")
 }
 
 /// Connects to the configured database and Redis. A configured service that does

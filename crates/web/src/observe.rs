@@ -90,7 +90,7 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
             "request",
             request_id = %request_id,
             method = %method,
-            path = %req.uri().path(),
+            path = %redacted_path(req.uri().path()),
             tenant = tracing::field::Empty,
         );
         let result = self.0.call(req).instrument(span.clone()).await;
@@ -126,17 +126,44 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
     }
 }
 
-/// A low-cardinality route label: ids and numbers in the path become `{id}`.
+/// A low-cardinality route label: ids and numbers in the path become `{id}`,
+/// secret tokens `{token}`.
 pub fn route_label(path: &str) -> String {
     let segments: Vec<&str> = path
         .split('/')
         .map(|segment| {
             let is_id = Uuid::parse_str(segment).is_ok()
                 || (!segment.is_empty() && segment.chars().all(|c| c.is_ascii_digit()));
-            if is_id { "{id}" } else { segment }
+            if is_token(segment) {
+                "{token}"
+            } else if is_id {
+                "{id}"
+            } else {
+                segment
+            }
         })
         .collect();
     segments.join("/")
+}
+
+/// Whether a path segment looks like a secret token (an invitation or
+/// sign-in link's `random_token`: long hexadecimal), which is never logged.
+fn is_token(segment: &str) -> bool {
+    segment.len() >= 40 && segment.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The path as logged: secret tokens become `{token}`, ids stay.
+pub fn redacted_path(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if is_token(segment) {
+                "{token}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Liveness: the process answers.
@@ -195,5 +222,15 @@ mod tests {
         );
         assert_eq!(route_label("/portal/invoices/123"), "/portal/invoices/{id}");
         assert_eq!(route_label("/admin"), "/admin");
+    }
+
+    #[test]
+    fn secret_tokens_in_paths_are_never_logged_nor_labels() {
+        let token = portico_auth::random_token();
+        let path = format!("/portal/invitation/{token}");
+        assert_eq!(route_label(&path), "/portal/invitation/{token}");
+        assert_eq!(redacted_path(&path), "/portal/invitation/{token}");
+        let id = "/admin/staff/0192f1a0-7c4e-7b3a-9d2f-1a2b3c4d5e6f";
+        assert_eq!(redacted_path(id), id, "ids stay in logs");
     }
 }

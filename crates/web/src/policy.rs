@@ -139,8 +139,12 @@ impl Policies {
         });
     }
 
+    /// The newest version this instance knows of: heard of, or committed here
+    /// (the latter is set before the commit returns, so a request that follows
+    /// a change of this process always sees it).
     fn known(&self, tenant: TenantId) -> Option<i64> {
-        self.versions.read().ok()?.get(&tenant).copied()
+        let heard = self.versions.read().ok()?.get(&tenant).copied();
+        heard.max(self.db.committed_policy_version(tenant))
     }
 
     /// Records a version; versions only move forward.

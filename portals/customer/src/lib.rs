@@ -1,15 +1,10 @@
-//! The customer portal, served at `/portal` on a tenant's site. This foundation serves
-//! its landing page; sign-in and the granted areas come with the portal issues.
+//! The customer portal, served at `/portal` on a company's site: the portals'
+//! shell (`portico-portal`) for customer contacts.
 
-use poem::{Endpoint, Route, get, handler, web::Html};
-use portico_web::{AppError, Ui};
+use poem::Endpoint;
+use portico_domain::Portal;
 
 /// The portal's routes, to be nested under `/portal`.
 pub fn routes() -> impl Endpoint {
-    Route::new().at("/", get(landing))
-}
-
-#[handler]
-fn landing(ui: Ui) -> Result<Html<String>, AppError> {
-    ui.portal_landing("portal-customer-name", "/portal")
+    portico_portal::routes(Portal::Customer)
 }

@@ -1,0 +1,128 @@
+//! What a signed-in contact sees in a portal, read through the `PortalScope`
+//! the authorization layer decided: every query filters in SQL by the scope's
+//! tenant, account and allowed branches, so no handler filters rows after
+//! loading them.
+
+use portico_domain::{BranchScope, Portal, PortalScope};
+use sea_query::{Expr, ExprTrait, Order, Query};
+use uuid::Uuid;
+
+use crate::{
+    AccountId, BranchId, DataError, TenantTx,
+    accounts::{Accounts, Branches},
+};
+
+/// A branch as a portal shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PortalBranch {
+    pub id: BranchId,
+    pub code: String,
+    pub name: String,
+}
+
+/// A customer or supplier as a portal shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PortalAccount {
+    pub id: AccountId,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct NamedRow {
+    id: Uuid,
+    code: String,
+    name: String,
+}
+
+impl TenantTx {
+    /// The active branches of the scope's account that the scope lets the
+    /// contact see, by name: every branch with "all branches", else only the
+    /// chosen ones. Empty for an account without branches, and for a scope of
+    /// another tenant.
+    pub async fn visible_branches(
+        &mut self,
+        scope: &PortalScope,
+    ) -> Result<Vec<PortalBranch>, DataError> {
+        let tenant = self.tenant_id().as_uuid();
+        if scope.tenant != tenant || scope.portal != Portal::Customer {
+            return Ok(Vec::new());
+        }
+        let mut select = Query::select()
+            .columns([
+                (Branches::Table, Branches::Id),
+                (Branches::Table, Branches::Code),
+                (Branches::Table, Branches::Name),
+            ])
+            .from(Branches::Table)
+            .inner_join(
+                Accounts::Table,
+                Expr::col((Accounts::Table, Accounts::TenantId))
+                    .equals((Branches::Table, Branches::TenantId))
+                    .and(
+                        Expr::col((Accounts::Table, Accounts::Id))
+                            .equals((Branches::Table, Branches::AccountId)),
+                    ),
+            )
+            .and_where(Expr::col((Branches::Table, Branches::TenantId)).eq(tenant))
+            .and_where(Expr::col((Branches::Table, Branches::AccountId)).eq(scope.account))
+            .and_where(Expr::col((Branches::Table, Branches::Active)).eq(true))
+            .and_where(Expr::col((Accounts::Table, Accounts::BranchesEnabled)).eq(true))
+            .order_by((Branches::Table, Branches::Name), Order::Asc)
+            .order_by((Branches::Table, Branches::Id), Order::Asc)
+            .to_owned();
+        match &scope.branches {
+            BranchScope::All => {}
+            BranchScope::Only(ids) if ids.is_empty() => return Ok(Vec::new()),
+            BranchScope::Only(ids) => {
+                select.and_where(
+                    Expr::col((Branches::Table, Branches::Id)).is_in(ids.iter().copied()),
+                );
+            }
+        }
+        Ok(self
+            .conn
+            .fetch_all::<NamedRow>(&select)
+            .await?
+            .into_iter()
+            .map(|r| PortalBranch {
+                id: r.id.into(),
+                code: r.code,
+                name: r.name,
+            })
+            .collect())
+    }
+
+    /// The active accounts among `ids` that a portal serves (customers for the
+    /// customer portal, suppliers for the supplier portal), by name.
+    pub async fn portal_accounts(
+        &mut self,
+        portal: Portal,
+        ids: &[Uuid],
+    ) -> Result<Vec<PortalAccount>, DataError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let select = Query::select()
+            .columns([Accounts::Id, Accounts::Code, Accounts::Name])
+            .from(Accounts::Table)
+            .and_where(Expr::col(Accounts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Accounts::Kind).eq(portal.kind().as_str()))
+            .and_where(Expr::col(Accounts::Active).eq(true))
+            .and_where(Expr::col(Accounts::Id).is_in(ids.iter().copied()))
+            .order_by(Accounts::SortName, Order::Asc)
+            .order_by(Accounts::Id, Order::Asc)
+            .to_owned();
+        Ok(self
+            .conn
+            .fetch_all::<NamedRow>(&select)
+            .await?
+            .into_iter()
+            .map(|r| PortalAccount {
+                id: r.id.into(),
+                code: r.code,
+                name: r.name,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,231 @@
+//! The portal's JSON API (`{base}/api/v1`, poem-openapi), authenticated by the
+//! portal session: for now `GET /me`, with the OpenAPI document at
+//! `/openapi.json`. Errors are RFC 9457 problem JSON, rendered by the site's
+//! error middleware (401 without a valid session).
+
+use poem::{Endpoint, EndpointExt, Route};
+use poem_openapi::{
+    ApiResponse, Enum, Object, OpenApi, OpenApiService,
+    param::Query,
+    payload::Json,
+    registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
+    types::Type,
+};
+use portico_domain::{BranchScope, Portal};
+use portico_web::AppError;
+use uuid::Uuid;
+
+use crate::{session::PortalSession, site::PortalSite};
+
+/// An error answered as RFC 9457 problem JSON.
+#[derive(Debug)]
+pub(crate) struct ApiError(AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError(error)
+    }
+}
+
+impl From<portico_data::DataError> for ApiError {
+    fn from(error: portico_data::DataError) -> Self {
+        ApiError(error.into())
+    }
+}
+
+impl From<ApiError> for poem::Error {
+    fn from(error: ApiError) -> Self {
+        error.0.into()
+    }
+}
+
+/// RFC 9457 problem details, as every error is answered.
+#[derive(Debug, Object)]
+#[allow(dead_code)]
+pub(crate) struct Problem {
+    #[oai(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    detail: String,
+    instance: String,
+    request_id: Option<String>,
+}
+
+impl ApiResponse for ApiError {
+    fn meta() -> MetaResponses {
+        let problem = |status, description| MetaResponse {
+            description,
+            status: Some(status),
+            status_range: None,
+            content: vec![MetaMediaType {
+                content_type: "application/problem+json",
+                schema: Problem::schema_ref(),
+            }],
+            headers: vec![],
+        };
+        MetaResponses {
+            responses: vec![
+                problem(401, "No valid portal session (signed out, or it ended)."),
+                problem(
+                    404,
+                    "The `account` asked for is not one the contact may act for.",
+                ),
+            ],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        Problem::register(registry);
+    }
+}
+
+/// A portal.
+#[derive(Debug, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(crate) enum PortalName {
+    Customer,
+    Supplier,
+}
+
+/// The signed-in contact.
+#[derive(Debug, Object)]
+pub(crate) struct MeContact {
+    id: Uuid,
+    name: String,
+    email: Option<String>,
+}
+
+/// A customer or supplier the contact acts for.
+#[derive(Debug, Object)]
+pub(crate) struct MeAccount {
+    id: Uuid,
+    code: String,
+    name: String,
+}
+
+/// A branch of the account.
+#[derive(Debug, Object)]
+pub(crate) struct MeBranch {
+    id: Uuid,
+    code: String,
+    name: String,
+}
+
+/// The branches the contact sees in the account.
+#[derive(Debug, Object)]
+pub(crate) struct MeBranches {
+    /// Every branch (also those added later); `false`: only `list`.
+    all: bool,
+    /// The visible branches, by name (every branch when `all`; empty for an
+    /// account without branches).
+    list: Vec<MeBranch>,
+}
+
+/// Who is signed in, for which account, and what it may do there.
+#[derive(Debug, Object)]
+pub(crate) struct Me {
+    contact: MeContact,
+    portal: PortalName,
+    /// The account the contact acts for; `null` while it has several and has
+    /// chosen none.
+    account: Option<MeAccount>,
+    /// The other accounts it may switch to, by name.
+    other_accounts: Vec<MeAccount>,
+    /// Granted permissions for the account (`object.action`), in display order.
+    permissions: Vec<String>,
+    branches: MeBranches,
+}
+
+/// The `me` operation, for one portal.
+pub(crate) struct MeApi;
+
+#[OpenApi]
+impl MeApi {
+    /// The signed-in contact, the account it acts for (the `account` asked for,
+    /// else its current one), the other accounts it may switch to, its
+    /// permissions there and the branches it sees.
+    #[oai(path = "/me", method = "get", operation_id = "me")]
+    async fn me(
+        &self,
+        session: PortalSession,
+        /// An account id to report on instead of the current one (the session
+        /// does not switch to it).
+        account: Query<Option<String>>,
+    ) -> Result<Json<Me>, ApiError> {
+        let mut session = session;
+        let scope = session.resolve(account.0.as_deref(), false)?;
+        let ids: Vec<Uuid> = session.accounts().iter().map(|(id, _)| *id).collect();
+        let mut tx = session.tx().await?;
+        let contact = tx.find_contact(session.contact).await?;
+        let accounts = tx.portal_accounts(session.portal(), &ids).await?;
+        let branches = match &scope {
+            Some(scope) => tx.visible_branches(scope).await?,
+            None => Vec::new(),
+        };
+        tx.commit().await?;
+        let contact = contact.ok_or(AppError::Unauthorized)?;
+        let current = scope.as_ref().map(|s| s.account);
+        let dto = |a: &portico_data::PortalAccount| MeAccount {
+            id: a.id.as_uuid(),
+            code: a.code.clone(),
+            name: a.name.clone(),
+        };
+        Ok(Json(Me {
+            contact: MeContact {
+                id: contact.id.as_uuid(),
+                name: contact.display_name,
+                email: contact.fields.email.map(|e| e.as_str().to_owned()),
+            },
+            portal: match session.portal() {
+                Portal::Customer => PortalName::Customer,
+                Portal::Supplier => PortalName::Supplier,
+            },
+            account: accounts
+                .iter()
+                .find(|a| Some(a.id.as_uuid()) == current)
+                .map(dto),
+            other_accounts: accounts
+                .iter()
+                .filter(|a| Some(a.id.as_uuid()) != current)
+                .map(dto)
+                .collect(),
+            permissions: scope
+                .as_ref()
+                .map(|s| s.permissions.iter().map(|p| p.name()).collect())
+                .unwrap_or_default(),
+            branches: MeBranches {
+                all: scope
+                    .as_ref()
+                    .is_some_and(|s| s.branches == BranchScope::All),
+                list: branches
+                    .into_iter()
+                    .map(|b| MeBranch {
+                        id: b.id.as_uuid(),
+                        code: b.code,
+                        name: b.name,
+                    })
+                    .collect(),
+            },
+        }))
+    }
+}
+
+/// The API's routes, to be nested at `{base}/api/v1`.
+pub(crate) fn routes(site: PortalSite) -> impl Endpoint {
+    let title = match site.portal {
+        Portal::Customer => "Portico customer portal API",
+        Portal::Supplier => "Portico supplier portal API",
+    };
+    let service = OpenApiService::new(MeApi, title, env!("CARGO_PKG_VERSION"))
+        .description(
+            "The portal's data for the signed-in contact of the company on this host, \
+             authenticated by the portal session cookie. Errors are RFC 9457 problem details.",
+        )
+        .server(site.path("/api/v1"));
+    let spec = service.spec_endpoint();
+    Route::new()
+        .at("/openapi.json", spec)
+        .nest("/", service)
+        .map_to_response()
+}

@@ -1,0 +1,276 @@
+//! Accepting an invitation: the link's single-use token lets the contact choose
+//! its password (twice, at least 10 characters, not its email); that uses the
+//! token, activates the contact, signs it in and lands it in the portal. A
+//! token that is unknown, used, revoked or expired, or whose contact's access
+//! to this portal is off, gets one clear page and writes nothing.
+
+use poem::{
+    IntoResponse, Request, Response, handler,
+    http::StatusCode,
+    session::Session,
+    web::{Data, Form, Path},
+};
+use portico_auth::{PasswordError, hash_password};
+use portico_data::{Actor, By, PortalTokenHolder, PortalTokenPurpose};
+use portico_web::{AppError, CurrentTenant, Ui, observe::RequestId};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    auth::{Arrival, signed_in},
+    session::settle,
+    site::PortalSite,
+};
+
+/// The valid invitation behind a token, for this portal.
+async fn invitation(
+    ui: &Ui,
+    tenant: &CurrentTenant,
+    site: PortalSite,
+    token: &str,
+) -> Result<Option<PortalTokenHolder>, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&tenant.0).await?;
+    let holder = tx
+        .find_portal_token(token, PortalTokenPurpose::Invitation)
+        .await?;
+    tx.commit().await?;
+    Ok(holder.filter(|h| h.has(site.portal) && h.email.is_some()))
+}
+
+/// The page for a link that cannot be used.
+fn invalid(ui: &Ui, site: PortalSite) -> poem::Result<Response> {
+    let company = ui
+        .tenant
+        .as_ref()
+        .map(|t| t.name().to_owned())
+        .unwrap_or_default();
+    let mut ctx = ui.context();
+    ctx.insert("base", site.base());
+    ctx.insert("portal_name", &ui.lang.t(site.name_id()));
+    ctx.insert("title", &ui.lang.t("portal-invite-invalid-title"));
+    ctx.insert(
+        "detail",
+        &ui.lang.t_args(
+            "portal-invite-invalid-detail",
+            &[("company", company.into())],
+        ),
+    );
+    ctx.insert("link_href", &site.path("/sign-in"));
+    ctx.insert("link_label", &ui.lang.t("portal-go-sign-in"));
+    Ok(ui
+        .render("portal/message.html", &ctx)?
+        .with_status(StatusCode::NOT_FOUND)
+        .into_response())
+}
+
+/// The form's problems, by field (message ids).
+#[derive(Default)]
+struct Problems {
+    password: Option<&'static str>,
+    password_confirmation: Option<&'static str>,
+}
+
+fn render(
+    ui: &Ui,
+    site: PortalSite,
+    token: &str,
+    holder: &PortalTokenHolder,
+    problems: &Problems,
+    status: StatusCode,
+) -> poem::Result<Response> {
+    let company = ui
+        .tenant
+        .as_ref()
+        .map(|t| t.name().to_owned())
+        .unwrap_or_default();
+    let portal_name = ui.lang.t(site.name_id());
+    let email = holder
+        .email
+        .as_ref()
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_default();
+    let mut ctx = ui.context();
+    ctx.insert("base", site.base());
+    ctx.insert("portal_name", &portal_name);
+    ctx.insert("action", &site.path(&format!("/invitation/{token}")));
+    ctx.insert(
+        "title",
+        &ui.lang.t_args(
+            "portal-invite-title",
+            &[("name", holder.display_name.clone().into())],
+        ),
+    );
+    ctx.insert(
+        "intro",
+        &ui.lang.t_args(
+            "portal-invite-intro",
+            &[("portal", portal_name.into()), ("company", company.into())],
+        ),
+    );
+    ctx.insert("email", &email);
+    ctx.insert(
+        "errors",
+        &json!({
+            "password": problems.password.map(|id| ui.lang.t(id)),
+            "password_confirmation": problems.password_confirmation.map(|id| ui.lang.t(id)),
+        }),
+    );
+    Ok(ui
+        .render("portal/invitation.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+#[handler]
+pub(crate) async fn page(
+    ui: Ui,
+    tenant: CurrentTenant,
+    Data(site): Data<&PortalSite>,
+    Path(token): Path<String>,
+) -> poem::Result<Response> {
+    match invitation(&ui, &tenant, *site, &token).await? {
+        Some(holder) => render(
+            &ui,
+            *site,
+            &token,
+            &holder,
+            &Problems::default(),
+            StatusCode::OK,
+        ),
+        None => invalid(&ui, *site),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirmation: String,
+}
+
+/// What is wrong with a chosen password, if anything.
+fn check(form: &PasswordForm, email: &str) -> Problems {
+    let mut problems = Problems::default();
+    let length = form.password.chars().count();
+    if length < 10 {
+        problems.password = Some("portal-password-too-short");
+    } else if length > 256 {
+        problems.password = Some("portal-password-too-long");
+    } else if form.password.trim().to_lowercase() == email {
+        problems.password = Some("portal-password-is-email");
+    }
+    if problems.password.is_none() && form.password != form.password_confirmation {
+        problems.password_confirmation = Some("portal-password-mismatch");
+    }
+    problems
+}
+
+#[handler]
+pub(crate) async fn accept(
+    ui: Ui,
+    req: &Request,
+    tenant: CurrentTenant,
+    session: &Session,
+    Data(site): Data<&PortalSite>,
+    Path(token): Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> poem::Result<Response> {
+    let site = *site;
+    let Some(holder) = invitation(&ui, &tenant, site, &token).await? else {
+        return invalid(&ui, site);
+    };
+    let Some(email) = holder.email.clone() else {
+        return invalid(&ui, site);
+    };
+    let problems = check(&form, email.as_str());
+    if problems.password.is_some() || problems.password_confirmation.is_some() {
+        return render(
+            &ui,
+            site,
+            &token,
+            &holder,
+            &problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    // Hash with no transaction open: argon2 is slow.
+    let hash = match hash_password(&form.password).await {
+        Ok(hash) => hash,
+        Err(PasswordError::TooShort | PasswordError::TooLong) => {
+            return Err(AppError::BadRequest("portal-password-too-short").into());
+        }
+        Err(e) => return Err(AppError::internal(e).into()),
+    };
+    let by = By {
+        actor: Actor::Contact(holder.contact_id),
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.as_str()),
+    };
+    let mut tx = ui
+        .state
+        .db
+        .tenant_tx(&tenant.0)
+        .await
+        .map_err(AppError::from)?;
+    // Using the token decides, even when two submissions race: the second finds
+    // it used, and its transaction (dropped) writes nothing.
+    let used = tx
+        .consume_portal_token(&token, PortalTokenPurpose::Invitation)
+        .await
+        .map_err(AppError::from)?;
+    if used != Some(holder.contact_id) {
+        return invalid(&ui, site);
+    }
+    let Some(epoch) = tx
+        .set_portal_password(holder.contact_id, &hash, by)
+        .await
+        .map_err(AppError::from)?
+    else {
+        return invalid(&ui, site);
+    };
+    tx.record_portal_sign_in(holder.contact_id, site.portal, by)
+        .await
+        .map_err(AppError::from)?;
+    let version = tx.policy_version().await.map_err(AppError::from)?;
+    tx.commit().await.map_err(AppError::from)?;
+    settle(&ui.state, &tenant.0, version).await;
+    tracing::info!(contact = %holder.contact_id, portal = %site.portal, "invitation accepted");
+    let arrival = Arrival {
+        contact: holder.contact_id,
+        epoch,
+        language: None,
+        next: None,
+    };
+    signed_in(&ui, &tenant, session, site, arrival).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(password: &str, again: &str) -> PasswordForm {
+        PasswordForm {
+            password: password.into(),
+            password_confirmation: again.into(),
+        }
+    }
+
+    #[test]
+    fn a_password_is_long_enough_typed_twice_and_not_the_email() {
+        let email = "ana@carol.do";
+        let ok = check(&form("un buen secreto", "un buen secreto"), email);
+        assert!(ok.password.is_none() && ok.password_confirmation.is_none());
+        assert_eq!(
+            check(&form("corta", "corta"), email).password,
+            Some("portal-password-too-short")
+        );
+        assert_eq!(
+            check(&form("ANA@carol.do", "ANA@carol.do"), email).password,
+            Some("portal-password-is-email")
+        );
+        assert_eq!(
+            check(&form("un buen secreto", "otro secreto!"), email).password_confirmation,
+            Some("portal-password-mismatch")
+        );
+    }
+}

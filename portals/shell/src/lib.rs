@@ -1,0 +1,114 @@
+//! The portals' shell, one implementation for both the customer portal
+//! (`/portal`) and the supplier portal (`/supplier`): password sign-in with
+//! throttling and lockout, sign-out and sign-out everywhere, accepting an
+//! invitation, the contact's session checked against its current policy on
+//! every request ([`SignedInContact`], [`PortalSession`]), choosing and
+//! switching the account it acts for (deep links carry `?account=`), the home
+//! page, one page per area the grants allow, and the JSON API's `me`.
+
+mod api;
+mod auth;
+mod invitation;
+mod pages;
+mod session;
+mod site;
+
+use poem::{Endpoint, EndpointExt, Route, get, post};
+use portico_domain::Portal;
+
+pub use session::{PortalSession, SignedInContact};
+pub use site::PortalSite;
+
+/// The portals' templates.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "portal/layout.html",
+        include_str!("../templates/portal/layout.html"),
+    ),
+    (
+        "portal/sign_in.html",
+        include_str!("../templates/portal/sign_in.html"),
+    ),
+    (
+        "portal/invitation.html",
+        include_str!("../templates/portal/invitation.html"),
+    ),
+    (
+        "portal/message.html",
+        include_str!("../templates/portal/message.html"),
+    ),
+    (
+        "portal/accounts.html",
+        include_str!("../templates/portal/accounts.html"),
+    ),
+    (
+        "portal/home.html",
+        include_str!("../templates/portal/home.html"),
+    ),
+    (
+        "portal/area.html",
+        include_str!("../templates/portal/area.html"),
+    ),
+    (
+        "portal/branches.html",
+        include_str!("../templates/portal/branches.html"),
+    ),
+];
+
+/// A portal's routes, to be nested under its base path (`/portal` for the
+/// customer portal, `/supplier` for the supplier portal).
+pub fn routes(portal: Portal) -> impl Endpoint {
+    let site = PortalSite::new(portal);
+    let mut route = Route::new()
+        .at("/", get(pages::home))
+        .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .at("/sign-out", post(auth::sign_out))
+        .at("/sign-out-everywhere", post(auth::sign_out_everywhere))
+        .at(
+            "/invitation/:token",
+            get(invitation::page).post(invitation::accept),
+        )
+        .at("/accounts", get(pages::account_picker))
+        .at("/accounts/:account", post(pages::switch_account))
+        .nest("/api/v1", api::routes(site));
+    for object in portal.objects() {
+        route = route.at(
+            format!("/{object}"),
+            get(pages::area).data(pages::Area(object)),
+        );
+    }
+    route.data(site).around(move |ep, mut req| async move {
+        let path = site::RequestPath::of(site, req.uri().path_and_query().map(|p| p.as_str()));
+        req.extensions_mut().insert(path);
+        ep.call(req).await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The message ids of an `.ftl` file.
+    fn ids(text: &str) -> Vec<&str> {
+        let mut ids: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
+            .filter_map(|l| l.split(" =").next())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    #[test]
+    fn every_portal_message_exists_in_both_languages() {
+        let es = include_str!("../../../crates/web/locales/es/portals.ftl");
+        let en = include_str!("../../../crates/web/locales/en/portals.ftl");
+        assert_eq!(ids(es), ids(en));
+        for portal in portico_domain::Portal::ALL {
+            for object in portal.objects() {
+                assert!(ids(es).contains(&format!("portal-area-{object}").as_str()));
+            }
+            for p in portal.permissions() {
+                assert!(ids(es).contains(&format!("portal-can-{}", p.action).as_str()));
+            }
+        }
+    }
+}

@@ -1,0 +1,1384 @@
+//! The customer and supplier portals through HTTP as a browser (and an API
+//! client) uses them: a matrix of contacts × links × grants × branches against
+//! every area route, the navigation and `me`; sign-in refusals and lockout;
+//! sessions ending when access is revoked; account choice and deep links;
+//! isolation between companies; and accepting an invitation. Grants are set up
+//! through the data layer, as the back office would.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::Duration;
+use poem::http::StatusCode;
+use portico_auth::hash_password;
+use portico_data::{
+    AccountId, Actor, BranchId, By, ContactId, LinkAccessInput, PortalStatus, PortalTokenPurpose,
+    Tenant,
+};
+use portico_domain::{
+    AccountFields, AccountKind, BranchFields, ContactFields, Email, LinkFields, Portal,
+};
+use portico_tests::{Browser, PASSWORD, Page, TestApp, TestDb, backend_tests};
+use serde_json::Value;
+use uuid::Uuid;
+
+const SYSTEM: By<'static> = By {
+    actor: Actor::System,
+    request_id: None,
+};
+
+fn base(portal: Portal) -> &'static str {
+    match portal {
+        Portal::Customer => "/portal",
+        Portal::Supplier => "/supplier",
+    }
+}
+
+/// A company with its accounts (by code) and branches (by name).
+struct Company {
+    tenant: Tenant,
+    slug: String,
+    accounts: HashMap<&'static str, AccountId>,
+    branches: HashMap<&'static str, BranchId>,
+}
+
+impl Company {
+    fn account(&self, code: &str) -> Uuid {
+        self.accounts[code].as_uuid()
+    }
+
+    fn host(&self) -> String {
+        format!("{}.localhost:8080", self.slug)
+    }
+}
+
+/// One link's grants: seeded roles (by key), individual permissions, and the
+/// visible branches (`None`: all of them).
+struct Grant {
+    roles: &'static [&'static str],
+    permissions: &'static [&'static str],
+    branches: Option<&'static [&'static str]>,
+}
+
+const ALL: Option<&[&str]> = None;
+
+/// A company with three customers (the first with branches) and two suppliers.
+async fn company(app: &TestApp, slug: &str) -> Company {
+    let tenant = app.company(slug).await;
+    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
+    let mut accounts = HashMap::new();
+    let mut branches = HashMap::new();
+    for (kind, code, name, with_branches) in [
+        (AccountKind::Customer, "C-001", "Farmacia Carol", true),
+        (AccountKind::Customer, "C-002", "Ferretería Ochoa", false),
+        (AccountKind::Customer, "C-003", "Colmado Pérez", false),
+        (
+            AccountKind::Supplier,
+            "P-001",
+            "Laboratorios Andinos",
+            false,
+        ),
+        (
+            AccountKind::Supplier,
+            "P-002",
+            "Distribuidora Caribe",
+            false,
+        ),
+    ] {
+        let fields = AccountFields {
+            code: code.into(),
+            name: name.into(),
+            branches_enabled: with_branches,
+            ..Default::default()
+        };
+        let account = tx.create_account(kind, &fields, SYSTEM).await.unwrap();
+        accounts.insert(code, account.id);
+        if with_branches {
+            for (code, name) in [
+                ("NACO", "Sucursal Naco"),
+                ("PIA", "Sucursal Piantini"),
+                ("STI", "Sucursal Santiago Centro"),
+            ] {
+                let fields = BranchFields {
+                    code: code.into(),
+                    name: name.into(),
+                    ..Default::default()
+                };
+                let branch = tx
+                    .create_branch(account.id, &fields, SYSTEM)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                branches.insert(name, branch.id);
+            }
+        }
+    }
+    tx.commit().await.unwrap();
+    Company {
+        tenant,
+        slug: slug.into(),
+        accounts,
+        branches,
+    }
+}
+
+/// A contact with a main email, portal access to `portals` and (when
+/// `password`) the test password set.
+async fn contact(
+    app: &TestApp,
+    company: &Company,
+    name: &str,
+    email: &str,
+    portals: &[Portal],
+    password: bool,
+) -> ContactId {
+    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
+    let fields = ContactFields {
+        first_name: Some(name.into()),
+        last_name: Some("Rodríguez Peña".into()),
+        email: Some(Email::parse(email).unwrap()),
+        ..Default::default()
+    };
+    let id = tx.create_contact(&fields, SYSTEM).await.unwrap().id;
+    for portal in portals {
+        tx.set_portal_access(id, *portal, true, SYSTEM)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    if password {
+        let hash = hash_password(PASSWORD).await.unwrap();
+        let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
+        tx.set_portal_password(id, &hash, SYSTEM)
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    id
+}
+
+/// The seeded roles of a company: key → (id, permissions).
+async fn roles(app: &TestApp, company: &Company) -> HashMap<(Portal, String), (Uuid, Vec<String>)> {
+    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
+    let roles = tx.portal_roles(None).await.unwrap();
+    tx.commit().await.unwrap();
+    roles
+        .into_iter()
+        .filter_map(|r| Some(((r.portal, r.seed_key?), (r.id, r.permissions))))
+        .collect()
+}
+
+fn access(
+    company: &Company,
+    roles: &HashMap<(Portal, String), (Uuid, Vec<String>)>,
+    portal: Portal,
+    grant: &Grant,
+) -> LinkAccessInput {
+    LinkAccessInput {
+        role_ids: grant
+            .roles
+            .iter()
+            .map(|key| roles[&(portal, (*key).to_owned())].0)
+            .collect(),
+        permissions: grant.permissions.iter().map(|p| (*p).to_owned()).collect(),
+        all_branches: grant.branches.is_none(),
+        branch_ids: grant
+            .branches
+            .unwrap_or_default()
+            .iter()
+            .map(|b| company.branches[b].as_uuid())
+            .collect(),
+    }
+}
+
+/// Links a contact to an account with grants; returns the link.
+async fn link(
+    app: &TestApp,
+    company: &Company,
+    contact: ContactId,
+    code: &str,
+    grant: &Grant,
+) -> portico_data::LinkId {
+    let roles = roles(app, company).await;
+    let portal = if code.starts_with('C') {
+        Portal::Customer
+    } else {
+        Portal::Supplier
+    };
+    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
+    let link = tx
+        .link_contact(
+            contact,
+            company.accounts[code],
+            &LinkFields::default(),
+            SYSTEM,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    tx.set_link_access(link.id, &access(company, &roles, portal, grant), SYSTEM)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    link.id
+}
+
+/// Waits until the app serves the company's latest policy version (a commit
+/// reaches the policy cache through a background task).
+async fn settled(app: &TestApp, company: &Company) {
+    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
+    let version = tx.policy_version().await.unwrap();
+    tx.commit().await.unwrap();
+    for _ in 0..300 {
+        if app.state.policies.version(&company.tenant).await.unwrap() >= version {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the policy version {version} never arrived");
+}
+
+/// Signs in to a portal and returns the browser with its session.
+async fn sign_in<'a>(
+    app: &'a TestApp,
+    company: &Company,
+    portal: Portal,
+    email: &str,
+) -> Browser<'a> {
+    let browser = app.browser(&company.host());
+    let page = try_sign_in(&browser, portal, email, PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{email}: {}", page.body);
+    browser
+}
+
+async fn try_sign_in(browser: &Browser<'_>, portal: Portal, email: &str, password: &str) -> Page {
+    let path = format!("{}/sign-in", base(portal));
+    browser
+        .submit(&path, &path, &[("email", email), ("password", password)])
+        .await
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+}
+
+/// The areas the main navigation links to (without home), in order.
+fn nav_areas(page: &Page, portal: Portal) -> Vec<String> {
+    let nav = page
+        .body
+        .split("<nav class=\"main\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .unwrap_or_default();
+    nav.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(unescape)
+        .filter_map(|href| {
+            href.strip_prefix(&format!("{}/", base(portal)))
+                .map(|rest| rest.split('?').next().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+/// The text of the page's error alert.
+fn alert(page: &Page) -> String {
+    page.body
+        .split("role=\"alert\"")
+        .nth(1)
+        .and_then(|rest| rest.split('>').nth(1))
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn me(browser: &Browser<'_>, portal: Portal, account: Option<Uuid>) -> (StatusCode, Value) {
+    let path = match account {
+        Some(id) => format!("{}/api/v1/me?account={id}", base(portal)),
+        None => format!("{}/api/v1/me", base(portal)),
+    };
+    let page = browser.get(&path).await;
+    let json = serde_json::from_str(&page.body).unwrap_or(Value::Null);
+    (page.status, json)
+}
+
+/// What a grant allows: its roles' and its own permissions, in display order.
+fn expected(
+    roles: &HashMap<(Portal, String), (Uuid, Vec<String>)>,
+    portal: Portal,
+    grant: &Grant,
+) -> Vec<String> {
+    let mut granted: BTreeSet<String> = grant.permissions.iter().map(|p| (*p).to_owned()).collect();
+    for key in grant.roles {
+        granted.extend(roles[&(portal, (*key).to_owned())].1.iter().cloned());
+    }
+    portal
+        .permissions()
+        .iter()
+        .map(|p| p.name())
+        .filter(|name| granted.contains(name))
+        .collect()
+}
+
+/// Who is linked to what, with which grants, in the matrix.
+struct Person {
+    name: &'static str,
+    email: &'static str,
+    portals: &'static [Portal],
+    links: Vec<(&'static str, Grant)>,
+}
+
+fn people() -> Vec<Person> {
+    vec![
+        Person {
+            name: "Ana",
+            email: "ana@carol.do",
+            portals: &[Portal::Customer],
+            links: vec![
+                (
+                    "C-001",
+                    Grant {
+                        roles: &["buyer"],
+                        permissions: &["sales.view"],
+                        branches: Some(&["Sucursal Naco", "Sucursal Piantini"]),
+                    },
+                ),
+                (
+                    "C-002",
+                    Grant {
+                        roles: &[],
+                        permissions: &["receivables.view"],
+                        branches: ALL,
+                    },
+                ),
+            ],
+        },
+        Person {
+            name: "Beto",
+            email: "beto@ochoa.do",
+            portals: &[Portal::Customer, Portal::Supplier],
+            links: vec![
+                (
+                    "C-001",
+                    Grant {
+                        roles: &["approver"],
+                        permissions: &[],
+                        branches: ALL,
+                    },
+                ),
+                (
+                    "C-002",
+                    Grant {
+                        roles: &["service"],
+                        permissions: &["documents.view", "quotes.create"],
+                        branches: ALL,
+                    },
+                ),
+                (
+                    "P-001",
+                    Grant {
+                        roles: &["billing"],
+                        permissions: &[],
+                        branches: ALL,
+                    },
+                ),
+                (
+                    "P-002",
+                    Grant {
+                        roles: &[],
+                        permissions: &["purchase_orders.view"],
+                        branches: ALL,
+                    },
+                ),
+            ],
+        },
+        Person {
+            name: "Carla",
+            email: "carla@andinos.do",
+            portals: &[Portal::Supplier],
+            links: vec![
+                (
+                    "P-001",
+                    Grant {
+                        roles: &["sales_rep"],
+                        permissions: &["payables.view"],
+                        branches: ALL,
+                    },
+                ),
+                (
+                    "P-002",
+                    Grant {
+                        roles: &["read_only"],
+                        permissions: &[],
+                        branches: ALL,
+                    },
+                ),
+                (
+                    "C-001",
+                    Grant {
+                        roles: &["read_only"],
+                        permissions: &[],
+                        branches: ALL,
+                    },
+                ),
+            ],
+        },
+        Person {
+            name: "Darío",
+            email: "dario@carol.do",
+            portals: &[Portal::Customer],
+            links: vec![
+                (
+                    "C-001",
+                    Grant {
+                        roles: &[],
+                        permissions: &[],
+                        branches: Some(&["Sucursal Santiago Centro"]),
+                    },
+                ),
+                (
+                    "C-002",
+                    Grant {
+                        roles: &["read_only"],
+                        permissions: &[],
+                        branches: ALL,
+                    },
+                ),
+            ],
+        },
+    ]
+}
+
+async fn every_route_allows_exactly_what_the_link_grants(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = company(&app, "alfa").await;
+    let roles = roles(&app, &alfa).await;
+    let people = people();
+    for person in &people {
+        let id = contact(&app, &alfa, person.name, person.email, person.portals, true).await;
+        for (code, grant) in &person.links {
+            link(&app, &alfa, id, code, grant).await;
+        }
+    }
+    settled(&app, &alfa).await;
+
+    for person in &people {
+        for portal in Portal::ALL {
+            let links: Vec<&(&str, Grant)> = person
+                .links
+                .iter()
+                .filter(|(code, _)| code.starts_with('C') == (portal == Portal::Customer))
+                .collect();
+            if !person.portals.contains(&portal) {
+                let browser = app.browser(&alfa.host());
+                let page = try_sign_in(&browser, portal, person.email, PASSWORD).await;
+                assert_eq!(
+                    page.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{} has no access to the {portal} portal",
+                    person.name
+                );
+                continue;
+            }
+            let browser = sign_in(&app, &alfa, portal, person.email).await;
+            for (code, grant) in links {
+                let account = alfa.account(code);
+                let allowed = expected(&roles, portal, grant);
+                let objects: Vec<String> = portal
+                    .objects()
+                    .into_iter()
+                    .filter(|o| allowed.iter().any(|p| p.starts_with(&format!("{o}."))))
+                    .map(str::to_owned)
+                    .collect();
+                let who = format!("{} at {code}", person.name);
+
+                // Every area route: 200 exactly when some action is granted.
+                for object in portal.objects() {
+                    let page = browser
+                        .get(&format!("{}/{object}?account={account}", base(portal)))
+                        .await;
+                    let want = if objects.iter().any(|o| o == object) {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
+                    assert_eq!(page.status, want, "{who}: {object}");
+                    if want == StatusCode::OK {
+                        assert_eq!(nav_areas(&page, portal), objects, "{who}: nav on {object}");
+                    }
+                }
+
+                // The home page's navigation lists exactly the granted areas.
+                let home = browser
+                    .get(&format!("{}?account={account}", base(portal)))
+                    .await;
+                assert_eq!(home.status, StatusCode::OK, "{who}: {}", home.body);
+                assert_eq!(nav_areas(&home, portal), objects, "{who}: nav");
+
+                // `me` reports the same permissions and exactly the visible branches.
+                let (status, json) = me(&browser, portal, Some(account)).await;
+                assert_eq!(status, StatusCode::OK, "{who}: {json}");
+                let permissions: Vec<String> = json["permissions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_str().unwrap().to_owned())
+                    .collect();
+                assert_eq!(permissions, allowed, "{who}: permissions");
+                assert_eq!(json["account"]["id"], account.to_string());
+                assert_eq!(json["account"]["code"], *code);
+                let branches: Vec<&str> = json["branches"]["list"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|b| b["name"].as_str().unwrap())
+                    .collect();
+                let visible: Vec<&str> = match (grant.branches, *code) {
+                    (Some(chosen), _) => chosen.to_vec(),
+                    (None, "C-001") => vec![
+                        "Sucursal Naco",
+                        "Sucursal Piantini",
+                        "Sucursal Santiago Centro",
+                    ],
+                    (None, _) => vec![],
+                };
+                assert_eq!(branches, visible, "{who}: branches");
+                assert_eq!(json["branches"]["all"], grant.branches.is_none(), "{who}");
+                for name in alfa.branches.keys() {
+                    assert_eq!(
+                        home.body.contains(name),
+                        visible.contains(name),
+                        "{who}: the home page shows {name} only when visible"
+                    );
+                }
+            }
+        }
+    }
+}
+
+async fn sign_in_refuses_alike_and_locks_out_after_repeated_failures(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = company(&app, "alfa").await;
+    let ana = contact(
+        &app,
+        &alfa,
+        "Ana",
+        "ana@carol.do",
+        &[Portal::Customer],
+        true,
+    )
+    .await;
+    link(
+        &app,
+        &alfa,
+        ana,
+        "C-002",
+        &Grant {
+            roles: &["read_only"],
+            permissions: &[],
+            branches: ALL,
+        },
+    )
+    .await;
+    contact(
+        &app,
+        &alfa,
+        "Inés",
+        "ines@carol.do",
+        &[Portal::Customer],
+        false,
+    )
+    .await;
+    let lola = contact(
+        &app,
+        &alfa,
+        "Lola",
+        "lola@andinos.do",
+        &[Portal::Supplier],
+        true,
+    )
+    .await;
+    let carla = contact(
+        &app,
+        &alfa,
+        "Carla",
+        "carla@andinos.do",
+        &[Portal::Supplier],
+        true,
+    )
+    .await;
+    // (One password per contact: a failure in either portal counts for both.)
+    link(
+        &app,
+        &alfa,
+        carla,
+        "C-001",
+        &Grant {
+            roles: &["read_only"],
+            permissions: &[],
+            branches: ALL,
+        },
+    )
+    .await;
+    settled(&app, &alfa).await;
+    let browser = app.browser(&alfa.host());
+
+    let wrong = try_sign_in(
+        &browser,
+        Portal::Customer,
+        "ana@carol.do",
+        "not the password",
+    )
+    .await;
+    let unknown = try_sign_in(&browser, Portal::Customer, "nadie@carol.do", PASSWORD).await;
+    let invited = try_sign_in(&browser, Portal::Customer, "ines@carol.do", PASSWORD).await;
+    let other_portal = try_sign_in(&browser, Portal::Customer, "carla@andinos.do", PASSWORD).await;
+    let no_supplier = try_sign_in(&browser, Portal::Supplier, "ana@carol.do", PASSWORD).await;
+    for page in [&wrong, &unknown, &invited, &other_portal, &no_supplier] {
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            alert(page),
+            alert(&wrong),
+            "the same message, whatever the cause"
+        );
+    }
+    assert!(!alert(&wrong).is_empty(), "{}", wrong.body);
+    assert!(
+        wrong.body.contains("value=\"ana@carol.do\""),
+        "the email is kept"
+    );
+
+    // The session id changes at sign-in.
+    let fresh = app.browser(&alfa.host());
+    fresh.get("/portal/sign-in").await;
+    let before = fresh.cookie("portico_session").expect("a session before");
+    let page = try_sign_in(&fresh, Portal::Customer, "ana@carol.do", PASSWORD).await;
+    assert_eq!(
+        page.location(),
+        Some("/portal"),
+        "one account: straight home"
+    );
+    let after = fresh.cookie("portico_session").expect("a session after");
+    assert_ne!(before, after, "the session id rotates");
+    assert_eq!(fresh.get("/portal").await.status, StatusCode::OK);
+
+    // An archived contact cannot sign in.
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    tx.set_contact_archived(ana, true, SYSTEM).await.unwrap();
+    tx.commit().await.unwrap();
+    let archived = try_sign_in(
+        &app.browser(&alfa.host()),
+        Portal::Customer,
+        "ana@carol.do",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(archived.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(alert(&archived), alert(&wrong));
+
+    // Five failures lock the contact out, even with the right password after.
+    let lola_browser = app.browser(&alfa.host());
+    for _ in 0..5 {
+        let page = try_sign_in(
+            &lola_browser,
+            Portal::Supplier,
+            "lola@andinos.do",
+            "wrong wrong wrong",
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let locked = try_sign_in(&lola_browser, Portal::Supplier, "lola@andinos.do", PASSWORD).await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.body
+    );
+    assert!(locked.headers.contains_key("retry-after"));
+    assert_ne!(alert(&locked), alert(&wrong));
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    let person = tx.find_contact(lola).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        person
+            .portal
+            .locked_until
+            .is_some_and(|t| t > chrono::Utc::now()),
+        "the lockout is recorded on the contact"
+    );
+}
+
+async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = company(&app, "alfa").await;
+    let ana = contact(
+        &app,
+        &alfa,
+        "Ana",
+        "ana@carol.do",
+        &[Portal::Customer],
+        true,
+    )
+    .await;
+    let carol = link(
+        &app,
+        &alfa,
+        ana,
+        "C-001",
+        &Grant {
+            roles: &["buyer"],
+            permissions: &["sales.view"],
+            branches: ALL,
+        },
+    )
+    .await;
+    settled(&app, &alfa).await;
+    let a = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let b = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    assert_eq!(a.get("/portal/sales").await.status, StatusCode::OK);
+
+    // A grant removed: the area is refused at once; the rest still works.
+    let roles = roles(&app, &alfa).await;
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    let buyer_only = Grant {
+        roles: &["buyer"],
+        permissions: &[],
+        branches: ALL,
+    };
+    tx.set_link_access(
+        carol,
+        &access(&alfa, &roles, Portal::Customer, &buyer_only),
+        SYSTEM,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    settled(&app, &alfa).await;
+    assert_eq!(a.get("/portal/sales").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(a.get("/portal/quotes").await.status, StatusCode::OK);
+    let (_, json) = me(&b, Portal::Customer, None).await;
+    assert!(
+        !json["permissions"].to_string().contains("sales.view"),
+        "{json}"
+    );
+
+    // Access turned off: every session of the contact ends, also one that
+    // makes no request before access is back on.
+    let c = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    tx.set_portal_access(ana, Portal::Customer, false, SYSTEM)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    settled(&app, &alfa).await;
+    let page = a.get("/portal/quotes").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().unwrap().starts_with("/portal/sign-in"));
+    let (status, json) = me(&b, Portal::Customer, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{json}");
+    assert_eq!(json["status"], 401);
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    tx.set_portal_access(ana, Portal::Customer, true, SYSTEM)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    settled(&app, &alfa).await;
+    for browser in [&a, &c] {
+        assert_eq!(
+            browser.get("/portal/quotes").await.status,
+            StatusCode::SEE_OTHER,
+            "access back on does not revive an ended session"
+        );
+    }
+
+    // An archived contact's sessions end, and stay ended when it is restored.
+    let c = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let d = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    assert_eq!(c.get("/portal/quotes").await.status, StatusCode::OK);
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    tx.set_contact_archived(ana, true, SYSTEM).await.unwrap();
+    tx.commit().await.unwrap();
+    settled(&app, &alfa).await;
+    assert_eq!(c.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    tx.set_contact_archived(ana, false, SYSTEM).await.unwrap();
+    tx.commit().await.unwrap();
+    settled(&app, &alfa).await;
+    assert_eq!(d.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
+
+    // Sign out everywhere: this browser and every other one.
+    let d = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let e = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    assert_eq!(e.get("/portal/quotes").await.status, StatusCode::OK);
+    let home = d.get("/portal").await;
+    let page = d
+        .post("/portal/sign-out-everywhere", &[("_csrf", &home.csrf())])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.location(),
+        Some("/portal/sign-in?signed_out=everywhere")
+    );
+    assert_eq!(e.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        me(&e, Portal::Customer, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(d.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
+    let signed_out = d.get("/portal").await;
+    assert!(
+        signed_out.body.contains("name=\"password\""),
+        "home shows the sign-in form"
+    );
+    assert_eq!(
+        sign_in(&app, &alfa, Portal::Customer, "ana@carol.do")
+            .await
+            .get("/portal/quotes")
+            .await
+            .status,
+        StatusCode::OK,
+        "signing in again works"
+    );
+
+    // Plain sign-out ends this browser's session only.
+    let f = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let g = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let home = f.get("/portal").await;
+    let page = f.post("/portal/sign-out", &[("_csrf", &home.csrf())]).await;
+    assert_eq!(page.location(), Some("/portal/sign-in?signed_out=1"));
+    assert_eq!(f.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(g.get("/portal/quotes").await.status, StatusCode::OK);
+}
+
+async fn a_contact_picks_and_switches_accounts_and_deep_links_carry_the_account(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = company(&app, "alfa").await;
+    let beta = company(&app, "beta").await;
+    let ana = contact(
+        &app,
+        &alfa,
+        "Ana",
+        "ana@carol.do",
+        &[Portal::Customer],
+        true,
+    )
+    .await;
+    link(
+        &app,
+        &alfa,
+        ana,
+        "C-001",
+        &Grant {
+            roles: &["buyer"],
+            permissions: &[],
+            branches: ALL,
+        },
+    )
+    .await;
+    link(
+        &app,
+        &alfa,
+        ana,
+        "C-002",
+        &Grant {
+            roles: &[],
+            permissions: &["receivables.view"],
+            branches: ALL,
+        },
+    )
+    .await;
+    let elena = contact(
+        &app,
+        &alfa,
+        "Elena",
+        "elena@ochoa.do",
+        &[Portal::Customer],
+        true,
+    )
+    .await;
+    link(
+        &app,
+        &alfa,
+        elena,
+        "C-002",
+        &Grant {
+            roles: &["read_only"],
+            permissions: &[],
+            branches: ALL,
+        },
+    )
+    .await;
+    contact(
+        &app,
+        &alfa,
+        "Nadia",
+        "nadia@ochoa.do",
+        &[Portal::Customer],
+        true,
+    )
+    .await;
+    settled(&app, &alfa).await;
+    let (carol, ochoa) = (alfa.account("C-001"), alfa.account("C-002"));
+
+    // Two accounts: the picker first; nothing opens before a choice.
+    let browser = app.browser(&alfa.host());
+    let page = try_sign_in(&browser, Portal::Customer, "ana@carol.do", PASSWORD).await;
+    assert_eq!(page.location(), Some("/portal/accounts"));
+    let picker = browser.get("/portal/accounts").await;
+    assert_eq!(picker.status, StatusCode::OK, "{}", picker.body);
+    assert!(picker.body.contains("Farmacia Carol") && picker.body.contains("Ferretería Ochoa"));
+    assert!(!picker.body.contains("Colmado Pérez"));
+    assert_eq!(
+        browser.get("/portal").await.location(),
+        Some("/portal/accounts")
+    );
+    let page = browser.get("/portal/receivables").await;
+    assert_eq!(
+        page.location(),
+        Some("/portal/accounts?next=%2Fportal%2Freceivables")
+    );
+    let (status, json) = me(&browser, Portal::Customer, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(json["account"].is_null(), "{json}");
+    assert_eq!(json["other_accounts"].as_array().unwrap().len(), 2);
+    assert_eq!(json["contact"]["email"], "ana@carol.do");
+    assert_eq!(json["portal"], "customer");
+
+    // Switching, then back to where the contact was going.
+    let page = browser
+        .post(
+            &format!("/portal/accounts/{ochoa}"),
+            &[("_csrf", &picker.csrf()), ("next", "/portal/receivables")],
+        )
+        .await;
+    assert_eq!(page.location(), Some("/portal/receivables"));
+    assert_eq!(
+        browser.get("/portal/receivables").await.status,
+        StatusCode::OK
+    );
+    let home = browser.get("/portal").await;
+    assert!(home.body.contains("Ferretería Ochoa"));
+    assert!(
+        home.body
+            .contains(&format!("action=\"/portal/accounts/{carol}\"")),
+        "the switcher offers the other account"
+    );
+    let (_, json) = me(&browser, Portal::Customer, None).await;
+    assert_eq!(json["account"]["name"], "Ferretería Ochoa");
+    assert_eq!(json["other_accounts"][0]["name"], "Farmacia Carol");
+    assert_eq!(json["permissions"], serde_json::json!(["receivables.view"]));
+
+    // A deep link switches to its account.
+    assert_eq!(
+        browser.get("/portal/quotes").await.status,
+        StatusCode::FORBIDDEN,
+        "Ochoa grants no quotes"
+    );
+    assert_eq!(
+        browser
+            .get(&format!("/portal/quotes?account={carol}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(browser.get("/portal/quotes").await.status, StatusCode::OK);
+    let (_, json) = me(&browser, Portal::Customer, Some(ochoa)).await;
+    assert_eq!(
+        json["account"]["name"], "Ferretería Ochoa",
+        "me reports on the account asked for"
+    );
+    let (_, json) = me(&browser, Portal::Customer, None).await;
+    assert_eq!(
+        json["account"]["name"], "Farmacia Carol",
+        "without switching to it"
+    );
+
+    // Accounts the contact may not act for are "not found", never a hint.
+    let beta_account = beta.account("C-001");
+    for id in [
+        alfa.account("C-003").to_string(),
+        alfa.account("P-001").to_string(),
+        beta_account.to_string(),
+        "not-an-id".to_owned(),
+    ] {
+        let page = browser.get(&format!("/portal/quotes?account={id}")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{id}");
+        let page = browser
+            .get(&format!("/portal/api/v1/me?account={id}"))
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{id}");
+        assert!(
+            page.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("problem+json")
+        );
+        let page = browser
+            .post(
+                &format!("/portal/accounts/{id}"),
+                &[("_csrf", &home.csrf())],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{id}");
+    }
+    let (_, json) = me(&browser, Portal::Customer, None).await;
+    assert_eq!(
+        json["account"]["name"], "Farmacia Carol",
+        "nothing switched"
+    );
+
+    // One account: no picker.
+    let page = try_sign_in(
+        &app.browser(&alfa.host()),
+        Portal::Customer,
+        "elena@ochoa.do",
+        PASSWORD,
+    )
+    .await;
+    assert_eq!(page.location(), Some("/portal"));
+    // No account at all: the picker says so.
+    let nadia = sign_in(&app, &alfa, Portal::Customer, "nadia@ochoa.do").await;
+    assert_eq!(
+        nadia.get("/portal").await.location(),
+        Some("/portal/accounts")
+    );
+    let picker = nadia.get("/portal/accounts").await;
+    assert!(picker.body.contains("class=\"empty\""), "{}", picker.body);
+
+    // Signed out, a deep link comes back after sign-in.
+    let later = app.browser(&alfa.host());
+    let deep = format!("/portal/quotes?account={carol}");
+    let page = later.get(&deep).await;
+    let location = page.location().unwrap().to_owned();
+    assert!(location.starts_with("/portal/sign-in?next="), "{location}");
+    let form = later.get(&location).await;
+    let page = later
+        .post(
+            "/portal/sign-in",
+            &[
+                ("_csrf", &form.csrf()),
+                ("email", "ana@carol.do"),
+                ("password", PASSWORD),
+                ("next", &deep),
+            ],
+        )
+        .await;
+    assert_eq!(page.location(), Some(deep.as_str()));
+    assert_eq!(later.get(&deep).await.status, StatusCode::OK);
+    let page = later
+        .post(
+            "/portal/sign-in",
+            &[
+                ("_csrf", &later.get("/portal/sign-in").await.csrf()),
+                ("email", "ana@carol.do"),
+                ("password", PASSWORD),
+                ("next", "https://evil.example/portal"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.location(),
+        Some("/portal/accounts"),
+        "no open redirect"
+    );
+
+    // A session of one company's site opens nothing on another's.
+    let cookie = browser.cookie("portico_session").unwrap();
+    let intruder = app.browser(&beta.host());
+    intruder.set_cookie("portico_session", &cookie);
+    assert_eq!(
+        me(&intruder, Portal::Customer, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = intruder.get("/portal/quotes").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().unwrap().starts_with("/portal/sign-in"));
+    assert_eq!(
+        browser.get("/portal/quotes").await.status,
+        StatusCode::OK,
+        "the session still works on its own site"
+    );
+
+    // Without a session the API answers 401 problem JSON.
+    let page = app.browser(&alfa.host()).get("/portal/api/v1/me").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        page.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("problem+json")
+    );
+    let spec = app
+        .browser(&alfa.host())
+        .get("/supplier/api/v1/openapi.json")
+        .await;
+    assert_eq!(spec.status, StatusCode::OK);
+    assert!(spec.body.contains("/me"));
+}
+
+async fn an_invitation_sets_the_password_once_and_lands_in_the_portal(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = company(&app, "alfa").await;
+    let beta = company(&app, "beta").await;
+    let flor = contact(
+        &app,
+        &alfa,
+        "Flor",
+        "flor@ochoa.do",
+        &[Portal::Customer],
+        false,
+    )
+    .await;
+    link(
+        &app,
+        &alfa,
+        flor,
+        "C-002",
+        &Grant {
+            roles: &["read_only"],
+            permissions: &[],
+            branches: ALL,
+        },
+    )
+    .await;
+    settled(&app, &alfa).await;
+    let token = |ttl: Duration| {
+        let app = &app;
+        let tenant = alfa.tenant.clone();
+        async move {
+            let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
+            let secret = tx
+                .create_portal_token(flor, PortalTokenPurpose::Invitation, ttl)
+                .await
+                .unwrap()
+                .unwrap();
+            tx.commit().await.unwrap();
+            secret
+        }
+    };
+    let secret = token(Duration::days(7)).await;
+    let path = format!("/portal/invitation/{secret}");
+    let browser = app.browser(&alfa.host());
+    assert_eq!(
+        browser.get("/portal/invitation/unknown").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.browser(&beta.host()).get(&path).await.status,
+        StatusCode::NOT_FOUND,
+        "another company's site knows no such invitation"
+    );
+    assert_eq!(
+        browser
+            .get(&format!("/supplier/invitation/{secret}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "not for a portal whose access is off"
+    );
+
+    let form = browser.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("Flor"));
+    let new_password = "una clave bien larga";
+    for (password, again) in [
+        ("corta", "corta"),
+        ("flor@ochoa.do", "flor@ochoa.do"),
+        (new_password, "otra clave distinta"),
+    ] {
+        let page = browser
+            .post(
+                &path,
+                &[
+                    ("_csrf", &form.csrf()),
+                    ("password", password),
+                    ("password_confirmation", again),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{password}");
+        assert!(page.body.contains("field-error"));
+    }
+    assert_eq!(
+        browser.get(&path).await.status,
+        StatusCode::OK,
+        "still usable"
+    );
+
+    let before = browser.cookie("portico_session");
+    let page = browser
+        .post(
+            &path,
+            &[
+                ("_csrf", &form.csrf()),
+                ("password", new_password),
+                ("password_confirmation", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        page.location(),
+        Some("/portal"),
+        "one account: straight home"
+    );
+    assert_ne!(browser.cookie("portico_session"), before, "a new session");
+    let home = browser.get("/portal").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(home.body.contains("Flor") && home.body.contains("Ferretería Ochoa"));
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    let person = tx.find_contact(flor).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(person.portal.status, PortalStatus::Active);
+    assert!(person.portal.activated_at.is_some() && person.portal.signed_in_at.is_some());
+
+    // Used: refused, and a second submission writes nothing.
+    let again = app.browser(&alfa.host());
+    let page = again.get(&path).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(
+        page.body.contains(
+            &portico_web::Lang(portico_domain::Locale::Es).t("portal-invite-invalid-title")
+        )
+    );
+    let page = again
+        .post(
+            &path,
+            &[
+                ("_csrf", &page.csrf()),
+                ("password", "otra clave larga"),
+                ("password_confirmation", "otra clave larga"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        try_sign_in(
+            &again,
+            Portal::Customer,
+            "flor@ochoa.do",
+            "otra clave larga"
+        )
+        .await
+        .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        try_sign_in(&again, Portal::Customer, "flor@ochoa.do", new_password)
+            .await
+            .location(),
+        Some("/portal")
+    );
+    assert_eq!(
+        browser.get("/portal").await.status,
+        StatusCode::OK,
+        "the session lives on"
+    );
+
+    // Expired, and replaced by a newer invitation: refused.
+    let expired = token(Duration::minutes(-1)).await;
+    assert_eq!(
+        browser
+            .get(&format!("/portal/invitation/{expired}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let first = token(Duration::days(7)).await;
+    let second = token(Duration::days(7)).await;
+    assert_eq!(
+        browser
+            .get(&format!("/portal/invitation/{first}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        browser
+            .get(&format!("/portal/invitation/{second}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
+    assert_eq!(
+        tx.revoke_portal_tokens(flor, PortalTokenPurpose::Invitation)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        tx.consume_portal_token(&second, PortalTokenPurpose::Invitation)
+            .await
+            .unwrap()
+            .is_none(),
+        "revoked"
+    );
+    tx.commit().await.unwrap();
+}
+
+async fn the_pages_speak_spanish_and_english(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = company(&app, "alfa").await;
+    let ana = contact(
+        &app,
+        &alfa,
+        "Ana",
+        "ana@carol.do",
+        &[Portal::Customer],
+        true,
+    )
+    .await;
+    link(
+        &app,
+        &alfa,
+        ana,
+        "C-001",
+        &Grant {
+            roles: &["read_only"],
+            permissions: &[],
+            branches: Some(&["Sucursal Naco"]),
+        },
+    )
+    .await;
+    settled(&app, &alfa).await;
+    let browser = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let es = browser.get("/portal/sales").await;
+    assert!(
+        es.body.contains("Ventas") && es.body.contains("Ve solo estas sucursales"),
+        "{}",
+        es.body
+    );
+    assert!(es.body.contains("<html lang=\"es\">"));
+    let en = app
+        .browser(&alfa.host())
+        .with_header("accept-language", "en");
+    let page = try_sign_in(&en, Portal::Customer, "ana@carol.do", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = en.get("/portal/sales").await;
+    assert!(
+        page.body.contains("Sales") && page.body.contains("You see only these branches"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<html lang=\"en\">"));
+    let signed_out = app
+        .browser(&alfa.host())
+        .with_header("accept-language", "en")
+        .get("/supplier")
+        .await;
+    assert!(signed_out.body.contains("Supplier Portal") && signed_out.body.contains("Sign in"));
+}
+
+backend_tests!(
+    every_route_allows_exactly_what_the_link_grants,
+    sign_in_refuses_alike_and_locks_out_after_repeated_failures,
+    a_revoked_grant_access_or_contact_ends_what_the_session_may_do,
+    a_contact_picks_and_switches_accounts_and_deep_links_carry_the_account,
+    an_invitation_sets_the_password_once_and_lands_in_the_portal,
+    the_pages_speak_spanish_and_english,
+);
