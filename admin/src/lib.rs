@@ -13,6 +13,7 @@ mod export;
 mod forms;
 mod history;
 mod import;
+mod invitations;
 mod pages;
 mod paging;
 mod photos;

@@ -23,11 +23,16 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::{SignedInStaff, contacts::editable};
+use crate::{SignedInStaff, contacts::editable, invitations};
 
 pub(crate) fn routes(route: Route) -> Route {
     route
         .at("/contacts/:id/access", get(access_page))
+        .at("/contacts/:id/access/invite", post(resend_invitation))
+        .at(
+            "/contacts/:id/access/invite/revoke",
+            post(revoke_invitation),
+        )
         .at("/contacts/:id/access/:portal", post(toggle_access))
         .at("/contacts/:id/preview", get(preview))
         .at("/links/:id/access", post(save_link_access))
@@ -128,6 +133,7 @@ async fn render(
         );
     }
     let policy = live_policy(&mut tx, id).await?;
+    let invitation = tx.latest_invitation(id).await?;
     tx.commit().await?;
     let kinds: Vec<_> = links.iter().map(|l| l.portal.kind()).collect();
     let may_edit = crate::access::policy()
@@ -209,6 +215,16 @@ async fn render(
     let mut ctx = staff.page(ui, "contacts").await?;
     ctx.insert("contact", &contact_json(&contact));
     ctx.insert("status", &contact.portal.status.as_str());
+    ctx.insert(
+        "invitation",
+        &invitation.map(|i| {
+            json!({
+                "sent": i.sent_at.format("%Y-%m-%d %H:%M").to_string(),
+                "expires": i.expires_at.format("%Y-%m-%d %H:%M").to_string(),
+                "usable": i.usable,
+            })
+        }),
+    );
     ctx.insert("portals", &portals);
     ctx.insert("links", &links_json);
     ctx.insert("may_edit", &may_edit);
@@ -332,16 +348,34 @@ async fn toggle_access(
     let portal: Portal = parse(&portal)?;
     let on = form.enabled == "1";
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    editable(&mut tx, &staff, id).await?;
+    let (contact, _) = editable(&mut tx, &staff, id).await?;
     match tx.set_portal_access(id, portal, on, staff.by(&ui)).await {
-        Ok(_) => {
+        Ok(changed) => {
+            // Someone without a password yet gets an invitation to set one.
+            let invite = on
+                && changed == Some(true)
+                && contact.portal.status != portico_data::PortalStatus::Active;
+            if invite {
+                invitations::invite(
+                    &mut tx,
+                    &ui.state,
+                    &staff.tenant.0,
+                    &contact,
+                    portal,
+                    staff.by(&ui),
+                )
+                .await?;
+            }
             tx.commit().await?;
+            if invite {
+                ui.state.mail.kick(&staff.tenant.0);
+            }
             set_flash(
                 session,
-                if on {
-                    "portal-access-on"
-                } else {
-                    "portal-access-off"
+                match (on, invite) {
+                    (true, true) => "portal-access-on-invited",
+                    (true, false) => "portal-access-on",
+                    (false, _) => "portal-access-off",
                 },
             );
             Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())
@@ -417,6 +451,76 @@ async fn save_link_access(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    portal: String,
+}
+
+/// `POST /admin/contacts/{id}/access/invite`: a new invitation to `portal` (the
+/// older links stop working).
+#[handler]
+async fn resend_invitation(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, AppError> {
+    let id: ContactId = parse(&id)?;
+    let portal: Portal = form
+        .portal
+        .parse()
+        .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let (contact, _) = editable(&mut tx, &staff, id).await?;
+    if !contact.portal.to(portal) || contact.portal.status == portico_data::PortalStatus::Active {
+        return Err(AppError::BadRequest("portal-invite-not-needed"));
+    }
+    invitations::invite(
+        &mut tx,
+        &ui.state,
+        &staff.tenant.0,
+        &contact,
+        portal,
+        staff.by(&ui),
+    )
+    .await?;
+    tx.commit().await?;
+    ui.state.mail.kick(&staff.tenant.0);
+    set_flash(session, "portal-invite-sent");
+    Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())
+}
+
+/// `POST /admin/contacts/{id}/access/invite/revoke`: voids every pending invitation.
+#[handler]
+async fn revoke_invitation(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id: ContactId = parse(&id)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    editable(&mut tx, &staff, id).await?;
+    let revoked = tx
+        .revoke_portal_tokens(id, portico_data::PortalTokenPurpose::Invitation)
+        .await?;
+    tx.record_audit_event(NewAuditEvent {
+        actor: Actor::Staff(staff.user.id),
+        action: "contact.portal_invite_revoke",
+        subject_kind: "contact",
+        subject_id: Some(id.as_uuid()),
+        related_id: None,
+        changes: json!({ "revoked": revoked }),
+        request_id: Some(&ui.request_id),
+    })
+    .await?;
+    tx.commit().await?;
+    set_flash(session, "portal-invite-revoked");
+    Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())
 }
 
 #[derive(Deserialize, Default)]

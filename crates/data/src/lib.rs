@@ -49,7 +49,9 @@ pub use links::ContactLink;
 pub use lists::{ContactList, ListEntry, SEEDED_TITLES};
 pub use mail::{NewMail, OutboxMail};
 pub use operators::{NewOperator, Operator};
-pub use portal::{ContactPolicyRows, LinkAccess, LinkAccessInput, PortalRole, PortalRoleInput};
+pub use portal::{
+    ContactPolicyRows, InvitationInfo, LinkAccess, LinkAccessInput, PortalRole, PortalRoleInput,
+};
 pub use portal_auth::{PortalCredentials, PortalTokenHolder, PortalTokenPurpose};
 pub use portal_scope::{PortalAccount, PortalBranch};
 pub use provision::{change_tenant_status, provision_tenant};

@@ -181,6 +181,15 @@ pub struct LinkAccessInput {
     pub branch_ids: Vec<Uuid>,
 }
 
+/// A contact's latest invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct InvitationInfo {
+    pub sent_at: chrono::DateTime<Utc>,
+    pub expires_at: chrono::DateTime<Utc>,
+    /// Neither used, revoked nor expired.
+    pub usable: bool,
+}
+
 /// Everything the policy of one contact is built from.
 #[derive(Debug, Clone)]
 pub struct ContactPolicyRows {
@@ -579,6 +588,37 @@ impl TenantTx {
         )
         .await?;
         Ok(Some(true))
+    }
+
+    /// The newest invitation sent to a contact, if any.
+    pub async fn latest_invitation(
+        &mut self,
+        contact: ContactId,
+    ) -> Result<Option<InvitationInfo>, DataError> {
+        use crate::portal_auth::PortalTokens as T;
+        let select = Query::select()
+            .columns([T::CreatedAt, T::ExpiresAt, T::UsedAt, T::RevokedAt])
+            .from(T::Table)
+            .and_where(Expr::col(T::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(T::ContactId).eq(contact.as_uuid()))
+            .and_where(Expr::col(T::Purpose).eq(crate::PortalTokenPurpose::Invitation.as_str()))
+            .order_by(T::CreatedAt, Order::Desc)
+            .limit(1)
+            .to_owned();
+        type Row = (
+            chrono::DateTime<Utc>,
+            chrono::DateTime<Utc>,
+            Option<chrono::DateTime<Utc>>,
+            Option<chrono::DateTime<Utc>>,
+        );
+        let row: Option<Row> = self.conn.fetch_optional(&select).await?;
+        Ok(
+            row.map(|(sent_at, expires_at, used, revoked)| InvitationInfo {
+                sent_at,
+                expires_at,
+                usable: used.is_none() && revoked.is_none() && expires_at > Utc::now(),
+            }),
+        )
     }
 
     /// The portal access of a contact's links, by account name.

@@ -481,3 +481,23 @@ portal-role-new = New role
 portal-role-delete = Delete the role
 portal-role-saved = The role was saved.
 portal-role-deleted = The role was deleted; the links that held it lost its permissions.
+portal-access-on-invited = Portal access turned on; an invitation to set a password was sent.
+portal-invitation = Invitation
+portal-invitation-pending = Sent { $sent }; the link works until { $expires }.
+portal-invitation-expired = Sent { $sent }; that link no longer works (expired, replaced or revoked).
+portal-invitation-none = No invitation has been sent.
+portal-invitation-resend = Send a new invitation
+portal-invitation-revoke = Revoke the invitation
+portal-invite-sent = A new invitation was sent; earlier links no longer work.
+portal-invite-revoked = The invitation was revoked.
+portal-invite-not-needed = This contact needs no invitation: its access is off or it already has a password.
+action-contact-portal_invite = Sent a portal invitation
+action-contact-portal_invite_revoke = Revoked the portal invitation
+invite-subject = { $company }: your access to the { $portal }
+invite-body = Hello { $name },
+
+    { $company } has given you access to its { $portal }. To set your password and sign in, open this link:
+
+    { $link }
+
+    The link works once and for { $days } days. If you did not expect this email, you can ignore it.

@@ -481,3 +481,23 @@ portal-role-new = Nuevo rol
 portal-role-delete = Eliminar el rol
 portal-role-saved = Se guardó el rol.
 portal-role-deleted = Se eliminó el rol; los vínculos que lo tenían perdieron sus permisos.
+portal-access-on-invited = Se activó el acceso al portal y se envió una invitación para elegir la contraseña.
+portal-invitation = Invitación
+portal-invitation-pending = Enviada el { $sent }; el enlace funciona hasta el { $expires }.
+portal-invitation-expired = Enviada el { $sent }; ese enlace ya no funciona (vencido, reemplazado o revocado).
+portal-invitation-none = No se ha enviado ninguna invitación.
+portal-invitation-resend = Enviar una nueva invitación
+portal-invitation-revoke = Revocar la invitación
+portal-invite-sent = Se envió una nueva invitación; los enlaces anteriores ya no funcionan.
+portal-invite-revoked = Se revocó la invitación.
+portal-invite-not-needed = Este contacto no necesita invitación: su acceso está desactivado o ya tiene contraseña.
+action-contact-portal_invite = Envió una invitación al portal
+action-contact-portal_invite_revoke = Revocó la invitación al portal
+invite-subject = { $company }: su acceso al { $portal }
+invite-body = Hola, { $name }:
+
+    { $company } le ha dado acceso a su { $portal }. Para elegir su contraseña e iniciar sesión, abra este enlace:
+
+    { $link }
+
+    El enlace funciona una sola vez y durante { $days } días. Si no esperaba este correo, puede ignorarlo.

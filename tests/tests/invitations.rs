@@ -1,0 +1,270 @@
+//! Portal invitations from the back office: turning access on sends, through the
+//! mail outbox, a single-use link where the contact sets its password and lands
+//! in its portal; resend voids the older link, revoke voids them all; the
+//! contact list filters by the resulting state; and the mail reaches a real SMTP
+//! server.
+
+use std::{path::Path, time::Duration};
+
+use mail_parser::MessageParser;
+use poem::http::StatusCode;
+use portico_tests::{Browser, Page, SmtpSink, TestApp, TestDb, backend_tests};
+
+/// A customer and a contact (with an email) linked to it; the contact's id.
+async fn contact(owner: &Browser<'_>, first: &str, email: &str) -> String {
+    let saved = owner
+        .submit(
+            "/admin/contacts/new",
+            "/admin/contacts",
+            &[
+                ("first_name", first),
+                ("last_name", "Núñez"),
+                ("email", email),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let list = owner.get(&format!("/admin/contacts?q={email}")).await;
+    let id = list
+        .body
+        .split("href=\"/admin/contacts/")
+        .filter_map(|r| r.split('"').next())
+        .find(|id| id.len() == 36)
+        .expect("the contact's record")
+        .to_owned();
+    let linked = owner
+        .submit(
+            &format!("/admin/contacts/{id}"),
+            &format!("/admin/contacts/{id}/links"),
+            &[("kind", "customer"), ("code", "C-001")],
+        )
+        .await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+    id
+}
+
+async fn turn_on(owner: &Browser<'_>, id: &str) -> Page {
+    let page = owner.get(&format!("/admin/contacts/{id}/access")).await;
+    let on = owner
+        .post(
+            &format!("/admin/contacts/{id}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "1")],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
+    owner.get(&format!("/admin/contacts/{id}/access")).await
+}
+
+/// The `.eml` files in the mail folder, waiting until there are `count`.
+async fn mails(dir: &Path, count: usize) -> Vec<Vec<u8>> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        if files.len() >= count {
+            return files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{count} mails never came"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The invitation link's path in a mail, e.g. `/portal/invitation/…`.
+fn link_in(raw: &[u8]) -> String {
+    let message = MessageParser::default().parse(raw).unwrap();
+    let text = message.body_text(0).unwrap().into_owned();
+    let url = text
+        .split_whitespace()
+        .find(|w| w.contains("/invitation/"))
+        .unwrap_or_else(|| panic!("no link in {text}"));
+    assert!(
+        url.starts_with("http://alfa.localhost:8080/portal/invitation/"),
+        "{url}"
+    );
+    url.trim_start_matches("http://alfa.localhost:8080")
+        .to_owned()
+}
+
+async fn listed(owner: &Browser<'_>, state: &str, email: &str) -> bool {
+    owner
+        .get(&format!("/admin/contacts?portal={state}"))
+        .await
+        .body
+        .contains(email)
+}
+
+async fn accept(app: &TestApp, path: &str) -> Page {
+    let browser = app.browser("alfa.localhost:8080");
+    let form = browser.get(path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let password = "una clave bien larga";
+    browser
+        .post(
+            path,
+            &[
+                ("_csrf", &form.csrf()),
+                ("password", password),
+                ("password_confirmation", password),
+            ],
+        )
+        .await
+}
+
+async fn an_invitation_is_mailed_and_accepted_once(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    let jose = contact(&owner, "José", "jose@cliente.do").await;
+
+    let page = turn_on(&owner, &jose).await;
+    assert!(
+        page.body.contains("se envió una invitación"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("el enlace funciona hasta"));
+    let raw = &mails(app.mail_dir.path(), 1).await[0];
+    let message = MessageParser::default().parse(raw).unwrap();
+    assert_eq!(
+        message.subject(),
+        Some("Empresa alfa: su acceso al Portal de Clientes")
+    );
+    assert_eq!(
+        message.to().unwrap().first().unwrap().address(),
+        Some("jose@cliente.do")
+    );
+    let first = link_in(raw);
+    assert!(listed(&owner, "invited", "jose@cliente.do").await);
+    assert!(!listed(&owner, "never_activated", "jose@cliente.do").await);
+
+    // A new invitation voids the first link.
+    let resent = owner
+        .post(
+            &format!("/admin/contacts/{jose}/access/invite"),
+            &[("_csrf", &page.csrf()), ("portal", "customer")],
+        )
+        .await;
+    assert_eq!(resent.status, StatusCode::SEE_OTHER, "{}", resent.body);
+    let second = link_in(&mails(app.mail_dir.path(), 2).await[1]);
+    assert_ne!(first, second);
+    assert_eq!(
+        app.browser("alfa.localhost:8080").get(&first).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Accepting sets the password and lands in the portal; the link is spent.
+    let landed = accept(&app, &second).await;
+    assert_eq!(landed.status, StatusCode::SEE_OTHER, "{}", landed.body);
+    assert_eq!(landed.location(), Some("/portal"));
+    assert_eq!(
+        app.browser("alfa.localhost:8080").get(&second).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(listed(&owner, "active", "jose@cliente.do").await);
+    assert!(!listed(&owner, "invited", "jose@cliente.do").await);
+    let access = owner.get(&format!("/admin/contacts/{jose}/access")).await;
+    assert!(access.body.contains("Activo"));
+    let record = owner.get(&format!("/admin/contacts/{jose}")).await;
+    assert!(record.body.contains("Envió una invitación al portal"));
+    assert!(
+        !record.body.contains(second.rsplit('/').next().unwrap()),
+        "no secret in the history"
+    );
+
+    // An active contact needs no invitation.
+    let needless = owner
+        .post(
+            &format!("/admin/contacts/{jose}/access/invite"),
+            &[("_csrf", &page.csrf()), ("portal", "customer")],
+        )
+        .await;
+    assert_eq!(needless.status, StatusCode::BAD_REQUEST);
+}
+
+async fn a_revoked_invitation_leaves_the_contact_never_activated(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    app.company("beta").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    let luisa = contact(&owner, "Luisa", "luisa@cliente.do").await;
+    let page = turn_on(&owner, &luisa).await;
+    let link = link_in(&mails(app.mail_dir.path(), 1).await[0]);
+
+    // Another company cannot resend or revoke it.
+    let stranger = app.signed_in("beta", "owner@beta.test").await;
+    let token = stranger.get("/admin").await.csrf();
+    for path in ["invite", "invite/revoke"] {
+        let page = stranger
+            .post(
+                &format!("/admin/contacts/{luisa}/access/{path}"),
+                &[("_csrf", &token), ("portal", "customer")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    }
+
+    let revoked = owner
+        .post(
+            &format!("/admin/contacts/{luisa}/access/invite/revoke"),
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.browser("alfa.localhost:8080").get(&link).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(listed(&owner, "never_activated", "luisa@cliente.do").await);
+    assert!(!listed(&owner, "invited", "luisa@cliente.do").await);
+    let access = owner.get(&format!("/admin/contacts/{luisa}/access")).await;
+    assert!(
+        access.body.contains("ese enlace ya no funciona"),
+        "{}",
+        access.body
+    );
+}
+
+async fn the_invitation_reaches_a_real_smtp_server(db: TestDb) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let app = TestApp::with_smtp(db, &sink.url()).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    let id = contact(&owner, "Íñigo", "inigo@cliente.do").await;
+    turn_on(&owner, &id).await;
+    let received = sink.wait_for(1, Duration::from_secs(15)).await;
+    assert_eq!(received[0].rcpt_tos, ["inigo@cliente.do"]);
+    let message = MessageParser::default().parse(&received[0].raw).unwrap();
+    assert_eq!(
+        message.to().unwrap().first().unwrap().name(),
+        Some("Íñigo Núñez")
+    );
+    let text = message.body_text(0).unwrap();
+    assert!(text.contains("Hola, Íñigo Núñez:"), "{text}");
+    let link = link_in(&received[0].raw);
+    let landed = accept(&app, &link).await;
+    assert_eq!(landed.location(), Some("/portal"), "{}", landed.body);
+}
+
+backend_tests!(
+    an_invitation_is_mailed_and_accepted_once,
+    a_revoked_invitation_leaves_the_contact_never_activated,
+    the_invitation_reaches_a_real_smtp_server,
+);
