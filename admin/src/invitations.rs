@@ -4,7 +4,9 @@
 //! the older ones; "revoke" voids them all. Only the token's hash is stored.
 
 use chrono::Duration;
-use portico_data::{By, Contact, NewAuditEvent, NewMail, PortalTokenPurpose, Tenant, TenantTx};
+use portico_data::{
+    By, Contact, ContactId, NewAuditEvent, NewMail, PortalTokenPurpose, Tenant, TenantTx,
+};
 use portico_domain::Portal;
 use portico_web::{AppError, AppState, Lang};
 use serde_json::json;
@@ -70,6 +72,28 @@ pub(crate) async fn invite(
         subject_id: Some(contact.id.as_uuid()),
         related_id: None,
         changes: json!({ "portal": portal, "valid_days": VALID_DAYS }),
+        request_id: by.request_id,
+    })
+    .await?;
+    Ok(())
+}
+
+/// Voids (in `tx`) every pending invitation of a contact, audited.
+pub(crate) async fn revoke(
+    tx: &mut TenantTx,
+    contact: ContactId,
+    by: By<'_>,
+) -> Result<(), AppError> {
+    let revoked = tx
+        .revoke_portal_tokens(contact, PortalTokenPurpose::Invitation)
+        .await?;
+    tx.record_audit_event(NewAuditEvent {
+        actor: by.actor,
+        action: "contact.portal_invite_revoke",
+        subject_kind: "contact",
+        subject_id: Some(contact.as_uuid()),
+        related_id: None,
+        changes: json!({ "revoked": revoked }),
         request_id: by.request_id,
     })
     .await?;

@@ -505,19 +505,7 @@ async fn revoke_invitation(
     let id: ContactId = parse(&id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     editable(&mut tx, &staff, id).await?;
-    let revoked = tx
-        .revoke_portal_tokens(id, portico_data::PortalTokenPurpose::Invitation)
-        .await?;
-    tx.record_audit_event(NewAuditEvent {
-        actor: Actor::Staff(staff.user.id),
-        action: "contact.portal_invite_revoke",
-        subject_kind: "contact",
-        subject_id: Some(id.as_uuid()),
-        related_id: None,
-        changes: json!({ "revoked": revoked }),
-        request_id: Some(&ui.request_id),
-    })
-    .await?;
+    invitations::revoke(&mut tx, id, staff.by(&ui)).await?;
     tx.commit().await?;
     set_flash(session, "portal-invite-revoked");
     Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())

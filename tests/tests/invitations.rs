@@ -263,7 +263,81 @@ async fn the_invitation_reaches_a_real_smtp_server(db: TestDb) {
     assert_eq!(landed.location(), Some("/portal"), "{}", landed.body);
 }
 
+async fn the_api_invites_and_revokes(db: TestDb) {
+    use poem::http::Method;
+    let app = TestApp::new(db).await;
+    let alfa = app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    let id = contact(&owner, "Rosa", "rosa@cliente.do").await;
+    let key = portico_admin::api_keys::new_key();
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    let by = portico_data::By {
+        actor: portico_data::Actor::System,
+        request_id: None,
+    };
+    tx.create_api_key(
+        "test",
+        portico_domain::StaffRole::Admin,
+        &key,
+        &portico_auth::hash_token(&key),
+        by,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let api = app
+        .browser("alfa.localhost:8080")
+        .with_header("authorization", &format!("Bearer {key}"));
+    let on = api
+        .json(
+            Method::PUT,
+            &format!("/api/v1/contacts/{id}/portal-access/customer"),
+            Some(serde_json::json!({ "enabled": true })),
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    let first = link_in(&mails(app.mail_dir.path(), 1).await[0]);
+    let again = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/contacts/{id}/portal-invitation/customer"),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let second = link_in(&mails(app.mail_dir.path(), 2).await[1]);
+    assert_ne!(first, second);
+    let revoked = api
+        .json(
+            Method::DELETE,
+            &format!("/api/v1/contacts/{id}/portal-invitation"),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    assert_eq!(
+        app.browser("alfa.localhost:8080").get(&second).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let supplier = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/contacts/{id}/portal-invitation/supplier"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        supplier.status,
+        StatusCode::BAD_REQUEST,
+        "no supplier access: no invitation"
+    );
+}
+
 backend_tests!(
+    the_api_invites_and_revokes,
     an_invitation_is_mailed_and_accepted_once,
     a_revoked_invitation_leaves_the_contact_never_activated,
     the_invitation_reaches_a_real_smtp_server,

@@ -21,7 +21,7 @@ use super::{
     auth::Auth,
     contacts::{editable, load},
 };
-use crate::portal_access::live_policy;
+use crate::{invitations, portal_access::live_policy};
 
 /// A portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -224,9 +224,72 @@ impl PortalApi {
         let caller = auth.caller();
         let mut tx = caller.tx().await?;
         let contact = editable(caller, &mut tx, id.0).await?;
-        tx.set_portal_access(contact.id, portal.0.into(), body.0.enabled, caller.by())
+        let changed = tx
+            .set_portal_access(contact.id, portal.0.into(), body.0.enabled, caller.by())
             .await
             .map_err(invalid)?;
+        // As on the page: someone without a password yet is invited.
+        let invite = body.0.enabled
+            && changed == Some(true)
+            && contact.portal.status != portico_data::PortalStatus::Active;
+        if invite {
+            invitations::invite(
+                &mut tx,
+                &caller.state,
+                &caller.tenant,
+                &contact,
+                portal.0.into(),
+                caller.by(),
+            )
+            .await?;
+        }
+        let out = access_out(&mut tx, contact.id).await?;
+        tx.commit().await?;
+        if invite {
+            caller.state.mail.kick(&caller.tenant);
+        }
+        Ok(Json(out))
+    }
+
+    /// Sends a new invitation to a portal the contact has access to but has not
+    /// set a password for yet; earlier links stop working.
+    #[oai(path = "/contacts/:id/portal-invitation/:portal", method = "post")]
+    async fn send_invitation(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        portal: Path<PortalName>,
+    ) -> Result<Json<PortalAccessOut>> {
+        let caller = auth.caller();
+        let mut tx = caller.tx().await?;
+        let contact = editable(caller, &mut tx, id.0).await?;
+        let portal: Portal = portal.0.into();
+        if !contact.portal.to(portal) || contact.portal.status == portico_data::PortalStatus::Active
+        {
+            return Err(AppError::BadRequest("portal-invite-not-needed").into());
+        }
+        invitations::invite(
+            &mut tx,
+            &caller.state,
+            &caller.tenant,
+            &contact,
+            portal,
+            caller.by(),
+        )
+        .await?;
+        let out = access_out(&mut tx, contact.id).await?;
+        tx.commit().await?;
+        caller.state.mail.kick(&caller.tenant);
+        Ok(Json(out))
+    }
+
+    /// Voids every pending invitation of the contact.
+    #[oai(path = "/contacts/:id/portal-invitation", method = "delete")]
+    async fn revoke_invitation(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<PortalAccessOut>> {
+        let caller = auth.caller();
+        let mut tx = caller.tx().await?;
+        let contact = editable(caller, &mut tx, id.0).await?;
+        invitations::revoke(&mut tx, contact.id, caller.by()).await?;
         let out = access_out(&mut tx, contact.id).await?;
         tx.commit().await?;
         Ok(Json(out))
