@@ -355,3 +355,193 @@ async fn a_new_user_adds_contacts_through_every_way_in_in_a_real_browser() {
     client.close().await.unwrap();
     server.abort();
 }
+
+/// The value of the checkbox `name` whose label starts with `label`, in some HTML.
+fn checkbox_value(html: &str, name: &str, label: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.split(&marker)
+        .skip(1)
+        .find(|rest| {
+            rest.split("\">")
+                .nth(1)
+                .is_some_and(|l| l.trim_start().starts_with(label))
+        })
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} labelled {label}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invited_contact_sets_a_password_signs_in_and_switches_accounts_in_a_real_browser() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
+        return;
+    }
+    let Some(driver) = ChromeDriver::start() else {
+        skip_or_fail("a running chromedriver");
+        return;
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = TestApp::with_config(
+        TestDb::sqlite().await,
+        WebConfig::new(format!("http://localhost:{port}").parse().unwrap()),
+    )
+    .await;
+    app.company("alfa").await;
+
+    // The back office (in process): two customers, a contact linked to both,
+    // access on (which mails the invitation), a role on each link.
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    owner
+        .create_account("customers", "C-002", "Droguería Sur")
+        .await;
+    let saved = owner
+        .submit(
+            "/admin/contacts/new",
+            "/admin/contacts",
+            &[
+                ("first_name", "Flor"),
+                ("last_name", "Ochoa"),
+                ("email", "flor@ochoa.do"),
+            ],
+        )
+        .await;
+    let id = saved
+        .location()
+        .and_then(|l| l.strip_prefix("/admin/contacts/"))
+        .expect("the new contact's record")
+        .to_owned();
+    for code in ["C-001", "C-002"] {
+        owner
+            .submit(
+                &format!("/admin/contacts/{id}"),
+                &format!("/admin/contacts/{id}/links"),
+                &[("kind", "customer"), ("code", code)],
+            )
+            .await;
+    }
+    let page = owner.get(&format!("/admin/contacts/{id}/access")).await;
+    owner
+        .post(
+            &format!("/admin/contacts/{id}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "1")],
+        )
+        .await;
+    let page = owner.get(&format!("/admin/contacts/{id}/access")).await;
+    let links: Vec<String> = page
+        .body
+        .split("action=\"/admin/links/")
+        .skip(1)
+        .filter_map(|r| r.split('/').next())
+        .map(str::to_owned)
+        .collect();
+    // Links are listed by account name: Droguería Sur, then Farmacia Carol.
+    let payable = checkbox_value(&page.body, "role", "Cuentas por pagar");
+    let buyer = checkbox_value(&page.body, "role", "Comprador");
+    for (link, role) in [(&links[0], &payable), (&links[1], &buyer)] {
+        let saved = owner
+            .post(
+                &format!("/admin/links/{link}/access"),
+                &[("_csrf", &page.csrf()), ("role", role)],
+            )
+            .await;
+        assert_eq!(saved.status.as_u16(), 303, "{}", saved.body);
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mail = loop {
+        let found = std::fs::read_dir(app.mail_dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .find(|e| e.path().extension().is_some_and(|x| x == "eml"));
+        if let Some(entry) = found {
+            let raw = std::fs::read(entry.path()).unwrap();
+            let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            break message.body_text(0).unwrap().into_owned();
+        }
+        assert!(Instant::now() < deadline, "the invitation was never mailed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let link = mail
+        .split_whitespace()
+        .find(|w| w.contains("/portal/invitation/"))
+        .expect("an invitation link")
+        .to_owned();
+    assert!(link.starts_with(&format!("http://alfa.localhost:{port}/portal/invitation/")));
+
+    let endpoint = portico::app::endpoint(app.state.clone());
+    let server = tokio::spawn(async move {
+        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
+        poem::Server::new_with_acceptor(acceptor)
+            .run(endpoint)
+            .await
+    });
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let site = format!("http://alfa.localhost:{port}");
+
+    // The invitation: set a password, land on the account picker.
+    client.goto(&link).await.unwrap();
+    wait_for_text(&client, "Welcome, Flor Ochoa").await;
+    fill(&client, "#password", "una clave bien larga").await;
+    fill(&client, "#password_confirmation", "una clave bien larga").await;
+    click(&client, "button[type=submit]").await;
+    wait_for_text(&client, "Who are you acting for?").await;
+    let choose =
+        |name: &str| Locator::XPath(format!("//button[normalize-space()='{name}']").leak());
+    client
+        .find(choose("Farmacia Carol"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let home = wait_for_text(&client, "Quotes").await;
+    assert!(
+        !home.contains("Receivables"),
+        "the buyer sees no receivables: {home}"
+    );
+
+    // Sign out, then sign in with the new password.
+    click(&client, "form[action='/portal/sign-out'] button").await;
+    client.goto(&format!("{site}/portal")).await.unwrap();
+    wait_for_text(&client, "Password").await;
+    fill(&client, "#email", "flor@ochoa.do").await;
+    fill(&client, "#password", "una clave bien larga").await;
+    click(&client, "button[type=submit]").await;
+    wait_for_text(&client, "Who are you acting for?").await;
+    client
+        .find(choose("Farmacia Carol"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Quotes").await;
+
+    // Switch to the other account: its own areas.
+    client
+        .find(choose("Droguería Sur"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let other = wait_for_text(&client, "Receivables").await;
+    assert!(
+        !other.contains("Quotes"),
+        "accounts payable sees no quotes: {other}"
+    );
+    assert!(other.contains("Droguería Sur"));
+
+    client.close().await.unwrap();
+    server.abort();
+}
