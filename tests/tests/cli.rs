@@ -245,6 +245,25 @@ async fn the_demo_command_is_idempotent(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(contacts.len(), 12, "the demo directory is seeded once");
+    let portal = portico_data::ContactFilter {
+        portal: Some(portico_data::PortalFilter::Active),
+        ..Default::default()
+    };
+    let active = tx.list_contacts(&portal, None, 100).await.unwrap();
+    let mut emails: Vec<&str> = active
+        .iter()
+        .filter_map(|c| c.fields.email.as_ref().map(|e| e.as_str()))
+        .collect();
+    emails.sort();
+    assert_eq!(
+        emails,
+        [
+            portico::demo::DEMO_SUPPLIER_CONTACT,
+            portico::demo::DEMO_CUSTOMER_CONTACT,
+            portico::demo::DEMO_BRANCH_CONTACT,
+        ],
+        "three demo contacts can sign in to a portal"
+    );
 }
 
 backend_tests!(

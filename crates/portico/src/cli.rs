@@ -16,8 +16,8 @@ use crate::{
     app,
     config::Settings,
     demo::{
-        self, DEMO_OPERATOR, DEMO_OWNER, DEMO_PASSWORD, DEMO_PURCHASING, DEMO_READ_ONLY,
-        DEMO_SALES, DEMO_SLUG,
+        self, DEMO_BRANCH_CONTACT, DEMO_CUSTOMER_CONTACT, DEMO_OPERATOR, DEMO_OWNER, DEMO_PASSWORD,
+        DEMO_PURCHASING, DEMO_READ_ONLY, DEMO_SALES, DEMO_SLUG, DEMO_SUPPLIER_CONTACT,
     },
 };
 
@@ -276,6 +276,10 @@ fn print_sign_ins() {
     println!("  Back office sales      {DEMO_SALES}");
     println!("  Back office purchasing {DEMO_PURCHASING}");
     println!("  Back office read-only  {DEMO_READ_ONLY}");
+    println!(
+        "  Customer portal        {DEMO_CUSTOMER_CONTACT} (every branch), {DEMO_BRANCH_CONTACT} (one branch)"
+    );
+    println!("  Supplier portal        {DEMO_SUPPLIER_CONTACT}");
     println!("  Operator console       {DEMO_OPERATOR}");
     println!();
 }

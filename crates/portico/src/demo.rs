@@ -2,12 +2,12 @@
 
 use portico_auth::hash_password;
 use portico_data::{
-    Actor, By, ContactList, Database, NewOperator, NewStaffUser, NewTenant, TenantTx,
-    provision_tenant,
+    Actor, By, ContactList, Database, LinkAccessInput, NewOperator, NewStaffUser, NewTenant,
+    TenantTx, provision_tenant,
 };
 use portico_domain::{
     AccountInput, AccountKind, BranchInput, ContactInput, Currency, Email, LinkFields, Locale,
-    Slug, StaffRole,
+    Portal, Slug, StaffRole,
 };
 
 /// The demo password of every demo account. For local demonstrations only.
@@ -22,6 +22,12 @@ pub const DEMO_READ_ONLY: &str = "luis.martinez@distcaribe.do";
 pub const DEMO_SALES: &str = "carlos.perez@distcaribe.do";
 /// A purchasing staff user of the demo company (manages suppliers' contacts).
 pub const DEMO_PURCHASING: &str = "ana.santos@distcaribe.do";
+/// A customer-portal contact of Farmacia Carol (buyer and approver, every branch).
+pub const DEMO_CUSTOMER_CONTACT: &str = "carolina.mendez@farmaciacarol.do";
+/// A customer-portal contact who sees one branch only (read-only).
+pub const DEMO_BRANCH_CONTACT: &str = "jose.feliz@farmaciacarol.do";
+/// A supplier-portal contact of Laboratorios Andinos (sales rep and billing).
+pub const DEMO_SUPPLIER_CONTACT: &str = "andres.restrepo@labandinos.co";
 /// The demo platform operator.
 pub const DEMO_OPERATOR: &str = "operaciones@portico.do";
 
@@ -117,6 +123,7 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
         }
     }
     seed_directory(&mut tx, sales.map(|id| id.to_string()).unwrap_or_default()).await?;
+    seed_portal_access(&mut tx, &password_hash).await?;
     tx.commit().await?;
     Ok(DemoOutcome {
         created_tenant: true,
@@ -502,6 +509,73 @@ async fn seed_directory(tx: &mut TenantTx, owner: String) -> anyhow::Result<()> 
             };
             tx.link_contact(contact.id, account, &link, by).await?;
         }
+    }
+    Ok(())
+}
+
+/// Portal access for three demo contacts, with their grants and the demo
+/// password (as if they had accepted their invitations).
+async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::Result<()> {
+    let by = By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    // (contact, portal, roles by seeded key, only these branches by code)
+    let grants: [(&str, Portal, &[&str], &[&str]); 3] = [
+        (
+            DEMO_CUSTOMER_CONTACT,
+            Portal::Customer,
+            &["buyer", "approver"],
+            &[],
+        ),
+        (
+            DEMO_BRANCH_CONTACT,
+            Portal::Customer,
+            &["read_only"],
+            &["SUC-NACO"],
+        ),
+        (
+            DEMO_SUPPLIER_CONTACT,
+            Portal::Supplier,
+            &["sales_rep", "billing"],
+            &[],
+        ),
+    ];
+    for (mail, portal, role_keys, branch_codes) in grants {
+        let contact = tx
+            .find_contact_by_email(&email(mail)?)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo contact {mail} missing"))?;
+        tx.set_portal_access(contact.id, portal, true, by).await?;
+        let roles: Vec<_> = tx
+            .portal_roles(Some(portal))
+            .await?
+            .into_iter()
+            .filter(|r| {
+                r.seed_key
+                    .as_deref()
+                    .is_some_and(|k| role_keys.contains(&k))
+            })
+            .map(|r| r.id)
+            .collect();
+        for link in tx.link_access(contact.id).await? {
+            let branches: Vec<_> = tx
+                .list_branches(link.account_id, 50)
+                .await?
+                .into_iter()
+                .filter(|b| branch_codes.contains(&b.fields.code.as_str()))
+                .map(|b| b.id.as_uuid())
+                .collect();
+            let input = LinkAccessInput {
+                role_ids: roles.clone(),
+                permissions: Vec::new(),
+                all_branches: branch_codes.is_empty(),
+                branch_ids: branches,
+            };
+            tx.set_link_access(link.link_id, &input, by).await?;
+        }
+        tx.set_portal_password(contact.id, password_hash, by)
+            .await?;
     }
     Ok(())
 }
