@@ -61,6 +61,26 @@ impl TestApp {
         Self::with_mail(db, |mail| portico_mail::MailConfig { transport, ..mail }).await
     }
 
+    /// A second instance of the app: its own connection pool, Redis connection,
+    /// caches and background tasks, over the same database and Redis namespace
+    /// (as two deployments behind a load balancer). Nothing in process is shared.
+    pub async fn another_instance(&self) -> Self {
+        let db = self.db.attach().await;
+        let redis = match &self.redis {
+            Some(first) => {
+                let url = std::env::var("PORTICO_TEST_REDIS_URL").expect("Redis URL");
+                Some(
+                    RedisHandle::connect(&url, first.prefix())
+                        .await
+                        .expect("a second Redis connection"),
+                )
+            }
+            None => None,
+        };
+        let web = self.state.config.clone();
+        Self::build_with(db, redis, web, |mail| mail).await
+    }
+
     async fn build(
         db: TestDb,
         web: WebConfig,
@@ -70,6 +90,15 @@ impl TestApp {
             TestBackend::Postgres => test_redis().await,
             TestBackend::Sqlite => None,
         };
+        Self::build_with(db, redis, web, configure).await
+    }
+
+    async fn build_with(
+        db: TestDb,
+        redis: Option<RedisHandle>,
+        web: WebConfig,
+        configure: impl FnOnce(portico_mail::MailConfig) -> portico_mail::MailConfig,
+    ) -> Self {
         let files_dir = tempfile::tempdir().expect("files directory");
         let files = portico_files::FileStore::local(files_dir.path()).expect("file store");
         let mail_dir = tempfile::tempdir().expect("mail directory");

@@ -52,6 +52,21 @@ impl TestDb {
         }
     }
 
+    /// Another handle (its own pool) on this very database, which it leaves in
+    /// place when dropped.
+    pub async fn attach(&self) -> Self {
+        let mut options = DatabaseOptions::new(self.url.clone());
+        options.max_connections = 4;
+        let db = Database::connect(&options).await.expect("a second pool");
+        Self {
+            db,
+            backend: self.backend,
+            url: self.url.clone(),
+            _dir: None,
+            drop_pg: None,
+        }
+    }
+
     /// A new PostgreSQL database, or `None` (skip) when PostgreSQL is not configured.
     pub async fn postgres() -> Option<Self> {
         let Ok(admin_url) = std::env::var("PORTICO_TEST_DATABASE_URL") else {
