@@ -278,6 +278,31 @@ impl TenantTx {
         Ok(true)
     }
 
+    /// Records that a single-use link was mailed to a contact for `portal`
+    /// (an emailed sign-in link or password reset, asked for on the portal's
+    /// public pages). The secret is never recorded.
+    pub async fn record_portal_link_sent(
+        &mut self,
+        contact: ContactId,
+        purpose: PortalTokenPurpose,
+        portal: Portal,
+        by: By<'_>,
+    ) -> Result<(), DataError> {
+        let action = match purpose {
+            PortalTokenPurpose::Invitation => "contact.portal_invitation_sent",
+            PortalTokenPurpose::SignIn => "contact.portal_sign_in_link_sent",
+            PortalTokenPurpose::Reset => "contact.portal_reset_link_sent",
+        };
+        self.log(
+            by,
+            action,
+            ("contact", contact.as_uuid()),
+            None,
+            json!({ "portal": portal }),
+        )
+        .await
+    }
+
     /// Locks the contact out of the portals until `until` (after too many failed
     /// sign-ins), or lifts the lockout with `None`. `false` when not here.
     pub async fn set_portal_lock(

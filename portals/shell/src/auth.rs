@@ -2,10 +2,7 @@
 //! address, with lockout), signing out, and signing out everywhere. Where the
 //! contact lands afterwards: the page it asked for, its only account, or the
 //! account picker.
-//!
-//! The emailed one-time sign-in link and the password reset come with the mail
-//! outbox: their tokens are ready in `portico_data` (`PortalTokenPurpose::SignIn`
-//! and `Reset`), and the sign-in page has room for their links.
+//! The emailed one-time sign-in link and the password reset are in `mailed`.
 
 use chrono::Utc;
 use poem::{

@@ -5,7 +5,7 @@
 //! to this portal is off, gets one clear page and writes nothing.
 
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
     session::Session,
     web::{Data, Form, Path},
@@ -13,11 +13,11 @@ use poem::{
 use portico_auth::{PasswordError, hash_password};
 use portico_data::{Actor, By, PortalTokenHolder, PortalTokenPurpose};
 use portico_web::{AppError, CurrentTenant, Ui, observe::RequestId};
-use serde::Deserialize;
-use serde_json::json;
 
 use crate::{
     auth::{Arrival, signed_in},
+    mailed::{Message, render_message},
+    password::{self, PasswordForm, PasswordPage, Problems, check},
     session::settle,
     site::PortalSite,
 };
@@ -44,32 +44,21 @@ fn invalid(ui: &Ui, site: PortalSite) -> poem::Result<Response> {
         .as_ref()
         .map(|t| t.name().to_owned())
         .unwrap_or_default();
-    let mut ctx = ui.context();
-    ctx.insert("base", site.base());
-    ctx.insert("portal_name", &ui.lang.t(site.name_id()));
-    ctx.insert("title", &ui.lang.t("portal-invite-invalid-title"));
-    ctx.insert(
-        "detail",
-        &ui.lang.t_args(
+    let message = Message {
+        title: ui.lang.t("portal-invite-invalid-title"),
+        detail: ui.lang.t_args(
             "portal-invite-invalid-detail",
             &[("company", company.into())],
         ),
-    );
-    ctx.insert("link_href", &site.path("/sign-in"));
-    ctx.insert("link_label", &ui.lang.t("portal-go-sign-in"));
-    Ok(ui
-        .render("portal/message.html", &ctx)?
-        .with_status(StatusCode::NOT_FOUND)
-        .into_response())
+        hint: None,
+        link_href: site.path("/sign-in"),
+        link_label: ui.lang.t("portal-go-sign-in"),
+        role: "alert",
+    };
+    render_message(ui, site, message, StatusCode::NOT_FOUND)
 }
 
-/// The form's problems, by field (message ids).
-#[derive(Default)]
-struct Problems {
-    password: Option<&'static str>,
-    password_confirmation: Option<&'static str>,
-}
-
+/// The invitation's password form.
 fn render(
     ui: &Ui,
     site: PortalSite,
@@ -89,36 +78,19 @@ fn render(
         .as_ref()
         .map(|e| e.as_str().to_owned())
         .unwrap_or_default();
-    let mut ctx = ui.context();
-    ctx.insert("base", site.base());
-    ctx.insert("portal_name", &portal_name);
-    ctx.insert("action", &site.path(&format!("/invitation/{token}")));
-    ctx.insert(
-        "title",
-        &ui.lang.t_args(
+    let form = PasswordPage {
+        action: site.path(&format!("/invitation/{token}")),
+        title: ui.lang.t_args(
             "portal-invite-title",
             &[("name", holder.display_name.clone().into())],
         ),
-    );
-    ctx.insert(
-        "intro",
-        &ui.lang.t_args(
+        intro: ui.lang.t_args(
             "portal-invite-intro",
             &[("portal", portal_name.into()), ("company", company.into())],
         ),
-    );
-    ctx.insert("email", &email);
-    ctx.insert(
-        "errors",
-        &json!({
-            "password": problems.password.map(|id| ui.lang.t(id)),
-            "password_confirmation": problems.password_confirmation.map(|id| ui.lang.t(id)),
-        }),
-    );
-    Ok(ui
-        .render("portal/invitation.html", &ctx)?
-        .with_status(status)
-        .into_response())
+        email: &email,
+    };
+    password::render(ui, site, form, problems, status)
 }
 
 #[handler]
@@ -141,31 +113,6 @@ pub(crate) async fn page(
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct PasswordForm {
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    password_confirmation: String,
-}
-
-/// What is wrong with a chosen password, if anything.
-fn check(form: &PasswordForm, email: &str) -> Problems {
-    let mut problems = Problems::default();
-    let length = form.password.chars().count();
-    if length < 10 {
-        problems.password = Some("portal-password-too-short");
-    } else if length > 256 {
-        problems.password = Some("portal-password-too-long");
-    } else if form.password.trim().to_lowercase() == email {
-        problems.password = Some("portal-password-is-email");
-    }
-    if problems.password.is_none() && form.password != form.password_confirmation {
-        problems.password_confirmation = Some("portal-password-mismatch");
-    }
-    problems
-}
-
 #[handler]
 pub(crate) async fn accept(
     ui: Ui,
@@ -184,7 +131,7 @@ pub(crate) async fn accept(
         return invalid(&ui, site);
     };
     let problems = check(&form, email.as_str());
-    if problems.password.is_some() || problems.password_confirmation.is_some() {
+    if problems.any() {
         return render(
             &ui,
             site,
@@ -242,35 +189,4 @@ pub(crate) async fn accept(
         next: None,
     };
     signed_in(&ui, &tenant, session, site, arrival).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn form(password: &str, again: &str) -> PasswordForm {
-        PasswordForm {
-            password: password.into(),
-            password_confirmation: again.into(),
-        }
-    }
-
-    #[test]
-    fn a_password_is_long_enough_typed_twice_and_not_the_email() {
-        let email = "ana@carol.do";
-        let ok = check(&form("un buen secreto", "un buen secreto"), email);
-        assert!(ok.password.is_none() && ok.password_confirmation.is_none());
-        assert_eq!(
-            check(&form("corta", "corta"), email).password,
-            Some("portal-password-too-short")
-        );
-        assert_eq!(
-            check(&form("ANA@carol.do", "ANA@carol.do"), email).password,
-            Some("portal-password-is-email")
-        );
-        assert_eq!(
-            check(&form("un buen secreto", "otro secreto!"), email).password_confirmation,
-            Some("portal-password-mismatch")
-        );
-    }
 }

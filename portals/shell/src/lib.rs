@@ -1,7 +1,8 @@
 //! The portals' shell, one implementation for both the customer portal
 //! (`/portal`) and the supplier portal (`/supplier`): password sign-in with
-//! throttling and lockout, sign-out and sign-out everywhere, accepting an
-//! invitation, the contact's session checked against its current policy on
+//! throttling and lockout, the emailed one-time sign-in link and password
+//! reset, sign-out and sign-out everywhere, accepting an invitation, the
+//! contact's session checked against its current policy on
 //! every request ([`SignedInContact`], [`PortalSession`]), choosing and
 //! switching the account it acts for (deep links carry `?account=`), the home
 //! page, one page per area the grants allow, and the JSON API's `me`.
@@ -9,7 +10,9 @@
 mod api;
 mod auth;
 mod invitation;
+mod mailed;
 mod pages;
+mod password;
 mod session;
 mod site;
 
@@ -30,8 +33,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/portal/sign_in.html"),
     ),
     (
-        "portal/invitation.html",
-        include_str!("../templates/portal/invitation.html"),
+        "portal/password.html",
+        include_str!("../templates/portal/password.html"),
+    ),
+    (
+        "portal/ask_link.html",
+        include_str!("../templates/portal/ask_link.html"),
+    ),
+    (
+        "portal/confirm_link.html",
+        include_str!("../templates/portal/confirm_link.html"),
     ),
     (
         "portal/message.html",
@@ -62,6 +73,26 @@ pub fn routes(portal: Portal) -> impl Endpoint {
     let mut route = Route::new()
         .at("/", get(pages::home))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .at(
+            "/sign-in/link",
+            get(mailed::ask_page)
+                .post(mailed::ask)
+                .data(mailed::Mailed::SignIn),
+        )
+        .at(
+            "/sign-in/link/:token",
+            get(mailed::confirm_page).post(mailed::confirm),
+        )
+        .at(
+            "/password/forgot",
+            get(mailed::ask_page)
+                .post(mailed::ask)
+                .data(mailed::Mailed::Reset),
+        )
+        .at(
+            "/password/reset/:token",
+            get(mailed::reset_page).post(mailed::reset),
+        )
         .at("/sign-out", post(auth::sign_out))
         .at("/sign-out-everywhere", post(auth::sign_out_everywhere))
         .at(
