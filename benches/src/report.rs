@@ -451,15 +451,17 @@ pub fn markdown(machine: &Machine, reports: &[SizeReport]) -> String {
          - **Cached check**: `ContactPolicy::allows` on a loaded policy, allowed and denied, each \
          call timed alone (answers checked against the rows' grants first).\n\
          - **Uncached**: `ContactPolicy::build` from rows already fetched; the rows alone \
-         (`TenantTx::contact_policy_rows` in its own transaction: BEGIN, tenant setting, the \
-         queries, COMMIT); and `Policies::policy` on a cache that never held the contact, with the \
+         (`TenantTx::contact_policy_rows` in its own transaction; at this commit BEGIN, the \
+         tenant setting, 7 queries and COMMIT: ten round trips); and `Policies::policy` on a cache that never held the contact, with the \
          tenant's policy version already known (as for every request after an instance's first).\n\
          - **Memory**: a counting global allocator (`stats_alloc`) measures the bytes still held \
          after building and holding N policies (each with its own copy of its input), divided by \
          N; then the same through a `PolicyCache`; the RSS growth is the operating system's view \
          of the first (it includes the allocator's own overhead and can be noisy).\n\
          - One client, one connection at a time, on a current-thread runtime; PostgreSQL on \
-         loopback on the same machine."
+         loopback on the same machine. The machine is shared with other work (see the load \
+         average above): tails (p99, max) and the database timings move from run to run by a \
+         factor of up to 2–3; the medians and the in-process numbers are steadier."
     );
     md
 }
