@@ -76,7 +76,7 @@ impl Machine {
             },
             timer: crate::measure::timer_overhead(),
             load: format!(
-                "{load_at_start} at the start, {} at the end (2 cores: above ~0.5, other work shared the machine)",
+                "{load_at_start} at the start, {} at the end (the benchmark and PostgreSQL add about 1; more is other work on the 2 cores)",
                 crate::measure::load_average()
             ),
         }
@@ -456,8 +456,9 @@ pub fn markdown(machine: &Machine, reports: &[SizeReport]) -> String {
          tenant's policy version already known (as for every request after an instance's first).\n\
          - **Memory**: a counting global allocator (`stats_alloc`) measures the bytes still held \
          after building and holding N policies (each with its own copy of its input), divided by \
-         N; then the same through a `PolicyCache`; the RSS growth is the operating system's view \
-         of the first (it includes the allocator's own overhead and can be noisy).\n\
+         N; then the same through a `PolicyCache`. The RSS growth is the operating system's view \
+         of the first: it counts only pages touched, and reads low for the second company, \
+         whose policies reuse memory the first one's freed.\n\
          - One client, one connection at a time, on a current-thread runtime; PostgreSQL on \
          loopback on the same machine. The machine is shared with other work (see the load \
          average above): tails (p99, max) and the database timings move from run to run by a \
