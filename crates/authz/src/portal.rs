@@ -64,6 +64,14 @@ pub struct Explanation {
     pub steps: Vec<Step>,
 }
 
+/// The size of a contact's policy, in casbin lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PolicyLines {
+    pub p: usize,
+    pub g: usize,
+    pub g2: usize,
+}
+
 /// A contact's policy: its casbin enforcer plus what it was built from.
 pub struct ContactPolicy {
     input: PolicyInput,
@@ -311,6 +319,16 @@ impl ContactPolicy {
     /// The contact's links, for the policy explainer and the `me` endpoint.
     pub fn links(&self) -> &[LinkGrant] {
         &self.input.links
+    }
+
+    /// How many `p` rules, `g` lines (contact → role per account) and `g2` lines
+    /// (contact → branch per account) the enforcer holds: what a check scans.
+    pub fn line_counts(&self) -> PolicyLines {
+        PolicyLines {
+            p: self.enforcer.get_policy().len(),
+            g: self.enforcer.get_grouping_policy().len(),
+            g2: self.enforcer.get_named_grouping_policy("g2").len(),
+        }
     }
 
     /// Whether access to a portal is on.

@@ -76,7 +76,7 @@ pub(crate) enum Contacts {
 /// How many of [`FIELD_COLUMNS`] are the contact's own fields (read back as such).
 const OWN_FIELDS: usize = 32;
 
-const FIELD_COLUMNS: [Contacts; 35] = [
+pub(crate) const FIELD_COLUMNS: [Contacts; 35] = [
     Contacts::TitleId,
     Contacts::FirstName,
     Contacts::LastName,
@@ -114,7 +114,7 @@ const FIELD_COLUMNS: [Contacts; 35] = [
     Contacts::SearchText,
 ];
 
-fn values(f: &ContactFields) -> Vec<sea_query::Value> {
+pub(crate) fn values(f: &ContactFields) -> Vec<sea_query::Value> {
     let email = |e: &Option<portico_domain::Email>| e.as_ref().map(|e| e.as_str().to_owned());
     let display = f.display_name();
     vec![

@@ -8,6 +8,7 @@
 mod accounts;
 mod api_keys;
 mod audit;
+pub mod bench_seed;
 mod contacts;
 mod database;
 mod error;

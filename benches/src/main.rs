@@ -1,0 +1,184 @@
+//! `portico-bench`: Portico's benchmarks. Build it with `--release`.
+//!
+//! - `portico-bench permissions`: the cost of a portal permission check and of
+//!   loading a contact's policy, in generated companies of 10,000 and 1,000,000
+//!   contacts, and the memory per cached policy; writes
+//!   `docs/benchmarks/permissions.md`.
+//! - `portico-bench generate --contacts N`: only the data (reused by later runs).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use portico_bench::{generate, measure, permissions, report};
+use portico_data::{Backend, Database, DatabaseOptions};
+use sqlx::Connection;
+
+/// Counts every allocation, for the memory figures.
+#[global_allocator]
+static ALLOCATOR: &stats_alloc::StatsAlloc<std::alloc::System> = measure::ALLOCATOR;
+
+#[derive(Debug, Parser)]
+#[command(name = "portico-bench", about = "Portico's benchmarks")]
+struct Cli {
+    /// The database (PostgreSQL, the production backend: an owner URL; it is
+    /// migrated first). The generated companies stay there for later runs.
+    #[arg(
+        long,
+        global = true,
+        env = "PORTICO_BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/portico_bench"
+    )]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Permission checks and policy loads; writes a markdown report.
+    Permissions {
+        /// Company sizes, in contacts.
+        #[arg(long, value_delimiter = ',', default_value = "10000,1000000")]
+        contacts: Vec<usize>,
+        /// Cold policy loads timed per company (each a different contact).
+        #[arg(long, default_value_t = 2_000)]
+        loads: usize,
+        /// Permission checks timed per case (allowed, denied).
+        #[arg(long, default_value_t = 200_000)]
+        checks: usize,
+        /// Policies built and held for the memory figure.
+        #[arg(long, default_value_t = 10_000)]
+        memory_entries: usize,
+        /// Where to write the markdown report (`-` for nowhere).
+        #[arg(long, default_value = "docs/benchmarks/permissions.md")]
+        out: PathBuf,
+    },
+    /// Generates (or finds) the benchmark company of N contacts.
+    Generate {
+        #[arg(long)]
+        contacts: usize,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli))
+}
+
+async fn connect(url: &str) -> anyhow::Result<Database> {
+    let mut options = DatabaseOptions::new(url);
+    options.max_connections = 4;
+    let db = Database::connect(&options)
+        .await
+        .with_context(|| format!("connecting to {url}"))?;
+    db.migrate().await.context("migrating the database")?;
+    db.ping().await?;
+    Ok(db)
+}
+
+/// The server's version; after a generation, a vacuum with fresh planner
+/// statistics, so reads find the steady state of a database in service (hint
+/// bits set, visibility map and statistics current), not a bulk load's aftermath.
+async fn postgres(url: &str, analyze: bool) -> anyhow::Result<String> {
+    let mut conn = sqlx::PgConnection::connect(url).await?;
+    if analyze {
+        for table in [
+            "accounts",
+            "branches",
+            "contacts",
+            "contact_links",
+            "link_roles",
+            "link_permissions",
+            "link_branches",
+            "portal_roles",
+            "portal_role_permissions",
+        ] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("VACUUM (ANALYZE) {table}")))
+                .execute(&mut conn)
+                .await?;
+        }
+    }
+    let (version,): (String,) = sqlx::query_as("SELECT version()")
+        .fetch_one(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(version.split(" on ").next().unwrap_or(&version).to_owned())
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = connect(&cli.database_url).await?;
+    let pg = db.backend() == Backend::Postgres;
+    match cli.command {
+        Command::Generate { contacts } => {
+            let spec = generate::Spec::new(contacts)?;
+            let generated = generate::ensure_tenant(&db, &spec, true).await?;
+            if generated.created && pg {
+                postgres(&cli.database_url, true).await?;
+            }
+            println!(
+                "{}: {} ({} contacts, {} accounts, {} branches{})",
+                spec.slug,
+                if generated.created {
+                    "generated"
+                } else {
+                    "already there"
+                },
+                generated.plan.contacts,
+                generated.plan.accounts,
+                generated.plan.branches(),
+                if generated.created {
+                    format!("; {} rows in {:.1} s", generated.rows, generated.seconds)
+                } else {
+                    String::new()
+                }
+            );
+            Ok(())
+        }
+        Command::Permissions {
+            contacts,
+            loads,
+            checks,
+            memory_entries,
+            out,
+        } => {
+            let options = permissions::Options {
+                loads,
+                checks,
+                memory_entries,
+                ..permissions::Options::default()
+            };
+            let load_at_start = measure::load_average();
+            let mut reports = Vec::new();
+            for n in contacts {
+                let spec = generate::Spec::new(n)?;
+                eprintln!("{}: finding or generating the company", spec.slug);
+                let generated = generate::ensure_tenant(&db, &spec, true).await?;
+                if generated.created && pg {
+                    postgres(&cli.database_url, true).await?;
+                }
+                eprintln!("{}: measuring", spec.slug);
+                reports.push(permissions::measure(&db, &generated, &options, true).await?);
+            }
+            let database = if pg {
+                postgres(&cli.database_url, false).await?
+            } else {
+                "SQLite".into()
+            };
+            let machine = report::Machine::detect(database, load_at_start);
+            println!("{}", report::terminal(&machine, &reports));
+            if out.as_os_str() != "-" {
+                if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&out, report::markdown(&machine, &reports))
+                    .with_context(|| format!("writing {}", out.display()))?;
+                println!("Report written to {}", out.display());
+            }
+            Ok(())
+        }
+    }
+}
