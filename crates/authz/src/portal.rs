@@ -3,7 +3,11 @@
 //! scope handed to handlers and the explanation of a decision; and the bounded
 //! cache of policies keyed by tenant, contact and policy version.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::Duration,
+};
 
 use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
 use portico_domain::{BranchScope, Permission, Portal, PortalScope};
@@ -72,11 +76,15 @@ pub struct PolicyLines {
     pub g2: usize,
 }
 
-/// A contact's policy: its casbin enforcer plus what it was built from.
+/// A contact's policy: casbin's decisions for every permission of every account
+/// the contact may act for, and the branches it sees there, taken from a
+/// per-contact enforcer once at load. The enforcer itself (a script engine,
+/// ~170 KiB) is not kept: a cached entry is a few sets, and a check a lookup.
 pub struct ContactPolicy {
     input: PolicyInput,
-    subject: String,
-    enforcer: Enforcer,
+    granted: HashSet<(Portal, Uuid, Permission)>,
+    branches: HashMap<(Portal, Uuid), BranchScope>,
+    lines: PolicyLines,
 }
 
 impl std::fmt::Debug for ContactPolicy {
@@ -89,6 +97,24 @@ impl std::fmt::Debug for ContactPolicy {
 
 fn domain(portal: Portal, account: Uuid) -> String {
     format!("{portal}:{account}")
+}
+
+/// Which branches `subject` sees in domain `dom`, as the `g2` lines say.
+fn branches_of(enforcer: &Enforcer, subject: &str, dom: &str) -> BranchScope {
+    let lines = enforcer.get_filtered_named_grouping_policy("g2", 0, vec![subject.to_owned()]);
+    let mut ids = Vec::new();
+    for line in lines
+        .iter()
+        .filter(|l| l.get(2).map(String::as_str) == Some(dom))
+    {
+        match line.get(1).and_then(|b| b.strip_prefix("branch:")) {
+            Some("*") => return BranchScope::All,
+            Some(id) => ids.extend(id.parse::<Uuid>().ok()),
+            None => {}
+        }
+    }
+    ids.sort();
+    BranchScope::Only(ids)
 }
 
 fn perm_role(permission: Permission) -> String {
@@ -152,10 +178,34 @@ impl ContactPolicy {
                 .await
                 .map_err(err)?;
         }
+        // Ask casbin once per permission of each account it may act for.
+        let mut granted = HashSet::new();
+        let mut visible = HashMap::new();
+        for link in input.links.iter().filter(|l| input.has(l.portal)) {
+            let dom = domain(link.portal, link.account);
+            for p in link.portal.permissions() {
+                let allowed = enforcer
+                    .enforce((subject.as_str(), dom.as_str(), p.object, p.action))
+                    .map_err(err)?;
+                if allowed {
+                    granted.insert((link.portal, link.account, *p));
+                }
+            }
+            visible.insert(
+                (link.portal, link.account),
+                branches_of(&enforcer, &subject, &dom),
+            );
+        }
+        let lines = PolicyLines {
+            p: enforcer.get_policy().len(),
+            g: enforcer.get_grouping_policy().len(),
+            g2: enforcer.get_named_grouping_policy("g2").len(),
+        };
         Ok(Self {
             input,
-            subject,
-            enforcer,
+            granted,
+            branches: visible,
+            lines,
         })
     }
 
@@ -176,16 +226,9 @@ impl ContactPolicy {
             .find(|l| l.portal == portal && l.account == account && self.input.has(portal))
     }
 
-    /// Whether the contact may do `permission` for `account` (casbin decides).
+    /// Whether the contact may do `permission` for `account` (as casbin decided).
     pub fn allows(&self, portal: Portal, account: Uuid, permission: Permission) -> bool {
-        self.enforcer
-            .enforce((
-                self.subject.as_str(),
-                domain(portal, account).as_str(),
-                permission.object,
-                permission.action,
-            ))
-            .unwrap_or(false)
+        self.granted.contains(&(portal, account, permission))
     }
 
     /// The accounts the contact may act for in a portal (empty when its access
@@ -202,22 +245,12 @@ impl ContactPolicy {
         accounts
     }
 
-    /// Which branches the contact sees in an account, as the `g2` links say.
+    /// Which branches the contact sees in an account (none when it may not act for it).
     fn branches(&self, portal: Portal, account: Uuid) -> BranchScope {
-        let dom = domain(portal, account);
-        let lines =
-            self.enforcer
-                .get_filtered_named_grouping_policy("g2", 0, vec![self.subject.clone()]);
-        let mut ids = Vec::new();
-        for line in lines.iter().filter(|l| l.get(2) == Some(&dom)) {
-            match line.get(1).and_then(|b| b.strip_prefix("branch:")) {
-                Some("*") => return BranchScope::All,
-                Some(id) => ids.extend(id.parse::<Uuid>().ok()),
-                None => {}
-            }
-        }
-        ids.sort();
-        BranchScope::Only(ids)
+        self.branches
+            .get(&(portal, account))
+            .cloned()
+            .unwrap_or(BranchScope::Only(Vec::new()))
     }
 
     /// What the contact may see and do for an account; `None` when it may not
@@ -324,11 +357,7 @@ impl ContactPolicy {
     /// How many `p` rules, `g` lines (contact → role per account) and `g2` lines
     /// (contact → branch per account) the enforcer holds: what a check scans.
     pub fn line_counts(&self) -> PolicyLines {
-        PolicyLines {
-            p: self.enforcer.get_policy().len(),
-            g: self.enforcer.get_grouping_policy().len(),
-            g2: self.enforcer.get_named_grouping_policy("g2").len(),
-        }
+        self.lines
     }
 
     /// Whether access to a portal is on.
