@@ -398,8 +398,9 @@ pub fn markdown(machine: &Machine, reports: &[SizeReport]) -> String {
             let _ = writeln!(
                 md,
                 "  A cached entry holds {}: 10,000 active contacts cost {} of cache. A policy with no \
-                 lines at all already holds {} ({:.0}%) and takes {} (p50) to build: the cost is the \
-                 per-contact enforcer itself (its parsed model and matcher engine), not the contact's lines.",
+                 lines at all already holds {} ({:.0}%) and takes {} (p50) to build: that time is casbin's \
+                 enforcer (parsing the model, starting its matcher engine), which is built for the load \
+                 and dropped; the entry keeps only its answers.",
                 bytes(m.cached_bytes),
                 bytes(m.cached_bytes * 10_000.0),
                 bytes(m.empty_bytes),
