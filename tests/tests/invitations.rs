@@ -336,7 +336,66 @@ async fn the_api_invites_and_revokes(db: TestDb) {
     );
 }
 
+async fn a_new_email_or_no_access_voids_the_pending_invitation(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    let id = contact(&owner, "Marta", "marta@cliente.do").await;
+    turn_on(&owner, &id).await;
+    let link = link_in(&mails(app.mail_dir.path(), 1).await[0]);
+    let edited = owner
+        .submit(
+            &format!("/admin/contacts/{id}/edit"),
+            &format!("/admin/contacts/{id}"),
+            &[
+                ("first_name", "Marta"),
+                ("last_name", "Núñez"),
+                ("email", "marta.nunez@cliente.do"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert_eq!(
+        app.browser("alfa.localhost:8080").get(&link).await.status,
+        StatusCode::NOT_FOUND,
+        "the link went to a mailbox that is no longer the contact's"
+    );
+
+    // A new invitation to the new address; access off voids it too.
+    let page = owner.get(&format!("/admin/contacts/{id}/access")).await;
+    owner
+        .post(
+            &format!("/admin/contacts/{id}/access/invite"),
+            &[("_csrf", &page.csrf()), ("portal", "customer")],
+        )
+        .await;
+    let second = link_in(&mails(app.mail_dir.path(), 2).await[1]);
+    let off = owner
+        .post(
+            &format!("/admin/contacts/{id}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "0")],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    let on = owner
+        .post(
+            &format!("/admin/contacts/{id}/access/customer"),
+            &[("_csrf", &page.csrf()), ("enabled", "1")],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.browser("alfa.localhost:8080").get(&second).await.status,
+        StatusCode::NOT_FOUND,
+        "an invitation from before access was turned off stays void"
+    );
+}
+
 backend_tests!(
+    a_new_email_or_no_access_voids_the_pending_invitation,
     the_api_invites_and_revokes,
     an_invitation_is_mailed_and_accepted_once,
     a_revoked_invitation_leaves_the_contact_never_activated,

@@ -684,6 +684,10 @@ impl TenantTx {
             .execute(&update)
             .await
             .map_err(|e| taken(e, &["contacts_email_key"], "email", "field-email-taken"))?;
+        if before.fields.email != fields.email {
+            // Links and sessions were for the old mailbox: none survives it.
+            self.void_portal_credentials(id).await?;
+        }
         let changes = diff(&json!(before.fields), &json!(fields));
         if changes.as_object().is_some_and(|c| !c.is_empty()) {
             self.log(

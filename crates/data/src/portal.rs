@@ -573,11 +573,14 @@ impl TenantTx {
         self.conn.execute(&update).await?;
         if on {
             self.bump_policy_version().await?;
-        } else {
+        } else if other {
             // Turning access off ends the contact's portal sessions for good
             // (turning it back on does not revive them); the epoch is the
             // contact's, so a session in its other portal ends too.
             self.next_session_epoch(contact).await?;
+        } else {
+            // No access left: pending invitations and links die with the sessions.
+            self.void_portal_credentials(contact).await?;
         }
         self.log(
             by,

@@ -359,6 +359,24 @@ impl TenantTx {
         Ok(Some(epoch))
     }
 
+    /// Voids everything that lets someone in as this contact without its
+    /// password: every unused invitation, sign-in link and reset link, and every
+    /// open session. For when the mailbox those went to is no longer the
+    /// contact's (its email changed) or its access ended.
+    pub(crate) async fn void_portal_credentials(
+        &mut self,
+        contact: ContactId,
+    ) -> Result<(), DataError> {
+        for purpose in [
+            PortalTokenPurpose::Invitation,
+            PortalTokenPurpose::SignIn,
+            PortalTokenPurpose::Reset,
+        ] {
+            self.revoke_portal_tokens(contact, purpose).await?;
+        }
+        self.next_session_epoch(contact).await.map(drop)
+    }
+
     /// Moves the contact's session epoch on and bumps the policy version, so
     /// every instance drops the policy that still carries the old epoch.
     pub(crate) async fn next_session_epoch(
