@@ -90,40 +90,6 @@ impl Ui {
         ctx
     }
 
-    /// A portal's landing page for visitors who are not signed in.
-    pub fn portal_landing(
-        &self,
-        portal_name_id: &str,
-        home: &str,
-    ) -> Result<Html<String>, AppError> {
-        let company = self
-            .tenant
-            .as_ref()
-            .map(|t| t.name().to_owned())
-            .unwrap_or_default();
-        let portal = self.lang.t(portal_name_id);
-        let mut ctx = self.context();
-        ctx.insert("home", home);
-        ctx.insert(
-            "welcome",
-            &self.lang.t_args(
-                "portal-welcome",
-                &[
-                    ("portal", portal.clone().into()),
-                    ("company", company.clone().into()),
-                ],
-            ),
-        );
-        ctx.insert(
-            "hint",
-            &self
-                .lang
-                .t_args("portal-invitation-hint", &[("company", company.into())]),
-        );
-        ctx.insert("portal_name", &portal);
-        self.render("portal_landing.html", &ctx)
-    }
-
     /// Renders a page.
     pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<Html<String>, AppError> {
         Ok(Html(self.state.templates.render(

@@ -8,15 +8,10 @@ use portico_domain::Locale;
 
 use crate::i18n::{LOCALES, language_id};
 
-/// Templates owned by this crate: the layout every page extends, the error page
-/// and the portals' landing page.
+/// Templates owned by this crate: the layout every page extends and the error page.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("error.html", include_str!("../templates/error.html")),
-    (
-        "portal_landing.html",
-        include_str!("../templates/portal_landing.html"),
-    ),
 ];
 
 /// The compiled templates, per language.
