@@ -279,14 +279,7 @@ fn explain_json(
     let explanation = match policy {
         Some(policy) => policy.explain(link.portal, link.account_id.as_uuid(), permission, branch),
         // An archived contact has no policy at all.
-        None => portico_authz::portal::Explanation {
-            allowed: false,
-            steps: vec![portico_authz::portal::Step {
-                outcome: "no",
-                message: "explain-contact-archived",
-                subject: String::new(),
-            }],
-        },
+        None => portico_authz::portal::Explanation::contact_archived(),
     };
     let steps: Vec<Value> = explanation
         .steps

@@ -361,14 +361,7 @@ impl PortalApi {
         tx.commit().await?;
         let explanation = match policy {
             Some(p) => p.explain(link.portal, link.account_id.as_uuid(), permission, branch),
-            None => portico_authz::portal::Explanation {
-                allowed: false,
-                steps: vec![portico_authz::portal::Step {
-                    outcome: "no",
-                    message: "explain-contact-archived",
-                    subject: String::new(),
-                }],
-            },
+            None => portico_authz::portal::Explanation::contact_archived(),
         };
         Ok(Json(ExplanationOut {
             allowed: explanation.allowed,

@@ -76,6 +76,20 @@ pub struct PolicyLines {
     pub g2: usize,
 }
 
+impl Explanation {
+    /// The answer for a contact that has no policy at all (archived).
+    pub fn contact_archived() -> Self {
+        Explanation {
+            allowed: false,
+            steps: vec![Step {
+                outcome: "no",
+                message: "explain-contact-archived",
+                subject: String::new(),
+            }],
+        }
+    }
+}
+
 /// A contact's policy: casbin's decisions for every permission of every account
 /// the contact may act for, and the branches it sees there, taken from a
 /// per-contact enforcer once at load. The enforcer itself (a script engine,
