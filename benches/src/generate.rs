@@ -385,7 +385,10 @@ impl Plan {
 
     fn branch_count(&self, j: usize) -> u32 {
         let mut rng = Rng::new(self.seed, ACCOUNT, j as u64);
-        let branched = Self::kind(j) == AccountKind::Customer && rng.percent(BRANCHED_CUSTOMERS);
+        // The first account (a customer) always has branches, so that even a
+        // tiny company has branches to restrict.
+        let branched =
+            Self::kind(j) == AccountKind::Customer && (j == 0 || rng.percent(BRANCHED_CUSTOMERS));
         if branched { 2 + rng.below(9) as u32 } else { 0 }
     }
 
