@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use crate::{
     SignedInStaff,
     contacts::{contact_rows, owner_choices},
-    forms::FormBuilder,
+    forms::{FormBuilder, country_choices},
     history::{history_rows, names_in},
     paging::{PAGE, cursor, here, next_link},
 };
@@ -206,8 +206,7 @@ async fn render_form(
         .text("city", limits::NAME)
         .text("state", limits::NAME)
         .text("postal_code", limits::SHORT / 2)
-        .text("country", 2)
-        .hint("hint-country");
+        .select("country", country_choices(&ui.lang));
     if kind == AccountKind::Customer {
         form = form
             .group("group-branches")
@@ -513,7 +512,7 @@ async fn render_record(
         .text("city", limits::NAME)
         .text("state", limits::NAME)
         .text("postal_code", limits::SHORT / 2)
-        .text("country", 2)
+        .select("country", country_choices(&ui.lang))
         .build();
     ctx.insert("kind", kind.as_str());
     ctx.insert("base", &base(kind));
@@ -641,7 +640,7 @@ async fn render_branch(
         .text("city", limits::NAME)
         .text("state", limits::NAME)
         .text("postal_code", limits::SHORT / 2)
-        .text("country", 2)
+        .select("country", country_choices(&ui.lang))
         .build();
     let mut ctx = staff.page(ui, account.kind.plural()).await?;
     ctx.insert("account", &account_json(account));

@@ -18,7 +18,8 @@ use portico_data::{
     ContactSort, DataError, LinkId, PortalFilter, TenantTx,
 };
 use portico_domain::{
-    AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, fields::limits,
+    AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, RequiredFields,
+    fields::limits,
 };
 use portico_web::{
     AppError, FormWithFiles, Lang, Ui,
@@ -31,7 +32,7 @@ use uuid::Uuid;
 use crate::{
     SignedInStaff,
     accounts::{HISTORY, account_json},
-    forms::{Choice, FormBuilder, Group, safe_back, tri_state},
+    forms::{Choice, FormBuilder, Group, country_choices, country_name, safe_back, tri_state},
     history::{history_rows, names_in, names_of},
     paging::{PAGE, cursor, here, next_link},
     photos,
@@ -318,6 +319,9 @@ struct FormView<'a> {
     errors: &'a FieldErrors,
     duplicate: Option<Value>,
     status: StatusCode,
+    /// A photo was sent with this submission: if the page comes back, the
+    /// browser has dropped the file, and the user is told to choose it again.
+    photo_chosen: bool,
 }
 
 async fn contact_groups(
@@ -325,7 +329,9 @@ async fn contact_groups(
     lang: &Lang,
     input: &ContactInput,
     errors: &FieldErrors,
+    rule: RequiredFields,
 ) -> Result<Vec<Group>, AppError> {
+    let both_names = rule == RequiredFields::FirstAndLastName;
     let titles = list_choices(tx, ContactList::Titles).await?;
     let categories = list_choices(tx, ContactList::Categories).await?;
     let owners = owner_choices(tx).await?;
@@ -334,8 +340,10 @@ async fn contact_groups(
         .group("group-main")
         .select("title_id", titles)
         .text("first_name", limits::NAME)
+        .required_if(both_names)
         .autocomplete("off")
         .text("last_name", limits::NAME)
+        .required_if(both_names)
         .autocomplete("off")
         .text("nickname", limits::NAME)
         .text("position", limits::TEXT)
@@ -345,8 +353,7 @@ async fn contact_groups(
         .text("id_doc_type", limits::SHORT)
         .hint("hint-id_doc_type")
         .text("id_doc_number", limits::SHORT)
-        .text("nationality", 2)
-        .hint("hint-country")
+        .select("nationality", country_choices(lang))
         .text("licence_number", limits::SHORT)
         .text("licence_category", limits::SHORT)
         .input("licence_expiry", "date", 10)
@@ -369,8 +376,7 @@ async fn contact_groups(
         .text("city", limits::NAME)
         .text("state", limits::NAME)
         .text("postal_code", limits::SHORT / 2)
-        .text("country", 2)
-        .hint("hint-country")
+        .select("country", country_choices(lang))
         .group("group-preferences")
         .checkbox("email_opt_out")
         .select("preferred_language", languages)
@@ -401,8 +407,18 @@ async fn render_form(
     staff: &SignedInStaff,
     view: FormView<'_>,
 ) -> Result<Response, AppError> {
+    let rule = staff.tenant.0.contact_required();
+    let mut errors = view.errors.clone();
+    if view.photo_chosen && view.status != StatusCode::OK && errors.get(photos::FIELD).is_none() {
+        errors.add(photos::FIELD, "photo-choose-again");
+    }
+    let view = FormView {
+        errors: &errors,
+        ..view
+    };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let mut groups = contact_groups(&mut tx, &ui.lang, &view.form.contact, view.errors).await?;
+    let mut groups =
+        contact_groups(&mut tx, &ui.lang, &view.form.contact, view.errors, rule).await?;
     tx.commit().await?;
     if view.account.is_some() {
         groups.extend(
@@ -415,7 +431,10 @@ async fn render_form(
     }
     groups.extend(photo_group(&ui.lang, &view));
     let mut ctx = staff.page(ui, "contacts").await?;
-    let rule = staff.tenant.0.contact_required();
+    ctx.insert(
+        "required_marked",
+        &(rule == RequiredFields::FirstAndLastName),
+    );
     ctx.insert("rule_hint", &ui.lang.t(&format!("rule-{rule}")));
     ctx.insert(
         "contact",
@@ -466,6 +485,7 @@ async fn new_form(
         errors: &FieldErrors::default(),
         duplicate: None,
         status: StatusCode::OK,
+        photo_chosen: false,
     };
     render_form(&ui, &staff, view).await
 }
@@ -539,6 +559,7 @@ async fn create(
         errors: &FieldErrors::default(),
         duplicate: None,
         status: StatusCode::UNPROCESSABLE_ENTITY,
+        photo_chosen: photo.is_some(),
     };
     // The photo is decoded with no transaction open (SQLite's would block writers).
     let (fields, link, photo) =
@@ -672,6 +693,7 @@ async fn edit_form(
         errors: &FieldErrors::default(),
         duplicate: None,
         status: StatusCode::OK,
+        photo_chosen: false,
     };
     render_form(&ui, &staff, view).await
 }
@@ -697,6 +719,7 @@ async fn update(
         errors: &FieldErrors::default(),
         duplicate: None,
         status: StatusCode::UNPROCESSABLE_ENTITY,
+        photo_chosen: photo.is_some(),
     };
     let (fields, photo) = match validate_with_photo(&form, photo, &staff, false).await? {
         Ok((fields, _, photo)) => (fields, photo),
@@ -912,6 +935,11 @@ async fn render_record(
         ("category_id", name_of(f.category_id)),
         ("owner_id", name_of(f.owner_id)),
         ("preferred_language", language),
+        (
+            "nationality",
+            country_name(&ui.lang, f.nationality.as_deref()),
+        ),
+        ("country", country_name(&ui.lang, f.country.as_deref())),
     ];
     let link_kinds: Vec<Choice> = AccountKind::ALL
         .iter()

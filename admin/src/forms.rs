@@ -166,9 +166,14 @@ impl<'a> FormBuilder<'a> {
     }
 
     /// Marks the last field required.
-    pub fn required(mut self) -> Self {
+    pub fn required(self) -> Self {
+        self.required_if(true)
+    }
+
+    /// Marks the last field required when `required` holds (a company's rule).
+    pub fn required_if(mut self, required: bool) -> Self {
         if let Some(field) = self.last() {
-            field.required = true;
+            field.required = required;
         }
         self
     }
@@ -203,6 +208,24 @@ pub(crate) fn safe_back(raw: Option<&str>) -> Option<String> {
         && !raw.contains('\\')
         && !raw.chars().any(char::is_control);
     ok.then(|| raw.to_owned())
+}
+
+/// Every country (ISO 3166-1), named and sorted in the reader's language.
+pub(crate) fn country_choices(lang: &Lang) -> Vec<Choice> {
+    portico_domain::iso::countries(lang.0)
+        .into_iter()
+        .map(|c| Choice::new(c.code, c.name(lang.0)))
+        .collect()
+}
+
+/// A country code's name in the reader's language (the code itself if unknown).
+pub(crate) fn country_name(lang: &Lang, code: Option<&str>) -> Option<String> {
+    let code = code?;
+    Some(
+        portico_domain::iso::country(code)
+            .map_or(code, |c| c.name(lang.0))
+            .to_owned(),
+    )
 }
 
 /// The choices of a yes/no/any filter.

@@ -50,6 +50,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/fields.html"),
     ),
     (
+        "admin/error_summary.html",
+        include_str!("../templates/admin/error_summary.html"),
+    ),
+    (
         "admin/history.html",
         include_str!("../templates/admin/history.html"),
     ),

@@ -20,14 +20,14 @@ use crate::auth::SignedInOperator;
 /// The longest name or company name accepted.
 const MAX_NAME: usize = 200;
 
-/// The form's fields that can carry an error.
-const FIELDS: [&str; 6] = [
-    "slug",
-    "name",
-    "currency",
-    "max_contacts",
-    "owner_email",
-    "owner_name",
+/// The form's fields that can carry an error, in page order, with their labels.
+const FIELDS: [(&str, &str); 6] = [
+    ("name", "operator-tenant-name"),
+    ("slug", "operator-tenant-slug"),
+    ("currency", "operator-tenant-currency"),
+    ("max_contacts", "operator-tenant-max-contacts"),
+    ("owner_name", "operator-owner-name"),
+    ("owner_email", "operator-owner-email"),
 ];
 
 /// The form as typed; every field comes back to the page on error.
@@ -83,7 +83,7 @@ fn validate(form: &CompanyForm) -> Result<ValidCompany, BTreeMap<&'static str, &
     let owner_name = text(&form.owner_name, "owner_name", &mut errors);
     let locale = Locale::from_tag(&form.locale).unwrap_or_default();
     let currency = Currency::parse(&form.currency)
-        .map_err(|_| errors.insert("currency", "field-currency"))
+        .map_err(|_| errors.insert("currency", "choose-currency"))
         .ok();
     let max_contacts = match form.max_contacts.trim() {
         "" => None,
@@ -124,13 +124,27 @@ fn render_form(
     // Every field has an entry (null when valid): templates may not read missing keys.
     let messages: BTreeMap<&str, Option<String>> = FIELDS
         .iter()
-        .map(|field| (*field, errors.get(field).map(|id| ui.lang.t(id))))
+        .map(|(field, _)| (*field, errors.get(field).map(|id| ui.lang.t(id))))
+        .collect();
+    // The error summary: each bad field, in page order, as a link to it.
+    let summary: Vec<_> = FIELDS
+        .iter()
+        .filter_map(|(field, label)| {
+            let message = ui.lang.t(errors.get(field)?);
+            Some(json!({ "field": field, "label": ui.lang.t(label), "message": message }))
+        })
+        .collect();
+    let currencies: Vec<_> = portico_domain::iso::currencies(ui.lang.0)
+        .into_iter()
+        .map(|c| json!({ "code": c.code, "name": c.name(ui.lang.0) }))
         .collect();
     let mut ctx = ui.context();
     ctx.insert("me", &json!({ "name": operator.name }));
     ctx.insert("form", form);
     ctx.insert("errors", &messages);
     ctx.insert("has_errors", &!errors.is_empty());
+    ctx.insert("summary", &summary);
+    ctx.insert("currencies", &currencies);
     ctx.insert("base_domain", ui.state.config.base_domain());
     Ok(ui
         .render("operator/new_tenant.html", &ctx)?

@@ -276,7 +276,7 @@ async fn field_errors_are_precise_translated_and_nothing_is_written(db: TestDb) 
         "Escriba un correo electrónico válido",
         "Escriba un teléfono válido",
         "La dirección debe ser un perfil de esa red social.",
-        "Use un código de país ISO de dos letras",
+        "Elija un país de la lista.",
         "Escriba una fecha válida",
     ] {
         assert!(page.body.contains(message), "{message}");

@@ -544,7 +544,7 @@ async fn an_operator_creates_a_company_whose_owner_can_sign_in(db: TestDb) {
     for message in [
         "Este campo es obligatorio.",
         "Use de 2 a 40 letras minúsculas",
-        "Use un código ISO 4217",
+        "Elija una moneda de la lista.",
         "Escriba un número entero mayor que cero",
         "Escriba un correo electrónico válido.",
     ] {

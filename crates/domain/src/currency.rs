@@ -1,25 +1,25 @@
-//! An ISO 4217 currency code, such as DOP, MXN, COP or USD.
+//! An ISO 4217 currency code in use, such as DOP, MXN, COP or USD.
 
 use std::fmt;
 
-/// A currency code typed by a person is not three letters.
+/// A currency code typed by a person is not an ISO 4217 code in use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("a currency is an ISO 4217 code of three letters, such as DOP, MXN, COP or USD")]
+#[error("a currency is an ISO 4217 code, such as DOP, MXN, COP or USD")]
 pub struct CurrencyError;
 
-/// Three upper-case letters.
+/// One of the ISO 4217 codes of `iso::currencies`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct Currency(String);
 
 impl Currency {
-    /// Parses a code, trimming and upper-casing it first.
+    /// Parses a code, trimming and upper-casing it first; three letters that
+    /// are no currency (`PES`, what `pesos` used to become) are refused.
     pub fn parse(raw: &str) -> Result<Self, CurrencyError> {
         let code = raw.trim().to_ascii_uppercase();
-        if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) {
-            Ok(Self(code))
-        } else {
-            Err(CurrencyError)
+        match crate::iso::currency(&code) {
+            Some(entry) => Ok(Self(entry.code.to_owned())),
+            None => Err(CurrencyError),
         }
     }
 
@@ -40,9 +40,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_three_letters_upper_cased() {
+    fn codes_are_iso_4217_codes_upper_cased() {
         assert_eq!(Currency::parse(" mxn ").unwrap().as_str(), "MXN");
         assert!(Currency::parse("pesos").is_err());
+        assert!(Currency::parse("PES").is_err());
+        assert!(Currency::parse("XXX").is_err());
         assert!(Currency::parse("US1").is_err());
         assert!(Currency::parse("").is_err());
     }

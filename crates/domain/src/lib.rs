@@ -6,6 +6,7 @@ pub mod contact_csv;
 mod currency;
 mod email;
 pub mod fields;
+pub mod iso;
 mod locale;
 mod portal;
 mod slug;

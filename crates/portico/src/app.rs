@@ -3,7 +3,7 @@
 use anyhow::Context;
 use poem::{Endpoint, Route, get, handler, web::Redirect};
 use portico_auth::RedisHandle;
-use portico_data::{Database, DatabaseOptions};
+use portico_data::{Backend, Database, DatabaseOptions};
 use portico_files::FileStore;
 use portico_mail::{MailConfig, Mailer, Transport};
 use portico_web::{AppState, WebConfig, templates::Templates};
@@ -34,6 +34,12 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<(Database, Option<Re
     let db = Database::connect(&options)
         .await
         .context("connecting to the database")?;
+    // The embedded database is the user's own file: every command migrates it
+    // first, so `portico tenant create` works on a fresh folder. PostgreSQL is
+    // migrated only by `portico migrate`, as its owner decides.
+    if db.backend() == Backend::Sqlite {
+        db.migrate().await.context("applying migrations")?;
+    }
     let redis = match &settings.redis_url {
         Some(url) => Some(
             RedisHandle::connect(url, &settings.redis_prefix)

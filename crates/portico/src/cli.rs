@@ -167,7 +167,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                      if this database is only for demonstrations"
                 );
             }
-            migrate_embedded(&db).await?;
             demo::ensure_demo(&db).await?;
             print_sign_ins();
             Ok(())
@@ -175,16 +174,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn migrate_embedded(db: &portico_data::Database) -> anyhow::Result<()> {
-    if db.backend() == Backend::Sqlite {
-        db.migrate().await.context("applying migrations")?;
-    }
-    Ok(())
-}
-
 async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
     let (db, redis) = app::connect(settings).await?;
-    migrate_embedded(&db).await?;
     // Demo accounts share a published password: only ever on the embedded database.
     let with_demo = with_demo && db.backend() == Backend::Sqlite;
     if with_demo {

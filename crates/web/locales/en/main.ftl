@@ -97,7 +97,6 @@ field-email = Enter a valid email address.
 field-slug-invalid = Use 2 to 40 lower-case letters, digits or hyphens (no hyphen first or last).
 field-slug-reserved = That sub-domain is reserved; choose another.
 field-slug-taken = That sub-domain is already taken; choose another.
-field-currency = Use a three-letter ISO 4217 code such as DOP, MXN, COP or USD.
 field-positive-number = Enter a whole number greater than zero, or leave it empty.
 
 # Portals
@@ -231,7 +230,6 @@ label-active = Active
 label-account = Account
 
 hint-tax_id = RNC, RFC or NIT, depending on the country.
-hint-country = Two-letter ISO code, e.g. DO, MX, CO.
 hint-email = Identifies the person: no two contacts can share it.
 hint-id_doc_type = For example: national id card, passport.
 hint-branches_enabled = Lets you record branches and limit which branches each contact sees.
@@ -241,7 +239,7 @@ field-email-taken = A contact with this email already exists.
 field-phone-invalid = Enter a valid phone number: 6 to 15 digits, with +, spaces, dashes or brackets.
 field-url-invalid = Enter a valid web address.
 field-url-host = The address must be a profile on that social network.
-field-country-invalid = Use a two-letter ISO country code, like DO or MX.
+field-country-invalid = Choose a country from the list.
 field-date-invalid = Enter a valid date (YYYY-MM-DD).
 field-choice-invalid = Choose an option from the list.
 field-code-taken = That code is already in use.

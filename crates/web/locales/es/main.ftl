@@ -97,7 +97,6 @@ field-email = Escriba un correo electrónico válido.
 field-slug-invalid = Use de 2 a 40 letras minúsculas, números o guiones (sin guion al principio ni al final).
 field-slug-reserved = Ese subdominio está reservado; elija otro.
 field-slug-taken = Ese subdominio ya está en uso; elija otro.
-field-currency = Use un código ISO 4217 de tres letras, como DOP, MXN, COP o USD.
 field-positive-number = Escriba un número entero mayor que cero, o déjelo vacío.
 
 # Portales
@@ -231,7 +230,6 @@ label-active = Activo
 label-account = Cuenta
 
 hint-tax_id = RNC, RFC o NIT, según el país.
-hint-country = Código ISO de dos letras, p. ej. DO, MX, CO.
 hint-email = Identifica a la persona: no puede repetirse entre contactos.
 hint-id_doc_type = Por ejemplo: cédula, pasaporte.
 hint-branches_enabled = Permite registrar sucursales y limitar qué sucursales ve cada contacto.
@@ -241,7 +239,7 @@ field-email-taken = Ya hay un contacto con este correo electrónico.
 field-phone-invalid = Escriba un teléfono válido: de 6 a 15 dígitos, con +, espacios, guiones o paréntesis.
 field-url-invalid = Escriba una dirección web válida.
 field-url-host = La dirección debe ser un perfil de esa red social.
-field-country-invalid = Use un código de país ISO de dos letras, como DO o MX.
+field-country-invalid = Elija un país de la lista.
 field-date-invalid = Escriba una fecha válida (AAAA-MM-DD).
 field-choice-invalid = Elija una opción de la lista.
 field-code-taken = Ese código ya está en uso.
