@@ -1,9 +1,10 @@
 //! What the signed-in staff user may do, as the back-office policy decides, and
-//! the context every back-office page starts from.
+//! the context every back-office page (an error page too) starts from.
 
+use poem::{FromRequest, Request};
 use portico_authz::{Action, Area, BackOffice};
 use portico_data::{Actor, By};
-use portico_web::{AppError, Ui};
+use portico_web::{AppError, Ui, error::ErrorLayout};
 use serde_json::json;
 
 use crate::SignedInStaff;
@@ -62,4 +63,17 @@ impl SignedInStaff {
         );
         Ok(ctx)
     }
+}
+
+/// The back office's layout around an error page, for a signed-in staff user
+/// (`None` for anyone else: they get the bare error page).
+pub(crate) async fn error_layout(req: Request) -> Option<ErrorLayout> {
+    let ui = Ui::from_request_without_body(&req).await.ok()?;
+    let staff = SignedInStaff::from_request_without_body(&req).await.ok()?;
+    let mut context = staff.page(&ui, "").await.ok()?;
+    context.insert("error_home", "/admin");
+    Some(ErrorLayout {
+        template: "admin/error.html",
+        context,
+    })
 }

@@ -3,6 +3,7 @@
 //! contacts, branches, history), archiving and branches. One set of handlers
 //! serves both kinds; the route says which.
 
+use chrono::Utc;
 use poem::{
     IntoResponse, Response, Route, get, handler,
     http::{StatusCode, Uri},
@@ -12,9 +13,9 @@ use poem::{
 };
 use portico_authz::{Action, Area};
 use portico_data::{
-    Account, AccountFilter, AccountId, BranchId, ContactFilter, DataError, TenantTx,
+    Account, AccountFilter, AccountId, BranchId, ContactFilter, DataError, PortalStatus, TenantTx,
 };
-use portico_domain::{AccountInput, AccountKind, BranchInput, FieldErrors, fields::limits};
+use portico_domain::{AccountInput, AccountKind, BranchInput, FieldErrors, Portal, fields::limits};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -479,10 +480,13 @@ async fn render_record(
                 &[("tab", "contacts".into())],
                 portico_data::Contact::cursor,
             );
-            ctx.insert(
-                "contacts",
-                &contact_rows(&mut tx, &contacts, Some(id)).await?,
-            );
+            let mut rows = contact_rows(&mut tx, &contacts, Some(id)).await?;
+            for (row, contact) in rows.iter_mut().zip(&contacts) {
+                row["phones"] =
+                    json!({ "phone": contact.fields.phone, "mobile": contact.fields.mobile });
+                row["portal"] = json!(portal_state(contact, Portal::of(kind)));
+            }
+            ctx.insert("contacts", &rows);
         }
         "branches" => {
             let branches = tx.list_branches(id, 500).await?;
@@ -541,6 +545,19 @@ async fn render_record(
         .render("admin/account.html", &ctx)?
         .with_status(status)
         .into_response())
+}
+
+/// Where a contact stands with the portal of an account's kind, as the
+/// Contactos tab shows it: `none` (access to that portal off), `invited`,
+/// `active`, `locked` (failed sign-ins, now) or `disabled` (all access off).
+fn portal_state(contact: &portico_data::Contact, portal: Portal) -> &'static str {
+    let access = &contact.portal;
+    match access.status {
+        PortalStatus::Disabled => "disabled",
+        _ if !access.to(portal) => "none",
+        PortalStatus::Active if access.locked_until.is_some_and(|t| t > Utc::now()) => "locked",
+        status => status.as_str(),
+    }
 }
 
 #[handler]

@@ -1085,19 +1085,28 @@ async fn update_link(
     Ok(Redirect::see_other(format!("/admin/contacts/{}", link.contact_id)).into_response())
 }
 
+#[derive(Deserialize)]
+struct UnlinkForm {
+    /// Where to go afterwards (an account's Contactos tab); else the contact.
+    back: Option<String>,
+}
+
 #[handler]
 async fn unlink(
     ui: Ui,
     staff: SignedInStaff,
     session: &Session,
     Path(id): Path<String>,
+    Form(form): Form<UnlinkForm>,
 ) -> Result<Response, AppError> {
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let link = editable_link(&mut tx, &staff, &id).await?;
     tx.unlink(link.id, staff.by(&ui)).await?;
     tx.commit().await?;
     set_flash(session, "link-removed");
-    Ok(Redirect::see_other(format!("/admin/contacts/{}", link.contact_id)).into_response())
+    let to = safe_back(form.back.as_deref())
+        .unwrap_or_else(|| format!("/admin/contacts/{}", link.contact_id));
+    Ok(Redirect::see_other(to).into_response())
 }
 
 #[handler]

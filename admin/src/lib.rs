@@ -22,8 +22,9 @@ mod portal_roles;
 mod settings;
 mod staff;
 
-use poem::{Endpoint, Route, get};
+use poem::{Endpoint, EndpointExt, Route, get};
 use portico_domain::AccountKind;
+use portico_web::error::WithErrorLayout;
 
 pub use auth::SignedInStaff;
 
@@ -117,6 +118,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin/portal_roles.html",
         include_str!("../templates/admin/portal_roles.html"),
     ),
+    (
+        "admin/error.html",
+        include_str!("../templates/admin/error.html"),
+    ),
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
@@ -132,4 +137,5 @@ pub fn routes() -> impl Endpoint {
         .nest("/api-keys", api_keys::routes())
         .nest("/portal-roles", portal_roles::routes());
     portal_access::routes(import::routes(contacts::routes(route)))
+        .with(WithErrorLayout(access::error_layout))
 }

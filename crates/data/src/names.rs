@@ -1,5 +1,6 @@
-//! Display names of records referred to by id in the audit log's changes: staff
-//! users (owners), contact titles and categories.
+//! Display names of records referred to by id in the audit log: staff users
+//! (owners), contact titles and categories in its changes; the contacts,
+//! customers and suppliers its events are about.
 
 use std::collections::HashMap;
 
@@ -7,6 +8,15 @@ use sea_query::{Expr, ExprTrait, Iden, Query};
 use uuid::Uuid;
 
 use crate::{DataError, TenantTx};
+
+#[derive(Iden, Clone, Copy)]
+enum Records {
+    Contacts,
+    Accounts,
+    Id,
+    DisplayName,
+    Name,
+}
 
 #[derive(Iden, Clone, Copy)]
 enum Named {
@@ -37,6 +47,28 @@ impl TenantTx {
             for chunk in ids.chunks(500) {
                 let select = Query::select()
                     .columns([Named::Id, Named::Name])
+                    .from(table)
+                    .and_where(Expr::col(Named::TenantId).eq(self.tenant_id().as_uuid()))
+                    .and_where(Expr::col(Named::Id).is_in(chunk.iter().copied()))
+                    .to_owned();
+                let rows: Vec<(Uuid, String)> = self.conn.fetch_all(&select).await?;
+                names.extend(rows);
+            }
+        }
+        Ok(names)
+    }
+
+    /// The names of whichever of `ids` are this tenant's contacts or accounts
+    /// (customers and suppliers): what audit events are about.
+    pub async fn record_names(&mut self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DataError> {
+        let mut names = HashMap::new();
+        for (table, column) in [
+            (Records::Contacts, Records::DisplayName),
+            (Records::Accounts, Records::Name),
+        ] {
+            for chunk in ids.chunks(500) {
+                let select = Query::select()
+                    .columns([Records::Id, column])
                     .from(table)
                     .and_where(Expr::col(Named::TenantId).eq(self.tenant_id().as_uuid()))
                     .and_where(Expr::col(Named::Id).is_in(chunk.iter().copied()))

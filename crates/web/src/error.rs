@@ -1,7 +1,9 @@
 //! The one error type at the web edge, and the middleware that turns any error into
 //! a translated HTML page or RFC 9457 problem JSON. 5xx causes are logged, never shown.
+//! Inside an app a person is signed in to, the app's [`ErrorLayout`] keeps its
+//! navigation around the error.
 
-use std::time::Duration;
+use std::{future::Future, time::Duration};
 
 use poem::{
     Endpoint, IntoResponse, Middleware, Request, Response,
@@ -186,13 +188,16 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
                 .body(body.to_string())
         } else {
             let html = state.and_then(|state| {
-                let mut ctx = tera::Context::new();
+                let (template, mut ctx) = match error.data::<ErrorLayout>() {
+                    Some(layout) => (layout.template, layout.context.clone()),
+                    None => ("error.html", tera::Context::new()),
+                };
                 ctx.insert("lang", lang.0.tag());
                 ctx.insert("status", &status.as_u16());
                 ctx.insert("title", &title);
                 ctx.insert("detail", &detail);
                 ctx.insert("request_id", &request_id);
-                state.templates.render(lang.0, "error.html", &ctx).ok()
+                state.templates.render(lang.0, template, &ctx).ok()
             });
             Response::builder()
                 .status(status)
@@ -205,6 +210,75 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
             resp.headers_mut().insert(header::RETRY_AFTER, value);
         }
         Ok(resp)
+    }
+}
+
+/// The page an app shows its errors in for a signed-in person: the app's own
+/// error template (its layout, with the navigation and the language switcher)
+/// and the layout's values. [`ErrorPages`] adds the error's status, title and
+/// detail; the template shows them by including `error_card.html`.
+#[derive(Clone)]
+pub struct ErrorLayout {
+    pub template: &'static str,
+    pub context: tera::Context,
+}
+
+/// Middleware for an app's routes: when a page (not an API call) fails with a
+/// 4xx error, `layout` is asked, with a copy of the request (its method, URI,
+/// headers, session and other extensions), for the [`ErrorLayout`] of whoever
+/// is signed in; `None` (nobody, or it cannot be known) keeps the bare page.
+pub struct WithErrorLayout<F>(pub F);
+
+impl<E, F, Fut> Middleware<E> for WithErrorLayout<F>
+where
+    E: Endpoint,
+    F: Fn(Request) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Option<ErrorLayout>> + Send,
+{
+    type Output = WithErrorLayoutEndpoint<E, F>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        WithErrorLayoutEndpoint {
+            inner: ep,
+            layout: self.0.clone(),
+        }
+    }
+}
+
+/// The endpoint built by [`WithErrorLayout`].
+pub struct WithErrorLayoutEndpoint<E, F> {
+    inner: E,
+    layout: F,
+}
+
+impl<E, F, Fut> Endpoint for WithErrorLayoutEndpoint<E, F>
+where
+    E: Endpoint,
+    F: Fn(Request) -> Fut + Send + Sync,
+    Fut: Future<Output = Option<ErrorLayout>> + Send,
+{
+    type Output = E::Output;
+
+    async fn call(&self, req: Request) -> poem::Result<Self::Output> {
+        if wants_json(&req) {
+            return self.inner.call(req).await;
+        }
+        let mut copy = Request::builder()
+            .method(req.method().clone())
+            .uri(req.original_uri().clone())
+            .finish();
+        *copy.headers_mut() = req.headers().clone();
+        *copy.extensions_mut() = req.extensions().clone();
+        let mut error = match self.inner.call(req).await {
+            Ok(output) => return Ok(output),
+            Err(error) => error,
+        };
+        if error.status().is_client_error()
+            && let Some(layout) = (self.layout)(copy).await
+        {
+            error.set_data(layout);
+        }
+        Err(error)
     }
 }
 

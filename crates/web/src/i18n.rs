@@ -51,9 +51,14 @@ pub fn language_id(locale: Locale) -> &'static LanguageIdentifier {
 pub struct Lang(pub Locale);
 
 impl Lang {
+    /// The language the browser chose with the switcher, if it did.
+    pub fn chosen(req: &Request) -> Option<Locale> {
+        cookie_value(req, LANG_COOKIE).and_then(|v| Locale::from_tag(&v))
+    }
+
     /// Chooses the language for a request.
     pub fn of(req: &Request) -> Self {
-        let chosen = cookie_value(req, LANG_COOKIE).and_then(|v| Locale::from_tag(&v));
+        let chosen = Self::chosen(req);
         let accepted = || {
             req.headers()
                 .get(header::ACCEPT_LANGUAGE)
@@ -79,8 +84,26 @@ impl Lang {
             .iter()
             .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
             .collect();
-        LOCALES.lookup_with_args(language_id(self.0), id, &args)
+        let text = LOCALES.lookup_with_args(language_id(self.0), id, &args);
+        one_full_stop(
+            text,
+            args.values().filter_map(|v| match v {
+                FluentValue::String(s) => Some(s.as_ref()),
+                _ => None,
+            }),
+        )
     }
+}
+
+/// A message whose argument ends in a full stop ("Acme, S.R.L.") just before
+/// the sentence's own full stop would read "S.R.L.."; it keeps one.
+pub fn one_full_stop<'a>(mut text: String, values: impl IntoIterator<Item = &'a str>) -> String {
+    for value in values {
+        if value.ends_with('.') && !value.trim_end_matches('.').is_empty() {
+            text = text.replace(&format!("{value}."), value);
+        }
+    }
+    text
 }
 
 impl<'a> FromRequest<'a> for Lang {
@@ -121,6 +144,36 @@ mod tests {
         };
         assert_eq!(ids(es), ids(en));
         assert!(ids(es).len() > 20);
+    }
+
+    #[test]
+    fn every_layout_message_exists_in_both_languages() {
+        let ids = |text: &str| -> Vec<String> {
+            let mut ids: Vec<String> = text
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
+                .map(|l| l.split(" =").next().unwrap_or_default().to_owned())
+                .collect();
+            ids.sort();
+            ids
+        };
+        let es = ids(include_str!("../locales/es/ui.ftl"));
+        assert_eq!(es, ids(include_str!("../locales/en/ui.ftl")));
+        assert!(es.contains(&"ui-menu".to_owned()));
+    }
+
+    #[test]
+    fn a_name_ending_in_a_full_stop_ends_the_sentence_once() {
+        let company = FluentValue::from("Farmacia Carol, S.R.L.".to_owned());
+        for lang in [Lang(Locale::Es), Lang(Locale::En)] {
+            let text = lang.t_args("portal-invitation-hint", &[("company", company.clone())]);
+            assert!(text.contains("S.R.L. "), "{text}");
+            assert!(!text.contains(".."), "{text}");
+        }
+        assert_eq!(
+            one_full_stop("Se creó Acme S.A.. Listo...".into(), ["Acme S.A."]),
+            "Se creó Acme S.A. Listo..."
+        );
     }
 
     #[test]

@@ -11,6 +11,9 @@ use crate::{AppError, AppState, CurrentTenant, Lang, csrf, observe::RequestId};
 pub struct Ui {
     pub state: AppState,
     pub lang: Lang,
+    /// Whether the browser has chosen its language (the switcher's cookie), so
+    /// no stored preference may replace that choice.
+    pub language_chosen: bool,
     pub tenant: Option<Tenant>,
     pub csrf: String,
     pub path: String,
@@ -47,6 +50,7 @@ impl<'a> FromRequest<'a> for Ui {
             flash,
             state,
             lang: Lang::of(req),
+            language_chosen: Lang::chosen(req).is_some(),
             tenant: req.extensions().get::<CurrentTenant>().map(|t| t.0.clone()),
             csrf: csrf::token(session),
             path: req

@@ -255,6 +255,8 @@ pub(crate) struct Arrival {
     pub contact: ContactId,
     /// The contact's session epoch, read with its credentials.
     pub epoch: i32,
+    /// The contact's stored language: remembered for a browser that has not
+    /// chosen one.
     pub language: Option<Locale>,
     pub next: Option<String>,
 }
@@ -296,14 +298,14 @@ pub(crate) async fn signed_in(
         (None, None) => site.path("/accounts"),
     };
     let mut resp = Redirect::see_other(target).into_response();
-    if let Some(locale) = arrival.language {
-        remember(&mut resp, locale, ui);
+    // The contact's stored language applies only to a browser that has not
+    // chosen one: a choice made on the sign-in page survives signing in.
+    if let Some(locale) = arrival.language
+        && !ui.language_chosen
+    {
+        remember_language(&mut resp, locale, ui.state.config.secure_cookies());
     }
     Ok(resp)
-}
-
-fn remember(resp: &mut Response, locale: Locale, ui: &Ui) {
-    remember_language(resp, locale, ui.state.config.secure_cookies());
 }
 
 /// Signs out of this browser (both portals and anything else in the session).

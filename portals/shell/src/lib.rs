@@ -18,6 +18,7 @@ mod site;
 
 use poem::{Endpoint, EndpointExt, Route, get, post};
 use portico_domain::Portal;
+use portico_web::error::WithErrorLayout;
 
 pub use session::{PortalSession, SignedInContact};
 pub use site::PortalSite;
@@ -64,6 +65,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "portal/branches.html",
         include_str!("../templates/portal/branches.html"),
     ),
+    (
+        "portal/error.html",
+        include_str!("../templates/portal/error.html"),
+    ),
 ];
 
 /// A portal's routes, to be nested under its base path (`/portal` for the
@@ -108,11 +113,14 @@ pub fn routes(portal: Portal) -> impl Endpoint {
             get(pages::area).data(pages::Area(object)),
         );
     }
-    route.data(site).around(move |ep, mut req| async move {
-        let path = site::RequestPath::of(site, req.uri().path_and_query().map(|p| p.as_str()));
-        req.extensions_mut().insert(path);
-        ep.call(req).await
-    })
+    route
+        .with(WithErrorLayout(pages::error_layout))
+        .data(site)
+        .around(move |ep, mut req| async move {
+            let path = site::RequestPath::of(site, req.uri().path_and_query().map(|p| p.as_str()));
+            req.extensions_mut().insert(path);
+            ep.call(req).await
+        })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The signed-in pages: the home page, the account picker and switch, and one
 //! page per area of the portal. The navigation lists exactly the areas the
-//! current account's scope grants; an area without any grant is refused (403).
+//! current account's scope grants; an area without any grant is refused (403),
+//! on an error page that keeps the portal's layout.
 
 use poem::{
     FromRequest, IntoResponse, Request, Response, handler,
@@ -10,7 +11,7 @@ use poem::{
 };
 use portico_data::{PortalAccount, PortalBranch};
 use portico_domain::{BranchScope, PortalScope};
-use portico_web::{AppError, Ui};
+use portico_web::{AppError, Ui, error::ErrorLayout};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -142,6 +143,22 @@ fn context(
         ),
     );
     ctx
+}
+
+/// The portal's layout around an error page, for a signed-in contact (`None`
+/// for visitors: they get the bare error page). The account is the one the
+/// session acts for, not one a failing deep link asked for.
+pub(crate) async fn error_layout(req: Request) -> Option<ErrorLayout> {
+    let ui = Ui::from_request_without_body(&req).await.ok()?;
+    let mut me = PortalSession::from_request_without_body(&req).await.ok()?;
+    let scope = me.resolve(None, false).ok()?;
+    let view = load(&me, scope.as_ref()).await.ok()?;
+    let mut context = context(&ui, &me, &view, scope.as_ref(), "");
+    context.insert("error_home", me.site.base());
+    Some(ErrorLayout {
+        template: "portal/error.html",
+        context,
+    })
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,150 @@
+//! A real browser for tests: Debian's Chromium driven over WebDriver by
+//! chromedriver (in its own process group, killed with its Chromiums), at a
+//! desktop window size or a phone's viewport, and the few steps tests repeat.
+
+use std::{
+    net::TcpListener as StdListener,
+    os::unix::process::CommandExt,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::skip_or_fail;
+
+/// chromedriver in its own process group, killed with all its Chromiums on drop.
+pub struct ChromeDriver {
+    child: Child,
+    port: u16,
+}
+
+impl ChromeDriver {
+    /// Starts chromedriver on a free port; `None` when it does not answer.
+    pub fn start() -> Option<Self> {
+        let port = StdListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .ok()?;
+        let driver = ChromeDriver { child, port };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(driver)
+    }
+
+    /// A started chromedriver, or `None` after skipping the test (or failing it
+    /// when services are required) because chromedriver is missing.
+    pub fn start_or_skip() -> Option<Self> {
+        if Command::new("chromedriver")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
+            return None;
+        }
+        let driver = Self::start();
+        if driver.is_none() {
+            skip_or_fail("a running chromedriver");
+        }
+        driver
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A headless Chromium with a 1280×800 window and its own profile directory.
+pub async fn browser(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
+    session(driver, profile, None).await
+}
+
+/// A headless Chromium whose viewport is `width` CSS pixels wide, as on a
+/// phone (Chromium's windows are never narrower than 500 px, so narrower
+/// widths are emulated).
+pub async fn browser_at(driver: &ChromeDriver, profile: &std::path::Path, width: u32) -> Client {
+    session(driver, profile, Some(width)).await
+}
+
+async fn session(driver: &ChromeDriver, profile: &std::path::Path, width: Option<u32>) -> Client {
+    let window = format!("--window-size={},900", width.unwrap_or(1280).max(500));
+    let mut options = serde_json::json!({
+        "binary": "/usr/bin/chromium",
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-default-apps", "--disable-extensions", "--no-first-run",
+            "--no-default-browser-check", window, "--lang=en-US",
+            format!("--user-data-dir={}", profile.display())]
+    });
+    if let Some(width) = width.filter(|w| *w < 500) {
+        options["mobileEmulation"] = serde_json::json!({ "deviceMetrics": { "width": width, "height": 844, "pixelRatio": 1.0 } });
+    }
+    let capabilities = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": options,
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    ClientBuilder::rustls()
+        .expect("rustls connector")
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session")
+}
+
+/// The page text once it contains `needle`; retries through navigations for 10 s.
+pub async fn wait_for_text(client: &Client, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(body) = client.find(Locator::Css("body")).await
+            && let Ok(text) = body.text().await
+            && text.contains(needle)
+        {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "page never showed {needle:?}: {:?}",
+            client.source().await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Types `value` into the field `css`, replacing what it held.
+pub async fn fill(client: &Client, css: &str, value: &str) {
+    let field = client.find(Locator::Css(css)).await.expect(css);
+    field.clear().await.expect("clear");
+    field.send_keys(value).await.expect("type");
+}
+
+/// Clicks the element `css`.
+pub async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .expect(css)
+        .click()
+        .await
+        .expect("click");
+}
