@@ -4,7 +4,7 @@
 //! serves both kinds; the route says which.
 
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::{StatusCode, Uri},
     post,
     session::Session,
@@ -15,6 +15,7 @@ use portico_data::{
     Account, AccountFilter, AccountId, BranchId, ContactFilter, DataError, TenantTx,
 };
 use portico_domain::{AccountInput, AccountKind, BranchInput, FieldErrors, fields::limits};
+use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -28,9 +29,9 @@ use crate::{
 };
 
 /// The routes of one kind, nested at `/admin/customers` or `/admin/suppliers`.
-pub(crate) fn routes(kind: AccountKind) -> impl poem::Endpoint {
+pub(crate) fn routes(kind: AccountKind) -> Routes {
     use poem::EndpointExt;
-    Route::new()
+    Routes::new()
         .at("/", get(list).post(create))
         .at("/new", get(new_form))
         .at("/export.csv", get(export))
@@ -43,7 +44,7 @@ pub(crate) fn routes(kind: AccountKind) -> impl poem::Endpoint {
             "/:id/branches/:branch",
             get(edit_branch).post(update_branch),
         )
-        .data(kind)
+        .wrap(|route| route.data(kind))
 }
 
 fn base(kind: AccountKind) -> String {
@@ -491,7 +492,7 @@ async fn render_record(
         }
         "history" => {
             let events = tx.record_history(id.as_uuid(), HISTORY).await?;
-            let names = names_in(&mut tx, &events).await?;
+            let names = names_in(&mut tx, &events, &ui.lang).await?;
             ctx.insert("history", &history_rows(&ui.lang, &events, &names));
         }
         _ => {

@@ -22,8 +22,9 @@ mod portal_roles;
 mod settings;
 mod staff;
 
-use poem::{Endpoint, Route, get};
+use poem::get;
 use portico_domain::AccountKind;
+use portico_web::Routes;
 
 pub use auth::SignedInStaff;
 
@@ -116,8 +117,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
-pub fn routes() -> impl Endpoint {
-    let route = Route::new()
+pub fn routes() -> Routes {
+    let route = Routes::new()
         .at("/", get(pages::home))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at("/sign-out", poem::post(auth::sign_out))

@@ -1,5 +1,5 @@
 //! Display names of records referred to by id in the audit log's changes: staff
-//! users (owners), contact titles and categories.
+//! users (owners), contact titles and categories, branches.
 
 use std::collections::HashMap;
 
@@ -13,14 +13,15 @@ enum Named {
     StaffUsers,
     ContactTitles,
     ContactCategories,
+    Branches,
     TenantId,
     Id,
     Name,
 }
 
 impl TenantTx {
-    /// The names of whichever of `ids` are this tenant's staff users, titles or
-    /// categories (three indexed lookups, whatever the tenant's size).
+    /// The names of whichever of `ids` are this tenant's staff users, titles,
+    /// categories or branches (four indexed lookups, whatever the tenant's size).
     pub async fn display_names(
         &mut self,
         ids: &[Uuid],
@@ -33,6 +34,7 @@ impl TenantTx {
             Named::StaffUsers,
             Named::ContactTitles,
             Named::ContactCategories,
+            Named::Branches,
         ] {
             for chunk in ids.chunks(500) {
                 let select = Query::select()
