@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::{StatusCode, Uri},
     post,
     session::Session,
@@ -16,6 +16,7 @@ use portico_data::{
     Account, AccountFilter, AccountId, BranchId, ContactFilter, DataError, PortalStatus, TenantTx,
 };
 use portico_domain::{AccountInput, AccountKind, BranchInput, FieldErrors, Portal, fields::limits};
+use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -29,9 +30,9 @@ use crate::{
 };
 
 /// The routes of one kind, nested at `/admin/customers` or `/admin/suppliers`.
-pub(crate) fn routes(kind: AccountKind) -> impl poem::Endpoint {
+pub(crate) fn routes(kind: AccountKind) -> Routes {
     use poem::EndpointExt;
-    Route::new()
+    Routes::new()
         .at("/", get(list).post(create))
         .at("/new", get(new_form))
         .at("/export.csv", get(export))
@@ -44,7 +45,7 @@ pub(crate) fn routes(kind: AccountKind) -> impl poem::Endpoint {
             "/:id/branches/:branch",
             get(edit_branch).post(update_branch),
         )
-        .data(kind)
+        .wrap(|route| route.data(kind))
 }
 
 fn base(kind: AccountKind) -> String {
@@ -494,7 +495,7 @@ async fn render_record(
         }
         "history" => {
             let events = tx.record_history(id.as_uuid(), HISTORY).await?;
-            let names = names_in(&mut tx, &events).await?;
+            let names = names_in(&mut tx, &events, &ui.lang).await?;
             ctx.insert("history", &history_rows(&ui.lang, &events, &names));
         }
         _ => {

@@ -2,7 +2,7 @@
 //! used, and revoke it.
 
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::StatusCode,
     post,
     session::Session,
@@ -14,6 +14,7 @@ use portico_domain::{
     StaffRole,
     fields::{Checker, limits},
 };
+use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::json;
@@ -33,8 +34,8 @@ pub fn new_key() -> String {
     format!("pk_{}", random_token())
 }
 
-pub(crate) fn routes() -> Route {
-    Route::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .at("/", get(page).post(create))
         .at("/:id/revoke", post(revoke))
 }

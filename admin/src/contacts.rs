@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::{StatusCode, Uri},
     post,
     session::Session,
@@ -21,6 +21,7 @@ use portico_domain::{
     AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, RequiredFields,
     fields::limits,
 };
+use portico_web::Routes;
 use portico_web::{
     AppError, FormWithFiles, Lang, Ui,
     page::{set_flash, set_flash_error},
@@ -42,7 +43,7 @@ use crate::{
 const CHOICES: u64 = 500;
 
 /// Adds the contact routes to the back office's.
-pub(crate) fn routes(route: Route) -> Route {
+pub(crate) fn routes(route: Routes) -> Routes {
     route
         .at("/contacts", get(list_page).post(create))
         .at("/contacts/new", get(new_form))
@@ -83,11 +84,18 @@ pub(crate) async fn owner_choices(tx: &mut TenantTx) -> Result<Vec<Choice>, AppE
         .collect())
 }
 
-async fn list_choices(tx: &mut TenantTx, list: ContactList) -> Result<Vec<Choice>, AppError> {
+/// The entries of a list a form offers: the active ones, and `current` (the
+/// value the record or filter has now) even when it is archived.
+async fn list_choices(
+    tx: &mut TenantTx,
+    list: ContactList,
+    current: &str,
+) -> Result<Vec<Choice>, AppError> {
     Ok(tx
         .list_entries(list, CHOICES)
         .await?
         .into_iter()
+        .filter(|e| !e.archived || e.id.to_string() == current.trim())
         .map(|e| Choice::new(e.id, e.name))
         .collect())
 }
@@ -210,7 +218,12 @@ async fn list_page(
         Some(id) => tx.find_account(id).await?,
         None => None,
     };
-    let categories = list_choices(&mut tx, ContactList::Categories).await?;
+    let categories = list_choices(
+        &mut tx,
+        ContactList::Categories,
+        query.category.as_deref().unwrap_or_default(),
+    )
+    .await?;
     let owners = owner_choices(&mut tx).await?;
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let params = [
@@ -332,8 +345,8 @@ async fn contact_groups(
     rule: RequiredFields,
 ) -> Result<Vec<Group>, AppError> {
     let both_names = rule == RequiredFields::FirstAndLastName;
-    let titles = list_choices(tx, ContactList::Titles).await?;
-    let categories = list_choices(tx, ContactList::Categories).await?;
+    let titles = list_choices(tx, ContactList::Titles, &input.title_id).await?;
+    let categories = list_choices(tx, ContactList::Categories, &input.category_id).await?;
     let owners = owner_choices(tx).await?;
     let languages = vec![Choice::new("es", "Español"), Choice::new("en", "English")];
     Ok(FormBuilder::new(lang, input, errors)
@@ -916,7 +929,7 @@ async fn render_record(
         .collect();
     let own = names_of(&mut tx, referred).await?;
     let events = tx.record_history(id.as_uuid(), HISTORY).await?;
-    let known = names_in(&mut tx, &events).await?;
+    let known = names_in(&mut tx, &events, &ui.lang).await?;
     tx.commit().await?;
     let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
     let bo = crate::access::policy().await?;

@@ -22,9 +22,9 @@ mod portal_roles;
 mod settings;
 mod staff;
 
-use poem::{Endpoint, EndpointExt, Route, get};
+use poem::{EndpointExt, get};
 use portico_domain::AccountKind;
-use portico_web::error::WithErrorLayout;
+use portico_web::{Routes, error::WithErrorLayout};
 
 pub use auth::SignedInStaff;
 
@@ -125,8 +125,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
-pub fn routes() -> impl Endpoint {
-    let route = Route::new()
+pub fn routes() -> Routes {
+    let route = Routes::new()
         .at("/", get(pages::home))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at("/sign-out", poem::post(auth::sign_out))
@@ -137,5 +137,5 @@ pub fn routes() -> impl Endpoint {
         .nest("/api-keys", api_keys::routes())
         .nest("/portal-roles", portal_roles::routes());
     portal_access::routes(import::routes(contacts::routes(route)))
-        .with(WithErrorLayout(access::error_layout))
+        .wrap(|route| route.with(WithErrorLayout(access::error_layout)))
 }

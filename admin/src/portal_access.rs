@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::StatusCode,
     post,
     session::Session,
@@ -18,14 +18,15 @@ use portico_data::{
     PortalRole, TenantTx,
 };
 use portico_domain::{BranchScope, FieldErrors, Permission, Portal};
-use portico_web::{AppError, Ui, page::set_flash, policy::policy_input};
+use portico_web::Routes;
+use portico_web::{AppError, Lang, Ui, page::set_flash, policy::policy_input};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{SignedInStaff, contacts::editable, invitations};
 
-pub(crate) fn routes(route: Route) -> Route {
+pub(crate) fn routes(route: Routes) -> Routes {
     route
         .at("/contacts/:id/access", get(access_page))
         .at("/contacts/:id/access/invite", post(resend_invitation))
@@ -46,11 +47,11 @@ fn parse<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
 }
 
 /// The label of a permission: "Cotizaciones · Autorizar".
-pub(crate) fn permission_label(ui: &Ui, p: Permission) -> String {
+pub(crate) fn permission_label(lang: &Lang, p: Permission) -> String {
     format!(
         "{} · {}",
-        ui.lang.t(&format!("portal-area-{}", p.object)),
-        ui.lang.t(&format!("portal-can-{}", p.action))
+        lang.t(&format!("portal-area-{}", p.object)),
+        lang.t(&format!("portal-can-{}", p.action))
     )
 }
 
@@ -61,7 +62,7 @@ fn role_json(ui: &Ui, role: &PortalRole, held: &[Uuid]) -> Value {
         "held": held.contains(&role.id),
         "permissions": role.permissions.iter()
             .filter_map(|p| Permission::parse(role.portal, p))
-            .map(|p| permission_label(ui, p))
+            .map(|p| permission_label(&ui.lang, p))
             .collect::<Vec<_>>(),
     })
 }
@@ -96,6 +97,84 @@ struct ExplainQuery {
     link: String,
     permission: String,
     branch: String,
+}
+
+/// An explainer's question, checked: a link of the contact, a permission of
+/// that link's portal and, for a branch-bound record, a branch of its account.
+pub(crate) struct Question<'a> {
+    pub(crate) link: &'a LinkAccess,
+    pub(crate) permission: Permission,
+    pub(crate) branch: Option<(Uuid, String)>,
+}
+
+impl<'a> Question<'a> {
+    /// Checks a question about one of `links`; each bad part is a field error
+    /// (`link`, `permission`, `branch`). The page and the API both ask here.
+    pub(crate) async fn ask(
+        tx: &mut TenantTx,
+        links: &'a [LinkAccess],
+        link: &str,
+        permission: &str,
+        branch: &str,
+    ) -> Result<Question<'a>, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let link = link
+            .trim()
+            .parse::<Uuid>()
+            .ok()
+            .and_then(|id| links.iter().find(|l| l.link_id.as_uuid() == id));
+        let Some(link) = link else {
+            errors.add("link", "explain-link-unknown");
+            return Err(errors);
+        };
+        let permission = Permission::parse(link.portal, permission.trim());
+        if permission.is_none() {
+            errors.add("permission", "explain-permission-unknown");
+        }
+        let branch = match branch.trim() {
+            "" => None,
+            raw => {
+                let found = match raw.parse::<Uuid>() {
+                    Ok(id) => tx
+                        .find_branch(link.account_id, id.into())
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|b| (id, b.fields.name)),
+                    Err(_) => None,
+                };
+                if found.is_none() {
+                    errors.add("branch", "explain-branch-unknown");
+                }
+                found
+            }
+        };
+        match permission {
+            Some(permission) if errors.is_empty() => Ok(Question {
+                link,
+                permission,
+                branch,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The answer under `policy` (`None`: the contact is archived).
+    pub(crate) fn answer(
+        &self,
+        policy: Option<&ContactPolicy>,
+    ) -> portico_authz::portal::Explanation {
+        match policy {
+            Some(policy) => policy.explain(
+                self.link.portal,
+                self.link.account_id.as_uuid(),
+                self.permission,
+                self.branch.clone(),
+            ),
+            // An archived contact has no policy at all.
+            None => portico_authz::portal::Explanation::contact_archived(),
+        }
+    }
 }
 
 /// The contact's live policy, built from what `tx` sees now (not the cache: the
@@ -134,6 +213,22 @@ async fn render(
     }
     let policy = live_policy(&mut tx, id).await?;
     let invitation = tx.latest_invitation(id).await?;
+    let asked = !explain.link.is_empty() || !explain.permission.is_empty();
+    let answer = if asked {
+        Some(
+            Question::ask(
+                &mut tx,
+                &links,
+                &explain.link,
+                &explain.permission,
+                &explain.branch,
+            )
+            .await
+            .map(|q| explain_json(ui, policy.as_ref(), &q)),
+        )
+    } else {
+        None
+    };
     tx.commit().await?;
     let kinds: Vec<_> = links.iter().map(|l| l.portal.kind()).collect();
     let may_edit = crate::access::policy()
@@ -168,7 +263,7 @@ async fn render(
                 .map(|s| {
                     s.permissions
                         .iter()
-                        .map(|p| permission_label(ui, *p))
+                        .map(|p| permission_label(&ui.lang, *p))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -185,11 +280,22 @@ async fn render(
                 "all_branches": l.all_branches,
                 "branches": branch_rows,
                 "effective": effective,
+                "permissions": l.portal.permissions().iter()
+                    .map(|p| json!({ "value": p.name(), "label": permission_label(&ui.lang, *p) }))
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();
 
-    let explanation = explain_json(ui, policy.as_ref(), &links, &branches, explain)?;
+    let (explanation, explain_errors, status) = match answer {
+        Some(Ok(answer)) => (Some(answer), Vec::new(), status),
+        Some(Err(errors)) => (
+            None,
+            errors.0.iter().map(|e| ui.lang.t(e.message)).collect(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        None => (None, Vec::new(), status),
+    };
     let portals: Vec<Value> = Portal::ALL
         .iter()
         .map(|p| {
@@ -197,17 +303,6 @@ async fn render(
                 "key": p.as_str(),
                 "on": contact.portal.to(*p),
                 "links": links.iter().filter(|l| l.portal == *p).count(),
-            })
-        })
-        .collect();
-    let permissions: Vec<Value> = Portal::ALL
-        .iter()
-        .map(|p| {
-            json!({
-                "portal": p.as_str(),
-                "options": p.permissions().iter()
-                    .map(|perm| json!({ "value": perm.name(), "label": permission_label(ui, *perm) }))
-                    .collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -230,7 +325,7 @@ async fn render(
     ctx.insert("may_edit", &may_edit);
     ctx.insert("explain", &json!({ "link": explain.link, "permission": explain.permission, "branch": explain.branch }));
     ctx.insert("explanation", &explanation);
-    ctx.insert("permission_groups", &permissions);
+    ctx.insert("explain_errors", &explain_errors);
     ctx.insert("errors", &error_list);
     Ok(ui
         .render("admin/portal_access.html", &ctx)?
@@ -247,40 +342,10 @@ fn contact_json(contact: &Contact) -> Value {
     })
 }
 
-/// The explainer's answer for the query, when it asks something.
-fn explain_json(
-    ui: &Ui,
-    policy: Option<&ContactPolicy>,
-    links: &[LinkAccess],
-    branches: &HashMap<Uuid, Vec<portico_data::Branch>>,
-    query: &ExplainQuery,
-) -> Result<Option<Value>, AppError> {
-    if query.link.is_empty() || query.permission.is_empty() {
-        return Ok(None);
-    }
-    let bad = || AppError::BadRequest("error-bad-request-detail");
-    let link_id: Uuid = query.link.parse().map_err(|_| bad())?;
-    let link = links
-        .iter()
-        .find(|l| l.link_id.as_uuid() == link_id)
-        .ok_or_else(bad)?;
-    let permission = Permission::parse(link.portal, &query.permission).ok_or_else(bad)?;
-    let branch = match query.branch.as_str() {
-        "" => None,
-        raw => {
-            let id: Uuid = raw.parse().map_err(|_| bad())?;
-            let branch = branches
-                .get(&link.account_id.as_uuid())
-                .and_then(|bs| bs.iter().find(|b| b.id.as_uuid() == id))
-                .ok_or_else(bad)?;
-            Some((id, branch.fields.name.clone()))
-        }
-    };
-    let explanation = match policy {
-        Some(policy) => policy.explain(link.portal, link.account_id.as_uuid(), permission, branch),
-        // An archived contact has no policy at all.
-        None => portico_authz::portal::Explanation::contact_archived(),
-    };
+/// The explainer's answer to a checked question, as the page shows it.
+fn explain_json(ui: &Ui, policy: Option<&ContactPolicy>, question: &Question<'_>) -> Value {
+    let explanation = question.answer(policy);
+    let permission = question.permission;
     let steps: Vec<Value> = explanation
         .steps
         .iter()
@@ -289,17 +354,21 @@ fn explain_json(
                 "explain-portal-on" | "explain-portal-off" => {
                     ui.lang.t(&format!("portal-{}-name", s.subject))
                 }
-                "explain-grant" | "explain-not-granted" => permission_label(ui, permission),
+                "explain-grant" | "explain-not-granted" => permission_label(&ui.lang, permission),
                 _ => s.subject.clone(),
             };
             json!({ "outcome": s.outcome, "text": ui.lang.t(s.message), "subject": subject })
         })
         .collect();
-    Ok(Some(json!({
+    json!({
         "allowed": explanation.allowed,
-        "question": format!("{} · {}", link.account_name, permission_label(ui, permission)),
+        "question": format!(
+            "{} · {}",
+            question.link.account_name,
+            permission_label(&ui.lang, permission)
+        ),
         "steps": steps,
-    })))
+    })
 }
 
 /// `GET /admin/contacts/{id}/access`: the page, with the explainer's answer

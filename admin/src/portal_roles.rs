@@ -4,7 +4,7 @@
 //! at once (the policy version is bumped with it).
 
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::StatusCode,
     post,
     session::Session,
@@ -13,14 +13,15 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_data::{DataError, PortalRole, PortalRoleInput};
 use portico_domain::{FieldErrors, Portal};
+use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{SignedInStaff, portal_access::permission_label};
 
-pub(crate) fn routes() -> Route {
-    Route::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .at("/", get(roles_page).post(create_role))
         .at("/:id", post(update_role))
         .at("/:id/delete", post(delete_role))
@@ -63,7 +64,7 @@ fn options(ui: &Ui, portal: Portal, held: &[String]) -> Vec<Value> {
         .permissions()
         .iter()
         .map(|p| {
-            json!({ "value": p.name(), "label": permission_label(ui, *p), "checked": held.contains(&p.name()) })
+            json!({ "value": p.name(), "label": permission_label(&ui.lang, *p), "checked": held.contains(&p.name()) })
         })
         .collect()
 }

@@ -1,33 +1,64 @@
 //! Company settings for admins: which names a contact must have, and the
-//! tenant-editable lists (contact titles and categories).
+//! tenant-editable lists (contact titles and categories): add, rename, archive
+//! and restore their entries.
 
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::StatusCode,
     post,
     session::Session,
-    web::{Form, Redirect},
+    web::{Form, Path, Redirect},
 };
 use portico_authz::{Action, Area};
 use portico_data::{ContactList, DataError};
 use portico_domain::RequiredFields;
+use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
+use uuid::Uuid;
 
 use crate::SignedInStaff;
 
-pub(crate) fn routes() -> Route {
-    Route::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .at("/", get(page))
         .at("/rule", post(set_rule))
         .at("/titles", post(add_title))
         .at("/categories", post(add_category))
+        .at("/:list/:id", post(rename_entry))
+        .at("/:list/:id/archive", post(archive_entry))
+        .at("/:list/:id/restore", post(restore_entry))
+}
+
+/// The list a path names (`titles` or `categories`).
+fn list_named(name: &str) -> Result<ContactList, AppError> {
+    match name {
+        "titles" => Ok(ContactList::Titles),
+        "categories" => Ok(ContactList::Categories),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The name of a list in paths and on the page.
+fn list_name(list: ContactList) -> &'static str {
+    match list {
+        ContactList::Titles => "titles",
+        ContactList::Categories => "categories",
+    }
+}
+
+/// A refused change to a list: which list, which entry (none for a new one),
+/// and the message id.
+struct ListError<'a> {
+    list: ContactList,
+    entry: Option<Uuid>,
+    message: &'a str,
 }
 
 async fn render(
     ui: &Ui,
     staff: &SignedInStaff,
-    error: Option<(&str, &str)>,
+    error: Option<ListError<'_>>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     staff.require(Area::Lists, Action::Write).await?;
@@ -39,8 +70,15 @@ async fn render(
     ctx.insert("rule", staff.tenant.0.contact_required().as_str());
     ctx.insert("titles", &titles);
     ctx.insert("categories", &categories);
-    ctx.insert("error_list", &error.map(|(list, _)| list));
-    ctx.insert("error", &error.map(|(_, id)| ui.lang.t(id)));
+    ctx.insert("error_list", &error.as_ref().map(|e| list_name(e.list)));
+    ctx.insert(
+        "error_entry",
+        &error
+            .as_ref()
+            .and_then(|e| e.entry)
+            .map(|id| id.to_string()),
+    );
+    ctx.insert("error", &error.as_ref().map(|e| ui.lang.t(e.message)));
     Ok(ui
         .render("admin/settings.html", &ctx)?
         .with_status(status)
@@ -102,21 +140,103 @@ async fn add(
         }
         Err(DataError::Invalid(errors)) => {
             drop(tx);
-            let which = match list {
-                ContactList::Titles => "titles",
-                ContactList::Categories => "categories",
-            };
             let message = errors.0.first().map_or("form-has-errors", |e| e.message);
-            render(
-                ui,
-                staff,
-                Some((which, message)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let error = ListError {
+                list,
+                entry: None,
+                message,
+            };
+            render(ui, staff, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other.into()),
     }
+}
+
+fn entry_id(raw: &str) -> Result<Uuid, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// `POST /admin/settings/{list}/{id}`: renames an entry (`name`).
+#[handler]
+async fn rename_entry(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path((list, id)): Path<(String, String)>,
+    Form(form): Form<EntryForm>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Lists, Action::Write).await?;
+    let (list, id) = (list_named(&list)?, entry_id(&id)?);
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    match tx
+        .rename_list_entry(list, id, &form.name, staff.by(&ui))
+        .await
+    {
+        Ok(Some(_)) => {
+            tx.commit().await?;
+            set_flash(session, "settings-saved");
+            Ok(Redirect::see_other("/admin/settings").into_response())
+        }
+        Ok(None) => Err(AppError::NotFound),
+        Err(DataError::Invalid(errors)) => {
+            drop(tx);
+            let message = errors.0.first().map_or("form-has-errors", |e| e.message);
+            let error = ListError {
+                list,
+                entry: Some(id),
+                message,
+            };
+            render(&ui, &staff, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn set_archived(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    session: &Session,
+    (list, id): (String, String),
+    archived: bool,
+) -> Result<Response, AppError> {
+    staff.require(Area::Lists, Action::Write).await?;
+    let (list, id) = (list_named(&list)?, entry_id(&id)?);
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    tx.set_list_entry_archived(list, id, archived, staff.by(ui))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    set_flash(
+        session,
+        if archived {
+            "settings-entry-archived"
+        } else {
+            "settings-entry-restored"
+        },
+    );
+    Ok(Redirect::see_other("/admin/settings").into_response())
+}
+
+/// `POST /admin/settings/{list}/{id}/archive`: no longer offered in forms.
+#[handler]
+async fn archive_entry(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(path): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    set_archived(&ui, &staff, session, path, true).await
+}
+
+/// `POST /admin/settings/{list}/{id}/restore`: offered again.
+#[handler]
+async fn restore_entry(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(path): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    set_archived(&ui, &staff, session, path, false).await
 }
 
 #[handler]

@@ -4,7 +4,7 @@
 //! changes their own access, and the company always keeps an active owner.
 
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::StatusCode,
     post,
     session::Session,
@@ -17,6 +17,7 @@ use portico_domain::{
     Email, FieldErrors, StaffRole,
     fields::{Checker, limits},
 };
+use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::json;
@@ -36,8 +37,8 @@ const ROLES: [StaffRole; 5] = [
     StaffRole::ReadOnly,
 ];
 
-pub(crate) fn routes() -> Route {
-    Route::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .at("/", get(list).post(create))
         .at("/:id", post(update))
 }

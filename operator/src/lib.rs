@@ -5,7 +5,8 @@ mod auth;
 mod onboarding;
 mod tenants;
 
-use poem::{Endpoint, Route, get, post};
+use poem::{get, post};
+use portico_web::Routes;
 
 /// The console's templates.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -32,8 +33,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The console's routes, served at the root of the base domain.
-pub fn routes() -> impl Endpoint {
-    Route::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .at("/", get(tenants::list))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at("/sign-out", post(auth::sign_out))

@@ -12,7 +12,7 @@ use portico_data::{
     ContactId, DataError, LinkAccess, LinkAccessInput, LinkId, PortalRole, PortalRoleInput,
     TenantTx,
 };
-use portico_domain::{Permission, Portal};
+use portico_domain::Portal;
 use portico_web::AppError;
 use uuid::Uuid;
 
@@ -21,7 +21,10 @@ use super::{
     auth::Auth,
     contacts::{editable, load},
 };
-use crate::{invitations, portal_access::live_policy};
+use crate::{
+    invitations,
+    portal_access::{Question, live_policy},
+};
 
 /// A portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -341,28 +344,13 @@ impl PortalApi {
         let mut tx = caller.tx().await?;
         let contact = load(&mut tx, id.0).await?;
         let links = tx.link_access(contact.id).await?;
-        let link = links
-            .iter()
-            .find(|l| l.link_id.as_uuid() == link.0)
-            .ok_or(AppError::NotFound)?;
-        let permission = Permission::parse(link.portal, &permission.0)
-            .ok_or(AppError::BadRequest("error-bad-request-detail"))?;
-        let branch = match branch.0 {
-            Some(id) => {
-                let found = tx
-                    .find_branch(link.account_id, id.into())
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                Some((id, found.fields.name))
-            }
-            None => None,
-        };
+        let branch = branch.0.map(|id| id.to_string()).unwrap_or_default();
+        let question = Question::ask(&mut tx, &links, &link.0.to_string(), &permission.0, &branch)
+            .await
+            .map_err(AppError::Invalid)?;
         let policy = live_policy(&mut tx, contact.id).await?;
         tx.commit().await?;
-        let explanation = match policy {
-            Some(p) => p.explain(link.portal, link.account_id.as_uuid(), permission, branch),
-            None => portico_authz::portal::Explanation::contact_archived(),
-        };
+        let explanation = question.answer(policy.as_ref());
         Ok(Json(ExplanationOut {
             allowed: explanation.allowed,
             steps: explanation

@@ -7,7 +7,7 @@ mod run;
 
 use chrono::Utc;
 use poem::{
-    IntoResponse, Response, Route, get, handler,
+    IntoResponse, Response, get, handler,
     http::{StatusCode, header},
     post,
     session::Session,
@@ -16,6 +16,7 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_data::{ContactImport, ImportCounts, ImportRow, ImportState, RowAction};
 use portico_domain::contact_csv::Column;
+use portico_web::Routes;
 use portico_web::{
     AppError, FormWithFiles, Ui,
     page::{set_flash, set_flash_error},
@@ -27,7 +28,7 @@ use uuid::Uuid;
 use crate::{SignedInStaff, paging::PAGE};
 use run::{Job, MAX_FILE_BYTES, file_key, parse, progress};
 
-pub(crate) fn routes(route: Route) -> Route {
+pub(crate) fn routes(route: Routes) -> Routes {
     route
         .at("/contacts/import", get(imports_page).post(upload))
         .at("/contacts/import/template.csv", get(template))

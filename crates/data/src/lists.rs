@@ -1,8 +1,10 @@
 //! The tenant-editable lists a contact picks from: titles (seeded with Sr., Sra.,
-//! Srta., Lic., Ing., Dr., Dra.) and contact categories.
+//! Srta., Lic., Ing., Dr., Dra.) and contact categories. Entries are added,
+//! renamed, archived (no longer offered, still shown where used) and restored.
 
+use chrono::Utc;
 use portico_domain::fields::{Checker, limits};
-use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
+use sea_query::{Alias, Expr, ExprTrait, Func, Iden, Order, Query};
 use uuid::Uuid;
 
 use crate::{By, DataError, TenantTx, accounts::taken};
@@ -23,6 +25,7 @@ enum Entry {
     Id,
     Name,
     Sort,
+    ArchivedAt,
 }
 
 /// The titles every new company starts with.
@@ -49,6 +52,14 @@ impl ContactList {
             ContactList::Categories => "contact_category",
         }
     }
+
+    /// The index that keeps names unique (in any case) within the list.
+    fn name_index(self) -> &'static str {
+        match self {
+            ContactList::Titles => "contact_titles_name_key",
+            ContactList::Categories => "contact_categories_name_key",
+        }
+    }
 }
 
 /// One entry of a list.
@@ -56,6 +67,8 @@ impl ContactList {
 pub struct ListEntry {
     pub id: Uuid,
     pub name: String,
+    /// No longer offered in forms; contacts that have it keep it.
+    pub archived: bool,
 }
 
 impl TenantTx {
@@ -77,7 +90,8 @@ impl TenantTx {
             .is_some())
     }
 
-    /// A list's entries in their order (the lists are short: at most `limit`).
+    /// A list's entries in their order, archived ones too (the lists are short:
+    /// at most `limit`).
     pub async fn list_entries(
         &mut self,
         list: ContactList,
@@ -85,6 +99,10 @@ impl TenantTx {
     ) -> Result<Vec<ListEntry>, DataError> {
         let select = Query::select()
             .columns([Entry::Id, Entry::Name])
+            .expr_as(
+                Expr::col(Entry::ArchivedAt).is_not_null(),
+                Alias::new("archived"),
+            )
             .from(list.table())
             .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
             .order_by(Entry::Sort, Order::Asc)
@@ -127,14 +145,10 @@ impl TenantTx {
                 sort.into(),
             ])
             .to_owned();
-        let index = match list {
-            ContactList::Titles => "contact_titles_name_key",
-            ContactList::Categories => "contact_categories_name_key",
-        };
         self.conn
             .execute(&insert)
             .await
-            .map_err(|e| taken(e, &[index], "name", "field-name-taken"))?;
+            .map_err(|e| taken(e, &[list.name_index()], "name", "field-name-taken"))?;
         self.log(
             by,
             &format!("{}.create", list.subject()),
@@ -146,7 +160,100 @@ impl TenantTx {
         Ok(ListEntry {
             id,
             name: name.to_owned(),
+            archived: false,
         })
+    }
+
+    /// One entry of a list; `None` when it is not in this tenant's list.
+    async fn find_list_entry(
+        &mut self,
+        list: ContactList,
+        id: Uuid,
+    ) -> Result<Option<ListEntry>, DataError> {
+        let select = Query::select()
+            .columns([Entry::Id, Entry::Name])
+            .expr_as(
+                Expr::col(Entry::ArchivedAt).is_not_null(),
+                Alias::new("archived"),
+            )
+            .from(list.table())
+            .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Entry::Id).eq(id))
+            .to_owned();
+        self.conn.fetch_optional(&select).await
+    }
+
+    /// Renames an entry (every contact that has it shows the new name); a name
+    /// already in the list (in any case) is a field error. `None` when the
+    /// entry is not in this tenant's list.
+    pub async fn rename_list_entry(
+        &mut self,
+        list: ContactList,
+        id: Uuid,
+        name: &str,
+        by: By<'_>,
+    ) -> Result<Option<ListEntry>, DataError> {
+        let mut check = Checker::default();
+        let name = check.required("name", name, limits::SHORT);
+        check.errors.finish(()).map_err(DataError::Invalid)?;
+        let Some(before) = self.find_list_entry(list, id).await? else {
+            return Ok(None);
+        };
+        if before.name != name {
+            let update = Query::update()
+                .table(list.table())
+                .value(Entry::Name, name.as_str())
+                .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+                .and_where(Expr::col(Entry::Id).eq(id))
+                .to_owned();
+            self.conn
+                .execute(&update)
+                .await
+                .map_err(|e| taken(e, &[list.name_index()], "name", "field-name-taken"))?;
+            self.log(
+                by,
+                &format!("{}.update", list.subject()),
+                (list.subject(), id),
+                None,
+                serde_json::json!({ "name": { "before": before.name, "after": name } }),
+            )
+            .await?;
+        }
+        self.find_list_entry(list, id).await
+    }
+
+    /// Archives (no longer offered in forms) or restores an entry. `None` when
+    /// the entry is not in this tenant's list.
+    pub async fn set_list_entry_archived(
+        &mut self,
+        list: ContactList,
+        id: Uuid,
+        archived: bool,
+        by: By<'_>,
+    ) -> Result<Option<ListEntry>, DataError> {
+        let Some(before) = self.find_list_entry(list, id).await? else {
+            return Ok(None);
+        };
+        if before.archived != archived {
+            let update = Query::update()
+                .table(list.table())
+                .value(Entry::ArchivedAt, archived.then(Utc::now))
+                .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+                .and_where(Expr::col(Entry::Id).eq(id))
+                .to_owned();
+            self.conn.execute(&update).await?;
+            let verb = if archived { "archive" } else { "restore" };
+            self.log(
+                by,
+                &format!("{}.{verb}", list.subject()),
+                (list.subject(), id),
+                None,
+                serde_json::json!({ "name": before.name,
+                    "archived": { "before": before.archived, "after": archived } }),
+            )
+            .await?;
+        }
+        self.find_list_entry(list, id).await
     }
 
     /// Gives a new company its seeded titles.

@@ -1,6 +1,6 @@
 //! Display names of records referred to by id in the audit log: staff users
-//! (owners), contact titles and categories in its changes; the contacts,
-//! customers and suppliers its events are about.
+//! (owners), contact titles, categories and branches in its changes; the
+//! contacts, customers and suppliers its events are about.
 
 use std::collections::HashMap;
 
@@ -23,14 +23,15 @@ enum Named {
     StaffUsers,
     ContactTitles,
     ContactCategories,
+    Branches,
     TenantId,
     Id,
     Name,
 }
 
 impl TenantTx {
-    /// The names of whichever of `ids` are this tenant's staff users, titles or
-    /// categories (three indexed lookups, whatever the tenant's size).
+    /// The names of whichever of `ids` are this tenant's staff users, titles,
+    /// categories or branches (four indexed lookups, whatever the tenant's size).
     pub async fn display_names(
         &mut self,
         ids: &[Uuid],
@@ -43,6 +44,7 @@ impl TenantTx {
             Named::StaffUsers,
             Named::ContactTitles,
             Named::ContactCategories,
+            Named::Branches,
         ] {
             for chunk in ids.chunks(500) {
                 let select = Query::select()

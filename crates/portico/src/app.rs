@@ -1,12 +1,12 @@
 //! Wiring: services from settings, and every app in one endpoint.
 
 use anyhow::Context;
-use poem::{Endpoint, Route, get, handler, web::Redirect};
+use poem::{Endpoint, IntoEndpoint, get, handler, web::Redirect};
 use portico_auth::RedisHandle;
 use portico_data::{Backend, Database, DatabaseOptions};
 use portico_files::FileStore;
 use portico_mail::{MailConfig, Mailer, Transport};
-use portico_web::{AppState, WebConfig, templates::Templates};
+use portico_web::{AppState, Routes, WebConfig, templates::Templates};
 
 use crate::config::Settings;
 
@@ -70,13 +70,26 @@ pub fn files(settings: &Settings) -> anyhow::Result<FileStore> {
 /// Every app: the operator console on the base domain; the back office, the
 /// customer portal and the supplier portal on each tenant's sub-domain.
 pub fn endpoint(state: AppState) -> impl Endpoint {
-    let tenant_site = Route::new()
+    portico_web::site::build(
+        state,
+        platform_site().into_endpoint(),
+        tenant_site().into_endpoint(),
+    )
+}
+
+/// The base domain's routes: the operator console.
+pub fn platform_site() -> Routes {
+    portico_operator::routes()
+}
+
+/// A company's site: the back office, its API and the two portals.
+pub fn tenant_site() -> Routes {
+    Routes::new()
         .at("/", get(tenant_root))
         .nest("/admin", portico_admin::routes())
-        .nest("/api/v1", portico_admin::api::routes())
+        .nest_api("/api/v1", portico_admin::api::routes())
         .nest("/portal", portico_customer_portal::routes())
-        .nest("/supplier", portico_supplier_portal::routes());
-    portico_web::site::build(state, portico_operator::routes(), tenant_site)
+        .nest("/supplier", portico_supplier_portal::routes())
 }
 
 /// A tenant's bare address leads to the customer portal, where most people go.

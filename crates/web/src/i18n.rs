@@ -78,12 +78,24 @@ impl Lang {
         LOCALES.lookup(language_id(self.0), id)
     }
 
+    /// The message with this id, or `None` when there is none (for ids built
+    /// from data, which must never be shown raw).
+    pub fn try_t(self, id: &str) -> Option<String> {
+        LOCALES.try_lookup(language_id(self.0), id)
+    }
+
+    /// The message with this id and arguments, or `None` when there is none.
+    pub fn try_t_args(
+        self,
+        id: &str,
+        args: &[(&'static str, FluentValue<'static>)],
+    ) -> Option<String> {
+        LOCALES.try_lookup_with_args(language_id(self.0), id, &fluent_args(args))
+    }
+
     /// The message with this id and arguments.
     pub fn t_args(self, id: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
-            .collect();
+        let args = fluent_args(args);
         let text = LOCALES.lookup_with_args(language_id(self.0), id, &args);
         one_full_stop(
             text,
@@ -93,6 +105,14 @@ impl Lang {
             }),
         )
     }
+}
+
+fn fluent_args(
+    args: &[(&'static str, FluentValue<'static>)],
+) -> HashMap<Cow<'static, str>, FluentValue<'static>> {
+    args.iter()
+        .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+        .collect()
 }
 
 /// A message whose argument ends in a full stop ("Acme, S.R.L.") just before
@@ -129,21 +149,68 @@ pub fn cookie_value(req: &Request, name: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_message_exists_in_both_languages() {
-        let es = include_str!("../locales/es/main.ftl");
-        let en = include_str!("../locales/en/main.ftl");
-        let ids = |text: &str| -> Vec<String> {
+    /// The message ids of every `.ftl` file of a language's folder, by file name.
+    fn ids_per_file(locale: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(locale);
+        let mut files = std::collections::BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).expect("locale folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().and_then(|e| e.to_str()) != Some("ftl") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("ftl file");
             let mut ids: Vec<String> = text
                 .lines()
                 .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
                 .map(|l| l.split(" =").next().unwrap_or_default().to_owned())
                 .collect();
             ids.sort();
-            ids
-        };
-        assert_eq!(ids(es), ids(en));
-        assert!(ids(es).len() > 20);
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            files.insert(name.into_owned(), ids);
+        }
+        files
+    }
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        let es = ids_per_file("es");
+        let en = ids_per_file("en");
+        assert_eq!(
+            es.keys().collect::<Vec<_>>(),
+            en.keys().collect::<Vec<_>>(),
+            "the same files in es and en"
+        );
+        for (file, ids) in &es {
+            assert_eq!(ids, &en[file], "the same ids in es/{file} and en/{file}");
+        }
+        let all: Vec<&String> = es.values().flatten().collect();
+        let unique: std::collections::BTreeSet<&String> = all.iter().copied().collect();
+        assert_eq!(all.len(), unique.len(), "no id is defined twice");
+        assert!(all.len() > 20);
+    }
+
+    #[test]
+    fn no_message_variable_has_an_underscore() {
+        // Templates call `t(key=…, max_mb=…)`, and the tera function passes its
+        // arguments in kebab case (`max-mb`): a `$max_mb` would never be set.
+        for locale in Locale::ALL {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("locales")
+                .join(locale.tag());
+            for entry in std::fs::read_dir(&dir).expect("locale folder") {
+                let path = entry.expect("entry").path();
+                let text = std::fs::read_to_string(&path).expect("ftl file");
+                for variable in text.split('$').skip(1) {
+                    let name: String = variable
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    assert!(!name.contains('_'), "${name} in {}", path.display());
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Web plumbing shared by every Portico app: configuration, tenant resolution from
 //! the host, sessions, CSRF, security headers, errors (pages and RFC 9457 problem
-//! JSON), templates, i18n and observability.
+//! JSON), templates, i18n, observability and the route registry.
 
 pub mod csrf;
 pub mod error;
@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod observe;
 pub mod page;
 pub mod policy;
+pub mod routes;
 pub mod session;
 pub mod signin;
 pub mod site;
@@ -21,6 +22,7 @@ pub mod upload;
 pub use error::AppError;
 pub use i18n::Lang;
 pub use page::Ui;
+pub use routes::Routes;
 pub use state::{AppState, WebConfig};
 pub use tenant::CurrentTenant;
 pub use upload::{FormWithFiles, Upload};

@@ -1,10 +1,10 @@
 //! The customer portal, served at `/portal` on a company's site: the portals'
 //! shell (`portico-portal`) for customer contacts.
 
-use poem::Endpoint;
 use portico_domain::Portal;
+use portico_portal::Routes;
 
 /// The portal's routes, to be nested under `/portal`.
-pub fn routes() -> impl Endpoint {
+pub fn routes() -> Routes {
     portico_portal::routes(Portal::Customer)
 }

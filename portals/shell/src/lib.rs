@@ -16,8 +16,9 @@ mod password;
 mod session;
 mod site;
 
-use poem::{Endpoint, EndpointExt, Route, get, post};
+use poem::{Endpoint, EndpointExt, get, post};
 use portico_domain::Portal;
+pub use portico_web::Routes;
 use portico_web::error::WithErrorLayout;
 
 pub use session::{PortalSession, SignedInContact};
@@ -73,9 +74,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 
 /// A portal's routes, to be nested under its base path (`/portal` for the
 /// customer portal, `/supplier` for the supplier portal).
-pub fn routes(portal: Portal) -> impl Endpoint {
+pub fn routes(portal: Portal) -> Routes {
     let site = PortalSite::new(portal);
-    let mut route = Route::new()
+    let mut route = Routes::new()
         .at("/", get(pages::home))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at(
@@ -106,21 +107,24 @@ pub fn routes(portal: Portal) -> impl Endpoint {
         )
         .at("/accounts", get(pages::account_picker))
         .at("/accounts/:account", post(pages::switch_account))
-        .nest("/api/v1", api::routes(site));
+        .nest_api("/api/v1", api::routes(site));
     for object in portal.objects() {
         route = route.at(
             format!("/{object}"),
             get(pages::area).data(pages::Area(object)),
         );
     }
-    route
-        .with(WithErrorLayout(pages::error_layout))
-        .data(site)
-        .around(move |ep, mut req| async move {
-            let path = site::RequestPath::of(site, req.uri().path_and_query().map(|p| p.as_str()));
-            req.extensions_mut().insert(path);
-            ep.call(req).await
-        })
+    route.wrap(|route| {
+        route
+            .with(WithErrorLayout(pages::error_layout))
+            .data(site)
+            .around(move |ep, mut req| async move {
+                let path =
+                    site::RequestPath::of(site, req.uri().path_and_query().map(|p| p.as_str()));
+                req.extensions_mut().insert(path);
+                ep.call(req).await
+            })
+    })
 }
 
 #[cfg(test)]
