@@ -14,25 +14,26 @@ use poem::{
 };
 use portico_authz::{Action, Area};
 use portico_data::{
-    Account, AccountId, AddedContact, Contact, ContactFilter, ContactId, ContactLink, ContactList,
+    Account, AccountFilter, AccountId, Contact, ContactFilter, ContactId, ContactLink, ContactList,
     ContactSort, DataError, LinkId, PortalFilter, TenantTx,
 };
 use portico_domain::{
-    AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, RequiredFields,
-    fields::limits,
+    AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, Portal,
+    RequiredFields, fields::limits,
 };
 use portico_web::Routes;
 use portico_web::{
     AppError, FormWithFiles, Lang, Ui,
-    page::{set_flash, set_flash_error},
+    page::{set_flash, set_flash_error, set_flash_named},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    SignedInStaff,
+    SignedInStaff, access_grant,
     accounts::{HISTORY, account_json},
+    contact_create,
     forms::{Choice, FormBuilder, Group, country_choices, country_name, safe_back, tri_state},
     history::{history_rows, names_in, names_of},
     paging::{PAGE, cursor, here, next_link},
@@ -301,12 +302,38 @@ struct ContactForm {
     back: String,
     /// The edit form's "Remove photo" checkbox (a new upload wins over it).
     remove_photo: String,
+    /// The portal boxes: give the contact access to that portal on saving.
+    portal_customer: String,
+    portal_supplier: String,
+    /// Set when the account was picked on the form (the list's "New"), not
+    /// fixed by the account the form was opened from.
+    picked: String,
+}
+
+impl ContactForm {
+    /// The portals whose box is ticked.
+    fn portals(&self) -> Vec<Portal> {
+        Portal::ALL
+            .into_iter()
+            .filter(|p| {
+                let raw = match p {
+                    Portal::Customer => &self.portal_customer,
+                    Portal::Supplier => &self.portal_supplier,
+                };
+                !matches!(raw.as_str(), "" | "false")
+            })
+            .collect()
+    }
 }
 
 #[derive(Deserialize, Default)]
 struct NewQuery {
     account: Option<String>,
     back: Option<String>,
+    /// The account picker's search (code or name).
+    account_q: Option<String>,
+    /// The account was picked with the picker.
+    picked: Option<String>,
 }
 
 /// The account a form is fixed to, checked to be this tenant's.
@@ -335,6 +362,84 @@ struct FormView<'a> {
     /// A photo was sent with this submission: if the page comes back, the
     /// browser has dropped the file, and the user is told to choose it again.
     photo_chosen: bool,
+    /// The portals whose access box the form offers.
+    portals: Vec<Portal>,
+    /// On a new contact not fixed to an account: the account picker's search.
+    picker: Option<&'a str>,
+}
+
+/// Accounts the picker lists per kind (more: the user refines the search).
+const PICKS: u64 = 20;
+
+/// The account picker of a new contact's form: the accounts of each kind this
+/// user may add contacts to whose code or name matches `q`.
+async fn picker_json(
+    tx: &mut TenantTx,
+    staff: &SignedInStaff,
+    q: &str,
+    back: &str,
+) -> Result<Value, AppError> {
+    let bo = crate::access::policy().await?;
+    let mut results = Vec::new();
+    let mut more = false;
+    if !q.trim().is_empty() {
+        for kind in AccountKind::ALL {
+            if !bo.allows(staff.user.role, Area::contacts_of(kind), Action::Write) {
+                continue;
+            }
+            let filter = AccountFilter {
+                kind,
+                search: Some(q.trim().to_owned()),
+                archived: false,
+            };
+            let mut found = tx.list_accounts(&filter, None, PICKS + 1).await?;
+            more |= found.len() as u64 > PICKS;
+            found.truncate(PICKS as usize);
+            results.extend(found.iter().map(|a| {
+                json!({
+                    "kind": a.kind.as_str(),
+                    "code": a.fields.code,
+                    "name": a.fields.name,
+                    "href": format!(
+                        "/admin/contacts/new?account={}&picked=1&back={}",
+                        a.id,
+                        encode(back)
+                    ),
+                })
+            }));
+        }
+    }
+    Ok(json!({ "q": q, "results": results, "more": more, "count": PICKS }))
+}
+
+/// The form's portal group: a box per portal offered, each saying which role
+/// the company gives new portal contacts.
+async fn portal_group(
+    tx: &mut TenantTx,
+    lang: &Lang,
+    view: &FormView<'_>,
+) -> Result<Vec<Group>, AppError> {
+    if view.portals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut group = FormBuilder::new(lang, view.form, view.errors).group("group-portal");
+    for portal in &view.portals {
+        let role = match tx.portal_defaults().role(*portal).await? {
+            Some(id) => tx.find_portal_role(id).await?,
+            None => None,
+        };
+        let role = match role {
+            Some(role) => lang.t_args(
+                "contact-form-portal-role",
+                &[("role", role.name(lang.0).to_owned().into())],
+            ),
+            None => lang.t("contact-form-portal-no-role"),
+        };
+        group = group
+            .checkbox(contact_create::portal_field(*portal))
+            .hint_text(format!("{} {role}", lang.t("hint-portal_access")));
+    }
+    Ok(group.build())
 }
 
 async fn contact_groups(
@@ -432,6 +537,11 @@ async fn render_form(
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let mut groups =
         contact_groups(&mut tx, &ui.lang, &view.form.contact, view.errors, rule).await?;
+    let portals = portal_group(&mut tx, &ui.lang, &view).await?;
+    let picker = match (view.picker, view.account) {
+        (Some(q), None) => Some(picker_json(&mut tx, staff, q, &view.form.back).await?),
+        _ => None,
+    };
     tx.commit().await?;
     if view.account.is_some() {
         groups.extend(
@@ -442,6 +552,7 @@ async fn render_form(
                 .build(),
         );
     }
+    groups.extend(portals);
     groups.extend(photo_group(&ui.lang, &view));
     let mut ctx = staff.page(ui, "contacts").await?;
     ctx.insert(
@@ -461,6 +572,15 @@ async fn render_form(
     ctx.insert("has_errors", &!view.errors.is_empty());
     ctx.insert("duplicate", &view.duplicate);
     ctx.insert("link", &view.form.link);
+    ctx.insert("picker", &picker);
+    // A picked account can be changed: back to the picker.
+    ctx.insert(
+        "picked",
+        &(view.picker.is_some() && view.account.is_some()).then(|| match view.form.back.as_str() {
+            "" => "/admin/contacts/new".to_owned(),
+            back => format!("/admin/contacts/new?back={}", encode(back)),
+        }),
+    );
     Ok(ui
         .render("admin/contact_form.html", &ctx)?
         .with_status(view.status)
@@ -489,8 +609,11 @@ async fn new_form(
             .map(|a| a.id.to_string())
             .unwrap_or_default(),
         back: safe_back(query.back.as_deref()).unwrap_or_default(),
+        picked: query.picked.clone().unwrap_or_default(),
         ..ContactForm::default()
     };
+    // The list's "New" picks its account; the other ways in fix it.
+    let picks = account.is_none() || !form.picked.is_empty();
     let view = FormView {
         contact: None,
         account: account.as_ref(),
@@ -499,15 +622,19 @@ async fn new_form(
         duplicate: None,
         status: StatusCode::OK,
         photo_chosen: false,
+        portals: account.iter().map(|a| Portal::of(a.kind)).collect(),
+        picker: picks.then_some(query.account_q.as_deref().unwrap_or_default()),
     };
     render_form(&ui, &staff, view).await
 }
 
-/// Validates the contact and, when there is an account, the link: all errors at once.
+/// Validates the contact, when there is an account the link, and the portal
+/// boxes against the portals it is (or will be) linked to: all errors at once.
 fn validate(
     form: &ContactForm,
     staff: &SignedInStaff,
     with_link: bool,
+    linked: &[Portal],
 ) -> Result<(ContactFields, LinkFields), FieldErrors> {
     let contact = form.contact.validate(staff.tenant.0.contact_required());
     let link = if with_link {
@@ -515,11 +642,14 @@ fn validate(
     } else {
         Ok(LinkFields::default())
     };
-    match (contact, link) {
-        (Ok(c), Ok(l)) => Ok((c, l)),
-        (c, l) => {
+    let has_email = !form.contact.email.trim().is_empty();
+    let portals = contact_create::check_portals(has_email, linked, &form.portals());
+    match (contact, link, portals) {
+        (Ok(c), Ok(l), Ok(())) => Ok((c, l)),
+        (c, l, p) => {
             let mut errors = c.err().unwrap_or_default();
             errors.0.extend(l.err().unwrap_or_default().0);
+            errors.0.extend(p.err().unwrap_or_default().0);
             Err(errors)
         }
     }
@@ -532,9 +662,10 @@ async fn validate_with_photo(
     photo: Option<bytes::Bytes>,
     staff: &SignedInStaff,
     with_link: bool,
+    linked: &[Portal],
 ) -> Result<Result<(ContactFields, LinkFields, Option<portico_files::Photo>), FieldErrors>, AppError>
 {
-    let valid = validate(form, staff, with_link);
+    let valid = validate(form, staff, with_link, linked);
     let photo = match photo {
         Some(bytes) => Some(photos::process(bytes).await?),
         None => None,
@@ -565,6 +696,8 @@ async fn create(
     staff
         .require(area_for(account.as_ref()), Action::Write)
         .await?;
+    let picks = account.is_none() || !form.picked.is_empty();
+    let linked: Vec<Portal> = account.iter().map(|a| Portal::of(a.kind)).collect();
     let mut view = FormView {
         contact: None,
         account: account.as_ref(),
@@ -573,10 +706,12 @@ async fn create(
         duplicate: None,
         status: StatusCode::UNPROCESSABLE_ENTITY,
         photo_chosen: photo.is_some(),
+        portals: linked.clone(),
+        picker: picks.then_some(""),
     };
     // The photo is decoded with no transaction open (SQLite's would block writers).
     let (fields, link, photo) =
-        match validate_with_photo(&form, photo, &staff, account.is_some()).await? {
+        match validate_with_photo(&form, photo, &staff, account.is_some(), &linked).await? {
             Ok(valid) => valid,
             Err(errors) => {
                 return render_form(
@@ -595,30 +730,20 @@ async fn create(
         Some(photo) => Some(photos::store(files, tenant, photo).await?),
         None => None,
     };
-    // One person is one contact: offer the existing one instead of failing.
-    let link_to = account.as_ref().map(|a| (a.id, &link));
-    let by = staff.by(&ui);
-    let saved: Result<(AddedContact, Vec<ContactLink>), AppError> = async {
-        let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-        let added = tx.add_contact(&fields, link_to, by).await?;
-        let links = match &added {
-            AddedContact::Created(contact) => {
-                if new_photo.is_some() {
-                    tx.set_contact_photo(contact.id, new_photo, by).await?;
-                }
-                tx.commit().await?;
-                Vec::new()
-            }
-            AddedContact::Existing(existing) => tx.links_of_contacts(&[existing.id]).await?,
-        };
-        Ok((added, links))
-    }
-    .await;
-    let created = matches!(saved, Ok((AddedContact::Created(_), _)));
+    let portals = form.portals();
+    let new = contact_create::NewContact {
+        fields: &fields,
+        link: account.as_ref().map(|a| (a, &link)),
+        portals: &portals,
+        photo: new_photo,
+    };
+    let saved = contact_create::add(&ui.state, &staff.tenant.0, new, staff.by(&ui)).await;
+    let created = matches!(saved, Ok(contact_create::Added::Created(..)));
     photos::settle(files, tenant, created, new_photo, None).await;
     let created = match saved {
-        Ok((AddedContact::Created(contact), _)) => contact,
-        Ok((AddedContact::Existing(existing), links)) => {
+        Ok(contact_create::Added::Created(contact, _)) => contact,
+        // One person is one contact: offer the existing one instead of failing.
+        Ok(contact_create::Added::Existing(existing, links)) => {
             let linked_here = account
                 .as_ref()
                 .is_some_and(|a| links.iter().any(|l| l.account_id == a.id));
@@ -657,8 +782,10 @@ async fn create(
         }
         Err(other) => return Err(other),
     };
-    set_flash(session, "contact-saved");
-    let to = if form.back.is_empty() {
+    set_flash_named(session, "contact-saved", &created.display_name);
+    // From an account's pages, back where the user started; from the list's
+    // "New" (with or without a picked account), the new contact's record.
+    let to = if picks || form.back.is_empty() {
         format!("/admin/contacts/{}", created.id)
     } else {
         form.back.clone()
@@ -692,7 +819,7 @@ async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let (contact, _) = editable(&mut tx, &staff, parse(&id)?).await?;
+    let (contact, links) = editable(&mut tx, &staff, parse(&id)?).await?;
     tx.commit().await?;
     let form = ContactForm {
         contact: ContactInput::from(&contact.fields),
@@ -707,8 +834,20 @@ async fn edit_form(
         duplicate: None,
         status: StatusCode::OK,
         photo_chosen: false,
+        portals: closed_portals(&contact, &links),
+        picker: None,
     };
     render_form(&ui, &staff, view).await
+}
+
+/// The portals of a contact's links its access is still off to: the boxes its
+/// edit form offers.
+fn closed_portals(contact: &Contact, links: &[ContactLink]) -> Vec<Portal> {
+    Portal::ALL
+        .into_iter()
+        .filter(|p| !contact.portal.to(*p))
+        .filter(|p| links.iter().any(|l| Portal::of(l.account_kind) == *p))
+        .collect()
 }
 
 #[handler]
@@ -723,8 +862,9 @@ async fn update(
     let form = upload.form;
     let id: ContactId = parse(&id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let (contact, _) = editable(&mut tx, &staff, id).await?;
+    let (contact, links) = editable(&mut tx, &staff, id).await?;
     tx.commit().await?;
+    let linked: Vec<Portal> = links.iter().map(|l| Portal::of(l.account_kind)).collect();
     let view = FormView {
         contact: Some(&contact),
         account: None,
@@ -733,8 +873,10 @@ async fn update(
         duplicate: None,
         status: StatusCode::UNPROCESSABLE_ENTITY,
         photo_chosen: photo.is_some(),
+        portals: closed_portals(&contact, &links),
+        picker: None,
     };
-    let (fields, photo) = match validate_with_photo(&form, photo, &staff, false).await? {
+    let (fields, photo) = match validate_with_photo(&form, photo, &staff, false, &linked).await? {
         Ok((fields, _, photo)) => (fields, photo),
         Err(errors) => {
             return render_form(
@@ -755,10 +897,12 @@ async fn update(
     };
     let remove = !matches!(form.remove_photo.as_str(), "" | "false");
     let by = staff.by(&ui);
-    let saved: Result<Option<Uuid>, AppError> = async {
+    let portals = form.portals();
+    let saved: Result<(Option<Uuid>, String), AppError> = async {
         let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
         editable(&mut tx, &staff, id).await?;
-        tx.update_contact(id, &fields, by)
+        let updated = tx
+            .update_contact(id, &fields, by)
             .await?
             .ok_or(AppError::NotFound)?;
         let previous = if new_photo.is_some() || remove {
@@ -766,15 +910,33 @@ async fn update(
         } else {
             None
         };
+        // The boxes ticked: access on, with the same command as the access page.
+        let mut invited = false;
+        for portal in &portals {
+            invited |= access_grant::grant(
+                &mut tx,
+                &ui.state,
+                &staff.tenant.0,
+                &updated,
+                *portal,
+                !invited,
+                by,
+            )
+            .await?
+            .invited;
+        }
         tx.commit().await?;
-        Ok(previous)
+        if invited {
+            ui.state.mail.kick(&staff.tenant.0);
+        }
+        Ok((previous, updated.display_name))
     }
     .await;
-    let previous = saved.as_ref().ok().copied().flatten();
+    let previous = saved.as_ref().ok().and_then(|(p, _)| *p);
     photos::settle(files, tenant, saved.is_ok(), new_photo, previous).await;
     match saved {
-        Ok(_) => {
-            set_flash(session, "contact-saved");
+        Ok((_, name)) => {
+            set_flash_named(session, "contact-saved", &name);
             Ok(Redirect::see_other(format!("/admin/contacts/{id}")).into_response())
         }
         Err(AppError::Invalid(errors)) => {
@@ -930,6 +1092,7 @@ async fn render_record(
     let own = names_of(&mut tx, referred).await?;
     let events = tx.record_history(id.as_uuid(), HISTORY).await?;
     let known = names_in(&mut tx, &events, &ui.lang).await?;
+    let seen = portal_branches(&mut tx, &ui.lang, &contact).await?;
     tx.commit().await?;
     let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
     let bo = crate::access::policy().await?;
@@ -976,7 +1139,17 @@ async fn render_record(
         }),
     );
     ctx.insert("details", &details(&ui.lang, &contact, &names));
-    ctx.insert("links", &links.iter().map(link_json).collect::<Vec<_>>());
+    ctx.insert(
+        "links",
+        &links
+            .iter()
+            .map(|l| {
+                let mut row = link_json(l);
+                row["portal_branches"] = json!(seen.get(&l.id));
+                row
+            })
+            .collect::<Vec<_>>(),
+    );
     ctx.insert("history", &history_rows(&ui.lang, &events, &known));
     ctx.insert("may_edit", &may_edit);
     ctx.insert("link_kinds", &link_kinds);
@@ -989,6 +1162,43 @@ async fn render_record(
         .render("admin/contact.html", &ctx)?
         .with_status(status)
         .into_response())
+}
+
+/// Branches a customer lists on the record (as on the access page).
+const BRANCH_LIMIT: u64 = 500;
+
+/// Per link, which branches the contact sees in the portal: all of them, the
+/// chosen ones by name, or none while its access to that portal is off.
+async fn portal_branches(
+    tx: &mut TenantTx,
+    lang: &Lang,
+    contact: &Contact,
+) -> Result<HashMap<LinkId, String>, AppError> {
+    let mut seen = HashMap::new();
+    for link in tx.link_access(contact.id).await? {
+        let text = if !contact.portal.to(link.portal) {
+            lang.t("contact-links-branches-no-access")
+        } else if !link.branches_enabled {
+            lang.t("contact-links-branches-account")
+        } else if link.all_branches {
+            lang.t("contact-links-branches-all")
+        } else {
+            let names: Vec<String> = tx
+                .list_branches(link.account_id, BRANCH_LIMIT)
+                .await?
+                .into_iter()
+                .filter(|b| link.branch_ids.contains(&b.id.as_uuid()))
+                .map(|b| b.fields.name)
+                .collect();
+            if names.is_empty() {
+                lang.t("contact-links-branches-chosen-none")
+            } else {
+                names.join(", ")
+            }
+        };
+        seen.insert(link.link_id, text);
+    }
+    Ok(seen)
 }
 
 #[handler]
@@ -1016,7 +1226,7 @@ async fn add_link(
 ) -> Result<Response, AppError> {
     let id: ContactId = parse(&id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
     let account = if form.account_id.trim().is_empty() {
         match form.kind.parse::<AccountKind>() {
             Ok(kind) => tx.find_account_by_code(kind, &form.code).await?,
@@ -1043,7 +1253,7 @@ async fn add_link(
     match result {
         Ok(_) => {
             tx.commit().await?;
-            set_flash(session, "link-saved");
+            set_flash_named(session, "link-saved", &contact.display_name);
             let to = safe_back(Some(&form.back)).unwrap_or_else(|| format!("/admin/contacts/{id}"));
             Ok(Redirect::see_other(to).into_response())
         }
@@ -1093,8 +1303,12 @@ async fn update_link(
         .validate()
         .map_err(|_| AppError::BadRequest("form-has-errors"))?;
     tx.update_link(link.id, &fields, staff.by(&ui)).await?;
+    let contact = tx
+        .find_contact(link.contact_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    set_flash(session, "link-saved");
+    set_flash_named(session, "link-saved", &contact.display_name);
     Ok(Redirect::see_other(format!("/admin/contacts/{}", link.contact_id)).into_response())
 }
 
@@ -1206,7 +1420,7 @@ async fn link_existing(
     {
         Ok(_) => {
             tx.commit().await?;
-            set_flash(session, "link-saved");
+            set_flash_named(session, "link-saved", &contact.display_name);
         }
         Err(DataError::Invalid(errors)) => {
             drop(tx);

@@ -187,6 +187,15 @@ impl<'a> FormBuilder<'a> {
         self
     }
 
+    /// Sets the hint of the last field to a text already translated (one with
+    /// arguments).
+    pub fn hint_text(mut self, hint: String) -> Self {
+        if let Some(field) = self.last() {
+            field.hint = Some(hint);
+        }
+        self
+    }
+
     /// Sets the browser's autofill hint of the last field.
     pub fn autocomplete(mut self, token: &'static str) -> Self {
         if let Some(field) = self.last() {

@@ -4,10 +4,12 @@
 //! policy (`portico-authz`).
 
 mod access;
+mod access_grant;
 mod accounts;
 pub mod api;
 pub mod api_keys;
 mod auth;
+mod contact_create;
 mod contacts;
 mod export;
 mod forms;
@@ -81,6 +83,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin/contact.html",
         include_str!("../templates/admin/contact.html"),
+    ),
+    (
+        "admin/account_picker.html",
+        include_str!("../templates/admin/account_picker.html"),
     ),
     (
         "admin/branch_form.html",

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::{SignedInStaff, contacts::editable, invitations};
+use crate::{SignedInStaff, access_grant, contacts::editable, invitations};
 
 pub(crate) fn routes(route: Routes) -> Routes {
     route
@@ -411,23 +411,27 @@ async fn toggle_access(
     let on = form.enabled == "1";
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let (contact, _) = editable(&mut tx, &staff, id).await?;
-    match tx.set_portal_access(id, portal, on, staff.by(&ui)).await {
-        Ok(changed) => {
-            // Someone without a password yet gets an invitation to set one.
-            let invite = on
-                && changed == Some(true)
-                && contact.portal.status != portico_data::PortalStatus::Active;
-            if invite {
-                invitations::invite(
-                    &mut tx,
-                    &ui.state,
-                    &staff.tenant.0,
-                    &contact,
-                    portal,
-                    staff.by(&ui),
-                )
-                .await?;
-            }
+    let by = staff.by(&ui);
+    let outcome = if on {
+        access_grant::grant(
+            &mut tx,
+            &ui.state,
+            &staff.tenant.0,
+            &contact,
+            portal,
+            true,
+            by,
+        )
+        .await
+        .map(|g| g.invited)
+    } else {
+        tx.set_portal_access(id, portal, false, by)
+            .await
+            .map(|_| false)
+            .map_err(AppError::from)
+    };
+    match outcome {
+        Ok(invite) => {
             tx.commit().await?;
             if invite {
                 ui.state.mail.kick(&staff.tenant.0);
@@ -442,7 +446,7 @@ async fn toggle_access(
             );
             Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())
         }
-        Err(DataError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             drop(tx);
             render(
                 &ui,
@@ -454,7 +458,7 @@ async fn toggle_access(
             )
             .await
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 

@@ -1,6 +1,6 @@
-//! Company settings for admins: which names a contact must have, and the
-//! tenant-editable lists (contact titles and categories): add, rename, archive
-//! and restore their entries.
+//! Company settings for admins: which names a contact must have, the role new
+//! portal contacts get in each portal, and the tenant-editable lists (contact
+//! titles and categories): add, rename, archive and restore their entries.
 
 use poem::{
     IntoResponse, Response, get, handler,
@@ -11,10 +11,11 @@ use poem::{
 };
 use portico_authz::{Action, Area};
 use portico_data::{ContactList, DataError};
-use portico_domain::RequiredFields;
+use portico_domain::{Portal, RequiredFields};
 use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::SignedInStaff;
@@ -23,6 +24,7 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .at("/", get(page))
         .at("/rule", post(set_rule))
+        .at("/portal-defaults", post(set_portal_defaults))
         .at("/titles", post(add_title))
         .at("/categories", post(add_category))
         .at("/:list/:id", post(rename_entry))
@@ -65,9 +67,25 @@ async fn render(
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let titles = tx.list_entries(ContactList::Titles, 500).await?;
     let categories = tx.list_entries(ContactList::Categories, 500).await?;
+    let roles = tx.portal_roles(None).await?;
+    let mut defaults = Vec::new();
+    for portal in Portal::ALL {
+        let chosen = tx.portal_defaults().role(portal).await?;
+        let options: Vec<Value> = roles
+            .iter()
+            .filter(|r| r.portal == portal)
+            .map(|r| json!({ "value": r.id.to_string(), "label": r.name(ui.lang.0), "selected": Some(r.id) == chosen }))
+            .collect();
+        defaults.push(json!({
+            "portal": portal.as_str(),
+            "label": ui.lang.t(&format!("label-default_role_{portal}")),
+            "options": options,
+        }));
+    }
     tx.commit().await?;
     let mut ctx = staff.page(ui, "settings").await?;
     ctx.insert("rule", staff.tenant.0.contact_required().as_str());
+    ctx.insert("portal_defaults", &defaults);
     ctx.insert("titles", &titles);
     ctx.insert("categories", &categories);
     ctx.insert("error_list", &error.as_ref().map(|e| list_name(e.list)));
@@ -113,6 +131,60 @@ async fn set_rule(
     tx.set_contact_required(rule, staff.by(&ui)).await?;
     tx.commit().await?;
     ui.state.tenants.forget(tenant.slug()).await;
+    set_flash(session, "settings-saved");
+    Ok(Redirect::see_other("/admin/settings").into_response())
+}
+
+#[derive(Deserialize)]
+struct PortalDefaultsForm {
+    #[serde(default)]
+    customer: String,
+    #[serde(default)]
+    supplier: String,
+}
+
+/// `POST /admin/settings/portal-defaults`: the role each portal's new contacts
+/// get (`customer`, `supplier`: a role id, or empty for none).
+#[handler]
+async fn set_portal_defaults(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(form): Form<PortalDefaultsForm>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Settings, Action::Write).await?;
+    let role = |raw: &str| -> Result<Option<Uuid>, AppError> {
+        match raw.trim() {
+            "" => Ok(None),
+            raw => raw
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::BadRequest("error-bad-request-detail")),
+        }
+    };
+    let chosen = [
+        (Portal::Customer, role(&form.customer)?),
+        (Portal::Supplier, role(&form.supplier)?),
+    ];
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    for (portal, role) in chosen {
+        match tx.portal_defaults().set(portal, role, staff.by(&ui)).await {
+            Ok(()) => {}
+            Err(DataError::Invalid(errors)) => {
+                drop(tx);
+                let message = errors.0.first().map_or("form-has-errors", |e| e.message);
+                return render(
+                    &ui,
+                    &staff,
+                    Some(("portal_defaults", message)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    tx.commit().await?;
     set_flash(session, "settings-saved");
     Ok(Redirect::see_other("/admin/settings").into_response())
 }

@@ -288,8 +288,11 @@ async fn a_new_user_adds_contacts_through_every_way_in_in_a_real_browser() {
     wait_for_text(&client, "Escriba un correo electrónico válido").await;
     fill(&client, "#email", "ana@carol.do").await;
     click(&client, "form[method=post] button[type=submit]").await;
-    wait_for_text(&client, "Contacto guardado.").await;
-    assert_eq!(here(&client).await, "/admin/contacts");
+    wait_for_text(&client, "Se guardó a Ana Peña.").await;
+    assert!(
+        here(&client).await.starts_with("/admin/contacts/"),
+        "the list's New lands on the new record"
+    );
 
     // 2. The customer list row: Acciones → Contactos → Agregar contacto.
     client
@@ -300,7 +303,7 @@ async fn a_new_user_adds_contacts_through_every_way_in_in_a_real_browser() {
     wait_for_text(&client, "Cliente: Farmacia Carol").await;
     fill(&client, "#first_name", "Beto").await;
     click(&client, "form[method=post] button[type=submit]").await;
-    wait_for_text(&client, "Contacto guardado.").await;
+    wait_for_text(&client, "Se guardó a Beto.").await;
     assert_eq!(here(&client).await, "/admin/customers");
 
     // 3. The customer record's action menu.
@@ -309,7 +312,7 @@ async fn a_new_user_adds_contacts_through_every_way_in_in_a_real_browser() {
     wait_for_text(&client, "Cliente: Farmacia Carol").await;
     fill(&client, "#first_name", "Carla").await;
     click(&client, "form[method=post] button[type=submit]").await;
-    wait_for_text(&client, "Contacto guardado.").await;
+    wait_for_text(&client, "Se guardó a Carla.").await;
     assert_eq!(here(&client).await, record);
 
     // 4. The record's Contacts tab, where the duplicate email is offered for linking.
@@ -324,7 +327,7 @@ async fn a_new_user_adds_contacts_through_every_way_in_in_a_real_browser() {
     click(&client, "form[method=post][novalidate] button[type=submit]").await;
     wait_for_text(&client, "Este contacto ya existe").await;
     click(&client, "form[action$='/links'] button").await;
-    let tab = wait_for_text(&client, "Vínculo guardado.").await;
+    let tab = wait_for_text(&client, "Se guardó el vínculo de Ana Peña.").await;
     assert_eq!(here(&client).await, format!("{record}?tab=contacts"));
     for name in ["Ana Peña", "Beto", "Carla", "Compras"] {
         assert!(tab.contains(name), "{name} in {tab}");
@@ -541,6 +544,151 @@ async fn an_invited_contact_sets_a_password_signs_in_and_switches_accounts_in_a_
         "accounts payable sees no quotes: {other}"
     );
     assert!(other.contains("Droguería Sur"));
+
+    client.close().await.unwrap();
+    server.abort();
+}
+
+/// The seed's "Agregar Contacto" with the portal box: staff add a contact from a
+/// customer's Contacts tab with the customer-portal box ticked; the invitation
+/// mail arrives; the contact opens its link, sets a password and signs in to the
+/// customer portal with the company's default role.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_added_with_the_portal_box_ticked_is_invited_and_signs_in_in_a_real_browser() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
+        return;
+    }
+    let Some(driver) = ChromeDriver::start() else {
+        skip_or_fail("a running chromedriver");
+        return;
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = TestApp::with_config(
+        TestDb::sqlite().await,
+        WebConfig::new(format!("http://localhost:{port}").parse().unwrap()),
+    )
+    .await;
+    app.company("alfa").await;
+
+    // In process: a customer, and Comprador as the customer portal's default role.
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    let record = owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    let settings = owner.get("/admin/settings").await;
+    let buyer = settings
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| {
+            o.split('<')
+                .next()
+                .is_some_and(|t| t.ends_with(">Comprador"))
+        })
+        .and_then(|o| o.split('"').next())
+        .expect("the Comprador role in the settings")
+        .to_owned();
+    let saved = owner
+        .post(
+            "/admin/settings/portal-defaults",
+            &[("_csrf", &settings.csrf()), ("customer", &buyer)],
+        )
+        .await;
+    assert_eq!(saved.status.as_u16(), 303, "{}", saved.body);
+
+    let endpoint = portico::app::endpoint(app.state.clone());
+    let server = tokio::spawn(async move {
+        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
+        poem::Server::new_with_acceptor(acceptor)
+            .run(endpoint)
+            .await
+    });
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let site = format!("http://alfa.localhost:{port}");
+
+    // Staff: the customer's Contacts tab → Add contact, the box ticked.
+    client.goto(&format!("{site}/admin")).await.unwrap();
+    wait_for_text(&client, "Password").await;
+    fill(&client, "#email", "owner@alfa.test").await;
+    fill(&client, "#password", PASSWORD).await;
+    click(&client, "button[type=submit]").await;
+    wait_for_text(&client, "Welcome").await;
+    client
+        .goto(&format!("{site}{record}?tab=contacts"))
+        .await
+        .unwrap();
+    click(&client, ".heading a.button").await;
+    let form = wait_for_text(&client, "Customer: Farmacia Carol").await;
+    assert!(form.contains("Customer Portal access"), "{form}");
+    assert!(form.contains("Initial role: Buyer."), "{form}");
+    fill(&client, "#first_name", "Flor").await;
+    fill(&client, "#last_name", "Ochoa").await;
+    fill(&client, "#email", "flor@ochoa.do").await;
+    click(&client, "#portal_customer").await;
+    click(&client, "form[method=post][novalidate] button[type=submit]").await;
+    wait_for_text(&client, "Flor Ochoa was saved.").await;
+    assert_eq!(here(&client).await, format!("{record}?tab=contacts"));
+
+    // The invitation mail arrives.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mail = loop {
+        let found = std::fs::read_dir(app.mail_dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .find(|e| e.path().extension().is_some_and(|x| x == "eml"));
+        if let Some(entry) = found {
+            let raw = std::fs::read(entry.path()).unwrap();
+            let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            assert_eq!(
+                message
+                    .to()
+                    .and_then(|t| t.first())
+                    .and_then(|a| a.address()),
+                Some("flor@ochoa.do")
+            );
+            break message.body_text(0).unwrap().into_owned();
+        }
+        assert!(Instant::now() < deadline, "the invitation was never mailed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let link = mail
+        .split_whitespace()
+        .find(|w| w.contains("/portal/invitation/"))
+        .expect("an invitation link")
+        .to_owned();
+    assert!(link.starts_with(&format!("{site}/portal/invitation/")));
+
+    // The contact, in a browser of its own: password, then the portal.
+    client.delete_all_cookies().await.unwrap();
+    client.goto(&link).await.unwrap();
+    wait_for_text(&client, "Welcome, Flor Ochoa").await;
+    fill(&client, "#password", "una clave bien larga").await;
+    fill(&client, "#password_confirmation", "una clave bien larga").await;
+    click(&client, "button[type=submit]").await;
+    let home = wait_for_text(&client, "Quotes").await;
+    assert!(home.contains("Farmacia Carol"), "{home}");
+    assert!(
+        !home.contains("Receivables"),
+        "the buyer sees no receivables: {home}"
+    );
+
+    // Sign out, then sign in with the new password.
+    click(&client, "form[action='/portal/sign-out'] button").await;
+    client.goto(&format!("{site}/portal")).await.unwrap();
+    wait_for_text(&client, "Password").await;
+    fill(&client, "#email", "flor@ochoa.do").await;
+    fill(&client, "#password", "una clave bien larga").await;
+    click(&client, "button[type=submit]").await;
+    let home = wait_for_text(&client, "Quotes").await;
+    assert!(home.contains("Flor Ochoa"), "{home}");
 
     client.close().await.unwrap();
     server.abort();

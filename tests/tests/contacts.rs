@@ -60,12 +60,21 @@ async fn the_four_ways_in_add_a_contact_and_return_where_they_came_from(db: Test
         &[("first_name", "Ana"), ("last_name", "Peña")],
     )
     .await;
-    assert_eq!(saved.location(), Some("/admin/contacts"));
-    let list = owner.get("/admin/contacts").await;
+    let record = saved
+        .location()
+        .expect("the new contact's record")
+        .to_owned();
     assert!(
-        list.body.contains("Contacto guardado."),
-        "a flash confirms it"
+        record.starts_with("/admin/contacts/") && record.len() == "/admin/contacts/".len() + 36,
+        "the list's New lands on the new record: {record}"
     );
+    let shown = owner.get(&record).await;
+    assert!(
+        shown.body.contains("Se guardó a Ana Peña."),
+        "a flash names the contact: {}",
+        shown.body
+    );
+    let list = owner.get("/admin/contacts").await;
     assert!(list.body.contains("Ana Peña"));
 
     // 2. The customer list row's action menu → Contacts → Add contact.
@@ -254,7 +263,11 @@ async fn a_duplicate_email_offers_to_link_the_existing_person(db: TestDb) {
         .await;
     assert_eq!(linked.location(), Some(tab.as_str()));
     let shown = owner.get(&tab).await;
-    assert!(shown.body.contains("Vínculo guardado.") && shown.body.contains("Gerente"));
+    assert!(
+        shown.body.contains("Se guardó el vínculo de Rosa") && shown.body.contains("Gerente"),
+        "{}",
+        shown.body
+    );
 }
 
 async fn field_errors_are_precise_translated_and_nothing_is_written(db: TestDb) {

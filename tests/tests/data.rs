@@ -45,6 +45,7 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
             "link_roles",
             "mail_outbox",
             "platform_operators",
+            "portal_default_roles",
             "portal_role_permissions",
             "portal_roles",
             "portal_tokens",

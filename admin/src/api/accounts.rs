@@ -7,8 +7,8 @@ use poem_openapi::{
     payload::Json,
 };
 use portico_authz::{Action, Area};
-use portico_data::{Account, AccountFilter, AccountId, AddedContact, TenantTx};
-use portico_domain::{AccountInput, AccountKind, BranchInput, ContactInput, LinkInput};
+use portico_data::{Account, AccountFilter, AccountId, TenantTx};
+use portico_domain::{AccountInput, AccountKind, BranchInput, LinkInput};
 use portico_web::AppError;
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ use super::{
     auth::{Auth, Caller},
     dto::{
         AccountBody, AccountContactBody, AccountOut, AccountPage, BranchBody, BranchOut,
-        ContactOut, HistoryOut, decode_cursor, encode_cursor,
+        ContactOut, HistoryOut, PortalAccessBody, decode_cursor, encode_cursor,
     },
     page_size,
 };
@@ -139,8 +139,9 @@ pub(crate) enum ContactCreated {
     Created(Json<ContactOut>),
 }
 
-/// The command behind `POST /customers/{id}/contacts` and its supplier twin. A
-/// taken email answers 409 with `existing_contact_id`, and nothing is written.
+/// `POST /customers/{id}/contacts` and its supplier twin: the one "add
+/// contact" command, linked to this account. A taken email answers 409 with
+/// `existing_contact_id`, and nothing is written.
 async fn add_contact(
     caller: &Caller,
     kind: AccountKind,
@@ -150,39 +151,17 @@ async fn add_contact(
     caller
         .require(Area::contacts_of(kind), Action::Write)
         .await?;
-    let rule = caller.tenant.contact_required();
-    let contact = ContactInput::from(&body.contact).validate(rule);
+    let mut tx = caller.tx().await?;
+    let account = load(&mut tx, kind, id).await?;
+    tx.commit().await?;
     let link = LinkInput {
         link_position: body.link_position.clone().unwrap_or_default(),
         is_primary: body.is_primary.and_then(|p| p.then(|| "on".to_owned())),
-    }
-    .validate();
-    let (fields, link) = match (contact, link) {
-        (Ok(c), Ok(l)) => (c, l),
-        (c, l) => {
-            let mut errors = c.err().unwrap_or_default();
-            errors.0.extend(l.err().unwrap_or_default().0);
-            return Err(AppError::Invalid(errors).into());
-        }
     };
-    let mut tx = caller.tx().await?;
-    let account = load(&mut tx, kind, id).await?;
-    match tx
-        .add_contact(&fields, Some((account.id, &link)), caller.by())
-        .await?
-    {
-        AddedContact::Created(contact) => {
-            let links = tx.links_of_contacts(&[contact.id]).await?;
-            tx.commit().await?;
-            Ok(ContactCreated::Created(Json(ContactOut::new(
-                &contact, &links,
-            ))))
-        }
-        AddedContact::Existing(existing) => Err(AppError::Duplicate {
-            existing: existing.id.as_uuid(),
-        }
-        .into()),
-    }
+    let portals = PortalAccessBody::portals(body.portal_access.as_ref());
+    let out = super::contacts::add_contact(caller, Some(&account), &body.contact, &link, &portals)
+        .await?;
+    Ok(ContactCreated::Created(Json(out)))
 }
 
 /// Customers and suppliers.

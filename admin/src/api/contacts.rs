@@ -7,10 +7,8 @@ use poem_openapi::{
     payload::{Binary, Json},
 };
 use portico_authz::{Action, Area};
-use portico_data::{
-    AddedContact, Contact, ContactFilter, ContactId, ContactSort, LinkId, TenantTx,
-};
-use portico_domain::{AccountKind, ContactInput, LinkInput};
+use portico_data::{Account, Contact, ContactFilter, ContactId, ContactSort, LinkId, TenantTx};
+use portico_domain::{AccountKind, ContactInput, LinkFields, LinkInput, Portal};
 use portico_web::AppError;
 use uuid::Uuid;
 
@@ -18,12 +16,12 @@ use super::{
     ApiTags, Created, Result,
     auth::{Auth, Caller},
     dto::{
-        ContactBody, ContactOut, ContactPage, HistoryOut, Kind, LinkBody, LinkOut, PortalState,
-        decode_cursor, encode_cursor,
+        ContactBody, ContactOut, ContactPage, HistoryOut, Kind, LinkBody, LinkOut, NewContactBody,
+        PortalAccessBody, PortalState, decode_cursor, encode_cursor,
     },
     page_size,
 };
-use crate::{accounts::HISTORY, photos};
+use crate::{accounts::HISTORY, contact_create, photos};
 
 /// How a contact list is sorted.
 #[derive(Debug, Clone, Copy, poem_openapi::Enum)]
@@ -118,30 +116,33 @@ impl ContactsApi {
         }))
     }
 
-    /// Creates a contact without links. A taken email answers 409 with
-    /// `existing_contact_id`, and nothing is written.
+    /// Creates a contact, linked to `account_id` when given, with the portal
+    /// access asked for in `portal_access` (the company's default role on the
+    /// link, and an invitation mailed once it is saved). A taken email answers
+    /// 409 with `existing_contact_id`, and nothing is written.
     #[oai(path = "/contacts", method = "post")]
     async fn create_contact(
         &self,
         auth: Auth,
-        body: Json<ContactBody>,
+        body: Json<NewContactBody>,
     ) -> Result<Created<ContactOut>> {
         let caller = auth.caller();
-        caller.require(Area::Contacts, Action::Write).await?;
-        let fields = ContactInput::from(&body.0)
-            .validate(caller.tenant.contact_required())
-            .map_err(AppError::Invalid)?;
-        let mut tx = caller.tx().await?;
-        match tx.add_contact(&fields, None, caller.by()).await? {
-            AddedContact::Created(contact) => {
+        let account = match body.0.account_id {
+            Some(id) => {
+                let mut tx = caller.tx().await?;
+                let account = tx.find_account(id.into()).await?;
                 tx.commit().await?;
-                Ok(Created::Created(Json(ContactOut::new(&contact, &[]))))
+                Some(account.ok_or(AppError::NotFound)?)
             }
-            AddedContact::Existing(existing) => Err(AppError::Duplicate {
-                existing: existing.id.as_uuid(),
-            }
-            .into()),
-        }
+            None => None,
+        };
+        let link = LinkInput {
+            link_position: body.0.link_position.clone().unwrap_or_default(),
+            is_primary: body.0.is_primary.and_then(|p| p.then(|| "on".to_owned())),
+        };
+        let portals = PortalAccessBody::portals(body.0.portal_access.as_ref());
+        let out = add_contact(caller, account.as_ref(), &body.0.contact, &link, &portals).await?;
+        Ok(Created::Created(Json(out)))
     }
 
     /// Reads a contact with its links.
@@ -412,6 +413,51 @@ async fn set_photo(caller: &Caller, id: Uuid, photo: Option<Uuid>) -> Result<Opt
     let previous = tx.set_contact_photo(id.into(), photo, caller.by()).await?;
     tx.commit().await?;
     Ok(previous)
+}
+
+/// The API's caller of the one "add contact" command (`contact_create::add`),
+/// for `POST /contacts` and `POST /{customers|suppliers}/{id}/contacts`: every
+/// field error at once (422), a taken email 409, else the new contact.
+pub(super) async fn add_contact(
+    caller: &Caller,
+    account: Option<&Account>,
+    body: &ContactBody,
+    link: &LinkInput,
+    portals: &[Portal],
+) -> Result<ContactOut> {
+    let area = account.map_or(Area::Contacts, |a| Area::contacts_of(a.kind));
+    caller.require(area, Action::Write).await?;
+    let input = ContactInput::from(body);
+    let contact = input.validate(caller.tenant.contact_required());
+    let link = if account.is_some() {
+        link.validate()
+    } else {
+        Ok(LinkFields::default())
+    };
+    let linked: Vec<Portal> = account.iter().map(|a| Portal::of(a.kind)).collect();
+    let checked = contact_create::check_portals(!input.email.trim().is_empty(), &linked, portals);
+    let (fields, link) = match (contact, link, checked) {
+        (Ok(c), Ok(l), Ok(())) => (c, l),
+        (c, l, p) => {
+            let mut errors = c.err().unwrap_or_default();
+            errors.0.extend(l.err().unwrap_or_default().0);
+            errors.0.extend(p.err().unwrap_or_default().0);
+            return Err(AppError::Invalid(errors).into());
+        }
+    };
+    let new = contact_create::NewContact {
+        fields: &fields,
+        link: account.map(|a| (a, &link)),
+        portals,
+        photo: None,
+    };
+    match contact_create::add(&caller.state, &caller.tenant, new, caller.by()).await? {
+        contact_create::Added::Created(contact, links) => Ok(ContactOut::new(&contact, &links)),
+        contact_create::Added::Existing(existing, _) => Err(AppError::Duplicate {
+            existing: existing.id.as_uuid(),
+        }
+        .into()),
+    }
 }
 
 async fn set_archived(caller: &Caller, id: Uuid, archived: bool) -> Result<Json<ContactOut>> {

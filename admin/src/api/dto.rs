@@ -340,6 +340,52 @@ pub(crate) struct AccountContactBody {
     pub link_position: Option<String>,
     /// Make it the account's primary contact (replacing the current one).
     pub is_primary: Option<bool>,
+    /// Portal access to turn on as the contact is created (as the form's boxes).
+    pub portal_access: Option<PortalAccessBody>,
+}
+
+/// A new contact, optionally linked to a customer or supplier at once.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct NewContactBody {
+    #[oai(flatten)]
+    pub contact: ContactBody,
+    /// A customer or supplier to link the contact to.
+    pub account_id: Option<Uuid>,
+    /// The contact's position at that account.
+    pub link_position: Option<String>,
+    /// Make it that account's primary contact (replacing the current one).
+    pub is_primary: Option<bool>,
+    /// Portal access to turn on as the contact is created (as the form's boxes):
+    /// it needs a main email and a link to an account of that portal's kind.
+    pub portal_access: Option<PortalAccessBody>,
+}
+
+/// The portals a new contact gets access to: each one turned on with the
+/// company's default role on the link, and an invitation mailed once the
+/// contact is saved.
+#[derive(Debug, Clone, Default, Object)]
+pub(crate) struct PortalAccessBody {
+    /// The customer portal (the account must be a customer).
+    pub customer: Option<bool>,
+    /// The supplier portal (the account must be a supplier).
+    pub supplier: Option<bool>,
+}
+
+impl PortalAccessBody {
+    /// The portals asked for.
+    pub fn portals(body: Option<&Self>) -> Vec<portico_domain::Portal> {
+        let Some(body) = body else {
+            return Vec::new();
+        };
+        [
+            (portico_domain::Portal::Customer, body.customer),
+            (portico_domain::Portal::Supplier, body.supplier),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on == Some(true))
+        .map(|(p, _)| p)
+        .collect()
+    }
 }
 
 /// A link to create or change.

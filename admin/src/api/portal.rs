@@ -22,7 +22,7 @@ use super::{
     contacts::{editable, load},
 };
 use crate::{
-    invitations,
+    access_grant, invitations,
     portal_access::{Question, live_policy},
 };
 
@@ -227,25 +227,24 @@ impl PortalApi {
         let caller = auth.caller();
         let mut tx = caller.tx().await?;
         let contact = editable(caller, &mut tx, id.0).await?;
-        let changed = tx
-            .set_portal_access(contact.id, portal.0.into(), body.0.enabled, caller.by())
-            .await
-            .map_err(invalid)?;
-        // As on the page: someone without a password yet is invited.
-        let invite = body.0.enabled
-            && changed == Some(true)
-            && contact.portal.status != portico_data::PortalStatus::Active;
-        if invite {
-            invitations::invite(
+        let invite = if body.0.enabled {
+            access_grant::grant(
                 &mut tx,
                 &caller.state,
                 &caller.tenant,
                 &contact,
                 portal.0.into(),
+                true,
                 caller.by(),
             )
-            .await?;
-        }
+            .await?
+            .invited
+        } else {
+            tx.set_portal_access(contact.id, portal.0.into(), false, caller.by())
+                .await
+                .map_err(invalid)?;
+            false
+        };
         let out = access_out(&mut tx, contact.id).await?;
         tx.commit().await?;
         if invite {

@@ -22,6 +22,7 @@ mod names;
 mod operators;
 mod portal;
 mod portal_auth;
+mod portal_defaults;
 mod portal_scope;
 mod provision;
 mod schema;
@@ -54,6 +55,7 @@ pub use portal::{
     ContactPolicyRows, InvitationInfo, LinkAccess, LinkAccessInput, PortalRole, PortalRoleInput,
 };
 pub use portal_auth::{PortalCredentials, PortalTokenHolder, PortalTokenPurpose};
+pub use portal_defaults::PortalDefaults;
 pub use portal_scope::{PortalAccount, PortalBranch};
 pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};

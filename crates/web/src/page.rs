@@ -30,6 +30,15 @@ pub fn set_flash(session: &Session, message_id: &str) {
     session.set(FLASH_KEY, message_id);
 }
 
+/// Separates a flash message's id from the name it is about.
+const FLASH_NAME: char = '\u{1f}';
+
+/// Like [`set_flash`], for a message about someone or something by name
+/// (`$name` in the message): "Ana Pérez was saved."
+pub fn set_flash_named(session: &Session, message_id: &str, name: &str) {
+    session.set(FLASH_KEY, format!("{message_id}{FLASH_NAME}{name}"));
+}
+
 /// Like [`set_flash`], for a problem the next page should show as an error.
 pub fn set_flash_error(session: &Session, message_id: &str) {
     session.set(FLASH_KEY, format!("!{message_id}"));
@@ -82,7 +91,11 @@ impl Ui {
             },
             None => ("ok", None),
         };
-        ctx.insert("flash", &flash_id.map(|id| self.lang.t(id)));
+        let flash = flash_id.map(|id| match id.split_once(FLASH_NAME) {
+            Some((id, name)) => self.lang.t_args(id, &[("name", name.to_owned().into())]),
+            None => self.lang.t(id),
+        });
+        ctx.insert("flash", &flash);
         ctx.insert("flash_kind", flash_kind);
         ctx.insert(
             "tenant",
