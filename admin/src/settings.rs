@@ -52,7 +52,8 @@ fn list_name(list: ContactList) -> &'static str {
 /// A refused change to a list: which list, which entry (none for a new one),
 /// and the message id.
 struct ListError<'a> {
-    list: ContactList,
+    /// Which part of the page: a list (`titles`, `categories`) or `portal_defaults`.
+    part: &'static str,
     entry: Option<Uuid>,
     message: &'a str,
 }
@@ -88,7 +89,7 @@ async fn render(
     ctx.insert("portal_defaults", &defaults);
     ctx.insert("titles", &titles);
     ctx.insert("categories", &categories);
-    ctx.insert("error_list", &error.as_ref().map(|e| list_name(e.list)));
+    ctx.insert("error_list", &error.as_ref().map(|e| e.part));
     ctx.insert(
         "error_entry",
         &error
@@ -176,7 +177,11 @@ async fn set_portal_defaults(
                 return render(
                     &ui,
                     &staff,
-                    Some(("portal_defaults", message)),
+                    Some(ListError {
+                        part: "portal_defaults",
+                        entry: None,
+                        message,
+                    }),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )
                 .await;
@@ -214,7 +219,7 @@ async fn add(
             drop(tx);
             let message = errors.0.first().map_or("form-has-errors", |e| e.message);
             let error = ListError {
-                list,
+                part: list_name(list),
                 entry: None,
                 message,
             };
@@ -254,7 +259,7 @@ async fn rename_entry(
             drop(tx);
             let message = errors.0.first().map_or("form-has-errors", |e| e.message);
             let error = ListError {
-                list,
+                part: list_name(list),
                 entry: Some(id),
                 message,
             };
