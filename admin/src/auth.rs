@@ -38,7 +38,12 @@ struct StaffPrincipal {
 
 /// Starts (or, after a new password, restarts) `user`'s session in this
 /// browser: a new session id and CSRF token, in the user's epoch `epoch`.
-pub(crate) fn begin_session(session: &Session, tenant: &CurrentTenant, user: StaffUserId, epoch: i32) {
+pub(crate) fn begin_session(
+    session: &Session,
+    tenant: &CurrentTenant,
+    user: StaffUserId,
+    epoch: i32,
+) {
     start_session(
         session,
         SESSION_KEY,
@@ -84,41 +89,41 @@ impl<'a> FromRequest<'a> for PendingStaff {
 
 /// The session's user: active, of this tenant, in its current epoch.
 async fn session_staff(req: &Request, body: &mut RequestBody) -> poem::Result<SignedInStaff> {
-        let tenant = CurrentTenant::from_request(req, body).await?;
-        let session = <&Session>::from_request(req, body).await?;
-        let state = req
-            .data::<AppState>()
-            .ok_or(AppError::Internal("application state missing".into()))?;
-        let to_sign_in =
-            || poem::Error::from_response(Redirect::see_other("/admin/sign-in").into_response());
-        let Some(principal) = session.get::<StaffPrincipal>(SESSION_KEY) else {
-            return Err(to_sign_in());
-        };
-        if principal.tenant_id != tenant.0.id() {
+    let tenant = CurrentTenant::from_request(req, body).await?;
+    let session = <&Session>::from_request(req, body).await?;
+    let state = req
+        .data::<AppState>()
+        .ok_or(AppError::Internal("application state missing".into()))?;
+    let to_sign_in =
+        || poem::Error::from_response(Redirect::see_other("/admin/sign-in").into_response());
+    let Some(principal) = session.get::<StaffPrincipal>(SESSION_KEY) else {
+        return Err(to_sign_in());
+    };
+    if principal.tenant_id != tenant.0.id() {
+        session.purge();
+        return Err(to_sign_in());
+    }
+    let mut tx = state
+        .db
+        .tenant_tx(&tenant.0)
+        .await
+        .map_err(AppError::from)?;
+    let user = tx
+        .find_staff_user(principal.user_id)
+        .await
+        .map_err(AppError::from)?;
+    tx.commit().await.map_err(AppError::from)?;
+    match user {
+        Some(user)
+            if user.status == StaffStatus::Active && principal.epoch >= user.session_epoch =>
+        {
+            Ok(SignedInStaff { user, tenant })
+        }
+        _ => {
             session.purge();
-            return Err(to_sign_in());
+            Err(to_sign_in())
         }
-        let mut tx = state
-            .db
-            .tenant_tx(&tenant.0)
-            .await
-            .map_err(AppError::from)?;
-        let user = tx
-            .find_staff_user(principal.user_id)
-            .await
-            .map_err(AppError::from)?;
-        tx.commit().await.map_err(AppError::from)?;
-        match user {
-            Some(user)
-                if user.status == StaffStatus::Active && principal.epoch >= user.session_epoch =>
-            {
-                Ok(SignedInStaff { user, tenant })
-            }
-            _ => {
-                session.purge();
-                Err(to_sign_in())
-            }
-        }
+    }
 }
 
 #[derive(Deserialize)]

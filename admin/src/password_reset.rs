@@ -210,7 +210,8 @@ fn compose(tenant: &Tenant, user: &StaffUser, link: &str) -> Result<NewMail, App
         lang.t_args("staff-reset-mail-signature", &[company()]),
     ];
     Ok(NewMail {
-        to: Email::parse(&user.email).map_err(|_| AppError::Internal("stored staff email".into()))?,
+        to: Email::parse(&user.email)
+            .map_err(|_| AppError::Internal("stored staff email".into()))?,
         to_name: Some(user.name.clone()),
         subject: lang.t_args("staff-reset-mail-subject", &[company()]),
         body_text: paragraphs.join("\n\n") + "\n",

@@ -10,7 +10,9 @@ use poem::{
     session::Session,
     web::{Form, Redirect},
 };
-use portico_auth::{PasswordError, PasswordRule, check_new_password, hash_password, verify_password};
+use portico_auth::{
+    PasswordError, PasswordRule, check_new_password, hash_password, verify_password,
+};
 use portico_domain::Locale;
 use portico_web::{
     AppError, Ui,
@@ -250,8 +252,7 @@ pub(crate) async fn choose(
         return Ok(Redirect::see_other("/admin").into_response());
     }
     let mut problems = check(&form, &staff.user.email);
-    if !problems.any()
-        && verify_password(&form.password, staff.user.password_hash.as_deref()).await
+    if !problems.any() && verify_password(&form.password, staff.user.password_hash.as_deref()).await
     {
         problems.password = Some("staff-password-unchanged");
     }

@@ -288,9 +288,7 @@ async fn give_password(
         return Err(AppError::Forbidden);
     }
     let password = temporary_password();
-    let hashed = hash_password(&password)
-        .await
-        .map_err(AppError::internal)?;
+    let hashed = hash_password(&password).await.map_err(AppError::internal)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     tx.set_staff_password(id, &hashed, true, staff.by(&ui))
         .await?

@@ -174,7 +174,12 @@ async fn a_staff_user_changes_its_password_and_its_other_sessions_end(db: TestDb
 
     let session_before = here.cookie("portico_session");
     let changed = change_password(&here, PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
-    assert_eq!(changed.location(), Some("/admin/profile"), "{}", changed.body);
+    assert_eq!(
+        changed.location(),
+        Some("/admin/profile"),
+        "{}",
+        changed.body
+    );
     assert_ne!(
         here.cookie("portico_session"),
         session_before,
@@ -238,7 +243,8 @@ async fn a_staff_user_keeps_its_language_for_its_pages_and_mail(db: TestDb) {
     assert_eq!(asked.status, StatusCode::OK);
     let mail = parse(&mails(app.mail_dir.path(), 1).await[0]);
     assert!(
-        mail.subject.contains("Reset your Empresa alfa back-office password"),
+        mail.subject
+            .contains("Reset your Empresa alfa back-office password"),
         "{}",
         mail.subject
     );
@@ -252,7 +258,11 @@ async fn a_staff_user_keeps_its_language_for_its_pages_and_mail(db: TestDb) {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
-    assert!(unknown.body.contains("Choose one of the languages in the list."));
+    assert!(
+        unknown
+            .body
+            .contains("Choose one of the languages in the list.")
+    );
 }
 
 async fn a_forgotten_password_is_reset_once_through_a_mailed_link(db: TestDb) {
@@ -341,7 +351,10 @@ async fn a_forgotten_password_is_reset_once_through_a_mailed_link(db: TestDb) {
     let (_, still_new) = sign_in(&app, "owner@alfa.test", NEW_PASSWORD).await;
     assert_eq!(still_new.location(), Some("/admin"), "nothing changed");
     assert_eq!(
-        again.get("/admin/password/reset/0123456789abcdef").await.status,
+        again
+            .get("/admin/password/reset/0123456789abcdef")
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     let history = anyone.get("/admin").await;
@@ -358,8 +371,14 @@ async fn a_reset_link_expires_and_asking_again_voids_the_older_one(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = app.company("alfa").await;
     let anyone = app.browser("alfa.localhost:8080");
-    assert_eq!(ask_reset(&anyone, "owner@alfa.test").await.status, StatusCode::OK);
-    assert_eq!(ask_reset(&anyone, "owner@alfa.test").await.status, StatusCode::OK);
+    assert_eq!(
+        ask_reset(&anyone, "owner@alfa.test").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        ask_reset(&anyone, "owner@alfa.test").await.status,
+        StatusCode::OK
+    );
     let sent = mails(app.mail_dir.path(), 2).await;
     let (first, second) = (parse(&sent[0]).link(), parse(&sent[1]).link());
     assert_ne!(first, second);
@@ -402,16 +421,19 @@ async fn asking_for_reset_links_is_throttled_per_address(db: TestDb) {
     app.company("alfa").await;
     let anyone = app.browser("alfa.localhost:8080");
     for _ in 0..5 {
-        assert_eq!(ask_reset(&anyone, "owner@alfa.test").await.status, StatusCode::OK);
+        assert_eq!(
+            ask_reset(&anyone, "owner@alfa.test").await.status,
+            StatusCode::OK
+        );
     }
     mails(app.mail_dir.path(), 5).await;
     let throttled = ask_reset(&anyone, "OWNER@alfa.test").await;
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(throttled.headers.contains_key("retry-after"));
     assert!(
-        throttled
-            .body
-            .contains("Ya pidió varios enlaces para este correo. Vuelva a intentarlo en 15 minutos."),
+        throttled.body.contains(
+            "Ya pidió varios enlaces para este correo. Vuelva a intentarlo en 15 minutos."
+        ),
         "{}",
         throttled.body
     );
@@ -422,7 +444,10 @@ async fn asking_for_reset_links_is_throttled_per_address(db: TestDb) {
     );
     // An address nobody has is throttled alike.
     for _ in 0..5 {
-        assert_eq!(ask_reset(&anyone, "nadie@alfa.test").await.status, StatusCode::OK);
+        assert_eq!(
+            ask_reset(&anyone, "nadie@alfa.test").await.status,
+            StatusCode::OK
+        );
     }
     assert_eq!(
         ask_reset(&anyone, "nadie@alfa.test").await.status,
@@ -461,7 +486,12 @@ async fn a_one_time_password_must_be_replaced_before_anything_else(db: TestDb) {
 
     let (carla, signed) = sign_in(&app, "carla@alfa.test", &one_time).await;
     assert_eq!(signed.location(), Some("/admin/password"));
-    for page in ["/admin", "/admin/contacts", "/admin/staff", "/admin/profile"] {
+    for page in [
+        "/admin",
+        "/admin/contacts",
+        "/admin/staff",
+        "/admin/profile",
+    ] {
         assert_eq!(
             carla.get(page).await.location(),
             Some("/admin/password"),
