@@ -1,4 +1,7 @@
-//! Staff sign-in, sign-out, and the extractor that yields the signed-in staff user.
+//! Staff sign-in, sign-out, and the extractors that yield the signed-in staff
+//! user: a session counts while its user is active and the session is of the
+//! user's current epoch (a new password ends every older session), and a user
+//! holding a one-time password reaches only the page that replaces it.
 
 use poem::{
     FromRequest, IntoResponse, Request, RequestBody, Response, handler,
@@ -19,17 +22,44 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 const SESSION_KEY: &str = "staff";
+/// Where a user holding a one-time password chooses its own.
+pub(crate) const CHOOSE_PASSWORD: &str = "/admin/password";
 
 /// What the session remembers about a signed-in staff user.
 #[derive(Serialize, Deserialize)]
 struct StaffPrincipal {
     tenant_id: TenantId,
     user_id: StaffUserId,
+    /// The user's session epoch when the session started (0, the first, in
+    /// sessions started before epochs existed).
+    #[serde(default)]
+    epoch: i32,
 }
 
-/// The signed-in, active staff user of the current tenant. Extraction reloads the
-/// user, so a disabled user is signed out on the next request. Without one, the
-/// browser is sent to the sign-in page.
+/// Starts (or, after a new password, restarts) `user`'s session in this
+/// browser: a new session id and CSRF token, in the user's epoch `epoch`.
+pub(crate) fn begin_session(
+    session: &Session,
+    tenant: &CurrentTenant,
+    user: StaffUserId,
+    epoch: i32,
+) {
+    start_session(
+        session,
+        SESSION_KEY,
+        &StaffPrincipal {
+            tenant_id: tenant.0.id(),
+            user_id: user,
+            epoch,
+        },
+    );
+}
+
+/// The signed-in, active staff user of the current tenant, who has chosen its
+/// own password. Extraction reloads the user, so a disabled user, or a session
+/// older than the user's last password change, is signed out on the next
+/// request. Without one, the browser is sent to the sign-in page; a user who
+/// still holds a one-time password is sent to choose its own.
 pub struct SignedInStaff {
     pub user: StaffUser,
     pub tenant: CurrentTenant,
@@ -37,36 +67,61 @@ pub struct SignedInStaff {
 
 impl<'a> FromRequest<'a> for SignedInStaff {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let tenant = CurrentTenant::from_request(req, body).await?;
-        let session = <&Session>::from_request(req, body).await?;
-        let state = req
-            .data::<AppState>()
-            .ok_or(AppError::Internal("application state missing".into()))?;
-        let to_sign_in =
-            || poem::Error::from_response(Redirect::see_other("/admin/sign-in").into_response());
-        let Some(principal) = session.get::<StaffPrincipal>(SESSION_KEY) else {
-            return Err(to_sign_in());
-        };
-        if principal.tenant_id != tenant.0.id() {
-            session.purge();
-            return Err(to_sign_in());
+        let staff = session_staff(req, body).await?;
+        if staff.user.must_change_password {
+            return Err(poem::Error::from_response(
+                Redirect::see_other(CHOOSE_PASSWORD).into_response(),
+            ));
         }
-        let mut tx = state
-            .db
-            .tenant_tx(&tenant.0)
-            .await
-            .map_err(AppError::from)?;
-        let user = tx
-            .find_staff_user(principal.user_id)
-            .await
-            .map_err(AppError::from)?;
-        tx.commit().await.map_err(AppError::from)?;
-        match user {
-            Some(user) if user.status == StaffStatus::Active => Ok(SignedInStaff { user, tenant }),
-            _ => {
-                session.purge();
-                Err(to_sign_in())
-            }
+        Ok(staff)
+    }
+}
+
+/// A signed-in staff user who may still hold a one-time password: only the
+/// page that replaces it takes one.
+pub(crate) struct PendingStaff(pub SignedInStaff);
+
+impl<'a> FromRequest<'a> for PendingStaff {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        session_staff(req, body).await.map(PendingStaff)
+    }
+}
+
+/// The session's user: active, of this tenant, in its current epoch.
+async fn session_staff(req: &Request, body: &mut RequestBody) -> poem::Result<SignedInStaff> {
+    let tenant = CurrentTenant::from_request(req, body).await?;
+    let session = <&Session>::from_request(req, body).await?;
+    let state = req
+        .data::<AppState>()
+        .ok_or(AppError::Internal("application state missing".into()))?;
+    let to_sign_in =
+        || poem::Error::from_response(Redirect::see_other("/admin/sign-in").into_response());
+    let Some(principal) = session.get::<StaffPrincipal>(SESSION_KEY) else {
+        return Err(to_sign_in());
+    };
+    if principal.tenant_id != tenant.0.id() {
+        session.purge();
+        return Err(to_sign_in());
+    }
+    let mut tx = state
+        .db
+        .tenant_tx(&tenant.0)
+        .await
+        .map_err(AppError::from)?;
+    let user = tx
+        .find_staff_user(principal.user_id)
+        .await
+        .map_err(AppError::from)?;
+    tx.commit().await.map_err(AppError::from)?;
+    match user {
+        Some(user)
+            if user.status == StaffStatus::Active && principal.epoch >= user.session_epoch =>
+        {
+            Ok(SignedInStaff { user, tenant })
+        }
+        _ => {
+            session.purge();
+            Err(to_sign_in())
         }
     }
 }
@@ -220,16 +275,14 @@ pub(crate) async fn sign_in(
     tx.commit().await.map_err(AppError::from)?;
     attempt.succeeded(state).await?;
 
-    start_session(
-        session,
-        SESSION_KEY,
-        &StaffPrincipal {
-            tenant_id: tenant.0.id(),
-            user_id: user.id,
-        },
-    );
+    begin_session(session, &tenant, user.id, user.session_epoch);
     tracing::info!(staff_user = %user.id, "staff signed in");
-    let mut resp = Redirect::see_other("/admin").into_response();
+    let landing = if user.must_change_password {
+        CHOOSE_PASSWORD
+    } else {
+        "/admin"
+    };
+    let mut resp = Redirect::see_other(landing).into_response();
     if let Some(locale) = user.locale {
         remember_language(&mut resp, locale, state.config.secure_cookies());
     }

@@ -18,9 +18,11 @@ mod import;
 mod invitations;
 mod pages;
 mod paging;
+mod password_reset;
 mod photos;
 mod portal_access;
 mod portal_roles;
+mod profile;
 mod settings;
 mod staff;
 
@@ -128,6 +130,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin/error.html",
         include_str!("../templates/admin/error.html"),
     ),
+    (
+        "admin/profile.html",
+        include_str!("../templates/admin/profile.html"),
+    ),
+    (
+        "admin/choose_password.html",
+        include_str!("../templates/admin/choose_password.html"),
+    ),
+    (
+        "admin/forgot_password.html",
+        include_str!("../templates/admin/forgot_password.html"),
+    ),
 ];
 
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
@@ -136,6 +150,18 @@ pub fn routes() -> Routes {
         .at("/", get(pages::home))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at("/sign-out", poem::post(auth::sign_out))
+        .at("/profile", get(profile::page))
+        .at("/profile/password", poem::post(profile::change_password))
+        .at("/profile/language", poem::post(profile::change_language))
+        .at("/password", get(profile::choose_page).post(profile::choose))
+        .at(
+            "/password/forgot",
+            get(password_reset::ask_page).post(password_reset::ask),
+        )
+        .at(
+            "/password/reset/:token",
+            get(password_reset::reset_page).post(password_reset::reset),
+        )
         .nest("/staff", staff::routes())
         .nest("/customers", accounts::routes(AccountKind::Customer))
         .nest("/suppliers", accounts::routes(AccountKind::Supplier))

@@ -1,7 +1,8 @@
 //! Staff users for owners and admins: the list (keyset pages), adding a user
-//! (with a temporary password shown once, until invitations arrive), and changing
-//! a user's role or disabling them. Only owners touch the owner role, nobody
-//! changes their own access, and the company always keeps an active owner.
+//! (with a one-time password shown once, which the user replaces at its first
+//! sign-in), giving a user a new one-time password (ending its sessions), and
+//! changing a user's role or disabling them. Only owners touch the owner role,
+//! nobody changes their own access, and the company always keeps an active owner.
 
 use poem::{
     IntoResponse, Response, get, handler,
@@ -27,7 +28,8 @@ use crate::{
     paging::{PAGE, cursor, next_link},
 };
 
-/// Where a new user's temporary password waits for the page that shows it once.
+/// Where a one-time password waits for the page that shows it once: the
+/// user's email, the password, and the message id of the box's heading.
 const NEW_PASSWORD: &str = "new_staff_password";
 const ROLES: [StaffRole; 5] = [
     StaffRole::Owner,
@@ -41,6 +43,7 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .at("/", get(list).post(create))
         .at("/:id", post(update))
+        .at("/:id/password", post(give_password))
 }
 
 /// Where the staff list continues: the last row of the previous page.
@@ -71,7 +74,7 @@ async fn render(
     staff: &SignedInStaff,
     page: &StaffPage,
     form: (&NewUser, &FieldErrors),
-    created: Option<(String, String)>,
+    created: Option<(String, String, String)>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     staff.require(Area::Staff, Action::Read).await?;
@@ -129,7 +132,9 @@ async fn render(
     );
     ctx.insert(
         "created",
-        &created.map(|(email, password)| json!({ "email": email, "password": password })),
+        &created.map(|(email, password, heading)| {
+            json!({ "email": email, "password": password, "heading": ui.lang.t(&heading) })
+        }),
     );
     Ok(ui
         .render("admin/staff.html", &ctx)?
@@ -144,7 +149,7 @@ async fn list(
     session: &Session,
     Query(page): Query<StaffPage>,
 ) -> Result<Response, AppError> {
-    let created = session.get::<(String, String)>(NEW_PASSWORD);
+    let created = session.get::<(String, String, String)>(NEW_PASSWORD);
     if created.is_some() {
         session.remove(NEW_PASSWORD);
     }
@@ -191,13 +196,14 @@ async fn create(
         name,
         role,
         password_hash: Some(hash_password(&password).await.map_err(AppError::internal)?),
+        one_time_password: true,
         locale: None,
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     match tx.add_staff_user(&new, staff.by(&ui)).await {
         Ok(user) => {
             tx.commit().await?;
-            session.set(NEW_PASSWORD, (user.email, password));
+            session.set(NEW_PASSWORD, (user.email, password, "staff-created"));
             Ok(Redirect::see_other("/admin/staff").into_response())
         }
         Err(DataError::Invalid(errors)) => {
@@ -259,5 +265,39 @@ async fn update(
     }
     tx.commit().await?;
     set_flash(session, "staff-saved");
+    Ok(Redirect::see_other("/admin/staff").into_response())
+}
+
+/// Gives another user a new one-time password (shown once): the user's
+/// sessions end, and at its next sign-in it chooses its own password.
+#[handler]
+async fn give_password(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Staff, Action::Write).await?;
+    let id: StaffUserId = id.parse().map_err(|_| AppError::NotFound)?;
+    if id == staff.user.id {
+        return Err(AppError::BadRequest("staff-not-yourself"));
+    }
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let target = tx.find_staff_user(id).await?.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    if target.role == StaffRole::Owner && staff.user.role != StaffRole::Owner {
+        return Err(AppError::Forbidden);
+    }
+    let password = temporary_password();
+    let hashed = hash_password(&password).await.map_err(AppError::internal)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    tx.set_staff_password(id, &hashed, true, staff.by(&ui))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    session.set(
+        NEW_PASSWORD,
+        (target.email, password, "staff-password-given"),
+    );
     Ok(Redirect::see_other("/admin/staff").into_response())
 }

@@ -708,6 +708,7 @@ async fn generate(db: &Database, spec: &Spec, progress: bool) -> anyhow::Result<
             name: "Benchmark Owner".into(),
             role: StaffRole::Owner,
             password_hash: Some(password_hash.clone()),
+            one_time_password: false,
             locale: None,
         },
     )

@@ -186,6 +186,7 @@ pub(crate) async fn create_company(
         name: valid.owner_name,
         role: StaffRole::Owner,
         password_hash: Some(hash_password(&password).await.map_err(AppError::internal)?),
+        one_time_password: true,
         locale: Some(valid.tenant.locale),
     };
     let created = provision_tenant(

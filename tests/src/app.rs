@@ -151,6 +151,7 @@ impl TestApp {
                 name: format!("Dueña de {slug}"),
                 role: StaffRole::Owner,
                 password_hash: Some(hash_password(PASSWORD).await.expect("hash")),
+                one_time_password: false,
                 locale: None,
             },
             Actor::System,
@@ -167,6 +168,7 @@ impl TestApp {
             name: format!("Usuario {role}"),
             role,
             password_hash: Some(hash_password(PASSWORD).await.expect("hash")),
+            one_time_password: false,
             locale: None,
         })
         .await

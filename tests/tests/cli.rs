@@ -65,6 +65,10 @@ async fn the_cli_manages_companies_and_operators(db: TestDb) {
     drop(tx);
     assert_eq!(owner.role, portico_domain::StaffRole::Owner);
     assert!(
+        owner.must_change_password,
+        "the printed password is one-time: the owner replaces it at the first sign-in"
+    );
+    assert!(
         owner
             .password_hash
             .as_deref()

@@ -14,6 +14,7 @@ fn staff(email: &str) -> NewStaffUser {
         name: "Ana Pérez".into(),
         role: StaffRole::Sales,
         password_hash: None,
+        one_time_password: false,
         locale: None,
     }
 }
@@ -49,6 +50,7 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
             "portal_role_permissions",
             "portal_roles",
             "portal_tokens",
+            "staff_tokens",
             "staff_users",
             "tenants"
         ]
@@ -89,7 +91,10 @@ async fn a_tenant_transaction_sees_only_its_own_tenants_rows(db: TestDb) {
         "A must not write B's user"
     );
     assert!(
-        !tx.set_staff_password(b_owner.id, "x").await.unwrap(),
+        tx.set_staff_password(b_owner.id, "x", false, SYSTEM)
+            .await
+            .unwrap()
+            .is_none(),
         "A must not write B's user"
     );
     assert!(

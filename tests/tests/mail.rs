@@ -141,6 +141,7 @@ async fn a_committed_mail_is_delivered_as_an_eml_file_right_after_the_kick(db: T
         name: "José Núñez".into(),
         role: StaffRole::Sales,
         password_hash: None,
+        one_time_password: false,
         locale: None,
     })
     .await
@@ -179,6 +180,7 @@ async fn a_rolled_back_transaction_sends_nothing(db: TestDb) {
             name: "José Núñez".into(),
             role: StaffRole::Sales,
             password_hash: None,
+            one_time_password: false,
             locale: None,
         })
         .await

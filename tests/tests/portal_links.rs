@@ -67,6 +67,7 @@ async fn company(app: &TestApp, slug: &str, name: &str) -> Company {
             name: "Dueña".into(),
             role: StaffRole::Owner,
             password_hash: None,
+            one_time_password: false,
             locale: None,
         },
         Actor::System,

@@ -451,6 +451,7 @@ async fn the_staff_list_pages_by_keyset_and_shows_only_this_companys_users(db: T
             name: format!("Usuario {:02}", i % 30),
             role: portico_domain::StaffRole::Sales,
             password_hash: None,
+            one_time_password: false,
             locale: None,
         })
         .await
@@ -605,9 +606,20 @@ async fn an_operator_creates_a_company_whose_owner_can_sign_in(db: TestDb) {
     let signed_in = sign_in(&owner, "camilo@ferreteria.co", password).await;
     assert_eq!(
         signed_in.location(),
-        Some("/admin"),
-        "the new owner signs in with the one-time password"
+        Some("/admin/password"),
+        "the new owner signs in with the one-time password, then must replace it"
     );
+    let chosen = owner
+        .submit(
+            "/admin/password",
+            "/admin/password",
+            &[
+                ("password", "mi clave de ferretería"),
+                ("password_confirmation", "mi clave de ferretería"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.location(), Some("/admin"), "{}", chosen.body);
     let home = owner.get("/admin").await;
     assert!(home.body.contains("Se creó la empresa") && home.body.contains("COP"));
 

@@ -6,7 +6,9 @@ mod redis_handle;
 mod throttle;
 mod token;
 
-pub use password::{PasswordError, hash_password, verify_password};
+pub use password::{
+    PasswordError, PasswordRule, check_new_password, hash_password, verify_password,
+};
 pub use redis_handle::RedisHandle;
 pub use throttle::{Locked, SignInThrottle, ThrottleError};
 pub use token::{hash_token, random_token, temporary_password};

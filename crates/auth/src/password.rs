@@ -18,6 +18,40 @@ pub enum PasswordError {
     Hashing,
 }
 
+/// What is wrong with a password someone chose for itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordRule {
+    /// Fewer than 10 characters.
+    TooShort,
+    /// More than 256 characters.
+    TooLong,
+    /// The account's own email.
+    IsEmail,
+    /// The confirmation differs.
+    Mismatch,
+}
+
+/// The rules every chosen password follows (portal contacts and staff alike):
+/// typed twice, 10 to 256 characters, not the account's email.
+pub fn check_new_password(
+    password: &str,
+    confirmation: &str,
+    email: &str,
+) -> Result<(), PasswordRule> {
+    let length = password.chars().count();
+    if length < 10 {
+        Err(PasswordRule::TooShort)
+    } else if length > 256 {
+        Err(PasswordRule::TooLong)
+    } else if password.trim().to_lowercase() == email.trim().to_lowercase() {
+        Err(PasswordRule::IsEmail)
+    } else if password != confirmation {
+        Err(PasswordRule::Mismatch)
+    } else {
+        Ok(())
+    }
+}
+
 /// A hash of a random password, verified when the account does not exist so that
 /// an unknown email takes as long to reject as a wrong password.
 static DUMMY_HASH: LazyLock<String> =

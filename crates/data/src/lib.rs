@@ -28,6 +28,7 @@ mod provision;
 mod schema;
 mod search;
 mod staff;
+mod staff_auth;
 mod tenants;
 mod tx;
 

@@ -21,9 +21,11 @@ enum StaffUsers {
     CreatedAt,
     UpdatedAt,
     LastSignInAt,
+    MustChangePassword,
+    SessionEpoch,
 }
 
-const COLUMNS: [StaffUsers; 9] = [
+const COLUMNS: [StaffUsers; 11] = [
     StaffUsers::Id,
     StaffUsers::Email,
     StaffUsers::Name,
@@ -33,6 +35,8 @@ const COLUMNS: [StaffUsers; 9] = [
     StaffUsers::Locale,
     StaffUsers::CreatedAt,
     StaffUsers::LastSignInAt,
+    StaffUsers::MustChangePassword,
+    StaffUsers::SessionEpoch,
 ];
 
 /// Whether a staff user may sign in.
@@ -65,6 +69,11 @@ pub struct StaffUser {
     pub locale: Option<Locale>,
     pub created_at: DateTime<Utc>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// The password was given by someone else (a one-time password): the user
+    /// must choose its own before anything else.
+    pub must_change_password: bool,
+    /// A session started in an older epoch is over (a new password).
+    pub session_epoch: i32,
 }
 
 #[derive(sqlx::FromRow)]
@@ -78,6 +87,8 @@ struct StaffRow {
     locale: Option<String>,
     created_at: DateTime<Utc>,
     last_sign_in_at: Option<DateTime<Utc>>,
+    must_change_password: bool,
+    session_epoch: i32,
 }
 
 impl TryFrom<StaffRow> for StaffUser {
@@ -101,6 +112,8 @@ impl TryFrom<StaffRow> for StaffUser {
             locale: row.locale.as_deref().and_then(Locale::from_tag),
             created_at: row.created_at,
             last_sign_in_at: row.last_sign_in_at,
+            must_change_password: row.must_change_password,
+            session_epoch: row.session_epoch,
         })
     }
 }
@@ -119,6 +132,9 @@ pub struct NewStaffUser {
     pub name: String,
     pub role: StaffRole,
     pub password_hash: Option<String>,
+    /// The password is a one-time password given to the user (by an operator
+    /// or an admin): it must be changed at the first sign-in.
+    pub one_time_password: bool,
     pub locale: Option<Locale>,
 }
 
@@ -140,6 +156,7 @@ impl TenantTx {
                 StaffUsers::Locale,
                 StaffUsers::CreatedAt,
                 StaffUsers::UpdatedAt,
+                StaffUsers::MustChangePassword,
             ])
             .values_panic([
                 self.tenant_id().as_uuid().into(),
@@ -152,6 +169,7 @@ impl TenantTx {
                 new.locale.map(|l| l.tag()).into(),
                 now.into(),
                 now.into(),
+                (new.one_time_password && new.password_hash.is_some()).into(),
             ])
             .to_owned();
         self.conn.execute(&insert).await?;
@@ -239,22 +257,86 @@ impl TenantTx {
         Ok(self.conn.execute(&update).await? > 0)
     }
 
-    /// Changes a staff user's password hash; `false` when no such user is in this tenant.
+    /// Sets a staff user's password (`password_hash`: argon2id, from
+    /// `portico_auth::hash_password`), recorded in the audit log. `one_time`: the
+    /// password was given by someone else, so the user must replace it at its
+    /// next sign-in; otherwise the user chose it and the flag is cleared. Every
+    /// session started before ends (the session epoch moves on) and unused
+    /// reset links stop working. Returns the new epoch, for the one session the
+    /// caller keeps; `None` when no such user is in this tenant.
     pub async fn set_staff_password(
         &mut self,
         id: StaffUserId,
         password_hash: &str,
-    ) -> Result<bool, DataError> {
+        one_time: bool,
+        by: crate::By<'_>,
+    ) -> Result<Option<i32>, DataError> {
         let update = Query::update()
             .table(StaffUsers::Table)
             .values([
                 (StaffUsers::PasswordHash, password_hash.into()),
+                (StaffUsers::MustChangePassword, one_time.into()),
+                (
+                    StaffUsers::SessionEpoch,
+                    Expr::col(StaffUsers::SessionEpoch).add(1),
+                ),
                 (StaffUsers::UpdatedAt, Utc::now().into()),
             ])
             .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
             .to_owned();
-        Ok(self.conn.execute(&update).await? > 0)
+        if self.conn.execute(&update).await? == 0 {
+            return Ok(None);
+        }
+        self.revoke_staff_reset_tokens(id).await?;
+        self.log(
+            by,
+            "staff.password",
+            ("staff_user", id.as_uuid()),
+            None,
+            serde_json::json!({ "one_time": one_time }),
+        )
+        .await?;
+        Ok(self.find_staff_user(id).await?.map(|u| u.session_epoch))
+    }
+
+    /// Changes the language a staff user's pages and mail are in (`None`: the
+    /// browser's, else the company's), recorded in the audit log; `false` when
+    /// no such user is in this tenant.
+    pub async fn set_staff_locale(
+        &mut self,
+        id: StaffUserId,
+        locale: Option<Locale>,
+        by: crate::By<'_>,
+    ) -> Result<bool, DataError> {
+        let Some(before) = self.find_staff_user(id).await? else {
+            return Ok(false);
+        };
+        if before.locale == locale {
+            return Ok(true);
+        }
+        let update = Query::update()
+            .table(StaffUsers::Table)
+            .values([
+                (StaffUsers::Locale, locale.map(|l| l.tag()).into()),
+                (StaffUsers::UpdatedAt, Utc::now().into()),
+            ])
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
+            .to_owned();
+        self.conn.execute(&update).await?;
+        self.log(
+            by,
+            "staff.update",
+            ("staff_user", id.as_uuid()),
+            None,
+            serde_json::json!({ "preferred_language": {
+                "before": before.locale.map(|l| l.tag()),
+                "after": locale.map(|l| l.tag()),
+            } }),
+        )
+        .await?;
+        Ok(true)
     }
 }
 

@@ -299,6 +299,7 @@ async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<(
                     name: args.admin_name,
                     role: StaffRole::Owner,
                     password_hash: Some(hash_password(&password).await?),
+                    one_time_password: true,
                     locale: Some(locale),
                 },
                 Actor::System,
@@ -313,7 +314,7 @@ async fn tenant(settings: &Settings, command: TenantCommand) -> anyhow::Result<(
             let url = settings.web().tenant_url(tenant.slug());
             println!("Company {} created at {url}", tenant.name());
             println!(
-                "Owner {} — password (shown once): {password}",
+                "Owner {} — one-time password (shown once; changed at the first sign-in): {password}",
                 args.admin_email
             );
             println!("Back office: {url}admin");

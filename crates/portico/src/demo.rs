@@ -89,6 +89,7 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
             name: "María Fernanda Rodríguez Peña".into(),
             role: StaffRole::Owner,
             password_hash: Some(password_hash.clone()),
+            one_time_password: false,
             locale: None,
         },
         Actor::System,
@@ -115,6 +116,7 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
                 name: name.into(),
                 role,
                 password_hash: Some(password_hash.clone()),
+                one_time_password: false,
                 locale: None,
             })
             .await?;

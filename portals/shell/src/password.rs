@@ -3,6 +3,7 @@
 //! not the email) and the form.
 
 use poem::{IntoResponse, Response, http::StatusCode};
+use portico_auth::{PasswordRule, check_new_password};
 use portico_web::Ui;
 use serde::Deserialize;
 use serde_json::json;
@@ -33,16 +34,14 @@ impl Problems {
 /// What is wrong with a chosen password, if anything.
 pub(crate) fn check(form: &PasswordForm, email: &str) -> Problems {
     let mut problems = Problems::default();
-    let length = form.password.chars().count();
-    if length < 10 {
-        problems.password = Some("portal-password-too-short");
-    } else if length > 256 {
-        problems.password = Some("portal-password-too-long");
-    } else if form.password.trim().to_lowercase() == email {
-        problems.password = Some("portal-password-is-email");
-    }
-    if problems.password.is_none() && form.password != form.password_confirmation {
-        problems.password_confirmation = Some("portal-password-mismatch");
+    match check_new_password(&form.password, &form.password_confirmation, email) {
+        Ok(()) => {}
+        Err(PasswordRule::TooShort) => problems.password = Some("portal-password-too-short"),
+        Err(PasswordRule::TooLong) => problems.password = Some("portal-password-too-long"),
+        Err(PasswordRule::IsEmail) => problems.password = Some("portal-password-is-email"),
+        Err(PasswordRule::Mismatch) => {
+            problems.password_confirmation = Some("portal-password-mismatch")
+        }
     }
     problems
 }
