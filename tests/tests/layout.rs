@@ -22,7 +22,8 @@ const SYSTEM: By<'static> = By {
 
 const EMAIL: &str = "maria.altagracia.wolfeschlegelsteinhausenbergerdorff@distribuidorafarmaceuticadelcaribe.com.do";
 
-/// Every element whose box sticks out of its parent's (left or right), whose
+/// Every element whose box sticks out of its parent's (left or right; a
+/// `display: contents` parent has no box, so its own parent's), whose
 /// content overflows it, and whether the document scrolls sideways. Hidden
 /// helpers (absolutely positioned: the skip link, visually hidden text) and
 /// what sits inside a scrolling box are left out; a box clipped by an
@@ -40,8 +41,10 @@ for (const e of document.body.querySelectorAll('*')) {
   const r = e.getBoundingClientRect();
   if (r.width === 0 && r.height === 0) continue;
   if (positioned(e) || scrolled(e)) continue;
-  const p = e.parentElement.getBoundingClientRect();
-  if (r.right > p.right + 1 || r.left < p.left - 1) found.push(name(e) + ' sticks out of ' + name(e.parentElement));
+  let box = e.parentElement;
+  while (getComputedStyle(box).display === 'contents') box = box.parentElement;
+  const p = box.getBoundingClientRect();
+  if (r.right > p.right + 1 || r.left < p.left - 1) found.push(name(e) + ' sticks out of ' + name(box));
   const s = getComputedStyle(e);
   if (s.overflowX === 'visible' && !['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName)
       && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) found.push(name(e) + ' has content wider than itself');
@@ -163,8 +166,11 @@ async fn served(db: TestDb) -> (TestApp, u16, tokio::task::JoinHandle<std::io::R
     (app, port, server)
 }
 
+/// Signs in to the back office as the owner, in Spanish (the browser asks for English).
 async fn staff_signs_in(client: &Client, site: &str) {
     client.goto(&format!("{site}/admin/sign-in")).await.unwrap();
+    click(client, "button[name=lang]").await;
+    wait_for_text(client, "Contraseña").await;
     fill(client, "#email", "owner@alfa.test").await;
     fill(client, "#password", PASSWORD).await;
     click(client, "main button[type=submit]").await;
@@ -195,6 +201,7 @@ async fn the_contact_record_the_contact_list_and_the_portal_home_fit_a_phone_and
     for width in [390, 1280] {
         let profile = tempfile::tempdir().unwrap();
         let client = browser_at(&driver, profile.path(), width).await;
+        staff_signs_in(&client, &site).await;
         let inner: u64 = client
             .execute("return window.innerWidth", Vec::new())
             .await
@@ -202,8 +209,6 @@ async fn the_contact_record_the_contact_list_and_the_portal_home_fit_a_phone_and
             .as_u64()
             .unwrap();
         assert_eq!(inner, u64::from(width), "the viewport's width");
-
-        staff_signs_in(&client, &site).await;
         client.goto(&format!("{site}{record}")).await.unwrap();
         wait_for_text(&client, EMAIL).await;
         assert_fits(&client, "the contact record", width).await;
