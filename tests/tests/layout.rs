@@ -22,7 +22,8 @@ const SYSTEM: By<'static> = By {
 
 const EMAIL: &str = "maria.altagracia.wolfeschlegelsteinhausenbergerdorff@distribuidorafarmaceuticadelcaribe.com.do";
 
-/// Every element whose box sticks out of its parent's (left or right), whose
+/// Every element whose box sticks out of its parent's (left or right; a
+/// `display: contents` parent has no box, so its own parent's), whose
 /// content overflows it, and whether the document scrolls sideways. Hidden
 /// helpers (absolutely positioned: the skip link, visually hidden text) and
 /// what sits inside a scrolling box are left out; a box clipped by an
@@ -40,26 +41,34 @@ for (const e of document.body.querySelectorAll('*')) {
   const r = e.getBoundingClientRect();
   if (r.width === 0 && r.height === 0) continue;
   if (positioned(e) || scrolled(e)) continue;
-  const p = e.parentElement.getBoundingClientRect();
-  if (r.right > p.right + 1 || r.left < p.left - 1) found.push(name(e) + ' sticks out of ' + name(e.parentElement));
+  let box = e.parentElement;
+  while (getComputedStyle(box).display === 'contents') box = box.parentElement;
+  const p = box.getBoundingClientRect();
+  if (r.right > p.right + 1 || r.left < p.left - 1) found.push(name(e) + ' sticks out of ' + name(box));
   const s = getComputedStyle(e);
   if (s.overflowX === 'visible' && !['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName)
       && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) found.push(name(e) + ' has content wider than itself');
 }
-if (document.documentElement.scrollWidth > window.innerWidth) {
-  found.push('the document scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + window.innerWidth);
+const width = arguments[0];
+if (document.documentElement.scrollWidth > width || window.innerWidth > width) {
+  found.push('the document is wider than the screen: ' + document.documentElement.scrollWidth + ' > ' + width);
 }
 return found;
 "#;
 
-/// What overflows on the current page (empty when the layout holds).
-async fn overflows(client: &Client) -> Vec<String> {
-    let found = client.execute(OVERFLOWS, Vec::new()).await.expect("script");
+/// What overflows on the current page, on a screen `width` px wide (empty
+/// when the layout holds). A phone widens its layout viewport to fit a page
+/// too wide for it, so the page is measured against the screen's width.
+async fn overflows(client: &Client, width: u32) -> Vec<String> {
+    let found = client
+        .execute(OVERFLOWS, vec![serde_json::json!(width)])
+        .await
+        .expect("script");
     serde_json::from_value(found).expect("a list of strings")
 }
 
 async fn assert_fits(client: &Client, page: &str, width: u32) {
-    let found = overflows(client).await;
+    let found = overflows(client, width).await;
     assert!(
         found.is_empty(),
         "{page} at {width} px:\n{}",
@@ -163,8 +172,11 @@ async fn served(db: TestDb) -> (TestApp, u16, tokio::task::JoinHandle<std::io::R
     (app, port, server)
 }
 
+/// Signs in to the back office as the owner, in Spanish (the browser asks for English).
 async fn staff_signs_in(client: &Client, site: &str) {
     client.goto(&format!("{site}/admin/sign-in")).await.unwrap();
+    click(client, "button[name=lang]").await;
+    wait_for_text(client, "Contraseña").await;
     fill(client, "#email", "owner@alfa.test").await;
     fill(client, "#password", PASSWORD).await;
     click(client, "main button[type=submit]").await;
@@ -195,14 +207,14 @@ async fn the_contact_record_the_contact_list_and_the_portal_home_fit_a_phone_and
     for width in [390, 1280] {
         let profile = tempfile::tempdir().unwrap();
         let client = browser_at(&driver, profile.path(), width).await;
+        client.goto(&format!("{site}/admin/sign-in")).await.unwrap();
         let inner: u64 = client
             .execute("return window.innerWidth", Vec::new())
             .await
             .unwrap()
             .as_u64()
             .unwrap();
-        assert_eq!(inner, u64::from(width), "the viewport's width");
-
+        assert_eq!(inner, u64::from(width), "the sign-in page's viewport");
         staff_signs_in(&client, &site).await;
         client.goto(&format!("{site}{record}")).await.unwrap();
         wait_for_text(&client, EMAIL).await;
