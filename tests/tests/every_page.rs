@@ -19,8 +19,9 @@ use portico::demo::{
     DEMO_PURCHASING, DEMO_READ_ONLY, DEMO_SALES, DEMO_SUPPLIER_CONTACT,
 };
 use portico_data::{ContactList, ImportState, Tenant};
-use portico_domain::{AccountKind, Email, Portal, Slug, StaffRole};
+use portico_domain::{AccountKind, Email, Locale, Portal, Slug, StaffRole};
 use portico_tests::{Browser, FilePart, PASSWORD, Page, TestApp, TestDb, backend_tests};
+use portico_web::Lang;
 
 const SITE: &str = "demo.localhost:8080";
 const BASE: &str = "localhost:8080";
@@ -356,16 +357,29 @@ fn message_ids() -> BTreeSet<String> {
     ids
 }
 
+/// What a history shows, in either language, for a field or an action that
+/// has no message of its own: never expected on a page.
+fn history_fallbacks() -> Vec<String> {
+    Locale::ALL
+        .iter()
+        .flat_map(|l| ["history-other-field", "history-other-action"].map(|id| Lang(*l).t(id)))
+        .collect()
+}
+
 /// What is wrong with a page: an unknown message, a message id or a state code
-/// shown as it is stored.
+/// shown as it is stored, or a history entry without its own message.
 fn check(html: &str, ids: &BTreeSet<String>) -> Vec<String> {
     let mut problems = Vec::new();
     if html.contains("Unknown localization key") {
         problems.push("an unknown localization key".to_owned());
     }
+    let fallbacks = history_fallbacks();
     for text in readable(html) {
         if ids.contains(&text) {
             problems.push(format!("the message id {text:?}"));
+        }
+        if fallbacks.contains(&text) {
+            problems.push(format!("a history entry without its own message: {text:?}"));
         }
         let pieces = text.split(['→', '·', ',', ';', ':', '(', ')', '|']);
         for piece in pieces.map(str::trim) {
