@@ -80,6 +80,8 @@ struct Data {
     /// Per portal (customer, supplier): a pending invitation, an emailed
     /// sign-in link and a reset link.
     tokens: [[String; 3]; 2],
+    /// A staff user's emailed password reset link.
+    staff_reset: String,
 }
 
 /// Who visits, where, with which password.
@@ -276,6 +278,10 @@ async fn urls(
         "/admin/customers" | "/admin/suppliers" => {
             vec![pattern.to_owned(), format!("{pattern}?archived=1")]
         }
+        "/admin/password/reset/:token" => vec![
+            pattern.replace(":token", &d.staff_reset),
+            pattern.replace(":token", "no-such-link"),
+        ],
         token if token.ends_with("/:token") => {
             let portal = usize::from(token.starts_with("/supplier"));
             let kind = ["/invitation/", "/sign-in/link/", "/password/reset/"]
@@ -824,6 +830,21 @@ async fn seed(app: &TestApp) -> Data {
         ]);
     }
 
+    // A staff user's password reset link (asked for, not used).
+    let forgot = "/admin/password/forgot";
+    let asked = stranger
+        .submit(forgot, forgot, &[("email", DEMO_READ_ONLY)])
+        .await;
+    assert!(
+        asked.status.is_success() || asked.status.is_redirection(),
+        "{}",
+        asked.body
+    );
+    let staff_reset = token_in(
+        &mail_to(app, DEMO_READ_ONLY, "/admin/password/reset/").await,
+        "/admin/password/reset/",
+    );
+
     // Accounts and branches: edited, archived and restored, a branch added.
     done(
         &owner,
@@ -997,6 +1018,7 @@ async fn seed(app: &TestApp) -> Data {
         rosa_branch: branches[1].id.to_string(),
         import,
         tokens: [tokens[0].clone(), tokens[1].clone()],
+        staff_reset,
     }
 }
 
