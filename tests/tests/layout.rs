@@ -287,7 +287,7 @@ async fn cancel_looks_like_a_secondary_button_in_a_real_browser() {
             .execute(
                 "const bg = e => getComputedStyle(e).backgroundColor;
                  const cancel = [...document.querySelectorAll('main a')].find(a => a.textContent.trim() === 'Cancelar');
-                 return [bg(cancel), bg(document.querySelector('button.secondary')), bg(document.querySelector('main button[type=submit]'))];",
+                 return [bg(cancel), bg(document.querySelector('button.secondary')), bg([...document.querySelectorAll('main form[method=post] button[type=submit]')].at(-1))];",
                 Vec::new(),
             )
             .await
