@@ -19,7 +19,11 @@ use portico_data::{
 };
 use portico_domain::{BranchScope, FieldErrors, Permission, Portal};
 use portico_web::Routes;
-use portico_web::{AppError, Lang, Ui, page::set_flash, policy::policy_input};
+use portico_web::{
+    AppError, Lang, Ui,
+    page::{set_flash, set_flash_named},
+    policy::policy_input,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -493,11 +497,11 @@ async fn save_link_access(
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let found = tx.find_link(link).await?.ok_or(AppError::NotFound)?;
-    editable(&mut tx, &staff, found.contact_id).await?;
+    let (contact, _) = editable(&mut tx, &staff, found.contact_id).await?;
     match tx.set_link_access(link, &input, staff.by(&ui)).await {
         Ok(_) => {
             tx.commit().await?;
-            set_flash(session, "portal-access-saved");
+            set_flash_named(session, "portal-access-saved", &contact.display_name);
             Ok(
                 Redirect::see_other(format!("/admin/contacts/{}/access", found.contact_id))
                     .into_response(),

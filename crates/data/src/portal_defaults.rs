@@ -56,11 +56,11 @@ impl PortalDefaults<'_> {
             Portal::Supplier => "default_role_supplier",
         };
         if let Some(id) = role
-            && !self
+            && self
                 .tx
                 .find_portal_role(id)
                 .await?
-                .is_some_and(|r| r.portal == portal)
+                .is_none_or(|r| r.portal != portal)
         {
             let mut errors = FieldErrors::default();
             errors.add(field, "field-choice-invalid");
