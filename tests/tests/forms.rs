@@ -148,7 +148,7 @@ async fn a_photo_dropped_by_a_failed_submit_is_asked_for_again(db: TestDb) {
         .post_multipart(
             "/admin/contacts",
             &[("_csrf", &token), ("email", "not-an-email")],
-            &[photo.clone()],
+            std::slice::from_ref(&photo),
         )
         .await;
 
