@@ -112,6 +112,35 @@ async fn session(driver: &ChromeDriver, profile: &std::path::Path, width: Option
         .expect("a WebDriver session")
 }
 
+/// A fresh app on `db` served over HTTP on a free port of the loopback (its
+/// sites are `<slug>.localhost:<port>`), with the server's task; abort it at the end.
+pub async fn served(
+    db: crate::TestDb,
+) -> (
+    crate::TestApp,
+    u16,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let port = listener.local_addr().expect("its address").port();
+    let web = portico_web::WebConfig::new(
+        format!("http://localhost:{port}")
+            .parse()
+            .expect("a base URL"),
+    );
+    let app = crate::TestApp::with_config(db, web).await;
+    let endpoint = portico::app::endpoint(app.state.clone());
+    let server = tokio::spawn(async move {
+        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
+        poem::Server::new_with_acceptor(acceptor)
+            .run(endpoint)
+            .await
+    });
+    (app, port, server)
+}
+
 /// The page text once it contains `needle`; retries through navigations for 10 s.
 pub async fn wait_for_text(client: &Client, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -2,146 +2,23 @@
 //! HTTP: signing in, switching language and signing out; adding contacts through
 //! each of the four ways in, with field errors, the duplicate offer, search and history.
 
-use std::{
-    net::TcpListener as StdListener,
-    os::unix::process::CommandExt,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use portico_tests::{
+    PASSWORD, TestDb,
+    chrome::{ChromeDriver, browser, click, fill, served, wait_for_text},
 };
-
-use fantoccini::{Client, ClientBuilder, Locator};
-use portico_tests::{PASSWORD, TestApp, TestDb, skip_or_fail};
-use portico_web::WebConfig;
-
-/// chromedriver in its own process group, killed with all its Chromiums on drop.
-struct ChromeDriver {
-    child: Child,
-    port: u16,
-}
-
-impl ChromeDriver {
-    fn start() -> Option<Self> {
-        let port = StdListener::bind("127.0.0.1:0")
-            .ok()?
-            .local_addr()
-            .ok()?
-            .port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .ok()?;
-        let driver = ChromeDriver { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(driver)
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.wait();
-    }
-}
-
-async fn browser(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
-    let capabilities = serde_json::json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-default-apps", "--disable-extensions", "--no-first-run",
-                "--no-default-browser-check", "--window-size=1280,800", "--lang=en-US",
-                format!("--user-data-dir={}", profile.display())]
-        }
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!()
-    };
-    ClientBuilder::rustls()
-        .expect("rustls connector")
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a WebDriver session")
-}
-
-/// The page text once it contains `needle`; retries through navigations for 10 s.
-async fn wait_for_text(client: &Client, needle: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(body) = client.find(Locator::Css("body")).await
-            && let Ok(text) = body.text().await
-            && text.contains(needle)
-        {
-            return text;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "page never showed {needle:?}: {:?}",
-            client.source().await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn fill(client: &Client, css: &str, value: &str) {
-    let field = client.find(Locator::Css(css)).await.expect(css);
-    field.clear().await.expect("clear");
-    field.send_keys(value).await.expect("type");
-}
-
-async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .expect(css)
-        .click()
-        .await
-        .expect("click");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_staff_user_signs_in_switches_language_and_signs_out_in_a_real_browser() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    if Command::new("chromedriver")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
-        return;
-    }
-    let Some(driver) = ChromeDriver::start() else {
-        skip_or_fail("a running chromedriver");
+    let Some(driver) = ChromeDriver::start_or_skip() else {
         return;
     };
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = TestApp::with_config(
-        TestDb::sqlite().await,
-        WebConfig::new(format!("http://localhost:{port}").parse().unwrap()),
-    )
-    .await;
+    let (app, port, server) = served(TestDb::sqlite().await).await;
     app.company("alfa").await;
-    let endpoint = portico::app::endpoint(app.state.clone());
-    let server = tokio::spawn(async move {
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
-        poem::Server::new_with_acceptor(acceptor)
-            .run(endpoint)
-            .await
-    });
 
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
@@ -203,33 +80,11 @@ async fn menu(client: &Client, summary: &str, link: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_user_adds_contacts_through_every_way_in_in_a_real_browser() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    if Command::new("chromedriver")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
-        return;
-    }
-    let Some(driver) = ChromeDriver::start() else {
-        skip_or_fail("a running chromedriver");
+    let Some(driver) = ChromeDriver::start_or_skip() else {
         return;
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = TestApp::with_config(
-        TestDb::sqlite().await,
-        WebConfig::new(format!("http://localhost:{port}").parse().unwrap()),
-    )
-    .await;
+    let (app, port, server) = served(TestDb::sqlite().await).await;
     app.company("alfa").await;
-    let endpoint = portico::app::endpoint(app.state.clone());
-    let server = tokio::spawn(async move {
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
-        poem::Server::new_with_acceptor(acceptor)
-            .run(endpoint)
-            .await
-    });
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
     let site = format!("http://alfa.localhost:{port}");
@@ -377,25 +232,10 @@ fn checkbox_value(html: &str, name: &str, label: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invited_contact_sets_a_password_signs_in_and_switches_accounts_in_a_real_browser() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    if Command::new("chromedriver")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
-        return;
-    }
-    let Some(driver) = ChromeDriver::start() else {
-        skip_or_fail("a running chromedriver");
+    let Some(driver) = ChromeDriver::start_or_skip() else {
         return;
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = TestApp::with_config(
-        TestDb::sqlite().await,
-        WebConfig::new(format!("http://localhost:{port}").parse().unwrap()),
-    )
-    .await;
+    let (app, port, server) = served(TestDb::sqlite().await).await;
     app.company("alfa").await;
 
     // The back office (in process): two customers, a contact linked to both,
@@ -480,13 +320,6 @@ async fn an_invited_contact_sets_a_password_signs_in_and_switches_accounts_in_a_
         .to_owned();
     assert!(link.starts_with(&format!("http://alfa.localhost:{port}/portal/invitation/")));
 
-    let endpoint = portico::app::endpoint(app.state.clone());
-    let server = tokio::spawn(async move {
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
-        poem::Server::new_with_acceptor(acceptor)
-            .run(endpoint)
-            .await
-    });
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
     let site = format!("http://alfa.localhost:{port}");
@@ -556,25 +389,10 @@ async fn an_invited_contact_sets_a_password_signs_in_and_switches_accounts_in_a_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contact_added_with_the_portal_box_ticked_is_invited_and_signs_in_in_a_real_browser() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    if Command::new("chromedriver")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
-        return;
-    }
-    let Some(driver) = ChromeDriver::start() else {
-        skip_or_fail("a running chromedriver");
+    let Some(driver) = ChromeDriver::start_or_skip() else {
         return;
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = TestApp::with_config(
-        TestDb::sqlite().await,
-        WebConfig::new(format!("http://localhost:{port}").parse().unwrap()),
-    )
-    .await;
+    let (app, port, server) = served(TestDb::sqlite().await).await;
     app.company("alfa").await;
 
     // In process: a customer, and Comprador as the customer portal's default role.
@@ -603,13 +421,6 @@ async fn a_contact_added_with_the_portal_box_ticked_is_invited_and_signs_in_in_a
         .await;
     assert_eq!(saved.status.as_u16(), 303, "{}", saved.body);
 
-    let endpoint = portico::app::endpoint(app.state.clone());
-    let server = tokio::spawn(async move {
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
-        poem::Server::new_with_acceptor(acceptor)
-            .run(endpoint)
-            .await
-    });
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
     let site = format!("http://alfa.localhost:{port}");

@@ -11,9 +11,8 @@ use portico_data::{Actor, By, LinkAccessInput, Tenant};
 use portico_domain::{AccountFields, AccountKind, ContactFields, Email, LinkFields, Portal};
 use portico_tests::{
     PASSWORD, TestApp, TestDb,
-    chrome::{ChromeDriver, browser, browser_at, click, fill, wait_for_text},
+    chrome::{ChromeDriver, browser, browser_at, click, fill, served, wait_for_text},
 };
-use portico_web::WebConfig;
 
 const SYSTEM: By<'static> = By {
     actor: Actor::System,
@@ -154,22 +153,6 @@ async fn long_values(app: &TestApp) -> (Tenant, String) {
         .unwrap();
     tx.commit().await.unwrap();
     (tenant, format!("/admin/contacts/{contact}"))
-}
-
-/// The app served over HTTP on a free port, with its port.
-async fn served(db: TestDb) -> (TestApp, u16, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let web = WebConfig::new(format!("http://localhost:{port}").parse().unwrap());
-    let app = TestApp::with_config(db, web).await;
-    let endpoint = portico::app::endpoint(app.state.clone());
-    let server = tokio::spawn(async move {
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener).unwrap();
-        poem::Server::new_with_acceptor(acceptor)
-            .run(endpoint)
-            .await
-    });
-    (app, port, server)
 }
 
 /// Signs in to the back office as the owner, in Spanish (the browser asks for English).
