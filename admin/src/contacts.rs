@@ -1164,18 +1164,22 @@ async fn render_record(
         .into_response())
 }
 
-/// Branches a customer lists on the record (as on the access page).
-const BRANCH_LIMIT: u64 = 500;
-
 /// Per link, which branches the contact sees in the portal: all of them, the
-/// chosen ones by name, or none while its access to that portal is off.
+/// chosen ones by name, or none while its access to that portal is off. The
+/// chosen branches' names come in one lookup by id for every link.
 async fn portal_branches(
     tx: &mut TenantTx,
     lang: &Lang,
     contact: &Contact,
 ) -> Result<HashMap<LinkId, String>, AppError> {
+    let links = tx.link_access(contact.id).await?;
+    let chosen: Vec<Uuid> = links
+        .iter()
+        .flat_map(|l| l.branch_ids.iter().copied())
+        .collect();
+    let names = tx.display_names(&chosen).await?;
     let mut seen = HashMap::new();
-    for link in tx.link_access(contact.id).await? {
+    for link in links {
         let text = if !contact.portal.to(link.portal) {
             lang.t("contact-links-branches-no-access")
         } else if !link.branches_enabled {
@@ -1183,17 +1187,16 @@ async fn portal_branches(
         } else if link.all_branches {
             lang.t("contact-links-branches-all")
         } else {
-            let names: Vec<String> = tx
-                .list_branches(link.account_id, BRANCH_LIMIT)
-                .await?
-                .into_iter()
-                .filter(|b| link.branch_ids.contains(&b.id.as_uuid()))
-                .map(|b| b.fields.name)
+            let mut named: Vec<&str> = link
+                .branch_ids
+                .iter()
+                .filter_map(|id| names.get(id).map(String::as_str))
                 .collect();
-            if names.is_empty() {
+            named.sort_unstable();
+            if named.is_empty() {
                 lang.t("contact-links-branches-chosen-none")
             } else {
-                names.join(", ")
+                named.join(", ")
             }
         };
         seen.insert(link.link_id, text);
