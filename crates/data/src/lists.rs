@@ -90,14 +90,9 @@ impl TenantTx {
             .is_some())
     }
 
-    /// A list's entries in their order, archived ones too (the lists are short:
-    /// at most `limit`).
-    pub async fn list_entries(
-        &mut self,
-        list: ContactList,
-        limit: u64,
-    ) -> Result<Vec<ListEntry>, DataError> {
-        let select = Query::select()
+    /// The select of this tenant's entries of a list, as [`ListEntry`] rows.
+    fn entry_select(&self, list: ContactList) -> sea_query::SelectStatement {
+        Query::select()
             .columns([Entry::Id, Entry::Name])
             .expr_as(
                 Expr::col(Entry::ArchivedAt).is_not_null(),
@@ -105,6 +100,18 @@ impl TenantTx {
             )
             .from(list.table())
             .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+            .to_owned()
+    }
+
+    /// A list's entries in their order, archived ones too (the lists are short:
+    /// at most `limit`).
+    pub async fn list_entries(
+        &mut self,
+        list: ContactList,
+        limit: u64,
+    ) -> Result<Vec<ListEntry>, DataError> {
+        let select = self
+            .entry_select(list)
             .order_by(Entry::Sort, Order::Asc)
             .order_by(Entry::Name, Order::Asc)
             .limit(limit)
@@ -170,14 +177,8 @@ impl TenantTx {
         list: ContactList,
         id: Uuid,
     ) -> Result<Option<ListEntry>, DataError> {
-        let select = Query::select()
-            .columns([Entry::Id, Entry::Name])
-            .expr_as(
-                Expr::col(Entry::ArchivedAt).is_not_null(),
-                Alias::new("archived"),
-            )
-            .from(list.table())
-            .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+        let select = self
+            .entry_select(list)
             .and_where(Expr::col(Entry::Id).eq(id))
             .to_owned();
         self.conn.fetch_optional(&select).await
