@@ -211,13 +211,14 @@ impl MeApi {
     }
 }
 
-/// The API's routes, to be nested at `{base}/api/v1`.
-pub(crate) fn routes(site: PortalSite) -> impl Endpoint {
+/// The API's routes, to be nested at `{base}/api/v1`: the shell's `me` and the
+/// operations of the portal's areas.
+pub(crate) fn routes(site: PortalSite, areas: impl OpenApi + 'static) -> impl Endpoint {
     let title = match site.portal {
         Portal::Customer => "Portico customer portal API",
         Portal::Supplier => "Portico supplier portal API",
     };
-    let service = OpenApiService::new(MeApi, title, env!("CARGO_PKG_VERSION"))
+    let service = OpenApiService::new((MeApi, areas), title, env!("CARGO_PKG_VERSION"))
         .description(
             "The portal's data for the signed-in contact of the company on this host, \
              authenticated by the portal session cookie. Errors are RFC 9457 problem details.",

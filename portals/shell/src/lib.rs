@@ -5,9 +5,12 @@
 //! contact's session checked against its current policy on
 //! every request ([`SignedInContact`], [`PortalSession`]), choosing and
 //! switching the account it acts for (deep links carry `?account=`), the home
-//! page, one page per area the grants allow, and the JSON API's `me`.
+//! page, the navigation to the areas the grants allow, and the JSON API's `me`.
+//! Each portal's crate brings its own areas (pages and API) through
+//! [`PortalApp`].
 
 mod api;
+mod areas;
 mod auth;
 mod invitation;
 mod mailed;
@@ -17,10 +20,10 @@ mod session;
 mod site;
 
 use poem::{Endpoint, EndpointExt, get, post};
-use portico_domain::Portal;
 pub use portico_web::Routes;
 use portico_web::error::WithErrorLayout;
 
+pub use areas::{Area, PortalApp};
 pub use session::{PortalSession, SignedInContact};
 pub use site::PortalSite;
 
@@ -73,10 +76,12 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// A portal's routes, to be nested under its base path (`/portal` for the
-/// customer portal, `/supplier` for the supplier portal).
-pub fn routes(portal: Portal) -> Routes {
+/// customer portal, `/supplier` for the supplier portal): the shell's own, and
+/// the areas and API operations `app` registers.
+pub fn routes(app: impl PortalApp) -> Routes {
+    let portal = app.portal();
     let site = PortalSite::new(portal);
-    let mut route = Routes::new()
+    let route = Routes::new()
         .at("/", get(pages::home))
         .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .at(
@@ -107,14 +112,8 @@ pub fn routes(portal: Portal) -> Routes {
         )
         .at("/accounts", get(pages::account_picker))
         .at("/accounts/:account", post(pages::switch_account))
-        .nest_api("/api/v1", api::routes(site));
-    for object in portal.objects() {
-        route = route.at(
-            format!("/{object}"),
-            get(pages::area).data(pages::Area(object)),
-        );
-    }
-    route.wrap(|route| {
+        .nest_api("/api/v1", api::routes(site, app.api()));
+    areas::with_areas(route, &app).wrap(|route| {
         route
             .with(WithErrorLayout(pages::error_layout))
             .data(site)

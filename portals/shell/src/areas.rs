@@ -1,0 +1,100 @@
+//! The hook through which each portal's crate contributes its own records: a
+//! [`PortalApp`] names its portal, the pages of each area (nested by the shell
+//! at `{base}/{object}`) and the API operations of its areas (served next to the
+//! shell's `me` at `{base}/api/v1`). The shell keeps sign-in, sessions, the
+//! account choice and the navigation, and refuses an area's pages to a contact
+//! whose scope grants nothing on it before any of the area's handlers runs.
+
+use poem::{Endpoint, EndpointExt, FromRequest, get};
+use poem_openapi::OpenApi;
+use portico_domain::Portal;
+use portico_web::{AppError, Routes};
+
+use crate::{pages, session::SignedInContact};
+
+/// One area of a portal: its object (`quotes`, `purchase_orders`…) and its pages,
+/// whose paths are relative to the area (`/` is the area's list).
+pub struct Area {
+    object: &'static str,
+    pages: Routes,
+}
+
+impl Area {
+    /// The area of `object` with these pages.
+    pub fn new(object: &'static str, pages: Routes) -> Self {
+        Self { object, pages }
+    }
+
+    /// An area whose records have not been built yet: one page that says what
+    /// the contact may do there.
+    pub fn empty(object: &'static str) -> Self {
+        Self::new(
+            object,
+            Routes::new().at("/", get(pages::area).data(pages::AreaObject(object))),
+        )
+    }
+
+    /// The object this area serves.
+    pub fn object(&self) -> &'static str {
+        self.object
+    }
+}
+
+/// What one portal's crate registers with the shell.
+pub trait PortalApp {
+    /// The API operations of the portal's areas; `()` for none.
+    type Api: OpenApi + 'static;
+
+    /// The portal this crate serves.
+    fn portal(&self) -> Portal;
+
+    /// The portal's areas, one per object of the portal, in any order (the
+    /// navigation follows the portal's display order).
+    fn areas(&self) -> Vec<Area>;
+
+    /// The API operations of the portal's areas.
+    fn api(&self) -> Self::Api;
+}
+
+/// `routes` with the areas of `app`, each nested at `/{object}` behind the
+/// check that the contact's scope grants something on it.
+///
+/// # Panics
+/// When an area is not one of the portal's objects, is registered twice, or an
+/// object of the portal has no area: a programming error, caught at start-up
+/// (and by each portal crate's tests).
+pub(crate) fn with_areas(mut routes: Routes, app: &impl PortalApp) -> Routes {
+    let portal = app.portal();
+    let areas = app.areas();
+    let mut registered: Vec<&'static str> = areas.iter().map(Area::object).collect();
+    registered.sort_unstable();
+    let mut expected = portal.objects();
+    expected.sort_unstable();
+    assert_eq!(
+        registered, expected,
+        "the {portal} portal must register exactly one area per object"
+    );
+    for area in areas {
+        let object = area.object;
+        routes = routes.nest(
+            &format!("/{object}"),
+            area.pages
+                .wrap(move |route| route.around(move |ep, req| granted(ep, req, object))),
+        );
+    }
+    routes
+}
+
+/// Runs `ep` only for a signed-in contact whose scope grants some action on
+/// `object` (403 on the portal's error page otherwise).
+async fn granted<E: Endpoint>(
+    ep: E,
+    req: poem::Request,
+    object: &'static str,
+) -> poem::Result<poem::Response> {
+    let me = SignedInContact::from_request_without_body(&req).await?;
+    if !me.scope.objects().contains(&object) {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok(poem::IntoResponse::into_response(ep.call(req).await?))
+}
