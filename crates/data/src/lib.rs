@@ -4,6 +4,43 @@
 //! [`TenantTx`], which is opened for a [`Tenant`] that the platform registry
 //! resolved; cross-tenant work (the operator console, the CLI) goes through the
 //! explicitly named [`PlatformTx`].
+//!
+//! # Areas
+//!
+//! A tenant transaction does its work through area handles borrowed from it
+//! (`tx.contacts().create(..)`), each listed once in `tx.rs` and kept in its own
+//! module under `areas/`:
+//!
+//! | handle | owns |
+//! |---|---|
+//! | [`TenantTx::accounts`] | customers and suppliers |
+//! | [`TenantTx::branches`] | customer branches |
+//! | [`TenantTx::contacts`] | contacts: fields, photo, archive, search |
+//! | [`TenantTx::links`] | links between contacts and accounts |
+//! | [`TenantTx::lists`] | the company's contact lists (titles, categories) |
+//! | [`TenantTx::imports`] | contact imports, their staged rows and bulk writes |
+//! | [`TenantTx::staff`] | staff users, their role, password and language |
+//! | [`TenantTx::staff_reset_tokens`] | staff password-reset tokens |
+//! | [`TenantTx::api_keys`] | API keys of the admin API |
+//! | [`TenantTx::settings`] | the company's own settings (required contact names, limit) |
+//! | [`TenantTx::portal_roles`] | portal roles and their permissions |
+//! | [`TenantTx::portal_defaults`] | the default portal role per portal |
+//! | [`TenantTx::portal_access`] | whether a contact may use each portal |
+//! | [`TenantTx::link_grants`] | per link: roles, permissions, visible branches |
+//! | [`TenantTx::invitations`] | portal invitations sent to contacts |
+//! | [`TenantTx::portal_credentials`] | portal sign-in: password, lockout, sessions |
+//! | [`TenantTx::portal_tokens`] | single-use portal tokens |
+//! | [`TenantTx::portal_scope`] | what a signed-in contact sees, read through its scope |
+//! | [`TenantTx::policy`] | the policy version and a contact's policy rows |
+//! | [`TenantTx::outbox`] | the mail outbox |
+//! | [`TenantTx::audit`] | the audit log and record history |
+//! | [`TenantTx::names`] | display names of records |
+//! | `TenantTx::bench_seed` | unaudited bulk writers, only with the `bench-seed` feature |
+//!
+//! Table identifiers live in one module (`tables.rs`); the search expressions
+//! shared by keyset-paginated lists in `search.rs`. The platform registry
+//! ([`PlatformTx`]: tenants and operators) is small and keeps its methods on the
+//! transaction.
 
 mod areas;
 mod database;
@@ -18,7 +55,8 @@ mod tables;
 mod tenants;
 mod tx;
 
-pub use areas::accounts::{Account, AccountFilter, AccountsArea, Branch, BranchesArea};
+pub use areas::accounts::{Account, AccountFilter, AccountsArea};
+pub use areas::branches::{Branch, BranchesArea};
 pub use areas::api_keys::{ApiKey, ApiKeysArea};
 pub use areas::audit::{Actor, AuditArea, AuditEvent, By, NewAuditEvent, diff};
 #[cfg(feature = "bench-seed")]

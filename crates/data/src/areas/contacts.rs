@@ -11,7 +11,8 @@ use uuid::Uuid;
 use crate::tables::{Accounts, ContactCategories, ContactLinks, ContactTitles, Contacts};
 use crate::{
     AccountId, By, ContactId, DataError, TenantTx,
-    areas::accounts::{stored_email, taken},
+    areas::accounts::stored_email,
+    error::taken,
     areas::audit::diff,
     areas::links::link_account,
     search::{NameCursor, like_pattern, name_after},
@@ -547,7 +548,7 @@ impl ContactsArea<'_> {
     }
 
     /// Adds a contact. A main email that another contact has is a field error
-    /// (callers offer to link that person instead, see `find_contact_by_email`).
+    /// (callers offer to link that person instead, see `ContactsArea::find_by_email`).
     pub async fn create(
         &mut self,
         fields: &ContactFields,

@@ -541,7 +541,7 @@ impl ImportsArea<'_> {
             .select()
             .and_where(Expr::col(Accounts::Kind).eq(kind.as_str()))
             .and_where(
-                // Both sides lowered by the database, as in `find_account_by_code`.
+                // Both sides lowered by the database, as in `AccountsArea::find_by_code`.
                 Expr::expr(Func::lower(Expr::col(Accounts::Code)))
                     .is_in(codes.iter().map(|c| Func::lower(Expr::val(c.clone())))),
             )

@@ -8,7 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::tables::{Accounts, ContactLinks};
-use crate::{AccountId, By, ContactId, DataError, LinkId, TenantTx, areas::accounts::taken};
+use crate::{AccountId, By, ContactId, DataError, LinkId, TenantTx, error::taken};
 
 /// A contact's link to an account, with what a list shows of the account.
 #[derive(Debug, Clone, serde::Serialize)]

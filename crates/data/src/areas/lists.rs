@@ -8,7 +8,7 @@ use sea_query::{Alias, Expr, ExprTrait, Func, Iden, Order, Query};
 use uuid::Uuid;
 
 use crate::tables::{ContactCategories, ContactTitles, Entry};
-use crate::{By, DataError, TenantTx, areas::accounts::taken};
+use crate::{By, DataError, TenantTx, error::taken};
 
 /// The titles every new company starts with.
 pub const SEEDED_TITLES: [&str; 7] = ["Sr.", "Sra.", "Srta.", "Lic.", "Ing.", "Dr.", "Dra."];

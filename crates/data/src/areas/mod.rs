@@ -6,6 +6,7 @@ pub(crate) mod api_keys;
 pub(crate) mod audit;
 #[cfg(feature = "bench-seed")]
 pub mod bench_seed;
+pub(crate) mod branches;
 pub(crate) mod contacts;
 pub(crate) mod imports;
 pub(crate) mod invitations;

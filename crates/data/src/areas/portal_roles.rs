@@ -14,7 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::tables::{PortalRolePermissions, PortalRoles};
-use crate::{By, DataError, TenantTx, areas::accounts::taken};
+use crate::{By, DataError, TenantTx, error::taken};
 
 /// The roles every new company starts with (`policies/portal_roles.csv`).
 const SEEDED_ROLES: &str = include_str!("../../../../policies/portal_roles.csv");

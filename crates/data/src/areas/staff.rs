@@ -393,7 +393,7 @@ impl StaffArea<'_> {
         by: crate::By<'_>,
     ) -> Result<StaffUser, DataError> {
         let user = self.create(new).await.map_err(|e| {
-            crate::areas::accounts::taken(
+            crate::error::taken(
                 e,
                 &["staff_users_email_key"],
                 "email",
