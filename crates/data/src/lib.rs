@@ -56,11 +56,11 @@ mod tenants;
 mod tx;
 
 pub use areas::accounts::{Account, AccountFilter, AccountsArea};
-pub use areas::branches::{Branch, BranchesArea};
 pub use areas::api_keys::{ApiKey, ApiKeysArea};
 pub use areas::audit::{Actor, AuditArea, AuditEvent, By, NewAuditEvent, diff};
 #[cfg(feature = "bench-seed")]
 pub use areas::bench_seed::{self, BenchSeedArea};
+pub use areas::branches::{Branch, BranchesArea};
 pub use areas::contacts::{
     AddedContact, Contact, ContactFilter, ContactSort, ContactsArea, PortalAccess, PortalFilter,
     PortalStatus,

@@ -2,14 +2,15 @@
 //! Every write records its audit event in the same transaction.
 
 use chrono::{DateTime, Utc};
-use portico_domain::{AccountFields, AccountKind, Address, BranchFields, Email, FieldErrors, fold};
+use portico_domain::{AccountFields, AccountKind, Address, Email, FieldErrors, fold};
 use sea_query::{Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::tables::{Accounts, Branches};
+use crate::error::taken;
+use crate::tables::Accounts;
 use crate::{
-    AccountId, BranchId, By, DataError, TenantTx,
+    AccountId, By, DataError, TenantTx,
     areas::audit::diff,
     search::{NameCursor, like_pattern, name_after},
 };

@@ -1,17 +1,14 @@
 //! Customer branches. Every write records its audit event in the same transaction.
 
-use chrono::{DateTime, Utc};
-use portico_domain::{AccountFields, AccountKind, Address, BranchFields, Email, FieldErrors, fold};
-use sea_query::{Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement};
+use chrono::Utc;
+use portico_domain::{Address, BranchFields, FieldErrors};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::tables::{Accounts, Branches};
-use crate::{
-    AccountId, BranchId, By, DataError, TenantTx,
-    areas::audit::diff,
-    search::{NameCursor, like_pattern, name_after},
-};
+use crate::error::taken;
+use crate::tables::Branches;
+use crate::{AccountId, BranchId, By, DataError, TenantTx, areas::audit::diff};
 
 /// A customer branch.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -12,9 +12,9 @@ use crate::tables::{Accounts, ContactCategories, ContactLinks, ContactTitles, Co
 use crate::{
     AccountId, By, ContactId, DataError, TenantTx,
     areas::accounts::stored_email,
-    error::taken,
     areas::audit::diff,
     areas::links::link_account,
+    error::taken,
     search::{NameCursor, like_pattern, name_after},
 };
 
