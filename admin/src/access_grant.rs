@@ -31,7 +31,7 @@ pub(crate) async fn grant(
     invite: bool,
     by: By<'_>,
 ) -> Result<Granted, AppError> {
-    let changed = tx.set_portal_access(contact.id, portal, true, by).await? == Some(true);
+    let changed = tx.portal_access().set(contact.id, portal, true, by).await? == Some(true);
     if changed {
         tx.portal_defaults().apply(contact.id, portal, by).await?;
     }

@@ -58,7 +58,7 @@ fn parse_id(raw: &str) -> Result<AccountId, AppError> {
 
 /// Loads an account of this kind, or "not found" (another tenant's or kind's id too).
 async fn load(tx: &mut TenantTx, kind: AccountKind, id: AccountId) -> Result<Account, AppError> {
-    match tx.find_account(id).await? {
+    match tx.accounts().find(id).await? {
         Some(account) if account.kind == kind => Ok(account),
         _ => Err(AppError::NotFound),
     }
@@ -109,7 +109,10 @@ async fn list(
         archived,
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let mut rows = tx.list_accounts(&filter, after.as_ref(), PAGE + 1).await?;
+    let mut rows = tx
+        .accounts()
+        .list(&filter, after.as_ref(), PAGE + 1)
+        .await?;
     tx.commit().await?;
     let q = query.q.clone().unwrap_or_default();
     let next = next_link(
@@ -302,7 +305,7 @@ async fn create(
         }
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    match tx.create_account(kind, &fields, staff.by(&ui)).await {
+    match tx.accounts().create(kind, &fields, staff.by(&ui)).await {
         Ok(account) => {
             tx.commit().await?;
             set_flash(session, &format!("{kind}-saved"));
@@ -364,7 +367,7 @@ async fn update(
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let account = load(&mut tx, kind, id).await?;
     let result = match input.validate(kind) {
-        Ok(fields) => tx.update_account(id, &fields, staff.by(&ui)).await,
+        Ok(fields) => tx.accounts().update(id, &fields, staff.by(&ui)).await,
         Err(errors) => Err(DataError::Invalid(errors)),
     };
     match result {
@@ -402,7 +405,7 @@ async fn set_active(
     let id = parse_id(id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     load(&mut tx, kind, id).await?;
-    tx.set_account_active(id, active, staff.by(ui)).await?;
+    tx.accounts().set_active(id, active, staff.by(ui)).await?;
     tx.commit().await?;
     set_flash(
         session,
@@ -474,7 +477,10 @@ async fn render_record(
                 account: Some(id),
                 ..ContactFilter::default()
             };
-            let mut contacts = tx.list_contacts(&filter, after.as_ref(), PAGE + 1).await?;
+            let mut contacts = tx
+                .contacts()
+                .list(&filter, after.as_ref(), PAGE + 1)
+                .await?;
             next = next_link(
                 &mut contacts,
                 &record,
@@ -490,17 +496,17 @@ async fn render_record(
             ctx.insert("contacts", &rows);
         }
         "branches" => {
-            let branches = tx.list_branches(id, 500).await?;
+            let branches = tx.branches().list(id, 500).await?;
             ctx.insert("branches", &branches);
         }
         "history" => {
-            let events = tx.record_history(id.as_uuid(), HISTORY).await?;
+            let events = tx.audit().history(id.as_uuid(), HISTORY).await?;
             let names = names_in(&mut tx, &events, &ui.lang).await?;
             ctx.insert("history", &history_rows(&ui.lang, &events, &names));
         }
         _ => {
             let owner = match account.fields.owner_id {
-                Some(owner) => tx.find_staff_user(owner.into()).await?.map(|u| u.name),
+                Some(owner) => tx.staff().find(owner.into()).await?.map(|u| u.name),
                 None => None,
             };
             ctx.insert("owner", &owner);
@@ -602,7 +608,7 @@ async fn add_branch(
         Ok(fields) => {
             let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
             load(&mut tx, kind, id).await?;
-            match tx.create_branch(id, &fields, staff.by(&ui)).await {
+            match tx.branches().create(id, &fields, staff.by(&ui)).await {
                 Ok(_) => tx.commit().await,
                 Err(e) => Err(e),
             }
@@ -685,7 +691,8 @@ async fn edit_branch(
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let account = load(&mut tx, kind, parse_id(&id)?).await?;
     let branch = tx
-        .find_branch(account.id, branch_id)
+        .branches()
+        .find(account.id, branch_id)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -735,7 +742,8 @@ async fn update_branch(
         .is_some_and(|v| !v.is_empty() && v != "false");
     let result = match form.branch.validate() {
         Ok(fields) => {
-            tx.update_branch(account.id, branch_id, &fields, active, staff.by(&ui))
+            tx.branches()
+                .update(account.id, branch_id, &fields, active, staff.by(&ui))
                 .await
         }
         Err(errors) => Err(DataError::Invalid(errors)),

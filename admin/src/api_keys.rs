@@ -48,7 +48,7 @@ async fn render(
 ) -> Result<Response, AppError> {
     staff.require(Area::Settings, Action::Write).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let keys = tx.list_api_keys(200).await?;
+    let keys = tx.api_keys().list(200).await?;
     tx.commit().await?;
     let never = ui.lang.t("api-key-never");
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
@@ -123,7 +123,8 @@ async fn create(
     check.errors.finish(()).map_err(AppError::Invalid)?;
     let key = new_key();
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    tx.create_api_key(&name, role, &key, &hash_token(&key), staff.by(&ui))
+    tx.api_keys()
+        .create(&name, role, &key, &hash_token(&key), staff.by(&ui))
         .await?;
     tx.commit().await?;
     session.set(NEW_KEY, key);
@@ -140,7 +141,7 @@ async fn revoke(
     staff.require(Area::Settings, Action::Write).await?;
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    if !tx.revoke_api_key(id, staff.by(&ui)).await? {
+    if !tx.api_keys().revoke(id, staff.by(&ui)).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;

@@ -109,7 +109,8 @@ async fn session_staff(req: &Request, body: &mut RequestBody) -> poem::Result<Si
         .await
         .map_err(AppError::from)?;
     let user = tx
-        .find_staff_user(principal.user_id)
+        .staff()
+        .find(principal.user_id)
         .await
         .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
@@ -231,7 +232,8 @@ pub(crate) async fn sign_in(
         .await
         .map_err(AppError::from)?;
     let user = tx
-        .find_staff_user_by_email(&email)
+        .staff()
+        .find_by_email(&email)
         .await
         .map_err(AppError::from)?;
     // Verify with no transaction open: argon2 is slow and must not hold a
@@ -258,20 +260,22 @@ pub(crate) async fn sign_in(
         .tenant_tx(&tenant.0)
         .await
         .map_err(AppError::from)?;
-    tx.touch_staff_sign_in(user.id)
+    tx.staff()
+        .touch_sign_in(user.id)
         .await
         .map_err(AppError::from)?;
-    tx.record_audit_event(NewAuditEvent {
-        actor: Actor::Staff(user.id),
-        action: "staff.sign_in",
-        subject_kind: "staff_user",
-        subject_id: Some(user.id.as_uuid()),
-        related_id: None,
-        changes: json!({}),
-        request_id: req.extensions().get::<RequestId>().map(|r| r.0.as_str()),
-    })
-    .await
-    .map_err(AppError::from)?;
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: Actor::Staff(user.id),
+            action: "staff.sign_in",
+            subject_kind: "staff_user",
+            subject_id: Some(user.id.as_uuid()),
+            related_id: None,
+            changes: json!({}),
+            request_id: req.extensions().get::<RequestId>().map(|r| r.0.as_str()),
+        })
+        .await
+        .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
     attempt.succeeded(state).await?;
 
@@ -315,15 +319,16 @@ async fn record_sign_out(
     request_id: Option<&str>,
 ) -> Result<(), portico_data::DataError> {
     let mut tx = ui.state.db.tenant_tx(&tenant.0).await?;
-    tx.record_audit_event(NewAuditEvent {
-        actor: Actor::Staff(principal.user_id),
-        action: "staff.sign_out",
-        subject_kind: "staff_user",
-        subject_id: Some(principal.user_id.as_uuid()),
-        related_id: None,
-        changes: json!({}),
-        request_id,
-    })
-    .await?;
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: Actor::Staff(principal.user_id),
+            action: "staff.sign_out",
+            subject_kind: "staff_user",
+            subject_id: Some(principal.user_id.as_uuid()),
+            related_id: None,
+            changes: json!({}),
+            request_id,
+        })
+        .await?;
     tx.commit().await
 }

@@ -72,15 +72,15 @@ pub(crate) async fn add(
     check_portals(new.fields.email.is_some(), &linked, new.portals).map_err(AppError::Invalid)?;
     let mut tx = state.db.tenant_tx(tenant).await?;
     let link = new.link.map(|(account, fields)| (account.id, fields));
-    let contact = match tx.add_contact(new.fields, link, by).await? {
+    let contact = match tx.contacts().add(new.fields, link, by).await? {
         AddedContact::Created(contact) => contact,
         AddedContact::Existing(existing) => {
-            let links = tx.links_of_contacts(&[existing.id]).await?;
+            let links = tx.links().of_contacts(&[existing.id]).await?;
             return Ok(Added::Existing(existing, links));
         }
     };
     if new.photo.is_some() {
-        tx.set_contact_photo(contact.id, new.photo, by).await?;
+        tx.contacts().set_photo(contact.id, new.photo, by).await?;
     }
     let mut invited = false;
     for portal in new.portals {
@@ -88,8 +88,8 @@ pub(crate) async fn add(
             .await?
             .invited;
     }
-    let contact = tx.find_contact(contact.id).await?.unwrap_or(contact);
-    let links = tx.links_of_contacts(&[contact.id]).await?;
+    let contact = tx.contacts().find(contact.id).await?.unwrap_or(contact);
+    let links = tx.links().of_contacts(&[contact.id]).await?;
     tx.commit().await?;
     if invited {
         state.mail.kick(tenant);

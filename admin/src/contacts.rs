@@ -78,7 +78,8 @@ fn encode(value: &str) -> String {
 /// The staff users a record can be assigned to.
 pub(crate) async fn owner_choices(tx: &mut TenantTx) -> Result<Vec<Choice>, AppError> {
     Ok(tx
-        .list_staff_users(None, CHOICES)
+        .staff()
+        .list(None, CHOICES)
         .await?
         .into_iter()
         .map(|u| Choice::new(u.id, u.name))
@@ -93,7 +94,8 @@ async fn list_choices(
     current: &str,
 ) -> Result<Vec<Choice>, AppError> {
     Ok(tx
-        .list_entries(list, CHOICES)
+        .lists()
+        .entries(list, CHOICES)
         .await?
         .into_iter()
         .filter(|e| !e.archived || e.id.to_string() == current.trim())
@@ -122,7 +124,7 @@ pub(crate) async fn contact_rows(
 ) -> Result<Vec<Value>, AppError> {
     let ids: Vec<ContactId> = contacts.iter().map(|c| c.id).collect();
     let mut links: HashMap<ContactId, Vec<ContactLink>> = HashMap::new();
-    for link in tx.links_of_contacts(&ids).await? {
+    for link in tx.links().of_contacts(&ids).await? {
         links.entry(link.contact_id).or_default().push(link);
     }
     Ok(contacts
@@ -214,9 +216,12 @@ async fn list_page(
     let after = cursor(query.after_name.as_deref(), query.after_id.as_deref())?;
     let filter = filter_of(&query)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let mut contacts = tx.list_contacts(&filter, after.as_ref(), PAGE + 1).await?;
+    let mut contacts = tx
+        .contacts()
+        .list(&filter, after.as_ref(), PAGE + 1)
+        .await?;
     let account = match filter.account {
-        Some(id) => tx.find_account(id).await?,
+        Some(id) => tx.accounts().find(id).await?,
         None => None,
     };
     let categories = list_choices(
@@ -341,7 +346,7 @@ async fn fixed_account(tx: &mut TenantTx, raw: &str) -> Result<Option<Account>, 
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    match tx.find_account(parse(raw)?).await? {
+    match tx.accounts().find(parse(raw)?).await? {
         Some(account) => Ok(Some(account)),
         None => Err(AppError::NotFound),
     }
@@ -392,7 +397,7 @@ async fn picker_json(
                 search: Some(q.trim().to_owned()),
                 archived: false,
             };
-            let mut found = tx.list_accounts(&filter, None, PICKS + 1).await?;
+            let mut found = tx.accounts().list(&filter, None, PICKS + 1).await?;
             more |= found.len() as u64 > PICKS;
             found.truncate(PICKS as usize);
             results.extend(found.iter().map(|a| {
@@ -425,7 +430,7 @@ async fn portal_group(
     let mut group = FormBuilder::new(lang, view.form, view.errors).group("group-portal");
     for portal in &view.portals {
         let role = match tx.portal_defaults().role(*portal).await? {
-            Some(id) => tx.find_portal_role(id).await?,
+            Some(id) => tx.portal_roles().find(id).await?,
             None => None,
         };
         let role = match role {
@@ -800,8 +805,8 @@ pub(crate) async fn editable(
     staff: &SignedInStaff,
     id: ContactId,
 ) -> Result<(Contact, Vec<ContactLink>), AppError> {
-    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
-    let links = tx.links_of_contacts(&[id]).await?;
+    let contact = tx.contacts().find(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.links().of_contacts(&[id]).await?;
     let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
     if !crate::access::policy()
         .await?
@@ -902,11 +907,12 @@ async fn update(
         let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
         editable(&mut tx, &staff, id).await?;
         let updated = tx
-            .update_contact(id, &fields, by)
+            .contacts()
+            .update(id, &fields, by)
             .await?
             .ok_or(AppError::NotFound)?;
         let previous = if new_photo.is_some() || remove {
-            tx.set_contact_photo(id, new_photo, by).await?
+            tx.contacts().set_photo(id, new_photo, by).await?
         } else {
             None
         };
@@ -964,7 +970,9 @@ async fn set_archived(
     let id: ContactId = parse(id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     editable(&mut tx, staff, id).await?;
-    tx.set_contact_archived(id, archived, staff.by(ui)).await?;
+    tx.contacts()
+        .set_archived(id, archived, staff.by(ui))
+        .await?;
     tx.commit().await?;
     set_flash(
         session,
@@ -1082,15 +1090,15 @@ async fn render_record(
 ) -> Result<Response, AppError> {
     staff.require(Area::Contacts, Action::Read).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
-    let links = tx.links_of_contacts(&[id]).await?;
+    let contact = tx.contacts().find(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.links().of_contacts(&[id]).await?;
     let f = &contact.fields;
     let referred: Vec<Uuid> = [f.title_id, f.category_id, f.owner_id]
         .into_iter()
         .flatten()
         .collect();
     let own = names_of(&mut tx, referred).await?;
-    let events = tx.record_history(id.as_uuid(), HISTORY).await?;
+    let events = tx.audit().history(id.as_uuid(), HISTORY).await?;
     let known = names_in(&mut tx, &events, &ui.lang).await?;
     let seen = portal_branches(&mut tx, &ui.lang, &contact).await?;
     tx.commit().await?;
@@ -1172,12 +1180,12 @@ async fn portal_branches(
     lang: &Lang,
     contact: &Contact,
 ) -> Result<HashMap<LinkId, String>, AppError> {
-    let links = tx.link_access(contact.id).await?;
+    let links = tx.link_grants().of_contact(contact.id).await?;
     let chosen: Vec<Uuid> = links
         .iter()
         .flat_map(|l| l.branch_ids.iter().copied())
         .collect();
-    let names = tx.display_names(&chosen).await?;
+    let names = tx.names().display(&chosen).await?;
     let mut seen = HashMap::new();
     for link in links {
         let text = if !contact.portal.to(link.portal) {
@@ -1229,10 +1237,10 @@ async fn add_link(
 ) -> Result<Response, AppError> {
     let id: ContactId = parse(&id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let contact = tx.contacts().find(id).await?.ok_or(AppError::NotFound)?;
     let account = if form.account_id.trim().is_empty() {
         match form.kind.parse::<AccountKind>() {
-            Ok(kind) => tx.find_account_by_code(kind, &form.code).await?,
+            Ok(kind) => tx.accounts().find_by_code(kind, &form.code).await?,
             Err(_) => None,
         }
     } else {
@@ -1248,7 +1256,8 @@ async fn add_link(
             staff
                 .require(Area::contacts_of(account.kind), Action::Write)
                 .await?;
-            tx.link_contact(id, account.id, &fields, staff.by(&ui))
+            tx.links()
+                .create(id, account.id, &fields, staff.by(&ui))
                 .await
         }
         (Some(_), Err(errors)) => Err(DataError::Invalid(errors)),
@@ -1283,7 +1292,8 @@ async fn editable_link(
     raw: &str,
 ) -> Result<ContactLink, AppError> {
     let link = tx
-        .find_link(parse::<LinkId>(raw)?)
+        .links()
+        .find(parse::<LinkId>(raw)?)
         .await?
         .ok_or(AppError::NotFound)?;
     staff
@@ -1305,9 +1315,10 @@ async fn update_link(
     let fields = input
         .validate()
         .map_err(|_| AppError::BadRequest("form-has-errors"))?;
-    tx.update_link(link.id, &fields, staff.by(&ui)).await?;
+    tx.links().update(link.id, &fields, staff.by(&ui)).await?;
     let contact = tx
-        .find_contact(link.contact_id)
+        .contacts()
+        .find(link.contact_id)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -1331,7 +1342,7 @@ async fn unlink(
 ) -> Result<Response, AppError> {
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let link = editable_link(&mut tx, &staff, &id).await?;
-    tx.unlink(link.id, staff.by(&ui)).await?;
+    tx.links().remove(link.id, staff.by(&ui)).await?;
     tx.commit().await?;
     set_flash(session, "link-removed");
     let to = safe_back(form.back.as_deref())
@@ -1369,7 +1380,7 @@ async fn delete(
     let id: ContactId = parse(&id)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let (contact, _) = editable(&mut tx, &staff, id).await?;
-    tx.delete_contact(id, staff.by(&ui)).await?;
+    tx.contacts().delete(id, staff.by(&ui)).await?;
     tx.commit().await?;
     if let Some(photo) = contact.photo_id {
         photos::remove(&ui.state.files, staff.tenant.0.id(), photo).await;
@@ -1409,7 +1420,7 @@ async fn link_existing(
         account.id
     );
     let contact = match portico_domain::Email::parse(&form.email) {
-        Ok(email) => tx.find_contact_by_email(&email).await?,
+        Ok(email) => tx.contacts().find_by_email(&email).await?,
         Err(_) => None,
     };
     let (Some(contact), Ok(fields)) = (contact, form.link.validate()) else {
@@ -1418,7 +1429,8 @@ async fn link_existing(
         return Ok(Redirect::see_other(back).into_response());
     };
     match tx
-        .link_contact(contact.id, account.id, &fields, staff.by(&ui))
+        .links()
+        .create(contact.id, account.id, &fields, staff.by(&ui))
         .await
     {
         Ok(_) => {

@@ -97,10 +97,10 @@ async fn contact_batch(
     after: Option<NameCursor>,
 ) -> Result<(ContactBatch, Option<NameCursor>), AppError> {
     let mut tx = db.tenant_tx(&tenant).await?;
-    let contacts = tx.list_contacts(&filter, after.as_ref(), BATCH).await?;
+    let contacts = tx.contacts().list(&filter, after.as_ref(), BATCH).await?;
     let ids: Vec<ContactId> = contacts.iter().map(|c| c.id).collect();
     let mut links: HashMap<ContactId, Vec<ContactLink>> = HashMap::new();
-    for link in tx.links_of_contacts(&ids).await? {
+    for link in tx.links().of_contacts(&ids).await? {
         links.entry(link.contact_id).or_default().push(link);
     }
     let referred: Vec<uuid::Uuid> = contacts
@@ -316,8 +316,8 @@ pub(crate) async fn contact_vcard(
     staff.require(Area::Contacts, Action::Read).await?;
     let id: ContactId = id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
-    let links = tx.links_of_contacts(&[id]).await?;
+    let contact = tx.contacts().find(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.links().of_contacts(&[id]).await?;
     let f = &contact.fields;
     let names = names_of(
         &mut tx,
@@ -423,7 +423,7 @@ pub(crate) async fn accounts_csv(
             let (db, tenant, filter) = (db.clone(), tenant.clone(), filter.clone());
             async move {
                 let mut tx = db.tenant_tx(&tenant).await?;
-                let rows = tx.list_accounts(&filter, after.as_ref(), BATCH).await?;
+                let rows = tx.accounts().list(&filter, after.as_ref(), BATCH).await?;
                 let names =
                     names_of(&mut tx, rows.iter().filter_map(|a| a.fields.owner_id)).await?;
                 tx.commit().await?;

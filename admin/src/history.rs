@@ -183,7 +183,7 @@ pub(crate) async fn names_in(
     }
     let mut names = names_of(tx, ids.iter().copied()).await?;
     if !ids.is_empty() {
-        for role in tx.portal_roles(None).await? {
+        for role in tx.portal_roles().list(None).await? {
             if ids.contains(&role.id) {
                 names.insert(role.id.to_string(), role.name(lang.0).to_owned());
             }
@@ -201,7 +201,8 @@ pub(crate) async fn names_of(
     ids.sort();
     ids.dedup();
     Ok(tx
-        .display_names(&ids)
+        .names()
+        .display(&ids)
         .await?
         .into_iter()
         .map(|(id, name)| (id.to_string(), name))

@@ -39,7 +39,8 @@ pub(crate) async fn invite(
         .clone()
         .ok_or(AppError::BadRequest("portal-needs-email"))?;
     let secret = tx
-        .create_portal_token(
+        .portal_tokens()
+        .create(
             contact.id,
             PortalTokenPurpose::Invitation,
             Duration::days(VALID_DAYS),
@@ -57,24 +58,26 @@ pub(crate) async fn invite(
         ("link", url.to_string().into()),
         ("days", VALID_DAYS.into()),
     ];
-    tx.enqueue_mail(&NewMail {
-        to,
-        to_name: Some(contact.display_name.clone()),
-        subject: lang.t_args("invite-subject", &args),
-        body_text: lang.t_args("invite-body", &args),
-        body_html: None,
-    })
-    .await?;
-    tx.record_audit_event(NewAuditEvent {
-        actor: by.actor,
-        action: "contact.portal_invite",
-        subject_kind: "contact",
-        subject_id: Some(contact.id.as_uuid()),
-        related_id: None,
-        changes: json!({ "portal": portal, "valid_days": VALID_DAYS }),
-        request_id: by.request_id,
-    })
-    .await?;
+    tx.outbox()
+        .enqueue(&NewMail {
+            to,
+            to_name: Some(contact.display_name.clone()),
+            subject: lang.t_args("invite-subject", &args),
+            body_text: lang.t_args("invite-body", &args),
+            body_html: None,
+        })
+        .await?;
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: by.actor,
+            action: "contact.portal_invite",
+            subject_kind: "contact",
+            subject_id: Some(contact.id.as_uuid()),
+            related_id: None,
+            changes: json!({ "portal": portal, "valid_days": VALID_DAYS }),
+            request_id: by.request_id,
+        })
+        .await?;
     Ok(())
 }
 
@@ -85,17 +88,19 @@ pub(crate) async fn revoke(
     by: By<'_>,
 ) -> Result<(), AppError> {
     let revoked = tx
-        .revoke_portal_tokens(contact, PortalTokenPurpose::Invitation)
+        .portal_tokens()
+        .revoke(contact, PortalTokenPurpose::Invitation)
         .await?;
-    tx.record_audit_event(NewAuditEvent {
-        actor: by.actor,
-        action: "contact.portal_invite_revoke",
-        subject_kind: "contact",
-        subject_id: Some(contact.as_uuid()),
-        related_id: None,
-        changes: json!({ "revoked": revoked }),
-        request_id: by.request_id,
-    })
-    .await?;
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: by.actor,
+            action: "contact.portal_invite_revoke",
+            subject_kind: "contact",
+            subject_id: Some(contact.as_uuid()),
+            related_id: None,
+            changes: json!({ "revoked": revoked }),
+            request_id: by.request_id,
+        })
+        .await?;
     Ok(())
 }

@@ -17,10 +17,10 @@ const RECENT_EVENTS: u64 = 10;
 #[handler]
 pub(crate) async fn home(ui: Ui, staff: SignedInStaff) -> Result<Html<String>, AppError> {
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let events = tx.list_audit_events(RECENT_EVENTS).await?;
+    let events = tx.audit().list(RECENT_EVENTS).await?;
     let names = crate::history::names_in(&mut tx, &events, &ui.lang).await?;
     let subjects: Vec<Uuid> = events.iter().filter_map(|e| e.subject_id).collect();
-    let records = tx.record_names(&subjects).await?;
+    let records = tx.names().of_records(&subjects).await?;
     tx.commit().await?;
     let mut ctx = staff.page(&ui, "home").await?;
     let tenant = &staff.tenant.0;

@@ -135,14 +135,16 @@ pub(crate) async fn ask(
     attempt.failed(state).await?;
     let mut tx = state.db.tenant_tx(tenant).await.map_err(AppError::from)?;
     let user = tx
-        .find_staff_user_by_email(&email)
+        .staff()
+        .find_by_email(&email)
         .await
         .map_err(AppError::from)?
         .filter(|u| u.status == StaffStatus::Active && u.password_hash.is_some());
     let mut sent = None;
     if let Some(user) = user {
         let secret = tx
-            .create_staff_reset_token(user.id, ttl())
+            .staff_reset_tokens()
+            .create(user.id, ttl())
             .await
             .map_err(AppError::from)?;
         if let Some(secret) = secret {
@@ -152,12 +154,13 @@ pub(crate) async fn ask(
                 .join(&format!("/admin/password/reset/{secret}"))
                 .map_err(AppError::internal)?;
             let mail = compose(tenant, &user, link.as_str())?;
-            tx.enqueue_mail(&mail).await.map_err(AppError::from)?;
+            tx.outbox().enqueue(&mail).await.map_err(AppError::from)?;
             let by = By {
                 actor: Actor::System,
                 request_id: request_id(req),
             };
-            tx.record_staff_reset_sent(user.id, by)
+            tx.staff_reset_tokens()
+                .record_sent(user.id, by)
                 .await
                 .map_err(AppError::from)?;
             sent = Some(user.id);
@@ -241,7 +244,7 @@ fn invalid(ui: &Ui) -> poem::Result<Response> {
 /// The user a link is for, while it may be used. Reads only.
 async fn holder(ui: &Ui, tenant: &Tenant, token: &str) -> Result<Option<StaffUser>, AppError> {
     let mut tx = ui.state.db.tenant_tx(tenant).await?;
-    let user = tx.find_staff_reset_token(token).await?;
+    let user = tx.staff_reset_tokens().find(token).await?;
     tx.commit().await?;
     Ok(user)
 }
@@ -324,7 +327,8 @@ pub(crate) async fn reset(
     // Using the token decides, even when two submissions race: the second finds
     // it used, and its transaction (dropped) writes nothing.
     let used = tx
-        .consume_staff_reset_token(&token)
+        .staff_reset_tokens()
+        .consume(&token)
         .await
         .map_err(AppError::from)?;
     if used.as_ref().map(|u| u.id) != Some(user.id) {
@@ -335,13 +339,15 @@ pub(crate) async fn reset(
         request_id: request_id(req),
     };
     let Some(epoch) = tx
-        .set_staff_password(user.id, &hashed, false, by)
+        .staff()
+        .set_password(user.id, &hashed, false, by)
         .await
         .map_err(AppError::from)?
     else {
         return invalid(&ui);
     };
-    tx.touch_staff_sign_in(user.id)
+    tx.staff()
+        .touch_sign_in(user.id)
         .await
         .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;

@@ -117,7 +117,7 @@ async fn serve(
     staff.require(Area::Contacts, Action::Read).await?;
     let id: ContactId = id.trim().parse().map_err(|_| AppError::NotFound)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let contact = tx.contacts().find(id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     let photo = contact.photo_id.ok_or(AppError::NotFound)?;
     let bytes = read(&ui.state.files, staff.tenant.0.id(), photo, thumbnail).await?;

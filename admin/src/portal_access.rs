@@ -140,7 +140,8 @@ impl<'a> Question<'a> {
             raw => {
                 let found = match raw.parse::<Uuid>() {
                     Ok(id) => tx
-                        .find_branch(link.account_id, id.into())
+                        .branches()
+                        .find(link.account_id, id.into())
                         .await
                         .ok()
                         .flatten()
@@ -187,7 +188,7 @@ pub(crate) async fn live_policy(
     tx: &mut TenantTx,
     contact: ContactId,
 ) -> Result<Option<ContactPolicy>, AppError> {
-    let Some(rows) = tx.contact_policy_rows(contact).await? else {
+    let Some(rows) = tx.policy().contact_rows(contact).await? else {
         return Ok(None);
     };
     Ok(Some(
@@ -205,18 +206,18 @@ async fn render(
 ) -> Result<Response, AppError> {
     staff.require(Area::Contacts, Action::Read).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
-    let links = tx.link_access(id).await?;
-    let roles = tx.portal_roles(None).await?;
+    let contact = tx.contacts().find(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.link_grants().of_contact(id).await?;
+    let roles = tx.portal_roles().list(None).await?;
     let mut branches: HashMap<Uuid, Vec<portico_data::Branch>> = HashMap::new();
     for link in links.iter().filter(|l| l.branches_enabled) {
         branches.insert(
             link.account_id.as_uuid(),
-            tx.list_branches(link.account_id, BRANCH_LIMIT).await?,
+            tx.branches().list(link.account_id, BRANCH_LIMIT).await?,
         );
     }
     let policy = live_policy(&mut tx, id).await?;
-    let invitation = tx.latest_invitation(id).await?;
+    let invitation = tx.invitations().latest(id).await?;
     let asked = !explain.link.is_empty() || !explain.permission.is_empty();
     let answer = if asked {
         Some(
@@ -429,7 +430,8 @@ async fn toggle_access(
         .await
         .map(|g| g.invited)
     } else {
-        tx.set_portal_access(id, portal, false, by)
+        tx.portal_access()
+            .set(id, portal, false, by)
             .await
             .map(|_| false)
             .map_err(AppError::from)
@@ -496,9 +498,9 @@ async fn save_link_access(
             .collect::<Result<_, _>>()?,
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let found = tx.find_link(link).await?.ok_or(AppError::NotFound)?;
+    let found = tx.links().find(link).await?.ok_or(AppError::NotFound)?;
     let (contact, _) = editable(&mut tx, &staff, found.contact_id).await?;
-    match tx.set_link_access(link, &input, staff.by(&ui)).await {
+    match tx.link_grants().set(link, &input, staff.by(&ui)).await {
         Ok(_) => {
             tx.commit().await?;
             set_flash_named(session, "portal-access-saved", &contact.display_name);
@@ -602,7 +604,7 @@ async fn preview(
     let id: ContactId = parse(&id)?;
     let portal: Portal = parse(&query.portal)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
+    let contact = tx.contacts().find(id).await?.ok_or(AppError::NotFound)?;
     let policy = live_policy(&mut tx, id).await?;
     let accounts: Vec<(Uuid, String)> = policy
         .as_ref()
@@ -624,19 +626,20 @@ async fn preview(
         _ => None,
     };
     let branch_names = match &scope {
-        Some(scope) => tx.visible_branches(scope).await?,
+        Some(scope) => tx.portal_scope().visible_branches(scope).await?,
         None => Vec::new(),
     };
-    tx.record_audit_event(NewAuditEvent {
-        actor: Actor::Staff(staff.user.id),
-        action: "contact.preview",
-        subject_kind: "contact",
-        subject_id: Some(id.as_uuid()),
-        related_id: account,
-        changes: json!({ "portal": portal, "account": account }),
-        request_id: Some(&ui.request_id),
-    })
-    .await?;
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: Actor::Staff(staff.user.id),
+            action: "contact.preview",
+            subject_kind: "contact",
+            subject_id: Some(id.as_uuid()),
+            related_id: account,
+            changes: json!({ "portal": portal, "account": account }),
+            request_id: Some(&ui.request_id),
+        })
+        .await?;
     tx.commit().await?;
     let areas: Vec<Value> = scope
         .as_ref()

@@ -77,7 +77,7 @@ async fn render(
 ) -> Result<Response, AppError> {
     staff.require(Area::Settings, Action::Write).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let roles = tx.portal_roles(None).await?;
+    let roles = tx.portal_roles().list(None).await?;
     tx.commit().await?;
     let portals: Vec<Value> = Portal::ALL
         .iter()
@@ -148,7 +148,8 @@ async fn create_role(
     let input = role_input(&pairs);
     let by = staff.by(&ui);
     apply(&ui, &staff, session, "portal-role-saved", async |tx| {
-        tx.create_portal_role(portal, &input, by)
+        tx.portal_roles()
+            .create(portal, &input, by)
             .await
             .map(|_| true)
     })
@@ -167,7 +168,7 @@ async fn update_role(
     let input = role_input(&pairs);
     let by = staff.by(&ui);
     apply(&ui, &staff, session, "portal-role-saved", async |tx| {
-        tx.update_portal_role(id, &input, by).await
+        tx.portal_roles().update(id, &input, by).await
     })
     .await
 }
@@ -182,7 +183,7 @@ async fn delete_role(
     let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
     let by = staff.by(&ui);
     apply(&ui, &staff, session, "portal-role-deleted", async |tx| {
-        tx.delete_portal_role(id, by).await
+        tx.portal_roles().delete(id, by).await
     })
     .await
 }

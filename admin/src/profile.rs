@@ -171,7 +171,8 @@ pub(crate) async fn change_password(
     let hashed = hash(&form.password).await?;
     let mut tx = state.db.tenant_tx(&tenant.0).await?;
     let epoch = tx
-        .set_staff_password(staff.user.id, &hashed, false, staff.by(&ui))
+        .staff()
+        .set_password(staff.user.id, &hashed, false, staff.by(&ui))
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -199,7 +200,8 @@ pub(crate) async fn change_language(
     let locale =
         Locale::from_tag(&form.locale).ok_or(AppError::BadRequest("staff-language-invalid"))?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    tx.set_staff_locale(staff.user.id, Some(locale), staff.by(&ui))
+    tx.staff()
+        .set_locale(staff.user.id, Some(locale), staff.by(&ui))
         .await?;
     tx.commit().await?;
     set_flash(session, "staff-language-saved");
@@ -262,7 +264,8 @@ pub(crate) async fn choose(
     let hashed = hash(&form.password).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let epoch = tx
-        .set_staff_password(staff.user.id, &hashed, false, staff.by(&ui))
+        .staff()
+        .set_password(staff.user.id, &hashed, false, staff.by(&ui))
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;

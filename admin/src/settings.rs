@@ -66,9 +66,9 @@ async fn render(
 ) -> Result<Response, AppError> {
     staff.require(Area::Lists, Action::Write).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let titles = tx.list_entries(ContactList::Titles, 500).await?;
-    let categories = tx.list_entries(ContactList::Categories, 500).await?;
-    let roles = tx.portal_roles(None).await?;
+    let titles = tx.lists().entries(ContactList::Titles, 500).await?;
+    let categories = tx.lists().entries(ContactList::Categories, 500).await?;
+    let roles = tx.portal_roles().list(None).await?;
     let mut defaults = Vec::new();
     for portal in Portal::ALL {
         let chosen = tx.portal_defaults().role(portal).await?;
@@ -129,7 +129,9 @@ async fn set_rule(
         .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
     let tenant = &staff.tenant.0;
     let mut tx = ui.state.db.tenant_tx(tenant).await?;
-    tx.set_contact_required(rule, staff.by(&ui)).await?;
+    tx.settings()
+        .set_contact_required(rule, staff.by(&ui))
+        .await?;
     tx.commit().await?;
     ui.state.tenants.forget(tenant.slug()).await;
     set_flash(session, "settings-saved");
@@ -209,7 +211,7 @@ async fn add(
 ) -> Result<Response, AppError> {
     staff.require(Area::Lists, Action::Write).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    match tx.add_list_entry(list, name, staff.by(ui)).await {
+    match tx.lists().add_entry(list, name, staff.by(ui)).await {
         Ok(_) => {
             tx.commit().await?;
             set_flash(session, "settings-saved");
@@ -246,7 +248,8 @@ async fn rename_entry(
     let (list, id) = (list_named(&list)?, entry_id(&id)?);
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     match tx
-        .rename_list_entry(list, id, &form.name, staff.by(&ui))
+        .lists()
+        .rename_entry(list, id, &form.name, staff.by(&ui))
         .await
     {
         Ok(Some(_)) => {
@@ -279,7 +282,8 @@ async fn set_archived(
     staff.require(Area::Lists, Action::Write).await?;
     let (list, id) = (list_named(&list)?, entry_id(&id)?);
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    tx.set_list_entry_archived(list, id, archived, staff.by(ui))
+    tx.lists()
+        .set_entry_archived(list, id, archived, staff.by(ui))
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -84,7 +84,7 @@ async fn render(
             id: c.id.into(),
         });
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let mut users = tx.list_staff_users(after.as_ref(), PAGE + 1).await?;
+    let mut users = tx.staff().list(after.as_ref(), PAGE + 1).await?;
     tx.commit().await?;
     let next = next_link(&mut users, "/admin/staff", &[], |u| NameCursor {
         name: u.name.clone(),
@@ -200,7 +200,7 @@ async fn create(
         locale: None,
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    match tx.add_staff_user(&new, staff.by(&ui)).await {
+    match tx.staff().add(&new, staff.by(&ui)).await {
         Ok(user) => {
             tx.commit().await?;
             session.set(NEW_PASSWORD, (user.email, password, "staff-created"));
@@ -254,13 +254,14 @@ async fn update(
         StaffStatus::Disabled
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let target = tx.find_staff_user(id).await?.ok_or(AppError::NotFound)?;
+    let target = tx.staff().find(id).await?.ok_or(AppError::NotFound)?;
     if target.role == StaffRole::Owner && staff.user.role != StaffRole::Owner {
         return Err(AppError::Forbidden);
     }
-    tx.update_staff_access(id, role, status, staff.by(&ui))
+    tx.staff()
+        .update_access(id, role, status, staff.by(&ui))
         .await?;
-    if tx.count_active_owners().await? == 0 {
+    if tx.staff().count_active_owners().await? == 0 {
         return Err(AppError::BadRequest("staff-last-owner"));
     }
     tx.commit().await?;
@@ -283,7 +284,7 @@ async fn give_password(
         return Err(AppError::BadRequest("staff-not-yourself"));
     }
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let target = tx.find_staff_user(id).await?.ok_or(AppError::NotFound)?;
+    let target = tx.staff().find(id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     if target.role == StaffRole::Owner && staff.user.role != StaffRole::Owner {
         return Err(AppError::Forbidden);
@@ -291,7 +292,8 @@ async fn give_password(
     let password = temporary_password();
     let hashed = hash_password(&password).await.map_err(AppError::internal)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    tx.set_staff_password(id, &hashed, true, staff.by(&ui))
+    tx.staff()
+        .set_password(id, &hashed, true, staff.by(&ui))
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -639,7 +639,7 @@ impl Plan {
 
 /// The company's portal roles, customer's and supplier's, each by name.
 async fn roles_of(tx: &mut portico_data::TenantTx) -> anyhow::Result<[Vec<Uuid>; 2]> {
-    let roles = tx.portal_roles(None).await?;
+    let roles = tx.portal_roles().list(None).await?;
     let of = |portal| {
         roles
             .iter()
@@ -662,10 +662,11 @@ pub async fn ensure_tenant(
     platform.commit().await?;
     if let Some(tenant) = existing {
         let mut tx = db.tenant_tx(&tenant).await?;
-        let (count, _) = tx.contact_room().await?;
+        let (count, _) = tx.imports().contact_room().await?;
         let roles = roles_of(&mut tx).await?;
         let record = tx
-            .list_audit_events(50)
+            .audit()
+            .list(50)
             .await?
             .into_iter()
             .find(|e| e.action == GENERATED)
@@ -738,9 +739,9 @@ async fn generate(db: &Database, spec: &Spec, progress: bool) -> anyhow::Result<
             .iter()
             .map(|j| plan.account_row(*j))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        tx.seed_accounts(&accounts).await?;
+        tx.bench_seed().accounts(&accounts).await?;
         let branches: Vec<SeedBranch> = chunk.iter().flat_map(|j| plan.branch_rows(*j)).collect();
-        tx.seed_branches(&branches).await?;
+        tx.bench_seed().branches(&branches).await?;
         rows += (accounts.len() + branches.len()) as u64;
     }
     say("accounts and branches written".into());
@@ -752,9 +753,11 @@ async fn generate(db: &Database, spec: &Spec, progress: bool) -> anyhow::Result<
             .iter()
             .map(|c| plan.contact_row(c))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        tx.seed_contacts(&seeds, Some(&password_hash)).await?;
+        tx.bench_seed()
+            .contacts(&seeds, Some(&password_hash))
+            .await?;
         let links: Vec<SeedLink> = contacts.iter().flat_map(Plan::link_rows).collect();
-        tx.seed_links(&links).await?;
+        tx.bench_seed().links(&links).await?;
         rows += seeds.len() as u64;
         rows += links
             .iter()
@@ -766,17 +769,18 @@ async fn generate(db: &Database, spec: &Spec, progress: bool) -> anyhow::Result<
         }
     }
     let seconds = started.elapsed().as_secs_f64();
-    tx.record_audit_event(NewAuditEvent {
-        actor: Actor::System,
-        action: GENERATED,
-        subject_kind: "tenant",
-        subject_id: Some(tenant.id().as_uuid()),
-        related_id: None,
-        changes: json!({ "contacts": plan.contacts, "accounts": plan.accounts,
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: Actor::System,
+            action: GENERATED,
+            subject_kind: "tenant",
+            subject_id: Some(tenant.id().as_uuid()),
+            related_id: None,
+            changes: json!({ "contacts": plan.contacts, "accounts": plan.accounts,
                          "branches": plan.branches(), "rows": rows, "seconds": seconds }),
-        request_id: None,
-    })
-    .await?;
+            request_id: None,
+        })
+        .await?;
     tx.commit().await?;
     say("committed".into());
     Ok(Generated {

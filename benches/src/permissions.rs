@@ -305,7 +305,7 @@ async fn fetch_input(
     contact: ContactId,
 ) -> anyhow::Result<PolicyInput> {
     let mut tx = db.tenant_tx(tenant).await?;
-    let rows = tx.contact_policy_rows(contact).await?;
+    let rows = tx.policy().contact_rows(contact).await?;
     tx.commit().await?;
     let rows = rows.context("a generated contact is missing")?;
     Ok(policy_input(tenant.id(), rows))

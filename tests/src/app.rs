@@ -163,16 +163,17 @@ impl TestApp {
     /// Adds a staff user with [`PASSWORD`] and `role` to a company.
     pub async fn staff(&self, tenant: &Tenant, email: &str, role: StaffRole) {
         let mut tx = self.db.db.tenant_tx(tenant).await.expect("tx");
-        tx.create_staff_user(&NewStaffUser {
-            email: Email::parse(email).expect("email"),
-            name: format!("Usuario {role}"),
-            role,
-            password_hash: Some(hash_password(PASSWORD).await.expect("hash")),
-            one_time_password: false,
-            locale: None,
-        })
-        .await
-        .expect("staff user");
+        tx.staff()
+            .create(&NewStaffUser {
+                email: Email::parse(email).expect("email"),
+                name: format!("Usuario {role}"),
+                role,
+                password_hash: Some(hash_password(PASSWORD).await.expect("hash")),
+                one_time_password: false,
+                locale: None,
+            })
+            .await
+            .expect("staff user");
         tx.commit().await.expect("commit");
     }
 

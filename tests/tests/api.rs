@@ -14,7 +14,8 @@ async fn key(app: &TestApp, tenant: &Tenant, role: StaffRole) -> String {
         actor: Actor::System,
         request_id: None,
     };
-    tx.create_api_key("test", role, &key, &portico_auth::hash_token(&key), by)
+    tx.api_keys()
+        .create("test", role, &key, &portico_auth::hash_token(&key), by)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -294,13 +295,13 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
 
     // A revoked key stops working at once.
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
-    let keys = tx.list_api_keys(10).await.unwrap();
+    let keys = tx.api_keys().list(10).await.unwrap();
     let by = By {
         actor: Actor::System,
         request_id: None,
     };
     for k in keys {
-        tx.revoke_api_key(k.id, by).await.unwrap();
+        tx.api_keys().revoke(k.id, by).await.unwrap();
     }
     tx.commit().await.unwrap();
     problem(

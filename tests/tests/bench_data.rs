@@ -21,21 +21,24 @@ async fn the_generator_writes_what_its_plan_says(t: TestDb) {
     let plan = &generated.plan;
     assert_eq!(plan.accounts, 20);
     let mut tx = t.db.tenant_tx(&generated.tenant).await.unwrap();
-    assert_eq!(tx.contact_room().await.unwrap().0, CONTACTS as i64);
+    assert_eq!(
+        tx.imports().contact_room().await.unwrap().0,
+        CONTACTS as i64
+    );
 
     let (mut with_portal, mut two_links, mut lists, mut individual, mut two_roles) =
         (0, 0, 0, 0, 0);
     let mut kinds = Vec::new();
     for i in 0..CONTACTS {
         let want = plan.contact(i);
-        let links = tx.link_access(want.id).await.unwrap();
+        let links = tx.link_grants().of_contact(want.id).await.unwrap();
         assert!((1..=2).contains(&links.len()), "contact {i}: 1–2 links");
         let accounts: BTreeSet<_> = links.iter().map(|l| l.account_id).collect();
         let planned: BTreeSet<_> = want.links.iter().map(|l| l.account_id).collect();
         assert_eq!(accounts, planned, "contact {i}: its accounts");
         two_links += usize::from(links.len() == 2);
 
-        let rows = tx.contact_policy_rows(want.id).await.unwrap().unwrap();
+        let rows = tx.policy().contact_rows(want.id).await.unwrap().unwrap();
         assert_eq!(rows.customer_portal, want.customer_portal, "contact {i}");
         assert_eq!(rows.supplier_portal, want.supplier_portal, "contact {i}");
         with_portal += usize::from(want.has_portal());

@@ -58,7 +58,8 @@ async fn the_cli_manages_companies_and_operators(db: TestDb) {
     );
     let mut tx = db.db.tenant_tx(&acme).await.unwrap();
     let owner = tx
-        .find_staff_user_by_email(&Email::parse("ana@acme.mx").unwrap())
+        .staff()
+        .find_by_email(&Email::parse("ana@acme.mx").unwrap())
         .await
         .unwrap()
         .expect("owner");
@@ -80,7 +81,7 @@ async fn the_cli_manages_companies_and_operators(db: TestDb) {
     ];
     portico(&config, &key).await.expect("api-key create");
     let mut tx = db.db.tenant_tx(&acme).await.unwrap();
-    let keys = tx.list_api_keys(10).await.unwrap();
+    let keys = tx.api_keys().list(10).await.unwrap();
     drop(tx);
     assert_eq!(keys.len(), 1);
     assert_eq!(
@@ -161,7 +162,8 @@ async fn the_cli_manages_companies_and_operators(db: TestDb) {
 
     let mut tx = db.db.tenant_tx(&acme).await.unwrap();
     let actions: Vec<String> = tx
-        .list_audit_events(10)
+        .audit()
+        .list(10)
         .await
         .unwrap()
         .into_iter()
@@ -243,9 +245,10 @@ async fn the_demo_command_is_idempotent(db: TestDb) {
     assert!(operator.is_some());
     drop(tx);
     let mut tx = db.db.tenant_tx(&tenants[0]).await.unwrap();
-    assert_eq!(tx.list_staff_users(None, 10).await.unwrap().len(), 4);
+    assert_eq!(tx.staff().list(None, 10).await.unwrap().len(), 4);
     let contacts = tx
-        .list_contacts(&Default::default(), None, 100)
+        .contacts()
+        .list(&Default::default(), None, 100)
         .await
         .unwrap();
     assert_eq!(contacts.len(), 12, "the demo directory is seeded once");
@@ -253,7 +256,7 @@ async fn the_demo_command_is_idempotent(db: TestDb) {
         portal: Some(portico_data::PortalFilter::Active),
         ..Default::default()
     };
-    let active = tx.list_contacts(&portal, None, 100).await.unwrap();
+    let active = tx.contacts().list(&portal, None, 100).await.unwrap();
     let mut emails: Vec<&str> = active
         .iter()
         .filter_map(|c| c.fields.email.as_ref().map(|e| e.as_str()))

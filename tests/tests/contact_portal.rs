@@ -16,7 +16,7 @@ use uuid::Uuid;
 /// The id of a seeded portal role (`buyer`, `read_only`…).
 async fn role(app: &TestApp, tenant: &Tenant, portal: Portal, key: &str) -> Uuid {
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let roles = tx.portal_roles(Some(portal)).await.unwrap();
+    let roles = tx.portal_roles().list(Some(portal)).await.unwrap();
     tx.commit().await.unwrap();
     roles
         .iter()
@@ -28,7 +28,8 @@ async fn role(app: &TestApp, tenant: &Tenant, portal: Portal, key: &str) -> Uuid
 async fn contact(app: &TestApp, tenant: &Tenant, email: &str) -> Option<Contact> {
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
     let found = tx
-        .find_contact_by_email(&Email::parse(email).unwrap())
+        .contacts()
+        .find_by_email(&Email::parse(email).unwrap())
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -38,14 +39,14 @@ async fn contact(app: &TestApp, tenant: &Tenant, email: &str) -> Option<Contact>
 /// The role ids of each of a contact's links.
 async fn link_roles(app: &TestApp, tenant: &Tenant, contact: &Contact) -> Vec<Vec<Uuid>> {
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let links = tx.link_access(contact.id).await.unwrap();
+    let links = tx.link_grants().of_contact(contact.id).await.unwrap();
     tx.commit().await.unwrap();
     links.into_iter().map(|l| l.role_ids).collect()
 }
 
 async fn pending_mail(app: &TestApp, tenant: &Tenant) -> usize {
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let pending = tx.pending_mail(100).await.unwrap().len();
+    let pending = tx.outbox().pending(100).await.unwrap().len();
     tx.commit().await.unwrap();
     pending
 }
@@ -268,7 +269,7 @@ async fn the_default_portal_role_is_a_setting_per_portal_audited_and_checked(db:
         tx.portal_defaults().role(Portal::Customer).await.unwrap(),
         Some(read_only)
     );
-    let events = tx.list_audit_events(10).await.unwrap();
+    let events = tx.audit().list(10).await.unwrap();
     tx.commit().await.unwrap();
     let event = events
         .iter()
@@ -317,15 +318,16 @@ async fn the_api_creates_a_contact_with_portal_access_through_the_same_command(d
         actor: Actor::System,
         request_id: None,
     };
-    tx.create_api_key(
-        "test",
-        StaffRole::Admin,
-        &key,
-        &portico_auth::hash_token(&key),
-        by,
-    )
-    .await
-    .unwrap();
+    tx.api_keys()
+        .create(
+            "test",
+            StaffRole::Admin,
+            &key,
+            &portico_auth::hash_token(&key),
+            by,
+        )
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let api = app
         .browser("alfa.localhost:8080")
@@ -493,7 +495,7 @@ async fn contact_by_name(app: &TestApp, tenant: &Tenant, name: &str) -> String {
         search: Some(name.to_owned()),
         ..Default::default()
     };
-    let found = tx.list_contacts(&filter, None, 2).await.unwrap();
+    let found = tx.contacts().list(&filter, None, 2).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(found.len(), 1, "one {name}");
     found[0].id.to_string()

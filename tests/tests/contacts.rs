@@ -447,7 +447,7 @@ async fn lists_page_with_keyset_links_that_keep_the_filters(db: TestDb) {
             ..Default::default()
         };
         let fields = input.validate(Default::default()).unwrap();
-        tx.create_contact(&fields, by).await.unwrap();
+        tx.contacts().create(&fields, by).await.unwrap();
     }
     tx.commit().await.unwrap();
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
@@ -693,14 +693,15 @@ async fn another_companys_accounts_and_contacts_stay_invisible(db: TestDb) {
         .map(|id| format!("/admin/links/{id}"))
         .expect("the contact's link");
     let mut tx = app.db.db.tenant_tx(&alfa_tenant).await.unwrap();
-    let alfa_owner = tx.list_staff_users(None, 1).await.unwrap().remove(0).id;
+    let alfa_owner = tx.staff().list(None, 1).await.unwrap().remove(0).id;
     let key = "pk_alfa";
     let by = portico_data::By {
         actor: portico_data::Actor::System,
         request_id: None,
     };
     let alfa_key = tx
-        .create_api_key(
+        .api_keys()
+        .create(
             "k",
             StaffRole::Admin,
             key,
@@ -835,7 +836,8 @@ async fn filtered_lists_export_as_csv_and_vcard(db: TestDb) {
             first_name: format!("Zeta {i:04}"),
             ..Default::default()
         };
-        tx.create_contact(&input.validate(Default::default()).unwrap(), by)
+        tx.contacts()
+            .create(&input.validate(Default::default()).unwrap(), by)
             .await
             .unwrap();
     }

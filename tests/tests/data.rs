@@ -65,7 +65,8 @@ async fn a_tenant_transaction_sees_only_its_own_tenants_rows(db: TestDb) {
     let b_owner = {
         let mut tx = app.db.db.tenant_tx(&b).await.unwrap();
         let owner = tx
-            .find_staff_user_by_email(&Email::parse("owner@beta.test").unwrap())
+            .staff()
+            .find_by_email(&Email::parse("owner@beta.test").unwrap())
             .await
             .unwrap()
             .unwrap();
@@ -75,30 +76,33 @@ async fn a_tenant_transaction_sees_only_its_own_tenants_rows(db: TestDb) {
 
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
     assert!(
-        tx.find_staff_user_by_email(&Email::parse("owner@beta.test").unwrap())
+        tx.staff()
+            .find_by_email(&Email::parse("owner@beta.test").unwrap())
             .await
             .unwrap()
             .is_none()
     );
-    assert!(tx.find_staff_user(b_owner.id).await.unwrap().is_none());
-    let listed = tx.list_staff_users(None, 100).await.unwrap();
+    assert!(tx.staff().find(b_owner.id).await.unwrap().is_none());
+    let listed = tx.staff().list(None, 100).await.unwrap();
     assert_eq!(
         listed.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
         ["owner@alfa.test"]
     );
     assert!(
-        !tx.touch_staff_sign_in(b_owner.id).await.unwrap(),
+        !tx.staff().touch_sign_in(b_owner.id).await.unwrap(),
         "A must not write B's user"
     );
     assert!(
-        tx.set_staff_password(b_owner.id, "x", false, SYSTEM)
+        tx.staff()
+            .set_password(b_owner.id, "x", false, SYSTEM)
             .await
             .unwrap()
             .is_none(),
         "A must not write B's user"
     );
     assert!(
-        tx.list_audit_events(100)
+        tx.audit()
+            .list(100)
             .await
             .unwrap()
             .iter()
@@ -107,7 +111,7 @@ async fn a_tenant_transaction_sees_only_its_own_tenants_rows(db: TestDb) {
     tx.commit().await.unwrap();
 
     let mut tx = app.db.db.tenant_tx(&b).await.unwrap();
-    let unchanged = tx.find_staff_user(b_owner.id).await.unwrap().unwrap();
+    let unchanged = tx.staff().find(b_owner.id).await.unwrap().unwrap();
     assert_eq!(unchanged.password_hash, b_owner.password_hash);
     assert_eq!(unchanged.last_sign_in_at, None);
 }
@@ -117,13 +121,11 @@ async fn staff_emails_are_unique_per_tenant_ignoring_case(db: TestDb) {
     let a = app.company("alfa").await;
     let b = app.company("beta").await;
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
-    tx.create_staff_user(&staff("ana@ejemplo.do"))
-        .await
-        .unwrap();
+    tx.staff().create(&staff("ana@ejemplo.do")).await.unwrap();
     tx.commit().await.unwrap();
 
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
-    let duplicate = tx.create_staff_user(&staff("ANA@Ejemplo.do")).await;
+    let duplicate = tx.staff().create(&staff("ANA@Ejemplo.do")).await;
     assert!(
         matches!(duplicate, Err(DataError::Conflict { .. })),
         "{duplicate:?}"
@@ -131,7 +133,8 @@ async fn staff_emails_are_unique_per_tenant_ignoring_case(db: TestDb) {
     drop(tx);
 
     let mut tx = app.db.db.tenant_tx(&b).await.unwrap();
-    tx.create_staff_user(&staff("ana@ejemplo.do"))
+    tx.staff()
+        .create(&staff("ana@ejemplo.do"))
         .await
         .expect("the same person may work for another company");
     tx.commit().await.unwrap();
@@ -167,9 +170,7 @@ async fn a_transaction_dropped_without_commit_keeps_nothing(db: TestDb) {
     let app = TestApp::new(db).await;
     let a = app.company("alfa").await;
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
-    tx.create_staff_user(&staff("ana@ejemplo.do"))
-        .await
-        .unwrap();
+    tx.staff().create(&staff("ana@ejemplo.do")).await.unwrap();
     drop(tx);
     let mut platform = app.db.db.platform_tx().await.unwrap();
     platform
@@ -180,7 +181,8 @@ async fn a_transaction_dropped_without_commit_keeps_nothing(db: TestDb) {
 
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
     assert!(
-        tx.find_staff_user_by_email(&Email::parse("ana@ejemplo.do").unwrap())
+        tx.staff()
+            .find_by_email(&Email::parse("ana@ejemplo.do").unwrap())
             .await
             .unwrap()
             .is_none()
@@ -212,7 +214,7 @@ async fn tenant_status_and_audit_events_round_trip(db: TestDb) {
             .is_none()
     );
     let mut tx = tx.into_tenant(&suspended).await.unwrap();
-    tx.record_audit_event(NewAuditEvent {
+    tx.audit().record(NewAuditEvent {
         actor: Actor::System,
         action: "tenant.suspend",
         subject_kind: "tenant",
@@ -223,7 +225,7 @@ async fn tenant_status_and_audit_events_round_trip(db: TestDb) {
     })
     .await
     .unwrap();
-    let events = tx.list_audit_events(10).await.unwrap();
+    let events = tx.audit().list(10).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(events[0].action, "tenant.suspend");
     assert_eq!(events[0].changes["after"]["status"], "suspended");
@@ -253,7 +255,8 @@ async fn contacts_are_one_per_email_with_one_primary_per_account(db: TestDb) {
     let beta = app.company("beta").await;
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
     let rosa = tx
-        .create_contact(&contact("Rosa", "rosa@carol.do"), SYSTEM)
+        .contacts()
+        .create(&contact("Rosa", "rosa@carol.do"), SYSTEM)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -262,7 +265,7 @@ async fn contacts_are_one_per_email_with_one_primary_per_account(db: TestDb) {
     // The database refuses a second contact with the same email, whatever its case.
     let mut upper = contact("Rosa E.", "rosa@carol.do");
     upper.email = Some(Email::parse("ROSA@CAROL.DO").unwrap());
-    match tx.create_contact(&upper, SYSTEM).await {
+    match tx.contacts().create(&upper, SYSTEM).await {
         Err(DataError::Invalid(errors)) => {
             assert_eq!(errors.get("email"), Some("field-email-taken"))
         }
@@ -271,11 +274,12 @@ async fn contacts_are_one_per_email_with_one_primary_per_account(db: TestDb) {
     drop(tx);
     // The same email in another company is another person.
     let mut tx = app.db.db.tenant_tx(&beta).await.unwrap();
-    tx.create_contact(&contact("Rosa", "rosa@carol.do"), SYSTEM)
+    tx.contacts()
+        .create(&contact("Rosa", "rosa@carol.do"), SYSTEM)
         .await
         .unwrap();
     assert!(
-        tx.find_contact(rosa.id).await.unwrap().is_none(),
+        tx.contacts().find(rosa.id).await.unwrap().is_none(),
         "alfa's contact is invisible to beta"
     );
     tx.commit().await.unwrap();
@@ -289,28 +293,32 @@ async fn contacts_are_one_per_email_with_one_primary_per_account(db: TestDb) {
     .validate(AccountKind::Customer)
     .unwrap();
     let carol = tx
-        .create_account(AccountKind::Customer, &account, SYSTEM)
+        .accounts()
+        .create(AccountKind::Customer, &account, SYSTEM)
         .await
         .unwrap();
     let luis = tx
-        .create_contact(&contact("Luis", ""), SYSTEM)
+        .contacts()
+        .create(&contact("Luis", ""), SYSTEM)
         .await
         .unwrap();
     let primary = LinkFields {
         position: None,
         is_primary: true,
     };
-    tx.link_contact(rosa.id, carol.id, &primary, SYSTEM)
+    tx.links()
+        .create(rosa.id, carol.id, &primary, SYSTEM)
         .await
         .unwrap()
         .unwrap();
-    tx.link_contact(luis.id, carol.id, &primary, SYSTEM)
+    tx.links()
+        .create(luis.id, carol.id, &primary, SYSTEM)
         .await
         .unwrap()
         .unwrap();
     tx.commit().await.unwrap();
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
-    match tx.link_contact(luis.id, carol.id, &primary, SYSTEM).await {
+    match tx.links().create(luis.id, carol.id, &primary, SYSTEM).await {
         Err(DataError::Invalid(errors)) => {
             assert_eq!(errors.get("account_id"), Some("link-exists"))
         }
@@ -318,7 +326,7 @@ async fn contacts_are_one_per_email_with_one_primary_per_account(db: TestDb) {
     }
     drop(tx);
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
-    let links = tx.links_of_contacts(&[rosa.id, luis.id]).await.unwrap();
+    let links = tx.links().of_contacts(&[rosa.id, luis.id]).await.unwrap();
     let primaries: Vec<_> = links
         .iter()
         .filter(|l| l.fields.is_primary)
@@ -329,7 +337,7 @@ async fn contacts_are_one_per_email_with_one_primary_per_account(db: TestDb) {
         [luis.id],
         "the newest primary replaces the previous one"
     );
-    let history = tx.record_history(carol.id.as_uuid(), 10).await.unwrap();
+    let history = tx.audit().history(carol.id.as_uuid(), 10).await.unwrap();
     assert_eq!(
         history
             .iter()
@@ -346,20 +354,23 @@ async fn an_edit_records_only_what_changed(db: TestDb) {
     let alfa = app.company("alfa").await;
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
     let ana = tx
-        .create_contact(&contact("Ana", "ana@x.do"), SYSTEM)
+        .contacts()
+        .create(&contact("Ana", "ana@x.do"), SYSTEM)
         .await
         .unwrap();
     let mut changed = ana.fields.clone();
     changed.phone = Some("809 555 0100".into());
-    tx.update_contact(ana.id, &changed, SYSTEM)
+    tx.contacts()
+        .update(ana.id, &changed, SYSTEM)
         .await
         .unwrap()
         .unwrap();
-    tx.update_contact(ana.id, &changed, SYSTEM)
+    tx.contacts()
+        .update(ana.id, &changed, SYSTEM)
         .await
         .unwrap()
         .unwrap();
-    let history = tx.record_history(ana.id.as_uuid(), 10).await.unwrap();
+    let history = tx.audit().history(ana.id.as_uuid(), 10).await.unwrap();
     let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -391,13 +402,15 @@ async fn the_contact_limit_and_archived_records_are_enforced(db: TestDb) {
     .unwrap();
     let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
     let one = tx
-        .create_contact(&contact("Uno", ""), SYSTEM)
+        .contacts()
+        .create(&contact("Uno", ""), SYSTEM)
         .await
         .unwrap();
-    tx.create_contact(&contact("Dos", ""), SYSTEM)
+    tx.contacts()
+        .create(&contact("Dos", ""), SYSTEM)
         .await
         .unwrap();
-    match tx.create_contact(&contact("Tres", ""), SYSTEM).await {
+    match tx.contacts().create(&contact("Tres", ""), SYSTEM).await {
         Err(DataError::Invalid(errors)) => {
             assert_eq!(errors.get("first_name"), Some("contact-limit-reached"))
         }
@@ -411,14 +424,17 @@ async fn the_contact_limit_and_archived_records_are_enforced(db: TestDb) {
     .validate(AccountKind::Customer)
     .unwrap();
     let closed = tx
-        .create_account(AccountKind::Customer, &account, SYSTEM)
+        .accounts()
+        .create(AccountKind::Customer, &account, SYSTEM)
         .await
         .unwrap();
-    tx.set_account_active(closed.id, false, SYSTEM)
+    tx.accounts()
+        .set_active(closed.id, false, SYSTEM)
         .await
         .unwrap();
     match tx
-        .link_contact(one.id, closed.id, &LinkFields::default(), SYSTEM)
+        .links()
+        .create(one.id, closed.id, &LinkFields::default(), SYSTEM)
         .await
     {
         Err(DataError::Invalid(errors)) => {
@@ -435,18 +451,20 @@ async fn display_names_resolve_only_this_tenants_ids(db: TestDb) {
     let beta = app.company("beta").await;
     let mut tx = app.db.db.tenant_tx(&beta).await.unwrap();
     let beta_titles = tx
-        .list_entries(portico_data::ContactList::Titles, 10)
+        .lists()
+        .entries(portico_data::ContactList::Titles, 10)
         .await
         .unwrap();
     drop(tx);
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
     let titles = tx
-        .list_entries(portico_data::ContactList::Titles, 10)
+        .lists()
+        .entries(portico_data::ContactList::Titles, 10)
         .await
         .unwrap();
-    let owner = tx.list_staff_users(None, 1).await.unwrap().remove(0);
+    let owner = tx.staff().list(None, 1).await.unwrap().remove(0);
     let ids = [titles[3].id, owner.id.as_uuid(), beta_titles[0].id];
-    let names = tx.display_names(&ids).await.unwrap();
+    let names = tx.names().display(&ids).await.unwrap();
     assert_eq!(names.get(&titles[3].id).map(String::as_str), Some("Lic."));
     assert_eq!(names.get(&owner.id.as_uuid()), Some(&owner.name));
     assert!(

@@ -488,32 +488,38 @@ async fn seed(app: &TestApp) -> Data {
 
     let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
     let customer = tx
-        .find_account_by_code(AccountKind::Customer, "C-0001")
+        .accounts()
+        .find_by_code(AccountKind::Customer, "C-0001")
         .await
         .expect("lookup")
         .expect("Farmacia Carol");
     let supplier = tx
-        .find_account_by_code(AccountKind::Supplier, "P-0001")
+        .accounts()
+        .find_by_code(AccountKind::Supplier, "P-0001")
         .await
         .expect("lookup")
         .expect("Laboratorios Andinos");
-    let branches = tx.list_branches(customer.id, 10).await.expect("branches");
+    let branches = tx.branches().list(customer.id, 10).await.expect("branches");
     let titles = tx
-        .list_entries(ContactList::Titles, 50)
+        .lists()
+        .entries(ContactList::Titles, 50)
         .await
         .expect("titles");
     let categories = tx
-        .list_entries(ContactList::Categories, 50)
+        .lists()
+        .entries(ContactList::Categories, 50)
         .await
         .expect("categories");
-    let roles = tx.portal_roles(None).await.expect("roles");
+    let roles = tx.portal_roles().list(None).await.expect("roles");
     let carolina = tx
-        .find_contact_by_email(&Email::parse(DEMO_CUSTOMER_CONTACT).expect("email"))
+        .contacts()
+        .find_by_email(&Email::parse(DEMO_CUSTOMER_CONTACT).expect("email"))
         .await
         .expect("lookup")
         .expect("Carolina");
     let sales = tx
-        .find_staff_user_by_email(&Email::parse(DEMO_SALES).expect("email"))
+        .staff()
+        .find_by_email(&Email::parse(DEMO_SALES).expect("email"))
         .await
         .expect("lookup")
         .expect("the sales user");
@@ -562,7 +568,8 @@ async fn seed(app: &TestApp) -> Data {
     .await;
     let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
     let rosa = tx
-        .find_contact_by_email(&Email::parse(ROSA).expect("email"))
+        .contacts()
+        .find_by_email(&Email::parse(ROSA).expect("email"))
         .await
         .expect("lookup")
         .expect("Rosa");
@@ -617,7 +624,7 @@ async fn seed(app: &TestApp) -> Data {
 
     // Its links: updated, one unlinked, grants with roles, permissions, branches.
     let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
-    let links = tx.link_access(rosa.id).await.expect("links");
+    let links = tx.link_grants().of_contact(rosa.id).await.expect("links");
     tx.commit().await.expect("commit");
     let link_to = |code: &str| {
         links
@@ -767,7 +774,8 @@ async fn seed(app: &TestApp) -> Data {
         .await;
         let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
         let id = tx
-            .find_contact_by_email(&Email::parse(email).expect("email"))
+            .contacts()
+            .find_by_email(&Email::parse(email).expect("email"))
             .await
             .expect("lookup")
             .expect("contact")
@@ -935,7 +943,8 @@ async fn seed(app: &TestApp) -> Data {
     }
     let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
     let old_key = tx
-        .list_api_keys(10)
+        .api_keys()
+        .list(10)
         .await
         .expect("keys")
         .into_iter()
@@ -963,7 +972,8 @@ async fn seed(app: &TestApp) -> Data {
     .await;
     let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
     let pedro = tx
-        .find_staff_user_by_email(&Email::parse("pedro.gomez@distcaribe.do").expect("email"))
+        .staff()
+        .find_by_email(&Email::parse("pedro.gomez@distcaribe.do").expect("email"))
         .await
         .expect("lookup")
         .expect("Pedro");
@@ -1053,7 +1063,8 @@ async fn settled(app: &TestApp, tenant: &Tenant, id: &str) {
     loop {
         let mut tx = app.db.db.tenant_tx(tenant).await.expect("tx");
         let import = tx
-            .find_import(id.parse().expect("id"))
+            .imports()
+            .find(id.parse().expect("id"))
             .await
             .expect("lookup")
             .expect("import");

@@ -37,11 +37,16 @@ async fn demo(app: &TestApp) -> (Tenant, Browser<'_>) {
 async fn contact_and_link(app: &TestApp, tenant: &Tenant, email: &str) -> (String, String) {
     let mut tx = app.db.db.tenant_tx(tenant).await.expect("tx");
     let contact = tx
-        .find_contact_by_email(&Email::parse(email).expect("email"))
+        .contacts()
+        .find_by_email(&Email::parse(email).expect("email"))
         .await
         .expect("lookup")
         .expect("contact");
-    let links = tx.link_access(contact.id).await.expect("links");
+    let links = tx
+        .link_grants()
+        .of_contact(contact.id)
+        .await
+        .expect("links");
     tx.commit().await.expect("commit");
     (contact.id.to_string(), links[0].link_id.to_string())
 }
@@ -144,15 +149,16 @@ async fn the_api_answers_a_bad_question_with_problem_json(db: TestDb) {
         actor: Actor::System,
         request_id: None,
     };
-    tx.create_api_key(
-        "test",
-        StaffRole::ReadOnly,
-        &key,
-        &portico_auth::hash_token(&key),
-        by,
-    )
-    .await
-    .expect("key");
+    tx.api_keys()
+        .create(
+            "test",
+            StaffRole::ReadOnly,
+            &key,
+            &portico_auth::hash_token(&key),
+            by,
+        )
+        .await
+        .expect("key");
     tx.commit().await.expect("commit");
     let api = app
         .browser(SITE)

@@ -69,7 +69,7 @@ async fn run(browser: &Browser<'_>, path: &str) -> Page {
 
 async fn audit_events(app: &TestApp, tenant: &portico_data::Tenant) -> usize {
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let events = tx.list_audit_events(100_000).await.unwrap();
+    let events = tx.audit().list(100_000).await.unwrap();
     tx.commit().await.unwrap();
     events.len()
 }

@@ -278,15 +278,16 @@ async fn the_api_invites_and_revokes(db: TestDb) {
         actor: portico_data::Actor::System,
         request_id: None,
     };
-    tx.create_api_key(
-        "test",
-        portico_domain::StaffRole::Admin,
-        &key,
-        &portico_auth::hash_token(&key),
-        by,
-    )
-    .await
-    .unwrap();
+    tx.api_keys()
+        .create(
+            "test",
+            portico_domain::StaffRole::Admin,
+            &key,
+            &portico_auth::hash_token(&key),
+            by,
+        )
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let api = app
         .browser("alfa.localhost:8080")

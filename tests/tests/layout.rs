@@ -81,7 +81,8 @@ async fn long_values(app: &TestApp) -> (Tenant, String) {
     let tenant = app.company("alfa").await;
     let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
     let account = tx
-        .create_account(
+        .accounts()
+        .create(
             AccountKind::Customer,
             &AccountFields {
                 code: "C-000000000001".into(),
@@ -114,9 +115,10 @@ async fn long_values(app: &TestApp) -> (Tenant, String) {
         notes: Some("Prefiere que la llamen por la mañana. Ver https://intranet.distribuidorafarmaceuticadelcaribe.com.do/compras/licitaciones/2026/expediente-000123456789 antes de cotizar.".into()),
         ..Default::default()
     };
-    let contact = tx.create_contact(&fields, SYSTEM).await.unwrap().id;
+    let contact = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
     let link = tx
-        .link_contact(
+        .links()
+        .create(
             contact,
             account.id,
             &LinkFields {
@@ -128,26 +130,29 @@ async fn long_values(app: &TestApp) -> (Tenant, String) {
         .await
         .unwrap()
         .unwrap();
-    tx.set_portal_access(contact, Portal::Customer, true, SYSTEM)
+    tx.portal_access()
+        .set(contact, Portal::Customer, true, SYSTEM)
         .await
         .unwrap();
-    tx.set_link_access(
-        link.id,
-        &LinkAccessInput {
-            role_ids: Vec::new(),
-            permissions: vec!["quotes.view".into(), "orders.view".into()],
-            all_branches: true,
-            branch_ids: Vec::new(),
-        },
-        SYSTEM,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    tx.link_grants()
+        .set(
+            link.id,
+            &LinkAccessInput {
+                role_ids: Vec::new(),
+                permissions: vec!["quotes.view".into(), "orders.view".into()],
+                all_branches: true,
+                branch_ids: Vec::new(),
+            },
+            SYSTEM,
+        )
+        .await
+        .unwrap()
+        .unwrap();
     tx.commit().await.unwrap();
     let hash = hash_password(PASSWORD).await.unwrap();
     let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
-    tx.set_portal_password(contact, &hash, SYSTEM)
+    tx.portal_credentials()
+        .set_password(contact, &hash, SYSTEM)
         .await
         .unwrap()
         .unwrap();

@@ -40,14 +40,14 @@ async fn quiet_app(db: TestDb) -> TestApp {
 /// Enqueues `mail` for `tenant` in a transaction of its own and commits.
 async fn enqueue(db: &Database, tenant: &Tenant, mail: &NewMail) -> MailId {
     let mut tx = db.tenant_tx(tenant).await.unwrap();
-    let id = tx.enqueue_mail(mail).await.unwrap();
+    let id = tx.outbox().enqueue(mail).await.unwrap();
     tx.commit().await.unwrap();
     id
 }
 
 async fn find(db: &Database, tenant: &Tenant, id: MailId) -> Option<OutboxMail> {
     let mut tx = db.tenant_tx(tenant).await.unwrap();
-    let mail = tx.find_mail(id).await.unwrap();
+    let mail = tx.outbox().find(id).await.unwrap();
     tx.commit().await.unwrap();
     mail
 }
@@ -136,18 +136,20 @@ async fn a_committed_mail_is_delivered_as_an_eml_file_right_after_the_kick(db: T
     let alfa = app.company("alfa").await;
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
     // The change that causes the mail, in the same transaction.
-    tx.create_staff_user(&NewStaffUser {
-        email: Email::parse("jose.nunez@alfa.test").unwrap(),
-        name: "José Núñez".into(),
-        role: StaffRole::Sales,
-        password_hash: None,
-        one_time_password: false,
-        locale: None,
-    })
-    .await
-    .unwrap();
+    tx.staff()
+        .create(&NewStaffUser {
+            email: Email::parse("jose.nunez@alfa.test").unwrap(),
+            name: "José Núñez".into(),
+            role: StaffRole::Sales,
+            password_hash: None,
+            one_time_password: false,
+            locale: None,
+        })
+        .await
+        .unwrap();
     let id = tx
-        .enqueue_mail(&invitation("jose.nunez@alfa.test"))
+        .outbox()
+        .enqueue(&invitation("jose.nunez@alfa.test"))
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -175,18 +177,20 @@ async fn a_rolled_back_transaction_sends_nothing(db: TestDb) {
     let alfa = app.company("alfa").await;
     let id = {
         let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
-        tx.create_staff_user(&NewStaffUser {
-            email: Email::parse("jose.nunez@alfa.test").unwrap(),
-            name: "José Núñez".into(),
-            role: StaffRole::Sales,
-            password_hash: None,
-            one_time_password: false,
-            locale: None,
-        })
-        .await
-        .unwrap();
+        tx.staff()
+            .create(&NewStaffUser {
+                email: Email::parse("jose.nunez@alfa.test").unwrap(),
+                name: "José Núñez".into(),
+                role: StaffRole::Sales,
+                password_hash: None,
+                one_time_password: false,
+                locale: None,
+            })
+            .await
+            .unwrap();
         let id = tx
-            .enqueue_mail(&invitation("jose.nunez@alfa.test"))
+            .outbox()
+            .enqueue(&invitation("jose.nunez@alfa.test"))
             .await
             .unwrap();
         // Dropped without a commit: the user and the mail go together.
@@ -199,9 +203,10 @@ async fn a_rolled_back_transaction_sends_nothing(db: TestDb) {
     assert_eq!(app.state.mail.sweep().await.unwrap().sent, 0);
     assert!(find(&app.db.db, &alfa, id).await.is_none());
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
-    assert!(tx.pending_mail(10).await.unwrap().is_empty());
+    assert!(tx.outbox().pending(10).await.unwrap().is_empty());
     assert!(
-        tx.find_staff_user_by_email(&Email::parse("jose.nunez@alfa.test").unwrap())
+        tx.staff()
+            .find_by_email(&Email::parse("jose.nunez@alfa.test").unwrap())
             .await
             .unwrap()
             .is_none()
@@ -444,12 +449,12 @@ async fn another_tenants_transaction_cannot_see_or_send_this_tenants_outbox(db: 
     let id = enqueue(&app.db.db, &alfa, &invitation("jose.nunez@cliente.do")).await;
 
     let mut tx = app.db.db.tenant_tx(&beta).await.unwrap();
-    assert!(tx.find_mail(id).await.unwrap().is_none());
-    assert!(tx.pending_mail(100).await.unwrap().is_empty());
+    assert!(tx.outbox().find(id).await.unwrap().is_none());
+    assert!(tx.outbox().pending(100).await.unwrap().is_empty());
     let later = chrono::Utc::now() + chrono::Duration::minutes(10);
-    assert!(!tx.claim_mail(id, later).await.unwrap());
-    assert!(!tx.mark_mail_sent(id).await.unwrap());
-    assert!(!tx.mark_mail_failed(id, "nope", None).await.unwrap());
+    assert!(!tx.outbox().claim(id, later).await.unwrap());
+    assert!(!tx.outbox().mark_sent(id).await.unwrap());
+    assert!(!tx.outbox().mark_failed(id, "nope", None).await.unwrap());
     tx.commit().await.unwrap();
     assert_eq!(
         app.state.mail.deliver_pending(&beta).await.unwrap(),

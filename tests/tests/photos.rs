@@ -178,7 +178,8 @@ async fn key(app: &TestApp, tenant: &Tenant, role: StaffRole) -> String {
         actor: Actor::System,
         request_id: None,
     };
-    tx.create_api_key("test", role, &key, &portico_auth::hash_token(&key), by)
+    tx.api_keys()
+        .create("test", role, &key, &portico_auth::hash_token(&key), by)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -90,7 +90,7 @@ async fn company(app: &TestApp, slug: &str) -> Company {
             branches_enabled: with_branches,
             ..Default::default()
         };
-        let account = tx.create_account(kind, &fields, SYSTEM).await.unwrap();
+        let account = tx.accounts().create(kind, &fields, SYSTEM).await.unwrap();
         accounts.insert(code, account.id);
         if with_branches {
             for (code, name) in [
@@ -104,7 +104,8 @@ async fn company(app: &TestApp, slug: &str) -> Company {
                     ..Default::default()
                 };
                 let branch = tx
-                    .create_branch(account.id, &fields, SYSTEM)
+                    .branches()
+                    .create(account.id, &fields, SYSTEM)
                     .await
                     .unwrap()
                     .unwrap();
@@ -138,9 +139,10 @@ async fn contact(
         email: Some(Email::parse(email).unwrap()),
         ..Default::default()
     };
-    let id = tx.create_contact(&fields, SYSTEM).await.unwrap().id;
+    let id = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
     for portal in portals {
-        tx.set_portal_access(id, *portal, true, SYSTEM)
+        tx.portal_access()
+            .set(id, *portal, true, SYSTEM)
             .await
             .unwrap();
     }
@@ -148,7 +150,8 @@ async fn contact(
     if password {
         let hash = hash_password(PASSWORD).await.unwrap();
         let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-        tx.set_portal_password(id, &hash, SYSTEM)
+        tx.portal_credentials()
+            .set_password(id, &hash, SYSTEM)
             .await
             .unwrap()
             .unwrap();
@@ -160,7 +163,7 @@ async fn contact(
 /// The seeded roles of a company: key → (id, permissions).
 async fn roles(app: &TestApp, company: &Company) -> HashMap<(Portal, String), (Uuid, Vec<String>)> {
     let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-    let roles = tx.portal_roles(None).await.unwrap();
+    let roles = tx.portal_roles().list(None).await.unwrap();
     tx.commit().await.unwrap();
     roles
         .into_iter()
@@ -207,7 +210,8 @@ async fn link(
     };
     let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
     let link = tx
-        .link_contact(
+        .links()
+        .create(
             contact,
             company.accounts[code],
             &LinkFields::default(),
@@ -216,7 +220,8 @@ async fn link(
         .await
         .unwrap()
         .unwrap();
-    tx.set_link_access(link.id, &access(company, &roles, portal, grant), SYSTEM)
+    tx.link_grants()
+        .set(link.id, &access(company, &roles, portal, grant), SYSTEM)
         .await
         .unwrap()
         .unwrap();
@@ -228,7 +233,7 @@ async fn link(
 /// reaches the policy cache through a background task).
 async fn settled(app: &TestApp, company: &Company) {
     let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-    let version = tx.policy_version().await.unwrap();
+    let version = tx.policy().version().await.unwrap();
     tx.commit().await.unwrap();
     for _ in 0..300 {
         if app.state.policies.version(&company.tenant).await.unwrap() >= version {
@@ -667,7 +672,7 @@ async fn sign_in_refuses_alike_and_locks_out_after_repeated_failures(db: TestDb)
 
     // An archived contact cannot sign in.
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.set_contact_archived(ana, true, SYSTEM).await.unwrap();
+    tx.contacts().set_archived(ana, true, SYSTEM).await.unwrap();
     tx.commit().await.unwrap();
     let archived = try_sign_in(
         &app.browser(&alfa.host()),
@@ -701,7 +706,7 @@ async fn sign_in_refuses_alike_and_locks_out_after_repeated_failures(db: TestDb)
     assert!(locked.headers.contains_key("retry-after"));
     assert_ne!(alert(&locked), alert(&wrong));
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    let person = tx.find_contact(lola).await.unwrap().unwrap();
+    let person = tx.contacts().find(lola).await.unwrap().unwrap();
     tx.commit().await.unwrap();
     assert!(
         person
@@ -749,13 +754,14 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
         permissions: &[],
         branches: ALL,
     };
-    tx.set_link_access(
-        carol,
-        &access(&alfa, &roles, Portal::Customer, &buyer_only),
-        SYSTEM,
-    )
-    .await
-    .unwrap();
+    tx.link_grants()
+        .set(
+            carol,
+            &access(&alfa, &roles, Portal::Customer, &buyer_only),
+            SYSTEM,
+        )
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     settled(&app, &alfa).await;
     assert_eq!(a.get("/portal/sales").await.status, StatusCode::FORBIDDEN);
@@ -770,7 +776,8 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
     // makes no request before access is back on.
     let c = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.set_portal_access(ana, Portal::Customer, false, SYSTEM)
+    tx.portal_access()
+        .set(ana, Portal::Customer, false, SYSTEM)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -782,7 +789,8 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{json}");
     assert_eq!(json["status"], 401);
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.set_portal_access(ana, Portal::Customer, true, SYSTEM)
+    tx.portal_access()
+        .set(ana, Portal::Customer, true, SYSTEM)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -800,12 +808,15 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
     let d = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
     assert_eq!(c.get("/portal/quotes").await.status, StatusCode::OK);
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.set_contact_archived(ana, true, SYSTEM).await.unwrap();
+    tx.contacts().set_archived(ana, true, SYSTEM).await.unwrap();
     tx.commit().await.unwrap();
     settled(&app, &alfa).await;
     assert_eq!(c.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.set_contact_archived(ana, false, SYSTEM).await.unwrap();
+    tx.contacts()
+        .set_archived(ana, false, SYSTEM)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     settled(&app, &alfa).await;
     assert_eq!(d.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
@@ -1152,7 +1163,8 @@ async fn an_invitation_sets_the_password_once_and_lands_in_the_portal(db: TestDb
         async move {
             let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
             let secret = tx
-                .create_portal_token(flor, PortalTokenPurpose::Invitation, ttl)
+                .portal_tokens()
+                .create(flor, PortalTokenPurpose::Invitation, ttl)
                 .await
                 .unwrap()
                 .unwrap();
@@ -1231,7 +1243,7 @@ async fn an_invitation_sets_the_password_once_and_lands_in_the_portal(db: TestDb
     assert_eq!(home.status, StatusCode::OK, "{}", home.body);
     assert!(home.body.contains("Flor") && home.body.contains("Ferretería Ochoa"));
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    let person = tx.find_contact(flor).await.unwrap().unwrap();
+    let person = tx.contacts().find(flor).await.unwrap().unwrap();
     tx.commit().await.unwrap();
     assert_eq!(person.portal.status, PortalStatus::Active);
     assert!(person.portal.activated_at.is_some() && person.portal.signed_in_at.is_some());
@@ -1306,13 +1318,15 @@ async fn an_invitation_sets_the_password_once_and_lands_in_the_portal(db: TestDb
     );
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
     assert_eq!(
-        tx.revoke_portal_tokens(flor, PortalTokenPurpose::Invitation)
+        tx.portal_tokens()
+            .revoke(flor, PortalTokenPurpose::Invitation)
             .await
             .unwrap(),
         1
     );
     assert!(
-        tx.consume_portal_token(&second, PortalTokenPurpose::Invitation)
+        tx.portal_tokens()
+            .consume(&second, PortalTokenPurpose::Invitation)
             .await
             .unwrap()
             .is_none(),

@@ -533,7 +533,8 @@ async fn api_key(app: &TestApp, tenant: &portico_data::Tenant, role: StaffRole) 
         actor: portico_data::Actor::System,
         request_id: None,
     };
-    tx.create_api_key("test", role, &key, &portico_auth::hash_token(&key), by)
+    tx.api_keys()
+        .create("test", role, &key, &portico_auth::hash_token(&key), by)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -745,7 +746,8 @@ async fn a_revoked_grant_stops_working_on_another_instance_within_a_second() {
         actor: portico_data::Actor::System,
         request_id: None,
     };
-    tx.set_portal_password(contact.parse::<ContactId>().unwrap(), &hash, by)
+    tx.portal_credentials()
+        .set_password(contact.parse::<ContactId>().unwrap(), &hash, by)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -81,7 +81,11 @@ async fn company(app: &TestApp, slug: &str, name: &str) -> Company {
             name: name.into(),
             ..Default::default()
         };
-        tx.create_account(kind, &fields, SYSTEM).await.unwrap().id
+        tx.accounts()
+            .create(kind, &fields, SYSTEM)
+            .await
+            .unwrap()
+            .id
     };
     let customer = account(AccountKind::Customer, "C-001", "Farmacia Carol").await;
     let supplier = account(AccountKind::Supplier, "P-001", "Laboratorios Andinos").await;
@@ -125,9 +129,10 @@ async fn contact(app: &TestApp, company: &Company, person: &Person) -> ContactId
         preferred_language: person.language,
         ..Default::default()
     };
-    let id = tx.create_contact(&fields, SYSTEM).await.unwrap().id;
+    let id = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
     for portal in person.portals {
-        tx.set_portal_access(id, *portal, true, SYSTEM)
+        tx.portal_access()
+            .set(id, *portal, true, SYSTEM)
             .await
             .unwrap();
         let account = match portal {
@@ -135,7 +140,8 @@ async fn contact(app: &TestApp, company: &Company, person: &Person) -> ContactId
             Portal::Supplier => company.supplier,
         };
         let link = tx
-            .link_contact(id, account, &LinkFields::default(), SYSTEM)
+            .links()
+            .create(id, account, &LinkFields::default(), SYSTEM)
             .await
             .unwrap()
             .unwrap();
@@ -145,7 +151,8 @@ async fn contact(app: &TestApp, company: &Company, person: &Person) -> ContactId
             all_branches: true,
             branch_ids: Vec::new(),
         };
-        tx.set_link_access(link.id, &access, SYSTEM)
+        tx.link_grants()
+            .set(link.id, &access, SYSTEM)
             .await
             .unwrap()
             .unwrap();
@@ -154,7 +161,8 @@ async fn contact(app: &TestApp, company: &Company, person: &Person) -> ContactId
     if person.password {
         let hash = hash_password(PASSWORD).await.unwrap();
         let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-        tx.set_portal_password(id, &hash, SYSTEM)
+        tx.portal_credentials()
+            .set_password(id, &hash, SYSTEM)
             .await
             .unwrap()
             .unwrap();
@@ -167,7 +175,7 @@ async fn contact(app: &TestApp, company: &Company, person: &Person) -> ContactId
 /// Waits until the app serves the company's latest policy version.
 async fn settled(app: &TestApp, company: &Company) {
     let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-    let version = tx.policy_version().await.unwrap();
+    let version = tx.policy().version().await.unwrap();
     tx.commit().await.unwrap();
     for _ in 0..300 {
         if app.state.policies.version(&company.tenant).await.unwrap() >= version {
@@ -276,7 +284,8 @@ async fn create_token(
 ) -> String {
     let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
     let secret = tx
-        .create_portal_token(contact, purpose, ttl)
+        .portal_tokens()
+        .create(contact, purpose, ttl)
         .await
         .unwrap()
         .unwrap();
@@ -388,7 +397,7 @@ async fn a_mailed_link_signs_in_once(db: TestDb) {
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("Ana Peña") && home.body.contains("Farmacia Carol"));
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    let person = tx.find_contact(ana).await.unwrap().unwrap();
+    let person = tx.contacts().find(ana).await.unwrap().unwrap();
     tx.commit().await.unwrap();
     assert!(
         person.portal.signed_in_at.is_some(),
@@ -470,7 +479,8 @@ async fn a_mailed_link_signs_in_once(db: TestDb) {
     )
     .await;
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.set_portal_access(ana, Portal::Customer, false, SYSTEM)
+    tx.portal_access()
+        .set(ana, Portal::Customer, false, SYSTEM)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -536,8 +546,12 @@ async fn asking_tells_nobody_who_has_access_and_mails_only_who_may_use_it(db: Te
     )
     .await;
     let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.set_contact_archived(dora, true, SYSTEM).await.unwrap();
-    tx.set_portal_access(eva, Portal::Customer, false, SYSTEM)
+    tx.contacts()
+        .set_archived(dora, true, SYSTEM)
+        .await
+        .unwrap();
+    tx.portal_access()
+        .set(eva, Portal::Customer, false, SYSTEM)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -10,7 +10,7 @@ use portico_tests::{Browser, TestApp, TestDb, backend_tests};
 
 async fn entries(app: &TestApp, tenant: &Tenant, list: ContactList) -> Vec<ListEntry> {
     let mut tx = app.db.db.tenant_tx(tenant).await.expect("tx");
-    let entries = tx.list_entries(list, 100).await.expect("entries");
+    let entries = tx.lists().entries(list, 100).await.expect("entries");
     tx.commit().await.expect("commit");
     entries
 }
@@ -101,7 +101,8 @@ async fn an_entry_is_renamed_archived_and_restored(db: TestDb) {
     // Each change is in the audit log, and the home page names it.
     let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
     let actions: Vec<String> = tx
-        .list_audit_events(20)
+        .audit()
+        .list(20)
         .await
         .expect("events")
         .into_iter()

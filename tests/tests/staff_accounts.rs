@@ -388,12 +388,14 @@ async fn a_reset_link_expires_and_asking_again_voids_the_older_one(db: TestDb) {
     // A link past its hour is no longer valid.
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
     let owner = tx
-        .find_staff_user_by_email(&Email::parse("owner@alfa.test").unwrap())
+        .staff()
+        .find_by_email(&Email::parse("owner@alfa.test").unwrap())
         .await
         .unwrap()
         .unwrap();
     let expired = tx
-        .create_staff_reset_token(owner.id, chrono::Duration::seconds(-1))
+        .staff_reset_tokens()
+        .create(owner.id, chrono::Duration::seconds(-1))
         .await
         .unwrap()
         .expect("a token for an active user");

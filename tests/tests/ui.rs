@@ -31,7 +31,8 @@ async fn portal_contact(
 ) -> ContactId {
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
     let account = tx
-        .create_account(
+        .accounts()
+        .create(
             AccountKind::Customer,
             &AccountFields {
                 code: format!("C-{}", email.len()),
@@ -51,32 +52,36 @@ async fn portal_contact(
         preferred_language: language,
         ..Default::default()
     };
-    let contact = tx.create_contact(&fields, SYSTEM).await.unwrap().id;
+    let contact = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
     let link = tx
-        .link_contact(contact, account.id, &LinkFields::default(), SYSTEM)
+        .links()
+        .create(contact, account.id, &LinkFields::default(), SYSTEM)
         .await
         .unwrap()
         .unwrap();
-    tx.set_portal_access(contact, Portal::Customer, true, SYSTEM)
+    tx.portal_access()
+        .set(contact, Portal::Customer, true, SYSTEM)
         .await
         .unwrap();
-    tx.set_link_access(
-        link.id,
-        &LinkAccessInput {
-            role_ids: Vec::new(),
-            permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
-            all_branches: true,
-            branch_ids: Vec::new(),
-        },
-        SYSTEM,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    tx.link_grants()
+        .set(
+            link.id,
+            &LinkAccessInput {
+                role_ids: Vec::new(),
+                permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+                all_branches: true,
+                branch_ids: Vec::new(),
+            },
+            SYSTEM,
+        )
+        .await
+        .unwrap()
+        .unwrap();
     tx.commit().await.unwrap();
     let hash = hash_password(PASSWORD).await.unwrap();
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    tx.set_portal_password(contact, &hash, SYSTEM)
+    tx.portal_credentials()
+        .set_password(contact, &hash, SYSTEM)
         .await
         .unwrap()
         .unwrap();
@@ -87,7 +92,7 @@ async fn portal_contact(
 /// Waits until the app serves the company's latest policy version.
 async fn settled(app: &TestApp, tenant: &Tenant) {
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let version = tx.policy_version().await.unwrap();
+    let version = tx.policy().version().await.unwrap();
     tx.commit().await.unwrap();
     for _ in 0..300 {
         if app.state.policies.version(tenant).await.unwrap() >= version {
@@ -335,12 +340,14 @@ async fn an_accounts_contacts_tab_shows_phones_portal_access_and_row_actions(db:
         mobile: Some("829-555-0303".into()),
         ..Default::default()
     };
-    let beto = tx.create_contact(&fields, SYSTEM).await.unwrap().id;
-    tx.link_contact(beto, sur.into(), &LinkFields::default(), SYSTEM)
+    let beto = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
+    tx.links()
+        .create(beto, sur.into(), &LinkFields::default(), SYSTEM)
         .await
         .unwrap()
         .unwrap();
-    tx.set_portal_access(beto, Portal::Supplier, true, SYSTEM)
+    tx.portal_access()
+        .set(beto, Portal::Supplier, true, SYSTEM)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -363,7 +370,7 @@ async fn an_accounts_contacts_tab_shows_phones_portal_access_and_row_actions(db:
     // Flor's customer, in English: both phones with their labels, her access.
     let carol = {
         let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
-        let links = tx.links_of_contacts(&[flor]).await.unwrap();
+        let links = tx.links().of_contacts(&[flor]).await.unwrap();
         tx.commit().await.unwrap();
         format!("/admin/customers/{}", links[0].account_id)
     };

@@ -446,16 +446,17 @@ async fn the_staff_list_pages_by_keyset_and_shows_only_this_companys_users(db: T
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
     for i in 0..60 {
         // Names repeat in pairs: the id breaks ties, so no row is skipped or shown twice.
-        tx.create_staff_user(&portico_data::NewStaffUser {
-            email: portico_domain::Email::parse(&format!("usuario{i:02}@alfa.test")).unwrap(),
-            name: format!("Usuario {:02}", i % 30),
-            role: portico_domain::StaffRole::Sales,
-            password_hash: None,
-            one_time_password: false,
-            locale: None,
-        })
-        .await
-        .unwrap();
+        tx.staff()
+            .create(&portico_data::NewStaffUser {
+                email: portico_domain::Email::parse(&format!("usuario{i:02}@alfa.test")).unwrap(),
+                name: format!("Usuario {:02}", i % 30),
+                role: portico_domain::StaffRole::Sales,
+                password_hash: None,
+                one_time_password: false,
+                locale: None,
+            })
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     let browser = app.browser(DEMO_HOST);

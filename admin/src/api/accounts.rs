@@ -31,7 +31,7 @@ pub(crate) enum AccountCreated {
 }
 
 async fn load(tx: &mut TenantTx, kind: AccountKind, id: Uuid) -> Result<Account> {
-    match tx.find_account(AccountId::from(id)).await? {
+    match tx.accounts().find(AccountId::from(id)).await? {
         Some(account) if account.kind == kind => Ok(account),
         _ => Err(AppError::NotFound.into()),
     }
@@ -54,7 +54,10 @@ async fn list(
         archived,
     };
     let mut tx = caller.tx().await?;
-    let mut rows = tx.list_accounts(&filter, after.as_ref(), limit + 1).await?;
+    let mut rows = tx
+        .accounts()
+        .list(&filter, after.as_ref(), limit + 1)
+        .await?;
     tx.commit().await?;
     let next = (rows.len() as u64 > limit).then(|| {
         rows.truncate(limit as usize);
@@ -72,7 +75,7 @@ async fn create(caller: &Caller, kind: AccountKind, body: &AccountBody) -> Resul
         .validate(kind)
         .map_err(AppError::Invalid)?;
     let mut tx = caller.tx().await?;
-    let account = tx.create_account(kind, &fields, caller.by()).await?;
+    let account = tx.accounts().create(kind, &fields, caller.by()).await?;
     tx.commit().await?;
     Ok(AccountCreated::Created(Json(AccountOut::from(&account))))
 }
@@ -98,7 +101,8 @@ async fn replace(
     let mut tx = caller.tx().await?;
     load(&mut tx, kind, id).await?;
     let account = tx
-        .update_account(id.into(), &fields, caller.by())
+        .accounts()
+        .update(id.into(), &fields, caller.by())
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -115,7 +119,8 @@ async fn set_active(
     let mut tx = caller.tx().await?;
     load(&mut tx, kind, id).await?;
     let account = tx
-        .set_account_active(id.into(), active, caller.by())
+        .accounts()
+        .set_active(id.into(), active, caller.by())
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -126,7 +131,7 @@ async fn history(caller: &Caller, kind: AccountKind, id: Uuid) -> Result<Json<Ve
     caller.require(Area::accounts(kind), Action::Read).await?;
     let mut tx = caller.tx().await?;
     load(&mut tx, kind, id).await?;
-    let events = tx.record_history(id, HISTORY).await?;
+    let events = tx.audit().history(id, HISTORY).await?;
     tx.commit().await?;
     Ok(Json(events.iter().map(HistoryOut::from).collect()))
 }
@@ -255,7 +260,7 @@ impl AccountsApi {
         caller.require(Area::Customers, Action::Read).await?;
         let mut tx = caller.tx().await?;
         let account = load(&mut tx, AccountKind::Customer, id.0).await?;
-        let branches = tx.list_branches(account.id, 1_000).await?;
+        let branches = tx.branches().list(account.id, 1_000).await?;
         tx.commit().await?;
         Ok(Json(branches.iter().map(BranchOut::from).collect()))
     }
@@ -276,7 +281,8 @@ impl AccountsApi {
         let mut tx = caller.tx().await?;
         let account = load(&mut tx, AccountKind::Customer, id.0).await?;
         let branch = tx
-            .create_branch(account.id, &fields, caller.by())
+            .branches()
+            .create(account.id, &fields, caller.by())
             .await?
             .ok_or(AppError::NotFound)?;
         tx.commit().await?;
@@ -300,7 +306,8 @@ impl AccountsApi {
         let mut tx = caller.tx().await?;
         let account = load(&mut tx, AccountKind::Customer, id.0).await?;
         let branch = tx
-            .update_branch(
+            .branches()
+            .update(
                 account.id,
                 branch_id.0.into(),
                 &fields,

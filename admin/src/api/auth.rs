@@ -82,7 +82,8 @@ async fn key_caller(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     let (state, tenant, request_id) = Caller::base(req)?;
     let mut tx = state.db.tenant_tx(&tenant).await.map_err(AppError::from)?;
     let key = tx
-        .use_api_key(&hash_token(&bearer.token))
+        .api_keys()
+        .use_key(&hash_token(&bearer.token))
         .await
         .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;

@@ -34,7 +34,8 @@ pub(crate) enum Sort {
 
 pub(super) async fn load(tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
     Ok(tx
-        .find_contact(ContactId::from(id))
+        .contacts()
+        .find(ContactId::from(id))
         .await?
         .ok_or(AppError::NotFound)?)
 }
@@ -42,14 +43,14 @@ pub(super) async fn load(tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
 /// Loads a contact and checks the caller may change it.
 pub(super) async fn editable(caller: &Caller, tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
     let contact = load(tx, id).await?;
-    let links = tx.links_of_contacts(&[contact.id]).await?;
+    let links = tx.links().of_contacts(&[contact.id]).await?;
     let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
     caller.require_contact(&kinds).await?;
     Ok(contact)
 }
 
 async fn with_links(tx: &mut TenantTx, contact: &Contact) -> Result<ContactOut> {
-    let links = tx.links_of_contacts(&[contact.id]).await?;
+    let links = tx.links().of_contacts(&[contact.id]).await?;
     Ok(ContactOut::new(contact, &links))
 }
 
@@ -102,13 +103,16 @@ impl ContactsApi {
             },
         };
         let mut tx = caller.tx().await?;
-        let mut rows = tx.list_contacts(&filter, after.as_ref(), limit + 1).await?;
+        let mut rows = tx
+            .contacts()
+            .list(&filter, after.as_ref(), limit + 1)
+            .await?;
         let next = (rows.len() as u64 > limit).then(|| {
             rows.truncate(limit as usize);
             rows.last().map(|c| encode_cursor(&c.cursor()))
         });
         let ids: Vec<ContactId> = rows.iter().map(|c| c.id).collect();
-        let links = tx.links_of_contacts(&ids).await?;
+        let links = tx.links().of_contacts(&ids).await?;
         tx.commit().await?;
         Ok(Json(ContactPage {
             items: rows.iter().map(|c| ContactOut::new(c, &links)).collect(),
@@ -130,7 +134,7 @@ impl ContactsApi {
         let account = match body.0.account_id {
             Some(id) => {
                 let mut tx = caller.tx().await?;
-                let account = tx.find_account(id.into()).await?;
+                let account = tx.accounts().find(id.into()).await?;
                 tx.commit().await?;
                 Some(account.ok_or(AppError::NotFound)?)
             }
@@ -172,7 +176,8 @@ impl ContactsApi {
         let mut tx = caller.tx().await?;
         editable(caller, &mut tx, id.0).await?;
         let contact = tx
-            .update_contact(id.0.into(), &fields, caller.by())
+            .contacts()
+            .update(id.0.into(), &fields, caller.by())
             .await?
             .ok_or(AppError::NotFound)?;
         let out = with_links(&mut tx, &contact).await?;
@@ -199,7 +204,7 @@ impl ContactsApi {
         let mut tx = caller.tx().await?;
         let contact = editable(caller, &mut tx, id.0).await?;
         let out = with_links(&mut tx, &contact).await?;
-        tx.delete_contact(contact.id, caller.by()).await?;
+        tx.contacts().delete(contact.id, caller.by()).await?;
         tx.commit().await?;
         if let Some(photo) = contact.photo_id {
             photos::remove(&caller.state.files, caller.tenant.id(), photo).await;
@@ -214,7 +219,7 @@ impl ContactsApi {
         caller.require(Area::Audit, Action::Read).await?;
         let mut tx = caller.tx().await?;
         load(&mut tx, id.0).await?;
-        let events = tx.record_history(id.0, HISTORY).await?;
+        let events = tx.audit().history(id.0, HISTORY).await?;
         tx.commit().await?;
         Ok(Json(events.iter().map(HistoryOut::from).collect()))
     }
@@ -239,14 +244,16 @@ impl ContactsApi {
         let mut tx = caller.tx().await?;
         let contact = load(&mut tx, id.0).await?;
         let account = tx
-            .find_account(account_id.into())
+            .accounts()
+            .find(account_id.into())
             .await?
             .ok_or(AppError::NotFound)?;
         caller
             .require(Area::contacts_of(account.kind), Action::Write)
             .await?;
         let link = tx
-            .link_contact(contact.id, account.id, &fields, caller.by())
+            .links()
+            .create(contact.id, account.id, &fields, caller.by())
             .await?
             .ok_or(AppError::NotFound)?;
         tx.commit().await?;
@@ -267,14 +274,16 @@ impl ContactsApi {
             .map_err(AppError::Invalid)?;
         let mut tx = caller.tx().await?;
         let link = tx
-            .find_link(LinkId::from(id.0))
+            .links()
+            .find(LinkId::from(id.0))
             .await?
             .ok_or(AppError::NotFound)?;
         caller
             .require(Area::contacts_of(link.account_kind), Action::Write)
             .await?;
         let link = tx
-            .update_link(link.id, &fields, caller.by())
+            .links()
+            .update(link.id, &fields, caller.by())
             .await?
             .ok_or(AppError::NotFound)?;
         tx.commit().await?;
@@ -287,13 +296,14 @@ impl ContactsApi {
         let caller = auth.caller();
         let mut tx = caller.tx().await?;
         let link = tx
-            .find_link(LinkId::from(id.0))
+            .links()
+            .find(LinkId::from(id.0))
             .await?
             .ok_or(AppError::NotFound)?;
         caller
             .require(Area::contacts_of(link.account_kind), Action::Write)
             .await?;
-        tx.unlink(link.id, caller.by()).await?;
+        tx.links().remove(link.id, caller.by()).await?;
         tx.commit().await?;
         Ok(Json(LinkOut::from(&link)))
     }
@@ -410,7 +420,10 @@ pub(crate) enum PhotoOut {
 async fn set_photo(caller: &Caller, id: Uuid, photo: Option<Uuid>) -> Result<Option<Uuid>> {
     let mut tx = caller.tx().await?;
     editable(caller, &mut tx, id).await?;
-    let previous = tx.set_contact_photo(id.into(), photo, caller.by()).await?;
+    let previous = tx
+        .contacts()
+        .set_photo(id.into(), photo, caller.by())
+        .await?;
     tx.commit().await?;
     Ok(previous)
 }
@@ -464,7 +477,8 @@ async fn set_archived(caller: &Caller, id: Uuid, archived: bool) -> Result<Json<
     let mut tx = caller.tx().await?;
     editable(caller, &mut tx, id).await?;
     let contact = tx
-        .set_contact_archived(id.into(), archived, caller.by())
+        .contacts()
+        .set_archived(id.into(), archived, caller.by())
         .await?
         .ok_or(AppError::NotFound)?;
     let out = with_links(&mut tx, &contact).await?;

@@ -185,8 +185,8 @@ impl From<&PortalRoleBody> for PortalRoleInput {
 }
 
 async fn access_out(tx: &mut TenantTx, id: ContactId) -> Result<PortalAccessOut> {
-    let contact = tx.find_contact(id).await?.ok_or(AppError::NotFound)?;
-    let links = tx.link_access(id).await?;
+    let contact = tx.contacts().find(id).await?.ok_or(AppError::NotFound)?;
+    let links = tx.link_grants().of_contact(id).await?;
     Ok(PortalAccessOut {
         customer_portal: contact.portal.customer,
         supplier_portal: contact.portal.supplier,
@@ -240,7 +240,8 @@ impl PortalApi {
             .await?
             .invited
         } else {
-            tx.set_portal_access(contact.id, portal.0.into(), false, caller.by())
+            tx.portal_access()
+                .set(contact.id, portal.0.into(), false, caller.by())
                 .await
                 .map_err(invalid)?;
             false
@@ -308,7 +309,8 @@ impl PortalApi {
         let caller = auth.caller();
         let mut tx = caller.tx().await?;
         let link = tx
-            .find_link(LinkId::from(id.0))
+            .links()
+            .find(LinkId::from(id.0))
             .await?
             .ok_or(AppError::NotFound)?;
         editable(caller, &mut tx, link.contact_id.as_uuid()).await?;
@@ -319,7 +321,8 @@ impl PortalApi {
             branch_ids: body.0.branch_ids,
         };
         let saved = tx
-            .set_link_access(link.id, &input, caller.by())
+            .link_grants()
+            .set(link.id, &input, caller.by())
             .await
             .map_err(invalid)?
             .ok_or(AppError::NotFound)?;
@@ -342,7 +345,7 @@ impl PortalApi {
         caller.require(Area::Contacts, Action::Read).await?;
         let mut tx = caller.tx().await?;
         let contact = load(&mut tx, id.0).await?;
-        let links = tx.link_access(contact.id).await?;
+        let links = tx.link_grants().of_contact(contact.id).await?;
         let branch = branch.0.map(|id| id.to_string()).unwrap_or_default();
         let question = Question::ask(&mut tx, &links, &link.0.to_string(), &permission.0, &branch)
             .await
@@ -370,7 +373,7 @@ impl PortalApi {
         let caller = auth.caller();
         caller.require(Area::Contacts, Action::Read).await?;
         let mut tx = caller.tx().await?;
-        let roles = tx.portal_roles(None).await?;
+        let roles = tx.portal_roles().list(None).await?;
         tx.commit().await?;
         Ok(Json(roles.iter().map(PortalRoleOut::from).collect()))
     }
@@ -390,10 +393,15 @@ impl PortalApi {
             .ok_or(AppError::BadRequest("error-bad-request-detail"))?;
         let mut tx = caller.tx().await?;
         let id = tx
-            .create_portal_role(portal.into(), &(&body.0).into(), caller.by())
+            .portal_roles()
+            .create(portal.into(), &(&body.0).into(), caller.by())
             .await
             .map_err(invalid)?;
-        let role = tx.find_portal_role(id).await?.ok_or(AppError::NotFound)?;
+        let role = tx
+            .portal_roles()
+            .find(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.commit().await?;
         Ok(Created::Created(Json(PortalRoleOut::from(&role))))
     }
@@ -410,13 +418,18 @@ impl PortalApi {
         caller.require(Area::Settings, Action::Write).await?;
         let mut tx = caller.tx().await?;
         if !tx
-            .update_portal_role(id.0, &(&body.0).into(), caller.by())
+            .portal_roles()
+            .update(id.0, &(&body.0).into(), caller.by())
             .await
             .map_err(invalid)?
         {
             return Err(AppError::NotFound.into());
         }
-        let role = tx.find_portal_role(id.0).await?.ok_or(AppError::NotFound)?;
+        let role = tx
+            .portal_roles()
+            .find(id.0)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.commit().await?;
         Ok(Json(PortalRoleOut::from(&role)))
     }
@@ -427,8 +440,12 @@ impl PortalApi {
         let caller = auth.caller();
         caller.require(Area::Settings, Action::Write).await?;
         let mut tx = caller.tx().await?;
-        let role = tx.find_portal_role(id.0).await?.ok_or(AppError::NotFound)?;
-        tx.delete_portal_role(id.0, caller.by()).await?;
+        let role = tx
+            .portal_roles()
+            .find(id.0)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tx.portal_roles().delete(id.0, caller.by()).await?;
         tx.commit().await?;
         Ok(Json(PortalRoleOut::from(&role)))
     }

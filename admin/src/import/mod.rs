@@ -82,7 +82,7 @@ async fn render_imports(
 ) -> Result<Response, AppError> {
     staff.require(Area::Contacts, Action::Write).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let imports = tx.list_imports(RECENT).await?;
+    let imports = tx.imports().list(RECENT).await?;
     tx.commit().await?;
     let rows: Vec<Json> = imports.iter().map(|i| import_json(ui, i)).collect();
     let columns: Vec<&str> = Column::all().map(Column::key).collect();
@@ -147,7 +147,8 @@ async fn upload(
     let tenant = staff.tenant.0.clone();
     let mut tx = ui.state.db.tenant_tx(&tenant).await?;
     let import = tx
-        .create_import(&shown_name(&file.file_name), staff.user.id)
+        .imports()
+        .create(&shown_name(&file.file_name), staff.user.id)
         .await?;
     ui.state
         .files
@@ -244,8 +245,8 @@ async fn import_page(
         ),
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let import = tx.find_import(id).await?.ok_or(AppError::NotFound)?;
-    let mut rows = tx.import_rows(id, action, query.after, PAGE + 1).await?;
+    let import = tx.imports().find(id).await?.ok_or(AppError::NotFound)?;
+    let mut rows = tx.imports().rows(id, action, query.after, PAGE + 1).await?;
     tx.commit().await?;
     let next = (rows.len() as u64 > PAGE).then(|| {
         rows.truncate(PAGE as usize);
@@ -297,11 +298,12 @@ async fn start_run(
     staff.require(Area::Contacts, Action::Write).await?;
     let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let import = tx.find_import(id).await?.ok_or(AppError::NotFound)?;
+    let import = tx.imports().find(id).await?.ok_or(AppError::NotFound)?;
     let ready = import.counts.errors == 0 && import.counts.writes() > 0;
     let started = ready
         && tx
-            .move_import(
+            .imports()
+            .set_state(
                 id,
                 ImportState::Checked,
                 ImportState::Importing,
@@ -330,13 +332,13 @@ async fn discard(
     let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
     let tenant = staff.tenant.0.clone();
     let mut tx = ui.state.db.tenant_tx(&tenant).await?;
-    let import = tx.find_import(id).await?.ok_or(AppError::NotFound)?;
+    let import = tx.imports().find(id).await?.ok_or(AppError::NotFound)?;
     if running(&import) {
         tx.commit().await?;
         set_flash_error(session, "import-still-running");
         return Ok(Redirect::see_other(format!("/admin/contacts/import/{id}")).into_response());
     }
-    tx.delete_import(id).await?;
+    tx.imports().delete(id).await?;
     tx.commit().await?;
     ui.state.files.remove(&file_key(&tenant, id)).await;
     set_flash(session, "import-discarded");

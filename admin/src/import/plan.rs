@@ -39,10 +39,14 @@ impl Lists {
                 .map(|e| (fold(&e.name), e.id))
                 .collect::<HashMap<_, _>>()
         };
-        let titles = by_name(tx.list_entries(ContactList::Titles, LIST_LIMIT).await?);
-        let categories = by_name(tx.list_entries(ContactList::Categories, LIST_LIMIT).await?);
+        let titles = by_name(tx.lists().entries(ContactList::Titles, LIST_LIMIT).await?);
+        let categories = by_name(
+            tx.lists()
+                .entries(ContactList::Categories, LIST_LIMIT)
+                .await?,
+        );
         let mut owners: HashMap<String, Option<Uuid>> = HashMap::new();
-        for user in tx.list_staff_users(None, LIST_LIMIT).await? {
+        for user in tx.staff().list(None, LIST_LIMIT).await? {
             let id = user.id.as_uuid();
             owners.insert(user.email.as_str().to_owned(), Some(id));
             owners
@@ -93,7 +97,7 @@ impl Planner {
         policy: &'static BackOffice,
     ) -> Result<Self, DataError> {
         let lists = Lists::load(tx).await?;
-        let (count, max) = tx.contact_room().await?;
+        let (count, max) = tx.imports().contact_room().await?;
         Ok(Planner {
             lists,
             rule,
@@ -127,12 +131,14 @@ impl Planner {
             .filter(|e| !e.is_empty())
             .collect();
         let by_id: HashMap<ContactId, Contact> = tx
+            .imports()
             .contacts_by_ids(&ids)
             .await?
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
         let by_email: HashMap<String, Contact> = tx
+            .imports()
             .contacts_by_emails(&emails)
             .await?
             .into_iter()
@@ -147,7 +153,7 @@ impl Planner {
                 .iter()
                 .flat_map(|(_, cells)| codes(&cell(cells, column)))
                 .collect();
-            for account in tx.accounts_by_codes(kind, &wanted).await? {
+            for account in tx.imports().accounts_by_codes(kind, &wanted).await? {
                 accounts.insert((kind, account.fields.code.to_lowercase()), account);
             }
         }
@@ -158,7 +164,7 @@ impl Planner {
             .collect();
         let mut linked: HashMap<ContactId, Vec<(portico_data::AccountId, AccountKind)>> =
             HashMap::new();
-        for link in tx.links_of_contacts(&matched).await? {
+        for link in tx.links().of_contacts(&matched).await? {
             linked
                 .entry(link.contact_id)
                 .or_default()

@@ -248,12 +248,16 @@ impl Job {
 
     async fn write(&self, tx: &mut TenantTx, planned: &[Planned]) -> Result<(), DataError> {
         let creates: Vec<_> = planned.iter().filter_map(|p| p.create.clone()).collect();
-        tx.import_contacts(self.import, &creates, self.by()).await?;
+        tx.imports()
+            .write_contacts(self.import, &creates, self.by())
+            .await?;
         for (id, fields) in planned.iter().filter_map(|p| p.update.as_ref()) {
-            tx.update_contact(*id, fields, self.by()).await?;
+            tx.contacts().update(*id, fields, self.by()).await?;
         }
         let links: Vec<_> = planned.iter().flat_map(|p| p.links.clone()).collect();
-        tx.import_links(self.import, &links, self.by()).await
+        tx.imports()
+            .write_links(self.import, &links, self.by())
+            .await
     }
 
     /// Stores the results and moves the import to its next state in `tx`.
@@ -267,12 +271,13 @@ impl Job {
     ) -> Result<(), Stop> {
         let mut counts = ImportCounts::default();
         rows.iter().for_each(|r| counts.add(r.action));
-        tx.clear_import_rows(self.import).await?;
+        tx.imports().clear_rows(self.import).await?;
         for batch in rows.chunks(WRITE_BATCH) {
-            tx.add_import_rows(self.import, batch).await?;
+            tx.imports().add_rows(self.import, batch).await?;
         }
         if !tx
-            .move_import(self.import, from, to, counts, failure)
+            .imports()
+            .set_state(self.import, from, to, counts, failure)
             .await?
         {
             // Discarded meanwhile: keep nothing.

@@ -44,3 +44,22 @@ impl From<sqlx::Error> for DataError {
         DataError::Database(error)
     }
 }
+
+/// Turns a unique-index violation on `index` into an error on `field`. PostgreSQL
+/// names the index; SQLite names an expression index too, but for a plain one it
+/// lists the columns: `markers` holds whichever texts identify the index.
+pub(crate) fn taken(
+    error: DataError,
+    markers: &[&str],
+    field: &'static str,
+    message: &'static str,
+) -> DataError {
+    match error {
+        DataError::Conflict { constraint } if markers.iter().any(|m| constraint.contains(m)) => {
+            let mut errors = portico_domain::FieldErrors::default();
+            errors.add(field, message);
+            DataError::Invalid(errors)
+        }
+        other => other,
+    }
+}

@@ -4,62 +4,96 @@
 //! [`TenantTx`], which is opened for a [`Tenant`] that the platform registry
 //! resolved; cross-tenant work (the operator console, the CLI) goes through the
 //! explicitly named [`PlatformTx`].
+//!
+//! # Areas
+//!
+//! A tenant transaction does its work through area handles borrowed from it
+//! (`tx.contacts().create(..)`), each listed once in `tx.rs` and kept in its own
+//! module under `areas/`:
+//!
+//! | handle | owns |
+//! |---|---|
+//! | [`TenantTx::accounts`] | customers and suppliers |
+//! | [`TenantTx::branches`] | customer branches |
+//! | [`TenantTx::contacts`] | contacts: fields, photo, archive, search |
+//! | [`TenantTx::links`] | links between contacts and accounts |
+//! | [`TenantTx::lists`] | the company's contact lists (titles, categories) |
+//! | [`TenantTx::imports`] | contact imports, their staged rows and bulk writes |
+//! | [`TenantTx::staff`] | staff users, their role, password and language |
+//! | [`TenantTx::staff_reset_tokens`] | staff password-reset tokens |
+//! | [`TenantTx::api_keys`] | API keys of the admin API |
+//! | [`TenantTx::settings`] | the company's own settings (required contact names, limit) |
+//! | [`TenantTx::portal_roles`] | portal roles and their permissions |
+//! | [`TenantTx::portal_defaults`] | the default portal role per portal |
+//! | [`TenantTx::portal_access`] | whether a contact may use each portal |
+//! | [`TenantTx::link_grants`] | per link: roles, permissions, visible branches |
+//! | [`TenantTx::invitations`] | portal invitations sent to contacts |
+//! | [`TenantTx::portal_credentials`] | portal sign-in: password, lockout, sessions |
+//! | [`TenantTx::portal_tokens`] | single-use portal tokens |
+//! | [`TenantTx::portal_scope`] | what a signed-in contact sees, read through its scope |
+//! | [`TenantTx::policy`] | the policy version and a contact's policy rows |
+//! | [`TenantTx::outbox`] | the mail outbox |
+//! | [`TenantTx::audit`] | the audit log and record history |
+//! | [`TenantTx::names`] | display names of records |
+//! | `TenantTx::bench_seed` | unaudited bulk writers, only with the `bench-seed` feature |
+//!
+//! Table identifiers live in one module (`tables.rs`); the search expressions
+//! shared by keyset-paginated lists in `search.rs`. The platform registry
+//! ([`PlatformTx`]: tenants and operators) is small and keeps its methods on the
+//! transaction.
 
-mod accounts;
-mod api_keys;
-mod audit;
-pub mod bench_seed;
-mod contacts;
+mod areas;
 mod database;
 mod error;
 mod exec;
 mod ids;
-mod imports;
-mod links;
-mod lists;
-mod mail;
-mod names;
 mod operators;
-mod portal;
-mod portal_auth;
-mod portal_defaults;
-mod portal_scope;
 mod provision;
 mod schema;
 mod search;
-mod staff;
-mod staff_auth;
+mod tables;
 mod tenants;
 mod tx;
 
-pub use accounts::{Account, AccountFilter, Branch, NameCursor};
-pub use api_keys::ApiKey;
-pub use audit::{Actor, AuditEvent, By, NewAuditEvent, diff};
-pub use contacts::{
-    AddedContact, Contact, ContactFilter, ContactSort, PortalAccess, PortalFilter, PortalStatus,
+pub use areas::accounts::{Account, AccountFilter, AccountsArea};
+pub use areas::api_keys::{ApiKey, ApiKeysArea};
+pub use areas::audit::{Actor, AuditArea, AuditEvent, By, NewAuditEvent, diff};
+#[cfg(feature = "bench-seed")]
+pub use areas::bench_seed::{self, BenchSeedArea};
+pub use areas::branches::{Branch, BranchesArea};
+pub use areas::contacts::{
+    AddedContact, Contact, ContactFilter, ContactSort, ContactsArea, PortalAccess, PortalFilter,
+    PortalStatus,
 };
+pub use areas::imports::{
+    ContactImport, ImportCounts, ImportRow, ImportState, ImportedContact, ImportedLink,
+    ImportsArea, RowAction, WRITE_BATCH,
+};
+pub use areas::invitations::{InvitationInfo, InvitationsArea};
+pub use areas::link_grants::{LinkAccess, LinkAccessInput, LinkGrantsArea};
+pub use areas::links::{ContactLink, LinksArea};
+pub use areas::lists::{ContactList, ListEntry, ListsArea, SEEDED_TITLES};
+pub use areas::names::NamesArea;
+pub use areas::outbox::{NewMail, OutboxArea, OutboxMail};
+pub use areas::policy::{ContactPolicyRows, PolicyArea};
+pub use areas::portal_access::PortalAccessArea;
+pub use areas::portal_credentials::{PortalCredentials, PortalCredentialsArea};
+pub use areas::portal_defaults::PortalDefaultsArea;
+pub use areas::portal_roles::{PortalRole, PortalRoleInput, PortalRolesArea};
+pub use areas::portal_scope::{PortalAccount, PortalBranch, PortalScopeArea};
+pub use areas::portal_tokens::{PortalTokenHolder, PortalTokenPurpose, PortalTokensArea};
+pub use areas::settings::SettingsArea;
+pub use areas::staff::{NewStaffUser, StaffArea, StaffCursor, StaffStatus, StaffUser};
+pub use areas::staff_reset_tokens::StaffResetTokensArea;
 pub use database::{Backend, Database, DatabaseOptions};
 pub use error::DataError;
 pub use ids::{
     AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, MailId, OperatorId,
     StaffUserId, TenantId,
 };
-pub use imports::{
-    ContactImport, ImportCounts, ImportRow, ImportState, ImportedContact, ImportedLink, RowAction,
-    WRITE_BATCH,
-};
-pub use links::ContactLink;
-pub use lists::{ContactList, ListEntry, SEEDED_TITLES};
-pub use mail::{NewMail, OutboxMail};
 pub use operators::{NewOperator, Operator};
-pub use portal::{
-    ContactPolicyRows, InvitationInfo, LinkAccess, LinkAccessInput, PortalRole, PortalRoleInput,
-};
-pub use portal_auth::{PortalCredentials, PortalTokenHolder, PortalTokenPurpose};
-pub use portal_defaults::PortalDefaults;
-pub use portal_scope::{PortalAccount, PortalBranch};
 pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};
-pub use staff::{NewStaffUser, StaffCursor, StaffStatus, StaffUser};
+pub use search::NameCursor;
 pub use tenants::{NewTenant, Tenant, TenantStatus};
 pub use tx::{PlatformTx, TenantTx};

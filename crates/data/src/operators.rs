@@ -2,21 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use portico_domain::Email;
-use sea_query::{Expr, ExprTrait, Func, Iden, Query};
+use sea_query::{Expr, ExprTrait, Func, Query};
 use uuid::Uuid;
 
+use crate::tables::PlatformOperators;
 use crate::{DataError, OperatorId, PlatformTx};
-
-#[derive(Iden)]
-enum PlatformOperators {
-    Table,
-    Id,
-    Email,
-    Name,
-    PasswordHash,
-    CreatedAt,
-    LastSignInAt,
-}
 
 /// A platform operator, with the password hash needed to verify a sign-in.
 #[derive(Debug, Clone, sqlx::FromRow)]

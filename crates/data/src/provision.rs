@@ -20,22 +20,23 @@ pub async fn provision_tenant(
     let mut platform = db.platform_tx().await?;
     let created = platform.create_tenant(tenant).await?;
     let mut tx = platform.into_tenant(&created).await?;
-    tx.record_audit_event(NewAuditEvent {
-        actor,
-        action: "tenant.create",
-        subject_kind: "tenant",
-        subject_id: Some(created.id().as_uuid()),
-        related_id: None,
-        changes: json!({ "after": { "slug": created.slug(), "name": created.name(),
+    tx.audit()
+        .record(NewAuditEvent {
+            actor,
+            action: "tenant.create",
+            subject_kind: "tenant",
+            subject_id: Some(created.id().as_uuid()),
+            related_id: None,
+            changes: json!({ "after": { "slug": created.slug(), "name": created.name(),
             "locale": created.locale(), "currency": created.currency(),
             "max_contacts": created.max_contacts() } }),
-        request_id: None,
-    })
-    .await?;
-    tx.seed_titles().await?;
-    tx.seed_portal_roles().await?;
-    let user = tx.create_staff_user(first_user).await?;
-    tx.record_audit_event(NewAuditEvent {
+            request_id: None,
+        })
+        .await?;
+    tx.lists().seed_titles().await?;
+    tx.portal_roles().seed().await?;
+    let user = tx.staff().create(first_user).await?;
+    tx.audit().record(NewAuditEvent {
         actor,
         action: "staff.create",
         subject_kind: "staff_user",
@@ -66,7 +67,7 @@ pub async fn change_tenant_status(
         return Ok(None);
     };
     let mut tx = platform.into_tenant(&tenant).await?;
-    tx.record_audit_event(NewAuditEvent {
+    tx.audit().record(NewAuditEvent {
         actor,
         action: match status {
             TenantStatus::Active => "tenant.reactivate",

@@ -2,7 +2,7 @@
 
 use sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr};
 
-use crate::accounts::NameCursor;
+use uuid::Uuid;
 
 /// A `LIKE` pattern that finds `text` anywhere, folded like the searched text
 /// (lower case, no accents), with `%`, `_` and `\`
@@ -34,4 +34,11 @@ pub(crate) fn name_after(
         Expr::val(cursor.name.clone()),
         Expr::val(cursor.id),
     ]))
+}
+
+/// A position in a list ordered by name, then id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameCursor {
+    pub name: String,
+    pub id: Uuid,
 }

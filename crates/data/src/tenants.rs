@@ -2,26 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use portico_domain::{Currency, Locale, RequiredFields, Slug};
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use uuid::Uuid;
 
+use crate::tables::Tenants;
 use crate::{DataError, PlatformTx, TenantId};
-
-#[derive(Iden)]
-pub(crate) enum Tenants {
-    Table,
-    Id,
-    Slug,
-    Name,
-    Locale,
-    Currency,
-    Status,
-    MaxContacts,
-    ContactRequired,
-    PolicyVersion,
-    CreatedAt,
-    UpdatedAt,
-}
 
 const COLUMNS: [Tenants; 10] = [
     Tenants::Id,
@@ -242,57 +227,5 @@ impl PlatformTx {
             return Ok(None);
         }
         self.find_tenant_by_slug(slug).await
-    }
-}
-
-impl crate::TenantTx {
-    /// The company's contact limit, read in this transaction.
-    pub(crate) async fn max_contacts(&mut self) -> Result<Option<i32>, DataError> {
-        let select = Query::select()
-            .column(Tenants::MaxContacts)
-            .from(Tenants::Table)
-            .and_where(Expr::col(Tenants::Id).eq(self.tenant_id().as_uuid()))
-            .to_owned();
-        let row: Option<(Option<i32>,)> = self.conn.fetch_optional(&select).await?;
-        Ok(row.and_then(|(max,)| max))
-    }
-
-    /// Changes which names every contact of this company must have.
-    pub async fn set_contact_required(
-        &mut self,
-        rule: RequiredFields,
-        by: crate::By<'_>,
-    ) -> Result<(), DataError> {
-        let select = Query::select()
-            .column(Tenants::ContactRequired)
-            .from(Tenants::Table)
-            .and_where(Expr::col(Tenants::Id).eq(self.tenant_id().as_uuid()))
-            .to_owned();
-        let current: Option<(String,)> = self.conn.fetch_optional(&select).await?;
-        let before: RequiredFields = current
-            .map(|(r,)| r)
-            .unwrap_or_default()
-            .parse()
-            .unwrap_or_default();
-        let update = Query::update()
-            .table(Tenants::Table)
-            .values([
-                (Tenants::ContactRequired, rule.as_str().into()),
-                (Tenants::UpdatedAt, Utc::now().into()),
-            ])
-            .and_where(Expr::col(Tenants::Id).eq(self.tenant_id().as_uuid()))
-            .to_owned();
-        self.conn.execute(&update).await?;
-        if rule != before {
-            self.log(
-                by,
-                "settings.update",
-                ("tenant", self.tenant_id().as_uuid()),
-                None,
-                serde_json::json!({ "contact_required": { "before": before, "after": rule } }),
-            )
-            .await?;
-        }
-        Ok(())
     }
 }

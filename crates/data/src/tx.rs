@@ -1,6 +1,14 @@
 //! The two transaction handles: one tenant's data, or the platform registry.
 
-use crate::{DataError, Tenant, TenantId, database::PolicyChanges, exec::Conn};
+#[cfg(feature = "bench-seed")]
+use crate::BenchSeedArea;
+use crate::{
+    AccountsArea, ApiKeysArea, AuditArea, BranchesArea, ContactsArea, DataError, ImportsArea,
+    InvitationsArea, LinkGrantsArea, LinksArea, ListsArea, NamesArea, OutboxArea, PolicyArea,
+    PortalAccessArea, PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea,
+    PortalTokensArea, SettingsArea, StaffArea, StaffResetTokensArea, Tenant, TenantId,
+    database::PolicyChanges, exec::Conn,
+};
 
 /// A transaction bound to one tenant. Every public repository function over
 /// tenant-owned data takes one; it adds the tenant to every statement, and on
@@ -37,6 +45,126 @@ impl TenantTx {
             self.policy_changes.committed(self.tenant, version);
         }
         Ok(())
+    }
+}
+
+/// The areas of a tenant's data, each a handle borrowed from the transaction:
+/// the one list of what a tenant transaction can do.
+impl TenantTx {
+    /// Customers and suppliers of the transaction's tenant.
+    pub fn accounts(&mut self) -> AccountsArea<'_> {
+        AccountsArea { tx: self }
+    }
+
+    /// Customer branches of the transaction's tenant.
+    pub fn branches(&mut self) -> BranchesArea<'_> {
+        BranchesArea { tx: self }
+    }
+
+    /// Contacts of the transaction's tenant.
+    pub fn contacts(&mut self) -> ContactsArea<'_> {
+        ContactsArea { tx: self }
+    }
+
+    /// Links between contacts and accounts.
+    pub fn links(&mut self) -> LinksArea<'_> {
+        LinksArea { tx: self }
+    }
+
+    /// The company's editable contact lists (titles, categories).
+    pub fn lists(&mut self) -> ListsArea<'_> {
+        ListsArea { tx: self }
+    }
+
+    /// Contact imports: their state, their staged rows and their bulk writes.
+    pub fn imports(&mut self) -> ImportsArea<'_> {
+        ImportsArea { tx: self }
+    }
+
+    /// The company's staff users.
+    pub fn staff(&mut self) -> StaffArea<'_> {
+        StaffArea { tx: self }
+    }
+
+    /// Staff password-reset tokens.
+    pub fn staff_reset_tokens(&mut self) -> StaffResetTokensArea<'_> {
+        StaffResetTokensArea { tx: self }
+    }
+
+    /// The tenant's API keys for the admin API.
+    pub fn api_keys(&mut self) -> ApiKeysArea<'_> {
+        ApiKeysArea { tx: self }
+    }
+
+    /// The company's own settings on its registry row.
+    pub fn settings(&mut self) -> SettingsArea<'_> {
+        SettingsArea { tx: self }
+    }
+
+    /// The company's portal roles and their permissions.
+    pub fn portal_roles(&mut self) -> PortalRolesArea<'_> {
+        PortalRolesArea { tx: self }
+    }
+
+    /// The company's default portal roles.
+    pub fn portal_defaults(&mut self) -> PortalDefaultsArea<'_> {
+        PortalDefaultsArea { tx: self }
+    }
+
+    /// Whether a contact may use each portal.
+    pub fn portal_access(&mut self) -> PortalAccessArea<'_> {
+        PortalAccessArea { tx: self }
+    }
+
+    /// What each of a contact's links grants in a portal: roles, extra permissions, branches.
+    pub fn link_grants(&mut self) -> LinkGrantsArea<'_> {
+        LinkGrantsArea { tx: self }
+    }
+
+    /// Portal invitations sent to contacts.
+    pub fn invitations(&mut self) -> InvitationsArea<'_> {
+        InvitationsArea { tx: self }
+    }
+
+    /// A contact's portal sign-in: password, lockout and sessions.
+    pub fn portal_credentials(&mut self) -> PortalCredentialsArea<'_> {
+        PortalCredentialsArea { tx: self }
+    }
+
+    /// One-time portal tokens: invitations, sign-in links and password resets.
+    pub fn portal_tokens(&mut self) -> PortalTokensArea<'_> {
+        PortalTokensArea { tx: self }
+    }
+
+    /// What a signed-in contact sees in a portal, read through its scope.
+    pub fn portal_scope(&mut self) -> PortalScopeArea<'_> {
+        PortalScopeArea { tx: self }
+    }
+
+    /// The tenant's portal policy: its version and the rows a contact's policy is built from.
+    pub fn policy(&mut self) -> PolicyArea<'_> {
+        PolicyArea { tx: self }
+    }
+
+    /// The tenant's mail outbox.
+    pub fn outbox(&mut self) -> OutboxArea<'_> {
+        OutboxArea { tx: self }
+    }
+
+    /// The tenant's audit log: recording events and reading history.
+    pub fn audit(&mut self) -> AuditArea<'_> {
+        AuditArea { tx: self }
+    }
+
+    /// Display names of records, for history and audit pages.
+    pub fn names(&mut self) -> NamesArea<'_> {
+        NamesArea { tx: self }
+    }
+
+    /// Unaudited bulk writers that fill a tenant for benchmarks and tests.
+    #[cfg(feature = "bench-seed")]
+    pub fn bench_seed(&mut self) -> BenchSeedArea<'_> {
+        BenchSeedArea { tx: self }
     }
 }
 

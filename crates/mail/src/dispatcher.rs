@@ -266,11 +266,11 @@ impl Shared {
                 + chrono::Duration::from_std(self.config.claim_for)
                     .unwrap_or(chrono::Duration::minutes(10));
             let mut tx = self.db.tenant_tx(tenant).await?;
-            let due = tx.pending_mail(self.config.batch).await?;
+            let due = tx.outbox().pending(self.config.batch).await?;
             let full = due.len() as u64 >= self.config.batch;
             let mut claimed = Vec::new();
             for mail in due {
-                if tried.insert(mail.id) && tx.claim_mail(mail.id, claim_until).await? {
+                if tried.insert(mail.id) && tx.outbox().claim(mail.id, claim_until).await? {
                     claimed.push(mail);
                 }
             }
@@ -302,7 +302,7 @@ impl Shared {
         let mut tx = self.db.tenant_tx(tenant).await?;
         let delivery = match outcome {
             Ok(()) => {
-                tx.mark_mail_sent(mail.id).await?;
+                tx.outbox().mark_sent(mail.id).await?;
                 tracing::info!(tenant = %tenant.id(), mail = %mail.id, attempts, "mail delivered");
                 metrics::counter!("mail_delivered_total").increment(1);
                 Delivery {
@@ -311,7 +311,9 @@ impl Shared {
                 }
             }
             Err(error) if error.permanent || attempts >= self.config.retry.max_attempts => {
-                tx.mark_mail_failed(mail.id, &error.message, None).await?;
+                tx.outbox()
+                    .mark_failed(mail.id, &error.message, None)
+                    .await?;
                 tracing::error!(
                     tenant = %tenant.id(), mail = %mail.id, attempts, error = %error.message,
                     "mail given up"
@@ -326,7 +328,8 @@ impl Shared {
                 let wait = self.config.retry.delay_after(attempts);
                 let next = Utc::now()
                     + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(2));
-                tx.mark_mail_failed(mail.id, &error.message, Some(next))
+                tx.outbox()
+                    .mark_failed(mail.id, &error.message, Some(next))
                     .await?;
                 tracing::warn!(
                     tenant = %tenant.id(), mail = %mail.id, attempts, retry_in_s = wait.as_secs(),

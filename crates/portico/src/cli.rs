@@ -394,7 +394,8 @@ async fn create_api_key(
         actor: Actor::System,
         request_id: None,
     };
-    tx.create_api_key(name, role, &key, &portico_auth::hash_token(&key), by)
+    tx.api_keys()
+        .create(name, role, &key, &portico_auth::hash_token(&key), by)
         .await?;
     tx.commit().await?;
     println!("API key {name:?} ({role}) for {}:", tenant.name());

@@ -111,7 +111,8 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
         ),
     ] {
         let user = tx
-            .create_staff_user(&NewStaffUser {
+            .staff()
+            .create(&NewStaffUser {
                 email: email(address)?,
                 name: name.into(),
                 role,
@@ -169,11 +170,12 @@ async fn seed_directory(tx: &mut TenantTx, owner: String) -> anyhow::Result<()> 
         request_id: None,
     };
     for category in ["Compras", "Finanzas", "Gerencia", "Técnico"] {
-        tx.add_list_entry(ContactList::Categories, category, by)
+        tx.lists()
+            .add_entry(ContactList::Categories, category, by)
             .await?;
     }
-    let titles = tx.list_entries(ContactList::Titles, 50).await?;
-    let categories = tx.list_entries(ContactList::Categories, 50).await?;
+    let titles = tx.lists().entries(ContactList::Titles, 50).await?;
+    let categories = tx.lists().entries(ContactList::Categories, 50).await?;
     let pick = |list: &[portico_data::ListEntry], name: &str| {
         list.iter()
             .find(|e| e.name == name)
@@ -344,7 +346,7 @@ async fn seed_directory(tx: &mut TenantTx, owner: String) -> anyhow::Result<()> 
             ..AccountInput::default()
         };
         let fields = input.validate(kind).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let account = tx.create_account(kind, &fields, by).await?;
+        let account = tx.accounts().create(kind, &fields, by).await?;
         for (code, name, city) in branches {
             let branch = BranchInput {
                 code: (*code).into(),
@@ -354,7 +356,7 @@ async fn seed_directory(tx: &mut TenantTx, owner: String) -> anyhow::Result<()> 
                 ..BranchInput::default()
             };
             let fields = branch.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            tx.create_branch(account.id, &fields, by).await?;
+            tx.branches().create(account.id, &fields, by).await?;
         }
         ids.push((code, account.id));
     }
@@ -500,7 +502,7 @@ async fn seed_directory(tx: &mut TenantTx, owner: String) -> anyhow::Result<()> 
         let fields = input
             .validate(portico_domain::RequiredFields::AnyOf)
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let contact = tx.create_contact(&fields, by).await?;
+        let contact = tx.contacts().create(&fields, by).await?;
         for (code, position, primary) in links.iter() {
             let Some(account) = account(code) else {
                 continue;
@@ -509,7 +511,7 @@ async fn seed_directory(tx: &mut TenantTx, owner: String) -> anyhow::Result<()> 
                 position: Some((*position).into()),
                 is_primary: *primary,
             };
-            tx.link_contact(contact.id, account, &link, by).await?;
+            tx.links().create(contact.id, account, &link, by).await?;
         }
     }
     Ok(())
@@ -545,12 +547,14 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
     ];
     for (mail, portal, role_keys, branch_codes) in grants {
         let contact = tx
-            .find_contact_by_email(&email(mail)?)
+            .contacts()
+            .find_by_email(&email(mail)?)
             .await?
             .ok_or_else(|| anyhow::anyhow!("demo contact {mail} missing"))?;
-        tx.set_portal_access(contact.id, portal, true, by).await?;
+        tx.portal_access().set(contact.id, portal, true, by).await?;
         let roles: Vec<_> = tx
-            .portal_roles(Some(portal))
+            .portal_roles()
+            .list(Some(portal))
             .await?
             .into_iter()
             .filter(|r| {
@@ -560,9 +564,10 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
             })
             .map(|r| r.id)
             .collect();
-        for link in tx.link_access(contact.id).await? {
+        for link in tx.link_grants().of_contact(contact.id).await? {
             let branches: Vec<_> = tx
-                .list_branches(link.account_id, 50)
+                .branches()
+                .list(link.account_id, 50)
                 .await?
                 .into_iter()
                 .filter(|b| branch_codes.contains(&b.fields.code.as_str()))
@@ -574,9 +579,10 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
                 all_branches: branch_codes.is_empty(),
                 branch_ids: branches,
             };
-            tx.set_link_access(link.link_id, &input, by).await?;
+            tx.link_grants().set(link.link_id, &input, by).await?;
         }
-        tx.set_portal_password(contact.id, password_hash, by)
+        tx.portal_credentials()
+            .set_password(contact.id, password_hash, by)
             .await?;
     }
     Ok(())

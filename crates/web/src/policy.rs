@@ -161,7 +161,7 @@ impl Policies {
             return Ok(v);
         }
         let mut tx = self.db.tenant_tx(tenant).await?;
-        let v = tx.policy_version().await?;
+        let v = tx.policy().version().await?;
         tx.commit().await?;
         self.learn(tenant.id(), v);
         Ok(v)
@@ -191,7 +191,7 @@ impl Policies {
         let key = (tenant.id().as_uuid(), contact.as_uuid(), version);
         let load = async {
             let mut tx = self.db.tenant_tx(tenant).await?;
-            let rows = tx.contact_policy_rows(contact).await?;
+            let rows = tx.policy().contact_rows(contact).await?;
             tx.commit().await?;
             Ok::<_, AppError>(rows.map(|r| policy_input(tenant.id(), r)))
         };

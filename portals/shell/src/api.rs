@@ -157,10 +157,10 @@ impl MeApi {
         let scope = session.resolve(account.0.as_deref(), false)?;
         let ids: Vec<Uuid> = session.accounts().iter().map(|(id, _)| *id).collect();
         let mut tx = session.tx().await?;
-        let contact = tx.find_contact(session.contact).await?;
-        let accounts = tx.portal_accounts(session.portal(), &ids).await?;
+        let contact = tx.contacts().find(session.contact).await?;
+        let accounts = tx.portal_scope().accounts(session.portal(), &ids).await?;
         let branches = match &scope {
-            Some(scope) => tx.visible_branches(scope).await?,
+            Some(scope) => tx.portal_scope().visible_branches(scope).await?,
             None => Vec::new(),
         };
         tx.commit().await?;

@@ -185,7 +185,8 @@ pub(crate) async fn sign_in(
         .await
         .map_err(AppError::from)?;
     let found = tx
-        .find_portal_credentials(&email, site.portal)
+        .portal_credentials()
+        .find(&email, site.portal)
         .await
         .map_err(AppError::from)?;
     // Verify with no transaction open: argon2 is slow and must not hold a
@@ -217,7 +218,8 @@ pub(crate) async fn sign_in(
                     .tenant_tx(&tenant.0)
                     .await
                     .map_err(AppError::from)?;
-                tx.set_portal_lock(person.contact_id, Some(until), by)
+                tx.portal_credentials()
+                    .set_lock(person.contact_id, Some(until), by)
                     .await
                     .map_err(AppError::from)?;
                 tx.commit().await.map_err(AppError::from)?;
@@ -235,7 +237,8 @@ pub(crate) async fn sign_in(
         .tenant_tx(&tenant.0)
         .await
         .map_err(AppError::from)?;
-    tx.record_portal_sign_in(person.contact_id, site.portal, by)
+    tx.portal_credentials()
+        .record_sign_in(person.contact_id, site.portal, by)
         .await
         .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
@@ -322,10 +325,11 @@ pub(crate) async fn sign_out_everywhere(
     session: &Session,
 ) -> poem::Result<Response> {
     let mut tx = me.tx().await?;
-    tx.end_portal_sessions(me.contact, me.by())
+    tx.portal_credentials()
+        .end_sessions(me.contact, me.by())
         .await
         .map_err(AppError::from)?;
-    let version = tx.policy_version().await.map_err(AppError::from)?;
+    let version = tx.policy().version().await.map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
     session::settle(&me.state, &me.tenant, version).await;
     session.purge();

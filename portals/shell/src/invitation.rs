@@ -31,7 +31,8 @@ async fn invitation(
 ) -> Result<Option<PortalTokenHolder>, AppError> {
     let mut tx = ui.state.db.tenant_tx(&tenant.0).await?;
     let holder = tx
-        .find_portal_token(token, PortalTokenPurpose::Invitation)
+        .portal_tokens()
+        .find(token, PortalTokenPurpose::Invitation)
         .await?;
     tx.commit().await?;
     Ok(holder.filter(|h| h.has(site.portal) && h.email.is_some()))
@@ -162,23 +163,26 @@ pub(crate) async fn accept(
     // Using the token decides, even when two submissions race: the second finds
     // it used, and its transaction (dropped) writes nothing.
     let used = tx
-        .consume_portal_token(&token, PortalTokenPurpose::Invitation)
+        .portal_tokens()
+        .consume(&token, PortalTokenPurpose::Invitation)
         .await
         .map_err(AppError::from)?;
     if used != Some(holder.contact_id) {
         return invalid(&ui, site);
     }
     let Some(epoch) = tx
-        .set_portal_password(holder.contact_id, &hash, by)
+        .portal_credentials()
+        .set_password(holder.contact_id, &hash, by)
         .await
         .map_err(AppError::from)?
     else {
         return invalid(&ui, site);
     };
-    tx.record_portal_sign_in(holder.contact_id, site.portal, by)
+    tx.portal_credentials()
+        .record_sign_in(holder.contact_id, site.portal, by)
         .await
         .map_err(AppError::from)?;
-    let version = tx.policy_version().await.map_err(AppError::from)?;
+    let version = tx.policy().version().await.map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
     settle(&ui.state, &tenant.0, version).await;
     tracing::info!(contact = %holder.contact_id, portal = %site.portal, "invitation accepted");

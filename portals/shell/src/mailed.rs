@@ -253,7 +253,8 @@ pub(crate) async fn ask(
     attempt.failed(state).await?;
     let mut tx = state.db.tenant_tx(tenant).await.map_err(AppError::from)?;
     let found = tx
-        .find_portal_credentials(&email, site.portal)
+        .portal_credentials()
+        .find(&email, site.portal)
         .await
         .map_err(AppError::from)?;
     let sent = match found.filter(may_use_links) {
@@ -311,7 +312,8 @@ async fn send(
 ) -> Result<Option<portico_data::ContactId>, AppError> {
     let contact = person.contact_id;
     let Some(secret) = tx
-        .create_portal_token(contact, kind.purpose(), kind.ttl())
+        .portal_tokens()
+        .create(contact, kind.purpose(), kind.ttl())
         .await?
     else {
         return Ok(None);
@@ -324,8 +326,9 @@ async fn send(
         .map_err(AppError::internal)?;
     let lang = Lang(person.preferred_language.unwrap_or(tenant.locale()));
     let mail = compose(lang, kind, site, tenant.name(), person, link.as_str());
-    tx.enqueue_mail(&mail).await?;
-    tx.record_portal_link_sent(contact, kind.purpose(), site.portal, by)
+    tx.outbox().enqueue(&mail).await?;
+    tx.portal_credentials()
+        .record_link_sent(contact, kind.purpose(), site.portal, by)
         .await?;
     Ok(Some(contact))
 }
@@ -378,14 +381,14 @@ async fn link_holder(
     kind: Mailed,
     secret: &str,
 ) -> Result<Option<PortalCredentials>, AppError> {
-    let Some(holder) = tx.find_portal_token(secret, kind.purpose()).await? else {
+    let Some(holder) = tx.portal_tokens().find(secret, kind.purpose()).await? else {
         return Ok(None);
     };
     let email = match &holder.email {
         Some(email) if holder.has(site.portal) => email,
         _ => return Ok(None),
     };
-    let person = tx.find_portal_credentials(email, site.portal).await?;
+    let person = tx.portal_credentials().find(email, site.portal).await?;
     Ok(person.filter(|p| p.contact_id == holder.contact_id && may_use_links(p)))
 }
 
@@ -489,7 +492,8 @@ pub(crate) async fn confirm(
     // Using the token decides, even when two submissions race: the second finds
     // it used, and its transaction (dropped) writes nothing.
     let used = tx
-        .consume_portal_token(&token, PortalTokenPurpose::SignIn)
+        .portal_tokens()
+        .consume(&token, PortalTokenPurpose::SignIn)
         .await
         .map_err(AppError::from)?;
     if used != Some(person.contact_id) {
@@ -499,7 +503,8 @@ pub(crate) async fn confirm(
         actor: Actor::Contact(person.contact_id),
         request_id: request_id(req),
     };
-    tx.record_portal_sign_in(person.contact_id, site.portal, by)
+    tx.portal_credentials()
+        .record_sign_in(person.contact_id, site.portal, by)
         .await
         .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
@@ -616,7 +621,8 @@ pub(crate) async fn reset(
         return invalid(&ui, site, Mailed::Reset);
     }
     let used = tx
-        .consume_portal_token(&token, PortalTokenPurpose::Reset)
+        .portal_tokens()
+        .consume(&token, PortalTokenPurpose::Reset)
         .await
         .map_err(AppError::from)?;
     if used != Some(contact) {
@@ -624,20 +630,23 @@ pub(crate) async fn reset(
     }
     // A new epoch: every other session of the contact ends.
     let Some(epoch) = tx
-        .set_portal_password(contact, &hash, by)
+        .portal_credentials()
+        .set_password(contact, &hash, by)
         .await
         .map_err(AppError::from)?
     else {
         return invalid(&ui, site, Mailed::Reset);
     };
     // Sign-in links mailed before the reset stop working too.
-    tx.revoke_portal_tokens(contact, PortalTokenPurpose::SignIn)
+    tx.portal_tokens()
+        .revoke(contact, PortalTokenPurpose::SignIn)
         .await
         .map_err(AppError::from)?;
-    tx.record_portal_sign_in(contact, site.portal, by)
+    tx.portal_credentials()
+        .record_sign_in(contact, site.portal, by)
         .await
         .map_err(AppError::from)?;
-    let version = tx.policy_version().await.map_err(AppError::from)?;
+    let version = tx.policy().version().await.map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
     settle(&ui.state, &tenant.0, version).await;
     forget_failures(&ui, req, &tenant.0, &person.email).await?;

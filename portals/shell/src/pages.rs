@@ -38,10 +38,10 @@ struct View {
 async fn load(me: &PortalSession, scope: Option<&PortalScope>) -> Result<View, AppError> {
     let ids: Vec<Uuid> = me.accounts().iter().map(|(id, _)| *id).collect();
     let mut tx = me.tx().await?;
-    let contact = tx.find_contact(me.contact).await?;
-    let accounts = tx.portal_accounts(me.portal(), &ids).await?;
+    let contact = tx.contacts().find(me.contact).await?;
+    let accounts = tx.portal_scope().accounts(me.portal(), &ids).await?;
     let branches = match scope {
-        Some(scope) => tx.visible_branches(scope).await?,
+        Some(scope) => tx.portal_scope().visible_branches(scope).await?,
         None => Vec::new(),
     };
     tx.commit().await?;

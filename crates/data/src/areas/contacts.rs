@@ -4,72 +4,19 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portico_domain::{AccountKind, ContactFields, FieldErrors, LinkFields, Locale};
-use sea_query::{Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement, UnionType};
+use sea_query::{Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement, UnionType};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::tables::{Accounts, ContactCategories, ContactLinks, ContactTitles, Contacts};
 use crate::{
     AccountId, By, ContactId, DataError, TenantTx,
-    accounts::{Accounts, NameCursor, stored_email, taken},
-    audit::diff,
-    links::{ContactLinks, link_account},
-    lists::{ContactCategories, ContactTitles},
-    search::{like_pattern, name_after},
+    areas::accounts::stored_email,
+    areas::audit::diff,
+    areas::links::link_account,
+    error::taken,
+    search::{NameCursor, like_pattern, name_after},
 };
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Contacts {
-    Table,
-    TenantId,
-    Id,
-    TitleId,
-    FirstName,
-    LastName,
-    Nickname,
-    Position,
-    Department,
-    CategoryId,
-    OwnerId,
-    Notes,
-    Preferences,
-    IdDocType,
-    IdDocNumber,
-    Nationality,
-    LicenceNumber,
-    LicenceCategory,
-    LicenceExpiry,
-    Email,
-    PersonalEmail,
-    Phone,
-    Mobile,
-    Fax,
-    FacebookUrl,
-    LinkedinUrl,
-    XUrl,
-    Street,
-    City,
-    State,
-    PostalCode,
-    Country,
-    EmailOptOut,
-    PreferredLanguage,
-    ImportantDates,
-    PhotoId,
-    CustomerPortal,
-    SupplierPortal,
-    PortalActivatedAt,
-    PortalSignedInAt,
-    PortalStatus,
-    PortalLockedUntil,
-    PortalSessionEpoch,
-    PortalPasswordHash,
-    DisplayName,
-    SortName,
-    SearchText,
-    ArchivedAt,
-    CreatedAt,
-    UpdatedAt,
-}
 
 /// The written columns, in the order of [`values`]: the contact's own 32 fields,
 /// then the derived display name, sort key and search text.
@@ -165,7 +112,7 @@ pub struct Contact {
     pub fields: ContactFields,
     pub display_name: String,
     /// The stored photo (its files are `photos/<id>.jpg` and `<id>-thumb.jpg` in
-    /// the tenant's file store); set with [`TenantTx::set_contact_photo`].
+    /// the tenant's file store); set with [`ContactsArea::set_photo`].
     pub photo_id: Option<Uuid>,
     pub portal: PortalAccess,
     pub archived_at: Option<DateTime<Utc>>,
@@ -276,7 +223,7 @@ impl PortalFilter {
         let now = Utc::now();
         let status = |s: PortalStatus| col(Contacts::PortalStatus).eq(s.as_str());
         let invitation = || {
-            Expr::exists(crate::portal_auth::valid_tokens(
+            Expr::exists(crate::areas::portal_tokens::valid_tokens(
                 tenant,
                 crate::PortalTokenPurpose::Invitation,
                 Expr::col((Contacts::Table, Contacts::Id)),
@@ -509,40 +456,54 @@ fn search_matches(tenant: Uuid, pattern: &str) -> SelectStatement {
     own
 }
 
-impl TenantTx {
+/// Contacts of the transaction's tenant.
+pub struct ContactsArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl ContactsArea<'_> {
     /// Fails with field errors when a chosen title, category or owner is not
     /// one of this tenant's.
     async fn check_references(&mut self, fields: &ContactFields) -> Result<(), DataError> {
         let mut errors = FieldErrors::default();
         if let Some(id) = fields.title_id
-            && !self.list_entry_exists(ContactTitles::Table, id).await?
+            && !self
+                .tx
+                .lists()
+                .entry_exists(ContactTitles::Table, id)
+                .await?
         {
             errors.add("title_id", "field-choice-invalid");
         }
         if let Some(id) = fields.category_id
-            && !self.list_entry_exists(ContactCategories::Table, id).await?
+            && !self
+                .tx
+                .lists()
+                .entry_exists(ContactCategories::Table, id)
+                .await?
         {
             errors.add("category_id", "field-choice-invalid");
         }
         if !errors.is_empty() {
             return Err(DataError::Invalid(errors));
         }
-        self.check_owner(fields.owner_id).await
+        self.tx.accounts().check_owner(fields.owner_id).await
     }
 
     /// Fails when the company already keeps as many contacts as its plan allows
     /// (`tenants.max_contacts`; archived contacts count too).
     async fn check_contact_limit(&mut self) -> Result<(), DataError> {
-        let Some(max) = self.max_contacts().await? else {
+        let Some(max) = self.tx.settings().max_contacts().await? else {
             return Ok(());
         };
         let count: Option<(i64,)> = self
+            .tx
             .conn
             .fetch_optional(
                 &Query::select()
                     .expr(Func::count(Expr::col(Contacts::Id)))
                     .from(Contacts::Table)
-                    .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+                    .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))
                     .to_owned(),
             )
             .await?;
@@ -555,11 +516,12 @@ impl TenantTx {
     }
 
     /// A contact of this tenant, archived or not.
-    pub async fn find_contact(&mut self, id: ContactId) -> Result<Option<Contact>, DataError> {
-        let select = contact_select(self.tenant_id().as_uuid())
+    pub async fn find(&mut self, id: ContactId) -> Result<Option<Contact>, DataError> {
+        let select = contact_select(self.tx.tenant_id().as_uuid())
             .and_where(Expr::col((Contacts::Table, Contacts::Id)).eq(id.as_uuid()))
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<ContactRow>(&select)
             .await?
             .map(Contact::try_from)
@@ -567,17 +529,18 @@ impl TenantTx {
     }
 
     /// The contact whose main email is `email` (case-insensitively), if any.
-    pub async fn find_contact_by_email(
+    pub async fn find_by_email(
         &mut self,
         email: &portico_domain::Email,
     ) -> Result<Option<Contact>, DataError> {
-        let select = contact_select(self.tenant_id().as_uuid())
+        let select = contact_select(self.tx.tenant_id().as_uuid())
             .and_where(
                 Expr::expr(Func::lower(Expr::col((Contacts::Table, Contacts::Email))))
                     .eq(email.as_str()),
             )
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<ContactRow>(&select)
             .await?
             .map(Contact::try_from)
@@ -585,8 +548,8 @@ impl TenantTx {
     }
 
     /// Adds a contact. A main email that another contact has is a field error
-    /// (callers offer to link that person instead, see `find_contact_by_email`).
-    pub async fn create_contact(
+    /// (callers offer to link that person instead, see `ContactsArea::find_by_email`).
+    pub async fn create(
         &mut self,
         fields: &ContactFields,
         by: By<'_>,
@@ -594,23 +557,25 @@ impl TenantTx {
         self.check_references(fields).await?;
         self.check_contact_limit().await?;
         let id = ContactId::generate();
-        self.insert_contacts(&[(id, fields)]).await?;
-        self.log(
-            by,
-            "contact.create",
-            ("contact", id.as_uuid()),
-            None,
-            json!({ "after": fields }),
-        )
-        .await?;
-        self.find_contact(id)
+        self.insert(&[(id, fields)]).await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                "contact.create",
+                ("contact", id.as_uuid()),
+                None,
+                json!({ "after": fields }),
+            )
+            .await?;
+        self.find(id)
             .await?
             .ok_or_else(|| DataError::Corrupt("contact vanished after insert".into()))
     }
 
     /// Inserts contacts in one statement, without audit events or reference
     /// checks (callers do both). A taken main email is a field error.
-    pub(crate) async fn insert_contacts(
+    pub(crate) async fn insert(
         &mut self,
         rows: &[(ContactId, &ContactFields)],
     ) -> Result<(), DataError> {
@@ -623,12 +588,13 @@ impl TenantTx {
             .columns(columns)
             .to_owned();
         for (id, fields) in rows {
-            let mut row = vec![self.tenant_id().as_uuid().into(), id.as_uuid().into()];
+            let mut row = vec![self.tx.tenant_id().as_uuid().into(), id.as_uuid().into()];
             row.extend(values(fields));
             row.extend([now.into(), now.into()]);
             insert.values_panic(row.into_iter().map(Into::into));
         }
-        self.conn
+        self.tx
+            .conn
             .execute(&insert)
             .await
             .map(drop)
@@ -637,20 +603,22 @@ impl TenantTx {
 
     /// Adds a contact and, when given, links it to an account: the command behind
     /// every "Add contact". A main email that is taken yields the existing contact.
-    pub async fn add_contact(
+    pub async fn add(
         &mut self,
         fields: &ContactFields,
         link: Option<(AccountId, &LinkFields)>,
         by: By<'_>,
     ) -> Result<AddedContact, DataError> {
         if let Some(email) = &fields.email
-            && let Some(existing) = self.find_contact_by_email(email).await?
+            && let Some(existing) = self.find_by_email(email).await?
         {
             return Ok(AddedContact::Existing(existing));
         }
-        let contact = self.create_contact(fields, by).await?;
+        let contact = self.create(fields, by).await?;
         if let Some((account, link)) = link {
-            self.link_contact(contact.id, account, link, by)
+            self.tx
+                .links()
+                .create(contact.id, account, link, by)
                 .await?
                 .ok_or_else(|| DataError::Corrupt("the account vanished while linking".into()))?;
         }
@@ -658,13 +626,13 @@ impl TenantTx {
     }
 
     /// Changes a contact's fields; `None` when it is not in this tenant.
-    pub async fn update_contact(
+    pub async fn update(
         &mut self,
         id: ContactId,
         fields: &ContactFields,
         by: By<'_>,
     ) -> Result<Option<Contact>, DataError> {
-        let Some(before) = self.find_contact(id).await? else {
+        let Some(before) = self.find(id).await? else {
             return Ok(None);
         };
         self.check_references(fields).await?;
@@ -677,36 +645,39 @@ impl TenantTx {
         let update = Query::update()
             .table(Contacts::Table)
             .values(assignments)
-            .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .execute(&update)
             .await
             .map_err(|e| taken(e, &["contacts_email_key"], "email", "field-email-taken"))?;
         if before.fields.email != fields.email {
             // Links and sessions were for the old mailbox: none survives it.
-            self.void_portal_credentials(id).await?;
+            self.tx.portal_credentials().void(id).await?;
         }
         let changes = diff(&json!(before.fields), &json!(fields));
         if changes.as_object().is_some_and(|c| !c.is_empty()) {
-            self.log(
-                by,
-                "contact.update",
-                ("contact", id.as_uuid()),
-                None,
-                changes,
-            )
-            .await?;
+            self.tx
+                .audit()
+                .log(
+                    by,
+                    "contact.update",
+                    ("contact", id.as_uuid()),
+                    None,
+                    changes,
+                )
+                .await?;
         }
-        self.find_contact(id).await
+        self.find(id).await
     }
 
     /// Sets (`Some`) or removes (`None`) a contact's photo and returns the previous
     /// one, so the caller can remove its files once this commits. The change is
     /// recorded in the contact's history. Callers load the contact first; an id
     /// that is not this tenant's is an error and writes nothing.
-    pub async fn set_contact_photo(
+    pub async fn set_photo(
         &mut self,
         id: ContactId,
         photo: Option<Uuid>,
@@ -717,14 +688,14 @@ impl TenantTx {
         let lock = Query::update()
             .table(Contacts::Table)
             .value(Contacts::PhotoId, Expr::col(Contacts::PhotoId))
-            .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
             .to_owned();
-        if self.conn.execute(&lock).await? == 0 {
+        if self.tx.conn.execute(&lock).await? == 0 {
             return Err(DataError::Corrupt("no such contact for its photo".into()));
         }
         let previous = self
-            .find_contact(id)
+            .find(id)
             .await?
             .ok_or_else(|| DataError::Corrupt("no such contact for its photo".into()))?
             .photo_id;
@@ -737,10 +708,10 @@ impl TenantTx {
                 (Contacts::PhotoId, photo.into()),
                 (Contacts::UpdatedAt, Utc::now().into()),
             ])
-            .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.execute(&update).await?;
+        self.tx.conn.execute(&update).await?;
         let action = if photo.is_some() {
             "contact.photo_change"
         } else {
@@ -748,25 +719,27 @@ impl TenantTx {
         };
         // Not a before/after pair: the ids mean nothing to people, so the history
         // shows the action alone, and the API's history keeps the ids.
-        self.log(
-            by,
-            action,
-            ("contact", id.as_uuid()),
-            None,
-            json!({ "photo": { "previous": previous, "current": photo } }),
-        )
-        .await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                action,
+                ("contact", id.as_uuid()),
+                None,
+                json!({ "photo": { "previous": previous, "current": photo } }),
+            )
+            .await?;
         Ok(previous)
     }
 
     /// Archives or restores a contact; `None` when it is not in this tenant.
-    pub async fn set_contact_archived(
+    pub async fn set_archived(
         &mut self,
         id: ContactId,
         archived: bool,
         by: By<'_>,
     ) -> Result<Option<Contact>, DataError> {
-        let Some(before) = self.find_contact(id).await? else {
+        let Some(before) = self.find(id).await? else {
             return Ok(None);
         };
         if before.archived_at.is_some() != archived {
@@ -777,74 +750,78 @@ impl TenantTx {
                     (Contacts::ArchivedAt, archived.then_some(now).into()),
                     (Contacts::UpdatedAt, now.into()),
                 ])
-                .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+                .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))
                 .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
                 .to_owned();
-            self.conn.execute(&update).await?;
+            self.tx.conn.execute(&update).await?;
             // An archived contact has no portal access: its sessions end (for
             // good: restoring it does not revive them).
             if archived {
-                self.next_session_epoch(id).await?;
+                self.tx.portal_credentials().next_session_epoch(id).await?;
             } else {
-                self.bump_policy_version().await?;
+                self.tx.policy().bump_version().await?;
             }
             let verb = if archived { "archive" } else { "restore" };
-            self.log(
-                by,
-                &format!("contact.{verb}"),
-                ("contact", id.as_uuid()),
-                None,
-                json!({ "archived": { "before": !archived, "after": archived } }),
-            )
-            .await?;
+            self.tx
+                .audit()
+                .log(
+                    by,
+                    &format!("contact.{verb}"),
+                    ("contact", id.as_uuid()),
+                    None,
+                    json!({ "archived": { "before": !archived, "after": archived } }),
+                )
+                .await?;
         }
-        self.find_contact(id).await
+        self.find(id).await
     }
 
     /// Deletes a contact and its links for good, recording what it was (fields and
     /// links) in the audit log; `false` when it is not in this tenant.
-    pub async fn delete_contact(&mut self, id: ContactId, by: By<'_>) -> Result<bool, DataError> {
-        let Some(before) = self.find_contact(id).await? else {
+    pub async fn delete(&mut self, id: ContactId, by: By<'_>) -> Result<bool, DataError> {
+        let Some(before) = self.find(id).await? else {
             return Ok(false);
         };
-        let links = self.links_of_contacts(&[id]).await?;
+        let links = self.tx.links().of_contacts(&[id]).await?;
         let delete_links = Query::delete()
             .from_table(ContactLinks::Table)
-            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactLinks::ContactId).eq(id.as_uuid()))
             .to_owned();
-        self.conn.execute(&delete_links).await?;
+        self.tx.conn.execute(&delete_links).await?;
         let delete = Query::delete()
             .from_table(Contacts::Table)
-            .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(Contacts::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.execute(&delete).await?;
-        self.bump_policy_version().await?;
+        self.tx.conn.execute(&delete).await?;
+        self.tx.policy().bump_version().await?;
         let accounts: Vec<_> = links
             .iter()
             .map(|l| json!({ "id": l.account_id, "name": l.account_name, "link": l.fields }))
             .collect();
-        self.log(
-            by,
-            "contact.delete",
-            ("contact", id.as_uuid()),
-            None,
-            json!({ "before": before.fields, "links": accounts }),
-        )
-        .await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                "contact.delete",
+                ("contact", id.as_uuid()),
+                None,
+                json!({ "before": before.fields, "links": accounts }),
+            )
+            .await?;
         Ok(true)
     }
 
     /// Up to `limit` contacts matching `filter`, in its order, after `after`.
     /// Everything is filtered and ordered in SQL.
-    pub async fn list_contacts(
+    pub async fn list(
         &mut self,
         filter: &ContactFilter,
         after: Option<&NameCursor>,
         limit: u64,
     ) -> Result<Vec<Contact>, DataError> {
-        let tenant = self.tenant_id().as_uuid();
+        let tenant = self.tx.tenant_id().as_uuid();
         let col = |c: Contacts| Expr::col((Contacts::Table, c));
         let mut select = contact_select(tenant);
         select.and_where(if filter.archived {
@@ -922,7 +899,8 @@ impl TenantTx {
             }
         }
         select.limit(limit);
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<ContactRow>(&select)
             .await?
             .into_iter()

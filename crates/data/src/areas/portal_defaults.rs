@@ -3,33 +3,19 @@
 //! nothing until staff choose). An area handle borrowed from the transaction.
 
 use portico_domain::{FieldErrors, Portal};
-use sea_query::{Expr, ExprTrait, Iden, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::tables::PortalDefaultRoles;
 use crate::{By, ContactId, DataError, LinkAccessInput, TenantTx};
 
-#[derive(Iden, Clone, Copy)]
-enum PortalDefaultRoles {
-    Table,
-    TenantId,
-    Portal,
-    RoleId,
-}
-
 /// The default portal roles of the transaction's tenant.
-pub struct PortalDefaults<'a> {
-    tx: &'a mut TenantTx,
+pub struct PortalDefaultsArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
 }
 
-impl TenantTx {
-    /// The company's default portal roles.
-    pub fn portal_defaults(&mut self) -> PortalDefaults<'_> {
-        PortalDefaults { tx: self }
-    }
-}
-
-impl PortalDefaults<'_> {
+impl PortalDefaultsArea<'_> {
     /// The default role of a portal, if the company chose one.
     pub async fn role(&mut self, portal: Portal) -> Result<Option<Uuid>, DataError> {
         let select = Query::select()
@@ -58,7 +44,8 @@ impl PortalDefaults<'_> {
         if let Some(id) = role
             && self
                 .tx
-                .find_portal_role(id)
+                .portal_roles()
+                .find(id)
                 .await?
                 .is_none_or(|r| r.portal != portal)
         {
@@ -90,6 +77,7 @@ impl PortalDefaults<'_> {
             self.tx.conn.execute(&insert).await?;
         }
         self.tx
+            .audit()
             .log(
                 by,
                 "settings.update",
@@ -115,7 +103,8 @@ impl PortalDefaults<'_> {
         };
         let bare: Vec<_> = self
             .tx
-            .link_access(contact)
+            .link_grants()
+            .of_contact(contact)
             .await?
             .into_iter()
             .filter(|l| l.portal == portal && l.role_ids.is_empty() && l.permissions.is_empty())
@@ -127,7 +116,7 @@ impl PortalDefaults<'_> {
                 all_branches: link.all_branches,
                 branch_ids: link.branch_ids.clone(),
             };
-            self.tx.set_link_access(link.link_id, &input, by).await?;
+            self.tx.link_grants().set(link.link_id, &input, by).await?;
         }
         Ok(bare.len())
     }

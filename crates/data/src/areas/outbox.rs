@@ -3,34 +3,18 @@
 //!
 //! A row is *pending* while it has no `sent_at` and a `next_attempt_at`; it is
 //! *due* once `next_attempt_at` has passed. A delivery attempt first claims the
-//! row ([`TenantTx::claim_mail`]: one more attempt, and `next_attempt_at` moved to
+//! row ([`OutboxArea::claim`]: one more attempt, and `next_attempt_at` moved to
 //! when the claim lapses), so two dispatchers never send the same mail at once
 //! and a crash mid-send only delays it. A mail that failed for good keeps its
 //! `last_error` and has no `next_attempt_at`.
 
 use chrono::{DateTime, Utc};
 use portico_domain::Email;
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use uuid::Uuid;
 
+use crate::tables::MailOutbox;
 use crate::{DataError, MailId, TenantTx};
-
-#[derive(Iden, Clone, Copy)]
-enum MailOutbox {
-    Table,
-    TenantId,
-    Id,
-    ToAddress,
-    ToName,
-    Subject,
-    BodyText,
-    BodyHtml,
-    CreatedAt,
-    Attempts,
-    NextAttemptAt,
-    SentAt,
-    LastError,
-}
 
 const COLUMNS: [MailOutbox; 12] = [
     MailOutbox::Id,
@@ -93,11 +77,16 @@ impl OutboxMail {
     }
 }
 
-impl TenantTx {
+/// The tenant's mail outbox.
+pub struct OutboxArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl OutboxArea<'_> {
     /// Puts a mail in this tenant's outbox, due at once. It is only sent if this
     /// transaction commits; call the dispatcher's `kick` after the commit to send
     /// it without waiting for the next sweep.
-    pub async fn enqueue_mail(&mut self, mail: &NewMail) -> Result<MailId, DataError> {
+    pub async fn enqueue(&mut self, mail: &NewMail) -> Result<MailId, DataError> {
         let id = MailId::generate();
         let now = Utc::now();
         let insert = Query::insert()
@@ -115,7 +104,7 @@ impl TenantTx {
                 MailOutbox::NextAttemptAt,
             ])
             .values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 id.as_uuid().into(),
                 mail.to.as_str().into(),
                 mail.to_name.clone().into(),
@@ -127,31 +116,31 @@ impl TenantTx {
                 now.into(),
             ])
             .to_owned();
-        self.conn.execute(&insert).await?;
+        self.tx.conn.execute(&insert).await?;
         Ok(id)
     }
 
-    fn mail_select(&self) -> sea_query::SelectStatement {
+    fn select(&self) -> sea_query::SelectStatement {
         Query::select()
             .columns(COLUMNS)
             .from(MailOutbox::Table)
-            .and_where(Expr::col(MailOutbox::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(MailOutbox::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .to_owned()
     }
 
     /// One mail of this tenant's outbox, whatever its state.
-    pub async fn find_mail(&mut self, id: MailId) -> Result<Option<OutboxMail>, DataError> {
+    pub async fn find(&mut self, id: MailId) -> Result<Option<OutboxMail>, DataError> {
         let select = self
-            .mail_select()
+            .select()
             .and_where(Expr::col(MailOutbox::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.fetch_optional(&select).await
+        self.tx.conn.fetch_optional(&select).await
     }
 
     /// Up to `limit` pending mails that are due now, oldest due first.
-    pub async fn pending_mail(&mut self, limit: u64) -> Result<Vec<OutboxMail>, DataError> {
+    pub async fn pending(&mut self, limit: u64) -> Result<Vec<OutboxMail>, DataError> {
         let select = self
-            .mail_select()
+            .select()
             .and_where(Expr::col(MailOutbox::SentAt).is_null())
             .and_where(Expr::col(MailOutbox::NextAttemptAt).is_not_null())
             .and_where(Expr::col(MailOutbox::NextAttemptAt).lte(Utc::now()))
@@ -159,14 +148,14 @@ impl TenantTx {
             .order_by(MailOutbox::Id, Order::Asc)
             .limit(limit)
             .to_owned();
-        self.conn.fetch_all(&select).await
+        self.tx.conn.fetch_all(&select).await
     }
 
     /// Starts a delivery attempt: counts it and moves `next_attempt_at` to
     /// `lease_until`, when the claim lapses if the attempt never reports back.
     /// `false` when the mail is no longer due (sent, given up, or claimed by
     /// another dispatcher meanwhile).
-    pub async fn claim_mail(
+    pub async fn claim(
         &mut self,
         id: MailId,
         lease_until: DateTime<Utc>,
@@ -175,17 +164,17 @@ impl TenantTx {
             .table(MailOutbox::Table)
             .value(MailOutbox::Attempts, Expr::col(MailOutbox::Attempts).add(1))
             .value(MailOutbox::NextAttemptAt, lease_until)
-            .and_where(Expr::col(MailOutbox::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(MailOutbox::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(MailOutbox::Id).eq(id.as_uuid()))
             .and_where(Expr::col(MailOutbox::SentAt).is_null())
             .and_where(Expr::col(MailOutbox::NextAttemptAt).is_not_null())
             .and_where(Expr::col(MailOutbox::NextAttemptAt).lte(Utc::now()))
             .to_owned();
-        Ok(self.conn.execute(&update).await? == 1)
+        Ok(self.tx.conn.execute(&update).await? == 1)
     }
 
     /// Records a delivered mail; `false` when no such pending mail exists.
-    pub async fn mark_mail_sent(&mut self, id: MailId) -> Result<bool, DataError> {
+    pub async fn mark_sent(&mut self, id: MailId) -> Result<bool, DataError> {
         let update = Query::update()
             .table(MailOutbox::Table)
             .values([
@@ -195,18 +184,18 @@ impl TenantTx {
                     Option::<DateTime<Utc>>::None.into(),
                 ),
             ])
-            .and_where(Expr::col(MailOutbox::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(MailOutbox::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(MailOutbox::Id).eq(id.as_uuid()))
             .and_where(Expr::col(MailOutbox::SentAt).is_null())
             .to_owned();
-        Ok(self.conn.execute(&update).await? == 1)
+        Ok(self.tx.conn.execute(&update).await? == 1)
     }
 
     /// Records a failed attempt: `error` is the transport's message (the caller
     /// keeps credentials out of it; it is cut to 1000 characters), and the mail
     /// is tried again at `next_attempt_at`, or never again when `None`. `false`
     /// when no such pending mail exists.
-    pub async fn mark_mail_failed(
+    pub async fn mark_failed(
         &mut self,
         id: MailId,
         error: &str,
@@ -219,10 +208,10 @@ impl TenantTx {
                 (MailOutbox::LastError, error.into()),
                 (MailOutbox::NextAttemptAt, next_attempt_at.into()),
             ])
-            .and_where(Expr::col(MailOutbox::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(MailOutbox::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(MailOutbox::Id).eq(id.as_uuid()))
             .and_where(Expr::col(MailOutbox::SentAt).is_null())
             .to_owned();
-        Ok(self.conn.execute(&update).await? == 1)
+        Ok(self.tx.conn.execute(&update).await? == 1)
     }
 }

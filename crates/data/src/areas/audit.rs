@@ -1,27 +1,12 @@
 //! The audit log: who did what to which record, when, with the values before and after.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use serde_json::Value as Json;
 use uuid::Uuid;
 
+use crate::tables::{AuditEvents, StaffUsers};
 use crate::{ApiKeyId, AuditEventId, ContactId, DataError, OperatorId, StaffUserId, TenantTx};
-
-#[derive(Iden, Clone, Copy)]
-enum AuditEvents {
-    Table,
-    TenantId,
-    Id,
-    OccurredAt,
-    ActorKind,
-    ActorId,
-    Action,
-    SubjectKind,
-    SubjectId,
-    RelatedId,
-    Changes,
-    RequestId,
-}
 
 /// Who performed an audited action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,19 +77,21 @@ pub struct AuditEvent {
     pub actor_name: Option<String>,
 }
 
-impl TenantTx {
+/// The tenant's audit log: recording events and reading history.
+pub struct AuditArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl AuditArea<'_> {
     /// Appends an event to this tenant's audit log.
-    pub async fn record_audit_event(
-        &mut self,
-        event: NewAuditEvent<'_>,
-    ) -> Result<AuditEventId, DataError> {
+    pub async fn record(&mut self, event: NewAuditEvent<'_>) -> Result<AuditEventId, DataError> {
         let id = AuditEventId::generate();
-        self.record_audit_events(&[(id, event)]).await?;
+        self.record_all(&[(id, event)]).await?;
         Ok(id)
     }
 
     /// Appends events in one statement.
-    pub(crate) async fn record_audit_events(
+    pub(crate) async fn record_all(
         &mut self,
         events: &[(AuditEventId, NewAuditEvent<'_>)],
     ) -> Result<(), DataError> {
@@ -127,7 +114,7 @@ impl TenantTx {
             .to_owned();
         for (id, event) in events {
             insert.values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 id.as_uuid().into(),
                 now.into(),
                 event.actor.kind().into(),
@@ -140,23 +127,23 @@ impl TenantTx {
                 event.request_id.map(str::to_owned).into(),
             ]);
         }
-        self.conn.execute(&insert).await.map(drop)
+        self.tx.conn.execute(&insert).await.map(drop)
     }
 
     /// This tenant's most recent events, newest first, at most `limit`.
-    pub async fn list_audit_events(&mut self, limit: u64) -> Result<Vec<AuditEvent>, DataError> {
+    pub async fn list(&mut self, limit: u64) -> Result<Vec<AuditEvent>, DataError> {
         let select = self
             .event_select()
             .order_by((AuditEvents::Table, AuditEvents::OccurredAt), Order::Desc)
             .order_by((AuditEvents::Table, AuditEvents::Id), Order::Desc)
             .limit(limit)
             .to_owned();
-        self.conn.fetch_all(&select).await
+        self.tx.conn.fetch_all(&select).await
     }
 
     /// The history of one record: events about it or related to it, newest first,
     /// at most `limit`.
-    pub async fn record_history(
+    pub async fn history(
         &mut self,
         record: Uuid,
         limit: u64,
@@ -172,19 +159,11 @@ impl TenantTx {
             .order_by((AuditEvents::Table, AuditEvents::Id), Order::Desc)
             .limit(limit)
             .to_owned();
-        self.conn.fetch_all(&select).await
+        self.tx.conn.fetch_all(&select).await
     }
 }
 
-#[derive(Iden)]
-enum StaffUsers {
-    Table,
-    TenantId,
-    Id,
-    Name,
-}
-
-impl TenantTx {
+impl AuditArea<'_> {
     /// Events of this tenant with the acting staff user's name.
     fn event_select(&self) -> sea_query::SelectStatement {
         Query::select()
@@ -205,7 +184,7 @@ impl TenantTx {
             )
             .and_where(
                 Expr::col((AuditEvents::Table, AuditEvents::TenantId))
-                    .eq(self.tenant_id().as_uuid()),
+                    .eq(self.tx.tenant_id().as_uuid()),
             )
             .to_owned()
     }
@@ -256,7 +235,7 @@ pub struct By<'a> {
     pub request_id: Option<&'a str>,
 }
 
-impl TenantTx {
+impl AuditArea<'_> {
     /// Records one event of a change made `by` someone.
     pub(crate) async fn log(
         &mut self,
@@ -266,7 +245,7 @@ impl TenantTx {
         related_id: Option<Uuid>,
         changes: Json,
     ) -> Result<(), DataError> {
-        self.record_audit_event(NewAuditEvent {
+        self.record(NewAuditEvent {
             actor: by.actor,
             action,
             subject_kind: subject.0,

@@ -7,26 +7,8 @@ use portico_domain::fields::{Checker, limits};
 use sea_query::{Alias, Expr, ExprTrait, Func, Iden, Order, Query};
 use uuid::Uuid;
 
-use crate::{By, DataError, TenantTx, accounts::taken};
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum ContactTitles {
-    Table,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum ContactCategories {
-    Table,
-}
-
-#[derive(Iden)]
-enum Entry {
-    TenantId,
-    Id,
-    Name,
-    Sort,
-    ArchivedAt,
-}
+use crate::tables::{ContactCategories, ContactTitles, Entry};
+use crate::{By, DataError, TenantTx, error::taken};
 
 /// The titles every new company starts with.
 pub const SEEDED_TITLES: [&str; 7] = ["Sr.", "Sra.", "Srta.", "Lic.", "Ing.", "Dr.", "Dra."];
@@ -71,8 +53,13 @@ pub struct ListEntry {
     pub archived: bool,
 }
 
-impl TenantTx {
-    pub(crate) async fn list_entry_exists(
+/// The company's editable contact lists (titles, categories).
+pub struct ListsArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl ListsArea<'_> {
+    pub(crate) async fn entry_exists(
         &mut self,
         table: impl Iden + 'static,
         id: Uuid,
@@ -80,10 +67,11 @@ impl TenantTx {
         let select = Query::select()
             .column(Entry::Id)
             .from(table)
-            .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Entry::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(Entry::Id).eq(id))
             .to_owned();
         Ok(self
+            .tx
             .conn
             .fetch_optional::<(Uuid,)>(&select)
             .await?
@@ -99,13 +87,13 @@ impl TenantTx {
                 Alias::new("archived"),
             )
             .from(list.table())
-            .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Entry::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .to_owned()
     }
 
     /// A list's entries in their order, archived ones too (the lists are short:
     /// at most `limit`).
-    pub async fn list_entries(
+    pub async fn entries(
         &mut self,
         list: ContactList,
         limit: u64,
@@ -116,11 +104,11 @@ impl TenantTx {
             .order_by(Entry::Name, Order::Asc)
             .limit(limit)
             .to_owned();
-        self.conn.fetch_all(&select).await
+        self.tx.conn.fetch_all(&select).await
     }
 
     /// Appends an entry to a list; a name already there (in any case) is a field error.
-    pub async fn add_list_entry(
+    pub async fn add_entry(
         &mut self,
         list: ContactList,
         name: &str,
@@ -131,12 +119,13 @@ impl TenantTx {
         check.errors.finish(()).map_err(DataError::Invalid)?;
         let name = name.as_str();
         let next: Option<(Option<i32>,)> = self
+            .tx
             .conn
             .fetch_optional(
                 &Query::select()
                     .expr(Func::max(Expr::col(Entry::Sort)))
                     .from(list.table())
-                    .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+                    .and_where(Expr::col(Entry::TenantId).eq(self.tx.tenant_id().as_uuid()))
                     .to_owned(),
             )
             .await?;
@@ -146,24 +135,27 @@ impl TenantTx {
             .into_table(list.table())
             .columns([Entry::TenantId, Entry::Id, Entry::Name, Entry::Sort])
             .values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 id.into(),
                 name.into(),
                 sort.into(),
             ])
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .execute(&insert)
             .await
             .map_err(|e| taken(e, &[list.name_index()], "name", "field-name-taken"))?;
-        self.log(
-            by,
-            &format!("{}.create", list.subject()),
-            (list.subject(), id),
-            None,
-            serde_json::json!({ "after": { "name": name } }),
-        )
-        .await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                &format!("{}.create", list.subject()),
+                (list.subject(), id),
+                None,
+                serde_json::json!({ "after": { "name": name } }),
+            )
+            .await?;
         Ok(ListEntry {
             id,
             name: name.to_owned(),
@@ -172,7 +164,7 @@ impl TenantTx {
     }
 
     /// One entry of a list; `None` when it is not in this tenant's list.
-    async fn find_list_entry(
+    async fn find_entry(
         &mut self,
         list: ContactList,
         id: Uuid,
@@ -181,13 +173,13 @@ impl TenantTx {
             .entry_select(list)
             .and_where(Expr::col(Entry::Id).eq(id))
             .to_owned();
-        self.conn.fetch_optional(&select).await
+        self.tx.conn.fetch_optional(&select).await
     }
 
     /// Renames an entry (every contact that has it shows the new name); a name
     /// already in the list (in any case) is a field error. `None` when the
     /// entry is not in this tenant's list.
-    pub async fn rename_list_entry(
+    pub async fn rename_entry(
         &mut self,
         list: ContactList,
         id: Uuid,
@@ -197,64 +189,69 @@ impl TenantTx {
         let mut check = Checker::default();
         let name = check.required("name", name, limits::SHORT);
         check.errors.finish(()).map_err(DataError::Invalid)?;
-        let Some(before) = self.find_list_entry(list, id).await? else {
+        let Some(before) = self.find_entry(list, id).await? else {
             return Ok(None);
         };
         if before.name != name {
             let update = Query::update()
                 .table(list.table())
                 .value(Entry::Name, name.as_str())
-                .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+                .and_where(Expr::col(Entry::TenantId).eq(self.tx.tenant_id().as_uuid()))
                 .and_where(Expr::col(Entry::Id).eq(id))
                 .to_owned();
-            self.conn
+            self.tx
+                .conn
                 .execute(&update)
                 .await
                 .map_err(|e| taken(e, &[list.name_index()], "name", "field-name-taken"))?;
-            self.log(
-                by,
-                &format!("{}.update", list.subject()),
-                (list.subject(), id),
-                None,
-                serde_json::json!({ "name": { "before": before.name, "after": name } }),
-            )
-            .await?;
+            self.tx
+                .audit()
+                .log(
+                    by,
+                    &format!("{}.update", list.subject()),
+                    (list.subject(), id),
+                    None,
+                    serde_json::json!({ "name": { "before": before.name, "after": name } }),
+                )
+                .await?;
         }
-        self.find_list_entry(list, id).await
+        self.find_entry(list, id).await
     }
 
     /// Archives (no longer offered in forms) or restores an entry. `None` when
     /// the entry is not in this tenant's list.
-    pub async fn set_list_entry_archived(
+    pub async fn set_entry_archived(
         &mut self,
         list: ContactList,
         id: Uuid,
         archived: bool,
         by: By<'_>,
     ) -> Result<Option<ListEntry>, DataError> {
-        let Some(before) = self.find_list_entry(list, id).await? else {
+        let Some(before) = self.find_entry(list, id).await? else {
             return Ok(None);
         };
         if before.archived != archived {
             let update = Query::update()
                 .table(list.table())
                 .value(Entry::ArchivedAt, archived.then(Utc::now))
-                .and_where(Expr::col(Entry::TenantId).eq(self.tenant_id().as_uuid()))
+                .and_where(Expr::col(Entry::TenantId).eq(self.tx.tenant_id().as_uuid()))
                 .and_where(Expr::col(Entry::Id).eq(id))
                 .to_owned();
-            self.conn.execute(&update).await?;
+            self.tx.conn.execute(&update).await?;
             let verb = if archived { "archive" } else { "restore" };
-            self.log(
-                by,
-                &format!("{}.{verb}", list.subject()),
-                (list.subject(), id),
-                None,
-                serde_json::json!({ "name": before.name,
+            self.tx
+                .audit()
+                .log(
+                    by,
+                    &format!("{}.{verb}", list.subject()),
+                    (list.subject(), id),
+                    None,
+                    serde_json::json!({ "name": before.name,
                     "archived": { "before": before.archived, "after": archived } }),
-            )
-            .await?;
+                )
+                .await?;
         }
-        self.find_list_entry(list, id).await
+        self.find_entry(list, id).await
     }
 
     /// Gives a new company its seeded titles.
@@ -265,12 +262,12 @@ impl TenantTx {
             .to_owned();
         for (sort, name) in (1..).zip(SEEDED_TITLES) {
             insert.values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 Uuid::now_v7().into(),
                 name.into(),
                 sort.into(),
             ]);
         }
-        self.conn.execute(&insert).await.map(drop)
+        self.tx.conn.execute(&insert).await.map(drop)
     }
 }

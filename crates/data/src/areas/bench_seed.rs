@@ -13,12 +13,11 @@ use sea_query::{DynIden, InsertStatement, IntoIden, IntoTableRef, Query, Value};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::tables::{Accounts, Branches, ContactLinks, Contacts};
 use crate::{
     AccountId, Actor, BranchId, ContactId, DataError, Database, LinkId, NewAuditEvent,
     NewStaffUser, NewTenant, Tenant, TenantTx,
-    accounts::{Accounts, Branches},
-    contacts::{Contacts, FIELD_COLUMNS, values},
-    links::ContactLinks,
+    areas::contacts::{FIELD_COLUMNS, values},
 };
 
 /// Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535.
@@ -43,7 +42,7 @@ pub struct SeedBranch {
 }
 
 /// A contact to create, with its portal access. With access on, the contact
-/// is `active` when a password hash is given to [`TenantTx::seed_contacts`],
+/// is `active` when a password hash is given to [`BenchSeedArea::contacts`],
 /// `invited` otherwise.
 #[derive(Debug, Clone)]
 pub struct SeedContact {
@@ -83,20 +82,21 @@ pub async fn create_seed_tenant(
     let mut platform = db.platform_tx().await?;
     let created = platform.create_tenant(tenant).await?;
     let mut tx = platform.into_tenant(&created).await?;
-    tx.record_audit_event(NewAuditEvent {
-        actor: Actor::System,
-        action: "tenant.create",
-        subject_kind: "tenant",
-        subject_id: Some(created.id().as_uuid()),
-        related_id: None,
-        changes: json!({ "after": { "slug": created.slug(), "name": created.name() },
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: Actor::System,
+            action: "tenant.create",
+            subject_kind: "tenant",
+            subject_id: Some(created.id().as_uuid()),
+            related_id: None,
+            changes: json!({ "after": { "slug": created.slug(), "name": created.name() },
                          "generated": "benchmark data" }),
-        request_id: None,
-    })
-    .await?;
-    tx.seed_titles().await?;
-    tx.seed_portal_roles().await?;
-    tx.create_staff_user(owner).await?;
+            request_id: None,
+        })
+        .await?;
+    tx.lists().seed_titles().await?;
+    tx.portal_roles().seed().await?;
+    tx.staff().create(owner).await?;
     Ok((created, tx))
 }
 
@@ -105,7 +105,12 @@ fn per_statement(columns: usize) -> usize {
     (PARAMS / columns).clamp(1, 1_000)
 }
 
-impl TenantTx {
+/// Unaudited bulk writers that fill a tenant for benchmarks and tests.
+pub struct BenchSeedArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl BenchSeedArea<'_> {
     /// Runs `rows` as multi-row inserts into `table`, as many rows per statement
     /// as the parameter budget allows.
     async fn insert_rows<C: IntoIden>(
@@ -124,15 +129,15 @@ impl TenantTx {
             for row in chunk {
                 insert.values_panic(row.iter().cloned().map(Into::into));
             }
-            self.conn.execute(&insert).await?;
+            self.tx.conn.execute(&insert).await?;
         }
         Ok(())
     }
 
     /// Creates customers and suppliers (active).
-    pub async fn seed_accounts(&mut self, accounts: &[SeedAccount]) -> Result<(), DataError> {
+    pub async fn accounts(&mut self, accounts: &[SeedAccount]) -> Result<(), DataError> {
         let now = Utc::now();
-        let tenant = self.tenant_id().as_uuid();
+        let tenant = self.tx.tenant_id().as_uuid();
         let rows = accounts
             .iter()
             .map(|a| {
@@ -181,9 +186,9 @@ impl TenantTx {
     }
 
     /// Creates branches (active).
-    pub async fn seed_branches(&mut self, branches: &[SeedBranch]) -> Result<(), DataError> {
+    pub async fn branches(&mut self, branches: &[SeedBranch]) -> Result<(), DataError> {
         let now = Utc::now();
-        let tenant = self.tenant_id().as_uuid();
+        let tenant = self.tx.tenant_id().as_uuid();
         let rows = branches
             .iter()
             .map(|b| {
@@ -216,13 +221,13 @@ impl TenantTx {
 
     /// Creates contacts with their portal access; `password_hash` (when given)
     /// is every portal contact's password, so they can sign in.
-    pub async fn seed_contacts(
+    pub async fn contacts(
         &mut self,
         contacts: &[SeedContact],
         password_hash: Option<&str>,
     ) -> Result<(), DataError> {
         let now = Utc::now();
-        let tenant = self.tenant_id().as_uuid();
+        let tenant = self.tx.tenant_id().as_uuid();
         let rows = contacts
             .iter()
             .map(|c| {
@@ -263,9 +268,9 @@ impl TenantTx {
     }
 
     /// Creates links with their roles, individual permissions and branch lists.
-    pub async fn seed_links(&mut self, links: &[SeedLink]) -> Result<(), DataError> {
+    pub async fn links(&mut self, links: &[SeedLink]) -> Result<(), DataError> {
         let now = Utc::now();
-        let tenant = self.tenant_id().as_uuid();
+        let tenant = self.tx.tenant_id().as_uuid();
         let rows = links
             .iter()
             .map(|l| {

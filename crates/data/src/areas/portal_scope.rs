@@ -7,10 +7,8 @@ use portico_domain::{BranchScope, Portal, PortalScope};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use uuid::Uuid;
 
-use crate::{
-    AccountId, BranchId, DataError, TenantTx,
-    accounts::{Accounts, Branches},
-};
+use crate::tables::{Accounts, Branches};
+use crate::{AccountId, BranchId, DataError, TenantTx};
 
 /// A branch as a portal shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -35,7 +33,12 @@ struct NamedRow {
     name: String,
 }
 
-impl TenantTx {
+/// What a signed-in contact sees in a portal, read through its scope.
+pub struct PortalScopeArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl PortalScopeArea<'_> {
     /// The active branches of the scope's account that the scope lets the
     /// contact see, by name: every branch with "all branches", else only the
     /// chosen ones. Empty for an account without branches, and for a scope of
@@ -44,7 +47,7 @@ impl TenantTx {
         &mut self,
         scope: &PortalScope,
     ) -> Result<Vec<PortalBranch>, DataError> {
-        let tenant = self.tenant_id().as_uuid();
+        let tenant = self.tx.tenant_id().as_uuid();
         if scope.tenant != tenant || scope.portal != Portal::Customer {
             return Ok(Vec::new());
         }
@@ -81,6 +84,7 @@ impl TenantTx {
             }
         }
         Ok(self
+            .tx
             .conn
             .fetch_all::<NamedRow>(&select)
             .await?
@@ -95,7 +99,7 @@ impl TenantTx {
 
     /// The active accounts among `ids` that a portal serves (customers for the
     /// customer portal, suppliers for the supplier portal), by name.
-    pub async fn portal_accounts(
+    pub async fn accounts(
         &mut self,
         portal: Portal,
         ids: &[Uuid],
@@ -106,7 +110,7 @@ impl TenantTx {
         let select = Query::select()
             .columns([Accounts::Id, Accounts::Code, Accounts::Name])
             .from(Accounts::Table)
-            .and_where(Expr::col(Accounts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Accounts::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(Accounts::Kind).eq(portal.kind().as_str()))
             .and_where(Expr::col(Accounts::Active).eq(true))
             .and_where(Expr::col(Accounts::Id).is_in(ids.iter().copied()))
@@ -114,6 +118,7 @@ impl TenantTx {
             .order_by(Accounts::Id, Order::Asc)
             .to_owned();
         Ok(self
+            .tx
             .conn
             .fetch_all::<NamedRow>(&select)
             .await?

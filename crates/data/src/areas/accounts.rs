@@ -1,43 +1,19 @@
-//! Customers and suppliers (one table, told apart by kind) and customer branches.
+//! Customers and suppliers (one table, told apart by kind).
 //! Every write records its audit event in the same transaction.
 
 use chrono::{DateTime, Utc};
-use portico_domain::{AccountFields, AccountKind, Address, BranchFields, Email, FieldErrors, fold};
-use sea_query::{Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement};
+use portico_domain::{AccountFields, AccountKind, Address, Email, FieldErrors, fold};
+use sea_query::{Expr, ExprTrait, Func, LikeExpr, Order, Query, SelectStatement};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::error::taken;
+use crate::tables::Accounts;
 use crate::{
-    AccountId, BranchId, By, DataError, TenantTx,
-    audit::diff,
-    search::{like_pattern, name_after},
+    AccountId, By, DataError, TenantTx,
+    areas::audit::diff,
+    search::{NameCursor, like_pattern, name_after},
 };
-
-#[derive(Iden)]
-pub(crate) enum Accounts {
-    Table,
-    TenantId,
-    Id,
-    Kind,
-    Code,
-    Name,
-    LegalName,
-    TaxId,
-    Email,
-    Phone,
-    Street,
-    City,
-    State,
-    PostalCode,
-    Country,
-    OwnerId,
-    BranchesEnabled,
-    Active,
-    SortName,
-    SearchText,
-    CreatedAt,
-    UpdatedAt,
-}
 
 const ACCOUNT_COLUMNS: [Accounts; 18] = [
     Accounts::Id,
@@ -140,13 +116,6 @@ pub struct AccountFilter {
     pub archived: bool,
 }
 
-/// A position in a list ordered by name, then id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameCursor {
-    pub name: String,
-    pub id: Uuid,
-}
-
 impl Account {
     /// The cursor that continues a list after this account.
     pub fn cursor(&self) -> NameCursor {
@@ -157,100 +126,24 @@ impl Account {
     }
 }
 
-/// A customer branch.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Branch {
-    pub id: BranchId,
-    pub account_id: AccountId,
-    pub fields: BranchFields,
-    pub active: bool,
+/// Customers and suppliers of the transaction's tenant.
+pub struct AccountsArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
 }
 
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Branches {
-    Table,
-    TenantId,
-    Id,
-    AccountId,
-    Code,
-    Name,
-    Street,
-    City,
-    State,
-    PostalCode,
-    Country,
-    Active,
-    CreatedAt,
-    UpdatedAt,
-}
-
-#[derive(sqlx::FromRow)]
-struct BranchRow {
-    id: Uuid,
-    account_id: Uuid,
-    code: String,
-    name: String,
-    street: Option<String>,
-    city: Option<String>,
-    state: Option<String>,
-    postal_code: Option<String>,
-    country: Option<String>,
-    active: bool,
-}
-
-impl From<BranchRow> for Branch {
-    fn from(row: BranchRow) -> Self {
-        Branch {
-            id: row.id.into(),
-            account_id: row.account_id.into(),
-            fields: BranchFields {
-                code: row.code,
-                name: row.name,
-                address: Address {
-                    street: row.street,
-                    city: row.city,
-                    state: row.state,
-                    postal_code: row.postal_code,
-                    country: row.country,
-                },
-            },
-            active: row.active,
-        }
-    }
-}
-
-/// Turns a unique-index violation on `index` into an error on `field`. PostgreSQL
-/// names the index; SQLite names an expression index too, but for a plain one it
-/// lists the columns: `markers` holds whichever texts identify the index.
-pub(crate) fn taken(
-    error: DataError,
-    markers: &[&str],
-    field: &'static str,
-    message: &'static str,
-) -> DataError {
-    match error {
-        DataError::Conflict { constraint } if markers.iter().any(|m| constraint.contains(m)) => {
-            let mut errors = FieldErrors::default();
-            errors.add(field, message);
-            DataError::Invalid(errors)
-        }
-        other => other,
-    }
-}
-
-impl TenantTx {
-    pub(crate) fn account_select(&self) -> SelectStatement {
+impl AccountsArea<'_> {
+    pub(crate) fn select(&self) -> SelectStatement {
         Query::select()
             .columns(ACCOUNT_COLUMNS)
             .from(Accounts::Table)
-            .and_where(Expr::col(Accounts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Accounts::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .to_owned()
     }
 
     /// Fails with a field error when `owner` is not a staff user of this tenant.
     pub(crate) async fn check_owner(&mut self, owner: Option<Uuid>) -> Result<(), DataError> {
         if let Some(owner) = owner
-            && self.find_staff_user(owner.into()).await?.is_none()
+            && self.tx.staff().find(owner.into()).await?.is_none()
         {
             let mut errors = FieldErrors::default();
             errors.add("owner_id", "field-choice-invalid");
@@ -260,7 +153,7 @@ impl TenantTx {
     }
 
     /// Adds a customer or supplier; a taken code is a field error.
-    pub async fn create_account(
+    pub async fn create(
         &mut self,
         kind: AccountKind,
         fields: &AccountFields,
@@ -296,7 +189,7 @@ impl TenantTx {
                 Accounts::UpdatedAt,
             ])
             .values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 id.as_uuid().into(),
                 kind.as_str().into(),
                 fields.code.clone().into(),
@@ -319,30 +212,34 @@ impl TenantTx {
                 now.into(),
             ])
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .execute(&insert)
             .await
             .map_err(|e| taken(e, &["accounts_code_key"], "code", "field-code-taken"))?;
-        self.log(
-            by,
-            &format!("{kind}.create"),
-            (kind.as_str(), id.as_uuid()),
-            None,
-            json!({ "after": fields }),
-        )
-        .await?;
-        self.find_account(id)
+        self.tx
+            .audit()
+            .log(
+                by,
+                &format!("{kind}.create"),
+                (kind.as_str(), id.as_uuid()),
+                None,
+                json!({ "after": fields }),
+            )
+            .await?;
+        self.find(id)
             .await?
             .ok_or_else(|| DataError::Corrupt("account vanished after insert".into()))
     }
 
     /// A customer or supplier of this tenant.
-    pub async fn find_account(&mut self, id: AccountId) -> Result<Option<Account>, DataError> {
+    pub async fn find(&mut self, id: AccountId) -> Result<Option<Account>, DataError> {
         let select = self
-            .account_select()
+            .select()
             .and_where(Expr::col(Accounts::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<AccountRow>(&select)
             .await?
             .map(Account::try_from)
@@ -350,13 +247,13 @@ impl TenantTx {
     }
 
     /// A customer or supplier of this tenant by its code, case-insensitively.
-    pub async fn find_account_by_code(
+    pub async fn find_by_code(
         &mut self,
         kind: AccountKind,
         code: &str,
     ) -> Result<Option<Account>, DataError> {
         let select = self
-            .account_select()
+            .select()
             .and_where(Expr::col(Accounts::Kind).eq(kind.as_str()))
             .and_where(
                 // Both sides lowered by the database, so each backend agrees with itself.
@@ -364,7 +261,8 @@ impl TenantTx {
                     .eq(Func::lower(Expr::val(code.trim().to_owned()))),
             )
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<AccountRow>(&select)
             .await?
             .map(Account::try_from)
@@ -372,13 +270,13 @@ impl TenantTx {
     }
 
     /// Changes an account's fields; `None` when it is not in this tenant.
-    pub async fn update_account(
+    pub async fn update(
         &mut self,
         id: AccountId,
         fields: &AccountFields,
         by: By<'_>,
     ) -> Result<Option<Account>, DataError> {
-        let Some(before) = self.find_account(id).await? else {
+        let Some(before) = self.find(id).await? else {
             return Ok(None);
         };
         self.check_owner(fields.owner_id).await?;
@@ -406,37 +304,40 @@ impl TenantTx {
                 (Accounts::SearchText, fields.search_text().into()),
                 (Accounts::UpdatedAt, Utc::now().into()),
             ])
-            .and_where(Expr::col(Accounts::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(Accounts::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(Accounts::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .execute(&update)
             .await
             .map_err(|e| taken(e, &["accounts_code_key"], "code", "field-code-taken"))?;
         let changes = diff(&json!(before.fields), &json!(fields));
         if changes.as_object().is_some_and(|c| !c.is_empty()) {
             let kind = before.kind;
-            self.log(
-                by,
-                &format!("{kind}.update"),
-                (kind.as_str(), id.as_uuid()),
-                None,
-                changes,
-            )
-            .await?;
+            self.tx
+                .audit()
+                .log(
+                    by,
+                    &format!("{kind}.update"),
+                    (kind.as_str(), id.as_uuid()),
+                    None,
+                    changes,
+                )
+                .await?;
         }
-        self.find_account(id).await
+        self.find(id).await
     }
 
     /// Archives (`active = false`) or restores an account; `None` when it is not
     /// in this tenant. Archiving keeps its contacts and history.
-    pub async fn set_account_active(
+    pub async fn set_active(
         &mut self,
         id: AccountId,
         active: bool,
         by: By<'_>,
     ) -> Result<Option<Account>, DataError> {
-        let Some(before) = self.find_account(id).await? else {
+        let Some(before) = self.find(id).await? else {
             return Ok(None);
         };
         if before.active != active {
@@ -446,35 +347,37 @@ impl TenantTx {
                     (Accounts::Active, active.into()),
                     (Accounts::UpdatedAt, Utc::now().into()),
                 ])
-                .and_where(Expr::col(Accounts::TenantId).eq(self.tenant_id().as_uuid()))
+                .and_where(Expr::col(Accounts::TenantId).eq(self.tx.tenant_id().as_uuid()))
                 .and_where(Expr::col(Accounts::Id).eq(id.as_uuid()))
                 .to_owned();
-            self.conn.execute(&update).await?;
+            self.tx.conn.execute(&update).await?;
             // Its contacts act for it in a portal only while it is active.
-            self.bump_policy_version().await?;
+            self.tx.policy().bump_version().await?;
             let kind = before.kind;
             let verb = if active { "restore" } else { "archive" };
-            self.log(
-                by,
-                &format!("{kind}.{verb}"),
-                (kind.as_str(), id.as_uuid()),
-                None,
-                json!({ "active": { "before": before.active, "after": active } }),
-            )
-            .await?;
+            self.tx
+                .audit()
+                .log(
+                    by,
+                    &format!("{kind}.{verb}"),
+                    (kind.as_str(), id.as_uuid()),
+                    None,
+                    json!({ "active": { "before": before.active, "after": active } }),
+                )
+                .await?;
         }
-        self.find_account(id).await
+        self.find(id).await
     }
 
     /// Up to `limit` accounts matching `filter`, by name then id, after `after`.
-    pub async fn list_accounts(
+    pub async fn list(
         &mut self,
         filter: &AccountFilter,
         after: Option<&NameCursor>,
         limit: u64,
     ) -> Result<Vec<Account>, DataError> {
         let mut select = self
-            .account_select()
+            .select()
             .and_where(Expr::col(Accounts::Kind).eq(filter.kind.as_str()))
             .and_where(Expr::col(Accounts::Active).eq(!filter.archived))
             .to_owned();
@@ -491,191 +394,12 @@ impl TenantTx {
             .order_by(Accounts::Id, Order::Asc)
             .limit(limit)
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<AccountRow>(&select)
             .await?
             .into_iter()
             .map(Account::try_from)
             .collect()
     }
-
-    /// Adds a branch to a customer that has branches enabled; `None` when the
-    /// customer is not in this tenant.
-    pub async fn create_branch(
-        &mut self,
-        account: AccountId,
-        fields: &BranchFields,
-        by: By<'_>,
-    ) -> Result<Option<Branch>, DataError> {
-        let Some(parent) = self.find_account(account).await? else {
-            return Ok(None);
-        };
-        if !parent.fields.branches_enabled || !parent.active {
-            let mut errors = FieldErrors::default();
-            errors.add("code", "branch-not-enabled");
-            return Err(DataError::Invalid(errors));
-        }
-        let now = Utc::now();
-        let id = BranchId::generate();
-        let a = &fields.address;
-        let insert = Query::insert()
-            .into_table(Branches::Table)
-            .columns([
-                Branches::TenantId,
-                Branches::Id,
-                Branches::AccountId,
-                Branches::Code,
-                Branches::Name,
-                Branches::Street,
-                Branches::City,
-                Branches::State,
-                Branches::PostalCode,
-                Branches::Country,
-                Branches::Active,
-                Branches::CreatedAt,
-                Branches::UpdatedAt,
-            ])
-            .values_panic([
-                self.tenant_id().as_uuid().into(),
-                id.as_uuid().into(),
-                account.as_uuid().into(),
-                fields.code.clone().into(),
-                fields.name.clone().into(),
-                a.street.clone().into(),
-                a.city.clone().into(),
-                a.state.clone().into(),
-                a.postal_code.clone().into(),
-                a.country.clone().into(),
-                true.into(),
-                now.into(),
-                now.into(),
-            ])
-            .to_owned();
-        self.conn
-            .execute(&insert)
-            .await
-            .map_err(|e| taken(e, &["branches_code_key"], "code", "field-code-taken"))?;
-        self.log(
-            by,
-            "branch.create",
-            ("branch", id.as_uuid()),
-            Some(account.as_uuid()),
-            json!({ "after": fields }),
-        )
-        .await?;
-        Ok(Some(Branch {
-            id,
-            account_id: account,
-            fields: fields.clone(),
-            active: true,
-        }))
-    }
-
-    /// A customer's branches by name, at most `limit`.
-    pub async fn list_branches(
-        &mut self,
-        account: AccountId,
-        limit: u64,
-    ) -> Result<Vec<Branch>, DataError> {
-        let select = Query::select()
-            .columns(BRANCH_COLUMNS)
-            .from(Branches::Table)
-            .and_where(Expr::col(Branches::TenantId).eq(self.tenant_id().as_uuid()))
-            .and_where(Expr::col(Branches::AccountId).eq(account.as_uuid()))
-            .order_by(Branches::Name, Order::Asc)
-            .order_by(Branches::Id, Order::Asc)
-            .limit(limit)
-            .to_owned();
-        Ok(self
-            .conn
-            .fetch_all::<BranchRow>(&select)
-            .await?
-            .into_iter()
-            .map(Branch::from)
-            .collect())
-    }
-
-    /// One branch of a customer of this tenant.
-    pub async fn find_branch(
-        &mut self,
-        account: AccountId,
-        id: BranchId,
-    ) -> Result<Option<Branch>, DataError> {
-        let select = Query::select()
-            .columns(BRANCH_COLUMNS)
-            .from(Branches::Table)
-            .and_where(Expr::col(Branches::TenantId).eq(self.tenant_id().as_uuid()))
-            .and_where(Expr::col(Branches::AccountId).eq(account.as_uuid()))
-            .and_where(Expr::col(Branches::Id).eq(id.as_uuid()))
-            .to_owned();
-        Ok(self
-            .conn
-            .fetch_optional::<BranchRow>(&select)
-            .await?
-            .map(Branch::from))
-    }
-
-    /// Changes a branch's fields and whether it is active (archived branches are
-    /// kept for the records that name them); `None` when it is not this customer's.
-    pub async fn update_branch(
-        &mut self,
-        account: AccountId,
-        id: BranchId,
-        fields: &BranchFields,
-        active: bool,
-        by: By<'_>,
-    ) -> Result<Option<Branch>, DataError> {
-        let Some(before) = self.find_branch(account, id).await? else {
-            return Ok(None);
-        };
-        let a = &fields.address;
-        let update = Query::update()
-            .table(Branches::Table)
-            .values([
-                (Branches::Code, fields.code.clone().into()),
-                (Branches::Name, fields.name.clone().into()),
-                (Branches::Street, a.street.clone().into()),
-                (Branches::City, a.city.clone().into()),
-                (Branches::State, a.state.clone().into()),
-                (Branches::PostalCode, a.postal_code.clone().into()),
-                (Branches::Country, a.country.clone().into()),
-                (Branches::Active, active.into()),
-                (Branches::UpdatedAt, Utc::now().into()),
-            ])
-            .and_where(Expr::col(Branches::TenantId).eq(self.tenant_id().as_uuid()))
-            .and_where(Expr::col(Branches::Id).eq(id.as_uuid()))
-            .to_owned();
-        self.conn
-            .execute(&update)
-            .await
-            .map_err(|e| taken(e, &["branches_code_key"], "code", "field-code-taken"))?;
-        let mut changes = diff(&json!(before.fields), &json!(fields));
-        if before.active != active {
-            changes["active"] = json!({ "before": before.active, "after": active });
-        }
-        if changes.as_object().is_some_and(|c| !c.is_empty()) {
-            self.log(
-                by,
-                "branch.update",
-                ("branch", id.as_uuid()),
-                Some(account.as_uuid()),
-                changes,
-            )
-            .await?;
-        }
-        self.find_branch(account, id).await
-    }
 }
-
-const BRANCH_COLUMNS: [Branches; 10] = [
-    Branches::Id,
-    Branches::AccountId,
-    Branches::Code,
-    Branches::Name,
-    Branches::Street,
-    Branches::City,
-    Branches::State,
-    Branches::PostalCode,
-    Branches::Country,
-    Branches::Active,
-];

@@ -2,28 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use portico_domain::{Email, Locale, StaffRole};
-use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, Order, Query};
 use uuid::Uuid;
 
+use crate::tables::StaffUsers;
 use crate::{DataError, StaffUserId, TenantTx};
-
-#[derive(Iden)]
-enum StaffUsers {
-    Table,
-    TenantId,
-    Id,
-    Email,
-    Name,
-    Role,
-    PasswordHash,
-    Status,
-    Locale,
-    CreatedAt,
-    UpdatedAt,
-    LastSignInAt,
-    MustChangePassword,
-    SessionEpoch,
-}
 
 const COLUMNS: [StaffUsers; 11] = [
     StaffUsers::Id,
@@ -138,9 +121,14 @@ pub struct NewStaffUser {
     pub locale: Option<Locale>,
 }
 
-impl TenantTx {
+/// The company's staff users.
+pub struct StaffArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl StaffArea<'_> {
     /// Adds a staff user to this tenant; a taken email is a [`DataError::Conflict`].
-    pub async fn create_staff_user(&mut self, new: &NewStaffUser) -> Result<StaffUser, DataError> {
+    pub async fn create(&mut self, new: &NewStaffUser) -> Result<StaffUser, DataError> {
         let now = Utc::now();
         let id = StaffUserId::generate();
         let insert = Query::insert()
@@ -159,7 +147,7 @@ impl TenantTx {
                 StaffUsers::MustChangePassword,
             ])
             .values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 id.as_uuid().into(),
                 new.email.as_str().into(),
                 new.name.clone().into(),
@@ -172,24 +160,22 @@ impl TenantTx {
                 (new.one_time_password && new.password_hash.is_some()).into(),
             ])
             .to_owned();
-        self.conn.execute(&insert).await?;
-        self.find_staff_user(id)
+        self.tx.conn.execute(&insert).await?;
+        self.find(id)
             .await?
             .ok_or_else(|| DataError::Corrupt("staff user vanished after insert".into()))
     }
 
     /// A staff user of this tenant by id.
-    pub async fn find_staff_user(
-        &mut self,
-        id: StaffUserId,
-    ) -> Result<Option<StaffUser>, DataError> {
+    pub async fn find(&mut self, id: StaffUserId) -> Result<Option<StaffUser>, DataError> {
         let select = Query::select()
             .columns(COLUMNS)
             .from(StaffUsers::Table)
-            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<StaffRow>(&select)
             .await?
             .map(StaffUser::try_from)
@@ -197,17 +183,15 @@ impl TenantTx {
     }
 
     /// A staff user of this tenant by email, case-insensitively.
-    pub async fn find_staff_user_by_email(
-        &mut self,
-        email: &Email,
-    ) -> Result<Option<StaffUser>, DataError> {
+    pub async fn find_by_email(&mut self, email: &Email) -> Result<Option<StaffUser>, DataError> {
         let select = Query::select()
             .columns(COLUMNS)
             .from(StaffUsers::Table)
-            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::expr(Func::lower(Expr::col(StaffUsers::Email))).eq(email.as_str()))
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<StaffRow>(&select)
             .await?
             .map(StaffUser::try_from)
@@ -216,7 +200,7 @@ impl TenantTx {
 
     /// Up to `limit` staff users of this tenant by name (then id), starting after
     /// `after` when given: keyset pagination, never OFFSET.
-    pub async fn list_staff_users(
+    pub async fn list(
         &mut self,
         after: Option<&StaffCursor>,
         limit: u64,
@@ -224,7 +208,7 @@ impl TenantTx {
         let mut select = Query::select()
             .columns(COLUMNS)
             .from(StaffUsers::Table)
-            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .to_owned();
         if let Some(after) = after {
             select.and_where(
@@ -238,7 +222,8 @@ impl TenantTx {
             .order_by(StaffUsers::Id, Order::Asc)
             .limit(limit)
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<StaffRow>(&select)
             .await?
             .into_iter()
@@ -247,14 +232,14 @@ impl TenantTx {
     }
 
     /// Records a successful sign-in; `false` when no such user is in this tenant.
-    pub async fn touch_staff_sign_in(&mut self, id: StaffUserId) -> Result<bool, DataError> {
+    pub async fn touch_sign_in(&mut self, id: StaffUserId) -> Result<bool, DataError> {
         let update = Query::update()
             .table(StaffUsers::Table)
             .value(StaffUsers::LastSignInAt, Utc::now())
-            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
             .to_owned();
-        Ok(self.conn.execute(&update).await? > 0)
+        Ok(self.tx.conn.execute(&update).await? > 0)
     }
 
     /// Sets a staff user's password (`password_hash`: argon2id, from
@@ -264,7 +249,7 @@ impl TenantTx {
     /// session started before ends (the session epoch moves on) and unused
     /// reset links stop working. Returns the new epoch, for the one session the
     /// caller keeps; `None` when no such user is in this tenant.
-    pub async fn set_staff_password(
+    pub async fn set_password(
         &mut self,
         id: StaffUserId,
         password_hash: &str,
@@ -282,34 +267,36 @@ impl TenantTx {
                 ),
                 (StaffUsers::UpdatedAt, Utc::now().into()),
             ])
-            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
             .to_owned();
-        if self.conn.execute(&update).await? == 0 {
+        if self.tx.conn.execute(&update).await? == 0 {
             return Ok(None);
         }
-        self.revoke_staff_reset_tokens(id).await?;
-        self.log(
-            by,
-            "staff.password",
-            ("staff_user", id.as_uuid()),
-            None,
-            serde_json::json!({ "one_time": one_time }),
-        )
-        .await?;
-        Ok(self.find_staff_user(id).await?.map(|u| u.session_epoch))
+        self.tx.staff_reset_tokens().revoke(id).await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                "staff.password",
+                ("staff_user", id.as_uuid()),
+                None,
+                serde_json::json!({ "one_time": one_time }),
+            )
+            .await?;
+        Ok(self.find(id).await?.map(|u| u.session_epoch))
     }
 
     /// Changes the language a staff user's pages and mail are in (`None`: the
     /// browser's, else the company's), recorded in the audit log; `false` when
     /// no such user is in this tenant.
-    pub async fn set_staff_locale(
+    pub async fn set_locale(
         &mut self,
         id: StaffUserId,
         locale: Option<Locale>,
         by: crate::By<'_>,
     ) -> Result<bool, DataError> {
-        let Some(before) = self.find_staff_user(id).await? else {
+        let Some(before) = self.find(id).await? else {
             return Ok(false);
         };
         if before.locale == locale {
@@ -321,37 +308,39 @@ impl TenantTx {
                 (StaffUsers::Locale, locale.map(|l| l.tag()).into()),
                 (StaffUsers::UpdatedAt, Utc::now().into()),
             ])
-            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.execute(&update).await?;
-        self.log(
-            by,
-            "staff.update",
-            ("staff_user", id.as_uuid()),
-            None,
-            serde_json::json!({ "preferred_language": {
+        self.tx.conn.execute(&update).await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                "staff.update",
+                ("staff_user", id.as_uuid()),
+                None,
+                serde_json::json!({ "preferred_language": {
                 "before": before.locale.map(|l| l.tag()),
                 "after": locale.map(|l| l.tag()),
             } }),
-        )
-        .await?;
+            )
+            .await?;
         Ok(true)
     }
 }
 
-impl TenantTx {
+impl StaffArea<'_> {
     /// Changes a staff user's role and status, recorded in the audit log; `None`
     /// when no such user is in this tenant. Disabling ends the user's sessions
     /// (the back office reloads the user on every request).
-    pub async fn update_staff_access(
+    pub async fn update_access(
         &mut self,
         id: StaffUserId,
         role: StaffRole,
         status: StaffStatus,
         by: crate::By<'_>,
     ) -> Result<Option<StaffUser>, DataError> {
-        let Some(before) = self.find_staff_user(id).await? else {
+        let Some(before) = self.find(id).await? else {
             return Ok(None);
         };
         let update = Query::update()
@@ -361,25 +350,27 @@ impl TenantTx {
                 (StaffUsers::Status, status.as_str().into()),
                 (StaffUsers::UpdatedAt, Utc::now().into()),
             ])
-            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffUsers::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.execute(&update).await?;
+        self.tx.conn.execute(&update).await?;
         let changes = crate::diff(
             &serde_json::json!({ "role": before.role, "status": before.status }),
             &serde_json::json!({ "role": role, "status": status }),
         );
         if changes.as_object().is_some_and(|c| !c.is_empty()) {
-            self.log(
-                by,
-                "staff.update",
-                ("staff_user", id.as_uuid()),
-                None,
-                changes,
-            )
-            .await?;
+            self.tx
+                .audit()
+                .log(
+                    by,
+                    "staff.update",
+                    ("staff_user", id.as_uuid()),
+                    None,
+                    changes,
+                )
+                .await?;
         }
-        self.find_staff_user(id).await
+        self.find(id).await
     }
 
     /// How many active owners the tenant has (it must always keep one).
@@ -387,29 +378,29 @@ impl TenantTx {
         let select = Query::select()
             .expr(Func::count(Expr::col(StaffUsers::Id)))
             .from(StaffUsers::Table)
-            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffUsers::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffUsers::Role).eq(StaffRole::Owner.as_str()))
             .and_where(Expr::col(StaffUsers::Status).eq(StaffStatus::Active.as_str()))
             .to_owned();
-        let row: Option<(i64,)> = self.conn.fetch_optional(&select).await?;
+        let row: Option<(i64,)> = self.tx.conn.fetch_optional(&select).await?;
         Ok(row.map_or(0, |(n,)| n))
     }
 
     /// Adds a staff user and records it in the audit log.
-    pub async fn add_staff_user(
+    pub async fn add(
         &mut self,
         new: &NewStaffUser,
         by: crate::By<'_>,
     ) -> Result<StaffUser, DataError> {
-        let user = self.create_staff_user(new).await.map_err(|e| {
-            crate::accounts::taken(
+        let user = self.create(new).await.map_err(|e| {
+            crate::error::taken(
                 e,
                 &["staff_users_email_key"],
                 "email",
                 "field-email-taken-staff",
             )
         })?;
-        self.log(
+        self.tx.audit().log(
             by,
             "staff.create",
             ("staff_user", user.id.as_uuid()),

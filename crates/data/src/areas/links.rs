@@ -3,28 +3,12 @@
 
 use chrono::Utc;
 use portico_domain::{AccountKind, FieldErrors, LinkFields};
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::{
-    AccountId, By, ContactId, DataError, LinkId, TenantTx,
-    accounts::{Accounts, taken},
-};
-
-#[derive(Iden)]
-pub(crate) enum ContactLinks {
-    Table,
-    TenantId,
-    Id,
-    ContactId,
-    AccountId,
-    AccountKind,
-    Position,
-    IsPrimary,
-    AllBranches,
-    CreatedAt,
-}
+use crate::tables::{Accounts, ContactLinks};
+use crate::{AccountId, By, ContactId, DataError, LinkId, TenantTx, error::taken};
 
 /// A contact's link to an account, with what a list shows of the account.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -82,7 +66,7 @@ pub(crate) fn link_account() -> sea_query::Condition {
         )
 }
 
-/// A link to insert (see [`TenantTx::insert_links`]).
+/// A link to insert (see [`LinksArea::insert`]).
 pub(crate) struct NewLink<'a> {
     pub id: LinkId,
     pub contact: ContactId,
@@ -91,10 +75,15 @@ pub(crate) struct NewLink<'a> {
     pub fields: &'a LinkFields,
 }
 
-impl TenantTx {
+/// Links between contacts and accounts.
+pub struct LinksArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl LinksArea<'_> {
     /// Inserts links in one statement, without audit events or checks (callers
     /// do both). Linking a pair twice is a field error.
-    pub(crate) async fn insert_links(&mut self, links: &[NewLink<'_>]) -> Result<(), DataError> {
+    pub(crate) async fn insert(&mut self, links: &[NewLink<'_>]) -> Result<(), DataError> {
         let now = Utc::now();
         let mut insert = Query::insert()
             .into_table(ContactLinks::Table)
@@ -111,7 +100,7 @@ impl TenantTx {
             .to_owned();
         for link in links {
             insert.values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 link.id.as_uuid().into(),
                 link.contact.as_uuid().into(),
                 link.account.as_uuid().into(),
@@ -121,7 +110,7 @@ impl TenantTx {
                 now.into(),
             ]);
         }
-        self.conn.execute(&insert).await.map_err(|e| {
+        self.tx.conn.execute(&insert).await.map_err(|e| {
             let markers = [
                 "contact_links_pair_key",
                 "contact_links.contact_id, contact_links.account_id",
@@ -129,7 +118,7 @@ impl TenantTx {
             taken(e, &markers, "account_id", "link-exists")
         })?;
         // A new link is a new account its contact may act for.
-        self.bump_policy_version().await.map(drop)
+        self.tx.policy().bump_version().await.map(drop)
     }
 
     /// Clears the account's primary contact, so that another can become it.
@@ -137,27 +126,27 @@ impl TenantTx {
         let update = Query::update()
             .table(ContactLinks::Table)
             .value(ContactLinks::IsPrimary, false)
-            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactLinks::AccountId).eq(account.as_uuid()))
             .and_where(Expr::col(ContactLinks::IsPrimary).eq(true))
             .to_owned();
-        self.conn.execute(&update).await.map(drop)
+        self.tx.conn.execute(&update).await.map(drop)
     }
 
     /// Links a contact to a customer or supplier; `None` when either is not in
     /// this tenant. Linking twice is a field error. A primary link takes the
     /// place of the account's previous primary contact.
-    pub async fn link_contact(
+    pub async fn create(
         &mut self,
         contact: ContactId,
         account: AccountId,
         fields: &LinkFields,
         by: By<'_>,
     ) -> Result<Option<ContactLink>, DataError> {
-        let Some(target) = self.find_account(account).await? else {
+        let Some(target) = self.tx.accounts().find(account).await? else {
             return Ok(None);
         };
-        let Some(person) = self.find_contact(contact).await? else {
+        let Some(person) = self.tx.contacts().find(contact).await? else {
             return Ok(None);
         };
         if !target.active || person.archived_at.is_some() {
@@ -169,7 +158,7 @@ impl TenantTx {
             self.clear_primary(account).await?;
         }
         let id = LinkId::generate();
-        self.insert_links(&[NewLink {
+        self.insert(&[NewLink {
             id,
             contact,
             account,
@@ -177,7 +166,7 @@ impl TenantTx {
             fields,
         }])
         .await?;
-        self.log(
+        self.tx.audit().log(
             by,
             "contact.link",
             ("contact", contact.as_uuid()),
@@ -186,14 +175,15 @@ impl TenantTx {
                     "after": fields }),
         )
         .await?;
-        self.find_link(id).await
+        self.find(id).await
     }
 
     /// One link of this tenant.
-    pub async fn find_link(&mut self, id: LinkId) -> Result<Option<ContactLink>, DataError> {
+    pub async fn find(&mut self, id: LinkId) -> Result<Option<ContactLink>, DataError> {
         let mut select = self.link_select();
         select.and_where(Expr::col((ContactLinks::Table, ContactLinks::Id)).eq(id.as_uuid()));
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<LinkRow>(&select)
             .await?
             .map(ContactLink::try_from)
@@ -201,7 +191,7 @@ impl TenantTx {
     }
 
     fn link_select(&self) -> sea_query::SelectStatement {
-        let tenant = self.tenant_id().as_uuid();
+        let tenant = self.tx.tenant_id().as_uuid();
         Query::select()
             .columns([
                 (ContactLinks::Table, ContactLinks::Id),
@@ -222,7 +212,7 @@ impl TenantTx {
     }
 
     /// The links of the given contacts, in one query: by account name.
-    pub async fn links_of_contacts(
+    pub async fn of_contacts(
         &mut self,
         contacts: &[ContactId],
     ) -> Result<Vec<ContactLink>, DataError> {
@@ -236,7 +226,8 @@ impl TenantTx {
                     .is_in(contacts.iter().map(|c| c.as_uuid())),
             )
             .order_by((Accounts::Table, Accounts::Name), Order::Asc);
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<LinkRow>(&select)
             .await?
             .into_iter()
@@ -245,13 +236,13 @@ impl TenantTx {
     }
 
     /// Changes a link's position and primary flag; `None` when it is not in this tenant.
-    pub async fn update_link(
+    pub async fn update(
         &mut self,
         id: LinkId,
         fields: &LinkFields,
         by: By<'_>,
     ) -> Result<Option<ContactLink>, DataError> {
-        let Some(before) = self.find_link(id).await? else {
+        let Some(before) = self.find(id).await? else {
             return Ok(None);
         };
         if fields.is_primary && !before.fields.is_primary {
@@ -263,45 +254,49 @@ impl TenantTx {
                 (ContactLinks::Position, fields.position.clone().into()),
                 (ContactLinks::IsPrimary, fields.is_primary.into()),
             ])
-            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactLinks::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.execute(&update).await.map_err(primary_taken)?;
+        self.tx.conn.execute(&update).await.map_err(primary_taken)?;
         if &before.fields != fields {
-            self.log(
-                by,
-                "contact.link_update",
-                ("contact", before.contact_id.as_uuid()),
-                Some(before.account_id.as_uuid()),
-                json!({ "account": { "id": before.account_id, "name": before.account_name },
+            self.tx
+                .audit()
+                .log(
+                    by,
+                    "contact.link_update",
+                    ("contact", before.contact_id.as_uuid()),
+                    Some(before.account_id.as_uuid()),
+                    json!({ "account": { "id": before.account_id, "name": before.account_name },
                         "before": before.fields, "after": fields }),
-            )
-            .await?;
+                )
+                .await?;
         }
-        self.find_link(id).await
+        self.find(id).await
     }
 
     /// Removes a link; `false` when it is not in this tenant.
-    pub async fn unlink(&mut self, id: LinkId, by: By<'_>) -> Result<bool, DataError> {
-        let Some(before) = self.find_link(id).await? else {
+    pub async fn remove(&mut self, id: LinkId, by: By<'_>) -> Result<bool, DataError> {
+        let Some(before) = self.find(id).await? else {
             return Ok(false);
         };
         let delete = Query::delete()
             .from_table(ContactLinks::Table)
-            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactLinks::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn.execute(&delete).await?;
-        self.bump_policy_version().await?;
-        self.log(
-            by,
-            "contact.unlink",
-            ("contact", before.contact_id.as_uuid()),
-            Some(before.account_id.as_uuid()),
-            json!({ "account": { "id": before.account_id, "name": before.account_name },
+        self.tx.conn.execute(&delete).await?;
+        self.tx.policy().bump_version().await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                "contact.unlink",
+                ("contact", before.contact_id.as_uuid()),
+                Some(before.account_id.as_uuid()),
+                json!({ "account": { "id": before.account_id, "name": before.account_name },
                     "before": before.fields }),
-        )
-        .await?;
+            )
+            .await?;
         Ok(true)
     }
 }

@@ -3,26 +3,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use portico_domain::StaffRole;
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::tables::ApiKeys;
 use crate::{ApiKeyId, By, DataError, TenantTx};
-
-#[derive(Iden)]
-enum ApiKeys {
-    Table,
-    TenantId,
-    Id,
-    Name,
-    Role,
-    KeyHash,
-    Prefix,
-    CreatedBy,
-    CreatedAt,
-    LastUsedAt,
-    RevokedAt,
-}
 
 /// An API key as listed (never its secret).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -81,9 +67,14 @@ const COLUMNS: [ApiKeys; 7] = [
 /// How often the "last used" time of a key is written at most.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
-impl TenantTx {
+/// The tenant's API keys for the admin API.
+pub struct ApiKeysArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl ApiKeysArea<'_> {
     /// Stores a new key by its hash; `key` is the secret the caller shows once.
-    pub async fn create_api_key(
+    pub async fn create(
         &mut self,
         name: &str,
         role: StaffRole,
@@ -113,7 +104,7 @@ impl TenantTx {
                 ApiKeys::CreatedAt,
             ])
             .values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 id.as_uuid().into(),
                 name.into(),
                 role.as_str().into(),
@@ -123,22 +114,25 @@ impl TenantTx {
                 Utc::now().into(),
             ])
             .to_owned();
-        self.conn.execute(&insert).await?;
-        self.log(
-            by,
-            "api_key.create",
-            ("api_key", id.as_uuid()),
-            None,
-            json!({ "after": { "name": name, "role": role, "prefix": prefix } }),
-        )
-        .await?;
+        self.tx.conn.execute(&insert).await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                "api_key.create",
+                ("api_key", id.as_uuid()),
+                None,
+                json!({ "after": { "name": name, "role": role, "prefix": prefix } }),
+            )
+            .await?;
         let select = Query::select()
             .columns(COLUMNS)
             .from(ApiKeys::Table)
-            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ApiKeys::Id).eq(id.as_uuid()))
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<ApiKeyRow>(&select)
             .await?
             .ok_or_else(|| DataError::Corrupt("API key vanished after insert".into()))?
@@ -146,15 +140,16 @@ impl TenantTx {
     }
 
     /// This tenant's keys, newest first, at most `limit`.
-    pub async fn list_api_keys(&mut self, limit: u64) -> Result<Vec<ApiKey>, DataError> {
+    pub async fn list(&mut self, limit: u64) -> Result<Vec<ApiKey>, DataError> {
         let select = Query::select()
             .columns(COLUMNS)
             .from(ApiKeys::Table)
-            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .order_by(ApiKeys::Id, Order::Desc)
             .limit(limit)
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<ApiKeyRow>(&select)
             .await?
             .into_iter()
@@ -164,15 +159,16 @@ impl TenantTx {
 
     /// The unrevoked key of this tenant with this hash; records its use (at most
     /// once a minute).
-    pub async fn use_api_key(&mut self, key_hash: &str) -> Result<Option<ApiKey>, DataError> {
+    pub async fn use_key(&mut self, key_hash: &str) -> Result<Option<ApiKey>, DataError> {
         let select = Query::select()
             .columns(COLUMNS)
             .from(ApiKeys::Table)
-            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ApiKeys::KeyHash).eq(key_hash))
             .and_where(Expr::col(ApiKeys::RevokedAt).is_null())
             .to_owned();
         let Some(key) = self
+            .tx
             .conn
             .fetch_optional::<ApiKeyRow>(&select)
             .await?
@@ -186,34 +182,36 @@ impl TenantTx {
             let update = Query::update()
                 .table(ApiKeys::Table)
                 .value(ApiKeys::LastUsedAt, now)
-                .and_where(Expr::col(ApiKeys::TenantId).eq(self.tenant_id().as_uuid()))
+                .and_where(Expr::col(ApiKeys::TenantId).eq(self.tx.tenant_id().as_uuid()))
                 .and_where(Expr::col(ApiKeys::Id).eq(key.id.as_uuid()))
                 .to_owned();
-            self.conn.execute(&update).await?;
+            self.tx.conn.execute(&update).await?;
         }
         Ok(Some(key))
     }
 
     /// Revokes a key at once; `false` when it is not this tenant's or already revoked.
-    pub async fn revoke_api_key(&mut self, id: ApiKeyId, by: By<'_>) -> Result<bool, DataError> {
+    pub async fn revoke(&mut self, id: ApiKeyId, by: By<'_>) -> Result<bool, DataError> {
         let update = Query::update()
             .table(ApiKeys::Table)
             .value(ApiKeys::RevokedAt, Utc::now())
-            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ApiKeys::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ApiKeys::Id).eq(id.as_uuid()))
             .and_where(Expr::col(ApiKeys::RevokedAt).is_null())
             .to_owned();
-        if self.conn.execute(&update).await? == 0 {
+        if self.tx.conn.execute(&update).await? == 0 {
             return Ok(false);
         }
-        self.log(
-            by,
-            "api_key.revoke",
-            ("api_key", id.as_uuid()),
-            None,
-            json!({}),
-        )
-        .await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                "api_key.revoke",
+                ("api_key", id.as_uuid()),
+                None,
+                json!({}),
+            )
+            .await?;
         Ok(true)
     }
 }

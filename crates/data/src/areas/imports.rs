@@ -6,49 +6,18 @@ use std::{fmt, str::FromStr};
 
 use chrono::{DateTime, Utc};
 use portico_domain::{AccountKind, ContactFields, LinkFields};
-use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, Order, Query};
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
+use crate::tables::{Accounts, ContactImportRows, ContactImports, Contacts};
 use crate::{
     Account, AccountId, AuditEventId, By, Contact, ContactId, DataError, LinkId, NewAuditEvent,
     StaffUserId, TenantTx,
-    accounts::{AccountRow, Accounts},
-    contacts::{ContactRow, Contacts, contact_select},
-    links::NewLink,
+    areas::accounts::AccountRow,
+    areas::contacts::{ContactRow, contact_select},
+    areas::links::NewLink,
 };
-
-#[derive(Iden, Clone, Copy)]
-enum ContactImports {
-    Table,
-    TenantId,
-    Id,
-    FileName,
-    CreatedBy,
-    CreatedAt,
-    State,
-    UpdatedAt,
-    TotalRows,
-    Creates,
-    Updates,
-    Links,
-    Unchanged,
-    Errors,
-    Failure,
-}
-
-#[derive(Iden, Clone, Copy)]
-enum ContactImportRows {
-    Table,
-    TenantId,
-    ImportId,
-    Line,
-    Action,
-    ContactId,
-    Name,
-    Email,
-    Detail,
-}
 
 /// Rows per multi-row statement: well under both backends' bound-parameter limits.
 pub const WRITE_BATCH: usize = 500;
@@ -295,9 +264,14 @@ pub struct ImportedLink {
     pub account_name: String,
 }
 
-impl TenantTx {
+/// Contact imports: their state, their staged rows and their bulk writes.
+pub struct ImportsArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl ImportsArea<'_> {
     /// Starts an import of `file_name` (its dry run is about to read it).
-    pub async fn create_import(
+    pub async fn create(
         &mut self,
         file_name: &str,
         by: StaffUserId,
@@ -316,7 +290,7 @@ impl TenantTx {
                 ContactImports::UpdatedAt,
             ])
             .values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 id.into(),
                 file_name.into(),
                 by.as_uuid().into(),
@@ -325,8 +299,8 @@ impl TenantTx {
                 now.into(),
             ])
             .to_owned();
-        self.conn.execute(&insert).await?;
-        self.find_import(id)
+        self.tx.conn.execute(&insert).await?;
+        self.find(id)
             .await?
             .ok_or_else(|| DataError::Corrupt("import vanished after insert".into()))
     }
@@ -349,17 +323,18 @@ impl TenantTx {
                 ContactImports::Failure,
             ])
             .from(ContactImports::Table)
-            .and_where(Expr::col(ContactImports::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactImports::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .to_owned()
     }
 
     /// One import of this tenant.
-    pub async fn find_import(&mut self, id: Uuid) -> Result<Option<ContactImport>, DataError> {
+    pub async fn find(&mut self, id: Uuid) -> Result<Option<ContactImport>, DataError> {
         let select = self
             .import_select()
             .and_where(Expr::col(ContactImports::Id).eq(id))
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_optional::<ImportRecord>(&select)
             .await?
             .map(ContactImport::try_from)
@@ -367,14 +342,15 @@ impl TenantTx {
     }
 
     /// This tenant's most recent imports, newest first.
-    pub async fn list_imports(&mut self, limit: u64) -> Result<Vec<ContactImport>, DataError> {
+    pub async fn list(&mut self, limit: u64) -> Result<Vec<ContactImport>, DataError> {
         let select = self
             .import_select()
             .order_by(ContactImports::CreatedAt, Order::Desc)
             .order_by(ContactImports::Id, Order::Desc)
             .limit(limit)
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<ImportRecord>(&select)
             .await?
             .into_iter()
@@ -384,7 +360,7 @@ impl TenantTx {
 
     /// Moves an import from state `from` to `to` (with its counts and failure);
     /// `false` when it was not in `from`, so two runs can never both start.
-    pub async fn move_import(
+    pub async fn set_state(
         &mut self,
         id: Uuid,
         from: ImportState,
@@ -405,36 +381,36 @@ impl TenantTx {
                 (ContactImports::Errors, counts.errors.into()),
                 (ContactImports::Failure, failure.map(str::to_owned).into()),
             ])
-            .and_where(Expr::col(ContactImports::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactImports::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactImports::Id).eq(id))
             .and_where(Expr::col(ContactImports::State).eq(from.as_str()))
             .to_owned();
-        Ok(self.conn.execute(&update).await? == 1)
+        Ok(self.tx.conn.execute(&update).await? == 1)
     }
 
     /// Removes an import and its results.
-    pub async fn delete_import(&mut self, id: Uuid) -> Result<bool, DataError> {
-        self.clear_import_rows(id).await?;
+    pub async fn delete(&mut self, id: Uuid) -> Result<bool, DataError> {
+        self.clear_rows(id).await?;
         let delete = Query::delete()
             .from_table(ContactImports::Table)
-            .and_where(Expr::col(ContactImports::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactImports::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactImports::Id).eq(id))
             .to_owned();
-        Ok(self.conn.execute(&delete).await? == 1)
+        Ok(self.tx.conn.execute(&delete).await? == 1)
     }
 
     /// Forgets an import's line results (before a run writes new ones).
-    pub async fn clear_import_rows(&mut self, id: Uuid) -> Result<(), DataError> {
+    pub async fn clear_rows(&mut self, id: Uuid) -> Result<(), DataError> {
         let delete = Query::delete()
             .from_table(ContactImportRows::Table)
-            .and_where(Expr::col(ContactImportRows::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactImportRows::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactImportRows::ImportId).eq(id))
             .to_owned();
-        self.conn.execute(&delete).await.map(drop)
+        self.tx.conn.execute(&delete).await.map(drop)
     }
 
     /// Appends line results (at most [`WRITE_BATCH`] per call).
-    pub async fn add_import_rows(&mut self, id: Uuid, rows: &[ImportRow]) -> Result<(), DataError> {
+    pub async fn add_rows(&mut self, id: Uuid, rows: &[ImportRow]) -> Result<(), DataError> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -453,7 +429,7 @@ impl TenantTx {
             .to_owned();
         for row in rows {
             insert.values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 id.into(),
                 row.line.into(),
                 row.action.as_str().into(),
@@ -463,12 +439,12 @@ impl TenantTx {
                 row.detail.clone().into(),
             ]);
         }
-        self.conn.execute(&insert).await.map(drop)
+        self.tx.conn.execute(&insert).await.map(drop)
     }
 
     /// An import's line results in line order, after line `after`, optionally
     /// only those doing `action`.
-    pub async fn import_rows(
+    pub async fn rows(
         &mut self,
         id: Uuid,
         action: Option<RowAction>,
@@ -485,7 +461,7 @@ impl TenantTx {
                 ContactImportRows::Detail,
             ])
             .from(ContactImportRows::Table)
-            .and_where(Expr::col(ContactImportRows::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactImportRows::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(ContactImportRows::ImportId).eq(id))
             .order_by(ContactImportRows::Line, Order::Asc)
             .limit(limit)
@@ -496,7 +472,8 @@ impl TenantTx {
         if let Some(after) = after {
             select.and_where(Expr::col(ContactImportRows::Line).gt(after));
         }
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<RowRecord>(&select)
             .await?
             .into_iter()
@@ -511,7 +488,7 @@ impl TenantTx {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let select = contact_select(self.tenant_id().as_uuid())
+        let select = contact_select(self.tx.tenant_id().as_uuid())
             .and_where(
                 Expr::col((Contacts::Table, Contacts::Id)).is_in(ids.iter().map(|i| i.as_uuid())),
             )
@@ -527,7 +504,7 @@ impl TenantTx {
         if emails.is_empty() {
             return Ok(Vec::new());
         }
-        let select = contact_select(self.tenant_id().as_uuid())
+        let select = contact_select(self.tx.tenant_id().as_uuid())
             .and_where(
                 Expr::expr(Func::lower(Expr::col((Contacts::Table, Contacts::Email))))
                     .is_in(emails.iter().cloned()),
@@ -540,7 +517,8 @@ impl TenantTx {
         &mut self,
         select: &sea_query::SelectStatement,
     ) -> Result<Vec<Contact>, DataError> {
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<ContactRow>(select)
             .await?
             .into_iter()
@@ -558,15 +536,18 @@ impl TenantTx {
             return Ok(Vec::new());
         }
         let select = self
-            .account_select()
+            .tx
+            .accounts()
+            .select()
             .and_where(Expr::col(Accounts::Kind).eq(kind.as_str()))
             .and_where(
-                // Both sides lowered by the database, as in `find_account_by_code`.
+                // Both sides lowered by the database, as in `AccountsArea::find_by_code`.
                 Expr::expr(Func::lower(Expr::col(Accounts::Code)))
                     .is_in(codes.iter().map(|c| Func::lower(Expr::val(c.clone())))),
             )
             .to_owned();
-        self.conn
+        self.tx
+            .conn
             .fetch_all::<AccountRow>(&select)
             .await?
             .into_iter()
@@ -577,23 +558,27 @@ impl TenantTx {
     /// How many contacts the tenant keeps and how many its plan allows.
     pub async fn contact_room(&mut self) -> Result<(i64, Option<i32>), DataError> {
         let count: Option<(i64,)> = self
+            .tx
             .conn
             .fetch_optional(
                 &Query::select()
                     .expr(Func::count(Expr::col(Contacts::Id)))
                     .from(Contacts::Table)
-                    .and_where(Expr::col(Contacts::TenantId).eq(self.tenant_id().as_uuid()))
+                    .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))
                     .to_owned(),
             )
             .await?;
-        Ok((count.map_or(0, |(c,)| c), self.max_contacts().await?))
+        Ok((
+            count.map_or(0, |(c,)| c),
+            self.tx.settings().max_contacts().await?,
+        ))
     }
 
     // ----- the real run's bulk writes -----
 
     /// Creates contacts (at most [`WRITE_BATCH`]) with their audit events. The
     /// caller resolved their references from this tenant's own lists.
-    pub async fn import_contacts(
+    pub async fn write_contacts(
         &mut self,
         import: Uuid,
         contacts: &[ImportedContact],
@@ -604,7 +589,7 @@ impl TenantTx {
         }
         let rows: Vec<(ContactId, &ContactFields)> =
             contacts.iter().map(|c| (c.id, &c.fields)).collect();
-        self.insert_contacts(&rows).await?;
+        self.tx.contacts().insert(&rows).await?;
         let events: Vec<(AuditEventId, NewAuditEvent)> = contacts
             .iter()
             .map(|c| {
@@ -617,11 +602,11 @@ impl TenantTx {
                 )
             })
             .collect();
-        self.record_audit_events(&events).await
+        self.tx.audit().record_all(&events).await
     }
 
     /// Adds links (at most [`WRITE_BATCH`]) with their audit events; never primary.
-    pub async fn import_links(
+    pub async fn write_links(
         &mut self,
         import: Uuid,
         links: &[ImportedLink],
@@ -641,7 +626,7 @@ impl TenantTx {
                 fields: &fields,
             })
             .collect();
-        self.insert_links(&rows).await?;
+        self.tx.links().insert(&rows).await?;
         let events: Vec<(AuditEventId, NewAuditEvent)> = links
             .iter()
             .map(|l| {
@@ -655,7 +640,7 @@ impl TenantTx {
                 )
             })
             .collect();
-        self.record_audit_events(&events).await
+        self.tx.audit().record_all(&events).await
     }
 }
 

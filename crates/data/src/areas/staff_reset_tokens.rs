@@ -4,25 +4,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use portico_auth::{hash_token, random_token};
-use sea_query::{Expr, ExprTrait, Iden, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::tables::StaffTokens;
 use crate::{By, DataError, StaffStatus, StaffUser, StaffUserId, TenantTx};
-
-#[derive(Iden, Clone, Copy)]
-enum StaffTokens {
-    Table,
-    TenantId,
-    Id,
-    StaffUserId,
-    Purpose,
-    TokenHash,
-    CreatedAt,
-    ExpiresAt,
-    UsedAt,
-    RevokedAt,
-}
 
 /// The only purpose a staff token has today.
 const RESET: &str = "reset";
@@ -34,21 +21,26 @@ struct TokenRow {
     expires_at: DateTime<Utc>,
 }
 
-impl TenantTx {
+/// Staff password-reset tokens.
+pub struct StaffResetTokensArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl StaffResetTokensArea<'_> {
     /// Creates a password-reset token for an active staff user and returns its
     /// secret (for the link in an email; only its SHA-256 is stored). Earlier
     /// unused reset tokens of the user are revoked, so only the newest link
     /// works. `None` when the user is not here or disabled.
-    pub async fn create_staff_reset_token(
+    pub async fn create(
         &mut self,
         user: StaffUserId,
         ttl: Duration,
     ) -> Result<Option<String>, DataError> {
-        match self.find_staff_user(user).await? {
+        match self.tx.staff().find(user).await? {
             Some(found) if found.status == StaffStatus::Active => {}
             _ => return Ok(None),
         }
-        self.revoke_staff_reset_tokens(user).await?;
+        self.revoke(user).await?;
         let secret = random_token();
         let now = Utc::now();
         let insert = Query::insert()
@@ -63,7 +55,7 @@ impl TenantTx {
                 StaffTokens::ExpiresAt,
             ])
             .values_panic([
-                self.tenant_id().as_uuid().into(),
+                self.tx.tenant_id().as_uuid().into(),
                 Uuid::now_v7().into(),
                 user.as_uuid().into(),
                 RESET.into(),
@@ -72,20 +64,19 @@ impl TenantTx {
                 (now + ttl).into(),
             ])
             .to_owned();
-        self.conn.execute(&insert).await?;
+        self.tx.conn.execute(&insert).await?;
         Ok(Some(secret))
     }
 
     /// The active staff user a reset token's secret belongs to, when the token
     /// is unused, unrevoked and unexpired. Reads only: see
-    /// [`TenantTx::consume_staff_reset_token`].
-    pub async fn find_staff_reset_token(
-        &mut self,
-        secret: &str,
-    ) -> Result<Option<StaffUser>, DataError> {
+    /// [`StaffResetTokensArea::consume`].
+    pub async fn find(&mut self, secret: &str) -> Result<Option<StaffUser>, DataError> {
         Ok(match self.valid_reset_token(secret).await? {
             Some(row) => self
-                .find_staff_user(row.staff_user_id.into())
+                .tx
+                .staff()
+                .find(row.staff_user_id.into())
                 .await?
                 .filter(|u| u.status == StaffStatus::Active),
             None => None,
@@ -100,13 +91,13 @@ impl TenantTx {
                 StaffTokens::ExpiresAt,
             ])
             .from(StaffTokens::Table)
-            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffTokens::TokenHash).eq(hash_token(secret)))
             .and_where(Expr::col(StaffTokens::Purpose).eq(RESET))
             .and_where(Expr::col(StaffTokens::UsedAt).is_null())
             .and_where(Expr::col(StaffTokens::RevokedAt).is_null())
             .to_owned();
-        let row = self.conn.fetch_optional::<TokenRow>(&select).await?;
+        let row = self.tx.conn.fetch_optional::<TokenRow>(&select).await?;
         // Compared here rather than in SQL: SQLite keeps timestamps as text.
         Ok(row.filter(|r| r.expires_at > Utc::now()))
     }
@@ -114,15 +105,14 @@ impl TenantTx {
     /// Uses a reset token once: when it is valid and its user active, it is
     /// marked used and the user returned. A second use, even a concurrent one,
     /// finds nothing.
-    pub async fn consume_staff_reset_token(
-        &mut self,
-        secret: &str,
-    ) -> Result<Option<StaffUser>, DataError> {
+    pub async fn consume(&mut self, secret: &str) -> Result<Option<StaffUser>, DataError> {
         let Some(row) = self.valid_reset_token(secret).await? else {
             return Ok(None);
         };
         let Some(user) = self
-            .find_staff_user(row.staff_user_id.into())
+            .tx
+            .staff()
+            .find(row.staff_user_id.into())
             .await?
             .filter(|u| u.status == StaffStatus::Active)
         else {
@@ -131,42 +121,40 @@ impl TenantTx {
         let update = Query::update()
             .table(StaffTokens::Table)
             .value(StaffTokens::UsedAt, Utc::now())
-            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffTokens::Id).eq(row.id))
             .and_where(Expr::col(StaffTokens::UsedAt).is_null())
             .and_where(Expr::col(StaffTokens::RevokedAt).is_null())
             .to_owned();
-        Ok((self.conn.execute(&update).await? == 1).then_some(user))
+        Ok((self.tx.conn.execute(&update).await? == 1).then_some(user))
     }
 
     /// Revokes a staff user's unused reset tokens; returns how many.
-    pub async fn revoke_staff_reset_tokens(&mut self, user: StaffUserId) -> Result<u64, DataError> {
+    pub async fn revoke(&mut self, user: StaffUserId) -> Result<u64, DataError> {
         let update = Query::update()
             .table(StaffTokens::Table)
             .value(StaffTokens::RevokedAt, Utc::now())
-            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tenant_id().as_uuid()))
+            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tx.tenant_id().as_uuid()))
             .and_where(Expr::col(StaffTokens::StaffUserId).eq(user.as_uuid()))
             .and_where(Expr::col(StaffTokens::Purpose).eq(RESET))
             .and_where(Expr::col(StaffTokens::UsedAt).is_null())
             .and_where(Expr::col(StaffTokens::RevokedAt).is_null())
             .to_owned();
-        self.conn.execute(&update).await
+        self.tx.conn.execute(&update).await
     }
 
     /// Records that a reset link was mailed to a staff user (asked for on the
     /// sign-in page). The secret is never recorded.
-    pub async fn record_staff_reset_sent(
-        &mut self,
-        user: StaffUserId,
-        by: By<'_>,
-    ) -> Result<(), DataError> {
-        self.log(
-            by,
-            "staff.reset_link_sent",
-            ("staff_user", user.as_uuid()),
-            None,
-            json!({}),
-        )
-        .await
+    pub async fn record_sent(&mut self, user: StaffUserId, by: By<'_>) -> Result<(), DataError> {
+        self.tx
+            .audit()
+            .log(
+                by,
+                "staff.reset_link_sent",
+                ("staff_user", user.as_uuid()),
+                None,
+                json!({}),
+            )
+            .await
     }
 }

@@ -4,38 +4,21 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Expr, ExprTrait, Iden, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use uuid::Uuid;
 
+use crate::tables::{Named, Records};
 use crate::{DataError, TenantTx};
 
-#[derive(Iden, Clone, Copy)]
-enum Records {
-    Contacts,
-    Accounts,
-    Id,
-    DisplayName,
-    Name,
+/// Display names of records, for history and audit pages.
+pub struct NamesArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
 }
 
-#[derive(Iden, Clone, Copy)]
-enum Named {
-    StaffUsers,
-    ContactTitles,
-    ContactCategories,
-    Branches,
-    TenantId,
-    Id,
-    Name,
-}
-
-impl TenantTx {
+impl NamesArea<'_> {
     /// The names of whichever of `ids` are this tenant's staff users, titles,
     /// categories or branches (four indexed lookups, whatever the tenant's size).
-    pub async fn display_names(
-        &mut self,
-        ids: &[Uuid],
-    ) -> Result<HashMap<Uuid, String>, DataError> {
+    pub async fn display(&mut self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DataError> {
         let mut names = HashMap::new();
         if ids.is_empty() {
             return Ok(names);
@@ -50,10 +33,10 @@ impl TenantTx {
                 let select = Query::select()
                     .columns([Named::Id, Named::Name])
                     .from(table)
-                    .and_where(Expr::col(Named::TenantId).eq(self.tenant_id().as_uuid()))
+                    .and_where(Expr::col(Named::TenantId).eq(self.tx.tenant_id().as_uuid()))
                     .and_where(Expr::col(Named::Id).is_in(chunk.iter().copied()))
                     .to_owned();
-                let rows: Vec<(Uuid, String)> = self.conn.fetch_all(&select).await?;
+                let rows: Vec<(Uuid, String)> = self.tx.conn.fetch_all(&select).await?;
                 names.extend(rows);
             }
         }
@@ -62,7 +45,7 @@ impl TenantTx {
 
     /// The names of whichever of `ids` are this tenant's contacts or accounts
     /// (customers and suppliers): what audit events are about.
-    pub async fn record_names(&mut self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DataError> {
+    pub async fn of_records(&mut self, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DataError> {
         let mut names = HashMap::new();
         for (table, column) in [
             (Records::Contacts, Records::DisplayName),
@@ -72,10 +55,10 @@ impl TenantTx {
                 let select = Query::select()
                     .columns([Records::Id, column])
                     .from(table)
-                    .and_where(Expr::col(Named::TenantId).eq(self.tenant_id().as_uuid()))
+                    .and_where(Expr::col(Named::TenantId).eq(self.tx.tenant_id().as_uuid()))
                     .and_where(Expr::col(Named::Id).is_in(chunk.iter().copied()))
                     .to_owned();
-                let rows: Vec<(Uuid, String)> = self.conn.fetch_all(&select).await?;
+                let rows: Vec<(Uuid, String)> = self.tx.conn.fetch_all(&select).await?;
                 names.extend(rows);
             }
         }

@@ -1,0 +1,27 @@
+//! The areas of a tenant's data, one module each; every area is a handle borrowed
+//! from a [`crate::TenantTx`] (see the index in the crate documentation).
+
+pub(crate) mod accounts;
+pub(crate) mod api_keys;
+pub(crate) mod audit;
+#[cfg(feature = "bench-seed")]
+pub mod bench_seed;
+pub(crate) mod branches;
+pub(crate) mod contacts;
+pub(crate) mod imports;
+pub(crate) mod invitations;
+pub(crate) mod link_grants;
+pub(crate) mod links;
+pub(crate) mod lists;
+pub(crate) mod names;
+pub(crate) mod outbox;
+pub(crate) mod policy;
+pub(crate) mod portal_access;
+pub(crate) mod portal_credentials;
+pub(crate) mod portal_defaults;
+pub(crate) mod portal_roles;
+pub(crate) mod portal_scope;
+pub(crate) mod portal_tokens;
+pub(crate) mod settings;
+pub(crate) mod staff;
+pub(crate) mod staff_reset_tokens;

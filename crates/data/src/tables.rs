@@ -1,0 +1,359 @@
+//! Table and column identifiers of every tenant and platform table, for sea-query.
+
+use sea_query::Iden;
+
+#[derive(Iden)]
+pub(crate) enum Accounts {
+    Table,
+    TenantId,
+    Id,
+    Kind,
+    Code,
+    Name,
+    LegalName,
+    TaxId,
+    Email,
+    Phone,
+    Street,
+    City,
+    State,
+    PostalCode,
+    Country,
+    OwnerId,
+    BranchesEnabled,
+    Active,
+    SortName,
+    SearchText,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Branches {
+    Table,
+    TenantId,
+    Id,
+    AccountId,
+    Code,
+    Name,
+    Street,
+    City,
+    State,
+    PostalCode,
+    Country,
+    Active,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden)]
+pub(crate) enum ApiKeys {
+    Table,
+    TenantId,
+    Id,
+    Name,
+    Role,
+    KeyHash,
+    Prefix,
+    CreatedBy,
+    CreatedAt,
+    LastUsedAt,
+    RevokedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum AuditEvents {
+    Table,
+    TenantId,
+    Id,
+    OccurredAt,
+    ActorKind,
+    ActorId,
+    Action,
+    SubjectKind,
+    SubjectId,
+    RelatedId,
+    Changes,
+    RequestId,
+}
+
+#[derive(Iden)]
+pub(crate) enum StaffUsers {
+    Table,
+    TenantId,
+    Id,
+    Name,
+    Email,
+    Role,
+    PasswordHash,
+    Status,
+    Locale,
+    CreatedAt,
+    UpdatedAt,
+    LastSignInAt,
+    MustChangePassword,
+    SessionEpoch,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Contacts {
+    Table,
+    TenantId,
+    Id,
+    TitleId,
+    FirstName,
+    LastName,
+    Nickname,
+    Position,
+    Department,
+    CategoryId,
+    OwnerId,
+    Notes,
+    Preferences,
+    IdDocType,
+    IdDocNumber,
+    Nationality,
+    LicenceNumber,
+    LicenceCategory,
+    LicenceExpiry,
+    Email,
+    PersonalEmail,
+    Phone,
+    Mobile,
+    Fax,
+    FacebookUrl,
+    LinkedinUrl,
+    XUrl,
+    Street,
+    City,
+    State,
+    PostalCode,
+    Country,
+    EmailOptOut,
+    PreferredLanguage,
+    ImportantDates,
+    PhotoId,
+    CustomerPortal,
+    SupplierPortal,
+    PortalActivatedAt,
+    PortalSignedInAt,
+    PortalStatus,
+    PortalLockedUntil,
+    PortalSessionEpoch,
+    PortalPasswordHash,
+    DisplayName,
+    SortName,
+    SearchText,
+    ArchivedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ContactImports {
+    Table,
+    TenantId,
+    Id,
+    FileName,
+    CreatedBy,
+    CreatedAt,
+    State,
+    UpdatedAt,
+    TotalRows,
+    Creates,
+    Updates,
+    Links,
+    Unchanged,
+    Errors,
+    Failure,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ContactImportRows {
+    Table,
+    TenantId,
+    ImportId,
+    Line,
+    Action,
+    ContactId,
+    Name,
+    Email,
+    Detail,
+}
+
+#[derive(Iden)]
+pub(crate) enum ContactLinks {
+    Table,
+    TenantId,
+    Id,
+    ContactId,
+    AccountId,
+    AccountKind,
+    Position,
+    IsPrimary,
+    AllBranches,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ContactTitles {
+    Table,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ContactCategories {
+    Table,
+}
+
+#[derive(Iden)]
+pub(crate) enum Entry {
+    TenantId,
+    Id,
+    Name,
+    Sort,
+    ArchivedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum MailOutbox {
+    Table,
+    TenantId,
+    Id,
+    ToAddress,
+    ToName,
+    Subject,
+    BodyText,
+    BodyHtml,
+    CreatedAt,
+    Attempts,
+    NextAttemptAt,
+    SentAt,
+    LastError,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Records {
+    Contacts,
+    Accounts,
+    Id,
+    DisplayName,
+    Name,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Named {
+    StaffUsers,
+    ContactTitles,
+    ContactCategories,
+    Branches,
+    TenantId,
+    Id,
+    Name,
+}
+
+#[derive(Iden)]
+pub(crate) enum PlatformOperators {
+    Table,
+    Id,
+    Email,
+    Name,
+    PasswordHash,
+    CreatedAt,
+    LastSignInAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PortalRoles {
+    Table,
+    TenantId,
+    Id,
+    Portal,
+    SeedKey,
+    NameEs,
+    NameEn,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PortalRolePermissions {
+    Table,
+    TenantId,
+    RoleId,
+    Permission,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LinkRoles {
+    Table,
+    TenantId,
+    LinkId,
+    RoleId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LinkPermissions {
+    Table,
+    TenantId,
+    LinkId,
+    Permission,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum LinkBranches {
+    Table,
+    TenantId,
+    LinkId,
+    BranchId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PortalTokens {
+    Table,
+    TenantId,
+    Id,
+    ContactId,
+    Purpose,
+    TokenHash,
+    CreatedAt,
+    ExpiresAt,
+    UsedAt,
+    RevokedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PortalDefaultRoles {
+    Table,
+    TenantId,
+    Portal,
+    RoleId,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum StaffTokens {
+    Table,
+    TenantId,
+    Id,
+    StaffUserId,
+    Purpose,
+    TokenHash,
+    CreatedAt,
+    ExpiresAt,
+    UsedAt,
+    RevokedAt,
+}
+
+#[derive(Iden)]
+pub(crate) enum Tenants {
+    Table,
+    Id,
+    Slug,
+    Name,
+    Locale,
+    Currency,
+    Status,
+    MaxContacts,
+    ContactRequired,
+    PolicyVersion,
+    CreatedAt,
+    UpdatedAt,
+}
