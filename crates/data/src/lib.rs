@@ -16,6 +16,7 @@ mod exec;
 mod ids;
 mod imports;
 mod links;
+pub mod listing;
 mod lists;
 mod mail;
 mod names;
@@ -49,6 +50,7 @@ pub use imports::{
     WRITE_BATCH,
 };
 pub use links::ContactLink;
+pub use listing::{CursorError, DateCursor, RecordKey, RecordTable};
 pub use lists::{ContactList, ListEntry, SEEDED_TITLES};
 pub use mail::{NewMail, OutboxMail};
 pub use operators::{NewOperator, Operator};

@@ -210,7 +210,7 @@ fn valid_permissions(portal: Portal, names: &[String]) -> Result<Vec<String>, ()
         let permission = Permission::parse(portal, name.trim()).ok_or(())?;
         set.insert(permission.name());
     }
-    Ok(set.into_iter().collect())
+    Ok(set.into_iter().map(str::to_owned).collect())
 }
 
 impl TenantTx {

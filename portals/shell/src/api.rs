@@ -192,12 +192,17 @@ impl MeApi {
                 .collect(),
             permissions: scope
                 .as_ref()
-                .map(|s| s.permissions.iter().map(|p| p.name()).collect())
+                .map(|s| {
+                    s.permissions()
+                        .iter()
+                        .map(|p| p.name().to_owned())
+                        .collect()
+                })
                 .unwrap_or_default(),
             branches: MeBranches {
                 all: scope
                     .as_ref()
-                    .is_some_and(|s| s.branches == BranchScope::All),
+                    .is_some_and(|s| s.branches() == &BranchScope::All),
                 list: branches
                     .into_iter()
                     .map(|b| MeBranch {
