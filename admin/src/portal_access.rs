@@ -54,8 +54,8 @@ fn parse<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
 pub(crate) fn permission_label(lang: &Lang, p: Permission) -> String {
     format!(
         "{} · {}",
-        lang.t(&format!("portal-area-{}", p.object)),
-        lang.t(&format!("portal-can-{}", p.action))
+        lang.t(&format!("portal-area-{}", p.object())),
+        lang.t(&format!("portal-can-{}", p.action()))
     )
 }
 
@@ -81,12 +81,12 @@ fn matrix(ui: &Ui, link: &LinkAccess) -> Vec<Value> {
                 .portal
                 .permissions()
                 .iter()
-                .filter(|p| p.object == object)
+                .filter(|p| p.object() == object)
                 .map(|p| {
                     json!({
                         "name": p.name(),
-                        "label": ui.lang.t(&format!("portal-can-{}", p.action)),
-                        "granted": link.permissions.contains(&p.name()),
+                        "label": ui.lang.t(&format!("portal-can-{}", p.action())),
+                        "granted": link.permissions.iter().any(|g| g == p.name()),
                     })
                 })
                 .collect();
@@ -266,7 +266,7 @@ async fn render(
                 .as_ref()
                 .and_then(|p| p.scope(l.portal, l.account_id.as_uuid()))
                 .map(|s| {
-                    s.permissions
+                    s.permissions()
                         .iter()
                         .map(|p| permission_label(&ui.lang, *p))
                         .collect()
@@ -648,17 +648,17 @@ async fn preview(
                 .into_iter()
                 .map(|o| {
                     let actions: Vec<String> = s
-                        .permissions
+                        .permissions()
                         .iter()
-                        .filter(|p| p.object == o)
-                        .map(|p| ui.lang.t(&format!("portal-can-{}", p.action)))
+                        .filter(|p| p.object() == o)
+                        .map(|p| ui.lang.t(&format!("portal-can-{}", p.action())))
                         .collect();
                     json!({ "label": ui.lang.t(&format!("portal-area-{o}")), "actions": actions })
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let all_branches = matches!(scope.as_ref().map(|s| &s.branches), Some(BranchScope::All));
+    let all_branches = matches!(scope.as_ref().map(|s| s.branches()), Some(BranchScope::All));
     let mut ctx = staff.page(&ui, "contacts").await?;
     ctx.insert("contact", &contact_json(&contact));
     ctx.insert("portal", &portal.as_str());

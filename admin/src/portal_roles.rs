@@ -64,7 +64,7 @@ fn options(ui: &Ui, portal: Portal, held: &[String]) -> Vec<Value> {
         .permissions()
         .iter()
         .map(|p| {
-            json!({ "value": p.name(), "label": permission_label(&ui.lang, *p), "checked": held.contains(&p.name()) })
+            json!({ "value": p.name(), "label": permission_label(&ui.lang, *p), "checked": held.iter().any(|h| h == p.name()) })
         })
         .collect()
 }

@@ -630,7 +630,7 @@ impl Plan {
                 is_primary: l.is_primary,
                 all_branches: l.branches.is_none(),
                 role_ids: l.role_ids.clone(),
-                permissions: l.permissions.iter().map(|p| p.name()).collect(),
+                permissions: l.permissions.iter().map(|p| p.name().to_owned()).collect(),
                 branch_ids: l.branches.clone().unwrap_or_default(),
             })
             .collect()

@@ -56,7 +56,11 @@ async fn the_generator_writes_what_its_plan_says(t: TestDb) {
             let mut planned_roles = planned.role_ids.clone();
             planned_roles.sort();
             assert_eq!(roles, planned_roles, "contact {i}: roles");
-            let permissions: Vec<String> = planned.permissions.iter().map(|p| p.name()).collect();
+            let permissions: Vec<String> = planned
+                .permissions
+                .iter()
+                .map(|p| p.name().to_owned())
+                .collect();
             assert_eq!(link.permissions, permissions, "contact {i}: permissions");
             let mut branches = link.branch_ids.clone();
             branches.sort();

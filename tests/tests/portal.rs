@@ -324,7 +324,8 @@ fn expected(
         .permissions()
         .iter()
         .map(|p| p.name())
-        .filter(|name| granted.contains(name))
+        .filter(|name| granted.contains(*name))
+        .map(str::to_owned)
         .collect()
 }
 

@@ -174,8 +174,8 @@ async fn staff_set_access_and_the_engine_follows(db: TestDb) {
     assert!(!policy.allows(Portal::Customer, carol, perm("quotes.authorize")));
     let scope = policy.scope(Portal::Customer, carol).unwrap();
     assert_eq!(
-        scope.branches,
-        portico_domain::BranchScope::Only(vec![norte.parse().unwrap()])
+        scope.branches(),
+        &portico_domain::BranchScope::Only(vec![norte.parse().unwrap()])
     );
     assert!(
         policy.accounts(Portal::Supplier).is_empty(),

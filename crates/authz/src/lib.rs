@@ -3,6 +3,9 @@
 //! portal's is built per contact (see [`portal`]) and cached by policy version.
 
 pub mod portal;
+mod scope;
+
+pub use scope::PortalScope;
 
 use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
 use portico_domain::{AccountKind, StaffRole};

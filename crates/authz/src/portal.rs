@@ -10,10 +10,10 @@ use std::{
 };
 
 use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
-use portico_domain::{BranchScope, Permission, Portal, PortalScope};
+use portico_domain::{BranchScope, Permission, Portal, ids::BranchId};
 use uuid::Uuid;
 
-use crate::PolicyError;
+use crate::{PolicyError, PortalScope};
 
 const MODEL: &str = include_str!("../../../policies/portal.conf");
 
@@ -123,7 +123,7 @@ fn branches_of(enforcer: &Enforcer, subject: &str, dom: &str) -> BranchScope {
     {
         match line.get(1).and_then(|b| b.strip_prefix("branch:")) {
             Some("*") => return BranchScope::All,
-            Some(id) => ids.extend(id.parse::<Uuid>().ok()),
+            Some(id) => ids.extend(id.parse::<BranchId>().ok()),
             None => {}
         }
     }
@@ -154,7 +154,8 @@ impl ContactPolicy {
         let mut rules: Vec<Vec<String>> = Vec::new();
         let mut roles: Vec<Vec<String>> = Vec::new();
         let mut branches: Vec<Vec<String>> = Vec::new();
-        let rule = |sub: String, p: Permission| vec![sub, p.object.to_owned(), p.action.to_owned()];
+        let rule =
+            |sub: String, p: Permission| vec![sub, p.object().to_owned(), p.action().to_owned()];
         for link in input.links.iter().filter(|l| input.has(l.portal)) {
             let dom = domain(link.portal, link.account);
             for role in &link.roles {
@@ -199,7 +200,7 @@ impl ContactPolicy {
             let dom = domain(link.portal, link.account);
             for p in link.portal.permissions() {
                 let allowed = enforcer
-                    .enforce((subject.as_str(), dom.as_str(), p.object, p.action))
+                    .enforce((subject.as_str(), dom.as_str(), p.object(), p.action()))
                     .map_err(err)?;
                 if allowed {
                     granted.insert((link.portal, link.account, *p));
@@ -271,19 +272,19 @@ impl ContactPolicy {
     /// act for it at all (no link, or its portal access is off).
     pub fn scope(&self, portal: Portal, account: Uuid) -> Option<PortalScope> {
         self.link(portal, account)?;
-        Some(PortalScope {
-            tenant: self.input.tenant,
-            contact: self.input.contact,
-            account,
+        Some(PortalScope::granted(
+            self.input.tenant.into(),
+            self.input.contact.into(),
+            account.into(),
             portal,
-            permissions: portal
+            portal
                 .permissions()
                 .iter()
                 .copied()
                 .filter(|p| self.allows(portal, account, *p))
                 .collect(),
-            branches: self.branches(portal, account),
-        })
+            self.branches(portal, account),
+        ))
     }
 
     /// Why the contact may or may not do `permission` for `account` (and, for a
@@ -332,11 +333,15 @@ impl ContactPolicy {
             steps.push(step("ok", "explain-role", role.name_es.clone()));
         }
         if link.permissions.contains(&permission) {
-            steps.push(step("ok", "explain-grant", permission.name()));
+            steps.push(step("ok", "explain-grant", permission.name().to_owned()));
         }
         let granted = self.allows(portal, account, permission);
         if !granted {
-            steps.push(step("no", "explain-not-granted", permission.name()));
+            steps.push(step(
+                "no",
+                "explain-not-granted",
+                permission.name().to_owned(),
+            ));
             return Explanation {
                 allowed: false,
                 steps,
@@ -345,7 +350,7 @@ impl ContactPolicy {
         if let Some((id, name)) = branch {
             match self.branches(portal, account) {
                 BranchScope::All => steps.push(step("ok", "explain-all-branches", name)),
-                BranchScope::Only(ids) if ids.contains(&id) => {
+                BranchScope::Only(ids) if ids.contains(&BranchId::from(id)) => {
                     steps.push(step("ok", "explain-branch", name));
                 }
                 BranchScope::Only(_) => {
@@ -485,7 +490,7 @@ mod tests {
                     account_name: "Farmacia Carol".into(),
                     roles: vec![buyer],
                     permissions: vec![p("orders.authorize")],
-                    branches: BranchScope::Only(vec![norte]),
+                    branches: BranchScope::Only(vec![norte.into()]),
                 },
                 LinkGrant {
                     account: andinos,
@@ -502,7 +507,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_link_allows_its_roles_and_grants_and_nothing_else() {
-        let (input, carol, andinos, norte, sur) = sample();
+        let (input, carol, andinos, norte, _) = sample();
+        let (tenant, contact) = (input.tenant, input.contact);
         let policy = ContactPolicy::build(input).await.unwrap();
         let c = Portal::Customer;
         assert!(policy.allows(c, carol, p("quotes.create")));
@@ -517,13 +523,16 @@ mod tests {
             "supplier access is off"
         );
         let scope = policy.scope(c, carol).unwrap();
-        assert_eq!(scope.permissions.len(), 3);
-        assert_eq!(scope.branches, BranchScope::Only(vec![norte]));
-        assert!(
-            scope.sees_branch(Some(norte))
-                && !scope.sees_branch(Some(sur))
-                && scope.sees_branch(None)
+        assert_eq!(scope.permissions().len(), 3);
+        assert!(scope.may(Permission::QuotesCreate) && scope.may(Permission::OrdersAuthorize));
+        assert!(!scope.may(Permission::QuotesAuthorize));
+        assert_eq!(scope.objects(), ["quotes", "orders"]);
+        assert_eq!(scope.branches(), &BranchScope::Only(vec![norte.into()]));
+        assert_eq!(
+            (scope.tenant().as_uuid(), scope.contact().as_uuid()),
+            (tenant, contact)
         );
+        assert_eq!((scope.account().as_uuid(), scope.portal()), (carol, c));
         assert!(policy.scope(Portal::Supplier, andinos).is_none());
         assert_eq!(policy.accounts(c).len(), 1);
         assert!(policy.accounts(Portal::Supplier).is_empty());

@@ -47,6 +47,7 @@ mod database;
 mod error;
 mod exec;
 mod ids;
+pub mod listing;
 mod operators;
 mod provision;
 mod schema;
@@ -91,6 +92,7 @@ pub use ids::{
     AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, MailId, OperatorId,
     StaffUserId, TenantId,
 };
+pub use listing::{CursorError, DateCursor, RecordKey, RecordTable};
 pub use operators::{NewOperator, Operator};
 pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};

@@ -1,5 +1,5 @@
 //! The portals' permissions (DESIGN.md §3): which objects each portal has and
-//! what a contact may do with them, as `object.action` names.
+//! what a contact may do with them, as typed [`Permission`]s named `object.action`.
 
 use std::{fmt, str::FromStr};
 
@@ -54,8 +54,8 @@ impl Portal {
     pub fn objects(self) -> Vec<&'static str> {
         let mut objects: Vec<&'static str> = Vec::new();
         for p in self.permissions() {
-            if !objects.contains(&p.object) {
-                objects.push(p.object);
+            if !objects.contains(&p.object()) {
+                objects.push(p.object());
             }
         }
         objects
@@ -80,59 +80,115 @@ impl FromStr for Portal {
     }
 }
 
-/// May do `action` on `object` (e.g. `quotes.authorize`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Permission {
-    pub object: &'static str,
-    pub action: &'static str,
+/// Declares [`Permission`] with its `object.action` pairs and each portal's
+/// list, in display order.
+macro_rules! permissions {
+    ($($variant:ident => $object:literal . $action:literal),* $(,)?) => {
+        /// May do an action on an object of a portal (e.g. `quotes.authorize`).
+        /// Typed, so that a misspelt permission does not compile; casbin and the
+        /// database see its [`name`](Permission::name).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Permission {
+            $(
+                #[doc = concat!("`", $object, ".", $action, "`")]
+                $variant,
+            )*
+        }
+
+        impl Permission {
+            /// The object (area) it is about, e.g. `quotes`.
+            pub fn object(self) -> &'static str {
+                match self {
+                    $(Permission::$variant => $object,)*
+                }
+            }
+
+            /// What it allows on the object, e.g. `authorize`.
+            pub fn action(self) -> &'static str {
+                match self {
+                    $(Permission::$variant => $action,)*
+                }
+            }
+
+            /// `object.action`, e.g. `quotes.authorize`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Permission::$variant => concat!($object, ".", $action),)*
+                }
+            }
+        }
+    };
 }
 
-const fn perm(object: &'static str, action: &'static str) -> Permission {
-    Permission { object, action }
+permissions! {
+    SalesView => "sales"."view",
+    ReceivablesView => "receivables"."view",
+    QuotesView => "quotes"."view",
+    QuotesCreate => "quotes"."create",
+    QuotesAuthorize => "quotes"."authorize",
+    OrdersView => "orders"."view",
+    OrdersCreate => "orders"."create",
+    OrdersAuthorize => "orders"."authorize",
+    ServiceRequestsView => "service_requests"."view",
+    ServiceRequestsCreate => "service_requests"."create",
+    DocumentsView => "documents"."view",
+    PurchaseOrdersView => "purchase_orders"."view",
+    PurchaseOrdersAcknowledge => "purchase_orders"."acknowledge",
+    SupplierInvoicesView => "supplier_invoices"."view",
+    SupplierInvoicesCreate => "supplier_invoices"."create",
+    PayablesView => "payables"."view",
 }
 
 const CUSTOMER: [Permission; 11] = [
-    perm("sales", "view"),
-    perm("receivables", "view"),
-    perm("quotes", "view"),
-    perm("quotes", "create"),
-    perm("quotes", "authorize"),
-    perm("orders", "view"),
-    perm("orders", "create"),
-    perm("orders", "authorize"),
-    perm("service_requests", "view"),
-    perm("service_requests", "create"),
-    perm("documents", "view"),
+    Permission::SalesView,
+    Permission::ReceivablesView,
+    Permission::QuotesView,
+    Permission::QuotesCreate,
+    Permission::QuotesAuthorize,
+    Permission::OrdersView,
+    Permission::OrdersCreate,
+    Permission::OrdersAuthorize,
+    Permission::ServiceRequestsView,
+    Permission::ServiceRequestsCreate,
+    Permission::DocumentsView,
 ];
 
 const SUPPLIER: [Permission; 6] = [
-    perm("purchase_orders", "view"),
-    perm("purchase_orders", "acknowledge"),
-    perm("supplier_invoices", "view"),
-    perm("supplier_invoices", "create"),
-    perm("payables", "view"),
-    perm("documents", "view"),
+    Permission::PurchaseOrdersView,
+    Permission::PurchaseOrdersAcknowledge,
+    Permission::SupplierInvoicesView,
+    Permission::SupplierInvoicesCreate,
+    Permission::PayablesView,
+    Permission::DocumentsView,
 ];
 
 impl Permission {
-    /// `object.action`.
-    pub fn name(self) -> String {
-        format!("{}.{}", self.object, self.action)
-    }
-
     /// The permission a name stands for in a portal.
     pub fn parse(portal: Portal, name: &str) -> Option<Permission> {
         portal
             .permissions()
             .iter()
             .copied()
-            .find(|p| p.object.len() + 1 + p.action.len() == name.len() && name == p.name())
+            .find(|p| p.name() == name)
+    }
+}
+
+/// Ordered by object, then action (as the names sort), like the stored lists.
+impl Ord for Permission {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.object(), self.action()).cmp(&(other.object(), other.action()))
+    }
+}
+
+impl PartialOrd for Permission {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
 impl fmt::Display for Permission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.object, self.action)
+        f.write_str(self.name())
     }
 }
 
@@ -144,15 +200,21 @@ mod tests {
     fn each_portal_has_its_own_permissions() {
         assert_eq!(
             Permission::parse(Portal::Customer, "quotes.authorize"),
-            Some(perm("quotes", "authorize"))
+            Some(Permission::QuotesAuthorize)
         );
         assert_eq!(Permission::parse(Portal::Supplier, "quotes.view"), None);
         assert_eq!(
             Permission::parse(Portal::Supplier, "purchase_orders.acknowledge")
                 .map(Permission::name),
-            Some("purchase_orders.acknowledge".to_owned())
+            Some("purchase_orders.acknowledge")
         );
         assert!(Portal::Customer.objects().contains(&"service_requests"));
+        for portal in Portal::ALL {
+            for p in portal.permissions() {
+                assert_eq!(Permission::parse(portal, p.name()), Some(*p));
+                assert_eq!(p.name(), format!("{}.{}", p.object(), p.action()));
+            }
+        }
         assert_eq!(Portal::of(AccountKind::Supplier), Portal::Supplier);
     }
 }
@@ -164,44 +226,5 @@ pub enum BranchScope {
     /// Every branch (and a customer without branches has nothing to restrict).
     All,
     /// Only these branches; account-level records (no branch) stay visible.
-    Only(Vec<uuid::Uuid>),
-}
-
-/// What a signed-in contact may see and do for the account it acts for, as the
-/// authorization layer decided it. Repository queries take it and filter in SQL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortalScope {
-    pub tenant: uuid::Uuid,
-    pub contact: uuid::Uuid,
-    pub account: uuid::Uuid,
-    pub portal: Portal,
-    /// Granted, in the portal's display order.
-    pub permissions: Vec<Permission>,
-    pub branches: BranchScope,
-}
-
-impl PortalScope {
-    /// Whether the contact may do `action` on `object` for this account.
-    pub fn may(&self, object: &str, action: &str) -> bool {
-        self.permissions
-            .iter()
-            .any(|p| p.object == object && p.action == action)
-    }
-
-    /// The objects (areas) the contact may open: those with any grant.
-    pub fn objects(&self) -> Vec<&'static str> {
-        self.portal
-            .objects()
-            .into_iter()
-            .filter(|o| self.permissions.iter().any(|p| p.object == *o))
-            .collect()
-    }
-
-    /// Whether a record of `branch` (`None`: an account-level record) is visible.
-    pub fn sees_branch(&self, branch: Option<uuid::Uuid>) -> bool {
-        match (&self.branches, branch) {
-            (BranchScope::All, _) | (_, None) => true,
-            (BranchScope::Only(ids), Some(b)) => ids.contains(&b),
-        }
-    }
+    Only(Vec<crate::ids::BranchId>),
 }

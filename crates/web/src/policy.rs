@@ -85,7 +85,7 @@ pub fn policy_input(tenant: TenantId, rows: ContactPolicyRows) -> PolicyInput {
                 branches: if l.all_branches {
                     BranchScope::All
                 } else {
-                    BranchScope::Only(l.branch_ids)
+                    BranchScope::Only(l.branch_ids.into_iter().map(Into::into).collect())
                 },
             })
             .collect(),

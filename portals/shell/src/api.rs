@@ -165,7 +165,7 @@ impl MeApi {
         };
         tx.commit().await?;
         let contact = contact.ok_or(AppError::Unauthorized)?;
-        let current = scope.as_ref().map(|s| s.account);
+        let current = scope.as_ref().map(|s| s.account().as_uuid());
         let dto = |a: &portico_data::PortalAccount| MeAccount {
             id: a.id.as_uuid(),
             code: a.code.clone(),
@@ -192,12 +192,17 @@ impl MeApi {
                 .collect(),
             permissions: scope
                 .as_ref()
-                .map(|s| s.permissions.iter().map(|p| p.name()).collect())
+                .map(|s| {
+                    s.permissions()
+                        .iter()
+                        .map(|p| p.name().to_owned())
+                        .collect()
+                })
                 .unwrap_or_default(),
             branches: MeBranches {
                 all: scope
                     .as_ref()
-                    .is_some_and(|s| s.branches == BranchScope::All),
+                    .is_some_and(|s| s.branches() == &BranchScope::All),
                 list: branches
                     .into_iter()
                     .map(|b| MeBranch {

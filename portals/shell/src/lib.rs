@@ -149,7 +149,7 @@ mod tests {
                 assert!(ids(es).contains(&format!("portal-area-{object}").as_str()));
             }
             for p in portal.permissions() {
-                assert!(ids(es).contains(&format!("portal-can-{}", p.action).as_str()));
+                assert!(ids(es).contains(&format!("portal-can-{}", p.action()).as_str()));
             }
         }
     }

@@ -9,8 +9,9 @@ use poem::{
     session::Session,
     web::{Data, Form, Path, Query, Redirect},
 };
+use portico_authz::PortalScope;
 use portico_data::{PortalAccount, PortalBranch};
-use portico_domain::{BranchScope, PortalScope};
+use portico_domain::BranchScope;
 use portico_web::{AppError, Ui, error::ErrorLayout};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -55,10 +56,10 @@ async fn load(me: &PortalSession, scope: Option<&PortalScope>) -> Result<View, A
 /// The actions a scope grants on an object, translated, in display order.
 fn actions(ui: &Ui, scope: &PortalScope, object: &str) -> Vec<String> {
     scope
-        .permissions
+        .permissions()
         .iter()
-        .filter(|p| p.object == object)
-        .map(|p| ui.lang.t(&format!("portal-can-{}", p.action)))
+        .filter(|p| p.object() == object)
+        .map(|p| ui.lang.t(&format!("portal-can-{}", p.action())))
         .collect()
 }
 
@@ -77,7 +78,7 @@ fn context(
         .as_ref()
         .map(|t| t.name().to_owned())
         .unwrap_or_default();
-    let account = scope.and_then(|s| view.accounts.iter().find(|a| a.id.as_uuid() == s.account));
+    let account = scope.and_then(|s| view.accounts.iter().find(|a| a.id == s.account()));
     let account_name = account.map(|a| a.name.clone()).unwrap_or_default();
     let areas: Vec<Value> = scope
         .map(|scope| {
@@ -87,7 +88,7 @@ fn context(
                 .map(|object| {
                     json!({
                         "key": object,
-                        "href": with_query(&site.path(&format!("/{object}")), "account", &scope.account.to_string()),
+                        "href": with_query(&site.path(&format!("/{object}")), "account", &scope.account().to_string()),
                         "label": ui.lang.t(&format!("portal-area-{object}")),
                         "actions": actions(ui, scope, object).join(", "),
                     })
@@ -101,7 +102,7 @@ fn context(
         .map(|a| {
             json!({
                 "id": a.id, "code": a.code, "name": a.name,
-                "current": scope.is_some_and(|s| s.account == a.id.as_uuid()),
+                "current": scope.is_some_and(|s| s.account() == a.id),
             })
         })
         .collect();
@@ -109,7 +110,7 @@ fn context(
         ui.lang
             .t_args(id, &[("account", account_name.clone().into())])
     };
-    let branch_note = match scope.map(|s| &s.branches) {
+    let branch_note = match scope.map(PortalScope::branches) {
         Some(BranchScope::All) if !view.branches.is_empty() => {
             Some(with_account("portal-branches-all"))
         }

@@ -9,9 +9,9 @@ use std::{sync::Arc, time::Duration};
 use poem::{
     FromRequest, IntoResponse, Request, RequestBody, http::Method, session::Session, web::Redirect,
 };
-use portico_authz::portal::ContactPolicy;
+use portico_authz::{PortalScope, portal::ContactPolicy};
 use portico_data::{Actor, By, ContactId, Tenant, TenantTx};
-use portico_domain::{Portal, PortalScope};
+use portico_domain::Portal;
 use portico_web::{AppError, AppState, CurrentTenant, observe::RequestId, signin::start_session};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

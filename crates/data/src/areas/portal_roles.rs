@@ -94,7 +94,7 @@ pub(crate) fn valid_permissions(portal: Portal, names: &[String]) -> Result<Vec<
         let permission = Permission::parse(portal, name.trim()).ok_or(())?;
         set.insert(permission.name());
     }
-    Ok(set.into_iter().collect())
+    Ok(set.into_iter().map(str::to_owned).collect())
 }
 
 /// The company's portal roles and their permissions.

@@ -3,12 +3,13 @@
 //! tenant, account and allowed branches, so no handler filters rows after
 //! loading them.
 
-use portico_domain::{BranchScope, Portal, PortalScope};
+use portico_authz::PortalScope;
+use portico_domain::{BranchScope, Portal};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use uuid::Uuid;
 
 use crate::tables::{Accounts, Branches};
-use crate::{AccountId, BranchId, DataError, TenantTx};
+use crate::{AccountId, BranchId, DataError, DateCursor, RecordKey, RecordTable, TenantTx};
 
 /// A branch as a portal shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -47,8 +48,8 @@ impl PortalScopeArea<'_> {
         &mut self,
         scope: &PortalScope,
     ) -> Result<Vec<PortalBranch>, DataError> {
-        let tenant = self.tx.tenant_id().as_uuid();
-        if scope.tenant != tenant || scope.portal != Portal::Customer {
+        let tenant = self.tx.tenant_id();
+        if scope.tenant() != tenant || scope.portal() != Portal::Customer {
             return Ok(Vec::new());
         }
         let mut select = Query::select()
@@ -67,19 +68,22 @@ impl PortalScopeArea<'_> {
                             .equals((Branches::Table, Branches::AccountId)),
                     ),
             )
-            .and_where(Expr::col((Branches::Table, Branches::TenantId)).eq(tenant))
-            .and_where(Expr::col((Branches::Table, Branches::AccountId)).eq(scope.account))
+            .and_where(Expr::col((Branches::Table, Branches::TenantId)).eq(tenant.as_uuid()))
+            .and_where(
+                Expr::col((Branches::Table, Branches::AccountId)).eq(scope.account().as_uuid()),
+            )
             .and_where(Expr::col((Branches::Table, Branches::Active)).eq(true))
             .and_where(Expr::col((Accounts::Table, Accounts::BranchesEnabled)).eq(true))
             .order_by((Branches::Table, Branches::Name), Order::Asc)
             .order_by((Branches::Table, Branches::Id), Order::Asc)
             .to_owned();
-        match &scope.branches {
+        match scope.branches() {
             BranchScope::All => {}
             BranchScope::Only(ids) if ids.is_empty() => return Ok(Vec::new()),
             BranchScope::Only(ids) => {
                 select.and_where(
-                    Expr::col((Branches::Table, Branches::Id)).is_in(ids.iter().copied()),
+                    Expr::col((Branches::Table, Branches::Id))
+                        .is_in(ids.iter().map(BranchId::as_uuid)),
                 );
             }
         }
@@ -95,6 +99,29 @@ impl PortalScopeArea<'_> {
                 name: r.name,
             })
             .collect())
+    }
+
+    /// The keys of one page of `table` as `scope` sees it (see
+    /// [`RecordTable::portal_page`]): newest first, at most `limit`. Empty for
+    /// a scope of another tenant.
+    pub async fn portal_page_keys(
+        &mut self,
+        table: &RecordTable,
+        scope: &PortalScope,
+        after: Option<&DateCursor>,
+        limit: u64,
+    ) -> Result<Vec<RecordKey>, DataError> {
+        if scope.tenant() != self.tx.tenant_id() {
+            return Ok(Vec::new());
+        }
+        let select = table
+            .portal_page(scope, after, limit)
+            .clear_selects()
+            .expr_as(Expr::col(table.id()), "id")
+            .expr_as(Expr::col(table.date()), "date")
+            .expr_as(Expr::col(table.branch()), "branch_id")
+            .to_owned();
+        self.tx.conn.fetch_all::<RecordKey>(&select).await
     }
 
     /// The active accounts among `ids` that a portal serves (customers for the
