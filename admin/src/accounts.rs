@@ -12,9 +12,7 @@ use poem::{
     web::{Data, Form, Html, Path, Query, Redirect},
 };
 use portico_authz::{Action, Area};
-use portico_data::{
-    Account, AccountFilter, AccountId, BranchId, ContactFilter, DataError, PortalStatus, TenantTx,
-};
+use portico_data::{Account, AccountFilter, AccountId, BranchId, ContactFilter, PortalStatus};
 use portico_domain::{AccountInput, AccountKind, BranchInput, FieldErrors, Portal, fields::limits};
 use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
@@ -23,9 +21,15 @@ use serde_json::{Value, json};
 
 use crate::{
     SignedInStaff,
-    contacts::{contact_rows, owner_choices},
+    choices::owner_choices,
+    commands::{
+        Issuer,
+        accounts::{self, load},
+    },
+    contact_table::contact_rows,
     forms::{FormBuilder, country_choices},
-    history::{history_rows, names_in},
+    history::{HISTORY, history_rows, names_in},
+    list_query::AccountListQuery,
     paging::{PAGE, cursor, here, next_link},
 };
 
@@ -56,14 +60,6 @@ fn parse_id(raw: &str) -> Result<AccountId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-/// Loads an account of this kind, or "not found" (another tenant's or kind's id too).
-async fn load(tx: &mut TenantTx, kind: AccountKind, id: AccountId) -> Result<Account, AppError> {
-    match tx.find_account(id).await? {
-        Some(account) if account.kind == kind => Ok(account),
-        _ => Err(AppError::NotFound),
-    }
-}
-
 /// What templates show of an account.
 pub(crate) fn account_json(account: &Account) -> Value {
     let f = &account.fields;
@@ -83,21 +79,13 @@ pub(crate) fn account_json(account: &Account) -> Value {
     })
 }
 
-#[derive(Deserialize, Default)]
-pub(crate) struct ListQuery {
-    pub q: Option<String>,
-    pub archived: Option<String>,
-    after_name: Option<String>,
-    after_id: Option<String>,
-}
-
 #[handler]
 async fn list(
     ui: Ui,
     staff: SignedInStaff,
     kind: Data<&AccountKind>,
     uri: &Uri,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<AccountListQuery>,
 ) -> Result<Html<String>, AppError> {
     let kind = *kind.0;
     staff.require(Area::accounts(kind), Action::Read).await?;
@@ -173,7 +161,7 @@ async fn export(
     ui: Ui,
     staff: SignedInStaff,
     kind: Data<&AccountKind>,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<AccountListQuery>,
 ) -> Result<Response, AppError> {
     crate::export::accounts_csv(&ui, &staff, *kind.0, query).await
 }
@@ -285,31 +273,12 @@ async fn create(
     Form(input): Form<AccountInput>,
 ) -> Result<Response, AppError> {
     let kind = *kind.0;
-    staff.require(Area::accounts(kind), Action::Write).await?;
-    let fields = match input.validate(kind) {
-        Ok(fields) => fields,
-        Err(errors) => {
-            return render_form(
-                &ui,
-                &staff,
-                kind,
-                None,
-                &input,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    match tx.create_account(kind, &fields, staff.by(&ui)).await {
+    match accounts::create(&Issuer::staff(&staff, &ui), kind, &input).await {
         Ok(account) => {
-            tx.commit().await?;
             set_flash(session, &format!("{kind}-saved"));
             Ok(Redirect::see_other(format!("{}/{}", base(kind), account.id)).into_response())
         }
-        Err(DataError::Invalid(errors)) => {
-            drop(tx);
+        Err(AppError::Invalid(errors)) => {
             render_form(
                 &ui,
                 &staff,
@@ -321,7 +290,7 @@ async fn create(
             )
             .await
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -361,20 +330,15 @@ async fn update(
     let kind = *kind.0;
     staff.require(Area::accounts(kind), Action::Write).await?;
     let id = parse_id(&id)?;
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let account = load(&mut tx, kind, id).await?;
-    let result = match input.validate(kind) {
-        Ok(fields) => tx.update_account(id, &fields, staff.by(&ui)).await,
-        Err(errors) => Err(DataError::Invalid(errors)),
-    };
-    match result {
+    match accounts::update(&Issuer::staff(&staff, &ui), kind, id, &input).await {
         Ok(_) => {
-            tx.commit().await?;
             set_flash(session, &format!("{kind}-saved"));
             Ok(Redirect::see_other(format!("{}/{}", base(kind), id)).into_response())
         }
-        Err(DataError::Invalid(errors)) => {
-            drop(tx);
+        Err(AppError::Invalid(errors)) => {
+            let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+            let account = load(&mut tx, kind, id).await?;
+            tx.commit().await?;
             render_form(
                 &ui,
                 &staff,
@@ -386,7 +350,7 @@ async fn update(
             )
             .await
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -400,10 +364,7 @@ async fn set_active(
 ) -> Result<Response, AppError> {
     staff.require(Area::accounts(kind), Action::Write).await?;
     let id = parse_id(id)?;
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    load(&mut tx, kind, id).await?;
-    tx.set_account_active(id, active, staff.by(ui)).await?;
-    tx.commit().await?;
+    accounts::set_active(&Issuer::staff(staff, ui), kind, id, active).await?;
     set_flash(
         session,
         if active {
@@ -443,9 +404,6 @@ pub(crate) struct ShowQuery {
     after_name: Option<String>,
     after_id: Option<String>,
 }
-
-/// How many history entries a record shows.
-pub(crate) const HISTORY: u64 = 100;
 
 async fn render_record(
     ui: &Ui,
@@ -598,23 +556,12 @@ async fn add_branch(
         tab: Some("branches".into()),
         ..ShowQuery::default()
     };
-    let result = match input.validate() {
-        Ok(fields) => {
-            let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-            load(&mut tx, kind, id).await?;
-            match tx.create_branch(id, &fields, staff.by(&ui)).await {
-                Ok(_) => tx.commit().await,
-                Err(e) => Err(e),
-            }
-        }
-        Err(errors) => Err(DataError::Invalid(errors)),
-    };
-    match result {
-        Ok(()) => {
+    match accounts::create_branch(&Issuer::staff(&staff, &ui), kind, id, &input).await {
+        Ok(_) => {
             set_flash(session, "branch-saved");
             Ok(Redirect::see_other(format!("{}/{}?tab=branches", base(kind), id)).into_response())
         }
-        Err(DataError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             render_record(
                 &ui,
                 &staff,
@@ -626,7 +573,7 @@ async fn add_branch(
             )
             .await
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -727,31 +674,21 @@ async fn update_branch(
     let kind = *kind.0;
     staff.require(Area::accounts(kind), Action::Write).await?;
     let branch_id: BranchId = branch.parse().map_err(|_| AppError::NotFound)?;
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let account = load(&mut tx, kind, parse_id(&id)?).await?;
+    let id = parse_id(&id)?;
     let active = form
         .active
         .as_deref()
         .is_some_and(|v| !v.is_empty() && v != "false");
-    let result = match form.branch.validate() {
-        Ok(fields) => {
-            tx.update_branch(account.id, branch_id, &fields, active, staff.by(&ui))
-                .await
-        }
-        Err(errors) => Err(DataError::Invalid(errors)),
-    };
-    match result {
-        Ok(Some(_)) => {
-            tx.commit().await?;
+    let issuer = Issuer::staff(&staff, &ui);
+    match accounts::update_branch(&issuer, kind, (id, branch_id), &form.branch, active).await {
+        Ok(_) => {
             set_flash(session, "branch-saved");
-            Ok(
-                Redirect::see_other(format!("{}/{}?tab=branches", base(kind), account.id))
-                    .into_response(),
-            )
+            Ok(Redirect::see_other(format!("{}/{}?tab=branches", base(kind), id)).into_response())
         }
-        Ok(None) => Err(AppError::NotFound),
-        Err(DataError::Invalid(errors)) => {
-            drop(tx);
+        Err(AppError::Invalid(errors)) => {
+            let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+            let account = load(&mut tx, kind, id).await?;
+            tx.commit().await?;
             render_branch(
                 &ui,
                 &staff,
@@ -763,6 +700,6 @@ async fn update_branch(
             )
             .await
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
