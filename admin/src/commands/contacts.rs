@@ -5,7 +5,8 @@
 //! for (with the company's default role and the invitation mail) in one
 //! transaction; the mailer is woken only after it commits.
 
-use portico_data::{AddedContact, Contact, ContactId, ContactLink, TenantTx};
+use portico_authz::{Action, Area};
+use portico_data::{Account, AddedContact, Contact, ContactId, ContactLink, TenantTx};
 use portico_domain::{
     AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, Portal,
     RequiredFields,
@@ -15,8 +16,6 @@ use uuid::Uuid;
 
 use super::{Issuer, portal_access};
 use crate::photos;
-use portico_authz::{Action, Area};
-use portico_data::Account;
 
 /// The name of a portal's box on the contact form (and of its field errors).
 pub(crate) fn portal_field(portal: Portal) -> &'static str {

@@ -14,25 +14,17 @@ use portico_web::AppError;
 use super::{Issuer, contacts::editable};
 use crate::invitations;
 
-/// What turning access on did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Granted {
-    /// Access was off before.
-    changed: bool,
-    /// An invitation mail was written to the outbox: kick the mailer after commit.
-    invited: bool,
-}
-
 /// Turns `contact`'s access to `portal` on in `tx`, inviting it when `invite`
 /// (one invitation is enough for both portals: they share the password). A
 /// contact without a main email (or archived) is a field error on `email`.
+/// Whether an invitation mail was written (kick the mailer after commit).
 async fn grant(
     tx: &mut TenantTx,
     issuer: &Issuer<'_>,
     contact: &Contact,
     portal: Portal,
     invite: bool,
-) -> Result<Granted, AppError> {
+) -> Result<bool, AppError> {
     let by = issuer.by;
     let changed = tx.set_portal_access(contact.id, portal, true, by).await? == Some(true);
     if changed {
@@ -43,7 +35,7 @@ async fn grant(
     if invited {
         invitations::invite(tx, issuer.state, issuer.tenant, contact, portal, by).await?;
     }
-    Ok(Granted { changed, invited })
+    Ok(invited)
 }
 
 /// Turns `contact`'s access to each of `portals` on in `tx`, with at most one
@@ -56,7 +48,7 @@ pub(crate) async fn grant_all(
 ) -> Result<bool, AppError> {
     let mut invited = false;
     for portal in portals {
-        invited |= grant(tx, issuer, contact, *portal, !invited).await?.invited;
+        invited |= grant(tx, issuer, contact, *portal, !invited).await?;
     }
     Ok(invited)
 }
@@ -72,9 +64,7 @@ pub(crate) async fn set_access(
     let mut tx = issuer.tx().await?;
     let (contact, _) = editable(&mut tx, issuer, id).await?;
     let invited = if on {
-        grant(&mut tx, issuer, &contact, portal, true)
-            .await?
-            .invited
+        grant(&mut tx, issuer, &contact, portal, true).await?
     } else {
         tx.set_portal_access(id, portal, false, issuer.by).await?;
         false

@@ -12,7 +12,7 @@ use portico_domain::{ContactInput, FieldErrors, Portal};
 use portico_web::{AppError, FormWithFiles, Ui, page::set_flash_named};
 
 use super::{
-    form::{ContactForm, FormView, render_form, validate_with_photo},
+    form::{ContactForm, FormView, render_errors, render_form, validate_with_photo},
     parse,
 };
 use crate::{
@@ -94,15 +94,7 @@ pub(super) async fn update(
     let (fields, photo) = match validate_with_photo(&form, photo, &staff, false, &linked).await? {
         Ok((fields, _, photo)) => (fields, photo),
         Err(errors) => {
-            return render_form(
-                &ui,
-                &staff,
-                FormView {
-                    errors: &errors,
-                    ..view
-                },
-            )
-            .await;
+            return render_errors(&ui, &staff, view, &errors).await;
         }
     };
     let (files, tenant) = (&ui.state.files, staff.tenant.0.id());
@@ -131,17 +123,7 @@ pub(super) async fn update(
             set_flash_named(session, "contact-saved", &edited.contact.display_name);
             Ok(Redirect::see_other(format!("/admin/contacts/{id}")).into_response())
         }
-        Err(AppError::Invalid(errors)) => {
-            render_form(
-                &ui,
-                &staff,
-                FormView {
-                    errors: &errors,
-                    ..view
-                },
-            )
-            .await
-        }
+        Err(AppError::Invalid(errors)) => render_errors(&ui, &staff, view, &errors).await,
         Err(other) => Err(other),
     }
 }

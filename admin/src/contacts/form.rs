@@ -236,6 +236,16 @@ fn photo_group(lang: &Lang, view: &FormView<'_>) -> Vec<Group> {
     photo.build()
 }
 
+/// Renders the form page again with `errors` (the status is `view`'s).
+pub(super) async fn render_errors(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    view: FormView<'_>,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    render_form(ui, staff, FormView { errors, ..view }).await
+}
+
 /// Renders the form page with `view`'s values, errors and status.
 pub(super) async fn render_form(
     ui: &Ui,

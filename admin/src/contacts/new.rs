@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::{
     fixed_account,
-    form::{ContactForm, FormView, area_for, render_form, validate_with_photo},
+    form::{ContactForm, FormView, area_for, render_errors, render_form, validate_with_photo},
 };
 use crate::{
     SignedInStaff,
@@ -117,15 +117,7 @@ pub(super) async fn create(
         match validate_with_photo(&form, photo, &staff, account.is_some(), &linked).await? {
             Ok(valid) => valid,
             Err(errors) => {
-                return render_form(
-                    &ui,
-                    &staff,
-                    FormView {
-                        errors: &errors,
-                        ..view
-                    },
-                )
-                .await;
+                return render_errors(&ui, &staff, view, &errors).await;
             }
         };
     let (files, tenant) = (&ui.state.files, staff.tenant.0.id());
@@ -162,26 +154,10 @@ pub(super) async fn create(
                 "linked_here": linked_here,
             }));
             view.status = StatusCode::CONFLICT;
-            return render_form(
-                &ui,
-                &staff,
-                FormView {
-                    errors: &errors,
-                    ..view
-                },
-            )
-            .await;
+            return render_errors(&ui, &staff, view, &errors).await;
         }
         Err(AppError::Invalid(errors)) => {
-            return render_form(
-                &ui,
-                &staff,
-                FormView {
-                    errors: &errors,
-                    ..view
-                },
-            )
-            .await;
+            return render_errors(&ui, &staff, view, &errors).await;
         }
         Err(other) => return Err(other),
     };
