@@ -19,9 +19,8 @@ use portico_web::{AppError, Ui};
 
 use crate::{
     SignedInStaff,
-    accounts::ListQuery as AccountQuery,
-    contacts::{ListQuery, filter_of},
     history::{Names, names_of},
+    list_query::{AccountListQuery, ContactListQuery, filter_of},
 };
 
 /// Rows fetched per transaction while streaming an export.
@@ -201,7 +200,7 @@ fn contact_csv(names: &Names, contact: &Contact, links: &[ContactLink]) -> Strin
 pub(crate) async fn contacts_csv(
     ui: Ui,
     staff: SignedInStaff,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ContactListQuery>,
 ) -> Result<Response, AppError> {
     staff.require(Area::Contacts, Action::Read).await?;
     let filter = filter_of(&query)?;
@@ -340,7 +339,7 @@ pub(crate) async fn contact_vcard(
 pub(crate) async fn contacts_vcard(
     ui: Ui,
     staff: SignedInStaff,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<ContactListQuery>,
 ) -> Result<Response, AppError> {
     staff.require(Area::Contacts, Action::Read).await?;
     let filter = filter_of(&query)?;
@@ -408,7 +407,7 @@ pub(crate) async fn accounts_csv(
     ui: &Ui,
     staff: &SignedInStaff,
     kind: AccountKind,
-    query: AccountQuery,
+    query: AccountListQuery,
 ) -> Result<Response, AppError> {
     staff.require(Area::accounts(kind), Action::Read).await?;
     let filter = AccountFilter {

@@ -9,6 +9,9 @@ use portico_domain::{Permission, Portal};
 use portico_web::Lang;
 use serde_json::{Value, json};
 
+/// How many history entries a record shows (pages and API alike).
+pub(crate) const HISTORY: u64 = 100;
+
 /// Names of the records a history may refer to by id (owners, titles,
 /// categories, branches, portal roles), in the reader's language.
 pub(crate) type Names = HashMap<String, String>;

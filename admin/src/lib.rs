@@ -4,18 +4,20 @@
 //! policy (`portico-authz`).
 
 mod access;
-mod access_grant;
 mod accounts;
 pub mod api;
 pub mod api_keys;
 mod auth;
-mod contact_create;
+mod choices;
+mod commands;
+mod contact_table;
 mod contacts;
 mod export;
 mod forms;
 mod history;
 mod import;
 mod invitations;
+mod list_query;
 mod pages;
 mod paging;
 mod password_reset;

@@ -14,8 +14,8 @@ use poem::{
 };
 use portico_authz::{Action, Area, portal::ContactPolicy};
 use portico_data::{
-    Actor, Contact, ContactId, DataError, LinkAccess, LinkAccessInput, LinkId, NewAuditEvent,
-    PortalRole, TenantTx,
+    Actor, Contact, ContactId, LinkAccess, LinkAccessInput, LinkId, NewAuditEvent, PortalRole,
+    TenantTx,
 };
 use portico_domain::{BranchScope, FieldErrors, Permission, Portal};
 use portico_web::Routes;
@@ -28,7 +28,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::{SignedInStaff, access_grant, contacts::editable, invitations};
+use crate::{
+    SignedInStaff,
+    commands::{Issuer, portal_access},
+};
 
 pub(crate) fn routes(route: Routes) -> Routes {
     route
@@ -140,8 +143,7 @@ impl<'a> Question<'a> {
             raw => {
                 let found = match raw.parse::<Uuid>() {
                     Ok(id) => tx
-                        .branches()
-                        .find(link.account_id, id.into())
+                        .branches().find(link.account_id, id.into())
                         .await
                         .ok()
                         .flatten()
@@ -414,34 +416,8 @@ async fn toggle_access(
     let id: ContactId = parse(&id)?;
     let portal: Portal = parse(&portal)?;
     let on = form.enabled == "1";
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let (contact, _) = editable(&mut tx, &staff, id).await?;
-    let by = staff.by(&ui);
-    let outcome = if on {
-        access_grant::grant(
-            &mut tx,
-            &ui.state,
-            &staff.tenant.0,
-            &contact,
-            portal,
-            true,
-            by,
-        )
-        .await
-        .map(|g| g.invited)
-    } else {
-        tx.portal_access()
-            .set(id, portal, false, by)
-            .await
-            .map(|_| false)
-            .map_err(AppError::from)
-    };
-    match outcome {
+    match portal_access::set_access(&Issuer::staff(&staff, &ui), id, portal, on).await {
         Ok(invite) => {
-            tx.commit().await?;
-            if invite {
-                ui.state.mail.kick(&staff.tenant.0);
-            }
             set_flash(
                 session,
                 match (on, invite) {
@@ -453,7 +429,6 @@ async fn toggle_access(
             Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            drop(tx);
             render(
                 &ui,
                 &staff,
@@ -497,20 +472,19 @@ async fn save_link_access(
             .map(|v| v.parse().map_err(|_| bad()))
             .collect::<Result<_, _>>()?,
     };
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let found = tx.links().find(link).await?.ok_or(AppError::NotFound)?;
-    let (contact, _) = editable(&mut tx, &staff, found.contact_id).await?;
-    match tx.link_grants().set(link, &input, staff.by(&ui)).await {
-        Ok(_) => {
-            tx.commit().await?;
+    match portal_access::set_link_access(&Issuer::staff(&staff, &ui), link, &input).await {
+        Ok((contact, _)) => {
             set_flash_named(session, "portal-access-saved", &contact.display_name);
             Ok(
-                Redirect::see_other(format!("/admin/contacts/{}/access", found.contact_id))
+                Redirect::see_other(format!("/admin/contacts/{}/access", contact.id))
                     .into_response(),
             )
         }
-        Err(DataError::Invalid(errors)) => {
-            drop(tx);
+        Err(AppError::Invalid(errors)) => {
+            // The link was found: its contact's page shows the errors.
+            let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+            let found = tx.links().find(link).await?.ok_or(AppError::NotFound)?;
+            tx.commit().await?;
             render(
                 &ui,
                 &staff,
@@ -521,7 +495,7 @@ async fn save_link_access(
             )
             .await
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 
@@ -546,22 +520,7 @@ async fn resend_invitation(
         .portal
         .parse()
         .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let (contact, _) = editable(&mut tx, &staff, id).await?;
-    if !contact.portal.to(portal) || contact.portal.status == portico_data::PortalStatus::Active {
-        return Err(AppError::BadRequest("portal-invite-not-needed"));
-    }
-    invitations::invite(
-        &mut tx,
-        &ui.state,
-        &staff.tenant.0,
-        &contact,
-        portal,
-        staff.by(&ui),
-    )
-    .await?;
-    tx.commit().await?;
-    ui.state.mail.kick(&staff.tenant.0);
+    portal_access::resend_invitation(&Issuer::staff(&staff, &ui), id, portal).await?;
     set_flash(session, "portal-invite-sent");
     Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())
 }
@@ -575,10 +534,7 @@ async fn revoke_invitation(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id: ContactId = parse(&id)?;
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    editable(&mut tx, &staff, id).await?;
-    invitations::revoke(&mut tx, id, staff.by(&ui)).await?;
-    tx.commit().await?;
+    portal_access::revoke_invitations(&Issuer::staff(&staff, &ui), id).await?;
     set_flash(session, "portal-invite-revoked");
     Ok(Redirect::see_other(format!("/admin/contacts/{id}/access")).into_response())
 }
@@ -629,17 +585,16 @@ async fn preview(
         Some(scope) => tx.portal_scope().visible_branches(scope).await?,
         None => Vec::new(),
     };
-    tx.audit()
-        .record(NewAuditEvent {
-            actor: Actor::Staff(staff.user.id),
-            action: "contact.preview",
-            subject_kind: "contact",
-            subject_id: Some(id.as_uuid()),
-            related_id: account,
-            changes: json!({ "portal": portal, "account": account }),
-            request_id: Some(&ui.request_id),
-        })
-        .await?;
+    tx.audit().record(NewAuditEvent {
+        actor: Actor::Staff(staff.user.id),
+        action: "contact.preview",
+        subject_kind: "contact",
+        subject_id: Some(id.as_uuid()),
+        related_id: account,
+        changes: json!({ "portal": portal, "account": account }),
+        request_id: Some(&ui.request_id),
+    })
+    .await?;
     tx.commit().await?;
     let areas: Vec<Value> = scope
         .as_ref()

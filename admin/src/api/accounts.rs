@@ -7,9 +7,8 @@ use poem_openapi::{
     payload::Json,
 };
 use portico_authz::{Action, Area};
-use portico_data::{Account, AccountFilter, AccountId, TenantTx};
+use portico_data::AccountFilter;
 use portico_domain::{AccountInput, AccountKind, BranchInput, LinkInput};
-use portico_web::AppError;
 use uuid::Uuid;
 
 use super::{
@@ -21,20 +20,19 @@ use super::{
     },
     page_size,
 };
-use crate::accounts::HISTORY;
+use crate::{
+    commands::{
+        Issuer,
+        accounts::{self, load},
+    },
+    history::HISTORY,
+};
 
 /// What the account endpoints answer.
 #[derive(ApiResponse)]
 pub(crate) enum AccountCreated {
     #[oai(status = 201)]
     Created(Json<AccountOut>),
-}
-
-async fn load(tx: &mut TenantTx, kind: AccountKind, id: Uuid) -> Result<Account> {
-    match tx.accounts().find(AccountId::from(id)).await? {
-        Some(account) if account.kind == kind => Ok(account),
-        _ => Err(AppError::NotFound.into()),
-    }
 }
 
 async fn list(
@@ -54,10 +52,7 @@ async fn list(
         archived,
     };
     let mut tx = caller.tx().await?;
-    let mut rows = tx
-        .accounts()
-        .list(&filter, after.as_ref(), limit + 1)
-        .await?;
+    let mut rows = tx.accounts().list(&filter, after.as_ref(), limit + 1).await?;
     tx.commit().await?;
     let next = (rows.len() as u64 > limit).then(|| {
         rows.truncate(limit as usize);
@@ -70,20 +65,15 @@ async fn list(
 }
 
 async fn create(caller: &Caller, kind: AccountKind, body: &AccountBody) -> Result<AccountCreated> {
-    caller.require(Area::accounts(kind), Action::Write).await?;
-    let fields = AccountInput::from(body)
-        .validate(kind)
-        .map_err(AppError::Invalid)?;
-    let mut tx = caller.tx().await?;
-    let account = tx.accounts().create(kind, &fields, caller.by()).await?;
-    tx.commit().await?;
+    let input = AccountInput::from(body);
+    let account = accounts::create(&Issuer::api(caller), kind, &input).await?;
     Ok(AccountCreated::Created(Json(AccountOut::from(&account))))
 }
 
 async fn get(caller: &Caller, kind: AccountKind, id: Uuid) -> Result<Json<AccountOut>> {
     caller.require(Area::accounts(kind), Action::Read).await?;
     let mut tx = caller.tx().await?;
-    let account = load(&mut tx, kind, id).await?;
+    let account = load(&mut tx, kind, id.into()).await?;
     tx.commit().await?;
     Ok(Json(AccountOut::from(&account)))
 }
@@ -94,18 +84,8 @@ async fn replace(
     id: Uuid,
     body: &AccountBody,
 ) -> Result<Json<AccountOut>> {
-    caller.require(Area::accounts(kind), Action::Write).await?;
-    let fields = AccountInput::from(body)
-        .validate(kind)
-        .map_err(AppError::Invalid)?;
-    let mut tx = caller.tx().await?;
-    load(&mut tx, kind, id).await?;
-    let account = tx
-        .accounts()
-        .update(id.into(), &fields, caller.by())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
+    let input = AccountInput::from(body);
+    let account = accounts::update(&Issuer::api(caller), kind, id.into(), &input).await?;
     Ok(Json(AccountOut::from(&account)))
 }
 
@@ -115,22 +95,14 @@ async fn set_active(
     id: Uuid,
     active: bool,
 ) -> Result<Json<AccountOut>> {
-    caller.require(Area::accounts(kind), Action::Write).await?;
-    let mut tx = caller.tx().await?;
-    load(&mut tx, kind, id).await?;
-    let account = tx
-        .accounts()
-        .set_active(id.into(), active, caller.by())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
+    let account = accounts::set_active(&Issuer::api(caller), kind, id.into(), active).await?;
     Ok(Json(AccountOut::from(&account)))
 }
 
 async fn history(caller: &Caller, kind: AccountKind, id: Uuid) -> Result<Json<Vec<HistoryOut>>> {
     caller.require(Area::accounts(kind), Action::Read).await?;
     let mut tx = caller.tx().await?;
-    load(&mut tx, kind, id).await?;
+    load(&mut tx, kind, id.into()).await?;
     let events = tx.audit().history(id, HISTORY).await?;
     tx.commit().await?;
     Ok(Json(events.iter().map(HistoryOut::from).collect()))
@@ -157,7 +129,7 @@ async fn add_contact(
         .require(Area::contacts_of(kind), Action::Write)
         .await?;
     let mut tx = caller.tx().await?;
-    let account = load(&mut tx, kind, id).await?;
+    let account = load(&mut tx, kind, id.into()).await?;
     tx.commit().await?;
     let link = LinkInput {
         link_position: body.link_position.clone().unwrap_or_default(),
@@ -259,7 +231,7 @@ impl AccountsApi {
         let caller = auth.caller();
         caller.require(Area::Customers, Action::Read).await?;
         let mut tx = caller.tx().await?;
-        let account = load(&mut tx, AccountKind::Customer, id.0).await?;
+        let account = load(&mut tx, AccountKind::Customer, id.0.into()).await?;
         let branches = tx.branches().list(account.id, 1_000).await?;
         tx.commit().await?;
         Ok(Json(branches.iter().map(BranchOut::from).collect()))
@@ -273,19 +245,10 @@ impl AccountsApi {
         id: Path<Uuid>,
         body: Json<BranchBody>,
     ) -> Result<Created<BranchOut>> {
-        let caller = auth.caller();
-        caller.require(Area::Customers, Action::Write).await?;
-        let fields = BranchInput::from(&body.0)
-            .validate()
-            .map_err(AppError::Invalid)?;
-        let mut tx = caller.tx().await?;
-        let account = load(&mut tx, AccountKind::Customer, id.0).await?;
-        let branch = tx
-            .branches()
-            .create(account.id, &fields, caller.by())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        tx.commit().await?;
+        let issuer = Issuer::api(auth.caller());
+        let input = BranchInput::from(&body.0);
+        let customer = AccountKind::Customer;
+        let branch = accounts::create_branch(&issuer, customer, id.0.into(), &input).await?;
         Ok(Created::Created(Json(BranchOut::from(&branch))))
     }
 
@@ -298,25 +261,12 @@ impl AccountsApi {
         branch_id: Path<Uuid>,
         body: Json<BranchBody>,
     ) -> Result<Json<BranchOut>> {
-        let caller = auth.caller();
-        caller.require(Area::Customers, Action::Write).await?;
-        let fields = BranchInput::from(&body.0)
-            .validate()
-            .map_err(AppError::Invalid)?;
-        let mut tx = caller.tx().await?;
-        let account = load(&mut tx, AccountKind::Customer, id.0).await?;
-        let branch = tx
-            .branches()
-            .update(
-                account.id,
-                branch_id.0.into(),
-                &fields,
-                body.0.active.unwrap_or(true),
-                caller.by(),
-            )
-            .await?
-            .ok_or(AppError::NotFound)?;
-        tx.commit().await?;
+        let issuer = Issuer::api(auth.caller());
+        let input = BranchInput::from(&body.0);
+        let ids = (id.0.into(), branch_id.0.into());
+        let active = body.0.active.unwrap_or(true);
+        let branch =
+            accounts::update_branch(&issuer, AccountKind::Customer, ids, &input, active).await?;
         Ok(Json(BranchOut::from(&branch)))
     }
 

@@ -64,18 +64,6 @@ impl Caller {
             Err(AppError::Forbidden)
         }
     }
-
-    /// Refuses (403) unless the caller may change a contact linked to `kinds`.
-    pub async fn require_contact(
-        &self,
-        kinds: &[portico_domain::AccountKind],
-    ) -> Result<(), AppError> {
-        if policy().await?.may_edit_contact(self.role, kinds) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
 }
 
 async fn key_caller(req: &Request, bearer: Bearer) -> poem::Result<Caller> {

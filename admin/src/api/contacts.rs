@@ -8,7 +8,7 @@ use poem_openapi::{
 };
 use portico_authz::{Action, Area};
 use portico_data::{Account, Contact, ContactFilter, ContactId, ContactSort, LinkId, TenantTx};
-use portico_domain::{AccountKind, ContactInput, LinkFields, LinkInput, Portal};
+use portico_domain::{ContactInput, FieldErrors, LinkInput, Portal};
 use portico_web::AppError;
 use uuid::Uuid;
 
@@ -21,7 +21,15 @@ use super::{
     },
     page_size,
 };
-use crate::{accounts::HISTORY, contact_create, photos};
+use crate::{
+    commands::{
+        Issuer,
+        contacts::{self, Added, ContactSubmission, Edit, NewContact, PhotoChange},
+        links::{self, AccountRef},
+    },
+    history::HISTORY,
+    photos,
+};
 
 /// How a contact list is sorted.
 #[derive(Debug, Clone, Copy, poem_openapi::Enum)]
@@ -34,19 +42,9 @@ pub(crate) enum Sort {
 
 pub(super) async fn load(tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
     Ok(tx
-        .contacts()
-        .find(ContactId::from(id))
+        .contacts().find(ContactId::from(id))
         .await?
         .ok_or(AppError::NotFound)?)
-}
-
-/// Loads a contact and checks the caller may change it.
-pub(super) async fn editable(caller: &Caller, tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
-    let contact = load(tx, id).await?;
-    let links = tx.links().of_contacts(&[contact.id]).await?;
-    let kinds: Vec<AccountKind> = links.iter().map(|l| l.account_kind).collect();
-    caller.require_contact(&kinds).await?;
-    Ok(contact)
 }
 
 async fn with_links(tx: &mut TenantTx, contact: &Contact) -> Result<ContactOut> {
@@ -103,10 +101,7 @@ impl ContactsApi {
             },
         };
         let mut tx = caller.tx().await?;
-        let mut rows = tx
-            .contacts()
-            .list(&filter, after.as_ref(), limit + 1)
-            .await?;
+        let mut rows = tx.contacts().list(&filter, after.as_ref(), limit + 1).await?;
         let next = (rows.len() as u64 > limit).then(|| {
             rows.truncate(limit as usize);
             rows.last().map(|c| encode_cursor(&c.cursor()))
@@ -173,16 +168,13 @@ impl ContactsApi {
         let fields = ContactInput::from(&body.0)
             .validate(caller.tenant.contact_required())
             .map_err(AppError::Invalid)?;
-        let mut tx = caller.tx().await?;
-        editable(caller, &mut tx, id.0).await?;
-        let contact = tx
-            .contacts()
-            .update(id.0.into(), &fields, caller.by())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let out = with_links(&mut tx, &contact).await?;
-        tx.commit().await?;
-        Ok(Json(out))
+        let edit = Edit {
+            fields: &fields,
+            photo: PhotoChange::Keep,
+            portals: &[],
+        };
+        let edited = contacts::update(&Issuer::api(caller), id.0.into(), edit).await?;
+        Ok(Json(ContactOut::new(&edited.contact, &edited.links)))
     }
 
     /// Archives a contact.
@@ -200,16 +192,9 @@ impl ContactsApi {
     /// Deletes a contact and its links for good; the history keeps what it was.
     #[oai(path = "/contacts/:id", method = "delete")]
     async fn delete_contact(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<ContactOut>> {
-        let caller = auth.caller();
-        let mut tx = caller.tx().await?;
-        let contact = editable(caller, &mut tx, id.0).await?;
-        let out = with_links(&mut tx, &contact).await?;
-        tx.contacts().delete(contact.id, caller.by()).await?;
-        tx.commit().await?;
-        if let Some(photo) = contact.photo_id {
-            photos::remove(&caller.state.files, caller.tenant.id(), photo).await;
-        }
-        Ok(Json(out))
+        let issuer = Issuer::api(auth.caller());
+        let (contact, links) = contacts::delete(&issuer, id.0.into()).await?;
+        Ok(Json(ContactOut::new(&contact, &links)))
     }
 
     /// A contact's history, newest first: edits, links, archiving.
@@ -232,31 +217,16 @@ impl ContactsApi {
         id: Path<Uuid>,
         body: Json<LinkBody>,
     ) -> Result<Created<LinkOut>> {
-        let caller = auth.caller();
-        let fields = LinkInput::from(&body.0)
-            .validate()
-            .map_err(AppError::Invalid)?;
+        let input = LinkInput::from(&body.0);
+        input.validate().map_err(AppError::Invalid)?;
         let account_id = body.0.account_id.ok_or_else(|| {
-            let mut errors = portico_domain::FieldErrors::default();
+            let mut errors = FieldErrors::default();
             errors.add("account_id", "field-required");
             AppError::Invalid(errors)
         })?;
-        let mut tx = caller.tx().await?;
-        let contact = load(&mut tx, id.0).await?;
-        let account = tx
-            .accounts()
-            .find(account_id.into())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        caller
-            .require(Area::contacts_of(account.kind), Action::Write)
-            .await?;
-        let link = tx
-            .links()
-            .create(contact.id, account.id, &fields, caller.by())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        tx.commit().await?;
+        let issuer = Issuer::api(auth.caller());
+        let account = AccountRef::Id(account_id.into());
+        let (_, link) = links::link(&issuer, id.0.into(), account, &input).await?;
         Ok(Created::Created(Json(LinkOut::from(&link))))
     }
 
@@ -268,43 +238,19 @@ impl ContactsApi {
         id: Path<Uuid>,
         body: Json<LinkBody>,
     ) -> Result<Json<LinkOut>> {
-        let caller = auth.caller();
         let fields = LinkInput::from(&body.0)
             .validate()
             .map_err(AppError::Invalid)?;
-        let mut tx = caller.tx().await?;
-        let link = tx
-            .links()
-            .find(LinkId::from(id.0))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        caller
-            .require(Area::contacts_of(link.account_kind), Action::Write)
-            .await?;
-        let link = tx
-            .links()
-            .update(link.id, &fields, caller.by())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        tx.commit().await?;
+        let issuer = Issuer::api(auth.caller());
+        let (_, link) = links::update(&issuer, LinkId::from(id.0), &fields).await?;
         Ok(Json(LinkOut::from(&link)))
     }
 
     /// Removes a link (the contact and the account stay).
     #[oai(path = "/links/:id", method = "delete")]
     async fn delete_link(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<LinkOut>> {
-        let caller = auth.caller();
-        let mut tx = caller.tx().await?;
-        let link = tx
-            .links()
-            .find(LinkId::from(id.0))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        caller
-            .require(Area::contacts_of(link.account_kind), Action::Write)
-            .await?;
-        tx.links().remove(link.id, caller.by()).await?;
-        tx.commit().await?;
+        let issuer = Issuer::api(auth.caller());
+        let link = links::unlink(&issuer, LinkId::from(id.0)).await?;
         Ok(Json(LinkOut::from(&link)))
     }
 
@@ -319,17 +265,18 @@ impl ContactsApi {
         body: PhotoBody,
     ) -> Result<PhotoSaved> {
         let caller = auth.caller();
-        let mut tx = caller.tx().await?;
-        editable(caller, &mut tx, id.0).await?;
+        let issuer = Issuer::api(caller);
+        let mut tx = issuer.tx().await?;
+        contacts::editable(&mut tx, &issuer, id.0.into()).await?;
         tx.commit().await?;
         let bytes = body.read().await?;
         let photo = photos::process(bytes).await?.map_err(AppError::Invalid)?;
         let (files, tenant) = (&caller.state.files, caller.tenant.id());
         let new = photos::store(files, tenant, photo).await?;
-        let saved = set_photo(caller, id.0, Some(new)).await;
+        let saved = contacts::set_photo(&issuer, id.0.into(), Some(new)).await;
         let previous = saved.as_ref().ok().copied().flatten();
         photos::settle(files, tenant, saved.is_ok(), Some(new), previous).await;
-        saved.map(|_| PhotoSaved::Saved)
+        Ok(saved.map(|_| PhotoSaved::Saved)?)
     }
 
     /// A contact's photo, as stored (JPEG); 404 when it has none.
@@ -349,7 +296,7 @@ impl ContactsApi {
     #[oai(path = "/contacts/:id/photo", method = "delete")]
     async fn delete_contact_photo(&self, auth: Auth, id: Path<Uuid>) -> Result<PhotoSaved> {
         let caller = auth.caller();
-        let previous = set_photo(caller, id.0, None).await?;
+        let previous = contacts::set_photo(&Issuer::api(caller), id.0.into(), None).await?;
         photos::settle(
             &caller.state.files,
             caller.tenant.id(),
@@ -415,20 +362,7 @@ pub(crate) enum PhotoOut {
     Jpeg(Binary<bytes::Bytes>),
 }
 
-/// Sets or removes a contact's photo after checking the caller may edit it, and
-/// returns the previous photo (whose files go once this committed).
-async fn set_photo(caller: &Caller, id: Uuid, photo: Option<Uuid>) -> Result<Option<Uuid>> {
-    let mut tx = caller.tx().await?;
-    editable(caller, &mut tx, id).await?;
-    let previous = tx
-        .contacts()
-        .set_photo(id.into(), photo, caller.by())
-        .await?;
-    tx.commit().await?;
-    Ok(previous)
-}
-
-/// The API's caller of the one "add contact" command (`contact_create::add`),
+/// The API's caller of the one "add contact" command (`commands::contacts::add`),
 /// for `POST /contacts` and `POST /{customers|suppliers}/{id}/contacts`: every
 /// field error at once (422), a taken email 409, else the new contact.
 pub(super) async fn add_contact(
@@ -438,35 +372,29 @@ pub(super) async fn add_contact(
     link: &LinkInput,
     portals: &[Portal],
 ) -> Result<ContactOut> {
+    let issuer = Issuer::api(caller);
     let area = account.map_or(Area::Contacts, |a| Area::contacts_of(a.kind));
-    caller.require(area, Action::Write).await?;
+    issuer.require(area, Action::Write).await?;
     let input = ContactInput::from(body);
-    let contact = input.validate(caller.tenant.contact_required());
-    let link = if account.is_some() {
-        link.validate()
-    } else {
-        Ok(LinkFields::default())
-    };
     let linked: Vec<Portal> = account.iter().map(|a| Portal::of(a.kind)).collect();
-    let checked = contact_create::check_portals(!input.email.trim().is_empty(), &linked, portals);
-    let (fields, link) = match (contact, link, checked) {
-        (Ok(c), Ok(l), Ok(())) => (c, l),
-        (c, l, p) => {
-            let mut errors = c.err().unwrap_or_default();
-            errors.0.extend(l.err().unwrap_or_default().0);
-            errors.0.extend(p.err().unwrap_or_default().0);
-            return Err(AppError::Invalid(errors).into());
-        }
+    let submission = ContactSubmission {
+        contact: &input,
+        link: account.map(|_| link),
+        linked: &linked,
+        portals,
     };
-    let new = contact_create::NewContact {
+    let (fields, link) = submission
+        .validate(caller.tenant.contact_required())
+        .map_err(AppError::Invalid)?;
+    let new = NewContact {
         fields: &fields,
         link: account.map(|a| (a, &link)),
         portals,
         photo: None,
     };
-    match contact_create::add(&caller.state, &caller.tenant, new, caller.by()).await? {
-        contact_create::Added::Created(contact, links) => Ok(ContactOut::new(&contact, &links)),
-        contact_create::Added::Existing(existing, _) => Err(AppError::Duplicate {
+    match contacts::add(&issuer, new).await? {
+        Added::Created(contact, links) => Ok(ContactOut::new(&contact, &links)),
+        Added::Existing(existing, _) => Err(AppError::Duplicate {
             existing: existing.id.as_uuid(),
         }
         .into()),
@@ -474,14 +402,7 @@ pub(super) async fn add_contact(
 }
 
 async fn set_archived(caller: &Caller, id: Uuid, archived: bool) -> Result<Json<ContactOut>> {
-    let mut tx = caller.tx().await?;
-    editable(caller, &mut tx, id).await?;
-    let contact = tx
-        .contacts()
-        .set_archived(id.into(), archived, caller.by())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let out = with_links(&mut tx, &contact).await?;
-    tx.commit().await?;
-    Ok(Json(out))
+    let issuer = Issuer::api(caller);
+    let (contact, links) = contacts::set_archived(&issuer, id.into(), archived).await?;
+    Ok(Json(ContactOut::new(&contact, &links)))
 }

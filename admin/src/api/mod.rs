@@ -4,7 +4,7 @@
 //! Errors are RFC 9457 problem JSON, rendered by the site's error middleware.
 
 mod accounts;
-mod auth;
+pub(crate) mod auth;
 mod contacts;
 mod dto;
 mod portal;

@@ -16,13 +16,9 @@ use portico_domain::Portal;
 use portico_web::AppError;
 use uuid::Uuid;
 
-use super::{
-    ApiTags, Created, Result,
-    auth::Auth,
-    contacts::{editable, load},
-};
+use super::{ApiTags, Created, Result, auth::Auth, contacts::load};
 use crate::{
-    access_grant, invitations,
+    commands::{Issuer, portal_access},
     portal_access::{Question, live_policy},
 };
 
@@ -195,6 +191,14 @@ async fn access_out(tx: &mut TenantTx, id: ContactId) -> Result<PortalAccessOut>
     })
 }
 
+/// A contact's portal access as it is now (after a command committed).
+async fn access_of(caller: &super::auth::Caller, id: ContactId) -> Result<Json<PortalAccessOut>> {
+    let mut tx = caller.tx().await?;
+    let out = access_out(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(out))
+}
+
 fn invalid(e: DataError) -> super::ApiError {
     e.into()
 }
@@ -209,10 +213,7 @@ impl PortalApi {
     async fn portal_access(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<PortalAccessOut>> {
         let caller = auth.caller();
         caller.require(Area::Contacts, Action::Read).await?;
-        let mut tx = caller.tx().await?;
-        let out = access_out(&mut tx, id.0.into()).await?;
-        tx.commit().await?;
-        Ok(Json(out))
+        access_of(caller, id.0.into()).await
     }
 
     /// Turns a contact's access to a portal on or off (on needs a main email).
@@ -225,33 +226,10 @@ impl PortalApi {
         body: Json<AccessToggle>,
     ) -> Result<Json<PortalAccessOut>> {
         let caller = auth.caller();
-        let mut tx = caller.tx().await?;
-        let contact = editable(caller, &mut tx, id.0).await?;
-        let invite = if body.0.enabled {
-            access_grant::grant(
-                &mut tx,
-                &caller.state,
-                &caller.tenant,
-                &contact,
-                portal.0.into(),
-                true,
-                caller.by(),
-            )
-            .await?
-            .invited
-        } else {
-            tx.portal_access()
-                .set(contact.id, portal.0.into(), false, caller.by())
-                .await
-                .map_err(invalid)?;
-            false
-        };
-        let out = access_out(&mut tx, contact.id).await?;
-        tx.commit().await?;
-        if invite {
-            caller.state.mail.kick(&caller.tenant);
-        }
-        Ok(Json(out))
+        let id = ContactId::from(id.0);
+        let on = body.0.enabled;
+        portal_access::set_access(&Issuer::api(caller), id, portal.0.into(), on).await?;
+        access_of(caller, id).await
     }
 
     /// Sends a new invitation to a portal the contact has access to but has not
@@ -264,38 +242,18 @@ impl PortalApi {
         portal: Path<PortalName>,
     ) -> Result<Json<PortalAccessOut>> {
         let caller = auth.caller();
-        let mut tx = caller.tx().await?;
-        let contact = editable(caller, &mut tx, id.0).await?;
-        let portal: Portal = portal.0.into();
-        if !contact.portal.to(portal) || contact.portal.status == portico_data::PortalStatus::Active
-        {
-            return Err(AppError::BadRequest("portal-invite-not-needed").into());
-        }
-        invitations::invite(
-            &mut tx,
-            &caller.state,
-            &caller.tenant,
-            &contact,
-            portal,
-            caller.by(),
-        )
-        .await?;
-        let out = access_out(&mut tx, contact.id).await?;
-        tx.commit().await?;
-        caller.state.mail.kick(&caller.tenant);
-        Ok(Json(out))
+        let id = ContactId::from(id.0);
+        portal_access::resend_invitation(&Issuer::api(caller), id, portal.0.into()).await?;
+        access_of(caller, id).await
     }
 
     /// Voids every pending invitation of the contact.
     #[oai(path = "/contacts/:id/portal-invitation", method = "delete")]
     async fn revoke_invitation(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<PortalAccessOut>> {
         let caller = auth.caller();
-        let mut tx = caller.tx().await?;
-        let contact = editable(caller, &mut tx, id.0).await?;
-        invitations::revoke(&mut tx, contact.id, caller.by()).await?;
-        let out = access_out(&mut tx, contact.id).await?;
-        tx.commit().await?;
-        Ok(Json(out))
+        let id = ContactId::from(id.0);
+        portal_access::revoke_invitations(&Issuer::api(caller), id).await?;
+        access_of(caller, id).await
     }
 
     /// Replaces a link's roles, individual permissions and visible branches.
@@ -306,27 +264,15 @@ impl PortalApi {
         id: Path<Uuid>,
         body: Json<LinkAccessBody>,
     ) -> Result<Json<LinkAccessOut>> {
-        let caller = auth.caller();
-        let mut tx = caller.tx().await?;
-        let link = tx
-            .links()
-            .find(LinkId::from(id.0))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        editable(caller, &mut tx, link.contact_id.as_uuid()).await?;
         let input = LinkAccessInput {
             role_ids: body.0.role_ids,
             permissions: body.0.permissions,
             all_branches: body.0.all_branches,
             branch_ids: body.0.branch_ids,
         };
-        let saved = tx
-            .link_grants()
-            .set(link.id, &input, caller.by())
-            .await
-            .map_err(invalid)?
-            .ok_or(AppError::NotFound)?;
-        tx.commit().await?;
+        let issuer = Issuer::api(auth.caller());
+        let link = LinkId::from(id.0);
+        let (_, saved) = portal_access::set_link_access(&issuer, link, &input).await?;
         Ok(Json(LinkAccessOut::from(&saved)))
     }
 
@@ -393,15 +339,10 @@ impl PortalApi {
             .ok_or(AppError::BadRequest("error-bad-request-detail"))?;
         let mut tx = caller.tx().await?;
         let id = tx
-            .portal_roles()
-            .create(portal.into(), &(&body.0).into(), caller.by())
+            .portal_roles().create(portal.into(), &(&body.0).into(), caller.by())
             .await
             .map_err(invalid)?;
-        let role = tx
-            .portal_roles()
-            .find(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let role = tx.portal_roles().find(id).await?.ok_or(AppError::NotFound)?;
         tx.commit().await?;
         Ok(Created::Created(Json(PortalRoleOut::from(&role))))
     }
@@ -418,18 +359,13 @@ impl PortalApi {
         caller.require(Area::Settings, Action::Write).await?;
         let mut tx = caller.tx().await?;
         if !tx
-            .portal_roles()
-            .update(id.0, &(&body.0).into(), caller.by())
+            .portal_roles().update(id.0, &(&body.0).into(), caller.by())
             .await
             .map_err(invalid)?
         {
             return Err(AppError::NotFound.into());
         }
-        let role = tx
-            .portal_roles()
-            .find(id.0)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let role = tx.portal_roles().find(id.0).await?.ok_or(AppError::NotFound)?;
         tx.commit().await?;
         Ok(Json(PortalRoleOut::from(&role)))
     }
@@ -440,11 +376,7 @@ impl PortalApi {
         let caller = auth.caller();
         caller.require(Area::Settings, Action::Write).await?;
         let mut tx = caller.tx().await?;
-        let role = tx
-            .portal_roles()
-            .find(id.0)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let role = tx.portal_roles().find(id.0).await?.ok_or(AppError::NotFound)?;
         tx.portal_roles().delete(id.0, caller.by()).await?;
         tx.commit().await?;
         Ok(Json(PortalRoleOut::from(&role)))
