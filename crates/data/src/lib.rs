@@ -30,6 +30,7 @@ mod search;
 mod staff;
 mod staff_auth;
 mod tenants;
+mod tokens;
 mod tx;
 
 pub use accounts::{Account, AccountFilter, Branch, NameCursor};

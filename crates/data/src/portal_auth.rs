@@ -5,13 +5,15 @@
 //! Each function is one step of a command; the caller's transaction holds them.
 
 use chrono::{DateTime, Duration, Utc};
-use portico_auth::{hash_token, random_token};
+use portico_auth::hash_token;
 use portico_domain::{Email, Locale, Portal};
 use sea_query::{Expr, ExprTrait, Func, Iden, Query};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::{By, ContactId, DataError, PortalStatus, TenantTx, contacts::Contacts};
+use crate::{
+    By, ContactId, DataError, PortalStatus, TenantTx, contacts::Contacts, tokens::PORTAL_TOKENS,
+};
 
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum PortalTokens {
@@ -21,7 +23,6 @@ pub(crate) enum PortalTokens {
     ContactId,
     Purpose,
     TokenHash,
-    CreatedAt,
     ExpiresAt,
     UsedAt,
     RevokedAt,
@@ -422,32 +423,9 @@ impl TenantTx {
             Some(person) if person.archived_at.is_none() => {}
             _ => return Ok(None),
         }
-        self.revoke_portal_tokens(contact, purpose).await?;
-        let secret = random_token();
-        let now = Utc::now();
-        let insert = Query::insert()
-            .into_table(PortalTokens::Table)
-            .columns([
-                PortalTokens::TenantId,
-                PortalTokens::Id,
-                PortalTokens::ContactId,
-                PortalTokens::Purpose,
-                PortalTokens::TokenHash,
-                PortalTokens::CreatedAt,
-                PortalTokens::ExpiresAt,
-            ])
-            .values_panic([
-                self.tenant_id().as_uuid().into(),
-                Uuid::now_v7().into(),
-                contact.as_uuid().into(),
-                purpose.as_str().into(),
-                hash_token(&secret).into(),
-                now.into(),
-                (now + ttl).into(),
-            ])
-            .to_owned();
-        self.conn.execute(&insert).await?;
-        Ok(Some(secret))
+        self.issue_token(PORTAL_TOKENS, contact.as_uuid(), purpose.as_str(), ttl)
+            .await
+            .map(Some)
     }
 
     /// The contact a token's secret belongs to, when the token has that
@@ -519,15 +497,10 @@ impl TenantTx {
         let Some(holder) = self.find_portal_token(secret, purpose).await? else {
             return Ok(None);
         };
-        let update = Query::update()
-            .table(PortalTokens::Table)
-            .value(PortalTokens::UsedAt, Utc::now())
-            .and_where(Expr::col(PortalTokens::TenantId).eq(self.tenant_id().as_uuid()))
-            .and_where(Expr::col(PortalTokens::Id).eq(holder.token_id))
-            .and_where(Expr::col(PortalTokens::UsedAt).is_null())
-            .and_where(Expr::col(PortalTokens::RevokedAt).is_null())
-            .to_owned();
-        Ok((self.conn.execute(&update).await? == 1).then_some(holder.contact_id))
+        Ok(self
+            .spend_token(PORTAL_TOKENS, holder.token_id)
+            .await?
+            .then_some(holder.contact_id))
     }
 
     /// Revokes a contact's unused tokens of one purpose; returns how many.
@@ -536,15 +509,7 @@ impl TenantTx {
         contact: ContactId,
         purpose: PortalTokenPurpose,
     ) -> Result<u64, DataError> {
-        let update = Query::update()
-            .table(PortalTokens::Table)
-            .value(PortalTokens::RevokedAt, Utc::now())
-            .and_where(Expr::col(PortalTokens::TenantId).eq(self.tenant_id().as_uuid()))
-            .and_where(Expr::col(PortalTokens::ContactId).eq(contact.as_uuid()))
-            .and_where(Expr::col(PortalTokens::Purpose).eq(purpose.as_str()))
-            .and_where(Expr::col(PortalTokens::UsedAt).is_null())
-            .and_where(Expr::col(PortalTokens::RevokedAt).is_null())
-            .to_owned();
-        self.conn.execute(&update).await
+        self.revoke_tokens(PORTAL_TOKENS, contact.as_uuid(), purpose.as_str())
+            .await
     }
 }

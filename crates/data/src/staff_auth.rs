@@ -3,12 +3,12 @@
 //! the caller's transaction holds them.
 
 use chrono::{DateTime, Duration, Utc};
-use portico_auth::{hash_token, random_token};
+use portico_auth::hash_token;
 use sea_query::{Expr, ExprTrait, Iden, Query};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::{By, DataError, StaffStatus, StaffUser, StaffUserId, TenantTx};
+use crate::{By, DataError, StaffStatus, StaffUser, StaffUserId, TenantTx, tokens::STAFF_TOKENS};
 
 #[derive(Iden, Clone, Copy)]
 enum StaffTokens {
@@ -18,7 +18,6 @@ enum StaffTokens {
     StaffUserId,
     Purpose,
     TokenHash,
-    CreatedAt,
     ExpiresAt,
     UsedAt,
     RevokedAt,
@@ -48,32 +47,9 @@ impl TenantTx {
             Some(found) if found.status == StaffStatus::Active => {}
             _ => return Ok(None),
         }
-        self.revoke_staff_reset_tokens(user).await?;
-        let secret = random_token();
-        let now = Utc::now();
-        let insert = Query::insert()
-            .into_table(StaffTokens::Table)
-            .columns([
-                StaffTokens::TenantId,
-                StaffTokens::Id,
-                StaffTokens::StaffUserId,
-                StaffTokens::Purpose,
-                StaffTokens::TokenHash,
-                StaffTokens::CreatedAt,
-                StaffTokens::ExpiresAt,
-            ])
-            .values_panic([
-                self.tenant_id().as_uuid().into(),
-                Uuid::now_v7().into(),
-                user.as_uuid().into(),
-                RESET.into(),
-                hash_token(&secret).into(),
-                now.into(),
-                (now + ttl).into(),
-            ])
-            .to_owned();
-        self.conn.execute(&insert).await?;
-        Ok(Some(secret))
+        self.issue_token(STAFF_TOKENS, user.as_uuid(), RESET, ttl)
+            .await
+            .map(Some)
     }
 
     /// The active staff user a reset token's secret belongs to, when the token
@@ -128,29 +104,16 @@ impl TenantTx {
         else {
             return Ok(None);
         };
-        let update = Query::update()
-            .table(StaffTokens::Table)
-            .value(StaffTokens::UsedAt, Utc::now())
-            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tenant_id().as_uuid()))
-            .and_where(Expr::col(StaffTokens::Id).eq(row.id))
-            .and_where(Expr::col(StaffTokens::UsedAt).is_null())
-            .and_where(Expr::col(StaffTokens::RevokedAt).is_null())
-            .to_owned();
-        Ok((self.conn.execute(&update).await? == 1).then_some(user))
+        Ok(self
+            .spend_token(STAFF_TOKENS, row.id)
+            .await?
+            .then_some(user))
     }
 
     /// Revokes a staff user's unused reset tokens; returns how many.
     pub async fn revoke_staff_reset_tokens(&mut self, user: StaffUserId) -> Result<u64, DataError> {
-        let update = Query::update()
-            .table(StaffTokens::Table)
-            .value(StaffTokens::RevokedAt, Utc::now())
-            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tenant_id().as_uuid()))
-            .and_where(Expr::col(StaffTokens::StaffUserId).eq(user.as_uuid()))
-            .and_where(Expr::col(StaffTokens::Purpose).eq(RESET))
-            .and_where(Expr::col(StaffTokens::UsedAt).is_null())
-            .and_where(Expr::col(StaffTokens::RevokedAt).is_null())
-            .to_owned();
-        self.conn.execute(&update).await
+        self.revoke_tokens(STAFF_TOKENS, user.as_uuid(), RESET)
+            .await
     }
 
     /// Records that a reset link was mailed to a staff user (asked for on the
