@@ -15,7 +15,7 @@ use portico_web::{
     AppError, AppState, CurrentTenant, Ui,
     i18n::remember_language,
     observe::RequestId,
-    signin::{self, SignInKind, start_session},
+    signin::{self, Refusal, SignInKind, start_session},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -192,14 +192,8 @@ impl SignInKind for StaffSignIn<'_> {
         format!("staff:{}", self.tenant.0.id())
     }
 
-    fn form(
-        &self,
-        ui: &Ui,
-        email: &str,
-        error: String,
-        status: StatusCode,
-    ) -> poem::Result<Response> {
-        render_sign_in(ui, email, Some(error), status)
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response> {
+        render_sign_in(ui, refusal.email, Some(refusal.error), refusal.status)
     }
 
     async fn find(&self, state: &AppState, email: &Email) -> Result<Option<StaffUser>, AppError> {

@@ -10,7 +10,7 @@ use portico_data::{Operator, OperatorId};
 use portico_domain::Email;
 use portico_web::{
     AppError, AppState, Ui,
-    signin::{self, SignInKind, start_session},
+    signin::{self, Refusal, SignInKind, start_session},
 };
 use serde::{Deserialize, Serialize};
 
@@ -90,14 +90,8 @@ impl SignInKind for OperatorSignIn {
         "operator".to_owned()
     }
 
-    fn form(
-        &self,
-        ui: &Ui,
-        email: &str,
-        error: String,
-        status: StatusCode,
-    ) -> poem::Result<Response> {
-        render(ui, email, Some(error), status)
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response> {
+        render(ui, refusal.email, Some(refusal.error), refusal.status)
     }
 
     async fn find(&self, state: &AppState, email: &Email) -> Result<Option<Operator>, AppError> {

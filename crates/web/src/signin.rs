@@ -18,6 +18,13 @@ use portico_domain::Email;
 
 use crate::{AppError, AppState, Ui, csrf, observe::RequestId};
 
+/// Why the sign-in form comes back: the typed email, the error shown and the status.
+pub struct Refusal<'a> {
+    pub email: &'a str,
+    pub error: String,
+    pub status: StatusCode,
+}
+
 /// One kind of user that signs in with an email and a password.
 pub trait SignInKind: Sync {
     /// What the lookup finds about an account.
@@ -27,14 +34,8 @@ pub trait SignInKind: Sync {
     /// attempts in one scope never lock out another.
     fn scope(&self) -> String;
 
-    /// The sign-in form again, with the typed email, an error and a status.
-    fn form(
-        &self,
-        ui: &Ui,
-        email: &str,
-        error: String,
-        status: StatusCode,
-    ) -> poem::Result<Response>;
+    /// The sign-in form again, refusing an attempt.
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response>;
 
     /// The account with this email, if any; leaves no transaction open (the
     /// password check is slow and must not hold a connection).
@@ -100,7 +101,14 @@ pub async fn sign_in<K: SignInKind>(
     password: &str,
 ) -> poem::Result<Response> {
     let state = &ui.state;
-    let refuse = |id: &str| kind.form(ui, email, ui.lang.t(id), StatusCode::UNPROCESSABLE_ENTITY);
+    let refuse = |id: &str| {
+        let refusal = Refusal {
+            email,
+            error: ui.lang.t(id),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        kind.form(ui, refusal)
+    };
     let Ok(parsed) = Email::parse(email) else {
         return refuse("sign-in-email-invalid");
     };
@@ -149,7 +157,12 @@ fn locked_out<K: SignInKind>(
         "sign-in-locked",
         &[("minutes", minutes_left(Locked { retry_after }).into())],
     );
-    let resp = kind.form(ui, email, message, StatusCode::TOO_MANY_REQUESTS)?;
+    let refusal = Refusal {
+        email,
+        error: message,
+        status: StatusCode::TOO_MANY_REQUESTS,
+    };
+    let resp = kind.form(ui, refusal)?;
     Ok(with_retry_after(resp, retry_after))
 }
 

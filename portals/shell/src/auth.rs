@@ -16,7 +16,7 @@ use portico_domain::{Email, Locale};
 use portico_web::{
     AppError, AppState, CurrentTenant, Ui,
     i18n::remember_language,
-    signin::{self, SignInKind},
+    signin::{self, Refusal, SignInKind},
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -129,20 +129,14 @@ impl SignInKind for PortalSignIn<'_> {
         format!("portal:{}", self.tenant.0.id())
     }
 
-    fn form(
-        &self,
-        ui: &Ui,
-        email: &str,
-        error: String,
-        status: StatusCode,
-    ) -> poem::Result<Response> {
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response> {
         let view = SignInView {
-            email,
-            error: Some(error),
+            email: refusal.email,
+            error: Some(refusal.error),
             next: self.next.clone(),
             ..SignInView::default()
         };
-        render_sign_in(ui, self.site, view, status)
+        render_sign_in(ui, self.site, view, refusal.status)
     }
 
     async fn find(
