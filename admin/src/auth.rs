@@ -9,14 +9,13 @@ use poem::{
     session::Session,
     web::{Form, Query, Redirect},
 };
-use portico_auth::verify_password;
 use portico_data::{Actor, NewAuditEvent, StaffStatus, StaffUser, StaffUserId, TenantId};
 use portico_domain::Email;
 use portico_web::{
     AppError, AppState, CurrentTenant, Ui,
     i18n::remember_language,
     observe::RequestId,
-    signin::{SignInAttempt, minutes_left, start_session},
+    signin::{self, Refusal, SignInKind, start_session},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -109,8 +108,7 @@ async fn session_staff(req: &Request, body: &mut RequestBody) -> poem::Result<Si
         .await
         .map_err(AppError::from)?;
     let user = tx
-        .staff()
-        .find(principal.user_id)
+        .staff().find(principal.user_id)
         .await
         .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
@@ -182,6 +180,73 @@ pub(crate) fn sign_in_page(ui: Ui, Query(query): Query<SignInQuery>) -> poem::Re
     render_sign_in_with_notice(&ui, "", None, notice, StatusCode::OK)
 }
 
+/// Staff of the host's company, as the shared sign-in flow finds and admits them.
+struct StaffSignIn<'a> {
+    tenant: &'a CurrentTenant,
+}
+
+impl SignInKind for StaffSignIn<'_> {
+    type Credentials = StaffUser;
+
+    fn scope(&self) -> String {
+        format!("staff:{}", self.tenant.0.id())
+    }
+
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response> {
+        render_sign_in(ui, refusal.email, Some(refusal.error), refusal.status)
+    }
+
+    async fn find(&self, state: &AppState, email: &Email) -> Result<Option<StaffUser>, AppError> {
+        let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
+        let user = tx.staff().find_by_email(email).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    fn password_hash<'c>(&self, user: &'c StaffUser) -> Option<&'c str> {
+        (user.status == StaffStatus::Active)
+            .then_some(user.password_hash.as_deref())
+            .flatten()
+    }
+
+    async fn record(
+        &self,
+        state: &AppState,
+        user: &StaffUser,
+        request_id: Option<&str>,
+    ) -> Result<(), AppError> {
+        let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
+        tx.staff().touch_sign_in(user.id).await?;
+        tx.audit().record(NewAuditEvent {
+            actor: Actor::Staff(user.id),
+            action: "staff.sign_in",
+            subject_kind: "staff_user",
+            subject_id: Some(user.id.as_uuid()),
+            related_id: None,
+            changes: json!({}),
+            request_id,
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn arrive(&self, ui: &Ui, session: &Session, user: StaffUser) -> poem::Result<Response> {
+        begin_session(session, self.tenant, user.id, user.session_epoch);
+        tracing::info!(staff_user = %user.id, "staff signed in");
+        let landing = if user.must_change_password {
+            CHOOSE_PASSWORD
+        } else {
+            "/admin"
+        };
+        let mut resp = Redirect::see_other(landing).into_response();
+        if let Some(locale) = user.locale {
+            remember_language(&mut resp, locale, ui.state.config.secure_cookies());
+        }
+        Ok(resp)
+    }
+}
+
 #[handler]
 pub(crate) async fn sign_in(
     ui: Ui,
@@ -190,107 +255,8 @@ pub(crate) async fn sign_in(
     session: &Session,
     Form(form): Form<SignInForm>,
 ) -> poem::Result<Response> {
-    let state = &ui.state;
-    let Ok(email) = Email::parse(&form.email) else {
-        return render_sign_in(
-            &ui,
-            &form.email,
-            Some(ui.lang.t("sign-in-email-invalid")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    if form.password.is_empty() {
-        return render_sign_in(
-            &ui,
-            &form.email,
-            Some(ui.lang.t("sign-in-password-missing")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    let attempt = SignInAttempt::new(&format!("staff:{}", tenant.0.id()), email.as_str(), req);
-    if let Err(locked) = attempt.check(state).await? {
-        let message = ui.lang.t_args(
-            "sign-in-locked",
-            &[("minutes", minutes_left(locked).into())],
-        );
-        let mut resp = render_sign_in(
-            &ui,
-            &form.email,
-            Some(message),
-            StatusCode::TOO_MANY_REQUESTS,
-        )?;
-        if let Ok(value) = locked.retry_after.as_secs().max(1).to_string().parse() {
-            resp.headers_mut()
-                .insert(poem::http::header::RETRY_AFTER, value);
-        }
-        return Ok(resp);
-    }
-
-    let mut tx = state
-        .db
-        .tenant_tx(&tenant.0)
-        .await
-        .map_err(AppError::from)?;
-    let user = tx
-        .staff()
-        .find_by_email(&email)
-        .await
-        .map_err(AppError::from)?;
-    // Verify with no transaction open: argon2 is slow and must not hold a
-    // connection (or SQLite's write lock).
-    tx.commit().await.map_err(AppError::from)?;
-    let active = user.as_ref().filter(|u| u.status == StaffStatus::Active);
-    let valid = verify_password(
-        &form.password,
-        active.and_then(|u| u.password_hash.as_deref()),
-    )
-    .await;
-    let Some(user) = active.filter(|_| valid) else {
-        attempt.failed(state).await?;
-        tracing::info!("staff sign-in refused");
-        return render_sign_in(
-            &ui,
-            &form.email,
-            Some(ui.lang.t("sign-in-failed")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let mut tx = state
-        .db
-        .tenant_tx(&tenant.0)
-        .await
-        .map_err(AppError::from)?;
-    tx.staff()
-        .touch_sign_in(user.id)
-        .await
-        .map_err(AppError::from)?;
-    tx.audit()
-        .record(NewAuditEvent {
-            actor: Actor::Staff(user.id),
-            action: "staff.sign_in",
-            subject_kind: "staff_user",
-            subject_id: Some(user.id.as_uuid()),
-            related_id: None,
-            changes: json!({}),
-            request_id: req.extensions().get::<RequestId>().map(|r| r.0.as_str()),
-        })
-        .await
-        .map_err(AppError::from)?;
-    tx.commit().await.map_err(AppError::from)?;
-    attempt.succeeded(state).await?;
-
-    begin_session(session, &tenant, user.id, user.session_epoch);
-    tracing::info!(staff_user = %user.id, "staff signed in");
-    let landing = if user.must_change_password {
-        CHOOSE_PASSWORD
-    } else {
-        "/admin"
-    };
-    let mut resp = Redirect::see_other(landing).into_response();
-    if let Some(locale) = user.locale {
-        remember_language(&mut resp, locale, state.config.secure_cookies());
-    }
-    Ok(resp)
+    let kind = StaffSignIn { tenant: &tenant };
+    signin::sign_in(&kind, &ui, req, session, &form.email, &form.password).await
 }
 
 #[handler]
@@ -319,16 +285,15 @@ async fn record_sign_out(
     request_id: Option<&str>,
 ) -> Result<(), portico_data::DataError> {
     let mut tx = ui.state.db.tenant_tx(&tenant.0).await?;
-    tx.audit()
-        .record(NewAuditEvent {
-            actor: Actor::Staff(principal.user_id),
-            action: "staff.sign_out",
-            subject_kind: "staff_user",
-            subject_id: Some(principal.user_id.as_uuid()),
-            related_id: None,
-            changes: json!({}),
-            request_id,
-        })
-        .await?;
+    tx.audit().record(NewAuditEvent {
+        actor: Actor::Staff(principal.user_id),
+        action: "staff.sign_out",
+        subject_kind: "staff_user",
+        subject_id: Some(principal.user_id.as_uuid()),
+        related_id: None,
+        changes: json!({}),
+        request_id,
+    })
+    .await?;
     tx.commit().await
 }

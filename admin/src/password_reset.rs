@@ -18,7 +18,7 @@
 use chrono::Duration;
 use poem::{
     IntoResponse, Request, Response, handler,
-    http::{StatusCode, header},
+    http::StatusCode,
     session::Session,
     web::{Form, Path, Redirect},
 };
@@ -29,14 +29,15 @@ use portico_web::{
     i18n::remember_language,
     observe::RequestId,
     page::set_flash,
-    signin::{SignInAttempt, minutes_left},
+    password::hash_new_password,
+    signin::{SignInAttempt, minutes_left, with_retry_after},
 };
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
     auth::begin_session,
-    profile::{PasswordForm, Problems, check, hash},
+    profile::{PasswordForm, Problems, check},
 };
 
 /// How long a reset link works (the pages and the mail say so in words).
@@ -118,7 +119,7 @@ pub(crate) async fn ask(
             "staff-forgot-throttled",
             &[("minutes", minutes_left(locked).into())],
         );
-        let mut resp = render(
+        let resp = render(
             &ui,
             "staff-forgot-title",
             email.as_str(),
@@ -126,10 +127,7 @@ pub(crate) async fn ask(
             None,
             StatusCode::TOO_MANY_REQUESTS,
         )?;
-        if let Ok(value) = locked.retry_after.as_secs().max(1).to_string().parse() {
-            resp.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return Ok(resp);
+        return Ok(with_retry_after(resp, locked.retry_after));
     }
     // Every request counts, whether it mails anyone or not.
     attempt.failed(state).await?;
@@ -317,7 +315,7 @@ pub(crate) async fn reset(
         );
     }
     // Hash with no transaction open: argon2 is slow.
-    let hashed = hash(&form.password).await?;
+    let hashed = hash_new_password(&form.password).await?;
     let mut tx = ui
         .state
         .db

@@ -6,19 +6,18 @@
 
 use poem::{
     IntoResponse, Request, Response, handler,
-    http::{StatusCode, header},
+    http::StatusCode,
     session::Session,
     web::{Form, Redirect},
 };
-use portico_auth::{
-    PasswordError, PasswordRule, check_new_password, hash_password, verify_password,
-};
+use portico_auth::{PasswordRule, check_new_password, verify_password};
 use portico_domain::Locale;
 use portico_web::{
     AppError, Ui,
     i18n::remember_language,
     page::set_flash,
-    signin::{SignInAttempt, minutes_left},
+    password::hash_new_password,
+    signin::{SignInAttempt, minutes_left, with_retry_after},
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -78,15 +77,6 @@ pub(crate) fn check(form: &PasswordForm, email: &str) -> Problems {
         }
     }
     problems
-}
-
-/// Hashes a password that passed [`check`] (argon2id, off the executor).
-pub(crate) async fn hash(password: &str) -> Result<String, AppError> {
-    hash_password(password).await.map_err(|e| match e {
-        PasswordError::TooShort => AppError::BadRequest("portal-password-too-short"),
-        PasswordError::TooLong => AppError::BadRequest("portal-password-too-long"),
-        PasswordError::Hashing => AppError::internal(e),
-    })
 }
 
 async fn render_profile(
@@ -153,12 +143,8 @@ pub(crate) async fn change_password(
             )),
             ..Problems::default()
         };
-        let mut resp =
-            render_profile(&ui, &staff, &problems, StatusCode::TOO_MANY_REQUESTS).await?;
-        if let Ok(value) = locked.retry_after.as_secs().max(1).to_string().parse() {
-            resp.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return Ok(resp);
+        let resp = render_profile(&ui, &staff, &problems, StatusCode::TOO_MANY_REQUESTS).await?;
+        return Ok(with_retry_after(resp, locked.retry_after));
     }
     let mut problems = check(&form, &staff.user.email);
     if !verify_password(&form.current_password, staff.user.password_hash.as_deref()).await {
@@ -168,7 +154,7 @@ pub(crate) async fn change_password(
     if problems.any() {
         return render_profile(&ui, &staff, &problems, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let hashed = hash(&form.password).await?;
+    let hashed = hash_new_password(&form.password).await?;
     let mut tx = state.db.tenant_tx(&tenant.0).await?;
     let epoch = tx
         .staff()
@@ -261,7 +247,7 @@ pub(crate) async fn choose(
     if problems.any() {
         return render_choose(&ui, &staff, &problems, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let hashed = hash(&form.password).await?;
+    let hashed = hash_new_password(&form.password).await?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let epoch = tx
         .staff()

@@ -1,4 +1,4 @@
-//! Operator sign-in and sign-out, and the extractor for the signed-in operator.
+//! Operator sign-in (the shared flow of [`portico_web::signin`]) and sign-out, and the extractor for the signed-in operator.
 
 use poem::{
     FromRequest, IntoResponse, Request, RequestBody, Response, handler,
@@ -6,12 +6,11 @@ use poem::{
     session::Session,
     web::{Form, Redirect},
 };
-use portico_auth::verify_password;
-use portico_data::OperatorId;
+use portico_data::{Operator, OperatorId};
 use portico_domain::Email;
 use portico_web::{
     AppError, AppState, Ui,
-    signin::{SignInAttempt, minutes_left, start_session},
+    signin::{self, Refusal, SignInKind, start_session},
 };
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +80,65 @@ pub(crate) fn sign_in_page(ui: Ui) -> poem::Result<Response> {
     render(&ui, "", None, StatusCode::OK)
 }
 
+/// Platform operators, as the shared sign-in flow finds and admits them.
+struct OperatorSignIn;
+
+impl SignInKind for OperatorSignIn {
+    type Credentials = Operator;
+
+    fn scope(&self) -> String {
+        "operator".to_owned()
+    }
+
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response> {
+        render(ui, refusal.email, Some(refusal.error), refusal.status)
+    }
+
+    async fn find(&self, state: &AppState, email: &Email) -> Result<Option<Operator>, AppError> {
+        let mut tx = state.db.platform_tx().await?;
+        let operator = tx.find_operator_by_email(email).await?;
+        tx.commit().await?;
+        Ok(operator)
+    }
+
+    fn password_hash<'c>(&self, operator: &'c Operator) -> Option<&'c str> {
+        Some(&operator.password_hash)
+    }
+
+    /// Operators have no company audit log: the sign-in time is kept with the
+    /// operator.
+    async fn record(
+        &self,
+        state: &AppState,
+        operator: &Operator,
+        _request_id: Option<&str>,
+    ) -> Result<(), AppError> {
+        let mut tx = state.db.platform_tx().await?;
+        tx.touch_operator_sign_in(operator.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn arrive(
+        &self,
+        _ui: &Ui,
+        session: &Session,
+        operator: Operator,
+    ) -> poem::Result<Response> {
+        start_session(
+            session,
+            SESSION_KEY,
+            &SignedInOperator {
+                id: operator.id,
+                email: operator.email,
+                name: operator.name,
+            },
+        );
+        tracing::info!(operator = %operator.id, "operator signed in");
+        Ok(Redirect::see_other("/").into_response())
+    }
+}
+
 #[handler]
 pub(crate) async fn sign_in(
     ui: Ui,
@@ -88,67 +146,15 @@ pub(crate) async fn sign_in(
     session: &Session,
     Form(form): Form<SignInForm>,
 ) -> poem::Result<Response> {
-    let state = &ui.state;
-    let Ok(email) = Email::parse(&form.email) else {
-        return render(
-            &ui,
-            &form.email,
-            Some(ui.lang.t("sign-in-email-invalid")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let attempt = SignInAttempt::new("operator", email.as_str(), req);
-    if let Err(locked) = attempt.check(state).await? {
-        let message = ui.lang.t_args(
-            "sign-in-locked",
-            &[("minutes", minutes_left(locked).into())],
-        );
-        return render(
-            &ui,
-            &form.email,
-            Some(message),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    let mut tx = state.db.platform_tx().await.map_err(AppError::from)?;
-    let operator = tx
-        .find_operator_by_email(&email)
-        .await
-        .map_err(AppError::from)?;
-    // Verify with no transaction open (argon2 is slow).
-    tx.commit().await.map_err(AppError::from)?;
-    let valid = verify_password(
-        &form.password,
-        operator.as_ref().map(|o| o.password_hash.as_str()),
-    )
-    .await;
-    let Some(operator) = operator.filter(|_| valid) else {
-        attempt.failed(state).await?;
-        tracing::info!("operator sign-in refused");
-        return render(
-            &ui,
-            &form.email,
-            Some(ui.lang.t("sign-in-failed")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let mut tx = state.db.platform_tx().await.map_err(AppError::from)?;
-    tx.touch_operator_sign_in(operator.id)
-        .await
-        .map_err(AppError::from)?;
-    tx.commit().await.map_err(AppError::from)?;
-    attempt.succeeded(state).await?;
-    start_session(
+    signin::sign_in(
+        &OperatorSignIn,
+        &ui,
+        req,
         session,
-        SESSION_KEY,
-        &SignedInOperator {
-            id: operator.id,
-            email: operator.email,
-            name: operator.name,
-        },
-    );
-    tracing::info!(operator = %operator.id, "operator signed in");
-    Ok(Redirect::see_other("/").into_response())
+        &form.email,
+        &form.password,
+    )
+    .await
 }
 
 #[handler]

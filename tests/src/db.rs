@@ -55,8 +55,19 @@ impl TestDb {
     /// Another handle (its own pool) on this very database, which it leaves in
     /// place when dropped.
     pub async fn attach(&self) -> Self {
+        self.attach_pool(4, None).await
+    }
+
+    /// Like [`TestDb::attach`], with a pool of `max_connections` that waits
+    /// `acquire_timeout` for a free one (a tiny pool to exhaust).
+    pub async fn attach_pool(
+        &self,
+        max_connections: u32,
+        acquire_timeout: Option<std::time::Duration>,
+    ) -> Self {
         let mut options = DatabaseOptions::new(self.url.clone());
-        options.max_connections = 4;
+        options.max_connections = max_connections;
+        options.acquire_timeout = acquire_timeout;
         let db = Database::connect(&options).await.expect("a second pool");
         Self {
             db,

@@ -629,7 +629,54 @@ async fn an_operator_creates_a_company_whose_owner_can_sign_in(db: TestDb) {
     assert!(again.body.contains("Ese subdominio ya está en uso"));
 }
 
+async fn operator_sign_in(
+    console: &portico_tests::Browser<'_>,
+    password: &str,
+) -> portico_tests::Page {
+    console
+        .submit(
+            "/sign-in",
+            "/sign-in",
+            &[("email", "ops@portico.test"), ("password", password)],
+        )
+        .await
+}
+
+async fn an_operator_lockout_answers_with_retry_after(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.operator().await;
+    let console = app.browser("localhost:8080");
+    for _ in 0..5 {
+        let wrong = operator_sign_in(&console, "nope").await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.body.contains("Correo o contraseña incorrectos."));
+    }
+    let locked = operator_sign_in(&console, PASSWORD).await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.body
+    );
+    assert!(locked.body.contains("Demasiados intentos fallidos"));
+    let retry: u64 = locked
+        .headers
+        .get("retry-after")
+        .expect("the lockout says when to retry")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry >= 1);
+    assert_eq!(
+        console.get("/").await.location(),
+        Some("/sign-in"),
+        "still signed out"
+    );
+}
+
 backend_tests!(
+    an_operator_lockout_answers_with_retry_after,
     an_operator_creates_a_company_whose_owner_can_sign_in,
     the_staff_list_pages_by_keyset_and_shows_only_this_companys_users,
     an_unknown_or_suspended_company_gets_a_translated_not_found_page,

@@ -122,11 +122,13 @@ pub(crate) struct KeyAuth(Caller);
 )]
 pub(crate) struct SessionAuth(Caller);
 
-/// Either way of calling the API.
+/// Either way of calling the API. The key is tried last: when both fail, the
+/// last failure is the answer, so a key lookup the database could not serve
+/// (503) is not hidden behind the missing session's 401.
 #[derive(SecurityScheme)]
 pub(crate) enum Auth {
-    Key(KeyAuth),
     Session(SessionAuth),
+    Key(KeyAuth),
 }
 
 impl Auth {

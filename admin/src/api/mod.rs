@@ -10,99 +10,11 @@ mod dto;
 mod portal;
 
 use poem::{Endpoint, EndpointExt, Route};
-use poem_openapi::{
-    ApiResponse, Object, OpenApiService, Tags,
-    payload::Json,
-    registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
-    types::{ToJSON, Type},
-};
-use portico_web::AppError;
+use poem_openapi::{ApiResponse, OpenApiService, Tags, payload::Json, types::ToJSON};
+pub(crate) use portico_web::problem::ApiError;
 
 /// Every operation answers this; errors become problem JSON.
 pub(crate) type Result<T> = std::result::Result<T, ApiError>;
-
-/// An error of an API operation, answered as RFC 9457 problem JSON by the site's
-/// error middleware.
-#[derive(Debug)]
-pub(crate) struct ApiError(AppError);
-
-impl From<AppError> for ApiError {
-    fn from(error: AppError) -> Self {
-        ApiError(error)
-    }
-}
-
-impl From<portico_data::DataError> for ApiError {
-    fn from(error: portico_data::DataError) -> Self {
-        ApiError(error.into())
-    }
-}
-
-impl From<ApiError> for poem::Error {
-    fn from(error: ApiError) -> Self {
-        error.0.into()
-    }
-}
-
-/// RFC 9457 problem details, as every error is answered.
-#[derive(Debug, Object)]
-#[allow(dead_code)]
-pub(crate) struct Problem {
-    #[oai(rename = "type")]
-    kind: String,
-    title: String,
-    status: u16,
-    detail: String,
-    instance: String,
-    request_id: Option<String>,
-    /// 422: each field's problem.
-    errors: Option<Vec<FieldProblem>>,
-    /// 409 on adding a contact: the contact that already has the email.
-    existing_contact_id: Option<uuid::Uuid>,
-}
-
-/// One field's problem in a 422 answer.
-#[derive(Debug, Object)]
-#[allow(dead_code)]
-pub(crate) struct FieldProblem {
-    field: String,
-    /// A stable code, e.g. `field-email-invalid`.
-    code: String,
-    /// The message in the caller's language (Accept-Language).
-    message: String,
-}
-
-impl ApiResponse for ApiError {
-    fn meta() -> MetaResponses {
-        let problem = |status, description| MetaResponse {
-            description,
-            status: Some(status),
-            status_range: None,
-            content: vec![MetaMediaType {
-                content_type: "application/problem+json",
-                schema: Problem::schema_ref(),
-            }],
-            headers: vec![],
-        };
-        MetaResponses {
-            responses: vec![
-                problem(400, "The request is malformed."),
-                problem(401, "No valid API key or session."),
-                problem(403, "The caller's role does not allow this."),
-                problem(404, "No such record in this company."),
-                problem(
-                    409,
-                    "A contact with that email exists (`existing_contact_id`).",
-                ),
-                problem(422, "Some fields are invalid (`errors`)."),
-            ],
-        }
-    }
-
-    fn register(registry: &mut Registry) {
-        Problem::register(registry);
-    }
-}
 
 /// A created resource.
 #[derive(ApiResponse)]

@@ -34,6 +34,9 @@ pub struct DatabaseOptions {
     pub app_url: Option<String>,
     /// Upper bound on pooled connections.
     pub max_connections: u32,
+    /// How long a transaction waits for a pooled connection before failing with
+    /// [`DataError::Unavailable`]; `None`: 5 s on PostgreSQL, 30 s on SQLite.
+    pub acquire_timeout: Option<Duration>,
 }
 
 impl DatabaseOptions {
@@ -43,6 +46,7 @@ impl DatabaseOptions {
             url: url.into(),
             app_url: None,
             max_connections: 16,
+            acquire_timeout: None,
         }
     }
 }
@@ -109,7 +113,7 @@ impl Database {
                 .map_err(|e| DataError::Config(e.to_string()))?;
             let app = PgPoolOptions::new()
                 .max_connections(options.max_connections)
-                .acquire_timeout(Duration::from_secs(5))
+                .acquire_timeout(options.acquire_timeout.unwrap_or(Duration::from_secs(5)))
                 .connect_lazy_with(app_options);
             Ok(Self {
                 pool: Pool::Postgres {
@@ -128,6 +132,7 @@ impl Database {
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections.clamp(1, 8))
+                .acquire_timeout(options.acquire_timeout.unwrap_or(Duration::from_secs(30)))
                 .connect_with(sqlite)
                 .await?;
             Ok(Self {

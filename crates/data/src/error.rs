@@ -1,9 +1,13 @@
-//! The data layer's error type.
+//! The data layer's error type, and how database failures map onto it: a unique-key
+//! violation on either backend becomes [`DataError::Conflict`] naming its field, a
+//! pool that hands out no connection in time becomes [`DataError::Unavailable`].
 
 /// What went wrong talking to the database.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
-    /// A unique constraint rejected the write; the constraint name says which.
+    /// A unique constraint rejected the write; the constraint name says which
+    /// (PostgreSQL names the index, SQLite the index or its columns), and
+    /// [`DataError::conflict_field`] the field it guards.
     #[error("a record with the same {constraint} already exists")]
     Conflict { constraint: String },
     /// The submitted values break a rule that needs the database to check (a taken
@@ -16,6 +20,10 @@ pub enum DataError {
     /// The connection settings are unusable.
     #[error("invalid database configuration: {0}")]
     Config(String),
+    /// No pooled connection came free in time: the database is overloaded or
+    /// unreachable, and the request may be retried later.
+    #[error("the database is busy")]
+    Unavailable(#[source] sqlx::Error),
     /// Migrations could not be applied.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -24,8 +32,34 @@ pub enum DataError {
     Database(#[source] sqlx::Error),
 }
 
+impl DataError {
+    /// For a [`DataError::Conflict`], the field whose value is taken: the last
+    /// column the unique key names (`code` for `accounts_code_key` or SQLite's
+    /// `accounts.tenant_id, accounts.kind, accounts.code`).
+    pub fn conflict_field(&self) -> Option<&str> {
+        let DataError::Conflict { constraint } = self else {
+            return None;
+        };
+        let last = constraint.rsplit(", ").next().unwrap_or(constraint);
+        let field = match last.rsplit_once('.') {
+            // SQLite's column list: `table.column`.
+            Some((_, column)) => column,
+            // An index name: `<table>_<field>_key` (SQLite quotes it: `index 'name'`).
+            None => {
+                let name = last.trim_start_matches("index ").trim_matches('\'');
+                let name = name.strip_suffix("_key").unwrap_or(name);
+                name.rsplit('_').next().unwrap_or(name)
+            }
+        };
+        Some(field)
+    }
+}
+
 impl From<sqlx::Error> for DataError {
     fn from(error: sqlx::Error) -> Self {
+        if matches!(error, sqlx::Error::PoolTimedOut) {
+            return DataError::Unavailable(error);
+        }
         if let Some(db) = error.as_database_error()
             && db.is_unique_violation()
         {

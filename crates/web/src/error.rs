@@ -1,18 +1,23 @@
 //! The one error type at the web edge, and the middleware that turns any error into
-//! a translated HTML page or RFC 9457 problem JSON. 5xx causes are logged, never shown.
+//! a translated HTML page or RFC 9457 problem JSON ([`crate::problem::Problem`]). 5xx causes are logged, never shown.
 //! Inside an app a person is signed in to, the app's [`ErrorLayout`] keeps its
 //! navigation around the error.
 
 use std::{future::Future, time::Duration};
 
+use crate::{
+    AppState, Lang,
+    observe::RequestId,
+    problem::{FieldProblem, Problem},
+};
 use poem::{
     Endpoint, IntoResponse, Middleware, Request, Response,
     error::ResponseError,
     http::{StatusCode, header},
 };
-use serde_json::json;
 
-use crate::{AppState, Lang, observe::RequestId};
+/// How long a client should wait before retrying when the database is busy.
+const UNAVAILABLE_RETRY: Duration = Duration::from_secs(5);
 
 /// What can go wrong in a request, as users and API clients are told it.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +45,16 @@ pub enum AppError {
     /// A contact with the same main email exists; API clients get its id to link it.
     #[error("duplicate contact")]
     Duplicate { existing: uuid::Uuid },
+    /// A unique key of the database refused the value of `field` (409).
+    #[error("a value of {field} is taken")]
+    Conflict { field: String },
+    /// The database gave no connection in time (503, retry after `retry_after`).
+    #[error("service unavailable")]
+    Unavailable {
+        retry_after: Duration,
+        #[source]
+        cause: portico_data::DataError,
+    },
     /// Anything unexpected; logged with its cause chain, shown as a generic 500.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -63,6 +78,8 @@ impl AppError {
             AppError::BadRequest(detail) => ("error-bad-request", detail),
             AppError::Invalid(_) => ("error-invalid", "form-has-errors"),
             AppError::Duplicate { .. } => ("duplicate-title", "duplicate-api-detail"),
+            AppError::Conflict { .. } => ("error-conflict", "error-conflict-detail"),
+            AppError::Unavailable { .. } => ("error-unavailable", "error-unavailable-detail"),
             AppError::Internal(_) => ("error-internal", "error-internal-detail"),
         }
     }
@@ -77,7 +94,8 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Duplicate { .. } => StatusCode::CONFLICT,
+            AppError::Duplicate { .. } | AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,6 +105,13 @@ impl From<portico_data::DataError> for AppError {
     fn from(error: portico_data::DataError) -> Self {
         match error {
             portico_data::DataError::Invalid(errors) => AppError::Invalid(errors),
+            conflict @ portico_data::DataError::Conflict { .. } => AppError::Conflict {
+                field: conflict.conflict_field().unwrap_or_default().to_owned(),
+            },
+            cause @ portico_data::DataError::Unavailable(_) => AppError::Unavailable {
+                retry_after: UNAVAILABLE_RETRY,
+                cause,
+            },
             other => AppError::internal(other),
         }
     }
@@ -154,38 +179,41 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
             tracing::error!(%status, cause, "request failed");
         }
         let retry_after = match app_error {
-            Some(AppError::TooManyRequests { retry_after }) => Some(retry_after.as_secs().max(1)),
+            Some(
+                AppError::TooManyRequests { retry_after }
+                | AppError::Unavailable { retry_after, .. },
+            ) => Some(retry_after.as_secs().max(1)),
             _ => None,
         };
         let title = lang.t(title_id);
-        let detail = lang.t(detail_id);
+        let detail = match app_error {
+            Some(AppError::Conflict { field }) => {
+                lang.t_args(detail_id, &[("field", field.clone().into())])
+            }
+            _ => lang.t(detail_id),
+        };
         let request_id = request_id.map(|r| r.0);
         let mut resp = if wants_json {
-            let mut body = json!({
-                "type": format!("https://portico.dev/problems/{}", title_id.trim_start_matches("error-")),
-                "title": title,
-                "status": status.as_u16(),
-                "detail": detail,
-                "instance": path,
-                "request_id": request_id,
-            });
-            match app_error {
-                Some(AppError::Invalid(errors)) => {
-                    body["errors"] = errors
-                        .0
-                        .iter()
-                        .map(|e| json!({ "field": e.field, "code": e.message, "message": lang.t(e.message) }))
-                        .collect();
-                }
-                Some(AppError::Duplicate { existing }) => {
-                    body["existing_contact_id"] = json!(existing);
-                }
-                _ => {}
-            }
+            let problem = Problem {
+                kind: format!(
+                    "https://portico.dev/problems/{}",
+                    title_id.trim_start_matches("error-")
+                ),
+                title,
+                status: status.as_u16(),
+                detail,
+                instance: path,
+                request_id,
+                errors: app_error.and_then(|e| field_problems(e, lang)),
+                existing_contact_id: match app_error {
+                    Some(AppError::Duplicate { existing }) => Some(*existing),
+                    _ => None,
+                },
+            };
             Response::builder()
                 .status(status)
                 .content_type("application/problem+json")
-                .body(body.to_string())
+                .body(serde_json::to_string(&problem).unwrap_or_default())
         } else {
             let html = state.and_then(|state| {
                 let (template, mut ctx) = match error.data::<ErrorLayout>() {
@@ -210,6 +238,26 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
             resp.headers_mut().insert(header::RETRY_AFTER, value);
         }
         Ok(resp)
+    }
+}
+
+/// The fields named by a 409 or 422 answer, each with its code and message.
+fn field_problems(error: &AppError, lang: Lang) -> Option<Vec<FieldProblem>> {
+    let problem = |field: &str, code: &str| FieldProblem {
+        field: field.to_owned(),
+        code: code.to_owned(),
+        message: lang.t(code),
+    };
+    match error {
+        AppError::Invalid(errors) => Some(
+            errors
+                .0
+                .iter()
+                .map(|e| problem(e.field, e.message))
+                .collect(),
+        ),
+        AppError::Conflict { field } => Some(vec![problem(field, "field-value-taken")]),
+        _ => None,
     }
 }
 

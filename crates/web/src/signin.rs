@@ -1,14 +1,181 @@
-//! The parts of a password sign-in every app shares: throttling per account and
-//! per client address with temporary lockout, and starting a fresh session.
+//! The one email-and-password sign-in flow of every app (staff, operators and
+//! both portals): throttling per account and per client address, lockout answered
+//! with `Retry-After`, the same failure message whether or not the account exists,
+//! the audit of a success and a fresh session. What differs per kind of user
+//! (where its credentials are, what it records, which session it opens and where
+//! it goes next) is a [`SignInKind`].
 
-use std::net::IpAddr;
+use std::{future::Future, net::IpAddr, time::Duration};
 
-use poem::{Request, session::Session};
-use portico_auth::Locked;
+use chrono::{DateTime, Utc};
+use poem::{
+    Request, Response,
+    http::{StatusCode, header},
+    session::Session,
+};
+use portico_auth::{Locked, verify_password};
+use portico_domain::Email;
 
-use crate::{AppError, AppState, csrf};
+use crate::{AppError, AppState, Ui, csrf, observe::RequestId};
 
-/// One sign-in attempt's throttle keys.
+/// Why the sign-in form comes back: the typed email, the error shown and the status.
+pub struct Refusal<'a> {
+    pub email: &'a str,
+    pub error: String,
+    pub status: StatusCode,
+}
+
+/// One kind of user that signs in with an email and a password.
+pub trait SignInKind: Sync {
+    /// What the lookup finds about an account.
+    type Credentials: Send + Sync;
+
+    /// The throttle's scope for this kind (e.g. `staff:<tenant>` or `operator`):
+    /// attempts in one scope never lock out another.
+    fn scope(&self) -> String;
+
+    /// The sign-in form again, refusing an attempt.
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response>;
+
+    /// The account with this email, if any; leaves no transaction open (the
+    /// password check is slow and must not hold a connection).
+    fn find(
+        &self,
+        state: &AppState,
+        email: &Email,
+    ) -> impl Future<Output = Result<Option<Self::Credentials>, AppError>> + Send;
+
+    /// The password hash to check, `None` when the account may not sign in
+    /// (disabled, or without a password): it is refused like a wrong password.
+    fn password_hash<'c>(&self, found: &'c Self::Credentials) -> Option<&'c str>;
+
+    /// A lockout stored with the account, still running at `now`.
+    fn stored_lock(
+        &self,
+        _found: &Self::Credentials,
+        _now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        None
+    }
+
+    /// Called when a failed attempt locks out an existing account until `until`
+    /// (a kind that stores lockouts keeps it).
+    fn locked(
+        &self,
+        _state: &AppState,
+        _found: &Self::Credentials,
+        _until: DateTime<Utc>,
+        _request_id: Option<&str>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Records a successful sign-in (when, and the audit event).
+    fn record(
+        &self,
+        state: &AppState,
+        found: &Self::Credentials,
+        request_id: Option<&str>,
+    ) -> impl Future<Output = Result<(), AppError>> + Send;
+
+    /// Opens the account's session (with [`start_session`]) and answers where it
+    /// goes next.
+    fn arrive(
+        &self,
+        ui: &Ui,
+        session: &Session,
+        found: Self::Credentials,
+    ) -> impl Future<Output = poem::Result<Response>> + Send;
+}
+
+/// Signs in with the typed `email` and `password` as a `kind` of user: the
+/// answer is the form again (422 on a wrong or unknown account, with the same
+/// message either way; 429 with `Retry-After` while locked out) or, on success,
+/// whatever [`SignInKind::arrive`] answers.
+pub async fn sign_in<K: SignInKind>(
+    kind: &K,
+    ui: &Ui,
+    req: &Request,
+    session: &Session,
+    email: &str,
+    password: &str,
+) -> poem::Result<Response> {
+    let state = &ui.state;
+    let refuse = |id: &str| {
+        let refusal = Refusal {
+            email,
+            error: ui.lang.t(id),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        kind.form(ui, refusal)
+    };
+    let Ok(parsed) = Email::parse(email) else {
+        return refuse("sign-in-email-invalid");
+    };
+    if password.is_empty() {
+        return refuse("sign-in-password-missing");
+    }
+    let attempt = SignInAttempt::new(&kind.scope(), parsed.as_str(), req);
+    if let Err(locked) = attempt.check(state).await? {
+        return locked_out(kind, ui, email, locked.retry_after);
+    }
+    let found = kind.find(state, &parsed).await?;
+    let now = Utc::now();
+    if let Some(until) = found.as_ref().and_then(|c| kind.stored_lock(c, now)) {
+        return locked_out(kind, ui, email, (until - now).to_std().unwrap_or_default());
+    }
+    let valid = verify_password(password, found.as_ref().and_then(|c| kind.password_hash(c))).await;
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.as_str());
+    let found = match found {
+        Some(found) if valid => found,
+        found => {
+            attempt.failed(state).await?;
+            if let Some(found) = found
+                && let Err(locked) = attempt.check(state).await?
+            {
+                let until =
+                    now + chrono::Duration::from_std(locked.retry_after).unwrap_or_default();
+                kind.locked(state, &found, until, request_id).await?;
+            }
+            tracing::info!(scope = %kind.scope(), "sign-in refused");
+            return refuse("sign-in-failed");
+        }
+    };
+    kind.record(state, &found, request_id).await?;
+    attempt.succeeded(state).await?;
+    kind.arrive(ui, session, found).await
+}
+
+/// The form while an account or address is locked out: 429 with `Retry-After`.
+fn locked_out<K: SignInKind>(
+    kind: &K,
+    ui: &Ui,
+    email: &str,
+    retry_after: Duration,
+) -> poem::Result<Response> {
+    let message = ui.lang.t_args(
+        "sign-in-locked",
+        &[("minutes", minutes_left(Locked { retry_after }).into())],
+    );
+    let refusal = Refusal {
+        email,
+        error: message,
+        status: StatusCode::TOO_MANY_REQUESTS,
+    };
+    let resp = kind.form(ui, refusal)?;
+    Ok(with_retry_after(resp, retry_after))
+}
+
+/// `resp` with a `Retry-After` header of `retry_after` (at least one second).
+pub fn with_retry_after(mut resp: Response, retry_after: Duration) -> Response {
+    if let Ok(value) = retry_after.as_secs().max(1).to_string().parse() {
+        resp.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    resp
+}
+
+/// One sign-in attempt's throttle keys (also used by the pages that mail
+/// links or check a current password).
 pub struct SignInAttempt {
     account_key: String,
     address_key: Option<String>,

@@ -12,7 +12,8 @@ use tera::Function;
 use crate::i18n::{LOCALES, language_id, one_full_stop};
 
 /// Templates owned by this crate: the layout every page extends, the bare error
-/// page and the error card that apps' error pages include in their layouts.
+/// page, the error card that apps' error pages include in their layouts and the
+/// new-password card (a macro) of the staff and portal password pages.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     (
@@ -20,6 +21,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/error_card.html"),
     ),
     ("error.html", include_str!("../templates/error.html")),
+    (
+        "new_password.html",
+        include_str!("../templates/new_password.html"),
+    ),
 ];
 
 /// The compiled templates, per language.

@@ -4,81 +4,12 @@
 //! error middleware (401 without a valid session).
 
 use poem::{Endpoint, EndpointExt, Route};
-use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi, OpenApiService,
-    param::Query,
-    payload::Json,
-    registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
-    types::Type,
-};
+use poem_openapi::{Enum, Object, OpenApi, OpenApiService, param::Query, payload::Json};
 use portico_domain::{BranchScope, Portal};
-use portico_web::AppError;
+use portico_web::{AppError, problem::ApiError};
 use uuid::Uuid;
 
 use crate::{session::PortalSession, site::PortalSite};
-
-/// An error answered as RFC 9457 problem JSON.
-#[derive(Debug)]
-pub(crate) struct ApiError(AppError);
-
-impl From<AppError> for ApiError {
-    fn from(error: AppError) -> Self {
-        ApiError(error)
-    }
-}
-
-impl From<portico_data::DataError> for ApiError {
-    fn from(error: portico_data::DataError) -> Self {
-        ApiError(error.into())
-    }
-}
-
-impl From<ApiError> for poem::Error {
-    fn from(error: ApiError) -> Self {
-        error.0.into()
-    }
-}
-
-/// RFC 9457 problem details, as every error is answered.
-#[derive(Debug, Object)]
-#[allow(dead_code)]
-pub(crate) struct Problem {
-    #[oai(rename = "type")]
-    kind: String,
-    title: String,
-    status: u16,
-    detail: String,
-    instance: String,
-    request_id: Option<String>,
-}
-
-impl ApiResponse for ApiError {
-    fn meta() -> MetaResponses {
-        let problem = |status, description| MetaResponse {
-            description,
-            status: Some(status),
-            status_range: None,
-            content: vec![MetaMediaType {
-                content_type: "application/problem+json",
-                schema: Problem::schema_ref(),
-            }],
-            headers: vec![],
-        };
-        MetaResponses {
-            responses: vec![
-                problem(401, "No valid portal session (signed out, or it ended)."),
-                problem(
-                    404,
-                    "The `account` asked for is not one the contact may act for.",
-                ),
-            ],
-        }
-    }
-
-    fn register(registry: &mut Registry) {
-        Problem::register(registry);
-    }
-}
 
 /// A portal.
 #[derive(Debug, Enum)]

@@ -1,24 +1,22 @@
-//! Signing in to a portal with email and password (throttled per account and
-//! address, with lockout), signing out, and signing out everywhere. Where the
-//! contact lands afterwards: the page it asked for, its only account, or the
-//! account picker.
+//! Signing in to a portal with email and password (the shared flow of
+//! [`portico_web::signin`]; a lockout is also stored with the contact), signing
+//! out, and signing out everywhere. Where the contact lands afterwards: the page
+//! it asked for, its only account, or the account picker.
 //! The emailed one-time sign-in link and the password reset are in `mailed`.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use poem::{
     IntoResponse, Request, Response, handler,
-    http::{StatusCode, header},
+    http::StatusCode,
     session::Session,
     web::{Data, Form, Query, Redirect},
 };
-use portico_auth::verify_password;
-use portico_data::{Actor, By, ContactId};
+use portico_data::{Actor, By, ContactId, PortalCredentials};
 use portico_domain::{Email, Locale};
 use portico_web::{
-    AppError, CurrentTenant, Ui,
+    AppError, AppState, CurrentTenant, Ui,
     i18n::remember_language,
-    observe::RequestId,
-    signin::{SignInAttempt, minutes_left},
+    signin::{self, Refusal, SignInKind},
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -115,31 +113,102 @@ pub(crate) struct SignInForm {
     next: Option<String>,
 }
 
-/// The answer while an account or address is locked out.
-fn locked_out(
-    ui: &Ui,
+/// Contacts signing in to one portal, as the shared sign-in flow finds and
+/// admits them; one throttle scope for both portals (the contact has one password).
+struct PortalSignIn<'a> {
+    tenant: &'a CurrentTenant,
     site: PortalSite,
-    view: SignInView<'_>,
-    retry_after: std::time::Duration,
-) -> poem::Result<Response> {
-    let locked = portico_auth::Locked { retry_after };
-    let message = ui.lang.t_args(
-        "sign-in-locked",
-        &[("minutes", minutes_left(locked).into())],
-    );
-    let mut resp = render_sign_in(
-        ui,
-        site,
-        SignInView {
-            error: Some(message),
-            ..view
-        },
-        StatusCode::TOO_MANY_REQUESTS,
-    )?;
-    if let Ok(value) = retry_after.as_secs().max(1).to_string().parse() {
-        resp.headers_mut().insert(header::RETRY_AFTER, value);
+    /// The local page asked for.
+    next: Option<String>,
+}
+
+impl SignInKind for PortalSignIn<'_> {
+    type Credentials = PortalCredentials;
+
+    fn scope(&self) -> String {
+        format!("portal:{}", self.tenant.0.id())
     }
-    Ok(resp)
+
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response> {
+        let view = SignInView {
+            email: refusal.email,
+            error: Some(refusal.error),
+            next: self.next.clone(),
+            ..SignInView::default()
+        };
+        render_sign_in(ui, self.site, view, refusal.status)
+    }
+
+    async fn find(
+        &self,
+        state: &AppState,
+        email: &Email,
+    ) -> Result<Option<PortalCredentials>, AppError> {
+        let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
+        let found = tx.portal_credentials().find(email, self.site.portal).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    fn password_hash<'c>(&self, found: &'c PortalCredentials) -> Option<&'c str> {
+        found.password_hash.as_deref()
+    }
+
+    fn stored_lock(&self, found: &PortalCredentials, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        found.locked_at(now)
+    }
+
+    /// The lockout is kept with the contact, so that staff see it.
+    async fn locked(
+        &self,
+        state: &AppState,
+        found: &PortalCredentials,
+        until: DateTime<Utc>,
+        request_id: Option<&str>,
+    ) -> Result<(), AppError> {
+        let by = By {
+            actor: Actor::System,
+            request_id,
+        };
+        let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
+        tx.portal_credentials().set_lock(found.contact_id, Some(until), by)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record(
+        &self,
+        state: &AppState,
+        found: &PortalCredentials,
+        request_id: Option<&str>,
+    ) -> Result<(), AppError> {
+        let by = By {
+            actor: Actor::Contact(found.contact_id),
+            request_id,
+        };
+        let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
+        tx.portal_credentials().record_sign_in(found.contact_id, self.site.portal, by)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn arrive(
+        &self,
+        ui: &Ui,
+        session: &Session,
+        person: PortalCredentials,
+    ) -> poem::Result<Response> {
+        tracing::info!(contact = %person.contact_id, portal = %self.site.portal, "contact signed in");
+        let arrival = Arrival {
+            contact: person.contact_id,
+            epoch: person.session_epoch,
+            language: person.preferred_language,
+            next: self.next.clone(),
+        };
+        signed_in(ui, self.tenant, session, self.site, arrival).await
+    }
 }
 
 #[handler]
@@ -151,106 +220,12 @@ pub(crate) async fn sign_in(
     Data(site): Data<&PortalSite>,
     Form(form): Form<SignInForm>,
 ) -> poem::Result<Response> {
-    let (state, site) = (&ui.state, *site);
-    let view = || SignInView {
-        email: &form.email,
-        next: site.local_next(form.next.as_deref()),
-        ..SignInView::default()
-    };
-    let refuse = |message: &str| {
-        render_sign_in(
-            &ui,
-            site,
-            SignInView {
-                error: Some(ui.lang.t(message)),
-                ..view()
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    let Ok(email) = Email::parse(&form.email) else {
-        return refuse("sign-in-email-invalid");
-    };
-    if form.password.is_empty() {
-        return refuse("sign-in-password-missing");
-    }
-    // One scope for both portals: the contact has one password.
-    let attempt = SignInAttempt::new(&format!("portal:{}", tenant.0.id()), email.as_str(), req);
-    if let Err(locked) = attempt.check(state).await? {
-        return locked_out(&ui, site, view(), locked.retry_after);
-    }
-    let mut tx = state
-        .db
-        .tenant_tx(&tenant.0)
-        .await
-        .map_err(AppError::from)?;
-    let found = tx
-        .portal_credentials()
-        .find(&email, site.portal)
-        .await
-        .map_err(AppError::from)?;
-    // Verify with no transaction open: argon2 is slow and must not hold a
-    // connection (or SQLite's write lock).
-    tx.commit().await.map_err(AppError::from)?;
-    let now = Utc::now();
-    if let Some(until) = found.as_ref().and_then(|c| c.locked_at(now)) {
-        let left = (until - now).to_std().unwrap_or_default();
-        return locked_out(&ui, site, view(), left);
-    }
-    let hash = found.as_ref().and_then(|c| c.password_hash.as_deref());
-    let valid = verify_password(&form.password, hash).await;
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.as_str());
-    let person = match found {
-        Some(person) if valid => person,
-        found => {
-            attempt.failed(state).await?;
-            if let Some(person) = found
-                && let Err(locked) = attempt.check(state).await?
-            {
-                let until =
-                    now + chrono::Duration::from_std(locked.retry_after).unwrap_or_default();
-                let by = By {
-                    actor: Actor::System,
-                    request_id,
-                };
-                let mut tx = state
-                    .db
-                    .tenant_tx(&tenant.0)
-                    .await
-                    .map_err(AppError::from)?;
-                tx.portal_credentials()
-                    .set_lock(person.contact_id, Some(until), by)
-                    .await
-                    .map_err(AppError::from)?;
-                tx.commit().await.map_err(AppError::from)?;
-            }
-            tracing::info!(portal = %site.portal, "portal sign-in refused");
-            return refuse("sign-in-failed");
-        }
-    };
-    let by = By {
-        actor: Actor::Contact(person.contact_id),
-        request_id,
-    };
-    let mut tx = state
-        .db
-        .tenant_tx(&tenant.0)
-        .await
-        .map_err(AppError::from)?;
-    tx.portal_credentials()
-        .record_sign_in(person.contact_id, site.portal, by)
-        .await
-        .map_err(AppError::from)?;
-    tx.commit().await.map_err(AppError::from)?;
-    attempt.succeeded(state).await?;
-    tracing::info!(contact = %person.contact_id, portal = %site.portal, "contact signed in");
-    let arrival = Arrival {
-        contact: person.contact_id,
-        epoch: person.session_epoch,
-        language: person.preferred_language,
+    let kind = PortalSignIn {
+        tenant: &tenant,
+        site: *site,
         next: site.local_next(form.next.as_deref()),
     };
-    signed_in(&ui, &tenant, session, site, arrival).await
+    signin::sign_in(&kind, &ui, req, session, &form.email, &form.password).await
 }
 
 /// A contact who just proved who it is, and where it asked to go.
@@ -325,8 +300,7 @@ pub(crate) async fn sign_out_everywhere(
     session: &Session,
 ) -> poem::Result<Response> {
     let mut tx = me.tx().await?;
-    tx.portal_credentials()
-        .end_sessions(me.contact, me.by())
+    tx.portal_credentials().end_sessions(me.contact, me.by())
         .await
         .map_err(AppError::from)?;
     let version = tx.policy().version().await.map_err(AppError::from)?;

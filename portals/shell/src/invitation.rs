@@ -10,9 +10,8 @@ use poem::{
     session::Session,
     web::{Data, Form, Path},
 };
-use portico_auth::{PasswordError, hash_password};
 use portico_data::{Actor, By, PortalTokenHolder, PortalTokenPurpose};
-use portico_web::{AppError, CurrentTenant, Ui, observe::RequestId};
+use portico_web::{AppError, CurrentTenant, Ui, observe::RequestId, password::hash_new_password};
 
 use crate::{
     auth::{Arrival, signed_in},
@@ -143,13 +142,7 @@ pub(crate) async fn accept(
         );
     }
     // Hash with no transaction open: argon2 is slow.
-    let hash = match hash_password(&form.password).await {
-        Ok(hash) => hash,
-        Err(PasswordError::TooShort | PasswordError::TooLong) => {
-            return Err(AppError::BadRequest("portal-password-too-short").into());
-        }
-        Err(e) => return Err(AppError::internal(e).into()),
-    };
+    let hash = hash_new_password(&form.password).await?;
     let by = By {
         actor: Actor::Contact(holder.contact_id),
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.as_str()),

@@ -29,11 +29,10 @@
 use chrono::Duration;
 use poem::{
     IntoResponse, Request, Response, handler,
-    http::{StatusCode, header},
+    http::StatusCode,
     session::Session,
     web::{Data, Form, Path},
 };
-use portico_auth::{PasswordError, hash_password};
 use portico_data::{
     Actor, By, NewMail, PortalCredentials, PortalStatus, PortalTokenPurpose, Tenant, TenantTx,
 };
@@ -41,7 +40,8 @@ use portico_domain::Email;
 use portico_web::{
     AppError, CurrentTenant, Lang, Ui,
     observe::RequestId,
-    signin::{SignInAttempt, minutes_left},
+    password::hash_new_password,
+    signin::{SignInAttempt, minutes_left, with_retry_after},
 };
 use serde::Deserialize;
 
@@ -236,7 +236,7 @@ pub(crate) async fn ask(
             "portal-mail-throttled",
             &[("minutes", minutes_left(locked).into())],
         );
-        let mut resp = render_ask(
+        let resp = render_ask(
             &ui,
             site,
             kind,
@@ -244,10 +244,7 @@ pub(crate) async fn ask(
             Some(error),
             StatusCode::TOO_MANY_REQUESTS,
         )?;
-        if let Ok(value) = locked.retry_after.as_secs().max(1).to_string().parse() {
-            resp.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return Ok(resp);
+        return Ok(with_retry_after(resp, locked.retry_after));
     }
     // Every request counts, whether it mails anyone or not.
     attempt.failed(state).await?;
@@ -596,13 +593,7 @@ pub(crate) async fn reset(
         );
     }
     // Hash with no transaction open: argon2 is slow.
-    let hash = match hash_password(&form.password).await {
-        Ok(hash) => hash,
-        Err(PasswordError::TooShort | PasswordError::TooLong) => {
-            return Err(AppError::BadRequest("portal-password-too-short").into());
-        }
-        Err(e) => return Err(AppError::internal(e).into()),
-    };
+    let hash = hash_new_password(&form.password).await?;
     let contact = person.contact_id;
     let by = By {
         actor: Actor::Contact(contact),

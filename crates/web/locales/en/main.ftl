@@ -30,6 +30,11 @@ error-bad-request = Invalid request
 error-bad-request-detail = The submitted data is not valid.
 error-method = Method not allowed
 error-method-detail = This address does not accept that operation.
+error-conflict = Already in use
+error-conflict-detail = Another record already has this value in { $field }. Change it and try again.
+error-unavailable = Service busy
+error-unavailable-detail = The service is busy right now. Try again in a moment.
+field-value-taken = That value is already in use.
 error-internal = Something went wrong
 error-internal-detail = An unexpected error occurred. Try again; if it persists, share the reference with support.
 

@@ -30,6 +30,11 @@ error-bad-request = Solicitud no válida
 error-bad-request-detail = Los datos enviados no son válidos.
 error-method = Método no permitido
 error-method-detail = Esta dirección no acepta esa operación.
+error-conflict = Ya está en uso
+error-conflict-detail = Otro registro ya tiene este valor en { $field }. Cámbielo e inténtelo de nuevo.
+error-unavailable = Servicio ocupado
+error-unavailable-detail = El servicio está ocupado en este momento. Inténtelo de nuevo en un momento.
+field-value-taken = Ese valor ya está en uso.
 error-internal = Algo salió mal
 error-internal-detail = Ocurrió un error inesperado. Inténtelo de nuevo; si continúa, comparta la referencia con soporte.
 
