@@ -108,7 +108,8 @@ async fn session_staff(req: &Request, body: &mut RequestBody) -> poem::Result<Si
         .await
         .map_err(AppError::from)?;
     let user = tx
-        .staff().find(principal.user_id)
+        .staff()
+        .find(principal.user_id)
         .await
         .map_err(AppError::from)?;
     tx.commit().await.map_err(AppError::from)?;
@@ -217,16 +218,17 @@ impl SignInKind for StaffSignIn<'_> {
     ) -> Result<(), AppError> {
         let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
         tx.staff().touch_sign_in(user.id).await?;
-        tx.audit().record(NewAuditEvent {
-            actor: Actor::Staff(user.id),
-            action: "staff.sign_in",
-            subject_kind: "staff_user",
-            subject_id: Some(user.id.as_uuid()),
-            related_id: None,
-            changes: json!({}),
-            request_id,
-        })
-        .await?;
+        tx.audit()
+            .record(NewAuditEvent {
+                actor: Actor::Staff(user.id),
+                action: "staff.sign_in",
+                subject_kind: "staff_user",
+                subject_id: Some(user.id.as_uuid()),
+                related_id: None,
+                changes: json!({}),
+                request_id,
+            })
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -285,15 +287,16 @@ async fn record_sign_out(
     request_id: Option<&str>,
 ) -> Result<(), portico_data::DataError> {
     let mut tx = ui.state.db.tenant_tx(&tenant.0).await?;
-    tx.audit().record(NewAuditEvent {
-        actor: Actor::Staff(principal.user_id),
-        action: "staff.sign_out",
-        subject_kind: "staff_user",
-        subject_id: Some(principal.user_id.as_uuid()),
-        related_id: None,
-        changes: json!({}),
-        request_id,
-    })
-    .await?;
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: Actor::Staff(principal.user_id),
+            action: "staff.sign_out",
+            subject_kind: "staff_user",
+            subject_id: Some(principal.user_id.as_uuid()),
+            related_id: None,
+            changes: json!({}),
+            request_id,
+        })
+        .await?;
     tx.commit().await
 }

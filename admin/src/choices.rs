@@ -13,7 +13,8 @@ const CHOICES: u64 = 500;
 /// The staff users a record can be assigned to.
 pub(crate) async fn owner_choices(tx: &mut TenantTx) -> Result<Vec<Choice>, AppError> {
     Ok(tx
-        .staff().list(None, CHOICES)
+        .staff()
+        .list(None, CHOICES)
         .await?
         .into_iter()
         .map(|u| Choice::new(u.id, u.name))
@@ -28,7 +29,8 @@ pub(crate) async fn list_choices(
     current: &str,
 ) -> Result<Vec<Choice>, AppError> {
     Ok(tx
-        .lists().entries(list, CHOICES)
+        .lists()
+        .entries(list, CHOICES)
         .await?
         .into_iter()
         .filter(|e| !e.archived || e.id.to_string() == current.trim())

@@ -143,7 +143,8 @@ impl<'a> Question<'a> {
             raw => {
                 let found = match raw.parse::<Uuid>() {
                     Ok(id) => tx
-                        .branches().find(link.account_id, id.into())
+                        .branches()
+                        .find(link.account_id, id.into())
                         .await
                         .ok()
                         .flatten()
@@ -585,16 +586,17 @@ async fn preview(
         Some(scope) => tx.portal_scope().visible_branches(scope).await?,
         None => Vec::new(),
     };
-    tx.audit().record(NewAuditEvent {
-        actor: Actor::Staff(staff.user.id),
-        action: "contact.preview",
-        subject_kind: "contact",
-        subject_id: Some(id.as_uuid()),
-        related_id: account,
-        changes: json!({ "portal": portal, "account": account }),
-        request_id: Some(&ui.request_id),
-    })
-    .await?;
+    tx.audit()
+        .record(NewAuditEvent {
+            actor: Actor::Staff(staff.user.id),
+            action: "contact.preview",
+            subject_kind: "contact",
+            subject_id: Some(id.as_uuid()),
+            related_id: account,
+            changes: json!({ "portal": portal, "account": account }),
+            request_id: Some(&ui.request_id),
+        })
+        .await?;
     tx.commit().await?;
     let areas: Vec<Value> = scope
         .as_ref()

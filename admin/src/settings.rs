@@ -130,7 +130,7 @@ async fn set_rule(
     let tenant = &staff.tenant.0;
     let mut tx = ui.state.db.tenant_tx(tenant).await?;
     tx.settings()
-        .settings().set_contact_required(rule, staff.by(&ui))
+        .set_contact_required(rule, staff.by(&ui))
         .await?;
     tx.commit().await?;
     ui.state.tenants.forget(tenant.slug()).await;

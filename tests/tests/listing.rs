@@ -38,7 +38,7 @@ async fn create(db: &TestDb, rows: &[Probe]) {
         TestBackend::Postgres => ("UUID", "DATE", "$1, $2, $3, $4, $5"),
         TestBackend::Sqlite => ("BLOB", "TEXT", "?, ?, ?, ?, ?"),
     };
-    let ddl = [
+    let mut ddl = vec![
         format!(
             "CREATE TABLE {TABLE} (tenant_id {uuid} NOT NULL, id {uuid} NOT NULL, \
              account_id {uuid} NOT NULL, branch_id {uuid}, issued_on {date} NOT NULL, \
@@ -49,6 +49,19 @@ async fn create(db: &TestDb, rows: &[Probe]) {
              (tenant_id, account_id, branch_id, issued_on DESC, id DESC)"
         ),
     ];
+    if db.backend == TestBackend::Postgres {
+        // As the record tables will be: read by the application's role, under
+        // row-level security.
+        ddl.extend([
+            format!("GRANT SELECT ON {TABLE} TO portico_app"),
+            format!("ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY"),
+            format!("ALTER TABLE {TABLE} FORCE ROW LEVEL SECURITY"),
+            format!(
+                "CREATE POLICY tenant_isolation ON {TABLE} USING \
+                 (tenant_id = NULLIF(current_setting('portico.tenant_id', true), '')::uuid)"
+            ),
+        ]);
+    }
     let insert = format!(
         "INSERT INTO {TABLE} (tenant_id, id, account_id, branch_id, issued_on, title) \
          VALUES ({values}, 'probe')"

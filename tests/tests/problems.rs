@@ -58,11 +58,12 @@ async fn admin_and_portal_apis_answer_the_same_problem_type(db: TestDb) {
     assert_eq!(problem, &portal_spec["components"]["schemas"]["Problem"]);
 }
 
+/// The database error the handler below fails with, once.
+type Slot = Arc<Mutex<Option<DataError>>>;
+
 /// A handler failing with whatever the database said.
 #[handler]
-fn fails(
-    data: poem::web::Data<&std::sync::Arc<std::sync::Mutex<Option<DataError>>>>,
-) -> poem::Result<()> {
+fn fails(data: poem::web::Data<&Slot>) -> poem::Result<()> {
     let error = data.lock().unwrap().take().expect("one error");
     Err(AppError::from(error).into())
 }
@@ -111,15 +112,16 @@ async fn a_pool_with_no_free_connection_answers_503_with_retry_after(db: TestDb)
         actor: Actor::System,
         request_id: None,
     };
-    tx.api_keys().create(
-        "test",
-        StaffRole::Admin,
-        &key,
-        &portico_auth::hash_token(&key),
-        by,
-    )
-    .await
-    .unwrap();
+    tx.api_keys()
+        .create(
+            "test",
+            StaffRole::Admin,
+            &key,
+            &portico_auth::hash_token(&key),
+            by,
+        )
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let tiny = setup

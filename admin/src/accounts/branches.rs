@@ -127,7 +127,8 @@ pub(super) async fn edit_branch(
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
     let account = load(&mut tx, kind, parse_id(&id)?).await?;
     let branch = tx
-        .branches().find(account.id, branch_id)
+        .branches()
+        .find(account.id, branch_id)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -38,7 +38,10 @@ pub(super) async fn list(
         archived,
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let mut rows = tx.accounts().list(&filter, after.as_ref(), PAGE + 1).await?;
+    let mut rows = tx
+        .accounts()
+        .list(&filter, after.as_ref(), PAGE + 1)
+        .await?;
     tx.commit().await?;
     let q = query.q.clone().unwrap_or_default();
     let next = next_link(

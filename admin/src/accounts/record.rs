@@ -109,7 +109,10 @@ pub(super) async fn render_record(
                 account: Some(id),
                 ..ContactFilter::default()
             };
-            let mut contacts = tx.contacts().list(&filter, after.as_ref(), PAGE + 1).await?;
+            let mut contacts = tx
+                .contacts()
+                .list(&filter, after.as_ref(), PAGE + 1)
+                .await?;
             next = next_link(
                 &mut contacts,
                 &record,

@@ -52,7 +52,10 @@ async fn list(
         archived,
     };
     let mut tx = caller.tx().await?;
-    let mut rows = tx.accounts().list(&filter, after.as_ref(), limit + 1).await?;
+    let mut rows = tx
+        .accounts()
+        .list(&filter, after.as_ref(), limit + 1)
+        .await?;
     tx.commit().await?;
     let next = (rows.len() as u64 > limit).then(|| {
         rows.truncate(limit as usize);

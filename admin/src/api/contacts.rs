@@ -42,7 +42,8 @@ pub(crate) enum Sort {
 
 pub(super) async fn load(tx: &mut TenantTx, id: Uuid) -> Result<Contact> {
     Ok(tx
-        .contacts().find(ContactId::from(id))
+        .contacts()
+        .find(ContactId::from(id))
         .await?
         .ok_or(AppError::NotFound)?)
 }
@@ -101,7 +102,10 @@ impl ContactsApi {
             },
         };
         let mut tx = caller.tx().await?;
-        let mut rows = tx.contacts().list(&filter, after.as_ref(), limit + 1).await?;
+        let mut rows = tx
+            .contacts()
+            .list(&filter, after.as_ref(), limit + 1)
+            .await?;
         let next = (rows.len() as u64 > limit).then(|| {
             rows.truncate(limit as usize);
             rows.last().map(|c| encode_cursor(&c.cursor()))

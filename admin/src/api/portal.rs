@@ -339,10 +339,15 @@ impl PortalApi {
             .ok_or(AppError::BadRequest("error-bad-request-detail"))?;
         let mut tx = caller.tx().await?;
         let id = tx
-            .portal_roles().create(portal.into(), &(&body.0).into(), caller.by())
+            .portal_roles()
+            .create(portal.into(), &(&body.0).into(), caller.by())
             .await
             .map_err(invalid)?;
-        let role = tx.portal_roles().find(id).await?.ok_or(AppError::NotFound)?;
+        let role = tx
+            .portal_roles()
+            .find(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.commit().await?;
         Ok(Created::Created(Json(PortalRoleOut::from(&role))))
     }
@@ -359,13 +364,18 @@ impl PortalApi {
         caller.require(Area::Settings, Action::Write).await?;
         let mut tx = caller.tx().await?;
         if !tx
-            .portal_roles().update(id.0, &(&body.0).into(), caller.by())
+            .portal_roles()
+            .update(id.0, &(&body.0).into(), caller.by())
             .await
             .map_err(invalid)?
         {
             return Err(AppError::NotFound.into());
         }
-        let role = tx.portal_roles().find(id.0).await?.ok_or(AppError::NotFound)?;
+        let role = tx
+            .portal_roles()
+            .find(id.0)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.commit().await?;
         Ok(Json(PortalRoleOut::from(&role)))
     }
@@ -376,7 +386,11 @@ impl PortalApi {
         let caller = auth.caller();
         caller.require(Area::Settings, Action::Write).await?;
         let mut tx = caller.tx().await?;
-        let role = tx.portal_roles().find(id.0).await?.ok_or(AppError::NotFound)?;
+        let role = tx
+            .portal_roles()
+            .find(id.0)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.portal_roles().delete(id.0, caller.by()).await?;
         tx.commit().await?;
         Ok(Json(PortalRoleOut::from(&role)))

@@ -47,7 +47,8 @@ pub(crate) async fn update(
     let mut tx = issuer.tx().await?;
     load(&mut tx, kind, id).await?;
     let account = tx
-        .accounts().update(id, &fields, issuer.by)
+        .accounts()
+        .update(id, &fields, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -65,7 +66,8 @@ pub(crate) async fn set_active(
     let mut tx = issuer.tx().await?;
     load(&mut tx, kind, id).await?;
     let account = tx
-        .accounts().set_active(id, active, issuer.by)
+        .accounts()
+        .set_active(id, active, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -84,7 +86,8 @@ pub(crate) async fn create_branch(
     let mut tx = issuer.tx().await?;
     let account = load(&mut tx, kind, id).await?;
     let branch = tx
-        .branches().create(account.id, &fields, issuer.by)
+        .branches()
+        .create(account.id, &fields, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -104,7 +107,8 @@ pub(crate) async fn update_branch(
     let mut tx = issuer.tx().await?;
     let account = load(&mut tx, kind, id).await?;
     let branch = tx
-        .branches().update(account.id, branch, &fields, active, issuer.by)
+        .branches()
+        .update(account.id, branch, &fields, active, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -136,7 +136,8 @@ pub(crate) async fn add(issuer: &Issuer<'_>, new: NewContact<'_>) -> Result<Adde
         }
     };
     if new.photo.is_some() {
-        tx.contacts().set_photo(contact.id, new.photo, issuer.by)
+        tx.contacts()
+            .set_photo(contact.id, new.photo, issuer.by)
             .await?;
     }
     let invited = portal_access::grant_all(&mut tx, issuer, &contact, new.portals).await?;
@@ -186,7 +187,8 @@ pub(crate) async fn update(
     let mut tx = issuer.tx().await?;
     editable(&mut tx, issuer, id).await?;
     let contact = tx
-        .contacts().update(id, edit.fields, issuer.by)
+        .contacts()
+        .update(id, edit.fields, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     let previous_photo = match edit.photo {
@@ -216,7 +218,8 @@ pub(crate) async fn set_archived(
     let mut tx = issuer.tx().await?;
     let (_, links) = editable(&mut tx, issuer, id).await?;
     let contact = tx
-        .contacts().set_archived(id, archived, issuer.by)
+        .contacts()
+        .set_archived(id, archived, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -26,7 +26,11 @@ pub(crate) async fn link(
 ) -> Result<(Contact, ContactLink), AppError> {
     let fields = input.validate();
     let mut tx = issuer.tx().await?;
-    let contact = tx.contacts().find(contact).await?.ok_or(AppError::NotFound)?;
+    let contact = tx
+        .contacts()
+        .find(contact)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let account = match account {
         AccountRef::Id(id) => Some(tx.accounts().find(id).await?.ok_or(AppError::NotFound)?),
         AccountRef::Code(Some(kind), code) => tx.accounts().find_by_code(kind, code).await?,
@@ -45,7 +49,8 @@ pub(crate) async fn link(
         .require(Area::contacts_of(account.kind), Action::Write)
         .await?;
     let link = tx
-        .links().create(contact.id, account.id, &fields, issuer.by)
+        .links()
+        .create(contact.id, account.id, &fields, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -74,11 +79,13 @@ pub(crate) async fn update(
     let mut tx = issuer.tx().await?;
     let link = editable_link(&mut tx, issuer, id).await?;
     let link = tx
-        .links().update(link.id, fields, issuer.by)
+        .links()
+        .update(link.id, fields, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     let contact = tx
-        .contacts().find(link.contact_id)
+        .contacts()
+        .find(link.contact_id)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -123,7 +123,8 @@ pub(crate) async fn set_link_access(
     let found = tx.links().find(link).await?.ok_or(AppError::NotFound)?;
     let (contact, _) = editable(&mut tx, issuer, found.contact_id).await?;
     let saved = tx
-        .link_grants().set(link, input, issuer.by)
+        .link_grants()
+        .set(link, input, issuer.by)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -36,7 +36,10 @@ pub(super) async fn list_page(
     let after = cursor(query.after_name.as_deref(), query.after_id.as_deref())?;
     let filter = filter_of(&query)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let mut contacts = tx.contacts().list(&filter, after.as_ref(), PAGE + 1).await?;
+    let mut contacts = tx
+        .contacts()
+        .list(&filter, after.as_ref(), PAGE + 1)
+        .await?;
     let account = match filter.account {
         Some(id) => tx.accounts().find(id).await?,
         None => None,

@@ -132,14 +132,14 @@ impl Planner {
             .collect();
         let by_id: HashMap<ContactId, Contact> = tx
             .imports()
-            .imports().contacts_by_ids(&ids)
+            .contacts_by_ids(&ids)
             .await?
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
         let by_email: HashMap<String, Contact> = tx
             .imports()
-            .imports().contacts_by_emails(&emails)
+            .contacts_by_emails(&emails)
             .await?
             .into_iter()
             .filter_map(|c| Some((c.fields.email.as_ref()?.as_str().to_owned(), c)))

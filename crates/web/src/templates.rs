@@ -13,7 +13,7 @@ use crate::i18n::{LOCALES, language_id, one_full_stop};
 
 /// Templates owned by this crate: the layout every page extends, the bare error
 /// page, the error card that apps' error pages include in their layouts and the
-/// new-password card (a macro) of the staff and portal password pages.
+/// new-password card (included) of the staff and portal password pages.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     (

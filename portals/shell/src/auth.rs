@@ -145,7 +145,10 @@ impl SignInKind for PortalSignIn<'_> {
         email: &Email,
     ) -> Result<Option<PortalCredentials>, AppError> {
         let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
-        let found = tx.portal_credentials().find(email, self.site.portal).await?;
+        let found = tx
+            .portal_credentials()
+            .find(email, self.site.portal)
+            .await?;
         tx.commit().await?;
         Ok(found)
     }
@@ -171,7 +174,8 @@ impl SignInKind for PortalSignIn<'_> {
             request_id,
         };
         let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
-        tx.portal_credentials().set_lock(found.contact_id, Some(until), by)
+        tx.portal_credentials()
+            .set_lock(found.contact_id, Some(until), by)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -188,7 +192,8 @@ impl SignInKind for PortalSignIn<'_> {
             request_id,
         };
         let mut tx = state.db.tenant_tx(&self.tenant.0).await?;
-        tx.portal_credentials().record_sign_in(found.contact_id, self.site.portal, by)
+        tx.portal_credentials()
+            .record_sign_in(found.contact_id, self.site.portal, by)
             .await?;
         tx.commit().await?;
         Ok(())
@@ -300,7 +305,8 @@ pub(crate) async fn sign_out_everywhere(
     session: &Session,
 ) -> poem::Result<Response> {
     let mut tx = me.tx().await?;
-    tx.portal_credentials().end_sessions(me.contact, me.by())
+    tx.portal_credentials()
+        .end_sessions(me.contact, me.by())
         .await
         .map_err(AppError::from)?;
     let version = tx.policy().version().await.map_err(AppError::from)?;
