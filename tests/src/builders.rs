@@ -86,7 +86,8 @@ impl<'a> Company<'a> {
             ..Default::default()
         };
         let id = tx
-            .accounts().create(kind, &fields, SYSTEM)
+            .accounts()
+            .create(kind, &fields, SYSTEM)
             .await
             .expect("account")
             .id;
@@ -103,7 +104,8 @@ impl<'a> Company<'a> {
             ..Default::default()
         };
         let branch = tx
-            .branches().create(account, &fields, SYSTEM)
+            .branches()
+            .create(account, &fields, SYSTEM)
             .await
             .expect("branch");
         tx.commit().await.expect("commit");
@@ -120,7 +122,8 @@ impl<'a> Company<'a> {
             ..Default::default()
         };
         let id = tx
-            .contacts().create(&fields, SYSTEM)
+            .contacts()
+            .create(&fields, SYSTEM)
             .await
             .expect("contact")
             .id;
@@ -138,11 +141,13 @@ impl<'a> Company<'a> {
         grant: &Grant,
     ) -> LinkId {
         let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
-        tx.portal_access().set(contact, portal_of(kind), true, SYSTEM)
+        tx.portal_access()
+            .set(contact, portal_of(kind), true, SYSTEM)
             .await
             .expect("portal access");
         let link = tx
-            .links().create(contact, account, &LinkFields::default(), SYSTEM)
+            .links()
+            .create(contact, account, &LinkFields::default(), SYSTEM)
             .await
             .expect("link")
             .expect("the account exists");
@@ -157,12 +162,14 @@ impl<'a> Company<'a> {
                 .map(|b| b.as_uuid())
                 .collect(),
         };
-        tx.link_grants().set(link.id, &access, SYSTEM)
+        tx.link_grants()
+            .set(link.id, &access, SYSTEM)
             .await
             .expect("link access")
             .expect("the link exists");
         let hash = hash_password(PASSWORD).await.expect("hash");
-        tx.portal_credentials().set_password(contact, &hash, SYSTEM)
+        tx.portal_credentials()
+            .set_password(contact, &hash, SYSTEM)
             .await
             .expect("password")
             .expect("the contact exists");
@@ -217,7 +224,8 @@ pub fn portal_base(portal: Portal) -> &'static str {
 pub async fn api_key(app: &TestApp, tenant: &Tenant, role: StaffRole) -> String {
     let key = portico_admin::api_keys::new_key();
     let mut tx = app.db.db.tenant_tx(tenant).await.expect("tx");
-    tx.api_keys().create("test", role, &key, &portico_auth::hash_token(&key), SYSTEM)
+    tx.api_keys()
+        .create("test", role, &key, &portico_auth::hash_token(&key), SYSTEM)
         .await
         .expect("api key");
     tx.commit().await.expect("commit");

@@ -2,10 +2,10 @@
 //! operations, problem JSON for every error, roles, and isolation between companies.
 
 use poem::http::{Method, StatusCode};
-use portico_data::{Actor, By, Tenant};
+use portico_data::{Actor, By};
 use portico_domain::StaffRole;
 use portico_tests::builders::{api_client, api_key};
-use portico_tests::{Browser, Page, TestApp, TestDb, backend_tests};
+use portico_tests::{Page, TestApp, TestDb, backend_tests};
 use serde_json::{Value, json};
 
 fn body(page: &Page) -> Value {

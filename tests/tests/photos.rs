@@ -11,7 +11,7 @@ use std::{
 
 use image::{DynamicImage, ImageFormat};
 use poem::http::{Method, StatusCode};
-use portico_data::{Actor, By, Tenant};
+use portico_data::Tenant;
 use portico_domain::StaffRole;
 use portico_files::{MAX_PHOTO_BYTES, THUMBNAIL_SIDE};
 use portico_tests::builders::{api_client, api_key};
