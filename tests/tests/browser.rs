@@ -21,7 +21,7 @@ async fn a_staff_user_signs_in_switches_language_and_signs_out_in_a_real_browser
     app.company("alfa").await;
 
     let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path()).await;
+    let client = browser(driver, profile.path()).await;
     client
         .goto(&format!("http://alfa.localhost:{port}/admin"))
         .await
@@ -86,7 +86,7 @@ async fn a_new_user_adds_contacts_through_every_way_in_in_a_real_browser() {
     let (app, port, server) = served(TestDb::sqlite().await).await;
     app.company("alfa").await;
     let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path()).await;
+    let client = browser(driver, profile.path()).await;
     let site = format!("http://alfa.localhost:{port}");
 
     client.goto(&format!("{site}/admin")).await.unwrap();
@@ -321,7 +321,7 @@ async fn an_invited_contact_sets_a_password_signs_in_and_switches_accounts_in_a_
     assert!(link.starts_with(&format!("http://alfa.localhost:{port}/portal/invitation/")));
 
     let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path()).await;
+    let client = browser(driver, profile.path()).await;
     let site = format!("http://alfa.localhost:{port}");
 
     // The invitation: set a password, land on the account picker.
@@ -422,7 +422,7 @@ async fn a_contact_added_with_the_portal_box_ticked_is_invited_and_signs_in_in_a
     assert_eq!(saved.status.as_u16(), 303, "{}", saved.body);
 
     let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path()).await;
+    let client = browser(driver, profile.path()).await;
     let site = format!("http://alfa.localhost:{port}");
 
     // Staff: the customer's Contacts tab → Add contact, the box ticked.

@@ -194,7 +194,7 @@ async fn the_contact_record_the_contact_list_and_the_portal_home_fit_a_phone_and
 
     for width in [390, 1280] {
         let profile = tempfile::tempdir().unwrap();
-        let client = browser_at(&driver, profile.path(), width).await;
+        let client = browser_at(driver, profile.path(), width).await;
         client.goto(&format!("{site}/admin/sign-in")).await.unwrap();
         let inner: u64 = client
             .execute("return window.innerWidth", Vec::new())
@@ -261,7 +261,7 @@ async fn cancel_looks_like_a_secondary_button_in_a_real_browser() {
     let (_tenant, record) = long_values(&app).await;
     let site = format!("http://alfa.localhost:{port}");
     let profile = tempfile::tempdir().unwrap();
-    let client = browser(&driver, profile.path()).await;
+    let client = browser(driver, profile.path()).await;
     staff_signs_in(&client, &site).await;
 
     for form in [
