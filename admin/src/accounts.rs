@@ -16,7 +16,7 @@ use portico_data::{
     Account, AccountFilter, AccountId, BranchId, ContactFilter, DataError, PortalStatus, TenantTx,
 };
 use portico_domain::{AccountInput, AccountKind, BranchInput, FieldErrors, Portal, fields::limits};
-use portico_web::Routes;
+use portico_web::{Access, ByMethod, Routes};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -32,17 +32,49 @@ use crate::{
 /// The routes of one kind, nested at `/admin/customers` or `/admin/suppliers`.
 pub(crate) fn routes(kind: AccountKind) -> Routes {
     use poem::EndpointExt;
+    let area = Area::accounts(kind);
     Routes::new()
-        .at("/", get(list).post(create))
-        .at("/new", get(new_form))
-        .at("/export.csv", get(export))
-        .at("/:id", get(show).post(update))
-        .at("/:id/edit", get(edit_form))
-        .at("/:id/archive", post(archive))
-        .at("/:id/restore", post(restore))
-        .at("/:id/branches", post(add_branch))
+        .at(
+            "/",
+            ByMethod::get(Access::staff(area, Action::Read))
+                .post(Access::staff(area, Action::Write)),
+            get(list).post(create),
+        )
+        .at("/new", Access::staff(area, Action::Write), get(new_form))
+        .at(
+            "/export.csv",
+            Access::staff(area, Action::Read),
+            get(export),
+        )
+        .at(
+            "/:id",
+            ByMethod::get(Access::staff(area, Action::Read))
+                .post(Access::staff(area, Action::Write)),
+            get(show).post(update),
+        )
+        .at(
+            "/:id/edit",
+            Access::staff(area, Action::Write),
+            get(edit_form),
+        )
+        .at(
+            "/:id/archive",
+            Access::staff(area, Action::Write),
+            post(archive),
+        )
+        .at(
+            "/:id/restore",
+            Access::staff(area, Action::Write),
+            post(restore),
+        )
+        .at(
+            "/:id/branches",
+            Access::staff(area, Action::Write),
+            post(add_branch),
+        )
         .at(
             "/:id/branches/:branch",
+            Access::staff(area, Action::Write),
             get(edit_branch).post(update_branch),
         )
         .wrap(|route| route.data(kind))

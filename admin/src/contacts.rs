@@ -21,7 +21,7 @@ use portico_domain::{
     AccountKind, ContactFields, ContactInput, FieldErrors, LinkFields, LinkInput, Portal,
     RequiredFields, fields::limits,
 };
-use portico_web::Routes;
+use portico_web::{Access, ByMethod, Routes};
 use portico_web::{
     AppError, FormWithFiles, Lang, Ui,
     page::{set_flash, set_flash_error, set_flash_named},
@@ -46,23 +46,86 @@ const CHOICES: u64 = 500;
 /// Adds the contact routes to the back office's.
 pub(crate) fn routes(route: Routes) -> Routes {
     route
-        .at("/contacts", get(list_page).post(create))
-        .at("/contacts/new", get(new_form))
-        .at("/contacts/export.csv", get(crate::export::contacts_csv))
-        .at("/contacts/export.vcf", get(crate::export::contacts_vcard))
-        .at("/contacts/:id/vcard", get(crate::export::contact_vcard))
-        .at("/contacts/:id", get(show).post(update))
-        .at("/contacts/:id/edit", get(edit_form))
-        .at("/contacts/:id/archive", post(archive))
-        .at("/contacts/:id/restore", post(restore))
-        .at("/contacts/:id/delete", get(delete_page).post(delete))
-        .at("/contacts/:id/links", post(add_link))
-        .at("/contacts/link-existing", post(link_existing))
-        .at("/links/:id", post(update_link))
-        .at("/links/:id/delete", post(unlink))
-        .at("/contacts/:id/photo", get(photos::photo_image))
+        .at(
+            "/contacts",
+            ByMethod::get(Access::staff(Area::Contacts, Action::Read))
+                .post(Access::staff(Area::Contacts, Action::Write)),
+            get(list_page).post(create),
+        )
+        .at(
+            "/contacts/new",
+            Access::staff(Area::Contacts, Action::Write),
+            get(new_form),
+        )
+        .at(
+            "/contacts/export.csv",
+            Access::staff(Area::Contacts, Action::Read),
+            get(crate::export::contacts_csv),
+        )
+        .at(
+            "/contacts/export.vcf",
+            Access::staff(Area::Contacts, Action::Read),
+            get(crate::export::contacts_vcard),
+        )
+        .at(
+            "/contacts/:id/vcard",
+            Access::staff(Area::Contacts, Action::Read),
+            get(crate::export::contact_vcard),
+        )
+        .at(
+            "/contacts/:id",
+            ByMethod::get(Access::staff(Area::Contacts, Action::Read))
+                .post(Access::staff(Area::Contacts, Action::Write)),
+            get(show).post(update),
+        )
+        .at(
+            "/contacts/:id/edit",
+            Access::staff(Area::Contacts, Action::Write),
+            get(edit_form),
+        )
+        .at(
+            "/contacts/:id/archive",
+            Access::staff(Area::Contacts, Action::Write),
+            post(archive),
+        )
+        .at(
+            "/contacts/:id/restore",
+            Access::staff(Area::Contacts, Action::Write),
+            post(restore),
+        )
+        .at(
+            "/contacts/:id/delete",
+            Access::staff(Area::Contacts, Action::Write),
+            get(delete_page).post(delete),
+        )
+        .at(
+            "/contacts/:id/links",
+            Access::staff(Area::Contacts, Action::Write),
+            post(add_link),
+        )
+        .at(
+            "/contacts/link-existing",
+            Access::staff(Area::Contacts, Action::Write),
+            post(link_existing),
+        )
+        .at(
+            "/links/:id",
+            Access::staff(Area::Contacts, Action::Write),
+            post(update_link),
+        )
+        .at(
+            "/links/:id/delete",
+            Access::staff(Area::Contacts, Action::Write),
+            post(unlink),
+        )
+        .at(
+            "/contacts/:id/photo",
+            Access::staff(Area::Contacts, Action::Read),
+            get(photos::photo_image),
+        )
         .at(
             "/contacts/:id/photo/thumbnail",
+            Access::staff(Area::Contacts, Action::Read),
             get(photos::photo_thumbnail),
         )
 }

@@ -18,7 +18,7 @@ use portico_data::{
     PortalRole, TenantTx,
 };
 use portico_domain::{BranchScope, FieldErrors, Permission, Portal};
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 use portico_web::{
     AppError, Lang, Ui,
     page::{set_flash, set_flash_named},
@@ -32,15 +32,36 @@ use crate::{SignedInStaff, access_grant, contacts::editable, invitations};
 
 pub(crate) fn routes(route: Routes) -> Routes {
     route
-        .at("/contacts/:id/access", get(access_page))
-        .at("/contacts/:id/access/invite", post(resend_invitation))
+        .at(
+            "/contacts/:id/access",
+            Access::staff(Area::Contacts, Action::Read),
+            get(access_page),
+        )
+        .at(
+            "/contacts/:id/access/invite",
+            Access::staff(Area::Contacts, Action::Write),
+            post(resend_invitation),
+        )
         .at(
             "/contacts/:id/access/invite/revoke",
+            Access::staff(Area::Contacts, Action::Write),
             post(revoke_invitation),
         )
-        .at("/contacts/:id/access/:portal", post(toggle_access))
-        .at("/contacts/:id/preview", get(preview))
-        .at("/links/:id/access", post(save_link_access))
+        .at(
+            "/contacts/:id/access/:portal",
+            Access::staff(Area::Contacts, Action::Write),
+            post(toggle_access),
+        )
+        .at(
+            "/contacts/:id/preview",
+            Access::staff(Area::Contacts, Action::Read),
+            get(preview),
+        )
+        .at(
+            "/links/:id/access",
+            Access::staff(Area::Contacts, Action::Write),
+            post(save_link_access),
+        )
 }
 
 /// Branches listed per account on the page (a customer rarely has more).

@@ -12,7 +12,7 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_data::{ContactList, DataError};
 use portico_domain::{Portal, RequiredFields};
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -22,14 +22,42 @@ use crate::SignedInStaff;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .at("/", get(page))
-        .at("/rule", post(set_rule))
-        .at("/portal-defaults", post(set_portal_defaults))
-        .at("/titles", post(add_title))
-        .at("/categories", post(add_category))
-        .at("/:list/:id", post(rename_entry))
-        .at("/:list/:id/archive", post(archive_entry))
-        .at("/:list/:id/restore", post(restore_entry))
+        .at("/", Access::staff(Area::Lists, Action::Write), get(page))
+        .at(
+            "/rule",
+            Access::staff(Area::Settings, Action::Write),
+            post(set_rule),
+        )
+        .at(
+            "/portal-defaults",
+            Access::staff(Area::Settings, Action::Write),
+            post(set_portal_defaults),
+        )
+        .at(
+            "/titles",
+            Access::staff(Area::Lists, Action::Write),
+            post(add_title),
+        )
+        .at(
+            "/categories",
+            Access::staff(Area::Lists, Action::Write),
+            post(add_category),
+        )
+        .at(
+            "/:list/:id",
+            Access::staff(Area::Lists, Action::Write),
+            post(rename_entry),
+        )
+        .at(
+            "/:list/:id/archive",
+            Access::staff(Area::Lists, Action::Write),
+            post(archive_entry),
+        )
+        .at(
+            "/:list/:id/restore",
+            Access::staff(Area::Lists, Action::Write),
+            post(restore_entry),
+        )
 }
 
 /// The list a path names (`titles` or `categories`).

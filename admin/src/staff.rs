@@ -18,7 +18,7 @@ use portico_domain::{
     Email, FieldErrors, StaffRole,
     fields::{Checker, limits},
 };
-use portico_web::Routes;
+use portico_web::{Access, ByMethod, Routes};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::json;
@@ -41,9 +41,22 @@ const ROLES: [StaffRole; 5] = [
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .at("/", get(list).post(create))
-        .at("/:id", post(update))
-        .at("/:id/password", post(give_password))
+        .at(
+            "/",
+            ByMethod::get(Access::staff(Area::Staff, Action::Read))
+                .post(Access::staff(Area::Staff, Action::Write)),
+            get(list).post(create),
+        )
+        .at(
+            "/:id",
+            Access::staff(Area::Staff, Action::Write),
+            post(update),
+        )
+        .at(
+            "/:id/password",
+            Access::staff(Area::Staff, Action::Write),
+            post(give_password),
+        )
 }
 
 /// Where the staff list continues: the last row of the previous page.

@@ -1,11 +1,13 @@
-//! A real browser for tests: Debian's Chromium driven over WebDriver by
-//! chromedriver (in its own process group, killed with its Chromiums), at a
-//! desktop window size or a phone's viewport, and the few steps tests repeat.
+//! A real browser for tests: Debian's Chromium driven over WebDriver by one
+//! chromedriver per test binary (in its own process group, killed with its
+//! Chromiums when the binary exits), at a desktop window size or a phone's
+//! viewport, and the few steps tests repeat.
 
 use std::{
     net::TcpListener as StdListener,
     os::unix::process::CommandExt,
     process::{Child, Command, Stdio},
+    sync::OnceLock,
     time::{Duration, Instant},
 };
 
@@ -13,7 +15,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::skip_or_fail;
 
-/// chromedriver in its own process group, killed with all its Chromiums on drop.
+/// chromedriver in its own process group, with a watchdog that kills the group
+/// (chromedriver and every Chromium) once the test binary has exited.
 pub struct ChromeDriver {
     child: Child,
     port: u16,
@@ -21,14 +24,20 @@ pub struct ChromeDriver {
 
 impl ChromeDriver {
     /// Starts chromedriver on a free port; `None` when it does not answer.
-    pub fn start() -> Option<Self> {
+    fn start() -> Option<Self> {
         let port = StdListener::bind("127.0.0.1:0")
             .ok()?
             .local_addr()
             .ok()?
             .port();
-        let child = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
+        // A static is never dropped: the shell leading the group waits for this
+        // process to end, then kills the group.
+        let watchdog = "chromedriver --port=\"$0\" & \
+            while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; kill -KILL 0";
+        let child = Command::new("sh")
+            .args(["-c", watchdog])
+            .arg(port.to_string())
+            .arg(std::process::id().to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
@@ -45,9 +54,11 @@ impl ChromeDriver {
         Some(driver)
     }
 
-    /// A started chromedriver, or `None` after skipping the test (or failing it
-    /// when services are required) because chromedriver is missing.
-    pub fn start_or_skip() -> Option<Self> {
+    /// This test binary's chromedriver, started by the first test that asks;
+    /// or `None` after skipping the test (or failing it when services are
+    /// required) because chromedriver is missing or does not start.
+    pub fn start_or_skip() -> Option<&'static Self> {
+        static SHARED: OnceLock<Option<ChromeDriver>> = OnceLock::new();
         if Command::new("chromedriver")
             .arg("--version")
             .output()
@@ -56,7 +67,7 @@ impl ChromeDriver {
             skip_or_fail("chromedriver (apt-get install chromium chromium-driver)");
             return None;
         }
-        let driver = Self::start();
+        let driver = SHARED.get_or_init(Self::start).as_ref();
         if driver.is_none() {
             skip_or_fail("a running chromedriver");
         }

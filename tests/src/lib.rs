@@ -9,6 +9,7 @@
 //! aiosmtpd from `PORTICO_TEST_SMTP_PYTHON`, default `<repo>/.venv/bin/python`).
 
 mod app;
+pub mod builders;
 pub mod chrome;
 mod db;
 mod smtp;

@@ -4,27 +4,9 @@
 use poem::http::{Method, StatusCode};
 use portico_data::{Actor, By, Tenant};
 use portico_domain::StaffRole;
+use portico_tests::builders::{api_client, api_key};
 use portico_tests::{Browser, Page, TestApp, TestDb, backend_tests};
 use serde_json::{Value, json};
-
-async fn key(app: &TestApp, tenant: &Tenant, role: StaffRole) -> String {
-    let key = portico_admin::api_keys::new_key();
-    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let by = By {
-        actor: Actor::System,
-        request_id: None,
-    };
-    tx.create_api_key("test", role, &key, &portico_auth::hash_token(&key), by)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    key
-}
-
-fn api<'a>(app: &'a TestApp, slug: &str, key: &str) -> Browser<'a> {
-    app.browser(&format!("{slug}.localhost:8080"))
-        .with_header("authorization", &format!("Bearer {key}"))
-}
 
 fn body(page: &Page) -> Value {
     serde_json::from_str(&page.body).unwrap_or_else(|_| panic!("JSON: {}", page.body))
@@ -42,8 +24,8 @@ fn problem(page: &Page, status: StatusCode) -> Value {
 async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = app.company("alfa").await;
-    let key = key(&app, &alfa, StaffRole::Admin).await;
-    let api = api(&app, "alfa", &key);
+    let key = api_key(&app, &alfa, StaffRole::Admin).await;
+    let api = api_client(&app, "alfa", &key);
 
     let empty = api.get("/api/v1/customers").await;
     assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
@@ -87,7 +69,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
     assert_eq!(dup["existing_contact_id"], rosa_id.as_str());
 
     // Every invalid field at once, in the caller's language.
-    let bad = self::api(&app, "alfa", &key)
+    let bad = api_client(&app, "alfa", &key)
         .with_header("accept-language", "en")
         .json(
             Method::POST,
@@ -202,10 +184,10 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = app.company("alfa").await;
     let beta = app.company("beta").await;
-    let alfa_key = key(&app, &alfa, StaffRole::Admin).await;
-    let beta_key = key(&app, &beta, StaffRole::Admin).await;
-    let reader_key = key(&app, &alfa, StaffRole::ReadOnly).await;
-    let created = api(&app, "alfa", &alfa_key)
+    let alfa_key = api_key(&app, &alfa, StaffRole::Admin).await;
+    let beta_key = api_key(&app, &beta, StaffRole::Admin).await;
+    let reader_key = api_key(&app, &alfa, StaffRole::ReadOnly).await;
+    let created = api_client(&app, "alfa", &alfa_key)
         .json(
             Method::POST,
             "/api/v1/customers",
@@ -218,14 +200,16 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
         app.browser("alfa.localhost:8080")
             .get("/api/v1/customers")
             .await,
-        api(&app, "alfa", "pk_not-a-key")
+        api_client(&app, "alfa", "pk_not-a-key")
             .get("/api/v1/customers")
             .await,
-        api(&app, "alfa", &beta_key).get("/api/v1/customers").await,
+        api_client(&app, "alfa", &beta_key)
+            .get("/api/v1/customers")
+            .await,
     ] {
         problem(&page, StatusCode::UNAUTHORIZED);
     }
-    let added = api(&app, "alfa", &alfa_key)
+    let added = api_client(&app, "alfa", &alfa_key)
         .json(
             Method::POST,
             &format!("/api/v1/customers/{id}/contacts"),
@@ -236,7 +220,7 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
     let contact = added["id"].as_str().unwrap().to_owned();
     let link = added["links"][0]["id"].as_str().unwrap().to_owned();
 
-    let beta = api(&app, "beta", &beta_key);
+    let beta = api_client(&app, "beta", &beta_key);
     problem(
         &beta.get(&format!("/api/v1/customers/{id}")).await,
         StatusCode::NOT_FOUND,
@@ -260,7 +244,7 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
         problem(&page, StatusCode::NOT_FOUND);
     }
     let still = body(
-        &api(&app, "alfa", &alfa_key)
+        &api_client(&app, "alfa", &alfa_key)
             .get(&format!("/api/v1/contacts/{contact}"))
             .await,
     );
@@ -281,7 +265,7 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
     let list = body(&beta.get("/api/v1/customers?q=secreto").await);
     assert_eq!(list["items"], json!([]));
 
-    let reader = api(&app, "alfa", &reader_key);
+    let reader = api_client(&app, "alfa", &reader_key);
     assert_eq!(reader.get("/api/v1/customers").await.status, StatusCode::OK);
     let write = reader
         .json(
@@ -304,7 +288,9 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
     }
     tx.commit().await.unwrap();
     problem(
-        &api(&app, "alfa", &alfa_key).get("/api/v1/customers").await,
+        &api_client(&app, "alfa", &alfa_key)
+            .get("/api/v1/customers")
+            .await,
         StatusCode::UNAUTHORIZED,
     );
 }
@@ -409,7 +395,7 @@ async fn admins_create_and_revoke_keys_on_a_page(db: TestDb) {
         .and_then(|r| r.split('<').next())
         .expect("the key is shown once")
         .to_owned();
-    let caller = api(&app, "alfa", &key);
+    let caller = api_client(&app, "alfa", &key);
     assert_eq!(caller.get("/api/v1/contacts").await.status, StatusCode::OK);
     let again = owner.get("/admin/api-keys").await;
     assert!(!again.body.contains(&key), "never shown again");

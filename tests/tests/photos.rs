@@ -14,6 +14,7 @@ use poem::http::{Method, StatusCode};
 use portico_data::{Actor, By, Tenant};
 use portico_domain::StaffRole;
 use portico_files::{MAX_PHOTO_BYTES, THUMBNAIL_SIDE};
+use portico_tests::builders::{api_client, api_key};
 use portico_tests::{Browser, FilePart, Page, TestApp, TestDb, backend_tests};
 use serde_json::{Value, json};
 
@@ -170,25 +171,6 @@ async fn edit_with(
 }
 
 // ----- the API -----
-
-async fn key(app: &TestApp, tenant: &Tenant, role: StaffRole) -> String {
-    let key = portico_admin::api_keys::new_key();
-    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let by = By {
-        actor: Actor::System,
-        request_id: None,
-    };
-    tx.create_api_key("test", role, &key, &portico_auth::hash_token(&key), by)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    key
-}
-
-fn api<'a>(app: &'a TestApp, slug: &str, key: &str) -> Browser<'a> {
-    app.browser(&format!("{slug}.localhost:8080"))
-        .with_header("authorization", &format!("Bearer {key}"))
-}
 
 fn problem(page: &Page, status: StatusCode) -> Value {
     assert_eq!(page.status, status, "{}", page.body);
@@ -547,8 +529,8 @@ async fn uploads_need_the_csrf_token_and_the_right_role(db: TestDb) {
 
     // Nor through the API with a read-only key.
     let id = record.trim_start_matches("/admin/contacts/");
-    let reading = key(&app, &alfa, StaffRole::ReadOnly).await;
-    let api = api(&app, "alfa", &reading);
+    let reading = api_key(&app, &alfa, StaffRole::ReadOnly).await;
+    let api = api_client(&app, "alfa", &reading);
     served_jpeg(&api.get(&format!("/api/v1/contacts/{id}/photo")).await);
     let put = api
         .raw(
@@ -606,8 +588,8 @@ async fn another_company_cannot_see_or_change_a_photo(db: TestDb) {
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 
-    let beta_key = key(&app, &beta, StaffRole::Admin).await;
-    let api = api(&app, "beta", &beta_key);
+    let beta_key = api_key(&app, &beta, StaffRole::Admin).await;
+    let api = api_client(&app, "beta", &beta_key);
     let path = format!("/api/v1/contacts/{id}/photo");
     problem(&api.get(&path).await, StatusCode::NOT_FOUND);
     problem(
@@ -630,8 +612,8 @@ async fn another_company_cannot_see_or_change_a_photo(db: TestDb) {
 async fn the_api_sets_reads_and_removes_a_photo(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = app.company("alfa").await;
-    let admin = key(&app, &alfa, StaffRole::Admin).await;
-    let api = api(&app, "alfa", &admin);
+    let admin = api_key(&app, &alfa, StaffRole::Admin).await;
+    let api = api_client(&app, "alfa", &admin);
 
     let created = api
         .json(
@@ -676,7 +658,7 @@ async fn the_api_sets_reads_and_removes_a_photo(db: TestDb) {
         bad["errors"][0]["message"],
         "El archivo no es una imagen JPEG, PNG o WebP válida."
     );
-    let big = self::api(&app, "alfa", &admin)
+    let big = api_client(&app, "alfa", &admin)
         .with_header("accept-language", "en")
         .raw(Method::PUT, &path, "image/png", &too_large())
         .await;

@@ -1,9 +1,71 @@
 //! PostgreSQL row-level security, tested with raw SQL as the application role: a
 //! transaction bound to tenant A cannot read or write tenant B's rows even
-//! without the repositories' own tenant filter.
+//! without the repositories' own tenant filter. On both backends, every table
+//! read from the catalogue carries `tenant_id` unless it is a named platform table.
 
-use portico_tests::{TestApp, TestDb};
-use sqlx::{Connection, PgConnection, Row};
+use portico_tests::{TestApp, TestBackend, TestDb, backend_tests};
+use sqlx::{Connection, PgConnection, Row, SqliteConnection};
+
+/// The tables that belong to the platform, not to a company: the only ones
+/// without `tenant_id`.
+const PLATFORM_TABLES: &[&str] = &["tenants", "platform_operators", "_sqlx_migrations"];
+
+backend_tests!(every_table_but_the_platform_tables_has_a_tenant_id);
+
+async fn every_table_but_the_platform_tables_has_a_tenant_id(db: TestDb) {
+    let (tables, with_tenant_id) = match db.backend {
+        TestBackend::Postgres => {
+            let mut conn = PgConnection::connect(&db.url).await.unwrap();
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            let with: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND column_name = 'tenant_id'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            (tables, with)
+        }
+        TestBackend::Sqlite => {
+            let mut conn = SqliteConnection::connect(&db.url).await.unwrap();
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            let with: Vec<String> = sqlx::query_scalar(
+                "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c \
+                 WHERE m.type = 'table' AND c.name = 'tenant_id'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            (tables, with)
+        }
+    };
+    assert!(
+        tables.len() > 10,
+        "the catalogue lists the tables: {tables:?}"
+    );
+    let without: Vec<&String> = tables
+        .iter()
+        .filter(|t| !with_tenant_id.contains(t) && !PLATFORM_TABLES.contains(&t.as_str()))
+        .collect();
+    assert!(
+        without.is_empty(),
+        "tables without tenant_id (add it, or name them in PLATFORM_TABLES): {without:?}"
+    );
+    for platform in PLATFORM_TABLES.iter().filter(|t| **t != "_sqlx_migrations") {
+        assert!(tables.iter().any(|t| t == platform), "{platform} exists");
+    }
+}
 
 async fn app_connection(db: &TestDb) -> PgConnection {
     let mut url = url::Url::parse(&db.url).unwrap();

@@ -16,7 +16,7 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_data::{ContactImport, ImportCounts, ImportRow, ImportState, RowAction};
 use portico_domain::contact_csv::Column;
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 use portico_web::{
     AppError, FormWithFiles, Ui,
     page::{set_flash, set_flash_error},
@@ -30,11 +30,31 @@ use run::{Job, MAX_FILE_BYTES, file_key, parse, progress};
 
 pub(crate) fn routes(route: Routes) -> Routes {
     route
-        .at("/contacts/import", get(imports_page).post(upload))
-        .at("/contacts/import/template.csv", get(template))
-        .at("/contacts/import/:id", get(import_page))
-        .at("/contacts/import/:id/run", post(start_run))
-        .at("/contacts/import/:id/delete", post(discard))
+        .at(
+            "/contacts/import",
+            Access::staff(Area::Contacts, Action::Write),
+            get(imports_page).post(upload),
+        )
+        .at(
+            "/contacts/import/template.csv",
+            Access::staff(Area::Contacts, Action::Read),
+            get(template),
+        )
+        .at(
+            "/contacts/import/:id",
+            Access::staff(Area::Contacts, Action::Write),
+            get(import_page),
+        )
+        .at(
+            "/contacts/import/:id/run",
+            Access::staff(Area::Contacts, Action::Write),
+            post(start_run),
+        )
+        .at(
+            "/contacts/import/:id/delete",
+            Access::staff(Area::Contacts, Action::Write),
+            post(discard),
+        )
 }
 
 /// Recent imports listed on the upload page.

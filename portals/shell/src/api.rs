@@ -3,7 +3,7 @@
 //! `/openapi.json`. Errors are RFC 9457 problem JSON, rendered by the site's
 //! error middleware (401 without a valid session).
 
-use poem::{Endpoint, EndpointExt, Route};
+use poem::{Endpoint, EndpointExt, Route, http::Method};
 use poem_openapi::{
     ApiResponse, Enum, Object, OpenApi, OpenApiService,
     param::Query,
@@ -12,7 +12,7 @@ use poem_openapi::{
     types::Type,
 };
 use portico_domain::{BranchScope, Portal};
-use portico_web::AppError;
+use portico_web::{Access, Api, AppError};
 use uuid::Uuid;
 
 use crate::{session::PortalSession, site::PortalSite};
@@ -212,7 +212,7 @@ impl MeApi {
 }
 
 /// The API's routes, to be nested at `{base}/api/v1`.
-pub(crate) fn routes(site: PortalSite) -> impl Endpoint {
+pub(crate) fn routes(site: PortalSite) -> Api<impl Endpoint> {
     let title = match site.portal {
         Portal::Customer => "Portico customer portal API",
         Portal::Supplier => "Portico supplier portal API",
@@ -223,9 +223,12 @@ pub(crate) fn routes(site: PortalSite) -> impl Endpoint {
              authenticated by the portal session cookie. Errors are RFC 9457 problem details.",
         )
         .server(site.path("/api/v1"));
-    let spec = service.spec_endpoint();
-    Route::new()
-        .at("/openapi.json", spec)
+    let spec = service.spec();
+    let endpoint = Route::new()
+        .at("/openapi.json", service.spec_endpoint())
         .nest("/", service)
-        .map_to_response()
+        .map_to_response();
+    Api::new(endpoint, &spec)
+        .document("/openapi.json")
+        .operation(Method::GET, "/me", Access::PortalSignedIn(site.portal))
 }

@@ -17,9 +17,9 @@ mod session;
 mod site;
 
 use poem::{Endpoint, EndpointExt, get, post};
-use portico_domain::Portal;
+use portico_domain::{Permission, Portal};
 pub use portico_web::Routes;
-use portico_web::error::WithErrorLayout;
+use portico_web::{Access, error::WithErrorLayout};
 
 pub use session::{PortalSession, SignedInContact};
 pub use site::PortalSite;
@@ -77,40 +77,70 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub fn routes(portal: Portal) -> Routes {
     let site = PortalSite::new(portal);
     let mut route = Routes::new()
-        .at("/", get(pages::home))
-        .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .at("/", Access::PortalSignedIn(portal), get(pages::home))
+        .at(
+            "/sign-in",
+            Access::Anonymous,
+            get(auth::sign_in_page).post(auth::sign_in),
+        )
         .at(
             "/sign-in/link",
+            Access::Anonymous,
             get(mailed::ask_page)
                 .post(mailed::ask)
                 .data(mailed::Mailed::SignIn),
         )
         .at(
             "/sign-in/link/:token",
+            Access::Anonymous,
             get(mailed::confirm_page).post(mailed::confirm),
         )
         .at(
             "/password/forgot",
+            Access::Anonymous,
             get(mailed::ask_page)
                 .post(mailed::ask)
                 .data(mailed::Mailed::Reset),
         )
         .at(
             "/password/reset/:token",
+            Access::Anonymous,
             get(mailed::reset_page).post(mailed::reset),
         )
-        .at("/sign-out", post(auth::sign_out))
-        .at("/sign-out-everywhere", post(auth::sign_out_everywhere))
+        .at(
+            "/sign-out",
+            Access::PortalSignedIn(portal),
+            post(auth::sign_out),
+        )
+        .at(
+            "/sign-out-everywhere",
+            Access::PortalSignedIn(portal),
+            post(auth::sign_out_everywhere),
+        )
         .at(
             "/invitation/:token",
+            Access::Anonymous,
             get(invitation::page).post(invitation::accept),
         )
-        .at("/accounts", get(pages::account_picker))
-        .at("/accounts/:account", post(pages::switch_account))
+        .at(
+            "/accounts",
+            Access::PortalSignedIn(portal),
+            get(pages::account_picker),
+        )
+        .at(
+            "/accounts/:account",
+            Access::PortalSignedIn(portal),
+            post(pages::switch_account),
+        )
         .nest_api("/api/v1", api::routes(site));
     for object in portal.objects() {
         route = route.at(
             format!("/{object}"),
+            Access::Portal(
+                portal,
+                Permission::parse(portal, &format!("{object}.view"))
+                    .expect("every area can be viewed"),
+            ),
             get(pages::area).data(pages::Area(object)),
         );
     }
