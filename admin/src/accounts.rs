@@ -33,48 +33,24 @@ use crate::{
 pub(crate) fn routes(kind: AccountKind) -> Routes {
     use poem::EndpointExt;
     let area = Area::accounts(kind);
+    let read = Access::staff(area, Action::Read);
+    let write = Access::staff(area, Action::Write);
     Routes::new()
-        .at(
-            "/",
-            ByMethod::get(Access::staff(area, Action::Read))
-                .post(Access::staff(area, Action::Write)),
-            get(list).post(create),
-        )
-        .at("/new", Access::staff(area, Action::Write), get(new_form))
-        .at(
-            "/export.csv",
-            Access::staff(area, Action::Read),
-            get(export),
-        )
+        .at("/", ByMethod::get(read).post(write), get(list).post(create))
+        .at("/new", write, get(new_form))
+        .at("/export.csv", read, get(export))
         .at(
             "/:id",
-            ByMethod::get(Access::staff(area, Action::Read))
-                .post(Access::staff(area, Action::Write)),
+            ByMethod::get(read).post(write),
             get(show).post(update),
         )
-        .at(
-            "/:id/edit",
-            Access::staff(area, Action::Write),
-            get(edit_form),
-        )
-        .at(
-            "/:id/archive",
-            Access::staff(area, Action::Write),
-            post(archive),
-        )
-        .at(
-            "/:id/restore",
-            Access::staff(area, Action::Write),
-            post(restore),
-        )
-        .at(
-            "/:id/branches",
-            Access::staff(area, Action::Write),
-            post(add_branch),
-        )
+        .at("/:id/edit", write, get(edit_form))
+        .at("/:id/archive", write, post(archive))
+        .at("/:id/restore", write, post(restore))
+        .at("/:id/branches", write, post(add_branch))
         .at(
             "/:id/branches/:branch",
-            Access::staff(area, Action::Write),
+            write,
             get(edit_branch).post(update_branch),
         )
         .wrap(|route| route.data(kind))

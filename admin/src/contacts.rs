@@ -45,87 +45,47 @@ const CHOICES: u64 = 500;
 
 /// Adds the contact routes to the back office's.
 pub(crate) fn routes(route: Routes) -> Routes {
+    let read = Access::staff(Area::Contacts, Action::Read);
+    let write = Access::staff(Area::Contacts, Action::Write);
     route
         .at(
             "/contacts",
-            ByMethod::get(Access::staff(Area::Contacts, Action::Read))
-                .post(Access::staff(Area::Contacts, Action::Write)),
+            ByMethod::get(read).post(write),
             get(list_page).post(create),
         )
-        .at(
-            "/contacts/new",
-            Access::staff(Area::Contacts, Action::Write),
-            get(new_form),
-        )
+        .at("/contacts/new", write, get(new_form))
         .at(
             "/contacts/export.csv",
-            Access::staff(Area::Contacts, Action::Read),
+            read,
             get(crate::export::contacts_csv),
         )
         .at(
             "/contacts/export.vcf",
-            Access::staff(Area::Contacts, Action::Read),
+            read,
             get(crate::export::contacts_vcard),
         )
         .at(
             "/contacts/:id/vcard",
-            Access::staff(Area::Contacts, Action::Read),
+            read,
             get(crate::export::contact_vcard),
         )
         .at(
             "/contacts/:id",
-            ByMethod::get(Access::staff(Area::Contacts, Action::Read))
-                .post(Access::staff(Area::Contacts, Action::Write)),
+            ByMethod::get(read).post(write),
             get(show).post(update),
         )
-        .at(
-            "/contacts/:id/edit",
-            Access::staff(Area::Contacts, Action::Write),
-            get(edit_form),
-        )
-        .at(
-            "/contacts/:id/archive",
-            Access::staff(Area::Contacts, Action::Write),
-            post(archive),
-        )
-        .at(
-            "/contacts/:id/restore",
-            Access::staff(Area::Contacts, Action::Write),
-            post(restore),
-        )
-        .at(
-            "/contacts/:id/delete",
-            Access::staff(Area::Contacts, Action::Write),
-            get(delete_page).post(delete),
-        )
-        .at(
-            "/contacts/:id/links",
-            Access::staff(Area::Contacts, Action::Write),
-            post(add_link),
-        )
-        .at(
-            "/contacts/link-existing",
-            Access::staff(Area::Contacts, Action::Write),
-            post(link_existing),
-        )
-        .at(
-            "/links/:id",
-            Access::staff(Area::Contacts, Action::Write),
-            post(update_link),
-        )
-        .at(
-            "/links/:id/delete",
-            Access::staff(Area::Contacts, Action::Write),
-            post(unlink),
-        )
-        .at(
-            "/contacts/:id/photo",
-            Access::staff(Area::Contacts, Action::Read),
-            get(photos::photo_image),
-        )
+        .at("/contacts/:id/edit", write, get(edit_form))
+        .at("/contacts/:id/archive", write, post(archive))
+        .at("/contacts/:id/restore", write, post(restore))
+        .at("/contacts/:id/delete", write, get(delete_page).post(delete))
+        .at("/contacts/:id/links", write, post(add_link))
+        .at("/contacts/link-existing", write, post(link_existing))
+        .at("/links/:id", write, post(update_link))
+        .at("/links/:id/delete", write, post(unlink))
+        .at("/contacts/:id/photo", read, get(photos::photo_image))
         .at(
             "/contacts/:id/photo/thumbnail",
-            Access::staff(Area::Contacts, Action::Read),
+            read,
             get(photos::photo_thumbnail),
         )
 }

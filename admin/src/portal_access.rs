@@ -31,37 +31,23 @@ use uuid::Uuid;
 use crate::{SignedInStaff, access_grant, contacts::editable, invitations};
 
 pub(crate) fn routes(route: Routes) -> Routes {
+    let read = Access::staff(Area::Contacts, Action::Read);
+    let write = Access::staff(Area::Contacts, Action::Write);
     route
-        .at(
-            "/contacts/:id/access",
-            Access::staff(Area::Contacts, Action::Read),
-            get(access_page),
-        )
+        .at("/contacts/:id/access", read, get(access_page))
         .at(
             "/contacts/:id/access/invite",
-            Access::staff(Area::Contacts, Action::Write),
+            write,
             post(resend_invitation),
         )
         .at(
             "/contacts/:id/access/invite/revoke",
-            Access::staff(Area::Contacts, Action::Write),
+            write,
             post(revoke_invitation),
         )
-        .at(
-            "/contacts/:id/access/:portal",
-            Access::staff(Area::Contacts, Action::Write),
-            post(toggle_access),
-        )
-        .at(
-            "/contacts/:id/preview",
-            Access::staff(Area::Contacts, Action::Read),
-            get(preview),
-        )
-        .at(
-            "/links/:id/access",
-            Access::staff(Area::Contacts, Action::Write),
-            post(save_link_access),
-        )
+        .at("/contacts/:id/access/:portal", write, post(toggle_access))
+        .at("/contacts/:id/preview", read, get(preview))
+        .at("/links/:id/access", write, post(save_link_access))
 }
 
 /// Branches listed per account on the page (a customer rarely has more).

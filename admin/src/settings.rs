@@ -21,43 +21,17 @@ use uuid::Uuid;
 use crate::SignedInStaff;
 
 pub(crate) fn routes() -> Routes {
+    let lists = Access::staff(Area::Lists, Action::Write);
+    let settings = Access::staff(Area::Settings, Action::Write);
     Routes::new()
-        .at("/", Access::staff(Area::Lists, Action::Write), get(page))
-        .at(
-            "/rule",
-            Access::staff(Area::Settings, Action::Write),
-            post(set_rule),
-        )
-        .at(
-            "/portal-defaults",
-            Access::staff(Area::Settings, Action::Write),
-            post(set_portal_defaults),
-        )
-        .at(
-            "/titles",
-            Access::staff(Area::Lists, Action::Write),
-            post(add_title),
-        )
-        .at(
-            "/categories",
-            Access::staff(Area::Lists, Action::Write),
-            post(add_category),
-        )
-        .at(
-            "/:list/:id",
-            Access::staff(Area::Lists, Action::Write),
-            post(rename_entry),
-        )
-        .at(
-            "/:list/:id/archive",
-            Access::staff(Area::Lists, Action::Write),
-            post(archive_entry),
-        )
-        .at(
-            "/:list/:id/restore",
-            Access::staff(Area::Lists, Action::Write),
-            post(restore_entry),
-        )
+        .at("/", lists, get(page))
+        .at("/rule", settings, post(set_rule))
+        .at("/portal-defaults", settings, post(set_portal_defaults))
+        .at("/titles", lists, post(add_title))
+        .at("/categories", lists, post(add_category))
+        .at("/:list/:id", lists, post(rename_entry))
+        .at("/:list/:id/archive", lists, post(archive_entry))
+        .at("/:list/:id/restore", lists, post(restore_entry))
 }
 
 /// The list a path names (`titles` or `categories`).

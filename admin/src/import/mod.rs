@@ -29,32 +29,14 @@ use crate::{SignedInStaff, paging::PAGE};
 use run::{Job, MAX_FILE_BYTES, file_key, parse, progress};
 
 pub(crate) fn routes(route: Routes) -> Routes {
+    let read = Access::staff(Area::Contacts, Action::Read);
+    let write = Access::staff(Area::Contacts, Action::Write);
     route
-        .at(
-            "/contacts/import",
-            Access::staff(Area::Contacts, Action::Write),
-            get(imports_page).post(upload),
-        )
-        .at(
-            "/contacts/import/template.csv",
-            Access::staff(Area::Contacts, Action::Read),
-            get(template),
-        )
-        .at(
-            "/contacts/import/:id",
-            Access::staff(Area::Contacts, Action::Write),
-            get(import_page),
-        )
-        .at(
-            "/contacts/import/:id/run",
-            Access::staff(Area::Contacts, Action::Write),
-            post(start_run),
-        )
-        .at(
-            "/contacts/import/:id/delete",
-            Access::staff(Area::Contacts, Action::Write),
-            post(discard),
-        )
+        .at("/contacts/import", write, get(imports_page).post(upload))
+        .at("/contacts/import/template.csv", read, get(template))
+        .at("/contacts/import/:id", write, get(import_page))
+        .at("/contacts/import/:id/run", write, post(start_run))
+        .at("/contacts/import/:id/delete", write, post(discard))
 }
 
 /// Recent imports listed on the upload page.
