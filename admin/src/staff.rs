@@ -18,8 +18,8 @@ use portico_domain::{
     Email, FieldErrors, StaffRole,
     fields::{Checker, limits},
 };
-use portico_web::{Access, ByMethod, Routes};
 use portico_web::{AppError, Ui, page::set_flash};
+use portico_web::{ByMethod, Routes};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -43,18 +43,18 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .at(
             "/",
-            ByMethod::get(Access::staff(Area::Staff, Action::Read))
-                .post(Access::staff(Area::Staff, Action::Write)),
+            ByMethod::get(portico_web::Access::staff(Area::Staff, Action::Read))
+                .post(portico_web::Access::staff(Area::Staff, Action::Write)),
             get(list).post(create),
         )
         .at(
             "/:id",
-            Access::staff(Area::Staff, Action::Write),
+            portico_web::Access::staff(Area::Staff, Action::Write),
             post(update),
         )
         .at(
             "/:id/password",
-            Access::staff(Area::Staff, Action::Write),
+            portico_web::Access::staff(Area::Staff, Action::Write),
             post(give_password),
         )
 }
