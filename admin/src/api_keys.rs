@@ -14,7 +14,7 @@ use portico_domain::{
     StaffRole,
     fields::{Checker, limits},
 };
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::json;
@@ -36,8 +36,16 @@ pub fn new_key() -> String {
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .at("/", get(page).post(create))
-        .at("/:id/revoke", post(revoke))
+        .at(
+            "/",
+            Access::staff(Area::Settings, Action::Write),
+            get(page).post(create),
+        )
+        .at(
+            "/:id/revoke",
+            Access::staff(Area::Settings, Action::Write),
+            post(revoke),
+        )
 }
 
 async fn render(

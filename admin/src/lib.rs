@@ -30,7 +30,7 @@ mod staff;
 
 use poem::{EndpointExt, get};
 use portico_domain::AccountKind;
-use portico_web::{Routes, error::WithErrorLayout};
+use portico_web::{Access, Routes, error::WithErrorLayout};
 
 pub use auth::SignedInStaff;
 
@@ -149,19 +149,41 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// The back office's routes, to be nested under `/admin` on a tenant's site.
 pub fn routes() -> Routes {
     let route = Routes::new()
-        .at("/", get(pages::home))
-        .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
-        .at("/sign-out", poem::post(auth::sign_out))
-        .at("/profile", get(profile::page))
-        .at("/profile/password", poem::post(profile::change_password))
-        .at("/profile/language", poem::post(profile::change_language))
-        .at("/password", get(profile::choose_page).post(profile::choose))
+        .at("/", Access::StaffSignedIn, get(pages::home))
+        .at(
+            "/sign-in",
+            Access::Anonymous,
+            get(auth::sign_in_page).post(auth::sign_in),
+        )
+        .at(
+            "/sign-out",
+            Access::StaffSignedIn,
+            poem::post(auth::sign_out),
+        )
+        .at("/profile", Access::StaffSignedIn, get(profile::page))
+        .at(
+            "/profile/password",
+            Access::StaffSignedIn,
+            poem::post(profile::change_password),
+        )
+        .at(
+            "/profile/language",
+            Access::StaffSignedIn,
+            poem::post(profile::change_language),
+        )
+        .at(
+            "/password",
+            Access::StaffSignedIn,
+            get(profile::choose_page).post(profile::choose),
+        )
         .at(
             "/password/forgot",
+            Access::Anonymous,
             get(password_reset::ask_page).post(password_reset::ask),
         )
         .at(
             "/password/reset/:token",
+            Access::Anonymous,
             get(password_reset::reset_page).post(password_reset::reset),
         )
         .nest("/staff", staff::routes())

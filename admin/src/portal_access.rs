@@ -18,7 +18,7 @@ use portico_data::{
     TenantTx,
 };
 use portico_domain::{BranchScope, FieldErrors, Permission, Portal};
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 use portico_web::{
     AppError, Lang, Ui,
     page::{set_flash, set_flash_named},
@@ -34,16 +34,23 @@ use crate::{
 };
 
 pub(crate) fn routes(route: Routes) -> Routes {
+    let read = Access::staff(Area::Contacts, Action::Read);
+    let write = Access::staff(Area::Contacts, Action::Write);
     route
-        .at("/contacts/:id/access", get(access_page))
-        .at("/contacts/:id/access/invite", post(resend_invitation))
+        .at("/contacts/:id/access", read, get(access_page))
+        .at(
+            "/contacts/:id/access/invite",
+            write,
+            post(resend_invitation),
+        )
         .at(
             "/contacts/:id/access/invite/revoke",
+            write,
             post(revoke_invitation),
         )
-        .at("/contacts/:id/access/:portal", post(toggle_access))
-        .at("/contacts/:id/preview", get(preview))
-        .at("/links/:id/access", post(save_link_access))
+        .at("/contacts/:id/access/:portal", write, post(toggle_access))
+        .at("/contacts/:id/preview", read, get(preview))
+        .at("/links/:id/access", write, post(save_link_access))
 }
 
 /// Branches listed per account on the page (a customer rarely has more).

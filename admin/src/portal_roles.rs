@@ -13,7 +13,7 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_data::{DataError, PortalRole, PortalRoleInput};
 use portico_domain::{FieldErrors, Portal};
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -22,9 +22,21 @@ use crate::{SignedInStaff, portal_access::permission_label};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .at("/", get(roles_page).post(create_role))
-        .at("/:id", post(update_role))
-        .at("/:id/delete", post(delete_role))
+        .at(
+            "/",
+            Access::staff(Area::Settings, Action::Write),
+            get(roles_page).post(create_role),
+        )
+        .at(
+            "/:id",
+            Access::staff(Area::Settings, Action::Write),
+            post(update_role),
+        )
+        .at(
+            "/:id/delete",
+            Access::staff(Area::Settings, Action::Write),
+            post(delete_role),
+        )
 }
 
 /// A submitted role: names and the checked permissions (repeated fields).

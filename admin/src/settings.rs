@@ -12,7 +12,7 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_data::{ContactList, DataError};
 use portico_domain::{Portal, RequiredFields};
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -21,15 +21,17 @@ use uuid::Uuid;
 use crate::SignedInStaff;
 
 pub(crate) fn routes() -> Routes {
+    let lists = Access::staff(Area::Lists, Action::Write);
+    let settings = Access::staff(Area::Settings, Action::Write);
     Routes::new()
-        .at("/", get(page))
-        .at("/rule", post(set_rule))
-        .at("/portal-defaults", post(set_portal_defaults))
-        .at("/titles", post(add_title))
-        .at("/categories", post(add_category))
-        .at("/:list/:id", post(rename_entry))
-        .at("/:list/:id/archive", post(archive_entry))
-        .at("/:list/:id/restore", post(restore_entry))
+        .at("/", lists, get(page))
+        .at("/rule", settings, post(set_rule))
+        .at("/portal-defaults", settings, post(set_portal_defaults))
+        .at("/titles", lists, post(add_title))
+        .at("/categories", lists, post(add_category))
+        .at("/:list/:id", lists, post(rename_entry))
+        .at("/:list/:id/archive", lists, post(archive_entry))
+        .at("/:list/:id/restore", lists, post(restore_entry))
 }
 
 /// The list a path names (`titles` or `categories`).

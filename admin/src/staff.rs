@@ -18,8 +18,8 @@ use portico_domain::{
     Email, FieldErrors, StaffRole,
     fields::{Checker, limits},
 };
-use portico_web::Routes;
 use portico_web::{AppError, Ui, page::set_flash};
+use portico_web::{ByMethod, Routes};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -41,9 +41,22 @@ const ROLES: [StaffRole; 5] = [
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .at("/", get(list).post(create))
-        .at("/:id", post(update))
-        .at("/:id/password", post(give_password))
+        .at(
+            "/",
+            ByMethod::get(portico_web::Access::staff(Area::Staff, Action::Read))
+                .post(portico_web::Access::staff(Area::Staff, Action::Write)),
+            get(list).post(create),
+        )
+        .at(
+            "/:id",
+            portico_web::Access::staff(Area::Staff, Action::Write),
+            post(update),
+        )
+        .at(
+            "/:id/password",
+            portico_web::Access::staff(Area::Staff, Action::Write),
+            post(give_password),
+        )
 }
 
 /// Where the staff list continues: the last row of the previous page.
@@ -242,6 +255,8 @@ async fn update(
     if id == staff.user.id {
         return Err(AppError::BadRequest("staff-not-yourself"));
     }
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let target = tx.staff().find(id).await?.ok_or(AppError::NotFound)?;
     let role: StaffRole = form
         .role
         .parse()
@@ -253,8 +268,6 @@ async fn update(
     } else {
         StaffStatus::Disabled
     };
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let target = tx.staff().find(id).await?.ok_or(AppError::NotFound)?;
     if target.role == StaffRole::Owner && staff.user.role != StaffRole::Owner {
         return Err(AppError::Forbidden);
     }

@@ -6,7 +6,7 @@ mod onboarding;
 mod tenants;
 
 use poem::{get, post};
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 
 /// The console's templates.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -35,11 +35,31 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// The console's routes, served at the root of the base domain.
 pub fn routes() -> Routes {
     Routes::new()
-        .at("/", get(tenants::list))
-        .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
-        .at("/sign-out", post(auth::sign_out))
-        .at("/tenants/new", get(onboarding::new_company))
-        .at("/tenants", post(onboarding::create_company))
-        .at("/tenants/:slug/suspend", post(tenants::suspend))
-        .at("/tenants/:slug/reactivate", post(tenants::reactivate))
+        .at("/", Access::Operator, get(tenants::list))
+        .at(
+            "/sign-in",
+            Access::Anonymous,
+            get(auth::sign_in_page).post(auth::sign_in),
+        )
+        .at("/sign-out", Access::Operator, post(auth::sign_out))
+        .at(
+            "/tenants/new",
+            Access::Operator,
+            get(onboarding::new_company),
+        )
+        .at(
+            "/tenants",
+            Access::Operator,
+            post(onboarding::create_company),
+        )
+        .at(
+            "/tenants/:slug/suspend",
+            Access::Operator,
+            post(tenants::suspend),
+        )
+        .at(
+            "/tenants/:slug/reactivate",
+            Access::Operator,
+            post(tenants::reactivate),
+        )
 }

@@ -77,12 +77,13 @@ impl<'a> Company<'a> {
         self.app.staff(&self.tenant, email, role).await;
     }
 
-    /// A customer or supplier.
+    /// A customer (with branches enabled, as new customers are) or supplier.
     pub async fn account(&self, kind: AccountKind, code: &str, name: &str) -> AccountId {
         let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         let fields = AccountFields {
             code: code.into(),
             name: name.into(),
+            branches_enabled: kind == AccountKind::Customer,
             ..Default::default()
         };
         let id = tx

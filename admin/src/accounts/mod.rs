@@ -10,25 +10,38 @@ mod list;
 mod record;
 
 use poem::{get, post};
+use portico_authz::{Action, Area};
 use portico_data::{Account, AccountId};
 use portico_domain::AccountKind;
-use portico_web::{AppError, Routes};
+use portico_web::{Access, AppError, ByMethod, Routes};
 use serde_json::{Value, json};
 
 /// The routes of one kind, nested at `/admin/customers` or `/admin/suppliers`.
 pub(crate) fn routes(kind: AccountKind) -> Routes {
     use poem::EndpointExt;
+    let area = Area::accounts(kind);
+    let read = Access::staff(area, Action::Read);
+    let write = Access::staff(area, Action::Write);
     Routes::new()
-        .at("/", get(list::list).post(form::create))
-        .at("/new", get(form::new_form))
-        .at("/export.csv", get(list::export))
-        .at("/:id", get(record::show).post(form::update))
-        .at("/:id/edit", get(form::edit_form))
-        .at("/:id/archive", post(record::archive))
-        .at("/:id/restore", post(record::restore))
-        .at("/:id/branches", post(branches::add_branch))
+        .at(
+            "/",
+            ByMethod::get(read).post(write),
+            get(list::list).post(form::create),
+        )
+        .at("/new", write, get(form::new_form))
+        .at("/export.csv", read, get(list::export))
+        .at(
+            "/:id",
+            ByMethod::get(read).post(write),
+            get(record::show).post(form::update),
+        )
+        .at("/:id/edit", write, get(form::edit_form))
+        .at("/:id/archive", write, post(record::archive))
+        .at("/:id/restore", write, post(record::restore))
+        .at("/:id/branches", write, post(branches::add_branch))
         .at(
             "/:id/branches/:branch",
+            write,
             get(branches::edit_branch).post(branches::update_branch),
         )
         .wrap(|route| route.data(kind))

@@ -9,9 +9,12 @@ mod contacts;
 mod dto;
 mod portal;
 
-use poem::{Endpoint, EndpointExt, Route};
+use poem::{Endpoint, EndpointExt, Route, http::Method};
 use poem_openapi::{ApiResponse, OpenApiService, Tags, payload::Json, types::ToJSON};
+use portico_authz::{Action, Area};
+use portico_domain::AccountKind;
 pub(crate) use portico_web::problem::ApiError;
+use portico_web::{Access, Api};
 
 /// Every operation answers this; errors become problem JSON.
 pub(crate) type Result<T> = std::result::Result<T, ApiError>;
@@ -39,7 +42,7 @@ pub(crate) fn page_size(limit: Option<u64>) -> u64 {
 }
 
 /// The API's routes, to be nested at `/api/v1` on a company's site.
-pub fn routes() -> impl Endpoint {
+pub fn routes() -> Api<impl Endpoint> {
     let service = OpenApiService::new(
         (
             accounts::AccountsApi,
@@ -57,10 +60,10 @@ pub fn routes() -> impl Endpoint {
          problem details.",
     )
     .server("/api/v1");
-    let spec = service.spec_endpoint();
+    let spec = service.spec();
     let docs = service.swagger_ui();
-    Route::new()
-        .at("/openapi.json", spec)
+    let endpoint = Route::new()
+        .at("/openapi.json", service.spec_endpoint())
         .nest(
             "/docs",
             docs.with(
@@ -69,5 +72,121 @@ pub fn routes() -> impl Endpoint {
             ),
         )
         .nest("/", service)
-        .map_to_response()
+        .map_to_response();
+    operations(Api::new(endpoint, &spec))
+}
+
+/// The access case of each operation: a staff session or an API key whose role
+/// may do the action in the area.
+fn operations<E>(api: Api<E>) -> Api<E> {
+    use Action::{Read, Write};
+    let key = Access::staff_or_key;
+    let mut api = api
+        .document("/openapi.json")
+        .document("/docs")
+        .operation(Method::GET, "/contacts", key(Area::Contacts, Read))
+        .operation(Method::POST, "/contacts", key(Area::Contacts, Write))
+        .operation(Method::GET, "/contacts/:id", key(Area::Contacts, Read))
+        .operation(Method::PUT, "/contacts/:id", key(Area::Contacts, Write))
+        .operation(Method::DELETE, "/contacts/:id", key(Area::Contacts, Write))
+        .operation(
+            Method::POST,
+            "/contacts/:id/archive",
+            key(Area::Contacts, Write),
+        )
+        .operation(
+            Method::POST,
+            "/contacts/:id/restore",
+            key(Area::Contacts, Write),
+        )
+        .operation(Method::GET, "/contacts/:id/history", key(Area::Audit, Read))
+        .operation(
+            Method::POST,
+            "/contacts/:id/links",
+            key(Area::Contacts, Write),
+        )
+        .operation(Method::PUT, "/links/:id", key(Area::Contacts, Write))
+        .operation(Method::DELETE, "/links/:id", key(Area::Contacts, Write))
+        .operation(
+            Method::GET,
+            "/contacts/:id/photo",
+            key(Area::Contacts, Read),
+        )
+        .operation(
+            Method::PUT,
+            "/contacts/:id/photo",
+            key(Area::Contacts, Write),
+        )
+        .operation(
+            Method::DELETE,
+            "/contacts/:id/photo",
+            key(Area::Contacts, Write),
+        )
+        .operation(
+            Method::GET,
+            "/contacts/:id/portal-access",
+            key(Area::Contacts, Read),
+        )
+        .operation(
+            Method::PUT,
+            "/contacts/:id/portal-access/:portal",
+            key(Area::Contacts, Write),
+        )
+        .operation(
+            Method::POST,
+            "/contacts/:id/portal-invitation/:portal",
+            key(Area::Contacts, Write),
+        )
+        .operation(
+            Method::DELETE,
+            "/contacts/:id/portal-invitation",
+            key(Area::Contacts, Write),
+        )
+        .operation(Method::PUT, "/links/:id/access", key(Area::Contacts, Write))
+        .operation(
+            Method::GET,
+            "/contacts/:id/access/explain",
+            key(Area::Contacts, Read),
+        )
+        .operation(Method::GET, "/portal-roles", key(Area::Contacts, Read))
+        .operation(Method::POST, "/portal-roles", key(Area::Settings, Write))
+        .operation(Method::PUT, "/portal-roles/:id", key(Area::Settings, Write))
+        .operation(
+            Method::DELETE,
+            "/portal-roles/:id",
+            key(Area::Settings, Write),
+        )
+        .operation(
+            Method::GET,
+            "/customers/:id/branches",
+            key(Area::Customers, Read),
+        )
+        .operation(
+            Method::POST,
+            "/customers/:id/branches",
+            key(Area::Customers, Write),
+        )
+        .operation(
+            Method::PUT,
+            "/customers/:id/branches/:branch_id",
+            key(Area::Customers, Write),
+        );
+    for kind in [AccountKind::Customer, AccountKind::Supplier] {
+        let area = Area::accounts(kind);
+        let path = |rest: &str| format!("/{}{rest}", kind.plural());
+        api = api
+            .operation(Method::GET, &path(""), key(area, Read))
+            .operation(Method::POST, &path(""), key(area, Write))
+            .operation(Method::GET, &path("/:id"), key(area, Read))
+            .operation(Method::PUT, &path("/:id"), key(area, Write))
+            .operation(Method::POST, &path("/:id/archive"), key(area, Write))
+            .operation(Method::POST, &path("/:id/restore"), key(area, Write))
+            .operation(Method::GET, &path("/:id/history"), key(area, Read))
+            .operation(
+                Method::POST,
+                &path("/:id/contacts"),
+                key(Area::contacts_of(kind), Write),
+            );
+    }
+    api
 }

@@ -128,6 +128,23 @@ pub(super) async fn link_existing(
     Form(form): Form<LinkExisting>,
 ) -> Result<Response, AppError> {
     let issuer = Issuer::staff(&staff, &ui);
+    // Refused before the account (named in the form) is looked up: a user who
+    // may link to neither kind of account learns nothing about the ids.
+    if issuer
+        .require(
+            portico_authz::Area::CustomerContacts,
+            portico_authz::Action::Write,
+        )
+        .await
+        .is_err()
+    {
+        issuer
+            .require(
+                portico_authz::Area::SupplierContacts,
+                portico_authz::Action::Write,
+            )
+            .await?;
+    }
     let mut tx = issuer.tx().await?;
     let account = fixed_account(&mut tx, &form.account_id)
         .await?

@@ -14,34 +14,59 @@ mod new;
 mod record;
 
 use poem::{get, post};
+use portico_authz::{Action, Area};
 use portico_data::{Account, TenantTx};
-use portico_web::{AppError, Routes};
+use portico_web::{Access, AppError, ByMethod, Routes};
 
 use crate::photos;
 
 /// Adds the contact routes to the back office's.
 pub(crate) fn routes(route: Routes) -> Routes {
+    let read = Access::staff(Area::Contacts, Action::Read);
+    let write = Access::staff(Area::Contacts, Action::Write);
     route
-        .at("/contacts", get(list::list_page).post(new::create))
-        .at("/contacts/new", get(new::new_form))
-        .at("/contacts/export.csv", get(crate::export::contacts_csv))
-        .at("/contacts/export.vcf", get(crate::export::contacts_vcard))
-        .at("/contacts/:id/vcard", get(crate::export::contact_vcard))
-        .at("/contacts/:id", get(record::show).post(edit::update))
-        .at("/contacts/:id/edit", get(edit::edit_form))
-        .at("/contacts/:id/archive", post(record::archive))
-        .at("/contacts/:id/restore", post(record::restore))
+        .at(
+            "/contacts",
+            ByMethod::get(read).post(write),
+            get(list::list_page).post(new::create),
+        )
+        .at("/contacts/new", write, get(new::new_form))
+        .at(
+            "/contacts/export.csv",
+            read,
+            get(crate::export::contacts_csv),
+        )
+        .at(
+            "/contacts/export.vcf",
+            read,
+            get(crate::export::contacts_vcard),
+        )
+        .at(
+            "/contacts/:id/vcard",
+            read,
+            get(crate::export::contact_vcard),
+        )
+        .at(
+            "/contacts/:id",
+            ByMethod::get(read).post(write),
+            get(record::show).post(edit::update),
+        )
+        .at("/contacts/:id/edit", write, get(edit::edit_form))
+        .at("/contacts/:id/archive", write, post(record::archive))
+        .at("/contacts/:id/restore", write, post(record::restore))
         .at(
             "/contacts/:id/delete",
+            write,
             get(delete::delete_page).post(delete::delete),
         )
-        .at("/contacts/:id/links", post(links::add_link))
-        .at("/contacts/link-existing", post(links::link_existing))
-        .at("/links/:id", post(links::update_link))
-        .at("/links/:id/delete", post(links::unlink))
-        .at("/contacts/:id/photo", get(photos::photo_image))
+        .at("/contacts/:id/links", write, post(links::add_link))
+        .at("/contacts/link-existing", write, post(links::link_existing))
+        .at("/links/:id", write, post(links::update_link))
+        .at("/links/:id/delete", write, post(links::unlink))
+        .at("/contacts/:id/photo", read, get(photos::photo_image))
         .at(
             "/contacts/:id/photo/thumbnail",
+            read,
             get(photos::photo_thumbnail),
         )
 }

@@ -16,7 +16,7 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_data::{ContactImport, ImportCounts, ImportRow, ImportState, RowAction};
 use portico_domain::contact_csv::Column;
-use portico_web::Routes;
+use portico_web::{Access, Routes};
 use portico_web::{
     AppError, FormWithFiles, Ui,
     page::{set_flash, set_flash_error},
@@ -29,12 +29,14 @@ use crate::{SignedInStaff, paging::PAGE};
 use run::{Job, MAX_FILE_BYTES, file_key, parse, progress};
 
 pub(crate) fn routes(route: Routes) -> Routes {
+    let read = Access::staff(Area::Contacts, Action::Read);
+    let write = Access::staff(Area::Contacts, Action::Write);
     route
-        .at("/contacts/import", get(imports_page).post(upload))
-        .at("/contacts/import/template.csv", get(template))
-        .at("/contacts/import/:id", get(import_page))
-        .at("/contacts/import/:id/run", post(start_run))
-        .at("/contacts/import/:id/delete", post(discard))
+        .at("/contacts/import", write, get(imports_page).post(upload))
+        .at("/contacts/import/template.csv", read, get(template))
+        .at("/contacts/import/:id", write, get(import_page))
+        .at("/contacts/import/:id/run", write, post(start_run))
+        .at("/contacts/import/:id/delete", write, post(discard))
 }
 
 /// Recent imports listed on the upload page.

@@ -6,7 +6,7 @@ use portico_auth::RedisHandle;
 use portico_data::{Backend, Database, DatabaseOptions};
 use portico_files::FileStore;
 use portico_mail::{MailConfig, Mailer, Transport};
-use portico_web::{AppState, Routes, WebConfig, templates::Templates};
+use portico_web::{Access, AppState, Routes, WebConfig, templates::Templates};
 
 use crate::config::Settings;
 
@@ -85,7 +85,7 @@ pub fn platform_site() -> Routes {
 /// A company's site: the back office, its API and the two portals.
 pub fn tenant_site() -> Routes {
     Routes::new()
-        .at("/", get(tenant_root))
+        .at("/", Access::Anonymous, get(tenant_root))
         .nest("/admin", portico_admin::routes())
         .nest_api("/api/v1", portico_admin::api::routes())
         .nest("/portal", portico_customer_portal::routes())

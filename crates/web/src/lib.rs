@@ -2,6 +2,7 @@
 //! the host, sessions, CSRF, security headers, errors (pages and RFC 9457 problem
 //! JSON), templates, i18n, observability and the route registry.
 
+pub mod access;
 pub mod csrf;
 pub mod error;
 pub mod headers;
@@ -21,10 +22,11 @@ pub mod templates;
 pub mod tenant;
 pub mod upload;
 
+pub use access::{Access, ByMethod};
 pub use error::AppError;
 pub use i18n::Lang;
 pub use page::Ui;
-pub use routes::Routes;
+pub use routes::{Api, Routes};
 pub use state::{AppState, WebConfig};
 pub use tenant::CurrentTenant;
 pub use upload::{FormWithFiles, Upload};

@@ -22,7 +22,7 @@ impl PortalApp for CustomerPortal {
         Portal::Customer
             .objects()
             .into_iter()
-            .map(Area::empty)
+            .map(|object| Area::empty(Portal::Customer, object))
             .collect()
     }
 

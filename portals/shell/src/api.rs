@@ -3,10 +3,10 @@
 //! `/openapi.json`. Errors are RFC 9457 problem JSON, rendered by the site's
 //! error middleware (401 without a valid session).
 
-use poem::{Endpoint, EndpointExt, Route};
+use poem::{Endpoint, EndpointExt, Route, http::Method};
 use poem_openapi::{Enum, Object, OpenApi, OpenApiService, param::Query, payload::Json};
 use portico_domain::{BranchScope, Portal};
-use portico_web::{AppError, problem::ApiError};
+use portico_web::{Access, Api, AppError, problem::ApiError};
 use uuid::Uuid;
 
 use crate::{session::PortalSession, site::PortalSite};
@@ -149,7 +149,11 @@ impl MeApi {
 
 /// The API's routes, to be nested at `{base}/api/v1`: the shell's `me` and the
 /// operations of the portal's areas.
-pub(crate) fn routes(site: PortalSite, areas: impl OpenApi + 'static) -> impl Endpoint {
+pub(crate) fn routes(
+    site: PortalSite,
+    areas: impl OpenApi + 'static,
+    areas_access: Vec<(Method, &'static str, Access)>,
+) -> Api<impl Endpoint> {
     let title = match site.portal {
         Portal::Customer => "Portico customer portal API",
         Portal::Supplier => "Portico supplier portal API",
@@ -160,9 +164,15 @@ pub(crate) fn routes(site: PortalSite, areas: impl OpenApi + 'static) -> impl En
              authenticated by the portal session cookie. Errors are RFC 9457 problem details.",
         )
         .server(site.path("/api/v1"));
-    let spec = service.spec_endpoint();
-    Route::new()
-        .at("/openapi.json", spec)
+    let spec = service.spec();
+    let endpoint = Route::new()
+        .at("/openapi.json", service.spec_endpoint())
         .nest("/", service)
-        .map_to_response()
+        .map_to_response();
+    areas_access.into_iter().fold(
+        Api::new(endpoint, &spec)
+            .document("/openapi.json")
+            .operation(Method::GET, "/me", Access::PortalSignedIn(site.portal)),
+        |api, (method, path, access)| api.operation(method, path, access),
+    )
 }

@@ -5,10 +5,10 @@
 //! account choice and the navigation, and refuses an area's pages to a contact
 //! whose scope grants nothing on it before any of the area's handlers runs.
 
-use poem::{Endpoint, EndpointExt, FromRequest, get};
+use poem::{Endpoint, EndpointExt, FromRequest, get, http::Method};
 use poem_openapi::OpenApi;
-use portico_domain::Portal;
-use portico_web::{AppError, Routes};
+use portico_domain::{Permission, Portal};
+use portico_web::{Access, AppError, Routes};
 
 use crate::{pages, session::SignedInContact};
 
@@ -25,12 +25,21 @@ impl Area {
         Self { object, pages }
     }
 
-    /// An area whose records have not been built yet: one page that says what
-    /// the contact may do there.
-    pub fn empty(object: &'static str) -> Self {
+    /// An area of `portal` whose records have not been built yet: one page,
+    /// for contacts who may view the object, that says what they may do there.
+    ///
+    /// # Panics
+    /// When `object` has no view permission in `portal`.
+    pub fn empty(portal: Portal, object: &'static str) -> Self {
+        let view = Permission::parse(portal, &format!("{object}.view"))
+            .expect("every area of a portal can be viewed");
         Self::new(
             object,
-            Routes::new().at("/", get(pages::area).data(pages::AreaObject(object))),
+            Routes::new().at(
+                "/",
+                Access::Portal(portal, view),
+                get(pages::area).data(pages::AreaObject(object)),
+            ),
         )
     }
 
@@ -54,6 +63,12 @@ pub trait PortalApp {
 
     /// The API operations of the portal's areas.
     fn api(&self) -> Self::Api;
+
+    /// The access case of each of the API's operations (method and path under
+    /// `{base}/api/v1`), for the route registry.
+    fn api_access(&self) -> Vec<(Method, &'static str, Access)> {
+        Vec::new()
+    }
 }
 
 /// `routes` with the areas of `app`, each nested at `/{object}` behind the

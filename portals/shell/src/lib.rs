@@ -21,7 +21,7 @@ mod site;
 
 use poem::{Endpoint, EndpointExt, get, post};
 pub use portico_web::Routes;
-use portico_web::error::WithErrorLayout;
+use portico_web::{Access, error::WithErrorLayout};
 
 pub use areas::{Area, PortalApp};
 pub use session::{PortalSession, SignedInContact};
@@ -82,37 +82,63 @@ pub fn routes(app: impl PortalApp) -> Routes {
     let portal = app.portal();
     let site = PortalSite::new(portal);
     let route = Routes::new()
-        .at("/", get(pages::home))
-        .at("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        // Visitors get the sign-in form, signed-in contacts their home.
+        .at("/", Access::Anonymous, get(pages::home))
+        .at(
+            "/sign-in",
+            Access::Anonymous,
+            get(auth::sign_in_page).post(auth::sign_in),
+        )
         .at(
             "/sign-in/link",
+            Access::Anonymous,
             get(mailed::ask_page)
                 .post(mailed::ask)
                 .data(mailed::Mailed::SignIn),
         )
         .at(
             "/sign-in/link/:token",
+            Access::Anonymous,
             get(mailed::confirm_page).post(mailed::confirm),
         )
         .at(
             "/password/forgot",
+            Access::Anonymous,
             get(mailed::ask_page)
                 .post(mailed::ask)
                 .data(mailed::Mailed::Reset),
         )
         .at(
             "/password/reset/:token",
+            Access::Anonymous,
             get(mailed::reset_page).post(mailed::reset),
         )
-        .at("/sign-out", post(auth::sign_out))
-        .at("/sign-out-everywhere", post(auth::sign_out_everywhere))
+        .at(
+            "/sign-out",
+            Access::PortalSignedIn(portal),
+            post(auth::sign_out),
+        )
+        .at(
+            "/sign-out-everywhere",
+            Access::PortalSignedIn(portal),
+            post(auth::sign_out_everywhere),
+        )
         .at(
             "/invitation/:token",
+            Access::Anonymous,
             get(invitation::page).post(invitation::accept),
         )
-        .at("/accounts", get(pages::account_picker))
-        .at("/accounts/:account", post(pages::switch_account))
-        .nest_api("/api/v1", api::routes(site, app.api()));
+        .at(
+            "/accounts",
+            Access::PortalSignedIn(portal),
+            get(pages::account_picker),
+        )
+        .at(
+            "/accounts/:account",
+            Access::PortalSignedIn(portal),
+            post(pages::switch_account),
+        )
+        .nest_api("/api/v1", api::routes(site, app.api(), app.api_access()));
     areas::with_areas(route, &app).wrap(|route| {
         route
             .with(WithErrorLayout(pages::error_layout))

@@ -22,7 +22,7 @@ impl PortalApp for SupplierPortal {
         Portal::Supplier
             .objects()
             .into_iter()
-            .map(Area::empty)
+            .map(|object| Area::empty(Portal::Supplier, object))
             .collect()
     }
 
