@@ -126,14 +126,6 @@ async fn session_staff(req: &Request, body: &mut RequestBody) -> poem::Result<Si
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct SignInForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-}
-
 fn render_sign_in(
     ui: &Ui,
     email: &str,
@@ -255,7 +247,7 @@ pub(crate) async fn sign_in(
     req: &Request,
     tenant: CurrentTenant,
     session: &Session,
-    Form(form): Form<SignInForm>,
+    Form(form): Form<signin::SignInForm>,
 ) -> poem::Result<Response> {
     let kind = StaffSignIn { tenant: &tenant };
     signin::sign_in(&kind, &ui, req, session, &form.email, &form.password).await

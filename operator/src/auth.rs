@@ -52,14 +52,6 @@ impl<'a> FromRequest<'a> for SignedInOperator {
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct SignInForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-}
-
 fn render(
     ui: &Ui,
     email: &str,
@@ -144,7 +136,7 @@ pub(crate) async fn sign_in(
     ui: Ui,
     req: &Request,
     session: &Session,
-    Form(form): Form<SignInForm>,
+    Form(form): Form<signin::SignInForm>,
 ) -> poem::Result<Response> {
     signin::sign_in(
         &OperatorSignIn,

@@ -18,6 +18,17 @@ use portico_domain::Email;
 
 use crate::{AppError, AppState, Ui, csrf, observe::RequestId};
 
+/// The sign-in form of every app: staff, operators and both portals (a portal
+/// also brings where to go next). Not `Debug`: it holds the password.
+#[derive(Default, serde::Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    pub next: Option<String>,
+}
+
 /// Why the sign-in form comes back: the typed email, the error shown and the status.
 pub struct Refusal<'a> {
     pub email: &'a str,

@@ -104,15 +104,6 @@ pub(crate) fn sign_in_page(
     render_sign_in(&ui, *site, view, StatusCode::OK)
 }
 
-#[derive(Deserialize)]
-pub(crate) struct SignInForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    next: Option<String>,
-}
-
 /// Contacts signing in to one portal, as the shared sign-in flow finds and
 /// admits them; one throttle scope for both portals (the contact has one password).
 struct PortalSignIn<'a> {
@@ -223,7 +214,7 @@ pub(crate) async fn sign_in(
     tenant: CurrentTenant,
     session: &Session,
     Data(site): Data<&PortalSite>,
-    Form(form): Form<SignInForm>,
+    Form(form): Form<signin::SignInForm>,
 ) -> poem::Result<Response> {
     let kind = PortalSignIn {
         tenant: &tenant,
