@@ -14,7 +14,7 @@ use portico_domain::Email;
 use portico_web::{
     AppError, AppState, CurrentTenant, Ui,
     i18n::remember_language,
-    observe::RequestId,
+    observe::request_id,
     signin::{self, Refusal, SignInKind, start_session},
 };
 use serde::{Deserialize, Serialize};
@@ -264,7 +264,7 @@ pub(crate) async fn sign_out(
     // End the session first: a failing audit write must not keep anyone signed in.
     session.purge();
     if let Some(principal) = principal.filter(|p| p.tenant_id == tenant.0.id()) {
-        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.as_str());
+        let request_id = request_id(req);
         if let Err(error) = record_sign_out(&ui, &tenant, &principal, request_id).await {
             tracing::error!(%error, "could not audit a staff sign-out");
         }

@@ -22,17 +22,17 @@ use poem::{
     session::Session,
     web::{Form, Path, Redirect},
 };
-use portico_data::{Actor, By, NewMail, StaffStatus, StaffUser, Tenant};
+use portico_data::{Actor, By, NewMail, StaffStatus, StaffUser, Tenant, TenantTx};
 use portico_domain::Email;
 use portico_web::{
     AppError, CurrentTenant, Lang, Ui,
     i18n::remember_language,
-    observe::RequestId,
+    mail_link::{LinkForm, LinkKind, mail_link},
+    observe::request_id,
     page::set_flash,
     password::hash_new_password,
-    signin::{SignInAttempt, minutes_left, with_retry_after},
+    signin::{Refusal, SignInAttempt},
 };
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
@@ -43,10 +43,6 @@ use crate::{
 /// How long a reset link works (the pages and the mail say so in words).
 fn ttl() -> Duration {
     Duration::hours(1)
-}
-
-fn request_id(req: &Request) -> Option<&str> {
-    req.extensions().get::<RequestId>().map(|r| r.0.as_str())
 }
 
 fn company(ui: &Ui) -> String {
@@ -86,12 +82,6 @@ pub(crate) fn ask_page(ui: Ui) -> poem::Result<Response> {
     render(&ui, "staff-forgot-title", "", None, None, StatusCode::OK)
 }
 
-#[derive(Deserialize)]
-pub(crate) struct AskForm {
-    #[serde(default)]
-    email: String,
-}
-
 /// Mails a reset link when the address is an active user's; the same answer
 /// either way.
 #[handler]
@@ -99,97 +89,87 @@ pub(crate) async fn ask(
     ui: Ui,
     req: &Request,
     tenant: CurrentTenant,
-    Form(form): Form<AskForm>,
+    Form(form): Form<LinkForm>,
 ) -> poem::Result<Response> {
-    let (state, tenant) = (&ui.state, &tenant.0);
-    let Ok(email) = Email::parse(&form.email) else {
-        let error = ui.lang.t("sign-in-email-invalid");
-        return render(
-            &ui,
+    mail_link(&StaffReset(&tenant.0), &ui, req, &tenant.0, &form.email).await
+}
+
+/// A staff password reset, as a kind of mailed link.
+struct StaffReset<'a>(&'a Tenant);
+
+impl LinkKind for StaffReset<'_> {
+    fn scope(&self, tenant: &Tenant) -> String {
+        format!("staff-mail:{}", tenant.id())
+    }
+
+    fn throttled_id(&self) -> &'static str {
+        "staff-forgot-throttled"
+    }
+
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response> {
+        render(
+            ui,
             "staff-forgot-title",
-            &form.email,
-            Some(error),
+            refusal.email,
+            Some(refusal.error),
             None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let attempt = SignInAttempt::new(&format!("staff-mail:{}", tenant.id()), email.as_str(), req);
-    if let Err(locked) = attempt.check(state).await? {
-        let error = ui.lang.t_args(
-            "staff-forgot-throttled",
-            &[("minutes", minutes_left(locked).into())],
-        );
-        let resp = render(
-            &ui,
-            "staff-forgot-title",
-            email.as_str(),
-            Some(error),
+            refusal.status,
+        )
+    }
+
+    /// Only an active user with a password gets a link.
+    async fn send(
+        &self,
+        ui: &Ui,
+        tx: &mut TenantTx,
+        email: &Email,
+        by: By<'_>,
+    ) -> Result<Option<String>, AppError> {
+        let tenant = self.0;
+        let user = tx
+            .staff()
+            .find_by_email(email)
+            .await?
+            .filter(|u| u.status == StaffStatus::Active && u.password_hash.is_some());
+        let Some(user) = user else {
+            return Ok(None);
+        };
+        let Some(secret) = tx.staff_reset_tokens().create(user.id, ttl()).await? else {
+            return Ok(None);
+        };
+        let link = ui
+            .state
+            .config
+            .tenant_url(tenant.slug())
+            .join(&format!("/admin/password/reset/{secret}"))
+            .map_err(AppError::internal)?;
+        tx.outbox()
+            .enqueue(&compose(tenant, &user, link.as_str())?)
+            .await?;
+        tx.staff_reset_tokens().record_sent(user.id, by).await?;
+        Ok(Some(format!("staff user {}", user.id)))
+    }
+
+    fn answer(&self, ui: &Ui, email: &Email) -> poem::Result<Response> {
+        let message = json!({
+            "role": "status",
+            "detail": ui.lang.t_args("staff-forgot-sent", &[
+                ("email", email.as_str().to_owned().into()),
+                ("company", company(ui).into()),
+            ]),
+            "hint": ui.lang.t("staff-forgot-sent-hint"),
+            "link_href": "/admin/sign-in",
+            "link_label": ui.lang.t("staff-back-to-sign-in"),
+        });
+        render(
+            ui,
+            "staff-forgot-sent-title",
+            "",
             None,
-            StatusCode::TOO_MANY_REQUESTS,
-        )?;
-        return Ok(with_retry_after(resp, locked.retry_after));
+            Some(message),
+            StatusCode::OK,
+        )
     }
-    // Every request counts, whether it mails anyone or not.
-    attempt.failed(state).await?;
-    let mut tx = state.db.tenant_tx(tenant).await.map_err(AppError::from)?;
-    let user = tx
-        .staff()
-        .find_by_email(&email)
-        .await
-        .map_err(AppError::from)?
-        .filter(|u| u.status == StaffStatus::Active && u.password_hash.is_some());
-    let mut sent = None;
-    if let Some(user) = user {
-        let secret = tx
-            .staff_reset_tokens()
-            .create(user.id, ttl())
-            .await
-            .map_err(AppError::from)?;
-        if let Some(secret) = secret {
-            let link = state
-                .config
-                .tenant_url(tenant.slug())
-                .join(&format!("/admin/password/reset/{secret}"))
-                .map_err(AppError::internal)?;
-            let mail = compose(tenant, &user, link.as_str())?;
-            tx.outbox().enqueue(&mail).await.map_err(AppError::from)?;
-            let by = By {
-                actor: Actor::System,
-                request_id: request_id(req),
-            };
-            tx.staff_reset_tokens()
-                .record_sent(user.id, by)
-                .await
-                .map_err(AppError::from)?;
-            sent = Some(user.id);
-        }
-    }
-    tx.commit().await.map_err(AppError::from)?;
-    match sent {
-        Some(user) => {
-            state.mail.kick(tenant);
-            tracing::info!(staff_user = %user, "staff password reset link mailed");
-        }
-        None => tracing::info!("staff password reset asked for; none mailed"),
-    }
-    let message = json!({
-        "role": "status",
-        "detail": ui.lang.t_args("staff-forgot-sent", &[
-            ("email", email.as_str().to_owned().into()),
-            ("company", company(&ui).into()),
-        ]),
-        "hint": ui.lang.t("staff-forgot-sent-hint"),
-        "link_href": "/admin/sign-in",
-        "link_label": ui.lang.t("staff-back-to-sign-in"),
-    });
-    render(
-        &ui,
-        "staff-forgot-sent-title",
-        "",
-        None,
-        Some(message),
-        StatusCode::OK,
-    )
 }
 
 /// The mail carrying a reset link, in the user's language, else the company's.

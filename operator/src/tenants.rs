@@ -7,7 +7,7 @@ use poem::{
 };
 use portico_data::{Actor, TenantStatus, change_tenant_status};
 use portico_domain::Slug;
-use portico_web::{AppError, Ui, observe::RequestId};
+use portico_web::{AppError, Ui, observe::request_id};
 use serde_json::json;
 
 use crate::auth::SignedInOperator;
@@ -45,7 +45,7 @@ async fn set_status(
     status: TenantStatus,
 ) -> Result<Response, AppError> {
     let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.as_str());
+    let request_id = request_id(req);
     change_tenant_status(
         &ui.state.db,
         &slug,

@@ -309,15 +309,7 @@ pub(crate) enum LinkBranches {
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum PortalTokens {
     Table,
-    TenantId,
-    Id,
     ContactId,
-    Purpose,
-    TokenHash,
-    CreatedAt,
-    ExpiresAt,
-    UsedAt,
-    RevokedAt,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -331,15 +323,7 @@ pub(crate) enum PortalDefaultRoles {
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum StaffTokens {
     Table,
-    TenantId,
-    Id,
     StaffUserId,
-    Purpose,
-    TokenHash,
-    CreatedAt,
-    ExpiresAt,
-    UsedAt,
-    RevokedAt,
 }
 
 #[derive(Iden)]

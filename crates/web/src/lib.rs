@@ -8,6 +8,7 @@ pub mod error;
 pub mod headers;
 pub mod host;
 pub mod i18n;
+pub mod mail_link;
 pub mod observe;
 pub mod page;
 pub mod password;

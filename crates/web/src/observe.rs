@@ -18,6 +18,11 @@ use crate::AppState;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// The id of `req`, for audit events.
+pub fn request_id(req: &poem::Request) -> Option<&str> {
+    req.extensions().get::<RequestId>().map(|r| r.0.as_str())
+}
+
 const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Sets up logging: JSON lines when asked (production), human-readable otherwise.

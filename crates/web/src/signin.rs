@@ -16,7 +16,7 @@ use poem::{
 use portico_auth::{Locked, verify_password};
 use portico_domain::Email;
 
-use crate::{AppError, AppState, Ui, csrf, observe::RequestId};
+use crate::{AppError, AppState, Ui, csrf, observe::request_id};
 
 /// The sign-in form of every app: staff, operators and both portals (a portal
 /// also brings where to go next). Not `Debug`: it holds the password.
@@ -136,7 +136,7 @@ pub async fn sign_in<K: SignInKind>(
         return locked_out(kind, ui, email, (until - now).to_std().unwrap_or_default());
     }
     let valid = verify_password(password, found.as_ref().and_then(|c| kind.password_hash(c))).await;
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.as_str());
+    let request_id = request_id(req);
     let found = match found {
         Some(found) if valid => found,
         found => {

@@ -12,10 +12,10 @@
 mod api;
 mod areas;
 mod auth;
-mod invitation;
 mod mailed;
 mod pages;
 mod password;
+mod password_link;
 mod session;
 mod site;
 
@@ -111,7 +111,9 @@ pub fn routes(app: impl PortalApp) -> Routes {
         .at(
             "/password/reset/:token",
             Access::Anonymous,
-            get(mailed::reset_page).post(mailed::reset),
+            get(password_link::page)
+                .post(password_link::choose)
+                .data(password_link::PasswordLink::Reset),
         )
         .at(
             "/sign-out",
@@ -126,7 +128,9 @@ pub fn routes(app: impl PortalApp) -> Routes {
         .at(
             "/invitation/:token",
             Access::Anonymous,
-            get(invitation::page).post(invitation::accept),
+            get(password_link::page)
+                .post(password_link::choose)
+                .data(password_link::PasswordLink::Invitation),
         )
         .at(
             "/accounts",

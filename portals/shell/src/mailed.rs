@@ -1,30 +1,24 @@
-//! The emailed one-time sign-in link and the emailed password reset.
+//! The emailed one-time sign-in link, and asking for it or for a password
+//! reset.
 //!
-//! Asking for either (`/sign-in/link`, `/password/forgot`) takes an email and
-//! always answers the same "if the address has access, we sent a link" page,
-//! whether a mail went out or not: the pages tell nobody which addresses have
-//! access. A mail goes out only to a contact whose access to this portal is on,
-//! who is not archived and who has chosen a password (status active): an
-//! invited contact comes in through its invitation first, which the answer
-//! reminds of. Requests are throttled per typed email and per client address,
-//! in one scope for both kinds (`portal-mail:<tenant>`: whatever mails the
-//! contact), counted whether a mail went out or not, so the pages cannot
-//! flood an inbox. The mail (in the contact's language, else the company's) is
-//! written to the outbox in the transaction that creates the token, and only
-//! the newest link of a kind works.
+//! Asking for either (`/sign-in/link`, `/password/forgot`) is the one
+//! [`portico_web::mail_link`] flow: the same "if the address has access, we
+//! sent a link" page whether a mail went out or not. A mail goes out only to a
+//! contact whose access to this portal is on, who is not archived and who has
+//! chosen a password (status active): an invited contact comes in through its
+//! invitation first, which the answer reminds of. Both kinds share one throttle
+//! scope (`portal-mail:<tenant>`: whatever mails the contact). The mail is in
+//! the contact's language, else the company's, and only the newest link of a
+//! kind works.
 //!
 //! A sign-in link (`/sign-in/link/<token>`, 15 minutes) first shows a button:
 //! signing in is a POST with the CSRF token, so a mail scanner that fetches the
 //! link does not use it up. The POST uses the token once and starts the
-//! session exactly as a password sign-in does. A reset link
-//! (`/password/reset/<token>`, one hour) asks for a new password with the
-//! invitation's rules; saving it uses the token, ends every other session of
-//! the contact (and revokes its unused sign-in links), signs it in and lands
-//! it in the portal. A link that is unknown, used, replaced or expired, or
-//! whose contact may no longer use it here, gets one clear page and writes
-//! nothing. Both links prove the mailbox, so they work during a lockout after
-//! failed passwords (and lift it). Secrets travel only in the mail and the
-//! path, which the request log masks.
+//! session exactly as a password sign-in does; it works during a lockout after
+//! failed passwords (the link proves the mailbox) and lifts it. A reset link
+//! (`/password/reset/<token>`, one hour) leads to the password form of
+//! [`crate::password_link`]. Secrets travel only in the mail and the path,
+//! which the request log masks.
 
 use chrono::Duration;
 use poem::{
@@ -39,16 +33,13 @@ use portico_data::{
 use portico_domain::Email;
 use portico_web::{
     AppError, CurrentTenant, Lang, Ui,
-    observe::RequestId,
-    password::hash_new_password,
-    signin::{SignInAttempt, minutes_left, with_retry_after},
+    mail_link::{LinkForm, LinkKind, mail_link},
+    observe::request_id,
+    signin::{Refusal, SignInAttempt},
 };
-use serde::Deserialize;
 
 use crate::{
     auth::{Arrival, signed_in},
-    password::{self, PasswordForm, PasswordPage, Problems, check},
-    session::settle,
     site::PortalSite,
 };
 
@@ -95,17 +86,12 @@ impl Mailed {
     }
 
     /// Where a link leads, under the portal.
-    fn link_path(self, secret: &str) -> String {
+    pub(crate) fn link_path(self, secret: &str) -> String {
         match self {
             Mailed::SignIn => format!("/sign-in/link/{secret}"),
             Mailed::Reset => format!("/password/reset/{secret}"),
         }
     }
-}
-
-/// The throttle scope of every request that mails a contact.
-fn throttle_scope(tenant: &Tenant) -> String {
-    format!("portal-mail:{}", tenant.id())
 }
 
 /// Whether a contact found for this portal may be mailed a link and use it:
@@ -114,15 +100,11 @@ fn may_use_links(person: &PortalCredentials) -> bool {
     person.status == PortalStatus::Active && person.password_hash.is_some()
 }
 
-fn company(ui: &Ui) -> String {
+pub(crate) fn company(ui: &Ui) -> String {
     ui.tenant
         .as_ref()
         .map(|t| t.name().to_owned())
         .unwrap_or_default()
-}
-
-fn request_id(req: &Request) -> Option<&str> {
-    req.extensions().get::<RequestId>().map(|r| r.0.as_str())
 }
 
 /// What the portal's message page shows.
@@ -203,12 +185,6 @@ pub(crate) fn ask_page(
     render_ask(&ui, *site, *kind, "", None, StatusCode::OK)
 }
 
-#[derive(Deserialize)]
-pub(crate) struct AskForm {
-    #[serde(default)]
-    email: String,
-}
-
 #[handler]
 pub(crate) async fn ask(
     ui: Ui,
@@ -216,118 +192,106 @@ pub(crate) async fn ask(
     tenant: CurrentTenant,
     Data(site): Data<&PortalSite>,
     Data(kind): Data<&Mailed>,
-    Form(form): Form<AskForm>,
+    Form(form): Form<LinkForm>,
 ) -> poem::Result<Response> {
-    let (state, site, kind, tenant) = (&ui.state, *site, *kind, &tenant.0);
-    let Ok(email) = Email::parse(&form.email) else {
-        let error = ui.lang.t("sign-in-email-invalid");
-        return render_ask(
-            &ui,
-            site,
-            kind,
-            &form.email,
-            Some(error),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+    let link = PortalLink {
+        tenant: &tenant.0,
+        site: *site,
+        kind: *kind,
     };
-    let attempt = SignInAttempt::new(&throttle_scope(tenant), email.as_str(), req);
-    if let Err(locked) = attempt.check(state).await? {
-        let error = ui.lang.t_args(
-            "portal-mail-throttled",
-            &[("minutes", minutes_left(locked).into())],
-        );
-        let resp = render_ask(
-            &ui,
-            site,
-            kind,
-            email.as_str(),
-            Some(error),
-            StatusCode::TOO_MANY_REQUESTS,
-        )?;
-        return Ok(with_retry_after(resp, locked.retry_after));
-    }
-    // Every request counts, whether it mails anyone or not.
-    attempt.failed(state).await?;
-    let mut tx = state.db.tenant_tx(tenant).await.map_err(AppError::from)?;
-    let found = tx
-        .portal_credentials()
-        .find(&email, site.portal)
-        .await
-        .map_err(AppError::from)?;
-    let sent = match found.filter(may_use_links) {
-        Some(person) => {
-            let by = By {
-                actor: Actor::System,
-                request_id: request_id(req),
-            };
-            send(&ui, &mut tx, tenant, site, kind, &person, by).await?
-        }
-        None => None,
-    };
-    tx.commit().await.map_err(AppError::from)?;
-    match sent {
-        Some(contact) => {
-            state.mail.kick(tenant);
-            tracing::info!(%contact, portal = %site.portal, kind = ?kind, "portal link mailed");
-        }
-        None => {
-            tracing::info!(portal = %site.portal, kind = ?kind, "portal link asked for; none mailed")
-        }
-    }
-    let portal_name = ui.lang.t(site.name_id());
-    let message = Message {
-        title: ui.lang.t("portal-mail-sent-title"),
-        detail: ui.lang.t_args(
-            &kind.id("sent"),
-            &[
-                ("email", email.as_str().to_owned().into()),
-                ("portal", portal_name.into()),
-                ("company", company(&ui).into()),
-            ],
-        ),
-        hint: Some(
-            ui.lang
-                .t_args("portal-mail-sent-hint", &[("company", company(&ui).into())]),
-        ),
-        link_href: site.path("/sign-in"),
-        link_label: ui.lang.t("portal-go-sign-in"),
-        role: "status",
-    };
-    render_message(&ui, site, message, StatusCode::OK)
+    mail_link(&link, &ui, req, &tenant.0, &form.email).await
 }
 
-/// Creates the contact's token and puts the mail carrying its link in the
-/// outbox (in `tx`). The contact, when the token was created.
-async fn send(
-    ui: &Ui,
-    tx: &mut TenantTx,
-    tenant: &Tenant,
+/// A portal's sign-in link or password reset, as a kind of mailed link.
+struct PortalLink<'a> {
+    tenant: &'a Tenant,
     site: PortalSite,
     kind: Mailed,
-    person: &PortalCredentials,
-    by: By<'_>,
-) -> Result<Option<portico_data::ContactId>, AppError> {
-    let contact = person.contact_id;
-    let Some(secret) = tx
-        .portal_tokens()
-        .create(contact, kind.purpose(), kind.ttl())
-        .await?
-    else {
-        return Ok(None);
-    };
-    let link = ui
-        .state
-        .config
-        .tenant_url(tenant.slug())
-        .join(&site.path(&kind.link_path(&secret)))
-        .map_err(AppError::internal)?;
-    let lang = Lang(person.preferred_language.unwrap_or(tenant.locale()));
-    let mail = compose(lang, kind, site, tenant.name(), person, link.as_str());
-    tx.outbox().enqueue(&mail).await?;
-    tx.portal_credentials()
-        .record_link_sent(contact, kind.purpose(), site.portal, by)
-        .await?;
-    Ok(Some(contact))
+}
+
+impl LinkKind for PortalLink<'_> {
+    /// One scope for both kinds: whatever mails the contact.
+    fn scope(&self, tenant: &Tenant) -> String {
+        format!("portal-mail:{}", tenant.id())
+    }
+
+    fn throttled_id(&self) -> &'static str {
+        "portal-mail-throttled"
+    }
+
+    fn form(&self, ui: &Ui, refusal: Refusal<'_>) -> poem::Result<Response> {
+        render_ask(
+            ui,
+            self.site,
+            self.kind,
+            refusal.email,
+            Some(refusal.error),
+            refusal.status,
+        )
+    }
+
+    /// Only a contact who may use links here gets one.
+    async fn send(
+        &self,
+        ui: &Ui,
+        tx: &mut TenantTx,
+        email: &Email,
+        by: By<'_>,
+    ) -> Result<Option<String>, AppError> {
+        let (tenant, site, kind) = (self.tenant, self.site, self.kind);
+        let found = tx.portal_credentials().find(email, site.portal).await?;
+        let Some(person) = found.filter(may_use_links) else {
+            return Ok(None);
+        };
+        let contact = person.contact_id;
+        let Some(secret) = tx
+            .portal_tokens()
+            .create(contact, kind.purpose(), kind.ttl())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let link = ui
+            .state
+            .config
+            .tenant_url(tenant.slug())
+            .join(&site.path(&kind.link_path(&secret)))
+            .map_err(AppError::internal)?;
+        let lang = Lang(person.preferred_language.unwrap_or(tenant.locale()));
+        let mail = compose(lang, kind, site, tenant.name(), &person, link.as_str());
+        tx.outbox().enqueue(&mail).await?;
+        tx.portal_credentials()
+            .record_link_sent(contact, kind.purpose(), site.portal, by)
+            .await?;
+        Ok(Some(format!(
+            "contact {contact} ({}, {kind:?})",
+            site.portal
+        )))
+    }
+
+    fn answer(&self, ui: &Ui, email: &Email) -> poem::Result<Response> {
+        let (site, kind) = (self.site, self.kind);
+        let portal_name = ui.lang.t(site.name_id());
+        let message = Message {
+            title: ui.lang.t("portal-mail-sent-title"),
+            detail: ui.lang.t_args(
+                &kind.id("sent"),
+                &[
+                    ("email", email.as_str().to_owned().into()),
+                    ("portal", portal_name.into()),
+                    ("company", company(ui).into()),
+                ],
+            ),
+            hint: Some(
+                ui.lang
+                    .t_args("portal-mail-sent-hint", &[("company", company(ui).into())]),
+            ),
+            link_href: site.path("/sign-in"),
+            link_label: ui.lang.t("portal-go-sign-in"),
+            role: "status",
+        };
+        render_message(ui, site, message, StatusCode::OK)
+    }
 }
 
 /// The mail carrying a link, in `lang`.
@@ -372,7 +336,7 @@ fn compose(
 /// valid (unused, unrevoked, unexpired, the newest of its kind), and its
 /// contact not archived, with access to this portal on and a password. Reads
 /// only.
-async fn link_holder(
+pub(crate) async fn link_holder(
     tx: &mut TenantTx,
     site: PortalSite,
     kind: Mailed,
@@ -404,7 +368,7 @@ async fn read_link(
 }
 
 /// The page for a link that cannot be used.
-fn invalid(ui: &Ui, site: PortalSite, kind: Mailed) -> poem::Result<Response> {
+pub(crate) fn invalid(ui: &Ui, site: PortalSite, kind: Mailed) -> poem::Result<Response> {
     let message = Message {
         title: ui.lang.t(&kind.id("invalid-title")),
         detail: ui.lang.t(&kind.id("invalid-detail")),
@@ -417,7 +381,7 @@ fn invalid(ui: &Ui, site: PortalSite, kind: Mailed) -> poem::Result<Response> {
 }
 
 /// A link proves the mailbox: the password's failed attempts are forgotten.
-async fn forget_failures(
+pub(crate) async fn forget_failures(
     ui: &Ui,
     req: &Request,
     tenant: &Tenant,
@@ -510,141 +474,6 @@ pub(crate) async fn confirm(
     let arrival = Arrival {
         contact: person.contact_id,
         epoch: person.session_epoch,
-        language: person.preferred_language,
-        next: None,
-    };
-    signed_in(&ui, &tenant, session, site, arrival).await
-}
-
-/// The reset form.
-fn render_reset(
-    ui: &Ui,
-    site: PortalSite,
-    token: &str,
-    person: &PortalCredentials,
-    problems: &Problems,
-    status: StatusCode,
-) -> poem::Result<Response> {
-    let page = PasswordPage {
-        action: site.path(&Mailed::Reset.link_path(token)),
-        title: ui.lang.t_args(
-            "portal-reset-form-title",
-            &[("name", person.display_name.clone().into())],
-        ),
-        intro: ui.lang.t_args(
-            "portal-reset-form-intro",
-            &[
-                ("portal", ui.lang.t(site.name_id()).into()),
-                ("company", company(ui).into()),
-            ],
-        ),
-        email: person.email.as_str(),
-    };
-    password::render(ui, site, page, problems, status)
-}
-
-/// A reset link: the form for a new password.
-#[handler]
-pub(crate) async fn reset_page(
-    ui: Ui,
-    tenant: CurrentTenant,
-    Data(site): Data<&PortalSite>,
-    Path(token): Path<String>,
-) -> poem::Result<Response> {
-    let site = *site;
-    match read_link(&ui, &tenant.0, site, Mailed::Reset, &token).await? {
-        Some(person) => render_reset(
-            &ui,
-            site,
-            &token,
-            &person,
-            &Problems::default(),
-            StatusCode::OK,
-        ),
-        None => invalid(&ui, site, Mailed::Reset),
-    }
-}
-
-/// Uses a reset link: sets the new password, ends every other session, signs
-/// the contact in and lands it in the portal.
-#[handler]
-pub(crate) async fn reset(
-    ui: Ui,
-    req: &Request,
-    tenant: CurrentTenant,
-    session: &Session,
-    Data(site): Data<&PortalSite>,
-    Path(token): Path<String>,
-    Form(form): Form<PasswordForm>,
-) -> poem::Result<Response> {
-    let site = *site;
-    let Some(person) = read_link(&ui, &tenant.0, site, Mailed::Reset, &token).await? else {
-        return invalid(&ui, site, Mailed::Reset);
-    };
-    let problems = check(&form, person.email.as_str());
-    if problems.any() {
-        return render_reset(
-            &ui,
-            site,
-            &token,
-            &person,
-            &problems,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    // Hash with no transaction open: argon2 is slow.
-    let hash = hash_new_password(&form.password).await?;
-    let contact = person.contact_id;
-    let by = By {
-        actor: Actor::Contact(contact),
-        request_id: request_id(req),
-    };
-    let mut tx = ui
-        .state
-        .db
-        .tenant_tx(&tenant.0)
-        .await
-        .map_err(AppError::from)?;
-    // Checked again in the transaction that uses the token: access may have
-    // been turned off while the password was hashed.
-    let still = link_holder(&mut tx, site, Mailed::Reset, &token).await?;
-    if still.map(|p| p.contact_id) != Some(contact) {
-        return invalid(&ui, site, Mailed::Reset);
-    }
-    let used = tx
-        .portal_tokens()
-        .consume(&token, PortalTokenPurpose::Reset)
-        .await
-        .map_err(AppError::from)?;
-    if used != Some(contact) {
-        return invalid(&ui, site, Mailed::Reset);
-    }
-    // A new epoch: every other session of the contact ends.
-    let Some(epoch) = tx
-        .portal_credentials()
-        .set_password(contact, &hash, by)
-        .await
-        .map_err(AppError::from)?
-    else {
-        return invalid(&ui, site, Mailed::Reset);
-    };
-    // Sign-in links mailed before the reset stop working too.
-    tx.portal_tokens()
-        .revoke(contact, PortalTokenPurpose::SignIn)
-        .await
-        .map_err(AppError::from)?;
-    tx.portal_credentials()
-        .record_sign_in(contact, site.portal, by)
-        .await
-        .map_err(AppError::from)?;
-    let version = tx.policy().version().await.map_err(AppError::from)?;
-    tx.commit().await.map_err(AppError::from)?;
-    settle(&ui.state, &tenant.0, version).await;
-    forget_failures(&ui, req, &tenant.0, &person.email).await?;
-    tracing::info!(%contact, portal = %site.portal, "contact reset its password");
-    let arrival = Arrival {
-        contact,
-        epoch,
         language: person.preferred_language,
         next: None,
     };

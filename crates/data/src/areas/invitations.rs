@@ -25,12 +25,12 @@ impl InvitationsArea<'_> {
         &mut self,
         contact: ContactId,
     ) -> Result<Option<InvitationInfo>, DataError> {
-        use crate::tables::PortalTokens as T;
+        use crate::areas::tokens::{Token as T, TokenStore};
         let select = Query::select()
             .columns([T::CreatedAt, T::ExpiresAt, T::UsedAt, T::RevokedAt])
-            .from(T::Table)
+            .from(TokenStore::Portal.table())
             .and_where(Expr::col(T::TenantId).eq(self.tx.tenant_id().as_uuid()))
-            .and_where(Expr::col(T::ContactId).eq(contact.as_uuid()))
+            .and_where(TokenStore::Portal.holder_col().eq(contact.as_uuid()))
             .and_where(Expr::col(T::Purpose).eq(crate::PortalTokenPurpose::Invitation.as_str()))
             .order_by(T::CreatedAt, Order::Desc)
             .limit(1)

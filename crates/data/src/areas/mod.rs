@@ -25,3 +25,4 @@ pub(crate) mod portal_tokens;
 pub(crate) mod settings;
 pub(crate) mod staff;
 pub(crate) mod staff_reset_tokens;
+pub(crate) mod tokens;

@@ -1,32 +1,25 @@
 //! Single-use portal tokens (invitations, emailed sign-in links, password
-//! resets), of which only the SHA-256 is stored.
+//! resets), kept as [`crate::areas::tokens`] keeps every mailed token.
 
 use chrono::{DateTime, Duration, Utc};
-use portico_auth::{hash_token, random_token};
 use portico_domain::{Email, Portal};
 use sea_query::{Expr, ExprTrait, Query};
 use uuid::Uuid;
 
-use crate::tables::{Contacts, PortalTokens};
+use crate::areas::tokens::{self, Token, TokenStore};
+use crate::tables::Contacts;
 use crate::{ContactId, DataError, TenantTx};
+
+const STORE: TokenStore = TokenStore::Portal;
 
 /// The unused, unrevoked, unexpired tokens of `purpose` of the contact `contact`
 /// (an expression: a column of an outer query, or a value).
 pub(crate) fn valid_tokens(
     tenant: Uuid,
     purpose: PortalTokenPurpose,
-    contact: impl Into<sea_query::SimpleExpr>,
+    contact: impl Into<sea_query::Expr>,
 ) -> sea_query::SelectStatement {
-    Query::select()
-        .expr(Expr::val(1))
-        .from(PortalTokens::Table)
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::TenantId)).eq(tenant))
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::ContactId)).eq(contact.into()))
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::Purpose)).eq(purpose.as_str()))
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::UsedAt)).is_null())
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::RevokedAt)).is_null())
-        .and_where(Expr::col((PortalTokens::Table, PortalTokens::ExpiresAt)).gt(Utc::now()))
-        .to_owned()
+    tokens::valid_of(STORE, tenant, purpose.as_str(), contact)
 }
 
 /// What a single-use portal token is for.
@@ -103,31 +96,8 @@ impl PortalTokensArea<'_> {
             Some(person) if person.archived_at.is_none() => {}
             _ => return Ok(None),
         }
-        self.revoke(contact, purpose).await?;
-        let secret = random_token();
-        let now = Utc::now();
-        let insert = Query::insert()
-            .into_table(PortalTokens::Table)
-            .columns([
-                PortalTokens::TenantId,
-                PortalTokens::Id,
-                PortalTokens::ContactId,
-                PortalTokens::Purpose,
-                PortalTokens::TokenHash,
-                PortalTokens::CreatedAt,
-                PortalTokens::ExpiresAt,
-            ])
-            .values_panic([
-                self.tx.tenant_id().as_uuid().into(),
-                Uuid::now_v7().into(),
-                contact.as_uuid().into(),
-                purpose.as_str().into(),
-                hash_token(&secret).into(),
-                now.into(),
-                (now + ttl).into(),
-            ])
-            .to_owned();
-        self.tx.conn.execute(&insert).await?;
+        let secret =
+            tokens::issue(self.tx, STORE, contact.as_uuid(), purpose.as_str(), ttl).await?;
         Ok(Some(secret))
     }
 
@@ -141,34 +111,23 @@ impl PortalTokensArea<'_> {
     ) -> Result<Option<PortalTokenHolder>, DataError> {
         let tenant = self.tx.tenant_id().as_uuid();
         let select = Query::select()
-            .columns([
-                (PortalTokens::Table, PortalTokens::Id),
-                (PortalTokens::Table, PortalTokens::ContactId),
-                (PortalTokens::Table, PortalTokens::ExpiresAt),
-            ])
+            .expr(STORE.col(Token::Id))
+            .expr(STORE.holder_col())
+            .expr(STORE.col(Token::ExpiresAt))
             .columns([
                 (Contacts::Table, Contacts::DisplayName),
                 (Contacts::Table, Contacts::Email),
                 (Contacts::Table, Contacts::CustomerPortal),
                 (Contacts::Table, Contacts::SupplierPortal),
             ])
-            .from(PortalTokens::Table)
+            .from(STORE.table())
             .inner_join(
                 Contacts::Table,
                 Expr::col((Contacts::Table, Contacts::TenantId))
-                    .equals((PortalTokens::Table, PortalTokens::TenantId))
-                    .and(
-                        Expr::col((Contacts::Table, Contacts::Id))
-                            .equals((PortalTokens::Table, PortalTokens::ContactId)),
-                    ),
+                    .eq(STORE.col(Token::TenantId))
+                    .and(Expr::col((Contacts::Table, Contacts::Id)).eq(STORE.holder_col())),
             )
-            .and_where(Expr::col((PortalTokens::Table, PortalTokens::TenantId)).eq(tenant))
-            .and_where(
-                Expr::col((PortalTokens::Table, PortalTokens::TokenHash)).eq(hash_token(secret)),
-            )
-            .and_where(Expr::col((PortalTokens::Table, PortalTokens::Purpose)).eq(purpose.as_str()))
-            .and_where(Expr::col((PortalTokens::Table, PortalTokens::UsedAt)).is_null())
-            .and_where(Expr::col((PortalTokens::Table, PortalTokens::RevokedAt)).is_null())
+            .cond_where(tokens::unspent(STORE, tenant, secret, purpose.as_str()))
             .and_where(Expr::col((Contacts::Table, Contacts::ArchivedAt)).is_null())
             .to_owned();
         let Some(row) = self.tx.conn.fetch_optional::<HolderRow>(&select).await? else {
@@ -200,15 +159,9 @@ impl PortalTokensArea<'_> {
         let Some(holder) = self.find(secret, purpose).await? else {
             return Ok(None);
         };
-        let update = Query::update()
-            .table(PortalTokens::Table)
-            .value(PortalTokens::UsedAt, Utc::now())
-            .and_where(Expr::col(PortalTokens::TenantId).eq(self.tx.tenant_id().as_uuid()))
-            .and_where(Expr::col(PortalTokens::Id).eq(holder.token_id))
-            .and_where(Expr::col(PortalTokens::UsedAt).is_null())
-            .and_where(Expr::col(PortalTokens::RevokedAt).is_null())
-            .to_owned();
-        Ok((self.tx.conn.execute(&update).await? == 1).then_some(holder.contact_id))
+        Ok(tokens::spend(self.tx, STORE, holder.token_id)
+            .await?
+            .then_some(holder.contact_id))
     }
 
     /// Revokes a contact's unused tokens of one purpose; returns how many.
@@ -217,15 +170,6 @@ impl PortalTokensArea<'_> {
         contact: ContactId,
         purpose: PortalTokenPurpose,
     ) -> Result<u64, DataError> {
-        let update = Query::update()
-            .table(PortalTokens::Table)
-            .value(PortalTokens::RevokedAt, Utc::now())
-            .and_where(Expr::col(PortalTokens::TenantId).eq(self.tx.tenant_id().as_uuid()))
-            .and_where(Expr::col(PortalTokens::ContactId).eq(contact.as_uuid()))
-            .and_where(Expr::col(PortalTokens::Purpose).eq(purpose.as_str()))
-            .and_where(Expr::col(PortalTokens::UsedAt).is_null())
-            .and_where(Expr::col(PortalTokens::RevokedAt).is_null())
-            .to_owned();
-        self.tx.conn.execute(&update).await
+        tokens::revoke(self.tx, STORE, contact.as_uuid(), purpose.as_str()).await
     }
 }

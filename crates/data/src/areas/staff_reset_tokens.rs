@@ -1,18 +1,18 @@
-//! Staff password resets: single-use, expiring tokens mailed to a staff user,
-//! of which only the SHA-256 is stored. Each function is one step of a command;
+//! Staff password resets: single-use, expiring tokens mailed to a staff user
+//! (kept as [`crate::areas::tokens`] keeps every mailed token). Each function is one step of a command;
 //! the caller's transaction holds them.
 
 use chrono::{DateTime, Duration, Utc};
-use portico_auth::{hash_token, random_token};
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::Query;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::tables::StaffTokens;
+use crate::areas::tokens::{self, Token, TokenStore};
 use crate::{By, DataError, StaffStatus, StaffUser, StaffUserId, TenantTx};
 
 /// The only purpose a staff token has today.
 const RESET: &str = "reset";
+const STORE: TokenStore = TokenStore::Staff;
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
@@ -40,31 +40,7 @@ impl StaffResetTokensArea<'_> {
             Some(found) if found.status == StaffStatus::Active => {}
             _ => return Ok(None),
         }
-        self.revoke(user).await?;
-        let secret = random_token();
-        let now = Utc::now();
-        let insert = Query::insert()
-            .into_table(StaffTokens::Table)
-            .columns([
-                StaffTokens::TenantId,
-                StaffTokens::Id,
-                StaffTokens::StaffUserId,
-                StaffTokens::Purpose,
-                StaffTokens::TokenHash,
-                StaffTokens::CreatedAt,
-                StaffTokens::ExpiresAt,
-            ])
-            .values_panic([
-                self.tx.tenant_id().as_uuid().into(),
-                Uuid::now_v7().into(),
-                user.as_uuid().into(),
-                RESET.into(),
-                hash_token(&secret).into(),
-                now.into(),
-                (now + ttl).into(),
-            ])
-            .to_owned();
-        self.tx.conn.execute(&insert).await?;
+        let secret = tokens::issue(self.tx, STORE, user.as_uuid(), RESET, ttl).await?;
         Ok(Some(secret))
     }
 
@@ -84,18 +60,13 @@ impl StaffResetTokensArea<'_> {
     }
 
     async fn valid_reset_token(&mut self, secret: &str) -> Result<Option<TokenRow>, DataError> {
+        let tenant = self.tx.tenant_id().as_uuid();
         let select = Query::select()
-            .columns([
-                StaffTokens::Id,
-                StaffTokens::StaffUserId,
-                StaffTokens::ExpiresAt,
-            ])
-            .from(StaffTokens::Table)
-            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tx.tenant_id().as_uuid()))
-            .and_where(Expr::col(StaffTokens::TokenHash).eq(hash_token(secret)))
-            .and_where(Expr::col(StaffTokens::Purpose).eq(RESET))
-            .and_where(Expr::col(StaffTokens::UsedAt).is_null())
-            .and_where(Expr::col(StaffTokens::RevokedAt).is_null())
+            .expr(STORE.col(Token::Id))
+            .expr(STORE.holder_col())
+            .expr(STORE.col(Token::ExpiresAt))
+            .from(STORE.table())
+            .cond_where(tokens::unspent(STORE, tenant, secret, RESET))
             .to_owned();
         let row = self.tx.conn.fetch_optional::<TokenRow>(&select).await?;
         // Compared here rather than in SQL: SQLite keeps timestamps as text.
@@ -118,29 +89,12 @@ impl StaffResetTokensArea<'_> {
         else {
             return Ok(None);
         };
-        let update = Query::update()
-            .table(StaffTokens::Table)
-            .value(StaffTokens::UsedAt, Utc::now())
-            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tx.tenant_id().as_uuid()))
-            .and_where(Expr::col(StaffTokens::Id).eq(row.id))
-            .and_where(Expr::col(StaffTokens::UsedAt).is_null())
-            .and_where(Expr::col(StaffTokens::RevokedAt).is_null())
-            .to_owned();
-        Ok((self.tx.conn.execute(&update).await? == 1).then_some(user))
+        Ok(tokens::spend(self.tx, STORE, row.id).await?.then_some(user))
     }
 
     /// Revokes a staff user's unused reset tokens; returns how many.
     pub async fn revoke(&mut self, user: StaffUserId) -> Result<u64, DataError> {
-        let update = Query::update()
-            .table(StaffTokens::Table)
-            .value(StaffTokens::RevokedAt, Utc::now())
-            .and_where(Expr::col(StaffTokens::TenantId).eq(self.tx.tenant_id().as_uuid()))
-            .and_where(Expr::col(StaffTokens::StaffUserId).eq(user.as_uuid()))
-            .and_where(Expr::col(StaffTokens::Purpose).eq(RESET))
-            .and_where(Expr::col(StaffTokens::UsedAt).is_null())
-            .and_where(Expr::col(StaffTokens::RevokedAt).is_null())
-            .to_owned();
-        self.tx.conn.execute(&update).await
+        tokens::revoke(self.tx, STORE, user.as_uuid(), RESET).await
     }
 
     /// Records that a reset link was mailed to a staff user (asked for on the
