@@ -10,13 +10,13 @@ use poem::{
     session::Session,
     web::{Form, Redirect},
 };
-use portico_auth::{PasswordRule, check_new_password, verify_password};
+use portico_auth::verify_password;
 use portico_domain::Locale;
 use portico_web::{
     AppError, Ui,
     i18n::remember_language,
     page::set_flash,
-    password::hash_new_password,
+    password::{NewPasswordProblems, hash_new_password},
     signin::{SignInAttempt, minutes_left, with_retry_after},
 };
 use serde::Deserialize;
@@ -43,40 +43,30 @@ pub(crate) struct PasswordForm {
 #[derive(Default)]
 pub(crate) struct Problems {
     current_password: Option<String>,
-    password: Option<&'static str>,
-    password_confirmation: Option<&'static str>,
+    new: NewPasswordProblems,
 }
 
 impl Problems {
     pub(crate) fn any(&self) -> bool {
-        self.current_password.is_some()
-            || self.password.is_some()
-            || self.password_confirmation.is_some()
+        self.current_password.is_some() || self.new.any()
     }
 
     /// The messages, in the page's language.
     pub(crate) fn shown(&self, ui: &Ui) -> serde_json::Value {
         json!({
             "current_password": self.current_password,
-            "password": self.password.map(|id| ui.lang.t(id)),
-            "password_confirmation": self.password_confirmation.map(|id| ui.lang.t(id)),
+            "password": self.new.password.map(|id| ui.lang.t(id)),
+            "password_confirmation": self.new.password_confirmation.map(|id| ui.lang.t(id)),
         })
     }
 }
 
 /// What is wrong with a chosen password: the rules portal passwords follow.
 pub(crate) fn check(form: &PasswordForm, email: &str) -> Problems {
-    let mut problems = Problems::default();
-    match check_new_password(&form.password, &form.password_confirmation, email) {
-        Ok(()) => {}
-        Err(PasswordRule::TooShort) => problems.password = Some("portal-password-too-short"),
-        Err(PasswordRule::TooLong) => problems.password = Some("portal-password-too-long"),
-        Err(PasswordRule::IsEmail) => problems.password = Some("portal-password-is-email"),
-        Err(PasswordRule::Mismatch) => {
-            problems.password_confirmation = Some("portal-password-mismatch")
-        }
+    Problems {
+        current_password: None,
+        new: NewPasswordProblems::check(&form.password, &form.password_confirmation, email),
     }
-    problems
 }
 
 async fn render_profile(
@@ -242,7 +232,7 @@ pub(crate) async fn choose(
     let mut problems = check(&form, &staff.user.email);
     if !problems.any() && verify_password(&form.password, staff.user.password_hash.as_deref()).await
     {
-        problems.password = Some("staff-password-unchanged");
+        problems.new.password = Some("staff-password-unchanged");
     }
     if problems.any() {
         return render_choose(&ui, &staff, &problems, StatusCode::UNPROCESSABLE_ENTITY);

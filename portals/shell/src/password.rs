@@ -3,8 +3,7 @@
 //! not the email) and the form.
 
 use poem::{IntoResponse, Response, http::StatusCode};
-use portico_auth::{PasswordRule, check_new_password};
-use portico_web::Ui;
+use portico_web::{Ui, password::NewPasswordProblems};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -19,31 +18,11 @@ pub(crate) struct PasswordForm {
 }
 
 /// The form's problems, by field (message ids).
-#[derive(Default)]
-pub(crate) struct Problems {
-    pub password: Option<&'static str>,
-    pub password_confirmation: Option<&'static str>,
-}
-
-impl Problems {
-    pub fn any(&self) -> bool {
-        self.password.is_some() || self.password_confirmation.is_some()
-    }
-}
+pub(crate) type Problems = NewPasswordProblems;
 
 /// What is wrong with a chosen password, if anything.
 pub(crate) fn check(form: &PasswordForm, email: &str) -> Problems {
-    let mut problems = Problems::default();
-    match check_new_password(&form.password, &form.password_confirmation, email) {
-        Ok(()) => {}
-        Err(PasswordRule::TooShort) => problems.password = Some("portal-password-too-short"),
-        Err(PasswordRule::TooLong) => problems.password = Some("portal-password-too-long"),
-        Err(PasswordRule::IsEmail) => problems.password = Some("portal-password-is-email"),
-        Err(PasswordRule::Mismatch) => {
-            problems.password_confirmation = Some("portal-password-mismatch")
-        }
-    }
-    problems
+    Problems::check(&form.password, &form.password_confirmation, email)
 }
 
 /// What a password form page says.
