@@ -53,6 +53,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Header, Vec<Line>), &'static str> {
         .map_err(|_| "import-unreadable")?;
     let header = Header::parse(heading.iter()).map_err(|p| p.message())?;
     let mut lines = Vec::new();
+    let mut counter = LineCounter::new(text);
     for record in records {
         let record = record.map_err(|_| "import-unreadable")?;
         if record.iter().all(|c| c.trim().is_empty()) {
@@ -61,9 +62,8 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Header, Vec<Line>), &'static str> {
         if lines.len() == MAX_LINES {
             return Err("import-too-many-lines");
         }
-        let line = record.position().map_or(0, |p| p.line());
         lines.push((
-            i32::try_from(line).unwrap_or(i32::MAX),
+            counter.line_at(record.position().map_or(0, |p| p.byte())),
             header.cells(record.iter()),
         ));
     }
@@ -71,6 +71,50 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Header, Vec<Line>), &'static str> {
         return Err("import-empty");
     }
     Ok((header, lines))
+}
+
+/// The line number (from 1) where a record starts, counting `\n` as the
+/// files' editors do: the csv reader's own count (and offset) is one line early
+/// on `\r\n` files. The offsets asked for only grow, so the file is counted
+/// once.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: i32,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, offset: u64) -> i32 {
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .clamp(self.offset, self.text.len());
+        // A record never starts with a line ending (the reader skips empty
+        // lines), but on `\r\n` files its offset may point at one.
+        while self
+            .text
+            .get(offset)
+            .is_some_and(|b| matches!(b, b'\r' | b'\n'))
+        {
+            offset += 1;
+        }
+        let newlines = self.text[self.offset..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.line = self
+            .line
+            .saturating_add(i32::try_from(newlines).unwrap_or(i32::MAX));
+        self.offset = offset;
+        self.line
+    }
 }
 
 /// Lines done and lines in all, per running import of this process.
@@ -355,6 +399,31 @@ mod tests {
         assert_eq!(lines[1].1[1], (Column::LastName, "Díaz; hijo".to_owned()));
         let (_, lines) = parse(b"first_name,email\nAna,ana@x.do\n").unwrap();
         assert_eq!(lines[0].1[0], (Column::FirstName, "Ana".to_owned()));
+    }
+
+    #[test]
+    fn line_numbers_are_the_files_whatever_its_line_endings() {
+        let numbers =
+            |file: &[u8]| -> Vec<i32> { parse(file).unwrap().1.iter().map(|l| l.0).collect() };
+        // Windows line endings, as the export and spreadsheets write them.
+        assert_eq!(
+            numbers(b"id,first_name,email\r\nabc,Ana,ana@x.do\r\ndef,Luis,luis@x.do\r\n"),
+            [2, 3]
+        );
+        // An export edited in a Unix editor: one new line among CRLF ones.
+        assert_eq!(
+            numbers(b"first_name,email\r\nNuevo,n@x.do\nAna,ana@x.do\r\nLuis,l@x.do\r\n"),
+            [2, 3, 4]
+        );
+        // A quoted cell over two lines: the next person starts on line 4.
+        assert_eq!(
+            numbers(b"first_name,notes\r\nAna,\"uno\r\ndos\"\r\nLuis,x\r\n"),
+            [2, 4]
+        );
+        assert_eq!(
+            numbers("\u{feff}first_name,email\r\n\r\nAna,ana@x.do".as_bytes()),
+            [3]
+        );
     }
 
     #[test]
