@@ -10,7 +10,7 @@ use poem::{
 };
 use portico_auth::{hash_password, temporary_password};
 use portico_data::{Actor, DataError, NewStaffUser, NewTenant, provision_tenant};
-use portico_domain::{Currency, Email, Locale, Slug, SlugError, StaffRole};
+use portico_domain::{Currency, Email, Locale, Slug, SlugError, StaffRole, fields::Checker};
 use portico_web::{AppError, Ui};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -70,17 +70,10 @@ fn validate(form: &CompanyForm) -> Result<ValidCompany, BTreeMap<&'static str, &
             )
         })
         .ok();
-    let text = |value: &str, field: &'static str, errors: &mut BTreeMap<_, _>| {
-        let value = value.trim();
-        if value.is_empty() {
-            errors.insert(field, "field-required");
-        } else if value.chars().count() > MAX_NAME {
-            errors.insert(field, "field-too-long");
-        }
-        value.to_owned()
-    };
-    let name = text(&form.name, "name", &mut errors);
-    let owner_name = text(&form.owner_name, "owner_name", &mut errors);
+    let mut check = Checker::default();
+    let name = check.required("name", &form.name, MAX_NAME);
+    let owner_name = check.required("owner_name", &form.owner_name, MAX_NAME);
+    errors.extend(check.errors.0.iter().map(|e| (e.field, e.message)));
     let locale = Locale::from_tag(&form.locale).unwrap_or_default();
     let currency = Currency::parse(&form.currency)
         .map_err(|_| errors.insert("currency", "choose-currency"))

@@ -12,6 +12,7 @@ use portico_data::{
 use portico_domain::{
     AccountKind, ContactFields, ContactInput, RequiredFields, StaffRole,
     contact_csv::{Column, codes, yes},
+    fields::visible,
     fold,
 };
 use serde_json::{Value as Json, json};
@@ -114,11 +115,14 @@ impl Planner {
         tx: &mut TenantTx,
         lines: &[Line],
     ) -> Result<Vec<Planned>, DataError> {
+        // What the lookups search for; a value with control characters
+        // matches nothing stored (its line fails on the field).
         let cell = |cells: &[(Column, String)], c: Column| {
             cells
                 .iter()
                 .find(|(col, _)| *col == c)
                 .map(|(_, v)| v.clone())
+                .filter(|v| !v.chars().any(char::is_control))
                 .unwrap_or_default()
         };
         let ids: Vec<ContactId> = lines
@@ -283,12 +287,13 @@ impl Planner {
             .map(ContactFields::display_name)
             .or_else(|| existing.map(|c| c.display_name.clone()))
             .unwrap_or_else(|| {
-                [get(Column::FirstName), get(Column::LastName)]
+                let given = [get(Column::FirstName), get(Column::LastName)]
                     .into_iter()
                     .flatten()
                     .filter(|v| !v.is_empty())
                     .collect::<Vec<_>>()
-                    .join(" ")
+                    .join(" ");
+                visible(&given)
             });
         let changed: Vec<String> = match (&fields, existing) {
             (Some(after), Some(before)) => changed_fields(&before.fields, after),
@@ -338,7 +343,7 @@ impl Planner {
         let row_email = fields
             .as_ref()
             .and_then(|f| f.email.as_ref().map(|e| e.as_str().to_owned()))
-            .or_else(|| (!email.is_empty()).then(|| email.clone()));
+            .or_else(|| (!email.is_empty()).then(|| visible(&email)));
         let mut planned = Planned {
             row: ImportRow {
                 line,

@@ -14,6 +14,10 @@ pub enum DataError {
     /// code or email, a choice that is not the tenant's); each error names its field.
     #[error("the submitted values are invalid")]
     Invalid(portico_domain::FieldErrors),
+    /// A value to be written or searched for holds a NUL character, which no
+    /// field accepts (input that slipped past the field checks).
+    #[error("a value holds a NUL character")]
+    ControlCharacter,
     /// A stored value could not be understood (a corrupt or foreign row).
     #[error("a stored value is invalid: {0}")]
     Corrupt(String),

@@ -1,7 +1,7 @@
 //! Running sea-query statements on whichever backend a transaction holds.
 
-use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
-use sea_query_sqlx::SqlxBinder;
+use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder, Value};
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::{
     AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction, postgres::PgRow, sqlite::SqliteRow,
 };
@@ -15,6 +15,36 @@ pub(crate) trait Row:
 }
 impl<T> Row for T where T: for<'r> FromRow<'r, PgRow> + for<'r> FromRow<'r, SqliteRow> + Send + Unpin
 {}
+
+/// Whether a JSON value holds a NUL character in a string or key.
+fn json_has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(json_has_nul),
+        serde_json::Value::Object(map) => {
+            map.iter().any(|(k, v)| k.contains('\0') || json_has_nul(v))
+        }
+        _ => false,
+    }
+}
+
+/// Refuses a statement that would send a NUL character: PostgreSQL cannot
+/// store one and SQLite would keep it, so input that slipped past the field
+/// checks is refused alike on both backends instead of failing as a database
+/// error.
+fn refuse_nul(values: &SqlxValues) -> Result<(), DataError> {
+    let nul = values.0.iter().any(|v| match v {
+        Value::String(Some(s)) => s.contains('\0'),
+        Value::Char(Some(c)) => *c == '\0',
+        Value::Json(Some(json)) => json_has_nul(json),
+        _ => false,
+    });
+    if nul {
+        Err(DataError::ControlCharacter)
+    } else {
+        Ok(())
+    }
+}
 
 /// An open transaction on one backend.
 pub(crate) enum Conn {
@@ -41,12 +71,14 @@ impl Conn {
         Ok(match self {
             Conn::Postgres(tx) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                refuse_nul(&values)?;
                 sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
                     .fetch_all(&mut **tx)
                     .await?
             }
             Conn::Sqlite(tx) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                refuse_nul(&values)?;
                 sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
                     .fetch_all(&mut **tx)
                     .await?
@@ -61,12 +93,14 @@ impl Conn {
         Ok(match self {
             Conn::Postgres(tx) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                refuse_nul(&values)?;
                 sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
                     .fetch_optional(&mut **tx)
                     .await?
             }
             Conn::Sqlite(tx) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                refuse_nul(&values)?;
                 sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
                     .fetch_optional(&mut **tx)
                     .await?
@@ -79,6 +113,7 @@ impl Conn {
         Ok(match self {
             Conn::Postgres(tx) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                refuse_nul(&values)?;
                 sqlx::query_with(AssertSqlSafe(sql), values)
                     .execute(&mut **tx)
                     .await?
@@ -86,6 +121,7 @@ impl Conn {
             }
             Conn::Sqlite(tx) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                refuse_nul(&values)?;
                 sqlx::query_with(AssertSqlSafe(sql), values)
                     .execute(&mut **tx)
                     .await?
@@ -100,5 +136,37 @@ impl Conn {
             Conn::Sqlite(tx) => tx.commit().await?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_query::{Alias, Query};
+
+    use super::*;
+
+    fn values(value: impl Into<sea_query::Value>) -> SqlxValues {
+        let insert = Query::insert()
+            .into_table(Alias::new("t"))
+            .columns([Alias::new("c")])
+            .values_panic([sea_query::Expr::val(value.into())])
+            .to_owned();
+        insert.build_sqlx(PostgresQueryBuilder).1
+    }
+
+    #[test]
+    fn a_nul_in_text_or_json_is_refused_before_it_reaches_the_database() {
+        assert!(refuse_nul(&values("Ana")).is_ok());
+        assert!(refuse_nul(&values("uno\r\n\tdos")).is_ok());
+        assert!(matches!(
+            refuse_nul(&values("An\0a")),
+            Err(DataError::ControlCharacter)
+        ));
+        let json = serde_json::json!({ "errors": [{ "field": "x\u{0}" }] });
+        assert!(matches!(
+            refuse_nul(&values(json)),
+            Err(DataError::ControlCharacter)
+        ));
+        assert!(refuse_nul(&values(serde_json::json!({ "a": ["b"] }))).is_ok());
     }
 }

@@ -8,6 +8,9 @@ use uuid::Uuid;
 /// (lower case, no accents), with `%`, `_` and `\`
 /// escaped (escape character `\`); `None` for a blank search.
 pub(crate) fn like_pattern(text: &str) -> Option<String> {
+    // No stored text holds control characters, and NUL cannot be sent to
+    // PostgreSQL: they are dropped from the search.
+    let text: String = text.chars().filter(|c| !c.is_control()).collect();
     let text = portico_domain::fold(text.trim());
     if text.is_empty() {
         return None;

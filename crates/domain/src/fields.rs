@@ -23,6 +23,14 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// `text` with each control character (NUL and the like) replaced by `�`:
+/// refused input shown back, or kept in a report, as it can be stored.
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
 /// One problem with one field: the field's name and a translatable message id.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
@@ -76,9 +84,16 @@ pub struct Checker {
 
 impl Checker {
     /// Trimmed text, `None` when blank; longer than `max` characters is an error.
+    /// Control characters (NUL and the like, which no keyboard types) are an
+    /// error, but tabs and line breaks in long texts are not.
     pub fn text(&mut self, field: &'static str, raw: &str, max: usize) -> Option<String> {
         let value = raw.trim();
         if value.is_empty() {
+            return None;
+        }
+        let allowed = |c: char| max >= limits::LONG_TEXT && matches!(c, '\t' | '\n' | '\r');
+        if value.chars().any(|c| c.is_control() && !allowed(c)) {
+            self.errors.add(field, "field-control-characters");
             return None;
         }
         if value.chars().count() > max {
@@ -219,6 +234,23 @@ mod tests {
     fn folding_drops_case_and_accents() {
         assert_eq!(fold("Ángel Núñez Güemes"), "angel nunez guemes");
         assert!(fold("Ángel") < fold("Zoila"));
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_in_long_texts_are_not() {
+        let mut c = Checker::default();
+        assert_eq!(c.text("name", "Ana\u{0}", limits::NAME), None);
+        assert_eq!(c.errors.get("name"), Some("field-control-characters"));
+        assert_eq!(c.required("city", "San\u{7}tiago", limits::TEXT), "");
+        assert_eq!(c.errors.get("city"), Some("field-control-characters"));
+        assert_eq!(c.text("title", "a\nb", limits::TEXT), None);
+        assert_eq!(
+            c.text("notes", "uno\r\n\tdos", limits::LONG_TEXT),
+            Some("uno\r\n\tdos".into())
+        );
+        assert_eq!(c.text("notes", "uno\u{0}", limits::LONG_TEXT), None);
+        assert_eq!(c.errors.get("notes"), Some("field-control-characters"));
+        assert_eq!(visible("a\u{0}b\nc"), "a\u{fffd}b\u{fffd}c");
     }
 
     #[test]

@@ -105,6 +105,9 @@ impl From<portico_data::DataError> for AppError {
     fn from(error: portico_data::DataError) -> Self {
         match error {
             portico_data::DataError::Invalid(errors) => AppError::Invalid(errors),
+            portico_data::DataError::ControlCharacter => {
+                AppError::BadRequest("input-control-characters")
+            }
             conflict @ portico_data::DataError::Conflict { .. } => AppError::Conflict {
                 field: conflict.conflict_field().unwrap_or_default().to_owned(),
             },
