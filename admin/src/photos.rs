@@ -3,13 +3,15 @@
 //! them commits and removed when that change does not, the replaced photo's files
 //! removed once it does, and both served to staff who may read contacts.
 
+use std::{sync::Arc, time::Duration};
+
 use bytes::Bytes;
 use poem::{Response, handler, web::Path};
 use portico_authz::{Action, Area};
 use portico_data::{ContactId, TenantId};
 use portico_domain::FieldErrors;
 use portico_files::{FileError, FileKey, FileStore, Photo, process_photo};
-use portico_web::{AppError, Ui};
+use portico_web::{AppError, AppState, Ui};
 use uuid::Uuid;
 
 use crate::SignedInStaff;
@@ -28,12 +30,30 @@ fn keys(tenant: TenantId, photo: Uuid) -> [FileKey; 2] {
     ]
 }
 
-/// Checks and re-encodes an upload on a blocking thread (decoding is CPU-bound);
-/// an unacceptable one is a field error on `photo`.
-pub(crate) async fn process(bytes: Bytes) -> Result<Result<Photo, FieldErrors>, AppError> {
-    let processed = tokio::task::spawn_blocking(move || process_photo(&bytes))
-        .await
-        .map_err(AppError::internal)?;
+/// Checks and re-encodes an upload on a blocking thread (decoding is CPU-bound
+/// and memory-hungry: it waits for one of the state's decoding turns, and
+/// answers 503 with `Retry-After` when none comes free in time); an
+/// unacceptable one is a field error on `photo`.
+pub(crate) async fn process(
+    state: &AppState,
+    bytes: Bytes,
+) -> Result<Result<Photo, FieldErrors>, AppError> {
+    let turn = tokio::time::timeout(
+        state.config.photo_decoding_wait,
+        Arc::clone(&state.photo_decoding).acquire_owned(),
+    )
+    .await
+    .map_err(|_| AppError::Unavailable {
+        retry_after: Duration::from_secs(10),
+        cause: "every photo decoding turn is taken".into(),
+    })?
+    .map_err(AppError::internal)?;
+    let processed = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        process_photo(&bytes)
+    })
+    .await
+    .map_err(AppError::internal)?;
     Ok(processed.map_err(|e| {
         let mut errors = FieldErrors::default();
         errors.add(FIELD, e.message());

@@ -274,7 +274,9 @@ impl ContactsApi {
         contacts::editable(&mut tx, &issuer, id.0.into()).await?;
         tx.commit().await?;
         let bytes = body.read().await?;
-        let photo = photos::process(bytes).await?.map_err(AppError::Invalid)?;
+        let photo = photos::process(&caller.state, bytes)
+            .await?
+            .map_err(AppError::Invalid)?;
         let (files, tenant) = (&caller.state.files, caller.tenant.id());
         let new = photos::store(files, tenant, photo).await?;
         let saved = contacts::set_photo(&issuer, id.0.into(), Some(new)).await;

@@ -91,12 +91,13 @@ pub(super) async fn update(
         portals: closed_portals(&contact, &links),
         picker: None,
     };
-    let (fields, photo) = match validate_with_photo(&form, photo, &staff, false, &linked).await? {
-        Ok((fields, _, photo)) => (fields, photo),
-        Err(errors) => {
-            return render_errors(&ui, &staff, view, &errors).await;
-        }
-    };
+    let (fields, photo) =
+        match validate_with_photo(&ui.state, &form, photo, &staff, false, &linked).await? {
+            Ok((fields, _, photo)) => (fields, photo),
+            Err(errors) => {
+                return render_errors(&ui, &staff, view, &errors).await;
+            }
+        };
     let (files, tenant) = (&ui.state.files, staff.tenant.0.id());
     let new_photo = match photo {
         Some(photo) => Some(photos::store(files, tenant, photo).await?),

@@ -317,6 +317,7 @@ pub(super) async fn render_form(
 /// The form's fields and photo, all checked before anything is stored: every
 /// field error at once, the photo's included.
 pub(super) async fn validate_with_photo(
+    state: &portico_web::AppState,
     form: &ContactForm,
     photo: Option<bytes::Bytes>,
     staff: &SignedInStaff,
@@ -333,7 +334,7 @@ pub(super) async fn validate_with_photo(
     };
     let valid = submission.validate(staff.tenant.0.contact_required());
     let photo = match photo {
-        Some(bytes) => Some(photos::process(bytes).await?),
+        Some(bytes) => Some(photos::process(state, bytes).await?),
         None => None,
     };
     Ok(match (valid, photo.transpose()) {

@@ -114,7 +114,9 @@ pub(super) async fn create(
     };
     // The photo is decoded with no transaction open (SQLite's would block writers).
     let (fields, link, photo) =
-        match validate_with_photo(&form, photo, &staff, account.is_some(), &linked).await? {
+        match validate_with_photo(&ui.state, &form, photo, &staff, account.is_some(), &linked)
+            .await?
+        {
             Ok(valid) => valid,
             Err(errors) => {
                 return render_errors(&ui, &staff, view, &errors).await;

@@ -4,5 +4,7 @@
 mod photo;
 mod store;
 
-pub use photo::{MAX_PHOTO_BYTES, Photo, PhotoError, THUMBNAIL_SIDE, process_photo};
+pub use photo::{
+    MAX_PHOTO_BYTES, PHOTO_PEAK_BYTES, Photo, PhotoError, THUMBNAIL_SIDE, process_photo,
+};
 pub use store::{FileError, FileKey, FileStore};

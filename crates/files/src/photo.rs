@@ -21,6 +21,9 @@ const MAX_SIDE: u32 = 10_000;
 const MAX_PIXELS: u64 = 40_000_000;
 /// The most memory one decoding may take.
 const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+/// The most memory one [`process_photo`] holds at once: the decoding and its
+/// scaled copies. Callers bound how many run at once by it.
+pub const PHOTO_PEAK_BYTES: u64 = MAX_ALLOC + 3 * (STORED_SIDE as u64).pow(2) * 4;
 const QUALITY: u8 = 85;
 
 /// Why an upload is not an acceptable photo; each maps to a message for the user.

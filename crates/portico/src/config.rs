@@ -45,6 +45,9 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// The sender of every mail.
     pub mail_from: String,
+    /// The memory, in MiB, that photo uploads may take to decode at once;
+    /// more uploads wait their turn.
+    pub photo_decoding_memory_mb: u64,
 }
 
 impl Default for Settings {
@@ -64,6 +67,7 @@ impl Default for Settings {
             mail_dir: "data/mail".into(),
             smtp_url: None,
             mail_from: "Portico <no-reply@localhost>".into(),
+            photo_decoding_memory_mb: 1024,
         }
     }
 }
@@ -98,6 +102,7 @@ impl Settings {
         web.session_ttl = Duration::from_secs(self.session_minutes.max(1) * 60);
         web.sign_in_max_failures = self.sign_in_max_failures.max(1);
         web.sign_in_window = Duration::from_secs(self.sign_in_lockout_minutes.max(1) * 60);
+        web.photo_decoding_memory = self.photo_decoding_memory_mb.saturating_mul(1024 * 1024);
         web
     }
 }

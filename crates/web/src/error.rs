@@ -48,12 +48,13 @@ pub enum AppError {
     /// A unique key of the database refused the value of `field` (409).
     #[error("a value of {field} is taken")]
     Conflict { field: String },
-    /// The database gave no connection in time (503, retry after `retry_after`).
+    /// The database gave no connection in time, or another bounded resource
+    /// no turn (503, retry after `retry_after`).
     #[error("service unavailable")]
     Unavailable {
         retry_after: Duration,
         #[source]
-        cause: portico_data::DataError,
+        cause: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Anything unexpected; logged with its cause chain, shown as a generic 500.
     #[error("internal error")]
@@ -113,7 +114,7 @@ impl From<portico_data::DataError> for AppError {
             },
             cause @ portico_data::DataError::Unavailable(_) => AppError::Unavailable {
                 retry_after: UNAVAILABLE_RETRY,
-                cause,
+                cause: Box::new(cause),
             },
             other => AppError::internal(other),
         }

@@ -26,6 +26,11 @@ pub struct WebConfig {
     pub sign_in_window: Duration,
     /// How many contacts' portal policies each instance keeps loaded.
     pub policy_cache_entries: u64,
+    /// The memory photo decoding may use at once; uploads beyond it wait
+    /// their turn (see [`Inner::photo_decoding`]).
+    pub photo_decoding_memory: u64,
+    /// How long an upload waits for a decoding turn before the answer is 503.
+    pub photo_decoding_wait: Duration,
 }
 
 impl WebConfig {
@@ -37,6 +42,8 @@ impl WebConfig {
             sign_in_max_failures: 5,
             sign_in_window: Duration::from_secs(15 * 60),
             policy_cache_entries: 10_000,
+            photo_decoding_memory: 1024 * 1024 * 1024,
+            photo_decoding_wait: Duration::from_secs(20),
         }
     }
 
@@ -83,6 +90,9 @@ pub struct Inner {
     /// The mail dispatcher: after committing a transaction that enqueued mail,
     /// call `mail.kick(&tenant)`.
     pub mail: Mailer,
+    /// Turns to decode a photo: as many as fit in
+    /// [`WebConfig::photo_decoding_memory`] (at least one).
+    pub photo_decoding: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -106,6 +116,10 @@ impl AppState {
         policies.start();
         // Install the metrics recorder before the first request records anything.
         crate::observe::metrics_handle();
+        let turns = (config.photo_decoding_memory / portico_files::PHOTO_PEAK_BYTES).max(1);
+        let photo_decoding = Arc::new(tokio::sync::Semaphore::new(
+            usize::try_from(turns).unwrap_or(1),
+        ));
         Self(Arc::new(Inner {
             db,
             redis,
@@ -117,6 +131,7 @@ impl AppState {
             policies,
             config,
             mail,
+            photo_decoding,
         }))
     }
 }
