@@ -65,9 +65,18 @@ impl TestDb {
         max_connections: u32,
         acquire_timeout: Option<std::time::Duration>,
     ) -> Self {
+        self.attach_with(|options| {
+            options.max_connections = max_connections;
+            options.acquire_timeout = acquire_timeout;
+        })
+        .await
+    }
+
+    /// Like [`TestDb::attach`], with the options `set` chooses.
+    pub async fn attach_with(&self, set: impl FnOnce(&mut DatabaseOptions)) -> Self {
         let mut options = DatabaseOptions::new(self.url.clone());
-        options.max_connections = max_connections;
-        options.acquire_timeout = acquire_timeout;
+        options.max_connections = 4;
+        set(&mut options);
         let db = Database::connect(&options).await.expect("a second pool");
         Self {
             db,

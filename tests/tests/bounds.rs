@@ -1,7 +1,8 @@
 //! Bounded resources: photo decoding takes one of a fixed number of turns
 //! (as many as fit in the configured memory), so a burst of large uploads
-//! waits instead of taking the server's memory, and an upload that gets no
-//! turn in time answers 503 with `Retry-After`.
+//! waits instead of taking the server's memory; each company holds at most its
+//! share of the database pool, so its burst does not starve the others. What
+//! gets no turn in time answers 503 with `Retry-After`.
 
 use std::{io::Cursor, time::Duration};
 
@@ -67,6 +68,54 @@ async fn the_default_memory_gives_a_few_turns(db: TestDb) {
     let app = TestApp::new(db).await;
     let turns = app.state.photo_decoding.available_permits();
     assert!((2..=8).contains(&turns), "{turns} turns in 1 GiB");
+}
+
+/// PostgreSQL only: SQLite has one writer at a time, whatever the company.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_over_its_share_of_the_pool_is_told_to_retry_and_no_other_notices() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let shared = db
+        .attach_with(|options| {
+            options.max_connections = 6;
+            options.tenant_share = Some(2);
+            options.tenant_wait = Duration::from_millis(200);
+        })
+        .await;
+    let app = TestApp::new(shared).await;
+    let alfa = Company::new(&app, "alfa").await;
+    let beta = Company::new(&app, "beta").await;
+    let alfa_owner = alfa.staff_session("owner@alfa.test").await;
+    let beta_owner = beta.staff_session("owner@beta.test").await;
+    let key = alfa.api_key(StaffRole::Sales).await;
+    let alfa_api = alfa.api_client(&key);
+
+    // alfa's burst holds both of its turns (say, two slow searches).
+    let burst = [
+        app.db.db.tenant_tx(&alfa.tenant).await.expect("a turn"),
+        app.db.db.tenant_tx(&alfa.tenant).await.expect("a turn"),
+    ];
+    let page = alfa_owner.get("/admin/contacts").await;
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
+    assert!(page.headers.get("retry-after").is_some());
+    let api = alfa_api.get("/api/v1/contacts").await;
+    assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE, "{}", api.body);
+    assert!(api.headers.get("retry-after").is_some());
+    assert!(api.body.contains("\"status\":503"), "{}", api.body);
+
+    // beta has the rest of the pool: its pages and API are served meanwhile.
+    let page = beta_owner.get("/admin/contacts").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+
+    drop(burst);
+    let page = alfa_owner.get("/admin/contacts").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
 }
 
 backend_tests!(

@@ -1,12 +1,18 @@
 //! Connecting to the configured backend, migrating it, and opening transactions.
 
-use std::{str::FromStr, time::Duration};
+use std::{
+    collections::HashMap,
+    str::FromStr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use sqlx::{
     AssertSqlSafe, PgPool, SqlitePool,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::{DataError, PlatformTx, Tenant, TenantId, TenantTx, exec::Conn};
 
@@ -37,6 +43,15 @@ pub struct DatabaseOptions {
     /// How long a transaction waits for a pooled connection before failing with
     /// [`DataError::Unavailable`]; `None`: 5 s on PostgreSQL, 30 s on SQLite.
     pub acquire_timeout: Option<Duration>,
+    /// PostgreSQL only: the longest a statement of the application may run
+    /// before the server cancels it ([`DataError::TimedOut`]); `None`: no bound.
+    pub statement_timeout: Option<Duration>,
+    /// How many transactions one tenant may hold open at once (its share of
+    /// the pool); `None`: half the pool. A tenant over its share waits up to
+    /// `tenant_wait`, then gets [`DataError::TenantBusy`], while the other
+    /// tenants keep the rest of the pool.
+    pub tenant_share: Option<u32>,
+    pub tenant_wait: Duration,
 }
 
 impl DatabaseOptions {
@@ -47,6 +62,9 @@ impl DatabaseOptions {
             app_url: None,
             max_connections: 16,
             acquire_timeout: None,
+            statement_timeout: None,
+            tenant_share: None,
+            tenant_wait: Duration::from_secs(2),
         }
     }
 }
@@ -55,6 +73,8 @@ impl DatabaseOptions {
 #[derive(Clone)]
 pub struct Database {
     pool: Pool,
+    /// Each tenant's turns at the pool.
+    shares: TenantShares,
     /// Announces, after each commit, a tenant's new policy version.
     policy_changes: PolicyChanges,
 }
@@ -87,6 +107,42 @@ impl PolicyChanges {
     }
 }
 
+/// The per-tenant bound on open transactions: a semaphore per tenant, made
+/// on first use.
+#[derive(Clone)]
+struct TenantShares {
+    share: usize,
+    wait: Duration,
+    turns: Arc<Mutex<HashMap<TenantId, Arc<Semaphore>>>>,
+}
+
+impl TenantShares {
+    fn new(options: &DatabaseOptions, pool_size: u32) -> Self {
+        let share = options.tenant_share.unwrap_or(pool_size / 2).max(1);
+        Self {
+            share: usize::try_from(share).unwrap_or(1),
+            wait: options.tenant_wait,
+            turns: Default::default(),
+        }
+    }
+
+    /// A turn for `tenant`, waiting up to the configured time.
+    async fn take(&self, tenant: TenantId) -> Result<OwnedSemaphorePermit, DataError> {
+        let semaphore = {
+            let mut turns = self.turns.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(
+                turns
+                    .entry(tenant)
+                    .or_insert_with(|| Arc::new(Semaphore::new(self.share))),
+            )
+        };
+        match tokio::time::timeout(self.wait, semaphore.acquire_owned()).await {
+            Ok(Ok(turn)) => Ok(turn),
+            _ => Err(DataError::TenantBusy),
+        }
+    }
+}
+
 #[derive(Clone)]
 enum Pool {
     Postgres {
@@ -109,8 +165,12 @@ impl Database {
                 Some(app_url) => app_url.clone(),
                 None => derive_app_url(url)?,
             };
-            let app_options = PgConnectOptions::from_str(&app_url)
+            let mut app_options = PgConnectOptions::from_str(&app_url)
                 .map_err(|e| DataError::Config(e.to_string()))?;
+            if let Some(limit) = options.statement_timeout {
+                let millis = limit.as_millis().max(1).to_string();
+                app_options = app_options.options([("statement_timeout", millis.as_str())]);
+            }
             let app = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout.unwrap_or(Duration::from_secs(5)))
@@ -120,6 +180,7 @@ impl Database {
                     app,
                     owner: Box::new(owner),
                 },
+                shares: TenantShares::new(options, options.max_connections),
                 policy_changes: PolicyChanges::new(),
             })
         } else if url.starts_with("sqlite:") {
@@ -130,13 +191,15 @@ impl Database {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
+            let pool_size = options.max_connections.clamp(1, 8);
             let pool = SqlitePoolOptions::new()
-                .max_connections(options.max_connections.clamp(1, 8))
+                .max_connections(pool_size)
                 .acquire_timeout(options.acquire_timeout.unwrap_or(Duration::from_secs(30)))
                 .connect_with(sqlite)
                 .await?;
             Ok(Self {
                 pool: Pool::Sqlite(pool),
+                shares: TenantShares::new(options, pool_size),
                 policy_changes: PolicyChanges::new(),
             })
         } else {
@@ -202,8 +265,10 @@ impl Database {
     }
 
     /// Opens a transaction scoped to one tenant. On PostgreSQL the tenant is also
-    /// set for row-level security, for this transaction only.
+    /// set for row-level security, for this transaction only. It holds one of
+    /// the tenant's turns at the pool until it ends.
     pub async fn tenant_tx(&self, tenant: &Tenant) -> Result<TenantTx, DataError> {
+        let turn = self.shares.take(tenant.id()).await?;
         let conn = match &self.pool {
             // BEGIN and the tenant setting travel in one round trip (simple-query
             // protocol). The id is a UUID rendered by us, never user text.
@@ -220,6 +285,7 @@ impl Database {
             conn,
             tenant.id(),
             self.policy_changes.clone(),
+            Some(turn),
         ))
     }
 

@@ -28,6 +28,14 @@ pub enum DataError {
     /// unreachable, and the request may be retried later.
     #[error("the database is busy")]
     Unavailable(#[source] sqlx::Error),
+    /// The tenant holds all its turns at the pool (its share of the
+    /// connections): this request may be retried later; other tenants are not
+    /// held up.
+    #[error("the company's share of the database is busy")]
+    TenantBusy,
+    /// The server cancelled a statement that ran past the statement timeout.
+    #[error("a statement ran too long")]
+    TimedOut(#[source] sqlx::Error),
     /// Migrations could not be applied.
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -63,6 +71,14 @@ impl From<sqlx::Error> for DataError {
     fn from(error: sqlx::Error) -> Self {
         if matches!(error, sqlx::Error::PoolTimedOut) {
             return DataError::Unavailable(error);
+        }
+        // 57014 query_canceled: the statement timeout (the only cancel we send).
+        if error
+            .as_database_error()
+            .and_then(|db| db.code())
+            .is_some_and(|code| code == "57014")
+        {
+            return DataError::TimedOut(error);
         }
         if let Some(db) = error.as_database_error()
             && db.is_unique_violation()

@@ -20,15 +20,24 @@ pub struct TenantTx {
     policy_changes: PolicyChanges,
     /// The policy version this transaction bumped to, announced on commit.
     pub(crate) bumped: Option<i64>,
+    /// The tenant's turn at the pool, given back when the transaction ends
+    /// (none for operator work entered from a platform transaction).
+    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl TenantTx {
-    pub(crate) fn new(conn: Conn, tenant: TenantId, policy_changes: PolicyChanges) -> Self {
+    pub(crate) fn new(
+        conn: Conn,
+        tenant: TenantId,
+        policy_changes: PolicyChanges,
+        turn: Option<tokio::sync::OwnedSemaphorePermit>,
+    ) -> Self {
         Self {
             conn,
             tenant,
             policy_changes,
             bumped: None,
+            _turn: turn,
         }
     }
 
@@ -187,7 +196,12 @@ impl PlatformTx {
     /// create a new company together with its first staff user.
     pub async fn into_tenant(mut self, tenant: &Tenant) -> Result<TenantTx, DataError> {
         self.conn.set_tenant(tenant.id()).await?;
-        Ok(TenantTx::new(self.conn, tenant.id(), self.policy_changes))
+        Ok(TenantTx::new(
+            self.conn,
+            tenant.id(),
+            self.policy_changes,
+            None,
+        ))
     }
 
     /// Makes the transaction's writes durable.

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use poem::{Endpoint, IntoEndpoint, get, handler, web::Redirect};
 use portico_auth::RedisHandle;
-use portico_data::{Backend, Database, DatabaseOptions};
+use portico_data::{Backend, Database};
 use portico_files::FileStore;
 use portico_mail::{MailConfig, Mailer, Transport};
 use portico_web::{Access, AppState, Routes, WebConfig, templates::Templates};
@@ -29,9 +29,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<(Database, Option<Re
     {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let mut options = DatabaseOptions::new(settings.database_url.clone());
-    options.app_url = settings.database_app_url.clone();
-    let db = Database::connect(&options)
+    let db = Database::connect(&settings.database())
         .await
         .context("connecting to the database")?;
     // The embedded database is the user's own file: every command migrates it

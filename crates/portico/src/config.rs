@@ -48,6 +48,12 @@ pub struct Settings {
     /// The memory, in MiB, that photo uploads may take to decode at once;
     /// more uploads wait their turn.
     pub photo_decoding_memory_mb: u64,
+    /// PostgreSQL: the longest one statement of the application may run, in
+    /// milliseconds (0: no bound).
+    pub statement_timeout_ms: u64,
+    /// How many of the pool's connections one company may hold at once (0:
+    /// half the pool); beyond it its requests answer 503 with `Retry-After`.
+    pub company_connections: u32,
 }
 
 impl Default for Settings {
@@ -68,6 +74,8 @@ impl Default for Settings {
             smtp_url: None,
             mail_from: "Portico <no-reply@localhost>".into(),
             photo_decoding_memory_mb: 1024,
+            statement_timeout_ms: 10_000,
+            company_connections: 0,
         }
     }
 }
@@ -94,6 +102,16 @@ impl Settings {
             .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL"]))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// How to reach the database.
+    pub fn database(&self) -> portico_data::DatabaseOptions {
+        let mut options = portico_data::DatabaseOptions::new(self.database_url.clone());
+        options.app_url = self.database_app_url.clone();
+        options.statement_timeout = (self.statement_timeout_ms > 0)
+            .then(|| Duration::from_millis(self.statement_timeout_ms));
+        options.tenant_share = (self.company_connections > 0).then_some(self.company_connections);
+        options
     }
 
     /// The web layer's part of the settings.

@@ -112,7 +112,9 @@ impl From<portico_data::DataError> for AppError {
             conflict @ portico_data::DataError::Conflict { .. } => AppError::Conflict {
                 field: conflict.conflict_field().unwrap_or_default().to_owned(),
             },
-            cause @ portico_data::DataError::Unavailable(_) => AppError::Unavailable {
+            cause @ (portico_data::DataError::Unavailable(_)
+            | portico_data::DataError::TenantBusy
+            | portico_data::DataError::TimedOut(_)) => AppError::Unavailable {
                 retry_after: UNAVAILABLE_RETRY,
                 cause: Box::new(cause),
             },
