@@ -268,15 +268,28 @@ impl<'a> Company<'a> {
         portal: Portal,
         grant: &Grant,
     ) -> LinkId {
+        let link = self
+            .link_with(contact, account, &LinkFields::default())
+            .await;
+        self.regrant(link, portal, grant).await;
+        link
+    }
+
+    /// Links `contact` to `account` with these link fields and no grants.
+    pub async fn link_with(
+        &self,
+        contact: ContactId,
+        account: AccountId,
+        fields: &LinkFields,
+    ) -> LinkId {
         let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         let link = tx
             .links()
-            .create(contact, account, &LinkFields::default(), SYSTEM)
+            .create(contact, account, fields, SYSTEM)
             .await
             .expect("link")
             .expect("the account exists");
         tx.commit().await.expect("commit");
-        self.regrant(link.id, portal, grant).await;
         link.id
     }
 
