@@ -27,6 +27,17 @@ impl Browser<'_> {
         saved.location().expect("the contact's record").to_owned()
     }
 
+    /// Ana Peña (`ana@alfa.test`), the contact many back-office tests start
+    /// from, saved through the form; returns her record path.
+    pub async fn create_ana(&self) -> String {
+        self.create_contact(&[
+            ("first_name", "Ana"),
+            ("last_name", "Peña"),
+            ("email", "ana@alfa.test"),
+        ])
+        .await
+    }
+
     /// The id of the first contact the contact list shows for the search `q`.
     pub async fn find_contact(&self, q: &str) -> String {
         let list = self.get(&format!("/admin/contacts?q={q}")).await;

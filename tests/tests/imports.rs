@@ -97,13 +97,7 @@ async fn a_dry_run_shows_each_line_then_the_run_writes_them_all(db: TestDb) {
     owner
         .create_account("suppliers", "P-001", "Laboratorios Andinos")
         .await;
-    owner
-        .create_contact(&[
-            ("first_name", "Ana"),
-            ("last_name", "Peña"),
-            ("email", "ana@alfa.test"),
-        ])
-        .await;
+    owner.create_ana().await;
     let list = owner.get("/admin/contacts").await;
     assert!(
         list.body.contains("/admin/contacts/import"),

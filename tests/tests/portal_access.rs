@@ -61,13 +61,7 @@ async fn setup(owner: &Browser<'_>) -> Setup {
     owner
         .create_account("suppliers", "P-001", "Laboratorios Andinos")
         .await;
-    owner
-        .create_contact(&[
-            ("first_name", "Ana"),
-            ("last_name", "Peña"),
-            ("email", "ana@alfa.test"),
-        ])
-        .await;
+    owner.create_ana().await;
     let contact = owner.find_contact("ana").await;
     for (kind, code) in [("customer", "C-001"), ("supplier", "P-001")] {
         owner
