@@ -28,6 +28,17 @@ async fn contact(owner: &Browser<'_>, first: &str, email: &str) -> String {
     id
 }
 
+/// Company alfa with the customer C-001 (saved through its form); the owner,
+/// signed in.
+async fn owner_with_customer(app: &TestApp) -> Browser<'_> {
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    owner
+}
+
 async fn turn_on(owner: &Browser<'_>, id: &str) -> Page {
     let page = owner.get(&format!("/admin/contacts/{id}/access")).await;
     let on = owner
@@ -74,11 +85,7 @@ async fn accept(app: &TestApp, path: &str) -> Page {
 
 async fn an_invitation_is_mailed_and_accepted_once(db: TestDb) {
     let app = TestApp::new(db).await;
-    app.company("alfa").await;
-    let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    owner
-        .create_account("customers", "C-001", "Farmacia Carol")
-        .await;
+    let owner = owner_with_customer(&app).await;
     let jose = contact(&owner, "José", "jose@cliente.do").await;
 
     let page = turn_on(&owner, &jose).await;
@@ -197,11 +204,7 @@ async fn the_invitation_reaches_a_real_smtp_server(db: TestDb) {
         return;
     };
     let app = TestApp::with_smtp(db, &sink.url()).await;
-    app.company("alfa").await;
-    let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    owner
-        .create_account("customers", "C-001", "Farmacia Carol")
-        .await;
+    let owner = owner_with_customer(&app).await;
     let id = contact(&owner, "Íñigo", "inigo@cliente.do").await;
     turn_on(&owner, &id).await;
     let received = sink.wait_for(1, Duration::from_secs(15)).await;
@@ -294,11 +297,7 @@ async fn the_api_invites_and_revokes(db: TestDb) {
 
 async fn a_new_email_or_no_access_voids_the_pending_invitation(db: TestDb) {
     let app = TestApp::new(db).await;
-    app.company("alfa").await;
-    let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    owner
-        .create_account("customers", "C-001", "Farmacia Carol")
-        .await;
+    let owner = owner_with_customer(&app).await;
     let id = contact(&owner, "Marta", "marta@cliente.do").await;
     turn_on(&owner, &id).await;
     let link = link_in(&mails(app.mail_dir.path(), 1).await[0]);

@@ -146,6 +146,16 @@ fn link_in(mail: &Mail, site: &Site<'_>, prefix: &str) -> String {
         .to_owned()
 }
 
+/// A fresh sign-in link's secret for `contact` (15 minutes, as mailed).
+async fn sign_in_link(site: &Site<'_>, contact: ContactId) -> String {
+    site.token(
+        contact,
+        PortalTokenPurpose::SignIn,
+        chrono::Duration::minutes(15),
+    )
+    .await
+}
+
 /// Whether a browser is signed in to a portal (its home answers 200).
 async fn signed_in(browser: &Browser<'_>, portal: Portal) -> bool {
     browser
@@ -284,20 +294,8 @@ async fn a_mailed_link_signs_in_once(db: TestDb) {
     let refused = third.post(&expired, &[("_csrf", &page.csrf())]).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(!signed_in(&third, Portal::Customer).await);
-    let first = alfa
-        .token(
-            ana,
-            PortalTokenPurpose::SignIn,
-            chrono::Duration::minutes(15),
-        )
-        .await;
-    let second = alfa
-        .token(
-            ana,
-            PortalTokenPurpose::SignIn,
-            chrono::Duration::minutes(15),
-        )
-        .await;
+    let first = sign_in_link(&alfa, ana).await;
+    let second = sign_in_link(&alfa, ana).await;
     let page = third.get(&format!("/portal/sign-in/link/{first}")).await;
     assert_eq!(
         page.status,
@@ -318,13 +316,7 @@ async fn a_mailed_link_signs_in_once(db: TestDb) {
     assert!(signed_in(&third, Portal::Customer).await);
 
     // A link mailed before access was turned off no longer works.
-    let late = alfa
-        .token(
-            ana,
-            PortalTokenPurpose::SignIn,
-            chrono::Duration::minutes(15),
-        )
-        .await;
+    let late = sign_in_link(&alfa, ana).await;
     alfa.portal_access(ana, Portal::Customer, false).await;
     alfa.settled().await;
     let fourth = app.browser(&alfa.host());
@@ -493,13 +485,7 @@ async fn a_mailed_reset_replaces_the_password_and_ends_every_other_session(db: T
     assert_eq!(page.location(), Some("/supplier"), "{}", page.body);
     assert!(signed_in(&elsewhere, Portal::Supplier).await);
     // A sign-in link mailed before the reset.
-    let old_link = alfa
-        .token(
-            beto,
-            PortalTokenPurpose::SignIn,
-            chrono::Duration::minutes(15),
-        )
-        .await;
+    let old_link = sign_in_link(&alfa, beto).await;
 
     let browser = app.browser(&alfa.host());
     let sign_in = browser.get("/supplier/sign-in").await;
