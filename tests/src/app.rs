@@ -137,11 +137,16 @@ impl TestApp {
 
     /// Creates an active company with an owner `owner@<slug>.test` and returns it.
     pub async fn company(&self, slug: &str) -> Tenant {
+        self.company_named(slug, &format!("Empresa {slug}")).await
+    }
+
+    /// Creates an active company called `name` with an owner `owner@<slug>.test`.
+    pub async fn company_named(&self, slug: &str, name: &str) -> Tenant {
         portico_data::provision_tenant(
             &self.db.db,
             &NewTenant {
                 slug: Slug::parse(slug).expect("slug"),
-                name: format!("Empresa {slug}"),
+                name: name.to_owned(),
                 locale: Locale::Es,
                 currency: portico_domain::Currency::parse("DOP").expect("currency"),
                 max_contacts: None,
@@ -180,13 +185,7 @@ impl TestApp {
     /// A browser on `<slug>.localhost:8080` signed in to the back office as `email`.
     pub async fn signed_in(&self, slug: &str, email: &str) -> Browser<'_> {
         let browser = self.browser(&format!("{slug}.localhost:8080"));
-        let page = browser
-            .submit(
-                "/admin/sign-in",
-                "/admin/sign-in",
-                &[("email", email), ("password", PASSWORD)],
-            )
-            .await;
+        let page = crate::admin_forms::staff_sign_in(&browser, email, PASSWORD).await;
         assert_eq!(page.location(), Some("/admin"), "{email} signs in");
         browser
     }

@@ -3,12 +3,15 @@
 //! sessions), written once instead of per test file.
 
 use portico_auth::hash_password;
-use portico_data::{AccountId, Actor, BranchId, By, ContactId, LinkAccessInput, LinkId, Tenant};
+use portico_data::{
+    AccountId, Actor, BranchId, By, ContactId, LinkAccessInput, LinkId, PortalTokenPurpose, Tenant,
+};
 use portico_domain::{
     AccountFields, AccountKind, BranchFields, ContactFields, Email, LinkFields, Portal, StaffRole,
 };
+use uuid::Uuid;
 
-use crate::{Browser, PASSWORD, TestApp};
+use crate::{Browser, PASSWORD, Page, TestApp};
 
 /// Changes made by the test itself, not by a user.
 pub const SYSTEM: By<'static> = By {
@@ -23,10 +26,11 @@ pub struct Company<'a> {
     pub slug: String,
 }
 
-/// What a contact's link grants: permissions (`documents.view`) and the
-/// branches they reach (`None`: every branch).
+/// What a contact's link grants: seeded roles (by key, `buyer`), permissions
+/// (`documents.view`) and the branches they reach (`None`: every branch).
 #[derive(Debug, Clone, Default)]
 pub struct Grant {
+    pub roles: Vec<&'static str>,
     pub permissions: Vec<&'static str>,
     pub branches: Option<Vec<BranchId>>,
 }
@@ -35,6 +39,7 @@ impl Grant {
     /// These permissions on every branch.
     pub fn all_branches(permissions: &[&'static str]) -> Self {
         Self {
+            roles: Vec::new(),
             permissions: permissions.to_vec(),
             branches: None,
         }
@@ -43,8 +48,17 @@ impl Grant {
     /// These permissions on these branches only.
     pub fn branches(permissions: &[&'static str], branches: &[BranchId]) -> Self {
         Self {
+            roles: Vec::new(),
             permissions: permissions.to_vec(),
             branches: Some(branches.to_vec()),
+        }
+    }
+
+    /// The same grant with these seeded roles (by key) as well.
+    pub fn with_roles(self, roles: &[&'static str]) -> Self {
+        Self {
+            roles: roles.to_vec(),
+            ..self
         }
     }
 }
@@ -60,8 +74,13 @@ pub fn portal_of(kind: AccountKind) -> Portal {
 impl<'a> Company<'a> {
     /// A new active company `slug` with its owner (password [`PASSWORD`]).
     pub async fn new(app: &'a TestApp, slug: &str) -> Self {
+        Self::named(app, slug, &format!("Empresa {slug}")).await
+    }
+
+    /// A new active company `slug` called `name` (as mails and pages show it).
+    pub async fn named(app: &'a TestApp, slug: &str, name: &str) -> Self {
         Self {
-            tenant: app.company(slug).await,
+            tenant: app.company_named(slug, name).await,
             app,
             slug: slug.to_owned(),
         }
@@ -72,28 +91,59 @@ impl<'a> Company<'a> {
         format!("{}.localhost:8080", self.slug)
     }
 
+    /// The company's site as a URL (`http://<slug>.localhost:8080`), as mails link to it.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.host())
+    }
+
     /// A staff user `email` of `role`, password [`PASSWORD`].
     pub async fn staff(&self, email: &str, role: StaffRole) {
         self.app.staff(&self.tenant, email, role).await;
     }
 
+    /// A staff user `email` of `role`, signed in to the back office.
+    pub async fn signed_in_staff(&self, email: &str, role: StaffRole) -> Browser<'a> {
+        self.staff(email, role).await;
+        self.staff_session(email).await
+    }
+
     /// A customer (with branches enabled, as new customers are) or supplier.
     pub async fn account(&self, kind: AccountKind, code: &str, name: &str) -> AccountId {
-        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         let fields = AccountFields {
             code: code.into(),
             name: name.into(),
             branches_enabled: kind == AccountKind::Customer,
             ..Default::default()
         };
+        self.account_with(kind, &fields).await
+    }
+
+    /// An account with exactly these fields.
+    pub async fn account_with(&self, kind: AccountKind, fields: &AccountFields) -> AccountId {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         let id = tx
             .accounts()
-            .create(kind, &fields, SYSTEM)
+            .create(kind, fields, SYSTEM)
             .await
             .expect("account")
             .id;
         tx.commit().await.expect("commit");
         id
+    }
+
+    /// A customer with branches enabled and these `(code, name)` branches, in order.
+    pub async fn customer_with_branches(
+        &self,
+        code: &str,
+        name: &str,
+        branches: &[(&str, &str)],
+    ) -> (AccountId, Vec<BranchId>) {
+        let account = self.account(AccountKind::Customer, code, name).await;
+        let mut ids = Vec::new();
+        for (code, name) in branches {
+            ids.push(self.branch(account, code, name).await);
+        }
+        (account, ids)
     }
 
     /// A branch of `account`.
@@ -115,21 +165,81 @@ impl<'a> Company<'a> {
 
     /// A contact with an email and no links.
     pub async fn contact(&self, first: &str, last: &str, email: &str) -> ContactId {
-        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         let fields = ContactFields {
             first_name: Some(first.into()),
             last_name: Some(last.into()),
             email: Some(Email::parse(email).expect("email")),
             ..Default::default()
         };
+        self.contact_with(&fields).await
+    }
+
+    /// A contact with exactly these fields and no links.
+    pub async fn contact_with(&self, fields: &ContactFields) -> ContactId {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         let id = tx
             .contacts()
-            .create(&fields, SYSTEM)
+            .create(fields, SYSTEM)
             .await
             .expect("contact")
             .id;
         tx.commit().await.expect("commit");
         id
+    }
+
+    /// A contact with portal access to `portals` and, when `password`, the
+    /// password [`PASSWORD`]; no links.
+    pub async fn portal_contact(
+        &self,
+        fields: &ContactFields,
+        portals: &[Portal],
+        password: bool,
+    ) -> ContactId {
+        let id = self.contact_with(fields).await;
+        for portal in portals {
+            self.open_portal(id, *portal).await;
+        }
+        if password {
+            self.set_password(id).await;
+        }
+        id
+    }
+
+    /// Turns `portal` access on (or off) for `contact`.
+    pub async fn portal_access(&self, contact: ContactId, portal: Portal, on: bool) {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        tx.portal_access()
+            .set(contact, portal, on, SYSTEM)
+            .await
+            .expect("portal access");
+        tx.commit().await.expect("commit");
+    }
+
+    /// Turns `portal` access on for `contact`.
+    pub async fn open_portal(&self, contact: ContactId, portal: Portal) {
+        self.portal_access(contact, portal, true).await;
+    }
+
+    /// Gives `contact` the portal password [`PASSWORD`].
+    pub async fn set_password(&self, contact: ContactId) {
+        let hash = hash_password(PASSWORD).await.expect("hash");
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        tx.portal_credentials()
+            .set_password(contact, &hash, SYSTEM)
+            .await
+            .expect("password")
+            .expect("the contact exists");
+        tx.commit().await.expect("commit");
+    }
+
+    /// Archives (or restores) `contact`.
+    pub async fn archive(&self, contact: ContactId, archived: bool) {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        tx.contacts()
+            .set_archived(contact, archived, SYSTEM)
+            .await
+            .expect("archive");
+        tx.commit().await.expect("commit");
     }
 
     /// Links `contact` to `account` with `grant`, opens the account's portal
@@ -141,19 +251,56 @@ impl<'a> Company<'a> {
         kind: AccountKind,
         grant: &Grant,
     ) -> LinkId {
+        self.open_portal(contact, portal_of(kind)).await;
+        let link = self
+            .link_only(contact, account, portal_of(kind), grant)
+            .await;
+        self.set_password(contact).await;
+        link
+    }
+
+    /// Links `contact` to `account` (whose contacts use `portal`) with `grant`,
+    /// leaving portal access and password as they are.
+    pub async fn link_only(
+        &self,
+        contact: ContactId,
+        account: AccountId,
+        portal: Portal,
+        grant: &Grant,
+    ) -> LinkId {
+        let link = self
+            .link_with(contact, account, &LinkFields::default())
+            .await;
+        self.regrant(link, portal, grant).await;
+        link
+    }
+
+    /// Links `contact` to `account` with these link fields and no grants.
+    pub async fn link_with(
+        &self,
+        contact: ContactId,
+        account: AccountId,
+        fields: &LinkFields,
+    ) -> LinkId {
         let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
-        tx.portal_access()
-            .set(contact, portal_of(kind), true, SYSTEM)
-            .await
-            .expect("portal access");
         let link = tx
             .links()
-            .create(contact, account, &LinkFields::default(), SYSTEM)
+            .create(contact, account, fields, SYSTEM)
             .await
             .expect("link")
             .expect("the account exists");
+        tx.commit().await.expect("commit");
+        link.id
+    }
+
+    /// Replaces what `link` (to an account of `portal`) grants with `grant`.
+    pub async fn regrant(&self, link: LinkId, portal: Portal, grant: &Grant) {
+        let mut role_ids = Vec::new();
+        for key in &grant.roles {
+            role_ids.push(self.role(portal, key).await);
+        }
         let access = LinkAccessInput {
-            role_ids: Vec::new(),
+            role_ids,
             permissions: grant.permissions.iter().map(|p| (*p).to_owned()).collect(),
             all_branches: grant.branches.is_none(),
             branch_ids: grant
@@ -163,19 +310,49 @@ impl<'a> Company<'a> {
                 .map(|b| b.as_uuid())
                 .collect(),
         };
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         tx.link_grants()
-            .set(link.id, &access, SYSTEM)
+            .set(link, &access, SYSTEM)
             .await
             .expect("link access")
             .expect("the link exists");
-        let hash = hash_password(PASSWORD).await.expect("hash");
-        tx.portal_credentials()
-            .set_password(contact, &hash, SYSTEM)
+        tx.commit().await.expect("commit");
+    }
+
+    /// The id of the seeded `portal` role `key` (`buyer`, `read_only`…).
+    pub async fn role(&self, portal: Portal, key: &str) -> Uuid {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let roles = tx.portal_roles().list(Some(portal)).await.expect("roles");
+        tx.commit().await.expect("commit");
+        roles
+            .iter()
+            .find(|r| r.seed_key.as_deref() == Some(key))
+            .unwrap_or_else(|| panic!("no seeded role {key}"))
+            .id
+    }
+
+    /// A portal token (invitation, sign-in link, reset) for `contact`, in clear.
+    pub async fn token(
+        &self,
+        contact: ContactId,
+        purpose: PortalTokenPurpose,
+        ttl: chrono::Duration,
+    ) -> String {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let secret = tx
+            .portal_tokens()
+            .create(contact, purpose, ttl)
             .await
-            .expect("password")
+            .expect("token")
             .expect("the contact exists");
         tx.commit().await.expect("commit");
-        link.id
+        secret
+    }
+
+    /// Waits until the app serves the company's latest policy version (a
+    /// commit reaches the policy cache through a background task).
+    pub async fn settled(&self) {
+        settled(self.app, &self.tenant).await;
     }
 
     /// An admin API key of `role`, in clear.
@@ -191,18 +368,12 @@ impl<'a> Company<'a> {
     /// A browser on the company's site, signed in to `portal` as the contact `email`.
     pub async fn portal_session(&self, portal: Portal, email: &str) -> Browser<'a> {
         let browser = self.app.browser(&self.host());
-        let sign_in = format!("{}/sign-in", portal_base(portal));
-        let page = browser
-            .submit(
-                &sign_in,
-                &sign_in,
-                &[("email", email), ("password", PASSWORD)],
-            )
-            .await;
-        assert!(
-            page.status.is_redirection(),
+        let page = portal_sign_in(&browser, portal, email, PASSWORD).await;
+        assert_eq!(
+            page.status,
+            poem::http::StatusCode::SEE_OTHER,
             "{email} signs in: {}",
-            page.status
+            page.body
         );
         browser
     }
@@ -219,6 +390,41 @@ pub fn portal_base(portal: Portal) -> &'static str {
         Portal::Customer => "/portal",
         Portal::Supplier => "/supplier",
     }
+}
+
+/// Posts the sign-in form of `portal` with `email` and `password`.
+pub async fn portal_sign_in(
+    browser: &Browser<'_>,
+    portal: Portal,
+    email: &str,
+    password: &str,
+) -> Page {
+    let path = format!("{}/sign-in", portal_base(portal));
+    browser
+        .submit(&path, &path, &[("email", email), ("password", password)])
+        .await
+}
+
+/// Waits until the app serves `tenant`'s latest policy version (a commit
+/// reaches the policy cache through a background task).
+pub async fn settled(app: &TestApp, tenant: &Tenant) {
+    let mut tx = app.db.db.tenant_tx(tenant).await.expect("tx");
+    let version = tx.policy().version().await.expect("policy version");
+    tx.commit().await.expect("commit");
+    for _ in 0..300 {
+        if app
+            .state
+            .policies
+            .version(tenant)
+            .await
+            .expect("served version")
+            >= version
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the policy version {version} never arrived");
 }
 
 /// An admin API key of `role` for `tenant`, in clear.

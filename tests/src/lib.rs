@@ -8,10 +8,13 @@
 //! skipping it. Mail tests send to a real SMTP server, [`SmtpSink`] (Python's
 //! aiosmtpd from `PORTICO_TEST_SMTP_PYTHON`, default `<repo>/.venv/bin/python`).
 
+pub mod admin_forms;
 mod app;
 pub mod builders;
 pub mod chrome;
 mod db;
+pub mod outbox;
+pub mod password_forms;
 mod smtp;
 
 pub use app::{Browser, FilePart, PASSWORD, Page, TestApp, csrf_in};

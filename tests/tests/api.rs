@@ -2,9 +2,8 @@
 //! operations, problem JSON for every error, roles, and isolation between companies.
 
 use poem::http::{Method, StatusCode};
-use portico_data::{Actor, By};
 use portico_domain::StaffRole;
-use portico_tests::builders::{api_client, api_key};
+use portico_tests::builders::{SYSTEM, api_client, api_key};
 use portico_tests::{Page, TestApp, TestDb, backend_tests};
 use serde_json::{Value, json};
 
@@ -279,12 +278,8 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
     // A revoked key stops working at once.
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
     let keys = tx.api_keys().list(10).await.unwrap();
-    let by = By {
-        actor: Actor::System,
-        request_id: None,
-    };
     for k in keys {
-        tx.api_keys().revoke(k.id, by).await.unwrap();
+        tx.api_keys().revoke(k.id, SYSTEM).await.unwrap();
     }
     tx.commit().await.unwrap();
     problem(

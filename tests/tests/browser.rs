@@ -247,30 +247,19 @@ async fn an_invited_contact_sets_a_password_signs_in_and_switches_accounts_in_a_
     owner
         .create_account("customers", "C-002", "Droguería Sur")
         .await;
-    let saved = owner
-        .submit(
-            "/admin/contacts/new",
-            "/admin/contacts",
-            &[
-                ("first_name", "Flor"),
-                ("last_name", "Ochoa"),
-                ("email", "flor@ochoa.do"),
-            ],
-        )
+    let record = owner
+        .create_contact(&[
+            ("first_name", "Flor"),
+            ("last_name", "Ochoa"),
+            ("email", "flor@ochoa.do"),
+        ])
         .await;
-    let id = saved
-        .location()
-        .and_then(|l| l.strip_prefix("/admin/contacts/"))
+    let id = record
+        .strip_prefix("/admin/contacts/")
         .expect("the new contact's record")
         .to_owned();
     for code in ["C-001", "C-002"] {
-        owner
-            .submit(
-                &format!("/admin/contacts/{id}"),
-                &format!("/admin/contacts/{id}/links"),
-                &[("kind", "customer"), ("code", code)],
-            )
-            .await;
+        owner.link_contact(&record, "customer", code).await;
     }
     let page = owner.get(&format!("/admin/contacts/{id}/access")).await;
     owner

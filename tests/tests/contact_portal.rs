@@ -4,26 +4,16 @@
 //! API, the list's "New" picking its account, and the branches each link sees
 //! on the contact's record.
 
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
 use poem::http::{Method, StatusCode};
-use portico_data::{Actor, By, Contact, Tenant};
+use portico_data::{Contact, Tenant};
 use portico_domain::{Email, Portal, StaffRole};
+use portico_tests::builders::Company;
+use portico_tests::outbox::{eml_files, mails};
 use portico_tests::{Browser, Page, TestApp, TestDb, backend_tests};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-/// The id of a seeded portal role (`buyer`, `read_only`…).
-async fn role(app: &TestApp, tenant: &Tenant, portal: Portal, key: &str) -> Uuid {
-    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let roles = tx.portal_roles().list(Some(portal)).await.unwrap();
-    tx.commit().await.unwrap();
-    roles
-        .iter()
-        .find(|r| r.seed_key.as_deref() == Some(key))
-        .unwrap_or_else(|| panic!("no seeded role {key}"))
-        .id
-}
 
 async fn contact(app: &TestApp, tenant: &Tenant, email: &str) -> Option<Contact> {
     let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
@@ -51,31 +41,6 @@ async fn pending_mail(app: &TestApp, tenant: &Tenant) -> usize {
     pending
 }
 
-fn eml_files(dir: &Path) -> Vec<Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .map(|p| std::fs::read(p).unwrap())
-        .collect()
-}
-
-/// The `.eml` files once there are `count` (15 s at most).
-async fn mails(dir: &Path, count: usize) -> Vec<Vec<u8>> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let files = eml_files(dir);
-        if files.len() >= count {
-            return files;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{count} mails never came"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Sets the customer portal's default role on the settings page.
 async fn default_customer_role(owner: &Browser<'_>, role: &str) -> Page {
     owner
@@ -96,12 +61,13 @@ async fn ticking_the_customer_portal_box_turns_access_on_with_the_default_role_a
     db: TestDb,
 ) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
+    let alfa = Company::new(&app, "alfa").await;
+    let tenant = alfa.tenant.clone();
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
     let customer = owner
         .create_account("customers", "C-001", "Farmacia Carol")
         .await;
-    let buyer = role(&app, &tenant, Portal::Customer, "buyer").await;
+    let buyer = alfa.role(Portal::Customer, "buyer").await;
     let set = default_customer_role(&owner, &buyer.to_string()).await;
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
 
@@ -151,7 +117,8 @@ async fn ticking_the_customer_portal_box_turns_access_on_with_the_default_role_a
 
 async fn portal_access_without_a_main_email_is_a_field_error_and_nothing_is_written(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
+    let alfa = Company::new(&app, "alfa").await;
+    let tenant = alfa.tenant.clone();
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
     let customer = owner
         .create_account("customers", "C-001", "Farmacia Carol")
@@ -201,14 +168,9 @@ async fn portal_access_without_a_main_email_is_a_field_error_and_nothing_is_writ
     assert!(contact(&app, &tenant, "eva@carol.do").await.is_none());
 
     // A taken email with the box ticked: the offer to link, and no access, no mail.
-    let saved = owner
-        .submit(
-            "/admin/contacts/new",
-            "/admin/contacts",
-            &[("first_name", "Rosa"), ("email", "rosa@carol.do")],
-        )
+    owner
+        .create_contact(&[("first_name", "Rosa"), ("email", "rosa@carol.do")])
         .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let duplicate = owner
         .submit(
             &form_path,
@@ -232,7 +194,8 @@ async fn portal_access_without_a_main_email_is_a_field_error_and_nothing_is_writ
 
 async fn the_default_portal_role_is_a_setting_per_portal_audited_and_checked(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
+    let alfa = Company::new(&app, "alfa").await;
+    let tenant = alfa.tenant.clone();
     app.staff(&tenant, "ventas@alfa.test", StaffRole::Sales)
         .await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
@@ -245,7 +208,7 @@ async fn the_default_portal_role_is_a_setting_per_portal_audited_and_checked(db:
     assert!(settings.body.contains("Ninguno (sin permisos)"));
 
     // A supplier role is not a customer portal role.
-    let billing = role(&app, &tenant, Portal::Supplier, "billing").await;
+    let billing = alfa.role(Portal::Supplier, "billing").await;
     let wrong = default_customer_role(&owner, &billing.to_string()).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
@@ -255,7 +218,7 @@ async fn the_default_portal_role_is_a_setting_per_portal_audited_and_checked(db:
     );
     tx.commit().await.unwrap();
 
-    let read_only = role(&app, &tenant, Portal::Customer, "read_only").await;
+    let read_only = alfa.role(Portal::Customer, "read_only").await;
     let saved = default_customer_role(&owner, &read_only.to_string()).await;
     assert_eq!(saved.location(), Some("/admin/settings"));
     let shown = owner.get("/admin/settings").await;
@@ -305,33 +268,15 @@ async fn the_default_portal_role_is_a_setting_per_portal_audited_and_checked(db:
 
 async fn the_api_creates_a_contact_with_portal_access_through_the_same_command(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
+    let alfa = Company::new(&app, "alfa").await;
+    let tenant = alfa.tenant.clone();
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
     let customer = owner
         .create_account("customers", "C-001", "Farmacia Carol")
         .await;
-    let buyer = role(&app, &tenant, Portal::Customer, "buyer").await;
+    let buyer = alfa.role(Portal::Customer, "buyer").await;
     default_customer_role(&owner, &buyer.to_string()).await;
-    let key = portico_admin::api_keys::new_key();
-    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
-    let by = By {
-        actor: Actor::System,
-        request_id: None,
-    };
-    tx.api_keys()
-        .create(
-            "test",
-            StaffRole::Admin,
-            &key,
-            &portico_auth::hash_token(&key),
-            by,
-        )
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    let api = app
-        .browser("alfa.localhost:8080")
-        .with_header("authorization", &format!("Bearer {key}"));
+    let api = alfa.api_client(&alfa.api_key(StaffRole::Admin).await);
     let customer_id = id_in(&customer);
 
     // Without a main email, or for the supplier portal of a customer: 422, nothing written.
@@ -412,7 +357,8 @@ async fn the_api_creates_a_contact_with_portal_access_through_the_same_command(d
 
 async fn the_lists_new_picks_an_account_by_code_or_name_and_lands_on_the_record(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
+    let alfa = Company::new(&app, "alfa").await;
+    let tenant = alfa.tenant.clone();
     app.staff(&tenant, "ventas@alfa.test", StaffRole::Sales)
         .await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
@@ -503,44 +449,20 @@ async fn contact_by_name(app: &TestApp, tenant: &Tenant, name: &str) -> String {
 
 async fn the_record_shows_the_branches_each_link_sees_and_the_edit_form_opens_access(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
+    let alfa = Company::new(&app, "alfa").await;
+    let tenant = alfa.tenant.clone();
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    let page = owner
-        .submit(
-            "/admin/customers/new",
-            "/admin/customers",
-            &[
-                ("code", "C-001"),
-                ("name", "Farmacia Carol"),
-                ("branches_enabled", "on"),
-            ],
-        )
-        .await;
-    let customer = page.location().unwrap().to_owned();
-    for (code, name) in [("N", "Sucursal Norte"), ("S", "Sucursal Sur")] {
-        owner
-            .submit(
-                &customer,
-                &format!("{customer}/branches"),
-                &[("code", code), ("name", name)],
-            )
-            .await;
-    }
-    let saved = owner
-        .submit(
-            "/admin/contacts/new",
-            "/admin/contacts",
-            &[("first_name", "José"), ("email", "jose@carol.do")],
-        )
-        .await;
-    let jose = saved.location().unwrap().to_owned();
     owner
-        .submit(
-            &jose,
-            &format!("{jose}/links"),
-            &[("kind", "customer"), ("code", "C-001")],
+        .create_customer_with_branches(
+            "C-001",
+            "Farmacia Carol",
+            &[("N", "Sucursal Norte"), ("S", "Sucursal Sur")],
         )
         .await;
+    let jose = owner
+        .create_contact(&[("first_name", "José"), ("email", "jose@carol.do")])
+        .await;
+    owner.link_contact(&jose, "customer", "C-001").await;
     let record = owner.get(&jose).await;
     assert!(record.body.contains("Sucursales en el portal"));
     assert!(record.body.contains("Ninguna (sin acceso al portal)"));

@@ -2,9 +2,10 @@
 //! ever see their own tenant's rows, constraints, and all-or-nothing provisioning.
 
 use portico_data::{
-    Actor, By, DataError, NewAuditEvent, NewStaffUser, NewTenant, TenantStatus, describe_schema,
+    Actor, DataError, NewAuditEvent, NewStaffUser, NewTenant, TenantStatus, describe_schema,
 };
 use portico_domain::{AccountKind, Email, LinkFields, Locale, Slug, StaffRole};
+use portico_tests::builders::SYSTEM;
 use portico_tests::{TestApp, TestDb, backend_tests};
 use serde_json::json;
 
@@ -243,11 +244,6 @@ fn contact(first: &str, email: &str) -> portico_domain::ContactFields {
     .validate(Default::default())
     .unwrap()
 }
-
-const SYSTEM: By<'static> = By {
-    actor: Actor::System,
-    request_id: None,
-};
 
 async fn contacts_are_one_per_email_with_one_primary_per_account(db: TestDb) {
     let app = TestApp::new(db).await;

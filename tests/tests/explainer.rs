@@ -5,8 +5,9 @@
 
 use poem::http::{Method, StatusCode};
 use portico::demo::{DEMO_CUSTOMER_CONTACT, DEMO_OWNER, DEMO_PASSWORD, DEMO_SUPPLIER_CONTACT};
-use portico_data::{Actor, By, Tenant};
+use portico_data::Tenant;
 use portico_domain::{Email, Slug, StaffRole};
+use portico_tests::builders::api_key;
 use portico_tests::{Browser, TestApp, TestDb, backend_tests};
 
 const SITE: &str = "demo.localhost:8080";
@@ -143,23 +144,7 @@ async fn the_api_answers_a_bad_question_with_problem_json(db: TestDb) {
     let app = TestApp::new(db).await;
     let (tenant, _) = demo(&app).await;
     let (contact, link) = contact_and_link(&app, &tenant, DEMO_CUSTOMER_CONTACT).await;
-    let key = portico_admin::api_keys::new_key();
-    let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
-    let by = By {
-        actor: Actor::System,
-        request_id: None,
-    };
-    tx.api_keys()
-        .create(
-            "test",
-            StaffRole::ReadOnly,
-            &key,
-            &portico_auth::hash_token(&key),
-            by,
-        )
-        .await
-        .expect("key");
-    tx.commit().await.expect("commit");
+    let key = api_key(&app, &tenant, StaffRole::ReadOnly).await;
     let api = app
         .browser(SITE)
         .with_header("authorization", &format!("Bearer {key}"));

@@ -97,18 +97,7 @@ async fn a_dry_run_shows_each_line_then_the_run_writes_them_all(db: TestDb) {
     owner
         .create_account("suppliers", "P-001", "Laboratorios Andinos")
         .await;
-    let saved = owner
-        .submit(
-            "/admin/contacts/new",
-            "/admin/contacts",
-            &[
-                ("first_name", "Ana"),
-                ("last_name", "Peña"),
-                ("email", "ana@alfa.test"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    owner.create_ana().await;
     let list = owner.get("/admin/contacts").await;
     assert!(
         list.body.contains("/admin/contacts/import"),

@@ -4,43 +4,39 @@
 //! contact list filters by the resulting state; and the mail reaches a real SMTP
 //! server.
 
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
 use mail_parser::MessageParser;
 use poem::http::StatusCode;
+use portico_tests::outbox::mails;
+use portico_tests::password_forms::post_password;
 use portico_tests::{Browser, Page, SmtpSink, TestApp, TestDb, backend_tests};
 
-/// A customer and a contact (with an email) linked to it; the contact's id.
+/// A contact (with an email) linked to the customer C-001; the contact's id.
 async fn contact(owner: &Browser<'_>, first: &str, email: &str) -> String {
-    let saved = owner
-        .submit(
-            "/admin/contacts/new",
-            "/admin/contacts",
-            &[
-                ("first_name", first),
-                ("last_name", "Núñez"),
-                ("email", email),
-            ],
-        )
+    owner
+        .create_contact(&[
+            ("first_name", first),
+            ("last_name", "Núñez"),
+            ("email", email),
+        ])
         .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let list = owner.get(&format!("/admin/contacts?q={email}")).await;
-    let id = list
-        .body
-        .split("href=\"/admin/contacts/")
-        .filter_map(|r| r.split('"').next())
-        .find(|id| id.len() == 36)
-        .expect("the contact's record")
-        .to_owned();
-    let linked = owner
-        .submit(
-            &format!("/admin/contacts/{id}"),
-            &format!("/admin/contacts/{id}/links"),
-            &[("kind", "customer"), ("code", "C-001")],
-        )
+    let id = owner.find_contact(email).await;
+    owner
+        .link_contact(&format!("/admin/contacts/{id}"), "customer", "C-001")
         .await;
-    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
     id
+}
+
+/// Company alfa with the customer C-001 (saved through its form); the owner,
+/// signed in.
+async fn owner_with_customer(app: &TestApp) -> Browser<'_> {
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    owner
 }
 
 async fn turn_on(owner: &Browser<'_>, id: &str) -> Page {
@@ -53,27 +49,6 @@ async fn turn_on(owner: &Browser<'_>, id: &str) -> Page {
         .await;
     assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
     owner.get(&format!("/admin/contacts/{id}/access")).await
-}
-
-/// The `.eml` files in the mail folder, waiting until there are `count`.
-async fn mails(dir: &Path, count: usize) -> Vec<Vec<u8>> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort();
-        if files.len() >= count {
-            return files.iter().map(|f| std::fs::read(f).unwrap()).collect();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{count} mails never came"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// The invitation link's path in a mail, e.g. `/portal/invitation/…`.
@@ -105,25 +80,12 @@ async fn accept(app: &TestApp, path: &str) -> Page {
     let form = browser.get(path).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let password = "una clave bien larga";
-    browser
-        .post(
-            path,
-            &[
-                ("_csrf", &form.csrf()),
-                ("password", password),
-                ("password_confirmation", password),
-            ],
-        )
-        .await
+    post_password(&browser, path, &form.csrf(), password, password).await
 }
 
 async fn an_invitation_is_mailed_and_accepted_once(db: TestDb) {
     let app = TestApp::new(db).await;
-    app.company("alfa").await;
-    let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    owner
-        .create_account("customers", "C-001", "Farmacia Carol")
-        .await;
+    let owner = owner_with_customer(&app).await;
     let jose = contact(&owner, "José", "jose@cliente.do").await;
 
     let page = turn_on(&owner, &jose).await;
@@ -242,11 +204,7 @@ async fn the_invitation_reaches_a_real_smtp_server(db: TestDb) {
         return;
     };
     let app = TestApp::with_smtp(db, &sink.url()).await;
-    app.company("alfa").await;
-    let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    owner
-        .create_account("customers", "C-001", "Farmacia Carol")
-        .await;
+    let owner = owner_with_customer(&app).await;
     let id = contact(&owner, "Íñigo", "inigo@cliente.do").await;
     turn_on(&owner, &id).await;
     let received = sink.wait_for(1, Duration::from_secs(15)).await;
@@ -339,11 +297,7 @@ async fn the_api_invites_and_revokes(db: TestDb) {
 
 async fn a_new_email_or_no_access_voids_the_pending_invitation(db: TestDb) {
     let app = TestApp::new(db).await;
-    app.company("alfa").await;
-    let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    owner
-        .create_account("customers", "C-001", "Farmacia Carol")
-        .await;
+    let owner = owner_with_customer(&app).await;
     let id = contact(&owner, "Marta", "marta@cliente.do").await;
     turn_on(&owner, &id).await;
     let link = link_in(&mails(app.mail_dir.path(), 1).await[0]);

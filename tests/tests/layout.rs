@@ -6,17 +6,12 @@
 //! like a secondary button.
 
 use fantoccini::{Client, Locator};
-use portico_auth::hash_password;
-use portico_data::{Actor, By, LinkAccessInput, Tenant};
+use portico_data::Tenant;
 use portico_domain::{AccountFields, AccountKind, ContactFields, Email, LinkFields, Portal};
+use portico_tests::builders::{Company, Grant};
 use portico_tests::{
     PASSWORD, TestApp, TestDb,
     chrome::{ChromeDriver, browser, browser_at, click, fill, served, wait_for_text},
-};
-
-const SYSTEM: By<'static> = By {
-    actor: Actor::System,
-    request_id: None,
 };
 
 const EMAIL: &str = "maria.altagracia.wolfeschlegelsteinhausenbergerdorff@distribuidorafarmaceuticadelcaribe.com.do";
@@ -78,11 +73,9 @@ async fn assert_fits(client: &Client, page: &str, width: u32) {
 /// A company with a customer and a contact with long values, portal access
 /// and a password; returns the company and the contact's record path.
 async fn long_values(app: &TestApp) -> (Tenant, String) {
-    let tenant = app.company("alfa").await;
-    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
-    let account = tx
-        .accounts()
-        .create(
+    let alfa = Company::new(app, "alfa").await;
+    let account = alfa
+        .account_with(
             AccountKind::Customer,
             &AccountFields {
                 code: "C-000000000001".into(),
@@ -90,10 +83,8 @@ async fn long_values(app: &TestApp) -> (Tenant, String) {
                     .into(),
                 ..Default::default()
             },
-            SYSTEM,
         )
-        .await
-        .unwrap();
+        .await;
     let fields = ContactFields {
         first_name: Some("María Altagracia Guadalupe".into()),
         last_name: Some("Wolfeschlegelsteinhausenbergerdorff Rodríguez-Villanueva de la Santísima Trinidad".into()),
@@ -115,49 +106,22 @@ async fn long_values(app: &TestApp) -> (Tenant, String) {
         notes: Some("Prefiere que la llamen por la mañana. Ver https://intranet.distribuidorafarmaceuticadelcaribe.com.do/compras/licitaciones/2026/expediente-000123456789 antes de cotizar.".into()),
         ..Default::default()
     };
-    let contact = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
-    let link = tx
-        .links()
-        .create(
+    let contact = alfa.contact_with(&fields).await;
+    let link = alfa
+        .link_with(
             contact,
-            account.id,
+            account,
             &LinkFields {
                 position: Some("Responsable de Compras Institucionales y Licitaciones".into()),
                 is_primary: true,
             },
-            SYSTEM,
         )
-        .await
-        .unwrap()
-        .unwrap();
-    tx.portal_access()
-        .set(contact, Portal::Customer, true, SYSTEM)
-        .await
-        .unwrap();
-    tx.link_grants()
-        .set(
-            link.id,
-            &LinkAccessInput {
-                role_ids: Vec::new(),
-                permissions: vec!["quotes.view".into(), "orders.view".into()],
-                all_branches: true,
-                branch_ids: Vec::new(),
-            },
-            SYSTEM,
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
-    let hash = hash_password(PASSWORD).await.unwrap();
-    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
-    tx.portal_credentials()
-        .set_password(contact, &hash, SYSTEM)
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
-    (tenant, format!("/admin/contacts/{contact}"))
+        .await;
+    alfa.open_portal(contact, Portal::Customer).await;
+    let grant = Grant::all_branches(&["quotes.view", "orders.view"]);
+    alfa.regrant(link, Portal::Customer, &grant).await;
+    alfa.set_password(contact).await;
+    (alfa.tenant.clone(), format!("/admin/contacts/{contact}"))
 }
 
 /// Signs in to the back office as the owner, in Spanish (the browser asks for English).

@@ -9,45 +9,32 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::Duration;
 use poem::http::StatusCode;
-use portico_auth::hash_password;
-use portico_data::{
-    AccountId, Actor, BranchId, By, ContactId, LinkAccessInput, PortalStatus, PortalTokenPurpose,
-    Tenant,
-};
-use portico_domain::{
-    AccountFields, AccountKind, BranchFields, ContactFields, Email, LinkFields, Portal,
-};
+use portico_data::{AccountId, BranchId, ContactId, LinkId, PortalStatus, PortalTokenPurpose};
+use portico_domain::{AccountFields, AccountKind, ContactFields, Email, Portal};
+use portico_tests::builders::{self, Company, portal_base as base, portal_sign_in as try_sign_in};
+use portico_tests::password_forms::{assert_weak_passwords_refused, post_password};
 use portico_tests::{Browser, PASSWORD, Page, TestApp, TestDb, backend_tests};
 use serde_json::Value;
 use uuid::Uuid;
 
-const SYSTEM: By<'static> = By {
-    actor: Actor::System,
-    request_id: None,
-};
-
-fn base(portal: Portal) -> &'static str {
-    match portal {
-        Portal::Customer => "/portal",
-        Portal::Supplier => "/supplier",
-    }
-}
-
 /// A company with its accounts (by code) and branches (by name).
-struct Company {
-    tenant: Tenant,
-    slug: String,
+struct Site<'a> {
+    company: Company<'a>,
     accounts: HashMap<&'static str, AccountId>,
     branches: HashMap<&'static str, BranchId>,
 }
 
-impl Company {
+impl<'a> std::ops::Deref for Site<'a> {
+    type Target = Company<'a>;
+
+    fn deref(&self) -> &Company<'a> {
+        &self.company
+    }
+}
+
+impl Site<'_> {
     fn account(&self, code: &str) -> Uuid {
         self.accounts[code].as_uuid()
-    }
-
-    fn host(&self) -> String {
-        format!("{}.localhost:8080", self.slug)
     }
 }
 
@@ -61,10 +48,30 @@ struct Grant {
 
 const ALL: Option<&[&str]> = None;
 
+/// The seeded read-only role on every branch.
+const READ_ONLY: Grant = Grant {
+    roles: &["read_only"],
+    permissions: &[],
+    branches: ALL,
+};
+
+impl Grant {
+    /// The builders' grant, with the branches looked up by name.
+    fn of(&self, site: &Site<'_>) -> builders::Grant {
+        let grant = match self.branches {
+            None => builders::Grant::all_branches(self.permissions),
+            Some(names) => {
+                let ids: Vec<BranchId> = names.iter().map(|n| site.branches[n]).collect();
+                builders::Grant::branches(self.permissions, &ids)
+            }
+        };
+        grant.with_roles(self.roles)
+    }
+}
+
 /// A company with three customers (the first with branches) and two suppliers.
-async fn company(app: &TestApp, slug: &str) -> Company {
-    let tenant = app.company(slug).await;
-    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
+async fn company<'a>(app: &'a TestApp, slug: &str) -> Site<'a> {
+    let company = Company::new(app, slug).await;
     let mut accounts = HashMap::new();
     let mut branches = HashMap::new();
     for (kind, code, name, with_branches) in [
@@ -90,33 +97,20 @@ async fn company(app: &TestApp, slug: &str) -> Company {
             branches_enabled: with_branches,
             ..Default::default()
         };
-        let account = tx.accounts().create(kind, &fields, SYSTEM).await.unwrap();
-        accounts.insert(code, account.id);
+        let account = company.account_with(kind, &fields).await;
+        accounts.insert(code, account);
         if with_branches {
             for (code, name) in [
                 ("NACO", "Sucursal Naco"),
                 ("PIA", "Sucursal Piantini"),
                 ("STI", "Sucursal Santiago Centro"),
             ] {
-                let fields = BranchFields {
-                    code: code.into(),
-                    name: name.into(),
-                    ..Default::default()
-                };
-                let branch = tx
-                    .branches()
-                    .create(account.id, &fields, SYSTEM)
-                    .await
-                    .unwrap()
-                    .unwrap();
-                branches.insert(name, branch.id);
+                branches.insert(name, company.branch(account, code, name).await);
             }
         }
     }
-    tx.commit().await.unwrap();
-    Company {
-        tenant,
-        slug: slug.into(),
+    Site {
+        company,
         accounts,
         branches,
     }
@@ -125,44 +119,31 @@ async fn company(app: &TestApp, slug: &str) -> Company {
 /// A contact with a main email, portal access to `portals` and (when
 /// `password`) the test password set.
 async fn contact(
-    app: &TestApp,
-    company: &Company,
+    site: &Site<'_>,
     name: &str,
     email: &str,
     portals: &[Portal],
     password: bool,
 ) -> ContactId {
-    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
     let fields = ContactFields {
         first_name: Some(name.into()),
         last_name: Some("Rodríguez Peña".into()),
         email: Some(Email::parse(email).unwrap()),
         ..Default::default()
     };
-    let id = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
-    for portal in portals {
-        tx.portal_access()
-            .set(id, *portal, true, SYSTEM)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
-    if password {
-        let hash = hash_password(PASSWORD).await.unwrap();
-        let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-        tx.portal_credentials()
-            .set_password(id, &hash, SYSTEM)
-            .await
-            .unwrap()
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-    id
+    site.portal_contact(&fields, portals, password).await
+}
+
+/// Ana (`ana@carol.do`, customer portal, the test password) linked to the
+/// customer `code` with `grant`.
+async fn ana(site: &Site<'_>, code: &str, grant: &Grant) -> (ContactId, LinkId) {
+    let ana = contact(site, "Ana", "ana@carol.do", &[Portal::Customer], true).await;
+    (ana, link(site, ana, code, grant).await)
 }
 
 /// The seeded roles of a company: key → (id, permissions).
-async fn roles(app: &TestApp, company: &Company) -> HashMap<(Portal, String), (Uuid, Vec<String>)> {
-    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
+async fn roles(app: &TestApp, site: &Site<'_>) -> HashMap<(Portal, String), (Uuid, Vec<String>)> {
+    let mut tx = app.db.db.tenant_tx(&site.tenant).await.unwrap();
     let roles = tx.portal_roles().list(None).await.unwrap();
     tx.commit().await.unwrap();
     roles
@@ -171,97 +152,24 @@ async fn roles(app: &TestApp, company: &Company) -> HashMap<(Portal, String), (U
         .collect()
 }
 
-fn access(
-    company: &Company,
-    roles: &HashMap<(Portal, String), (Uuid, Vec<String>)>,
-    portal: Portal,
-    grant: &Grant,
-) -> LinkAccessInput {
-    LinkAccessInput {
-        role_ids: grant
-            .roles
-            .iter()
-            .map(|key| roles[&(portal, (*key).to_owned())].0)
-            .collect(),
-        permissions: grant.permissions.iter().map(|p| (*p).to_owned()).collect(),
-        all_branches: grant.branches.is_none(),
-        branch_ids: grant
-            .branches
-            .unwrap_or_default()
-            .iter()
-            .map(|b| company.branches[b].as_uuid())
-            .collect(),
+/// The portal of an account code (`C-…` customers, `P-…` suppliers).
+fn portal_of(code: &str) -> Portal {
+    if code.starts_with('C') {
+        Portal::Customer
+    } else {
+        Portal::Supplier
     }
 }
 
 /// Links a contact to an account with grants; returns the link.
-async fn link(
-    app: &TestApp,
-    company: &Company,
-    contact: ContactId,
-    code: &str,
-    grant: &Grant,
-) -> portico_data::LinkId {
-    let roles = roles(app, company).await;
-    let portal = if code.starts_with('C') {
-        Portal::Customer
-    } else {
-        Portal::Supplier
-    };
-    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-    let link = tx
-        .links()
-        .create(
-            contact,
-            company.accounts[code],
-            &LinkFields::default(),
-            SYSTEM,
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    tx.link_grants()
-        .set(link.id, &access(company, &roles, portal, grant), SYSTEM)
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
-    link.id
-}
-
-/// Waits until the app serves the company's latest policy version (a commit
-/// reaches the policy cache through a background task).
-async fn settled(app: &TestApp, company: &Company) {
-    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-    let version = tx.policy().version().await.unwrap();
-    tx.commit().await.unwrap();
-    for _ in 0..300 {
-        if app.state.policies.version(&company.tenant).await.unwrap() >= version {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("the policy version {version} never arrived");
-}
-
-/// Signs in to a portal and returns the browser with its session.
-async fn sign_in<'a>(
-    app: &'a TestApp,
-    company: &Company,
-    portal: Portal,
-    email: &str,
-) -> Browser<'a> {
-    let browser = app.browser(&company.host());
-    let page = try_sign_in(&browser, portal, email, PASSWORD).await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{email}: {}", page.body);
-    browser
-}
-
-async fn try_sign_in(browser: &Browser<'_>, portal: Portal, email: &str, password: &str) -> Page {
-    let path = format!("{}/sign-in", base(portal));
-    browser
-        .submit(&path, &path, &[("email", email), ("password", password)])
-        .await
+async fn link(site: &Site<'_>, contact: ContactId, code: &str, grant: &Grant) -> LinkId {
+    site.link_only(
+        contact,
+        site.accounts[code],
+        portal_of(code),
+        &grant.of(site),
+    )
+    .await
 }
 
 fn unescape(text: &str) -> String {
@@ -464,12 +372,12 @@ async fn every_route_allows_exactly_what_the_link_grants(db: TestDb) {
     let roles = roles(&app, &alfa).await;
     let people = people();
     for person in &people {
-        let id = contact(&app, &alfa, person.name, person.email, person.portals, true).await;
+        let id = contact(&alfa, person.name, person.email, person.portals, true).await;
         for (code, grant) in &person.links {
-            link(&app, &alfa, id, code, grant).await;
+            link(&alfa, id, code, grant).await;
         }
     }
-    settled(&app, &alfa).await;
+    alfa.settled().await;
 
     for person in &people {
         for portal in Portal::ALL {
@@ -489,7 +397,7 @@ async fn every_route_allows_exactly_what_the_link_grants(db: TestDb) {
                 );
                 continue;
             }
-            let browser = sign_in(&app, &alfa, portal, person.email).await;
+            let browser = alfa.portal_session(portal, person.email).await;
             for (code, grant) in links {
                 let account = alfa.account(code);
                 let allowed = expected(&roles, portal, grant);
@@ -568,47 +476,10 @@ async fn every_route_allows_exactly_what_the_link_grants(db: TestDb) {
 async fn sign_in_refuses_alike_and_locks_out_after_repeated_failures(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = company(&app, "alfa").await;
-    let ana = contact(
-        &app,
-        &alfa,
-        "Ana",
-        "ana@carol.do",
-        &[Portal::Customer],
-        true,
-    )
-    .await;
-    link(
-        &app,
-        &alfa,
-        ana,
-        "C-002",
-        &Grant {
-            roles: &["read_only"],
-            permissions: &[],
-            branches: ALL,
-        },
-    )
-    .await;
-    contact(
-        &app,
-        &alfa,
-        "Inés",
-        "ines@carol.do",
-        &[Portal::Customer],
-        false,
-    )
-    .await;
-    let lola = contact(
-        &app,
-        &alfa,
-        "Lola",
-        "lola@andinos.do",
-        &[Portal::Supplier],
-        true,
-    )
-    .await;
+    let (ana, _) = ana(&alfa, "C-002", &READ_ONLY).await;
+    contact(&alfa, "Inés", "ines@carol.do", &[Portal::Customer], false).await;
+    let lola = contact(&alfa, "Lola", "lola@andinos.do", &[Portal::Supplier], true).await;
     let carla = contact(
-        &app,
         &alfa,
         "Carla",
         "carla@andinos.do",
@@ -617,19 +488,8 @@ async fn sign_in_refuses_alike_and_locks_out_after_repeated_failures(db: TestDb)
     )
     .await;
     // (One password per contact: a failure in either portal counts for both.)
-    link(
-        &app,
-        &alfa,
-        carla,
-        "C-001",
-        &Grant {
-            roles: &["read_only"],
-            permissions: &[],
-            branches: ALL,
-        },
-    )
-    .await;
-    settled(&app, &alfa).await;
+    link(&alfa, carla, "C-001", &READ_ONLY).await;
+    alfa.settled().await;
     let browser = app.browser(&alfa.host());
 
     let wrong = try_sign_in(
@@ -672,9 +532,7 @@ async fn sign_in_refuses_alike_and_locks_out_after_repeated_failures(db: TestDb)
     assert_eq!(fresh.get("/portal").await.status, StatusCode::OK);
 
     // An archived contact cannot sign in.
-    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.contacts().set_archived(ana, true, SYSTEM).await.unwrap();
-    tx.commit().await.unwrap();
+    alfa.archive(ana, true).await;
     let archived = try_sign_in(
         &app.browser(&alfa.host()),
         Portal::Customer,
@@ -721,19 +579,8 @@ async fn sign_in_refuses_alike_and_locks_out_after_repeated_failures(db: TestDb)
 async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = company(&app, "alfa").await;
-    let ana = contact(
-        &app,
+    let (ana, carol) = ana(
         &alfa,
-        "Ana",
-        "ana@carol.do",
-        &[Portal::Customer],
-        true,
-    )
-    .await;
-    let carol = link(
-        &app,
-        &alfa,
-        ana,
         "C-001",
         &Grant {
             roles: &["buyer"],
@@ -742,29 +589,20 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
         },
     )
     .await;
-    settled(&app, &alfa).await;
-    let a = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
-    let b = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    alfa.settled().await;
+    let a = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
+    let b = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
     assert_eq!(a.get("/portal/sales").await.status, StatusCode::OK);
 
     // A grant removed: the area is refused at once; the rest still works.
-    let roles = roles(&app, &alfa).await;
-    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
     let buyer_only = Grant {
         roles: &["buyer"],
         permissions: &[],
         branches: ALL,
     };
-    tx.link_grants()
-        .set(
-            carol,
-            &access(&alfa, &roles, Portal::Customer, &buyer_only),
-            SYSTEM,
-        )
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    settled(&app, &alfa).await;
+    alfa.regrant(carol, Portal::Customer, &buyer_only.of(&alfa))
+        .await;
+    alfa.settled().await;
     assert_eq!(a.get("/portal/sales").await.status, StatusCode::FORBIDDEN);
     assert_eq!(a.get("/portal/quotes").await.status, StatusCode::OK);
     let (_, json) = me(&b, Portal::Customer, None).await;
@@ -775,27 +613,17 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
 
     // Access turned off: every session of the contact ends, also one that
     // makes no request before access is back on.
-    let c = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
-    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.portal_access()
-        .set(ana, Portal::Customer, false, SYSTEM)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    settled(&app, &alfa).await;
+    let c = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
+    alfa.portal_access(ana, Portal::Customer, false).await;
+    alfa.settled().await;
     let page = a.get("/portal/quotes").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(page.location().unwrap().starts_with("/portal/sign-in"));
     let (status, json) = me(&b, Portal::Customer, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{json}");
     assert_eq!(json["status"], 401);
-    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.portal_access()
-        .set(ana, Portal::Customer, true, SYSTEM)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    settled(&app, &alfa).await;
+    alfa.portal_access(ana, Portal::Customer, true).await;
+    alfa.settled().await;
     for browser in [&a, &c] {
         assert_eq!(
             browser.get("/portal/quotes").await.status,
@@ -805,26 +633,19 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
     }
 
     // An archived contact's sessions end, and stay ended when it is restored.
-    let c = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
-    let d = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let c = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
+    let d = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
     assert_eq!(c.get("/portal/quotes").await.status, StatusCode::OK);
-    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.contacts().set_archived(ana, true, SYSTEM).await.unwrap();
-    tx.commit().await.unwrap();
-    settled(&app, &alfa).await;
+    alfa.archive(ana, true).await;
+    alfa.settled().await;
     assert_eq!(c.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
-    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.contacts()
-        .set_archived(ana, false, SYSTEM)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    settled(&app, &alfa).await;
+    alfa.archive(ana, false).await;
+    alfa.settled().await;
     assert_eq!(d.get("/portal/quotes").await.status, StatusCode::SEE_OTHER);
 
     // Sign out everywhere: this browser and every other one.
-    let d = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
-    let e = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let d = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
+    let e = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
     assert_eq!(e.get("/portal/quotes").await.status, StatusCode::OK);
     let home = d.get("/portal").await;
     let page = d
@@ -847,7 +668,7 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
         "home shows the sign-in form"
     );
     assert_eq!(
-        sign_in(&app, &alfa, Portal::Customer, "ana@carol.do")
+        alfa.portal_session(Portal::Customer, "ana@carol.do")
             .await
             .get("/portal/quotes")
             .await
@@ -857,8 +678,8 @@ async fn a_revoked_grant_access_or_contact_ends_what_the_session_may_do(db: Test
     );
 
     // Plain sign-out ends this browser's session only.
-    let f = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
-    let g = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    let f = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
+    let g = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
     let home = f.get("/portal").await;
     let page = f.post("/portal/sign-out", &[("_csrf", &home.csrf())]).await;
     assert_eq!(page.location(), Some("/portal/sign-in?signed_out=1"));
@@ -870,19 +691,8 @@ async fn a_contact_picks_and_switches_accounts_and_deep_links_carry_the_account(
     let app = TestApp::new(db).await;
     let alfa = company(&app, "alfa").await;
     let beta = company(&app, "beta").await;
-    let ana = contact(
-        &app,
+    let (ana, _) = ana(
         &alfa,
-        "Ana",
-        "ana@carol.do",
-        &[Portal::Customer],
-        true,
-    )
-    .await;
-    link(
-        &app,
-        &alfa,
-        ana,
         "C-001",
         &Grant {
             roles: &["buyer"],
@@ -892,7 +702,6 @@ async fn a_contact_picks_and_switches_accounts_and_deep_links_carry_the_account(
     )
     .await;
     link(
-        &app,
         &alfa,
         ana,
         "C-002",
@@ -903,37 +712,10 @@ async fn a_contact_picks_and_switches_accounts_and_deep_links_carry_the_account(
         },
     )
     .await;
-    let elena = contact(
-        &app,
-        &alfa,
-        "Elena",
-        "elena@ochoa.do",
-        &[Portal::Customer],
-        true,
-    )
-    .await;
-    link(
-        &app,
-        &alfa,
-        elena,
-        "C-002",
-        &Grant {
-            roles: &["read_only"],
-            permissions: &[],
-            branches: ALL,
-        },
-    )
-    .await;
-    contact(
-        &app,
-        &alfa,
-        "Nadia",
-        "nadia@ochoa.do",
-        &[Portal::Customer],
-        true,
-    )
-    .await;
-    settled(&app, &alfa).await;
+    let elena = contact(&alfa, "Elena", "elena@ochoa.do", &[Portal::Customer], true).await;
+    link(&alfa, elena, "C-002", &READ_ONLY).await;
+    contact(&alfa, "Nadia", "nadia@ochoa.do", &[Portal::Customer], true).await;
+    alfa.settled().await;
     let (carol, ochoa) = (alfa.account("C-001"), alfa.account("C-002"));
 
     // Two accounts: the picker first; nothing opens before a choice.
@@ -1053,7 +835,9 @@ async fn a_contact_picks_and_switches_accounts_and_deep_links_carry_the_account(
     .await;
     assert_eq!(page.location(), Some("/portal"));
     // No account at all: the picker says so.
-    let nadia = sign_in(&app, &alfa, Portal::Customer, "nadia@ochoa.do").await;
+    let nadia = alfa
+        .portal_session(Portal::Customer, "nadia@ochoa.do")
+        .await;
     assert_eq!(
         nadia.get("/portal").await.location(),
         Some("/portal/accounts")
@@ -1136,43 +920,10 @@ async fn an_invitation_sets_the_password_once_and_lands_in_the_portal(db: TestDb
     let app = TestApp::new(db).await;
     let alfa = company(&app, "alfa").await;
     let beta = company(&app, "beta").await;
-    let flor = contact(
-        &app,
-        &alfa,
-        "Flor",
-        "flor@ochoa.do",
-        &[Portal::Customer],
-        false,
-    )
-    .await;
-    link(
-        &app,
-        &alfa,
-        flor,
-        "C-002",
-        &Grant {
-            roles: &["read_only"],
-            permissions: &[],
-            branches: ALL,
-        },
-    )
-    .await;
-    settled(&app, &alfa).await;
-    let token = |ttl: Duration| {
-        let app = &app;
-        let tenant = alfa.tenant.clone();
-        async move {
-            let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
-            let secret = tx
-                .portal_tokens()
-                .create(flor, PortalTokenPurpose::Invitation, ttl)
-                .await
-                .unwrap()
-                .unwrap();
-            tx.commit().await.unwrap();
-            secret
-        }
-    };
+    let flor = contact(&alfa, "Flor", "flor@ochoa.do", &[Portal::Customer], false).await;
+    link(&alfa, flor, "C-002", &READ_ONLY).await;
+    alfa.settled().await;
+    let token = |ttl: Duration| alfa.token(flor, PortalTokenPurpose::Invitation, ttl);
     let secret = token(Duration::days(7)).await;
     let path = format!("/portal/invitation/{secret}");
     let browser = app.browser(&alfa.host());
@@ -1198,41 +949,11 @@ async fn an_invitation_sets_the_password_once_and_lands_in_the_portal(db: TestDb
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.body.contains("Flor"));
     let new_password = "una clave bien larga";
-    for (password, again) in [
-        ("corta", "corta"),
-        ("flor@ochoa.do", "flor@ochoa.do"),
-        (new_password, "otra clave distinta"),
-    ] {
-        let page = browser
-            .post(
-                &path,
-                &[
-                    ("_csrf", &form.csrf()),
-                    ("password", password),
-                    ("password_confirmation", again),
-                ],
-            )
-            .await;
-        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{password}");
-        assert!(page.body.contains("field-error"));
-    }
-    assert_eq!(
-        browser.get(&path).await.status,
-        StatusCode::OK,
-        "still usable"
-    );
+    assert_weak_passwords_refused(&browser, &path, &form.csrf(), "flor@ochoa.do", new_password)
+        .await;
 
     let before = browser.cookie("portico_session");
-    let page = browser
-        .post(
-            &path,
-            &[
-                ("_csrf", &form.csrf()),
-                ("password", new_password),
-                ("password_confirmation", new_password),
-            ],
-        )
-        .await;
+    let page = post_password(&browser, &path, &form.csrf(), new_password, new_password).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(
         page.location(),
@@ -1258,16 +979,14 @@ async fn an_invitation_sets_the_password_once_and_lands_in_the_portal(db: TestDb
             &portico_web::Lang(portico_domain::Locale::Es).t("portal-invite-invalid-title")
         )
     );
-    let page = again
-        .post(
-            &path,
-            &[
-                ("_csrf", &page.csrf()),
-                ("password", "otra clave larga"),
-                ("password_confirmation", "otra clave larga"),
-            ],
-        )
-        .await;
+    let page = post_password(
+        &again,
+        &path,
+        &page.csrf(),
+        "otra clave larga",
+        "otra clave larga",
+    )
+    .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert_eq!(
         try_sign_in(
@@ -1339,19 +1058,8 @@ async fn an_invitation_sets_the_password_once_and_lands_in_the_portal(db: TestDb
 async fn the_pages_speak_spanish_and_english(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = company(&app, "alfa").await;
-    let ana = contact(
-        &app,
+    ana(
         &alfa,
-        "Ana",
-        "ana@carol.do",
-        &[Portal::Customer],
-        true,
-    )
-    .await;
-    link(
-        &app,
-        &alfa,
-        ana,
         "C-001",
         &Grant {
             roles: &["read_only"],
@@ -1360,8 +1068,8 @@ async fn the_pages_speak_spanish_and_english(db: TestDb) {
         },
     )
     .await;
-    settled(&app, &alfa).await;
-    let browser = sign_in(&app, &alfa, Portal::Customer, "ana@carol.do").await;
+    alfa.settled().await;
+    let browser = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
     let es = browser.get("/portal/sales").await;
     assert!(
         es.body.contains("Ventas") && es.body.contains("Ve solo estas sucursales"),

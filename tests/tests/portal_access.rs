@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use poem::http::StatusCode;
 use portico_data::ContactId;
 use portico_domain::{Permission, Portal, StaffRole};
-use portico_tests::{Browser, Page, TestApp, TestBackend, TestDb, backend_tests};
+use portico_tests::builders::{Company, api_client, api_key, portal_sign_in};
+use portico_tests::{Browser, PASSWORD, Page, TestApp, TestBackend, TestDb, backend_tests};
 
 /// The values of the inputs named `name` in a page, each with the text of its label.
 fn options(page: &Page, name: &str) -> Vec<(String, String)> {
@@ -54,60 +55,18 @@ struct Setup {
 
 /// A customer with branches Norte and Sur, a supplier, and Ana linked to both.
 async fn setup(owner: &Browser<'_>) -> Setup {
-    let page = owner
-        .submit(
-            "/admin/customers/new",
-            "/admin/customers",
-            &[
-                ("code", "C-001"),
-                ("name", "Farmacia Carol"),
-                ("branches_enabled", "on"),
-            ],
-        )
+    owner
+        .create_customer_with_branches("C-001", "Farmacia Carol", &[("N", "Norte"), ("S", "Sur")])
         .await;
-    let customer = page.location().expect("customer").to_owned();
-    for (code, name) in [("N", "Norte"), ("S", "Sur")] {
-        let added = owner
-            .submit(
-                &customer,
-                &format!("{customer}/branches"),
-                &[("code", code), ("name", name)],
-            )
-            .await;
-        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
-    }
     owner
         .create_account("suppliers", "P-001", "Laboratorios Andinos")
         .await;
-    let saved = owner
-        .submit(
-            "/admin/contacts/new",
-            "/admin/contacts",
-            &[
-                ("first_name", "Ana"),
-                ("last_name", "Peña"),
-                ("email", "ana@alfa.test"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let list = owner.get("/admin/contacts?q=ana").await;
-    let contact = list
-        .body
-        .split("href=\"/admin/contacts/")
-        .filter_map(|r| r.split('"').next())
-        .find(|id| id.len() == 36)
-        .expect("Ana's record")
-        .to_owned();
+    owner.create_ana().await;
+    let contact = owner.find_contact("ana").await;
     for (kind, code) in [("customer", "C-001"), ("supplier", "P-001")] {
-        let linked = owner
-            .submit(
-                &format!("/admin/contacts/{contact}"),
-                &format!("/admin/contacts/{contact}/links"),
-                &[("kind", kind), ("code", code)],
-            )
+        owner
+            .link_contact(&format!("/admin/contacts/{contact}"), kind, code)
             .await;
-        assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
     }
     Setup { contact }
 }
@@ -294,22 +253,10 @@ async fn access_needs_an_email_and_follows_roles_and_companies(db: TestDb) {
     app.staff(&alfa, "ventas@alfa.test", StaffRole::Sales).await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
     let Setup { contact } = setup(&owner).await;
-    let saved = owner
-        .submit(
-            "/admin/contacts/new",
-            "/admin/contacts",
-            &[("first_name", "Sin"), ("last_name", "Correo")],
-        )
+    owner
+        .create_contact(&[("first_name", "Sin"), ("last_name", "Correo")])
         .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER);
-    let list = owner.get("/admin/contacts?q=correo").await;
-    let no_email = list
-        .body
-        .split("href=\"/admin/contacts/")
-        .filter_map(|r| r.split('"').next())
-        .find(|id| id.len() == 36)
-        .unwrap()
-        .to_owned();
+    let no_email = owner.find_contact("correo").await;
     let page = access(&owner, &no_email).await;
     let refused = owner
         .post(
@@ -526,21 +473,6 @@ async fn tenant_roles_change_what_their_holders_may_do_at_once(db: TestDb) {
     );
 }
 
-async fn api_key(app: &TestApp, tenant: &portico_data::Tenant, role: StaffRole) -> String {
-    let key = portico_admin::api_keys::new_key();
-    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let by = portico_data::By {
-        actor: portico_data::Actor::System,
-        request_id: None,
-    };
-    tx.api_keys()
-        .create("test", role, &key, &portico_auth::hash_token(&key), by)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    key
-}
-
 fn json(page: &Page, status: StatusCode) -> serde_json::Value {
     assert_eq!(page.status, status, "{}", page.body);
     serde_json::from_str(&page.body).unwrap()
@@ -554,13 +486,13 @@ async fn the_api_sets_and_explains_access(db: TestDb) {
     let beta = app.company("beta").await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
     let Setup { contact } = setup(&owner).await;
-    let bearer = |slug: &str, key: &str| {
-        app.browser(&format!("{slug}.localhost:8080"))
-            .with_header("authorization", &format!("Bearer {key}"))
-    };
-    let admin = bearer("alfa", &api_key(&app, &alfa, StaffRole::Admin).await);
-    let reader = bearer("alfa", &api_key(&app, &alfa, StaffRole::ReadOnly).await);
-    let stranger = bearer("beta", &api_key(&app, &beta, StaffRole::Admin).await);
+    let admin = api_client(&app, "alfa", &api_key(&app, &alfa, StaffRole::Admin).await);
+    let reader = api_client(
+        &app,
+        "alfa",
+        &api_key(&app, &alfa, StaffRole::ReadOnly).await,
+    );
+    let stranger = api_client(&app, "beta", &api_key(&app, &beta, StaffRole::Admin).await);
 
     let access = json(
         &admin
@@ -720,8 +652,8 @@ async fn a_revoked_grant_stops_working_on_another_instance_within_a_second() {
         portico_tests::skip_or_fail("Redis (PORTICO_TEST_REDIS_URL)");
         return;
     }
-    let tenant = a.company("alfa").await;
-    let owner = a.signed_in("alfa", "owner@alfa.test").await;
+    let alfa = Company::new(&a, "alfa").await;
+    let owner = alfa.staff_session("owner@alfa.test").await;
     let Setup { contact } = setup(&owner).await;
     let page = access(&owner, &contact).await;
     let link = link_ids(&page)[0].clone();
@@ -738,33 +670,13 @@ async fn a_revoked_grant_stops_working_on_another_instance_within_a_second() {
         )
         .await;
     assert_eq!(granted.status, StatusCode::SEE_OTHER);
-    let mut tx = a.db.db.tenant_tx(&tenant).await.unwrap();
-    let hash = portico_auth::hash_password("una clave bien larga")
-        .await
-        .unwrap();
-    let by = portico_data::By {
-        actor: portico_data::Actor::System,
-        request_id: None,
-    };
-    tx.portal_credentials()
-        .set_password(contact.parse::<ContactId>().unwrap(), &hash, by)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    alfa.set_password(contact.parse::<ContactId>().unwrap())
+        .await;
 
     // Instance B: the contact signs in there and sees its quotes.
     let b = a.another_instance().await;
     let ana = b.browser("alfa.localhost:8080");
-    let signed_in = ana
-        .submit(
-            "/portal/sign-in",
-            "/portal/sign-in",
-            &[
-                ("email", "ana@alfa.test"),
-                ("password", "una clave bien larga"),
-            ],
-        )
-        .await;
+    let signed_in = portal_sign_in(&ana, Portal::Customer, "ana@alfa.test", PASSWORD).await;
     assert_eq!(
         signed_in.status,
         StatusCode::SEE_OTHER,

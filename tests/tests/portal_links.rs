@@ -7,92 +7,45 @@
 
 use std::time::Duration;
 
-use mail_parser::MessageParser;
 use poem::http::StatusCode;
-use portico_auth::hash_password;
-use portico_data::{
-    AccountId, Actor, By, ContactId, LinkAccessInput, NewStaffUser, NewTenant, PortalTokenPurpose,
-    Tenant,
-};
-use portico_domain::{
-    AccountFields, AccountKind, ContactFields, Currency, Email, LinkFields, Locale, Portal, Slug,
-    StaffRole,
-};
+use portico_data::{AccountId, ContactId, PortalTokenPurpose};
+use portico_domain::{AccountFields, AccountKind, ContactFields, Email, Locale, Portal};
+use portico_tests::builders::{Company, Grant, portal_base as base, portal_sign_in as try_sign_in};
+use portico_tests::outbox::{Mail, eml_files};
+use portico_tests::password_forms::{assert_weak_passwords_refused, post_password};
 use portico_tests::{Browser, PASSWORD, Page, SmtpSink, TestApp, TestDb, backend_tests};
-
-const SYSTEM: By<'static> = By {
-    actor: Actor::System,
-    request_id: None,
-};
 
 const ES: portico_web::Lang = portico_web::Lang(Locale::Es);
 
-fn base(portal: Portal) -> &'static str {
-    match portal {
-        Portal::Customer => "/portal",
-        Portal::Supplier => "/supplier",
-    }
-}
-
 /// A company with one customer and one supplier.
-struct Company {
-    tenant: Tenant,
-    slug: String,
+struct Site<'a> {
+    company: Company<'a>,
     customer: AccountId,
     supplier: AccountId,
 }
 
-impl Company {
-    fn host(&self) -> String {
-        format!("{}.localhost:8080", self.slug)
-    }
+impl<'a> std::ops::Deref for Site<'a> {
+    type Target = Company<'a>;
 
-    fn url(&self) -> String {
-        format!("http://{}", self.host())
+    fn deref(&self) -> &Company<'a> {
+        &self.company
     }
 }
 
-async fn company(app: &TestApp, slug: &str, name: &str) -> Company {
-    let tenant = portico_data::provision_tenant(
-        &app.db.db,
-        &NewTenant {
-            slug: Slug::parse(slug).unwrap(),
-            name: name.into(),
-            locale: Locale::Es,
-            currency: Currency::parse("DOP").unwrap(),
-            max_contacts: None,
-        },
-        &NewStaffUser {
-            email: Email::parse(&format!("owner@{slug}.test")).unwrap(),
-            name: "Dueña".into(),
-            role: StaffRole::Owner,
-            password_hash: None,
-            one_time_password: false,
-            locale: None,
-        },
-        Actor::System,
-    )
-    .await
-    .unwrap();
-    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
-    let mut account = async |kind, code: &str, name: &str| {
+async fn company<'a>(app: &'a TestApp, slug: &str, name: &str) -> Site<'a> {
+    let company = Company::named(app, slug, name).await;
+    let account = async |kind, code: &str, name: &str| {
         let fields = AccountFields {
             code: code.into(),
             name: name.into(),
             ..Default::default()
         };
-        tx.accounts()
-            .create(kind, &fields, SYSTEM)
-            .await
-            .unwrap()
-            .id
+        company.account_with(kind, &fields).await
     };
     let customer = account(AccountKind::Customer, "C-001", "Farmacia Carol").await;
     let supplier = account(AccountKind::Supplier, "P-001", "Laboratorios Andinos").await;
-    tx.commit().await.unwrap();
-    Company {
-        tenant,
-        slug: slug.into(),
+    Site {
+        company,
         customer,
         supplier,
     }
@@ -120,8 +73,7 @@ const PERSON: Person = Person {
 
 /// A contact with access to `portals`, linked to the company's customer
 /// and/or supplier with one grant (documents.view).
-async fn contact(app: &TestApp, company: &Company, person: &Person) -> ContactId {
-    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
+async fn contact(site: &Site<'_>, person: &Person) -> ContactId {
     let fields = ContactFields {
         first_name: Some(person.first.into()),
         last_name: Some(person.last.into()),
@@ -129,61 +81,19 @@ async fn contact(app: &TestApp, company: &Company, person: &Person) -> ContactId
         preferred_language: person.language,
         ..Default::default()
     };
-    let id = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
+    let id = site
+        .portal_contact(&fields, person.portals, person.password)
+        .await;
     for portal in person.portals {
-        tx.portal_access()
-            .set(id, *portal, true, SYSTEM)
-            .await
-            .unwrap();
         let account = match portal {
-            Portal::Customer => company.customer,
-            Portal::Supplier => company.supplier,
+            Portal::Customer => site.customer,
+            Portal::Supplier => site.supplier,
         };
-        let link = tx
-            .links()
-            .create(id, account, &LinkFields::default(), SYSTEM)
-            .await
-            .unwrap()
-            .unwrap();
-        let access = LinkAccessInput {
-            role_ids: Vec::new(),
-            permissions: vec!["documents.view".into()],
-            all_branches: true,
-            branch_ids: Vec::new(),
-        };
-        tx.link_grants()
-            .set(link.id, &access, SYSTEM)
-            .await
-            .unwrap()
-            .unwrap();
+        let grant = Grant::all_branches(&["documents.view"]);
+        site.link_only(id, account, *portal, &grant).await;
     }
-    tx.commit().await.unwrap();
-    if person.password {
-        let hash = hash_password(PASSWORD).await.unwrap();
-        let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-        tx.portal_credentials()
-            .set_password(id, &hash, SYSTEM)
-            .await
-            .unwrap()
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-    settled(app, company).await;
+    site.settled().await;
     id
-}
-
-/// Waits until the app serves the company's latest policy version.
-async fn settled(app: &TestApp, company: &Company) {
-    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-    let version = tx.policy().version().await.unwrap();
-    tx.commit().await.unwrap();
-    for _ in 0..300 {
-        if app.state.policies.version(&company.tenant).await.unwrap() >= version {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the policy version {version} never arrived");
 }
 
 /// Asks for a sign-in link (`/sign-in/link`) or a reset (`/password/forgot`).
@@ -195,22 +105,9 @@ async fn ask(browser: &Browser<'_>, portal: Portal, what: &str, email: &str) -> 
 const LINK: &str = "/sign-in/link";
 const FORGOT: &str = "/password/forgot";
 
-async fn try_sign_in(browser: &Browser<'_>, portal: Portal, email: &str, password: &str) -> Page {
-    let path = format!("{}/sign-in", base(portal));
-    browser
-        .submit(&path, &path, &[("email", email), ("password", password)])
-        .await
-}
-
 /// The `.eml` files in the mail folder.
 fn mail_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(app.mail_dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-        .collect();
-    files.sort();
-    files
+    eml_files(app.mail_dir.path())
 }
 
 /// Waits until the mail folder holds `count` mails (and no more arrive
@@ -240,57 +137,23 @@ async fn newest_mail(app: &TestApp, count: usize) -> Vec<u8> {
     std::fs::read(mail_files(app).last().unwrap()).unwrap()
 }
 
-/// A delivered mail: recipient, subject, text body.
-struct Mail {
-    to: String,
-    to_name: String,
-    subject: String,
-    text: String,
+/// The link in `mail` that starts with `prefix`, as a path of the site.
+fn link_in(mail: &Mail, site: &Site<'_>, prefix: &str) -> String {
+    let start = format!("{}{prefix}", site.url());
+    let url = mail.url_containing(&start);
+    url.strip_prefix(&site.url())
+        .unwrap_or_else(|| panic!("{url} starts with {start}"))
+        .to_owned()
 }
 
-fn parse(raw: &[u8]) -> Mail {
-    let message = MessageParser::default().parse(raw).expect("a message");
-    let to = message.to().and_then(|t| t.first()).expect("To");
-    Mail {
-        to: to.address().unwrap_or_default().to_owned(),
-        to_name: to.name().unwrap_or_default().to_owned(),
-        subject: message.subject().unwrap_or_default().to_owned(),
-        text: message
-            .body_text(0)
-            .expect("text part")
-            .replace("\r\n", "\n"),
-    }
-}
-
-impl Mail {
-    /// The link in the mail that starts with `prefix`, as a path of the site.
-    fn link(&self, company: &Company, prefix: &str) -> String {
-        let start = format!("{}{prefix}", company.url());
-        let at = self
-            .text
-            .find(&start)
-            .unwrap_or_else(|| panic!("no {start} link in {}", self.text));
-        let url = self.text[at..].split_whitespace().next().unwrap();
-        url.strip_prefix(&company.url()).unwrap().to_owned()
-    }
-}
-
-async fn create_token(
-    app: &TestApp,
-    company: &Company,
-    contact: ContactId,
-    purpose: PortalTokenPurpose,
-    ttl: chrono::Duration,
-) -> String {
-    let mut tx = app.db.db.tenant_tx(&company.tenant).await.unwrap();
-    let secret = tx
-        .portal_tokens()
-        .create(contact, purpose, ttl)
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
-    secret
+/// A fresh sign-in link's secret for `contact` (15 minutes, as mailed).
+async fn sign_in_link(site: &Site<'_>, contact: ContactId) -> String {
+    site.token(
+        contact,
+        PortalTokenPurpose::SignIn,
+        chrono::Duration::minutes(15),
+    )
+    .await
 }
 
 /// Whether a browser is signed in to a portal (its home answers 200).
@@ -315,7 +178,7 @@ async fn follow(browser: &Browser<'_>, path: &str) -> (Page, Page) {
 async fn a_mailed_link_signs_in_once(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = company(&app, "alfa", "Distribuidora Peña").await;
-    let ana = contact(&app, &alfa, &PERSON).await;
+    let ana = contact(&alfa, &PERSON).await;
 
     // The sign-in page offers both ways in.
     let browser = app.browser(&alfa.host());
@@ -335,22 +198,20 @@ async fn a_mailed_link_signs_in_once(db: TestDb) {
     let page = ask(&browser, Portal::Customer, LINK, "Ana@Carol.DO").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains(&ES.t("portal-mail-sent-title")));
-    let mail = parse(&newest_mail(&app, 1).await);
+    let mail = Mail::parse(&newest_mail(&app, 1).await);
     assert_eq!(mail.to, "ana@carol.do");
     assert_eq!(mail.to_name, "Ana Peña");
     assert_eq!(
         mail.subject,
         "Su enlace para entrar al Portal de Clientes de Distribuidora Peña"
     );
-    for part in [
+    mail.assert_text_contains(&[
         "Hola, Ana Peña:",
         "Portal de Clientes de Distribuidora Peña",
         "15 minutos",
         "Si no lo pidió usted, ignore este mensaje",
-    ] {
-        assert!(mail.text.contains(part), "{part}: {}", mail.text);
-    }
-    let path = mail.link(&alfa, "/portal/sign-in/link/");
+    ]);
+    let path = link_in(&mail, &alfa, "/portal/sign-in/link/");
     let secret = path.rsplit('/').next().unwrap();
     assert_eq!(secret.len(), 64, "{path}");
     // The request log never shows the secret.
@@ -420,36 +281,21 @@ async fn a_mailed_link_signs_in_once(db: TestDb) {
     // Unknown, expired and replaced links are refused, and write nothing.
     let unknown = format!("/portal/sign-in/link/{}", "ab".repeat(32));
     assert_eq!(third.get(&unknown).await.status, StatusCode::NOT_FOUND);
-    let expired = create_token(
-        &app,
-        &alfa,
-        ana,
-        PortalTokenPurpose::SignIn,
-        chrono::Duration::seconds(-1),
-    )
-    .await;
+    let expired = alfa
+        .token(
+            ana,
+            PortalTokenPurpose::SignIn,
+            chrono::Duration::seconds(-1),
+        )
+        .await;
     let expired = format!("/portal/sign-in/link/{expired}");
     let page = third.get(&expired).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     let refused = third.post(&expired, &[("_csrf", &page.csrf())]).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(!signed_in(&third, Portal::Customer).await);
-    let first = create_token(
-        &app,
-        &alfa,
-        ana,
-        PortalTokenPurpose::SignIn,
-        chrono::Duration::minutes(15),
-    )
-    .await;
-    let second = create_token(
-        &app,
-        &alfa,
-        ana,
-        PortalTokenPurpose::SignIn,
-        chrono::Duration::minutes(15),
-    )
-    .await;
+    let first = sign_in_link(&alfa, ana).await;
+    let second = sign_in_link(&alfa, ana).await;
     let page = third.get(&format!("/portal/sign-in/link/{first}")).await;
     assert_eq!(
         page.status,
@@ -470,21 +316,9 @@ async fn a_mailed_link_signs_in_once(db: TestDb) {
     assert!(signed_in(&third, Portal::Customer).await);
 
     // A link mailed before access was turned off no longer works.
-    let late = create_token(
-        &app,
-        &alfa,
-        ana,
-        PortalTokenPurpose::SignIn,
-        chrono::Duration::minutes(15),
-    )
-    .await;
-    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.portal_access()
-        .set(ana, Portal::Customer, false, SYSTEM)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    settled(&app, &alfa).await;
+    let late = sign_in_link(&alfa, ana).await;
+    alfa.portal_access(ana, Portal::Customer, false).await;
+    alfa.settled().await;
     let fourth = app.browser(&alfa.host());
     let page = fourth.get(&format!("/portal/sign-in/link/{late}")).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
@@ -494,10 +328,9 @@ async fn a_mailed_link_signs_in_once(db: TestDb) {
 async fn asking_tells_nobody_who_has_access_and_mails_only_who_may_use_it(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = company(&app, "alfa", "Distribuidora Peña").await;
-    contact(&app, &alfa, &PERSON).await;
+    contact(&alfa, &PERSON).await;
     // Access to the supplier portal only.
     contact(
-        &app,
         &alfa,
         &Person {
             first: "Beto",
@@ -510,7 +343,6 @@ async fn asking_tells_nobody_who_has_access_and_mails_only_who_may_use_it(db: Te
     .await;
     // Invited: it has not chosen a password yet.
     contact(
-        &app,
         &alfa,
         &Person {
             first: "Carla",
@@ -523,7 +355,6 @@ async fn asking_tells_nobody_who_has_access_and_mails_only_who_may_use_it(db: Te
     .await;
     // Archived.
     let dora = contact(
-        &app,
         &alfa,
         &Person {
             first: "Dora",
@@ -535,7 +366,6 @@ async fn asking_tells_nobody_who_has_access_and_mails_only_who_may_use_it(db: Te
     .await;
     // Access turned off after it had a password.
     let eva = contact(
-        &app,
         &alfa,
         &Person {
             first: "Eva",
@@ -545,16 +375,8 @@ async fn asking_tells_nobody_who_has_access_and_mails_only_who_may_use_it(db: Te
         },
     )
     .await;
-    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.unwrap();
-    tx.contacts()
-        .set_archived(dora, true, SYSTEM)
-        .await
-        .unwrap();
-    tx.portal_access()
-        .set(eva, Portal::Customer, false, SYSTEM)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    alfa.archive(dora, true).await;
+    alfa.portal_access(eva, Portal::Customer, false).await;
 
     let browser = app.browser(&alfa.host());
     for what in [LINK, FORGOT] {
@@ -576,20 +398,24 @@ async fn asking_tells_nobody_who_has_access_and_mails_only_who_may_use_it(db: Te
         }
     }
     // Ana's two mails and nothing else.
-    let sent: Vec<Mail> = mails(&app, 2).await.iter().map(|m| parse(m)).collect();
+    let sent: Vec<Mail> = mails(&app, 2)
+        .await
+        .iter()
+        .map(|m| Mail::parse(m))
+        .collect();
     assert!(sent.iter().all(|m| m.to == "ana@carol.do"));
 
     // Beto is mailed in the supplier portal; a typo is asked to be fixed.
     let page = ask(&browser, Portal::Supplier, LINK, "beto@andinos.do").await;
     assert_eq!(page.status, StatusCode::OK);
-    let mail = parse(&newest_mail(&app, 3).await);
+    let mail = Mail::parse(&newest_mail(&app, 3).await);
     assert_eq!(mail.to, "beto@andinos.do");
     assert!(
         mail.subject.contains("Portal de Proveedores"),
         "{}",
         mail.subject
     );
-    mail.link(&alfa, "/supplier/sign-in/link/");
+    link_in(&mail, &alfa, "/supplier/sign-in/link/");
     let page = ask(&browser, Portal::Supplier, LINK, "beto arroba andinos").await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains(&ES.t("sign-in-email-invalid")));
@@ -598,7 +424,7 @@ async fn asking_tells_nobody_who_has_access_and_mails_only_who_may_use_it(db: Te
 async fn asking_is_throttled_per_address(db: TestDb) {
     let app = TestApp::new(db).await;
     let alfa = company(&app, "alfa", "Distribuidora Peña").await;
-    contact(&app, &alfa, &PERSON).await;
+    contact(&alfa, &PERSON).await;
     let browser = app.browser(&alfa.host());
     // Five requests in the window, of either kind, are answered and mailed.
     for what in [LINK, LINK, FORGOT, LINK, FORGOT] {
@@ -642,7 +468,6 @@ async fn a_mailed_reset_replaces_the_password_and_ends_every_other_session(db: T
     let alfa = company(&app, "alfa", "Distribuidora Peña").await;
     // In the supplier portal, with English as its language.
     let beto = contact(
-        &app,
         &alfa,
         &Person {
             first: "Beto",
@@ -660,14 +485,7 @@ async fn a_mailed_reset_replaces_the_password_and_ends_every_other_session(db: T
     assert_eq!(page.location(), Some("/supplier"), "{}", page.body);
     assert!(signed_in(&elsewhere, Portal::Supplier).await);
     // A sign-in link mailed before the reset.
-    let old_link = create_token(
-        &app,
-        &alfa,
-        beto,
-        PortalTokenPurpose::SignIn,
-        chrono::Duration::minutes(15),
-    )
-    .await;
+    let old_link = sign_in_link(&alfa, beto).await;
 
     let browser = app.browser(&alfa.host());
     let sign_in = browser.get("/supplier/sign-in").await;
@@ -678,64 +496,38 @@ async fn a_mailed_reset_replaces_the_password_and_ends_every_other_session(db: T
         page.body.contains(&ES.t("portal-mail-sent-title")),
         "the page speaks the browser's language"
     );
-    let mail = parse(&newest_mail(&app, 1).await);
+    let mail = Mail::parse(&newest_mail(&app, 1).await);
     assert_eq!(mail.to, "beto@andinos.do");
     assert_eq!(
         mail.subject, "Reset your password for the Distribuidora Peña Supplier Portal",
         "the mail speaks the contact's language"
     );
-    for part in [
+    mail.assert_text_contains(&[
         "Hello Beto Ochoa,",
         "one hour",
         "If you did not ask for this, ignore this message",
-    ] {
-        assert!(mail.text.contains(part), "{part}: {}", mail.text);
-    }
-    let path = mail.link(&alfa, "/supplier/password/reset/");
+    ]);
+    let path = link_in(&mail, &alfa, "/supplier/password/reset/");
 
     let form = browser.get(&path).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(form.body.contains("beto@andinos.do"));
     let new_password = "una clave nueva y larga";
-    for (password, again) in [
-        ("corta", "corta"),
-        ("beto@andinos.do", "beto@andinos.do"),
-        (new_password, "otra clave distinta"),
-    ] {
-        let page = browser
-            .post(
-                &path,
-                &[
-                    ("_csrf", &form.csrf()),
-                    ("password", password),
-                    ("password_confirmation", again),
-                ],
-            )
-            .await;
-        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{password}");
-        assert!(page.body.contains("field-error"));
-    }
-    assert_eq!(
-        browser.get(&path).await.status,
-        StatusCode::OK,
-        "still usable"
-    );
+    assert_weak_passwords_refused(
+        &browser,
+        &path,
+        &form.csrf(),
+        "beto@andinos.do",
+        new_password,
+    )
+    .await;
     assert!(
         signed_in(&elsewhere, Portal::Supplier).await,
         "nothing changed yet"
     );
 
     let before = browser.cookie("portico_session");
-    let page = browser
-        .post(
-            &path,
-            &[
-                ("_csrf", &form.csrf()),
-                ("password", new_password),
-                ("password_confirmation", new_password),
-            ],
-        )
-        .await;
+    let page = post_password(&browser, &path, &form.csrf(), new_password, new_password).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(page.location(), Some("/supplier"));
     assert_ne!(
@@ -763,16 +555,14 @@ async fn a_mailed_reset_replaces_the_password_and_ends_every_other_session(db: T
     let page = again.get(&path).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains(&ES.t("portal-reset-invalid-title")));
-    let page = again
-        .post(
-            &path,
-            &[
-                ("_csrf", &page.csrf()),
-                ("password", "y otra clave más"),
-                ("password_confirmation", "y otra clave más"),
-            ],
-        )
-        .await;
+    let page = post_password(
+        &again,
+        &path,
+        &page.csrf(),
+        "y otra clave más",
+        "y otra clave más",
+    )
+    .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     let page = try_sign_in(
         &again,
@@ -784,27 +574,24 @@ async fn a_mailed_reset_replaces_the_password_and_ends_every_other_session(db: T
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // An expired reset link changes nothing either.
-    let expired = create_token(
-        &app,
-        &alfa,
-        beto,
-        PortalTokenPurpose::Reset,
-        chrono::Duration::seconds(-1),
-    )
-    .await;
+    let expired = alfa
+        .token(
+            beto,
+            PortalTokenPurpose::Reset,
+            chrono::Duration::seconds(-1),
+        )
+        .await;
     let expired = format!("/supplier/password/reset/{expired}");
     let page = again.get(&expired).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    let page = again
-        .post(
-            &expired,
-            &[
-                ("_csrf", &page.csrf()),
-                ("password", "y otra clave más"),
-                ("password_confirmation", "y otra clave más"),
-            ],
-        )
-        .await;
+    let page = post_password(
+        &again,
+        &expired,
+        &page.csrf(),
+        "y otra clave más",
+        "y otra clave más",
+    )
+    .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(
         signed_in(&browser, Portal::Supplier).await,
@@ -823,7 +610,6 @@ async fn the_link_mail_reaches_a_real_smtp_server_with_its_accents(db: TestDb) {
     let app = TestApp::with_smtp(db, &sink.url()).await;
     let alfa = company(&app, "alfa", "Distribuidora Peña").await;
     contact(
-        &app,
         &alfa,
         &Person {
             first: "José",
@@ -839,26 +625,24 @@ async fn the_link_mail_reaches_a_real_smtp_server_with_its_accents(db: TestDb) {
     let received = sink.wait_for(1, Duration::from_secs(15)).await;
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].rcpt_tos, ["jose@carol.do"]);
-    let mail = parse(&received[0].raw);
+    let mail = Mail::parse(&received[0].raw);
     assert_eq!(mail.to_name, "José Núñez");
     assert_eq!(
         mail.subject,
         "Su enlace para entrar al Portal de Clientes de Distribuidora Peña"
     );
-    for part in [
+    mail.assert_text_contains(&[
         "Hola, José Núñez:",
         "Ábralo para iniciar sesión:",
         "15 minutos",
         "Si no lo pidió usted, ignore este mensaje",
-    ] {
-        assert!(mail.text.contains(part), "{part}: {}", mail.text);
-    }
+    ]);
     // Headers travel as 7-bit ASCII.
     let raw = &received[0].raw;
     let head = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     assert!(raw[..head].is_ascii());
     // And the link it carries signs in.
-    let path = mail.link(&alfa, "/portal/sign-in/link/");
+    let path = link_in(&mail, &alfa, "/portal/sign-in/link/");
     let (_, done) = follow(&browser, &path).await;
     assert_eq!(done.location(), Some("/portal"), "{}", done.body);
     assert!(signed_in(&browser, Portal::Customer).await);

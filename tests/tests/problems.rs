@@ -9,8 +9,9 @@ use std::{
 };
 
 use poem::{EndpointExt, Route, get, handler, http::StatusCode, test::TestClient};
-use portico_data::{Actor, By, DataError, NewStaffUser};
+use portico_data::{DataError, NewStaffUser};
 use portico_domain::{Email, Locale, StaffRole};
+use portico_tests::builders::api_key;
 use portico_tests::{TestApp, TestDb, backend_tests};
 use portico_web::{AppError, error::ErrorPages};
 use serde_json::Value;
@@ -106,23 +107,7 @@ async fn a_unique_key_refused_by_the_database_is_409_naming_the_field(db: TestDb
 async fn a_pool_with_no_free_connection_answers_503_with_retry_after(db: TestDb) {
     let setup = TestApp::new(db).await;
     let alfa = setup.company("alfa").await;
-    let key = portico_admin::api_keys::new_key();
-    let mut tx = setup.db.db.tenant_tx(&alfa).await.unwrap();
-    let by = By {
-        actor: Actor::System,
-        request_id: None,
-    };
-    tx.api_keys()
-        .create(
-            "test",
-            StaffRole::Admin,
-            &key,
-            &portico_auth::hash_token(&key),
-            by,
-        )
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let key = api_key(&setup, &alfa, StaffRole::Admin).await;
 
     let tiny = setup
         .db

@@ -6,34 +6,14 @@
 
 use std::{path::Path, time::Duration};
 
-use mail_parser::MessageParser;
 use poem::http::{Method, StatusCode};
 use portico_domain::Email;
+use portico_tests::admin_forms::staff_sign_in;
+use portico_tests::outbox::{Mail, mails};
+use portico_tests::password_forms::post_password;
 use portico_tests::{Browser, PASSWORD, Page, TestApp, TestDb, backend_tests};
 
 const NEW_PASSWORD: &str = "una clave nueva y larga";
-
-/// The `.eml` files in the mail folder, oldest first, once there are `count`.
-async fn mails(dir: &Path, count: usize) -> Vec<Vec<u8>> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        // Mail ids are UUIDv7: names sort by time.
-        files.sort();
-        if files.len() >= count {
-            return files.iter().map(|f| std::fs::read(f).unwrap()).collect();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{count} mails never came"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// How many mails there are after the dispatcher has had time to send any.
 async fn settled_mail_count(dir: &Path) -> usize {
@@ -41,42 +21,12 @@ async fn settled_mail_count(dir: &Path) -> usize {
     std::fs::read_dir(dir).unwrap().count()
 }
 
-/// A delivered mail: recipient, subject, text body.
-struct Mail {
-    to: String,
-    subject: String,
-    text: String,
-}
-
-fn parse(raw: &[u8]) -> Mail {
-    let message = MessageParser::default().parse(raw).expect("a message");
-    Mail {
-        to: message
-            .to()
-            .and_then(|t| t.first())
-            .and_then(|a| a.address())
-            .unwrap_or_default()
-            .to_owned(),
-        subject: message.subject().unwrap_or_default().to_owned(),
-        text: message
-            .body_text(0)
-            .expect("text part")
-            .replace("\r\n", "\n"),
-    }
-}
-
-impl Mail {
-    /// The reset link in the mail, as a path of alfa's site.
-    fn link(&self) -> String {
-        let url = self
-            .text
-            .split_whitespace()
-            .find(|w| w.contains("/admin/password/reset/"))
-            .unwrap_or_else(|| panic!("no reset link in {}", self.text));
-        url.strip_prefix("http://alfa.localhost:8080")
-            .unwrap_or_else(|| panic!("a link to alfa's site: {url}"))
-            .to_owned()
-    }
+/// The reset link in a mail, as a path of alfa's site.
+fn reset_link(mail: &Mail) -> String {
+    let url = mail.url_containing("/admin/password/reset/");
+    url.strip_prefix("http://alfa.localhost:8080")
+        .unwrap_or_else(|| panic!("a link to alfa's site: {url}"))
+        .to_owned()
 }
 
 async fn change_password(browser: &Browser<'_>, current: &str, new: &str, again: &str) -> Page {
@@ -95,13 +45,7 @@ async fn change_password(browser: &Browser<'_>, current: &str, new: &str, again:
 
 async fn sign_in<'a>(app: &'a TestApp, email: &str, password: &str) -> (Browser<'a>, Page) {
     let browser = app.browser("alfa.localhost:8080");
-    let page = browser
-        .submit(
-            "/admin/sign-in",
-            "/admin/sign-in",
-            &[("email", email), ("password", password)],
-        )
-        .await;
+    let page = staff_sign_in(&browser, email, password).await;
     (browser, page)
 }
 
@@ -241,7 +185,7 @@ async fn a_staff_user_keeps_its_language_for_its_pages_and_mail(db: TestDb) {
     let anyone = app.browser("alfa.localhost:8080");
     let asked = ask_reset(&anyone, "owner@alfa.test").await;
     assert_eq!(asked.status, StatusCode::OK);
-    let mail = parse(&mails(app.mail_dir.path(), 1).await[0]);
+    let mail = Mail::parse(&mails(app.mail_dir.path(), 1).await[0]);
     assert!(
         mail.subject
             .contains("Reset your Empresa alfa back-office password"),
@@ -287,7 +231,7 @@ async fn a_forgotten_password_is_reset_once_through_a_mailed_link(db: TestDb) {
         "the answer tells nobody who is a user"
     );
     assert!(known.body.contains("Revise su correo"));
-    let mail = parse(&mails(app.mail_dir.path(), 1).await[0]);
+    let mail = Mail::parse(&mails(app.mail_dir.path(), 1).await[0]);
     assert_eq!(
         settled_mail_count(app.mail_dir.path()).await,
         1,
@@ -301,7 +245,7 @@ async fn a_forgotten_password_is_reset_once_through_a_mailed_link(db: TestDb) {
         mail.subject
     );
     assert!(mail.text.contains("vale por una hora"), "{}", mail.text);
-    let link = mail.link();
+    let link = reset_link(&mail);
 
     let form = anyone.get(&link).await;
     assert_eq!(form.status, StatusCode::OK);
@@ -337,16 +281,14 @@ async fn a_forgotten_password_is_reset_once_through_a_mailed_link(db: TestDb) {
         used.body
             .contains("Este enlace para restablecer la contraseña ya no es válido")
     );
-    let reused = again
-        .post(
-            &link,
-            &[
-                ("_csrf", &used.csrf()),
-                ("password", "otra clave cualquiera"),
-                ("password_confirmation", "otra clave cualquiera"),
-            ],
-        )
-        .await;
+    let reused = post_password(
+        &again,
+        &link,
+        &used.csrf(),
+        "otra clave cualquiera",
+        "otra clave cualquiera",
+    )
+    .await;
     assert_eq!(reused.status, StatusCode::NOT_FOUND);
     let (_, still_new) = sign_in(&app, "owner@alfa.test", NEW_PASSWORD).await;
     assert_eq!(still_new.location(), Some("/admin"), "nothing changed");
@@ -380,7 +322,10 @@ async fn a_reset_link_expires_and_asking_again_voids_the_older_one(db: TestDb) {
         StatusCode::OK
     );
     let sent = mails(app.mail_dir.path(), 2).await;
-    let (first, second) = (parse(&sent[0]).link(), parse(&sent[1]).link());
+    let (first, second) = (
+        reset_link(&Mail::parse(&sent[0])),
+        reset_link(&Mail::parse(&sent[1])),
+    );
     assert_ne!(first, second);
     assert_eq!(anyone.get(&first).await.status, StatusCode::NOT_FOUND);
     assert_eq!(anyone.get(&second).await.status, StatusCode::OK);
@@ -403,16 +348,7 @@ async fn a_reset_link_expires_and_asking_again_voids_the_older_one(db: TestDb) {
     let path = format!("/admin/password/reset/{expired}");
     assert_eq!(anyone.get(&path).await.status, StatusCode::NOT_FOUND);
     let page = anyone.get("/admin/sign-in").await;
-    let refused = anyone
-        .post(
-            &path,
-            &[
-                ("_csrf", &page.csrf()),
-                ("password", NEW_PASSWORD),
-                ("password_confirmation", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let refused = post_password(&anyone, &path, &page.csrf(), NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     let (_, unchanged) = sign_in(&app, "owner@alfa.test", PASSWORD).await;
     assert_eq!(unchanged.location(), Some("/admin"));

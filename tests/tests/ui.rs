@@ -5,44 +5,34 @@
 //! the home page's activity names what each event is about.
 
 use poem::http::StatusCode;
-use portico_auth::hash_password;
-use portico_data::{Actor, By, ContactId, LinkAccessInput, Tenant};
+use portico_data::ContactId;
 use portico_domain::{
     AccountFields, AccountKind, ContactFields, Email, LinkFields, Locale, Portal, StaffRole,
 };
+use portico_tests::builders::{self, Company, Grant};
 use portico_tests::{Browser, PASSWORD, TestApp, TestDb, backend_tests};
 
 const HOST: &str = "alfa.localhost:8080";
 
-const SYSTEM: By<'static> = By {
-    actor: Actor::System,
-    request_id: None,
-};
-
-/// A contact of a new customer `name`, with access to `portals`, `permissions`
-/// on its link and the test password; returns it.
+/// A contact of a new customer `name`, with access to the customer portal,
+/// `permissions` on its link and the test password; returns it.
 async fn portal_contact(
-    app: &TestApp,
-    tenant: &Tenant,
+    alfa: &Company<'_>,
     customer: &str,
     email: &str,
     language: Option<Locale>,
-    permissions: &[&str],
+    permissions: &[&'static str],
 ) -> ContactId {
-    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let account = tx
-        .accounts()
-        .create(
+    let account = alfa
+        .account_with(
             AccountKind::Customer,
             &AccountFields {
                 code: format!("C-{}", email.len()),
                 name: customer.into(),
                 ..Default::default()
             },
-            SYSTEM,
         )
-        .await
-        .unwrap();
+        .await;
     let fields = ContactFields {
         first_name: Some("Flor".into()),
         last_name: Some("Ochoa".into()),
@@ -52,65 +42,15 @@ async fn portal_contact(
         preferred_language: language,
         ..Default::default()
     };
-    let contact = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
-    let link = tx
-        .links()
-        .create(contact, account.id, &LinkFields::default(), SYSTEM)
-        .await
-        .unwrap()
-        .unwrap();
-    tx.portal_access()
-        .set(contact, Portal::Customer, true, SYSTEM)
-        .await
-        .unwrap();
-    tx.link_grants()
-        .set(
-            link.id,
-            &LinkAccessInput {
-                role_ids: Vec::new(),
-                permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
-                all_branches: true,
-                branch_ids: Vec::new(),
-            },
-            SYSTEM,
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
-    let hash = hash_password(PASSWORD).await.unwrap();
-    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    tx.portal_credentials()
-        .set_password(contact, &hash, SYSTEM)
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
+    let contact = alfa.contact_with(&fields).await;
+    let grant = Grant::all_branches(permissions);
+    alfa.link(contact, account, AccountKind::Customer, &grant)
+        .await;
     contact
 }
 
-/// Waits until the app serves the company's latest policy version.
-async fn settled(app: &TestApp, tenant: &Tenant) {
-    let mut tx = app.db.db.tenant_tx(tenant).await.unwrap();
-    let version = tx.policy().version().await.unwrap();
-    tx.commit().await.unwrap();
-    for _ in 0..300 {
-        if app.state.policies.version(tenant).await.unwrap() >= version {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("the policy version {version} never arrived");
-}
-
 async fn portal_sign_in(browser: &Browser<'_>, email: &str) -> portico_tests::Page {
-    browser
-        .submit(
-            "/portal/sign-in",
-            "/portal/sign-in",
-            &[("email", email), ("password", PASSWORD)],
-        )
-        .await
+    builders::portal_sign_in(browser, Portal::Customer, email, PASSWORD).await
 }
 
 /// Whether a page carries the back office's navigation, its sign-out and the
@@ -124,11 +64,11 @@ fn has_back_office_layout(body: &str) -> bool {
 
 async fn error_pages_keep_the_back_office_navigation_for_signed_in_staff(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
-    app.staff(&tenant, "lectura@alfa.test", StaffRole::ReadOnly)
+    let alfa = Company::new(&app, "alfa").await;
+    let owner = alfa.staff_session("owner@alfa.test").await;
+    let reader = alfa
+        .signed_in_staff("lectura@alfa.test", StaffRole::ReadOnly)
         .await;
-    let owner = app.signed_in("alfa", "owner@alfa.test").await;
-    let reader = app.signed_in("alfa", "lectura@alfa.test").await;
 
     let missing = owner
         .get("/admin/contacts/0190a5a0-0000-7000-8000-000000000000")
@@ -186,17 +126,16 @@ async fn error_pages_keep_the_back_office_navigation_for_signed_in_staff(db: Tes
 
 async fn error_pages_keep_the_portal_navigation_for_a_signed_in_contact(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
+    let alfa = Company::new(&app, "alfa").await;
     portal_contact(
-        &app,
-        &tenant,
+        &alfa,
         "Farmacia Carol",
         "flor@ochoa.do",
         None,
         &["quotes.view"],
     )
     .await;
-    settled(&app, &tenant).await;
+    alfa.settled().await;
     let contact = app.browser(HOST);
     let signed_in = portal_sign_in(&contact, "flor@ochoa.do").await;
     assert_eq!(
@@ -245,17 +184,9 @@ async fn error_pages_keep_the_portal_navigation_for_a_signed_in_contact(db: Test
 
 async fn a_name_ending_in_a_full_stop_ends_its_sentence_once_on_portal_pages(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
-    portal_contact(
-        &app,
-        &tenant,
-        "Farmacia Carol, S.R.L.",
-        "flor@ochoa.do",
-        None,
-        &[],
-    )
-    .await;
-    settled(&app, &tenant).await;
+    let alfa = Company::new(&app, "alfa").await;
+    portal_contact(&alfa, "Farmacia Carol, S.R.L.", "flor@ochoa.do", None, &[]).await;
+    alfa.settled().await;
     let contact = app.browser(HOST);
     portal_sign_in(&contact, "flor@ochoa.do").await;
 
@@ -272,10 +203,9 @@ async fn a_name_ending_in_a_full_stop_ends_its_sentence_once_on_portal_pages(db:
 
 async fn a_language_chosen_before_signing_in_to_a_portal_survives_signing_in(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
+    let alfa = Company::new(&app, "alfa").await;
     portal_contact(
-        &app,
-        &tenant,
+        &alfa,
         "Farmacia Carol",
         "flor@ochoa.do",
         Some(Locale::Es),
@@ -283,15 +213,14 @@ async fn a_language_chosen_before_signing_in_to_a_portal_survives_signing_in(db:
     )
     .await;
     portal_contact(
-        &app,
-        &tenant,
+        &alfa,
         "Colmado Pérez",
         "pat@perez.do",
         Some(Locale::En),
         &["quotes.view"],
     )
     .await;
-    settled(&app, &tenant).await;
+    alfa.settled().await;
 
     // Chose English on the sign-in page; the stored Spanish does not replace it.
     let chooser = app.browser(HOST);
@@ -325,32 +254,25 @@ async fn a_language_chosen_before_signing_in_to_a_portal_survives_signing_in(db:
 
 async fn an_accounts_contacts_tab_shows_phones_portal_access_and_row_actions(db: TestDb) {
     let app = TestApp::new(db).await;
-    let tenant = app.company("alfa").await;
-    let flor = portal_contact(&app, &tenant, "Farmacia Carol", "flor@ochoa.do", None, &[]).await;
+    let alfa = Company::new(&app, "alfa").await;
+    let tenant = alfa.tenant.clone();
+    let flor = portal_contact(&alfa, "Farmacia Carol", "flor@ochoa.do", None, &[]).await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
     let record = owner
         .create_account("customers", "C-100", "Droguería Sur")
         .await;
     let sur: uuid::Uuid = record.rsplit('/').next().unwrap().parse().unwrap();
     // Beto: on Droguería Sur, with access to the supplier portal only.
-    let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
     let fields = ContactFields {
         first_name: Some("Beto".into()),
         email: Some(Email::parse("beto@sur.do").unwrap()),
         mobile: Some("829-555-0303".into()),
         ..Default::default()
     };
-    let beto = tx.contacts().create(&fields, SYSTEM).await.unwrap().id;
-    tx.links()
-        .create(beto, sur.into(), &LinkFields::default(), SYSTEM)
-        .await
-        .unwrap()
-        .unwrap();
-    tx.portal_access()
-        .set(beto, Portal::Supplier, true, SYSTEM)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let beto = alfa.contact_with(&fields).await;
+    alfa.link_with(beto, sur.into(), &LinkFields::default())
+        .await;
+    alfa.open_portal(beto, Portal::Supplier).await;
 
     let tab = owner.get(&format!("{record}?tab=contacts")).await;
     assert_eq!(tab.status, StatusCode::OK);

@@ -3,23 +3,10 @@
 //! operator sign-in, sessions, CSRF, languages, errors and health.
 
 use poem::http::StatusCode;
+use portico_tests::admin_forms::staff_sign_in as sign_in;
 use portico_tests::{PASSWORD, TestApp, TestDb, backend_tests};
 
 const DEMO_HOST: &str = "alfa.localhost:8080";
-
-async fn sign_in(
-    browser: &portico_tests::Browser<'_>,
-    email: &str,
-    password: &str,
-) -> portico_tests::Page {
-    browser
-        .submit(
-            "/admin/sign-in",
-            "/admin/sign-in",
-            &[("email", email), ("password", password)],
-        )
-        .await
-}
 
 async fn an_unknown_or_suspended_company_gets_a_translated_not_found_page(db: TestDb) {
     let app = TestApp::new(db).await;
