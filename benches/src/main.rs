@@ -4,13 +4,16 @@
 //!   loading a contact's policy, in generated companies of 10,000 and 1,000,000
 //!   contacts, and the memory per cached policy; writes
 //!   `docs/benchmarks/permissions.md`.
+//! - `portico-bench listing`: a portal list page of a 200,000-record customer
+//!   by the per-branch merge helper and by the plain `branch_id = ANY(…)`
+//!   query; writes `docs/benchmarks/listing.md`.
 //! - `portico-bench generate --contacts N`: only the data (reused by later runs).
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use portico_bench::{generate, measure, permissions, report};
+use portico_bench::{generate, listing, listing_report, measure, permissions, report};
 use portico_data::{Backend, Database, DatabaseOptions};
 use sqlx::Connection;
 
@@ -22,14 +25,11 @@ static ALLOCATOR: &stats_alloc::StatsAlloc<std::alloc::System> = measure::ALLOCA
 #[command(name = "portico-bench", about = "Portico's benchmarks")]
 struct Cli {
     /// The database (PostgreSQL, the production backend: an owner URL; it is
-    /// migrated first). The generated companies stay there for later runs.
-    #[arg(
-        long,
-        global = true,
-        env = "PORTICO_BENCH_DATABASE_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/portico_bench"
-    )]
-    database_url: String,
+    /// created when missing and migrated first). The generated data stays
+    /// there for later runs. Default: `portico_bench` on the local server, and
+    /// `portico_bench_listing` for `listing`.
+    #[arg(long, global = true, env = "PORTICO_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -52,6 +52,28 @@ enum Command {
         memory_entries: usize,
         /// Where to write the markdown report (`-` for nowhere).
         #[arg(long, default_value = "docs/benchmarks/permissions.md")]
+        out: PathBuf,
+    },
+    /// A portal list page: the per-branch merge helper against the plain
+    /// `branch_id = ANY(…)` query, first and deep page; writes a markdown report.
+    Listing {
+        /// Records of the customer.
+        #[arg(long, default_value_t = 200_000)]
+        records: usize,
+        /// Branches of the customer.
+        #[arg(long, default_value_t = 40)]
+        branches: usize,
+        /// Branches the contact sees.
+        #[arg(long, default_value_t = 3)]
+        granted: usize,
+        /// The deep page's number (reached through the cursor).
+        #[arg(long, default_value_t = 400)]
+        deep_page: usize,
+        /// Timed runs per case.
+        #[arg(long, default_value_t = 1_000)]
+        samples: usize,
+        /// Where to write the markdown report (`-` for nowhere).
+        #[arg(long, default_value = "docs/benchmarks/listing.md")]
         out: PathBuf,
     },
     /// Generates (or finds) the benchmark company of N contacts.
@@ -109,15 +131,61 @@ async fn postgres(url: &str, analyze: bool) -> anyhow::Result<String> {
     Ok(version.split(" on ").next().unwrap_or(&version).to_owned())
 }
 
+/// Writes a report, creating its folder.
+fn write_report(out: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    if out.as_os_str() == "-" {
+        return Ok(());
+    }
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
+    println!("Report written to {}", out.display());
+    Ok(())
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let db = connect(&cli.database_url).await?;
+    let database = match &cli.command {
+        Command::Listing { .. } => "portico_bench_listing",
+        _ => "portico_bench",
+    };
+    let url = cli
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("postgres://postgres@127.0.0.1:5432/{database}"));
+    if url.starts_with("postgres") {
+        listing::ensure_database(&url).await?;
+    }
+    let db = connect(&url).await?;
     let pg = db.backend() == Backend::Postgres;
     match cli.command {
+        Command::Listing {
+            records,
+            branches,
+            granted,
+            deep_page,
+            samples,
+            out,
+        } => {
+            anyhow::ensure!(pg, "the listing benchmark runs on PostgreSQL");
+            let options = listing::Options {
+                records,
+                branches,
+                granted,
+                deep_page,
+                samples,
+            };
+            let load_at_start = measure::load_average();
+            let report = listing::measure(&db, &url, &options).await?;
+            let machine = report::Machine::detect(postgres(&url, false).await?, load_at_start);
+            println!("{}", listing_report::terminal(&machine, &report));
+            write_report(&out, &listing_report::markdown(&machine, &report))
+        }
         Command::Generate { contacts } => {
             let spec = generate::Spec::new(contacts)?;
             let generated = generate::ensure_tenant(&db, &spec, true).await?;
             if generated.created && pg {
-                postgres(&cli.database_url, true).await?;
+                postgres(&url, true).await?;
             }
             println!(
                 "{}: {} ({} contacts, {} accounts, {} branches{})",
@@ -158,27 +226,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("{}: finding or generating the company", spec.slug);
                 let generated = generate::ensure_tenant(&db, &spec, true).await?;
                 if generated.created && pg {
-                    postgres(&cli.database_url, true).await?;
+                    postgres(&url, true).await?;
                 }
                 eprintln!("{}: measuring", spec.slug);
                 reports.push(permissions::measure(&db, &generated, &options, true).await?);
             }
             let database = if pg {
-                postgres(&cli.database_url, false).await?
+                postgres(&url, false).await?
             } else {
                 "SQLite".into()
             };
             let machine = report::Machine::detect(database, load_at_start);
             println!("{}", report::terminal(&machine, &reports));
-            if out.as_os_str() != "-" {
-                if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::fs::write(&out, report::markdown(&machine, &reports))
-                    .with_context(|| format!("writing {}", out.display()))?;
-                println!("Report written to {}", out.display());
-            }
-            Ok(())
+            write_report(&out, &report::markdown(&machine, &reports))
         }
     }
 }

@@ -59,6 +59,7 @@ impl Samples {
             mean,
             p50: at(0.50),
             p90: at(0.90),
+            p95: at(0.95),
             p99: at(0.99),
             max: sorted.last().copied().unwrap_or(0) as f64,
         }
@@ -72,6 +73,7 @@ pub struct Summary {
     pub mean: f64,
     pub p50: f64,
     pub p90: f64,
+    pub p95: f64,
     pub p99: f64,
     pub max: f64,
 }

@@ -91,7 +91,8 @@ fn count(c: &Count) -> String {
     }
 }
 
-fn thousands(n: usize) -> String {
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {

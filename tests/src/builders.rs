@@ -444,3 +444,94 @@ pub fn api_client<'a>(app: &'a TestApp, slug: &str, key: &str) -> Browser<'a> {
     app.browser(&format!("{slug}.localhost:8080"))
         .with_header("authorization", &format!("Bearer {key}"))
 }
+
+/// The records of a company that are neither accounts nor contacts: what the
+/// isolation matrix needs to fill every path parameter with a real id.
+impl Company<'_> {
+    /// A staff user `email` of `role` (password [`PASSWORD`]), by id.
+    pub async fn staff_user(&self, email: &str, role: StaffRole) -> portico_data::StaffUserId {
+        self.staff(email, role).await;
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let user = tx
+            .staff()
+            .find_by_email(&Email::parse(email).expect("email"))
+            .await
+            .expect("staff lookup")
+            .expect("the staff user exists");
+        tx.commit().await.expect("commit");
+        user.id
+    }
+
+    /// A contact import of `file_name`, started by the owner (still checking).
+    pub async fn contact_import(&self, file_name: &str) -> uuid::Uuid {
+        let owner = format!("owner@{}.test", self.slug);
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let owner = tx
+            .staff()
+            .find_by_email(&Email::parse(&owner).expect("email"))
+            .await
+            .expect("staff lookup")
+            .expect("the owner exists");
+        let import = tx
+            .imports()
+            .create(file_name, owner.id)
+            .await
+            .expect("import");
+        tx.commit().await.expect("commit");
+        import.id
+    }
+
+    /// A company-defined portal role of `portal` granting `permissions`.
+    pub async fn portal_role(
+        &self,
+        portal: Portal,
+        name: &str,
+        permissions: &[&str],
+    ) -> uuid::Uuid {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let input = portico_data::PortalRoleInput {
+            name_es: name.into(),
+            name_en: name.into(),
+            permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        let id = tx
+            .portal_roles()
+            .create(portal, &input, SYSTEM)
+            .await
+            .expect("portal role");
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// An admin API key of `role`, by id (its secret is not kept).
+    pub async fn api_key_id(&self, role: StaffRole) -> portico_data::ApiKeyId {
+        let key = portico_admin::api_keys::new_key();
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let id = tx
+            .api_keys()
+            .create(
+                "isolation",
+                role,
+                &key,
+                &portico_auth::hash_token(&key),
+                SYSTEM,
+            )
+            .await
+            .expect("api key")
+            .id;
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// An entry `name` appended to one of the contact lists (titles, categories).
+    pub async fn list_entry(&self, list: portico_data::ContactList, name: &str) -> uuid::Uuid {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let entry = tx
+            .lists()
+            .add_entry(list, name, SYSTEM)
+            .await
+            .expect("list entry");
+        tx.commit().await.expect("commit");
+        entry.id
+    }
+}
