@@ -1,8 +1,48 @@
 //! Pieces shared by every searchable, keyset-paginated list.
 
-use sea_query::{Expr, ExprTrait, IntoColumnRef, SimpleExpr};
+use sea_query::{Alias, Expr, ExprTrait, Func, IntoColumnRef, Query, SimpleExpr};
 
 use uuid::Uuid;
+
+use crate::{DataError, exec::Conn};
+
+/// The most matches a search collects through the trigram index. A term with
+/// more is common: the list then walks its own order and tests each row,
+/// which finds a page of a common term within a few hundred rows.
+pub(crate) const SEARCH_CAP: i32 = 2000;
+
+/// What a search term finds, as far as a list needs to know.
+pub(crate) enum Matches {
+    /// Every match (a rare term): the list reads these rows.
+    Few(Vec<Uuid>),
+    /// Too many to collect (a common term), or no index to ask (SQLite): the
+    /// list tests each row it walks.
+    Many,
+}
+
+/// Asks the database function `function` for the matches of a search
+/// (`args` then the cap). On PostgreSQL it runs as the owner, restricted to
+/// the transaction's tenant, because row-level security keeps `LIKE` from
+/// using the trigram indexes (migration 0009); SQLite has no such index.
+pub(crate) async fn matches(
+    conn: &mut Conn,
+    function: &'static str,
+    args: Vec<SimpleExpr>,
+) -> Result<Matches, DataError> {
+    if !matches!(conn, Conn::Postgres(_)) {
+        return Ok(Matches::Many);
+    }
+    let call = Func::cust(Alias::new(function)).args(args.into_iter().chain([SEARCH_CAP.into()]));
+    let select = Query::select().expr(call).to_owned();
+    let ids: Vec<(Uuid,)> = conn.fetch_all(&select).await?;
+    Ok(
+        if ids.len() > usize::try_from(SEARCH_CAP).unwrap_or(usize::MAX) {
+            Matches::Many
+        } else {
+            Matches::Few(ids.into_iter().map(|(id,)| id).collect())
+        },
+    )
+}
 
 /// A `LIKE` pattern that finds `text` anywhere, folded like the searched text
 /// (lower case, no accents), with `%`, `_` and `\`

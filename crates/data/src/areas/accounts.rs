@@ -12,7 +12,7 @@ use crate::tables::Accounts;
 use crate::{
     AccountId, By, DataError, TenantTx,
     areas::audit::diff,
-    search::{NameCursor, like_pattern, name_after},
+    search::{Matches, NameCursor, like_pattern, matches, name_after},
 };
 
 const ACCOUNT_COLUMNS: [Accounts; 18] = [
@@ -382,9 +382,14 @@ impl AccountsArea<'_> {
             .and_where(Expr::col(Accounts::Active).eq(!filter.archived))
             .to_owned();
         if let Some(pattern) = filter.search.as_deref().and_then(like_pattern) {
-            select.and_where(
-                Expr::col(Accounts::SearchText).like(LikeExpr::new(pattern).escape('\\')),
-            );
+            let args = vec![filter.kind.as_str().into(), pattern.clone().into()];
+            let found = matches(&mut self.tx.conn, "portico_account_matches", args).await?;
+            select.and_where(match found {
+                Matches::Few(ids) => Expr::col(Accounts::Id).is_in(ids),
+                Matches::Many => {
+                    Expr::col(Accounts::SearchText).like(LikeExpr::new(pattern).escape('\\'))
+                }
+            });
         }
         if let Some(after) = after {
             select.and_where(name_after(Accounts::SortName, Accounts::Id, after));

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use portico_domain::AccountKind;
-use sea_query::{Expr, ExprTrait, LikeExpr, Order, Query, SelectStatement, UnionType};
+use sea_query::{Expr, ExprTrait, LikeExpr, Order, Query, SimpleExpr};
 use uuid::Uuid;
 
 use super::{Contact, ContactRow, ContactsArea, PortalStatus, contact_select};
@@ -10,7 +10,7 @@ use crate::tables::{Accounts, ContactLinks, Contacts};
 use crate::{
     AccountId, DataError,
     areas::links::link_account,
-    search::{NameCursor, like_pattern, name_after},
+    search::{Matches, NameCursor, like_pattern, matches, name_after},
 };
 
 /// The states the contact list filters portal access by.
@@ -117,26 +117,25 @@ pub struct ContactFilter {
     pub sort: ContactSort,
 }
 
-/// The ids of the contacts matching a search: by their own names, emails and
-/// phones, or by the name or code of an account they are linked to. Two indexable
-/// halves joined by UNION (an OR across them would force a scan of the tenant).
-fn search_matches(tenant: Uuid, pattern: &str) -> SelectStatement {
+/// The condition that a contact matches a search, tested row by row: by its
+/// own names, emails and phones, or by the name or code of an account it is
+/// linked to.
+fn matches_row(tenant: Uuid, pattern: &str) -> SimpleExpr {
     let like = || LikeExpr::new(pattern).escape('\\');
-    let mut own = Query::select()
-        .column(Contacts::Id)
-        .from(Contacts::Table)
-        .and_where(Expr::col(Contacts::TenantId).eq(tenant))
-        .and_where(Expr::col(Contacts::SearchText).like(like()))
-        .to_owned();
     let by_account = Query::select()
-        .column((ContactLinks::Table, ContactLinks::ContactId))
+        .expr(Expr::val(1))
         .from(ContactLinks::Table)
         .inner_join(Accounts::Table, link_account())
         .and_where(Expr::col((ContactLinks::Table, ContactLinks::TenantId)).eq(tenant))
+        .and_where(
+            Expr::col((ContactLinks::Table, ContactLinks::ContactId))
+                .equals((Contacts::Table, Contacts::Id)),
+        )
         .and_where(Expr::col((Accounts::Table, Accounts::SearchText)).like(like()))
         .to_owned();
-    own.union(UnionType::Distinct, by_account);
-    own
+    Expr::col((Contacts::Table, Contacts::SearchText))
+        .like(like())
+        .or(Expr::exists(by_account))
 }
 
 impl ContactsArea<'_> {
@@ -191,7 +190,16 @@ impl ContactsArea<'_> {
             select.and_where(Expr::exists(linked));
         }
         if let Some(pattern) = filter.search.as_deref().and_then(like_pattern) {
-            select.and_where(col(Contacts::Id).in_subquery(search_matches(tenant, &pattern)));
+            let found = matches(
+                &mut self.tx.conn,
+                "portico_contact_matches",
+                vec![pattern.clone().into()],
+            )
+            .await?;
+            select.and_where(match found {
+                Matches::Few(ids) => col(Contacts::Id).is_in(ids),
+                Matches::Many => matches_row(tenant, &pattern),
+            });
         }
         match filter.sort {
             ContactSort::Name => {

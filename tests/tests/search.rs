@@ -1,0 +1,156 @@
+//! Contact and account search on a company of a few thousand contacts, past
+//! the number of matches the trigram index collects (on PostgreSQL a rare term
+//! is answered from the index through a function that reads only the
+//! transaction's company; a common one walks the list's order): every kind of
+//! term finds exactly what it should, in order, page after page, and never
+//! another company's records.
+
+use std::collections::BTreeSet;
+
+use portico_bench::generate::{Spec, ensure_tenant};
+use portico_data::{AccountFilter, Contact, ContactFilter, ContactId, TenantTx};
+use portico_domain::{AccountKind, ContactFields, Email};
+use portico_tests::builders::SYSTEM;
+use portico_tests::{TestApp, TestDb, backend_tests};
+
+/// More contacts than a common term's matches the index collects (2,000).
+const CONTACTS: usize = 2_500;
+
+/// Every page of a contact search, 200 at a time.
+async fn search(tx: &mut TenantTx, term: &str) -> Vec<Contact> {
+    let filter = ContactFilter {
+        search: Some(term.to_owned()),
+        ..Default::default()
+    };
+    let mut found: Vec<Contact> = Vec::new();
+    loop {
+        let after = found.last().map(Contact::cursor);
+        let page = tx
+            .contacts()
+            .list(&filter, after.as_ref(), 200)
+            .await
+            .expect("search");
+        let more = page.len() == 200;
+        found.extend(page);
+        if !more {
+            return found;
+        }
+    }
+}
+
+fn ids(contacts: &[Contact]) -> Vec<ContactId> {
+    contacts.iter().map(|c| c.id).collect()
+}
+
+async fn every_kind_of_term_finds_exactly_its_matches_in_order(t: TestDb) {
+    let app = TestApp::new(t).await;
+    let t = &app.db;
+    let generated = ensure_tenant(&t.db, &Spec::new(CONTACTS).unwrap(), false)
+        .await
+        .unwrap();
+    let (alfa, plan) = (&generated.tenant, &generated.plan);
+    let mut tx = t.db.tenant_tx(alfa).await.unwrap();
+
+    // A common term (every generated address): all contacts, in the list's order.
+    let everyone = search(&mut tx, "correo.do").await;
+    assert_eq!(everyone.len(), CONTACTS);
+    let mut all = Vec::new();
+    loop {
+        let after = all.last().map(Contact::cursor);
+        let page = tx
+            .contacts()
+            .list(&ContactFilter::default(), after.as_ref(), 500)
+            .await
+            .unwrap();
+        let more = page.len() == 500;
+        all.extend(page);
+        if !more {
+            break;
+        }
+    }
+    assert_eq!(
+        ids(&everyone),
+        ids(&all),
+        "the same contacts in the same order"
+    );
+
+    // A rare term: one exact address.
+    let one = tx
+        .contacts()
+        .find(plan.contact(1234).id)
+        .await
+        .unwrap()
+        .unwrap();
+    let email = one.fields.email.clone().unwrap();
+    let found = search(&mut tx, email.as_str()).await;
+    assert_eq!(ids(&found), [one.id]);
+    // Typed in capitals and with accents folded, it is the same search.
+    let found = search(&mut tx, &email.as_str().to_uppercase()).await;
+    assert_eq!(ids(&found), [one.id]);
+
+    // An account's code finds the contacts linked to it, and only them.
+    let account = plan.contact(1234).links[0].account_id;
+    let code = tx
+        .accounts()
+        .find(account)
+        .await
+        .unwrap()
+        .unwrap()
+        .fields
+        .code;
+    let linked: BTreeSet<ContactId> = (0..CONTACTS)
+        .map(|i| plan.contact(i))
+        .filter(|c| c.links.iter().any(|l| l.account_id == account))
+        .map(|c| c.id)
+        .collect();
+    let found: BTreeSet<ContactId> = search(&mut tx, &code).await.iter().map(|c| c.id).collect();
+    assert!(found.contains(&one.id));
+    assert_eq!(found, linked);
+
+    // A first name: some hundred people, sorted by name.
+    let named = search(&mut tx, &one.fields.first_name.clone().unwrap()).await;
+    assert!(
+        named.len() > 10 && named.len() < CONTACTS,
+        "{}",
+        named.len()
+    );
+    let names: Vec<String> = named
+        .iter()
+        .map(|c| portico_domain::fold(&c.display_name))
+        .collect();
+    assert!(names.is_sorted(), "in the list's order");
+
+    // Nothing matches: an empty page, not an error.
+    assert!(search(&mut tx, "zzzqqq").await.is_empty());
+
+    // Accounts: a code is rare, the trade words common.
+    let filter = |search: &str| AccountFilter {
+        kind: AccountKind::Customer,
+        search: Some(search.to_owned()),
+        archived: false,
+    };
+    let accounts = tx.accounts().list(&filter(&code), None, 50).await.unwrap();
+    assert_eq!(accounts.iter().map(|a| a.id).collect::<Vec<_>>(), [account]);
+    let everyone = tx.accounts().list(&filter("s"), None, 50).await.unwrap();
+    assert_eq!(everyone.len(), 50);
+    tx.commit().await.unwrap();
+
+    // Another company with a contact of the very same address and name.
+    let beta = app.company("beta").await;
+    let mut tx = t.db.tenant_tx(&beta).await.unwrap();
+    let twin = ContactFields {
+        first_name: one.fields.first_name.clone(),
+        last_name: one.fields.last_name.clone(),
+        email: Some(Email::parse(email.as_str()).unwrap()),
+        ..Default::default()
+    };
+    let twin = tx.contacts().create(&twin, SYSTEM).await.unwrap().id;
+    assert_eq!(ids(&search(&mut tx, email.as_str()).await), [twin]);
+    assert_eq!(ids(&search(&mut tx, "correo.do").await), [twin]);
+    tx.commit().await.unwrap();
+    let mut tx = t.db.tenant_tx(alfa).await.unwrap();
+    assert_eq!(ids(&search(&mut tx, email.as_str()).await), [one.id]);
+    tx.commit().await.unwrap();
+}
+
+backend_tests!(every_kind_of_term_finds_exactly_its_matches_in_order);
