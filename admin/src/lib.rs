@@ -33,6 +33,7 @@ use portico_domain::AccountKind;
 use portico_web::{Access, Routes, error::WithErrorLayout};
 
 pub use auth::SignedInStaff;
+pub use import::{start_import_sweeper, sweep_interrupted_imports};
 
 /// The back office's templates.
 pub const TEMPLATES: &[(&str, &str)] = &[

@@ -409,7 +409,174 @@ async fn a_large_file_crosses_batches_and_reports_every_line(db: TestDb) {
     );
 }
 
+/// The lines' numbers as the import's page shows them, in order.
+fn line_numbers(page: &Page) -> Vec<i32> {
+    page.body
+        .split("<tr class=\"import-")
+        .skip(1)
+        .filter_map(|row| row.split("<td>").nth(1)?.split('<').next()?.parse().ok())
+        .collect()
+}
+
+/// The files kept for imports of a company.
+fn import_files(app: &TestApp, tenant: &portico_data::Tenant) -> usize {
+    let dir = app
+        .files_dir
+        .path()
+        .join(format!("tenants/{}/imports", tenant.id()));
+    std::fs::read_dir(dir).map_or(0, |d| d.count())
+}
+
+async fn an_edited_export_imports_back_with_the_files_own_line_numbers(db: TestDb) {
+    let app = TestApp::new(db).await;
+    app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    owner
+        .create_account("suppliers", "P-001", "Laboratorios Andinos")
+        .await;
+    let first = upload(&owner, "contactos.csv", CLEAN.as_bytes()).await;
+    settled(&owner, &first).await;
+    run(&owner, &first).await;
+
+    // The export (CRLF lines), with one new person typed at the top in an
+    // editor that ends lines with LF.
+    let export = owner.get("/admin/contacts/export.csv").await;
+    assert!(
+        export.body.contains("\r\n"),
+        "the export ends lines with CRLF"
+    );
+    let (heading, people) = export.body.split_once("\r\n").unwrap();
+    let new_line: String = heading
+        .split(',')
+        .map(|column| match column.trim_start_matches('\u{feff}') {
+            "first_name" => "Nuevo",
+            "email" => "nuevo@alfa.test",
+            _ => "",
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let edited = format!("{heading}\r\n{new_line}\n{people}");
+    let path = upload(&owner, "editado.csv", edited.as_bytes()).await;
+    let page = settled(&owner, &path).await;
+    assert_eq!(count(&page, "error"), 0, "{}", page.body);
+    assert_eq!(count(&page, "create"), 1, "{}", page.body);
+    assert_eq!(count(&page, "unchanged"), 3, "{}", page.body);
+    assert_eq!(line_numbers(&page), [2, 3, 4, 5], "{}", page.body);
+
+    // A cell with a NUL is that line's error, not a failed import.
+    let nul = format!(
+        "{heading}\r\n{}\r\n",
+        new_line.replace("Nuevo", "Nu\u{0}evo")
+    );
+    let path = upload(&owner, "nul.csv", nul.as_bytes()).await;
+    let page = settled(&owner, &path).await;
+    assert_eq!(count(&page, "error"), 1, "{}", page.body);
+    assert!(
+        page.body.contains("caracteres de control"),
+        "the line says why: {}",
+        page.body
+    );
+}
+
+async fn an_import_whose_process_died_is_interrupted_then_checked_again_or_discarded(db: TestDb) {
+    use portico_data::ImportState;
+    let app = TestApp::new(db).await;
+    let tenant = app.company("alfa").await;
+    let owner = app.signed_in("alfa", "owner@alfa.test").await;
+    owner
+        .create_account("customers", "C-001", "Farmacia Carol")
+        .await;
+    owner
+        .create_account("suppliers", "P-001", "Laboratorios Andinos")
+        .await;
+
+    // A real run starts, and its process dies (kill -9) before it commits.
+    let mut paths = Vec::new();
+    for name in ["uno.csv", "dos.csv"] {
+        let path = upload(&owner, name, CLEAN.as_bytes()).await;
+        settled(&owner, &path).await;
+        let id: uuid::Uuid = path.rsplit('/').next().unwrap().parse().unwrap();
+        let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
+        let import = tx.imports().find(id).await.unwrap().unwrap();
+        assert!(
+            tx.imports()
+                .set_state(
+                    id,
+                    ImportState::Checked,
+                    ImportState::Importing,
+                    import.counts,
+                    None
+                )
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+        paths.push(path);
+    }
+    assert_eq!(import_files(&app, &tenant), 2);
+    // Its heartbeat is fresh: nothing to sweep yet.
+    let now = chrono::Utc::now();
+    assert_eq!(
+        portico_admin::sweep_interrupted_imports(&app.db.db, now - chrono::Duration::seconds(90))
+            .await
+            .unwrap(),
+        0
+    );
+    // Once its heartbeat is older than the limit, any instance's sweep marks it.
+    let later = now + chrono::Duration::seconds(1);
+    assert_eq!(
+        portico_admin::sweep_interrupted_imports(&app.db.db, later)
+            .await
+            .unwrap(),
+        2
+    );
+    let page = owner.get(&paths[0]).await;
+    assert!(page.body.contains("Interrumpido"), "{}", page.body);
+    assert!(page.body.contains("no se escribió nada"), "{}", page.body);
+    assert!(page.body.contains(&format!("{}/retry", paths[0])));
+    assert!(
+        !page.headers.contains_key("refresh"),
+        "it no longer says it works"
+    );
+
+    // Checked again: a dry run, then the real run imports it.
+    let again = owner
+        .post(&format!("{}/retry", paths[0]), &[("_csrf", &page.csrf())])
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let page = settled(&owner, &paths[0]).await;
+    assert!(page.body.contains("Revisado"), "{}", page.body);
+    let page = run(&owner, &paths[0]).await;
+    assert!(page.body.contains("Importado"), "{}", page.body);
+    // A finished import cannot be "retried".
+    let refused = owner
+        .post(&format!("{}/retry", paths[0]), &[("_csrf", &page.csrf())])
+        .await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(owner.get(&paths[0]).await.body.contains("Importado"));
+
+    // Discarded: gone, with its file.
+    let page = owner.get(&paths[1]).await;
+    let discarded = owner
+        .post(&format!("{}/delete", paths[1]), &[("_csrf", &page.csrf())])
+        .await;
+    assert_eq!(discarded.location(), Some("/admin/contacts/import"));
+    assert_eq!(owner.get(&paths[1]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(import_files(&app, &tenant), 0);
+    assert_eq!(
+        portico_admin::sweep_interrupted_imports(&app.db.db, later)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
 backend_tests!(
+    an_edited_export_imports_back_with_the_files_own_line_numbers,
+    an_import_whose_process_died_is_interrupted_then_checked_again_or_discarded,
     a_dry_run_shows_each_line_then_the_run_writes_them_all,
     a_run_writes_nothing_when_the_data_changed_since_the_dry_run,
     unusable_files_are_refused_on_the_upload_page,

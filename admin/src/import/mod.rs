@@ -26,7 +26,8 @@ use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
 use crate::{SignedInStaff, paging::PAGE};
-use run::{Job, MAX_FILE_BYTES, file_key, parse, progress};
+use run::{INTERRUPTED, Job, MAX_FILE_BYTES, STALE, file_key, parse, progress};
+pub use run::{start_import_sweeper, sweep_interrupted_imports};
 
 pub(crate) fn routes(route: Routes) -> Routes {
     let read = Access::staff(Area::Contacts, Action::Read);
@@ -36,13 +37,12 @@ pub(crate) fn routes(route: Routes) -> Routes {
         .at("/contacts/import/template.csv", read, get(template))
         .at("/contacts/import/:id", write, get(import_page))
         .at("/contacts/import/:id/run", write, post(start_run))
+        .at("/contacts/import/:id/retry", write, post(retry))
         .at("/contacts/import/:id/delete", write, post(discard))
 }
 
 /// Recent imports listed on the upload page.
 const RECENT: u64 = 20;
-/// A run this long without news from this process was interrupted.
-const STALE_MINUTES: i64 = 15;
 
 fn counts_json(c: &ImportCounts) -> Json {
     json!({
@@ -55,12 +55,16 @@ fn counts_json(c: &ImportCounts) -> Json {
 /// a process that stopped).
 fn running(import: &ContactImport) -> bool {
     import.state.running()
-        && (progress(import.id).is_some()
-            || Utc::now() - import.updated_at < chrono::Duration::minutes(STALE_MINUTES))
+        && (progress(import.id).is_some() || Utc::now() - import.updated_at < STALE)
+}
+
+/// Whether an import's run stopped with its process (swept, or not yet).
+fn interrupted(import: &ContactImport) -> bool {
+    (import.state.running() && !running(import)) || import.failure.as_deref() == Some(INTERRUPTED)
 }
 
 fn import_json(ui: &Ui, import: &ContactImport) -> Json {
-    let state = if import.state.running() && !running(import) {
+    let state = if interrupted(import) {
         "interrupted"
     } else {
         import.state.as_str()
@@ -318,6 +322,39 @@ async fn start_run(
         tokio::spawn(job(&ui, &staff, id).await?.run());
     } else {
         set_flash_error(session, "import-not-ready");
+    }
+    Ok(Redirect::see_other(format!("/admin/contacts/import/{id}")).into_response())
+}
+
+/// `POST /admin/contacts/import/{id}/retry`: checks the file of an interrupted
+/// import again (its dry run; the real run is started from its results).
+#[handler]
+async fn retry(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Contacts, Action::Write).await?;
+    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let import = tx.imports().find(id).await?.ok_or(AppError::NotFound)?;
+    let again = interrupted(&import)
+        && tx
+            .imports()
+            .set_state(
+                id,
+                import.state,
+                ImportState::Checking,
+                ImportCounts::default(),
+                None,
+            )
+            .await?;
+    tx.commit().await?;
+    if again {
+        tokio::spawn(job(&ui, &staff, id).await?.check());
+    } else {
+        set_flash_error(session, "import-not-interrupted");
     }
     Ok(Redirect::see_other(format!("/admin/contacts/import/{id}")).into_response())
 }

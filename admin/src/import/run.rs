@@ -1,12 +1,18 @@
 //! Running imports in the background: reading the stored file, the dry run
 //! (plans every line in short transactions, then stores the results) and the
 //! real run (plans again and writes everything in one transaction, or nothing),
-//! with the progress this process can report while it works.
+//! with the progress this process can report while it works. A run beats a
+//! heartbeat into its import; a sweep on every instance marks the imports whose
+//! heartbeat stopped (their process died) as interrupted, to be checked again
+//! or discarded.
 
 use std::{
     collections::HashMap,
     sync::{LazyLock, Mutex},
+    time::Duration,
 };
+
+use chrono::{DateTime, Utc};
 
 use portico_authz::BackOffice;
 use portico_data::{
@@ -23,6 +29,14 @@ use super::plan::{Line, Planned, Planner};
 pub(crate) const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// The most lines (people) one file may hold.
 pub(crate) const MAX_LINES: usize = 100_000;
+
+/// How often a run touches its import.
+const HEARTBEAT: Duration = Duration::from_secs(20);
+/// How long an import may go without a heartbeat before it counts as
+/// interrupted.
+pub(crate) const STALE: chrono::Duration = chrono::Duration::seconds(90);
+/// The failure of an import whose run stopped with its process.
+pub(crate) const INTERRUPTED: &str = "import-interrupted";
 
 /// Where an import's file is kept between its dry run and its real run.
 pub(crate) fn file_key(tenant: &Tenant, import: Uuid) -> FileKey {
@@ -117,6 +131,74 @@ impl<'t> LineCounter<'t> {
     }
 }
 
+/// Touches an import every [`HEARTBEAT`] while alive; stops when dropped.
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Heartbeat {
+    fn start(job: &Job) -> Self {
+        let (db, tenant, import) = (job.db.clone(), job.tenant.clone(), job.import);
+        Self(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(HEARTBEAT).await;
+                // On SQLite a real run holds the only write lock: the beat
+                // waits or fails, and this process's own runs are never swept.
+                if let Ok(mut tx) = db.tenant_tx(&tenant).await
+                    && tx.imports().touch(import).await.is_ok()
+                {
+                    let _ = tx.commit().await;
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Marks every company's imports whose heartbeat stopped before `before` as
+/// interrupted (except this process's own runs); returns how many.
+pub async fn sweep_interrupted_imports(
+    db: &Database,
+    before: DateTime<Utc>,
+) -> Result<usize, DataError> {
+    let alive: Vec<Uuid> = PROGRESS
+        .lock()
+        .map(|map| map.keys().copied().collect())
+        .unwrap_or_default();
+    let mut platform = db.platform_tx().await?;
+    let tenants = platform.list_tenants().await?;
+    platform.commit().await?;
+    let mut swept = 0;
+    for tenant in tenants {
+        let mut tx = db.tenant_tx(&tenant).await?;
+        let ids = tx
+            .imports()
+            .interrupt_stale(before, &alive, INTERRUPTED)
+            .await?;
+        tx.commit().await?;
+        for id in &ids {
+            tracing::warn!(tenant = %tenant.slug(), import = %id, "import interrupted: its run stopped");
+        }
+        swept += ids.len();
+    }
+    Ok(swept)
+}
+
+/// Sweeps at start-up and then every minute, for as long as the process runs.
+pub fn start_import_sweeper(db: Database) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = sweep_interrupted_imports(&db, Utc::now() - STALE).await {
+                tracing::error!(%error, "sweeping interrupted imports failed");
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+    });
+}
+
 /// Lines done and lines in all, per running import of this process.
 static PROGRESS: LazyLock<Mutex<HashMap<Uuid, (usize, usize)>>> = LazyLock::new(Default::default);
 
@@ -196,6 +278,7 @@ impl Job {
 
     /// The dry run: plans every line and stores the results; writes no contact.
     pub(crate) async fn check(self) {
+        let _beat = Heartbeat::start(&self);
         let tracker = Tracker(self.import);
         let outcome = self.check_lines(&tracker).await;
         self.finish(ImportState::Checking, ImportState::Checked, outcome)
@@ -224,6 +307,7 @@ impl Job {
     /// line that no longer passes (the data changed since the dry run) fails
     /// the whole run, and nothing is written.
     pub(crate) async fn run(self) {
+        let _beat = Heartbeat::start(&self);
         let tracker = Tracker(self.import);
         let outcome = match self.lines().await {
             Ok(lines) => self.write_lines(&tracker, &lines).await,

@@ -192,6 +192,7 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
     )?;
     mail.start();
     check_mail(&mail);
+    portico_admin::start_import_sweeper(db.clone());
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;

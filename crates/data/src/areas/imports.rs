@@ -388,6 +388,71 @@ impl ImportsArea<'_> {
         Ok(self.tx.conn.execute(&update).await? == 1)
     }
 
+    /// Keeps a running import alive: its `updated_at` is the heartbeat that
+    /// [`ImportsArea::interrupt_stale`] reads.
+    pub async fn touch(&mut self, id: Uuid) -> Result<(), DataError> {
+        let update = Query::update()
+            .table(ContactImports::Table)
+            .value(ContactImports::UpdatedAt, Utc::now())
+            .and_where(Expr::col(ContactImports::TenantId).eq(self.tx.tenant_id().as_uuid()))
+            .and_where(Expr::col(ContactImports::Id).eq(id))
+            .and_where(Expr::col(ContactImports::State).is_in([
+                ImportState::Checking.as_str(),
+                ImportState::Importing.as_str(),
+            ]))
+            .to_owned();
+        self.tx.conn.execute(&update).await?;
+        Ok(())
+    }
+
+    /// Marks as failed with `failure` every running import whose heartbeat
+    /// is older than `before`, except those in `alive` (run by this process);
+    /// returns their ids. Nothing was written by an interrupted real run: it
+    /// writes in one transaction.
+    pub async fn interrupt_stale(
+        &mut self,
+        before: DateTime<Utc>,
+        alive: &[Uuid],
+        failure: &str,
+    ) -> Result<Vec<Uuid>, DataError> {
+        let select = self
+            .import_select()
+            .and_where(Expr::col(ContactImports::State).is_in([
+                ImportState::Checking.as_str(),
+                ImportState::Importing.as_str(),
+            ]))
+            .to_owned();
+        let running: Vec<ContactImport> = self
+            .tx
+            .conn
+            .fetch_all::<ImportRecord>(&select)
+            .await?
+            .into_iter()
+            .map(ContactImport::try_from)
+            .collect::<Result<_, _>>()?;
+        let mut interrupted = Vec::new();
+        // Compared here rather than in SQL: SQLite keeps timestamps as text.
+        for import in running
+            .into_iter()
+            .filter(|i| i.updated_at < before && !alive.contains(&i.id))
+        {
+            let failed = ImportState::Failed;
+            if self
+                .set_state(
+                    import.id,
+                    import.state,
+                    failed,
+                    import.counts,
+                    Some(failure),
+                )
+                .await?
+            {
+                interrupted.push(import.id);
+            }
+        }
+        Ok(interrupted)
+    }
+
     /// Removes an import and its results.
     pub async fn delete(&mut self, id: Uuid) -> Result<bool, DataError> {
         self.clear_rows(id).await?;
