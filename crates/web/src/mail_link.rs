@@ -4,10 +4,12 @@
 //! mail goes out or not, so the page cannot flood an inbox), the token, the mail
 //! and its audit are written in one transaction, the mailer is woken after the
 //! commit, and the answer is the same whether or not the address has an
-//! account, so the page tells nobody who the users are. What differs per kind
-//! of link (who may get one, the mail, the pages) is a [`LinkKind`].
+//! account, so the page tells nobody who the users are — nor does its timing:
+//! every answer after the throttle takes at least [`ANSWER_TIME`], whatever
+//! work it did. What differs per kind of link (who may get one, the mail, the
+//! pages) is a [`LinkKind`].
 
-use std::future::Future;
+use std::{future::Future, time::Duration};
 
 use poem::{Request, Response, http::StatusCode};
 use portico_data::{Actor, By, Tenant, TenantTx};
@@ -18,6 +20,11 @@ use crate::{
     observe::request_id,
     signin::{Refusal, SignInAttempt, minutes_left, with_retry_after},
 };
+
+/// The least time an answer takes once the request passed the throttle, so
+/// that mailing a link (a token, a mail, an audit event) and mailing nobody
+/// look alike from outside.
+pub const ANSWER_TIME: Duration = Duration::from_millis(250);
 
 /// The form that asks for a link: one email.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -87,6 +94,7 @@ pub async fn mail_link<K: LinkKind>(
     }
     // Every request counts, whether it mails anyone or not.
     attempt.failed(state).await?;
+    let answer_at = tokio::time::Instant::now() + ANSWER_TIME;
     let by = By {
         actor: Actor::System,
         request_id: request_id(req),
@@ -101,5 +109,6 @@ pub async fn mail_link<K: LinkKind>(
         }
         None => tracing::info!(scope = %kind.scope(tenant), "link asked for; none mailed"),
     }
+    tokio::time::sleep_until(answer_at).await;
     kind.answer(ui, &parsed)
 }
