@@ -148,7 +148,65 @@ async fn a_field_with_a_control_character_is_refused_by_name(db: TestDb) {
     );
 }
 
+async fn an_api_body_over_its_limit_is_413_before_it_is_read(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = Company::new(&app, "alfa").await;
+    let ana = alfa.contact("Ana", "Peña", "ana@alfa.test").await;
+    let key = alfa.api_key(StaffRole::Admin).await;
+    let api = alfa.api_client(&key).with_header("accept-language", "en");
+
+    // A JSON body over 1 MiB, however well formed.
+    let notes = "x".repeat(portico_web::body_limit::MAX_JSON);
+    let big = api
+        .json(
+            Method::POST,
+            "/api/v1/contacts",
+            Some(json!({ "first_name": "Ana", "notes": notes })),
+        )
+        .await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", big.body);
+    assert_eq!(
+        big.headers.get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    let big = problem(&big.body);
+    assert_eq!(big["status"], 413);
+    assert!(
+        big["detail"].as_str().unwrap().contains("1024 KiB"),
+        "{big}"
+    );
+
+    // A file over the upload limit.
+    let huge = vec![0_u8; portico_web::site::MAX_UPLOAD + 1];
+    let put = api
+        .raw(
+            Method::PUT,
+            &format!("/api/v1/contacts/{ana}/photo"),
+            "image/png",
+            &huge,
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", put.body);
+
+    // Just under the limit is read and judged by the operation (here: 422).
+    let notes = "x".repeat(5000);
+    let fine = api
+        .json(
+            Method::POST,
+            "/api/v1/contacts",
+            Some(json!({ "first_name": "Ana", "email": "ana@alfa.test", "notes": notes })),
+        )
+        .await;
+    assert_eq!(
+        fine.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        fine.body
+    );
+}
+
 backend_tests!(
+    an_api_body_over_its_limit_is_413_before_it_is_read,
     a_search_for_control_characters_finds_nothing_and_fails_nothing,
     a_field_with_a_control_character_is_refused_by_name,
 );

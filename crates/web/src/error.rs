@@ -56,6 +56,9 @@ pub enum AppError {
         #[source]
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A request body over the route's limit (413); `limit` in bytes.
+    #[error("the request body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
     /// Anything unexpected; logged with its cause chain, shown as a generic 500.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -81,6 +84,7 @@ impl AppError {
             AppError::Duplicate { .. } => ("duplicate-title", "duplicate-api-detail"),
             AppError::Conflict { .. } => ("error-conflict", "error-conflict-detail"),
             AppError::Unavailable { .. } => ("error-unavailable", "error-unavailable-detail"),
+            AppError::TooLarge { .. } => ("error-too-large", "error-too-large-detail"),
             AppError::Internal(_) => ("error-internal", "error-internal-detail"),
         }
     }
@@ -97,6 +101,7 @@ impl ResponseError for AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Duplicate { .. } | AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -195,6 +200,10 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
         let detail = match app_error {
             Some(AppError::Conflict { field }) => {
                 lang.t_args(detail_id, &[("field", field.clone().into())])
+            }
+            Some(AppError::TooLarge { limit }) => {
+                let size = format!("{} KiB", limit.div_ceil(1024));
+                lang.t_args(detail_id, &[("size", size.into())])
             }
             _ => lang.t(detail_id),
         };

@@ -3,6 +3,7 @@
 //! JSON), templates, i18n, observability and the route registry.
 
 pub mod access;
+pub mod body_limit;
 pub mod csrf;
 pub mod error;
 pub mod headers;

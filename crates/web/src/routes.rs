@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use poem::{Endpoint, IntoEndpoint, Route, http::Method};
+use poem::{Endpoint, EndpointExt, IntoEndpoint, Route, http::Method};
 
 use crate::access::{Access, ByMethod};
 
@@ -96,7 +96,12 @@ impl Routes {
                 pattern: join(prefix, &entry.pattern),
                 ..entry
             }));
-        self.route = self.route.nest(prefix, api.endpoint);
+        self.route = self.route.nest(
+            prefix,
+            api.endpoint
+                .into_endpoint()
+                .with(crate::body_limit::ApiBodyLimit),
+        );
         self
     }
 
