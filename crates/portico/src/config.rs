@@ -54,6 +54,10 @@ pub struct Settings {
     /// How many of the pool's connections one company may hold at once (0:
     /// half the pool); beyond it its requests answer 503 with `Retry-After`.
     pub company_connections: u32,
+    /// The load balancers in front of Portico, as comma-separated networks
+    /// (`10.0.0.0/8, fd00::/8`): only from these is `X-Forwarded-For` /
+    /// `Forwarded` believed for the client's address.
+    pub trusted_proxies: String,
 }
 
 impl Default for Settings {
@@ -76,6 +80,7 @@ impl Default for Settings {
             photo_decoding_memory_mb: 1024,
             statement_timeout_ms: 10_000,
             company_connections: 0,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -97,11 +102,24 @@ impl Settings {
             }
             None => figment = figment.merge(Toml::file("portico.toml")),
         }
-        figment
+        let settings: Self = figment
             .merge(Env::prefixed("PORTICO_"))
             .merge(Env::raw().only(&["DATABASE_URL", "REDIS_URL"]))
             .extract()
-            .map_err(Box::new)
+            .map_err(Box::new)?;
+        settings
+            .proxies()
+            .map_err(|e| Box::new(figment::Error::from(format!("trusted_proxies: {e}"))))?;
+        Ok(settings)
+    }
+
+    /// The trusted proxies' networks.
+    fn proxies(&self) -> Result<Vec<portico_web::client::IpNet>, String> {
+        self.trusted_proxies
+            .split(',')
+            .filter(|n| !n.trim().is_empty())
+            .map(portico_web::client::IpNet::parse)
+            .collect()
     }
 
     /// How to reach the database.
@@ -121,6 +139,8 @@ impl Settings {
         web.sign_in_max_failures = self.sign_in_max_failures.max(1);
         web.sign_in_window = Duration::from_secs(self.sign_in_lockout_minutes.max(1) * 60);
         web.photo_decoding_memory = self.photo_decoding_memory_mb.saturating_mul(1024 * 1024);
+        // Checked when the settings were loaded.
+        web.trusted_proxies = self.proxies().unwrap_or_default();
         web
     }
 }
@@ -147,6 +167,20 @@ mod tests {
                 "postgres://postgres@127.0.0.1/portico"
             );
             assert_eq!(settings.redis_url, None);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn trusted_proxies_are_networks_or_start_up_stops() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORTICO_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8");
+            let settings = Settings::load(None).map_err(|e| *e)?;
+            assert_eq!(settings.web().trusted_proxies.len(), 2);
+            jail.set_env("PORTICO_TRUSTED_PROXIES", "10.0.0.0/8, balanceador");
+            let error = Settings::load(None).expect_err("an invalid network");
+            assert!(error.to_string().contains("balanceador"), "{error}");
             Ok(())
         });
     }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod body_limit;
+pub mod client;
 pub mod csrf;
 pub mod error;
 pub mod headers;

@@ -16,7 +16,7 @@ use poem::{
 use portico_auth::{Locked, verify_password};
 use portico_domain::Email;
 
-use crate::{AppError, AppState, Ui, csrf, observe::request_id};
+use crate::{AppError, AppState, Ui, client::ClientIp, csrf, observe::request_id};
 
 /// The sign-in form of every app: staff, operators and both portals (a portal
 /// also brings where to go next). Not `Debug`: it holds the password.
@@ -185,6 +185,9 @@ pub fn with_retry_after(mut resp: Response, retry_after: Duration) -> Response {
     resp
 }
 
+/// How long each attempt from an address past its limit waits.
+pub const ADDRESS_SLOWDOWN: Duration = Duration::from_secs(2);
+
 /// One sign-in attempt's throttle keys (also used by the pages that mail
 /// links or check a current password).
 pub struct SignInAttempt {
@@ -194,24 +197,30 @@ pub struct SignInAttempt {
 
 impl SignInAttempt {
     /// Keys for `scope` (e.g. `staff:<tenant>` or `operator`), the typed email and
-    /// the client's address.
+    /// the client's address (see [`crate::client`]: behind a trusted proxy, the
+    /// forwarded one; an IPv6 client's /64).
     pub fn new(scope: &str, email: &str, req: &Request) -> Self {
-        let address: Option<IpAddr> = req.remote_addr().as_socket_addr().map(|a| a.ip());
+        let client = req.extensions().get::<ClientIp>().copied().or_else(|| {
+            let socket: Option<IpAddr> = req.remote_addr().as_socket_addr().map(|a| a.ip());
+            socket.map(ClientIp)
+        });
         Self {
             account_key: format!("{scope}:{}", email.trim().to_lowercase()),
-            address_key: address.map(|ip| format!("{scope}:ip:{ip}")),
+            address_key: client.map(|ip| format!("{scope}:ip:{}", ip.key())),
         }
     }
 
-    /// `Err(Locked)` while the account or the address is locked out.
+    /// `Err(Locked)` while the account is locked out. An address past its
+    /// limit is slowed down ([`ADDRESS_SLOWDOWN`] per attempt), never locked
+    /// out: a whole office behind one address must still be able to sign in.
     pub async fn check(&self, state: &AppState) -> Result<Result<(), Locked>, AppError> {
         if let Err(locked) = state.throttle.check(&self.account_key).await? {
             return Ok(Err(locked));
         }
         if let Some(key) = &self.address_key
-            && let Err(locked) = state.address_throttle.check(key).await?
+            && state.address_throttle.check(key).await?.is_err()
         {
-            return Ok(Err(locked));
+            tokio::time::sleep(ADDRESS_SLOWDOWN).await;
         }
         Ok(Ok(()))
     }

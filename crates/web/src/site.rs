@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::{
     AppError, AppState, CurrentTenant,
+    client::ClientAddress,
     csrf::CsrfGuard,
     error::ErrorPages,
     headers::security_headers,
@@ -46,6 +47,7 @@ pub fn build(
         tenant: site_stack(tenant, &state),
     };
     let https = state.config.secure_cookies();
+    let trusted = state.config.trusted_proxies.clone();
     Route::new()
         .at("/healthz", healthz)
         .at("/readyz", readyz)
@@ -59,6 +61,7 @@ pub fn build(
         .with(CatchPanic::new())
         .data(state)
         .with(security_headers(https))
+        .with(ClientAddress::new(trusted))
         .with(Observe)
 }
 

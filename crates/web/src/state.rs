@@ -31,6 +31,8 @@ pub struct WebConfig {
     pub photo_decoding_memory: u64,
     /// How long an upload waits for a decoding turn before the answer is 503.
     pub photo_decoding_wait: Duration,
+    /// The proxies whose forwarding headers name the client (see [`crate::client`]).
+    pub trusted_proxies: Vec<crate::client::IpNet>,
 }
 
 impl WebConfig {
@@ -44,6 +46,7 @@ impl WebConfig {
             policy_cache_entries: 10_000,
             photo_decoding_memory: 1024 * 1024 * 1024,
             photo_decoding_wait: Duration::from_secs(20),
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -81,7 +84,8 @@ pub struct Inner {
     pub templates: Templates,
     /// Failed sign-ins per account.
     pub throttle: SignInThrottle,
-    /// Failed sign-ins per client address (a higher limit: offices share addresses).
+    /// Failed sign-ins per client address (a higher limit, past which attempts
+    /// are slowed down, never refused: offices share addresses).
     pub address_throttle: SignInThrottle,
     pub tenants: TenantResolver,
     /// Portal policies, kept current across instances.
