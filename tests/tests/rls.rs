@@ -215,3 +215,73 @@ async fn the_application_role_owns_nothing_and_every_tenant_table_forces_rls() {
         }
     }
 }
+
+/// Start-up refuses an application role that row-level security would not
+/// hold: a superuser, a role with BYPASSRLS, or one that owns a table.
+#[tokio::test]
+async fn the_app_refuses_a_database_role_that_rls_would_not_hold() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    // The migrated application role is fine.
+    db.db
+        .check_app_role()
+        .await
+        .expect("portico_app owns nothing");
+
+    let mut owner = PgConnection::connect(&db.url).await.unwrap();
+    let suffix = uuid::Uuid::now_v7().simple().to_string();
+    let attach = |role: String| {
+        let owner_url = db.url.clone();
+        async move {
+            let mut url = url::Url::parse(&owner_url).unwrap();
+            url.set_username(&role).unwrap();
+            url.set_password(None).unwrap();
+            let mut options = portico_data::DatabaseOptions::new(owner_url);
+            options.app_url = Some(url.to_string());
+            portico_data::Database::connect(&options).await.unwrap()
+        }
+    };
+    for (kind, grant) in [
+        ("superuser", "SUPERUSER"),
+        ("bypass", "BYPASSRLS"),
+        ("owner", ""),
+    ] {
+        let role = format!("portico_t_{kind}_{suffix}");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE ROLE {role} LOGIN {grant}"
+        )))
+        .execute(&mut owner)
+        .await
+        .unwrap();
+        if kind == "owner" {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "CREATE TABLE t_{suffix} (id int); ALTER TABLE t_{suffix} OWNER TO {role}"
+            )))
+            .execute(&mut owner)
+            .await
+            .unwrap();
+        }
+        let refused = attach(role.clone())
+            .await
+            .check_app_role()
+            .await
+            .expect_err(kind)
+            .to_string();
+        assert!(refused.contains(&role), "{refused}");
+        let why = match kind {
+            "superuser" => "superuser",
+            "bypass" => "BYPASSRLS",
+            _ => "owns 1 tables",
+        };
+        assert!(refused.contains(why), "{refused}");
+    }
+    // The roles are cluster-wide: they go with the test.
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP TABLE t_{suffix}; DROP ROLE portico_t_superuser_{suffix}; \
+         DROP ROLE portico_t_bypass_{suffix}; DROP ROLE portico_t_owner_{suffix}"
+    )))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+}

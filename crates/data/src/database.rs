@@ -264,6 +264,42 @@ impl Database {
         Ok(())
     }
 
+    /// Refuses (with [`DataError::Config`]) an application role that row-level
+    /// security would not hold: a superuser, a role with `BYPASSRLS`, or one
+    /// that owns tables (an owner is exempt from its tables' policies).
+    /// Nothing to check on SQLite.
+    pub async fn check_app_role(&self) -> Result<(), DataError> {
+        let Pool::Postgres { app, .. } = &self.pool else {
+            return Ok(());
+        };
+        let (role, superuser, bypass, owned): (String, bool, bool, i64) = sqlx::query_as(
+            "SELECT r.rolname::text, r.rolsuper, r.rolbypassrls, \
+                    (SELECT count(*) FROM pg_tables t WHERE t.tableowner = r.rolname) \
+               FROM pg_roles r WHERE r.rolname = current_user",
+        )
+        .fetch_one(app)
+        .await?;
+        let mut problems = Vec::new();
+        if superuser {
+            problems.push("is a superuser".to_owned());
+        }
+        if bypass {
+            problems.push("has BYPASSRLS".to_owned());
+        }
+        if owned > 0 {
+            problems.push(format!("owns {owned} tables"));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(DataError::Config(format!(
+                "the application's database role {role} {}: row-level security would not hold it; \
+                 connect as a role that owns nothing (see DATABASE_APP_URL)",
+                problems.join(", ")
+            )))
+        }
+    }
+
     /// Opens a transaction scoped to one tenant. On PostgreSQL the tenant is also
     /// set for row-level security, for this transaction only. It holds one of
     /// the tenant's turns at the pool until it ends.

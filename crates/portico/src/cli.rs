@@ -182,6 +182,7 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
         demo::ensure_demo(&db).await?;
     }
     db.ping().await.context("the database does not answer")?;
+    db.check_app_role().await?;
     let mail = app::mailer(settings, db.clone())?;
     let state = app::state(
         db.clone(),
