@@ -126,6 +126,36 @@ async fn a_field_with_a_control_character_is_refused_by_name(db: TestDb) {
         "nothing was saved"
     );
 
+    // JSON types are the document's: a number is not a name.
+    let typed = api
+        .json(
+            Method::POST,
+            "/api/v1/contacts",
+            Some(json!({ "first_name": 5, "email": "ana@alfa.test" })),
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::BAD_REQUEST, "{}", typed.body);
+    assert_eq!(problem(&typed.body)["status"], 400);
+    let detail = problem(&typed.body)["detail"].as_str().unwrap().to_owned();
+    assert!(
+        detail.contains("\"string\", found 5"),
+        "says what was expected: {detail}"
+    );
+    let typed = api
+        .json(
+            Method::POST,
+            "/api/v1/customers",
+            Some(json!({ "code": "C-1", "name": true })),
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::BAD_REQUEST, "{}", typed.body);
+    let listed = api.get("/api/v1/contacts").await;
+    assert_eq!(
+        problem(&listed.body)["items"],
+        json!([]),
+        "nothing was saved"
+    );
+
     // Line breaks and tabs in notes are text, not control characters.
     let kept = api
         .json(

@@ -135,7 +135,7 @@ async fn add_contact(
     let account = load(&mut tx, kind, id.into()).await?;
     tx.commit().await?;
     let link = LinkInput {
-        link_position: body.link_position.clone().unwrap_or_default(),
+        link_position: body.link_position.clone().map(|t| t.0).unwrap_or_default(),
         is_primary: body.is_primary.and_then(|p| p.then(|| "on".to_owned())),
     };
     let portals = PortalAccessBody::portals(body.portal_access.as_ref());

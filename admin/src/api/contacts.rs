@@ -140,7 +140,12 @@ impl ContactsApi {
             None => None,
         };
         let link = LinkInput {
-            link_position: body.0.link_position.clone().unwrap_or_default(),
+            link_position: body
+                .0
+                .link_position
+                .clone()
+                .map(|t| t.0)
+                .unwrap_or_default(),
             is_primary: body.0.is_primary.and_then(|p| p.then(|| "on".to_owned())),
         };
         let portals = PortalAccessBody::portals(body.0.portal_access.as_ref());

@@ -5,10 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::{Enum, Object};
 use portico_data::{Account, AuditEvent, Branch, Contact, ContactLink, NameCursor};
 use portico_domain::{AccountInput, BranchInput, ContactInput, LinkInput};
+use portico_web::text::Text;
 use uuid::Uuid;
 
-fn text(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
+fn text(value: &Option<Text>) -> String {
+    value.as_ref().map(|t| t.0.clone()).unwrap_or_default()
 }
 
 fn id(value: Option<Uuid>) -> String {
@@ -82,19 +83,19 @@ impl From<Kind> for portico_domain::AccountKind {
 #[derive(Debug, Clone, Object)]
 pub(crate) struct AccountBody {
     /// Unique per kind within the company, case-insensitively.
-    pub code: String,
-    pub name: String,
-    pub legal_name: Option<String>,
+    pub code: Text,
+    pub name: Text,
+    pub legal_name: Option<Text>,
     /// RNC, RFC or NIT, depending on the country.
-    pub tax_id: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub street: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
+    pub tax_id: Option<Text>,
+    pub email: Option<Text>,
+    pub phone: Option<Text>,
+    pub street: Option<Text>,
+    pub city: Option<Text>,
+    pub state: Option<Text>,
+    pub postal_code: Option<Text>,
     /// ISO 3166-1 alpha-2.
-    pub country: Option<String>,
+    pub country: Option<Text>,
     /// A staff user of the company.
     pub owner_id: Option<Uuid>,
     /// Customers only.
@@ -104,8 +105,8 @@ pub(crate) struct AccountBody {
 impl From<&AccountBody> for AccountInput {
     fn from(b: &AccountBody) -> Self {
         AccountInput {
-            code: b.code.clone(),
-            name: b.name.clone(),
+            code: b.code.0.clone(),
+            name: b.name.0.clone(),
             legal_name: text(&b.legal_name),
             tax_id: text(&b.tax_id),
             email: text(&b.email),
@@ -182,13 +183,13 @@ pub(crate) struct AccountPage {
 /// A branch to create.
 #[derive(Debug, Clone, Object)]
 pub(crate) struct BranchBody {
-    pub code: String,
-    pub name: String,
-    pub street: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
+    pub code: Text,
+    pub name: Text,
+    pub street: Option<Text>,
+    pub city: Option<Text>,
+    pub state: Option<Text>,
+    pub postal_code: Option<Text>,
+    pub country: Option<Text>,
     /// When replacing: `false` archives the branch (default `true`).
     pub active: Option<bool>,
 }
@@ -196,8 +197,8 @@ pub(crate) struct BranchBody {
 impl From<&BranchBody> for BranchInput {
     fn from(b: &BranchBody) -> Self {
         BranchInput {
-            code: b.code.clone(),
-            name: b.name.clone(),
+            code: b.code.0.clone(),
+            name: b.name.0.clone(),
             street: text(&b.street),
             city: text(&b.city),
             state: text(&b.state),
@@ -239,42 +240,42 @@ impl From<&Branch> for BranchOut {
 pub(crate) struct ContactBody {
     /// One of the company's titles (Sr., Sra., Lic., …).
     pub title_id: Option<Uuid>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub nickname: Option<String>,
+    pub first_name: Option<Text>,
+    pub last_name: Option<Text>,
+    pub nickname: Option<Text>,
     /// Job title.
-    pub position: Option<String>,
-    pub department: Option<String>,
+    pub position: Option<Text>,
+    pub department: Option<Text>,
     pub category_id: Option<Uuid>,
     /// The responsible staff user.
     pub owner_id: Option<Uuid>,
-    pub notes: Option<String>,
-    pub preferences: Option<String>,
-    pub id_doc_type: Option<String>,
-    pub id_doc_number: Option<String>,
+    pub notes: Option<Text>,
+    pub preferences: Option<Text>,
+    pub id_doc_type: Option<Text>,
+    pub id_doc_number: Option<Text>,
     /// ISO 3166-1 alpha-2.
-    pub nationality: Option<String>,
-    pub licence_number: Option<String>,
-    pub licence_category: Option<String>,
+    pub nationality: Option<Text>,
+    pub licence_number: Option<Text>,
+    pub licence_category: Option<Text>,
     pub licence_expiry: Option<NaiveDate>,
     /// Unique within the company, case-insensitively: one person, one contact.
-    pub email: Option<String>,
-    pub personal_email: Option<String>,
-    pub phone: Option<String>,
-    pub mobile: Option<String>,
-    pub fax: Option<String>,
-    pub facebook_url: Option<String>,
-    pub linkedin_url: Option<String>,
-    pub x_url: Option<String>,
-    pub street: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
+    pub email: Option<Text>,
+    pub personal_email: Option<Text>,
+    pub phone: Option<Text>,
+    pub mobile: Option<Text>,
+    pub fax: Option<Text>,
+    pub facebook_url: Option<Text>,
+    pub linkedin_url: Option<Text>,
+    pub x_url: Option<Text>,
+    pub street: Option<Text>,
+    pub city: Option<Text>,
+    pub state: Option<Text>,
+    pub postal_code: Option<Text>,
+    pub country: Option<Text>,
     /// The contact does not want email communications.
     pub email_opt_out: Option<bool>,
     /// `es` or `en`.
-    pub preferred_language: Option<String>,
+    pub preferred_language: Option<Text>,
     /// Birthdays, anniversaries… (at most 20).
     pub important_dates: Option<Vec<DateBody>>,
 }
@@ -282,7 +283,7 @@ pub(crate) struct ContactBody {
 /// A labelled date.
 #[derive(Debug, Clone, Object)]
 pub(crate) struct DateBody {
-    pub label: String,
+    pub label: Text,
     pub date: NaiveDate,
 }
 
@@ -324,7 +325,7 @@ impl From<&ContactBody> for ContactInput {
                 .important_dates
                 .iter()
                 .flatten()
-                .map(|d| format!("{}: {}", d.label.replace(['\n', '\r'], " "), d.date))
+                .map(|d| format!("{}: {}", d.label.0.replace(['\n', '\r'], " "), d.date))
                 .collect::<Vec<_>>()
                 .join("\n"),
         }
@@ -337,7 +338,7 @@ pub(crate) struct AccountContactBody {
     #[oai(flatten)]
     pub contact: ContactBody,
     /// The contact's position at this customer or supplier.
-    pub link_position: Option<String>,
+    pub link_position: Option<Text>,
     /// Make it the account's primary contact (replacing the current one).
     pub is_primary: Option<bool>,
     /// Portal access to turn on as the contact is created (as the form's boxes).
@@ -352,7 +353,7 @@ pub(crate) struct NewContactBody {
     /// A customer or supplier to link the contact to.
     pub account_id: Option<Uuid>,
     /// The contact's position at that account.
-    pub link_position: Option<String>,
+    pub link_position: Option<Text>,
     /// Make it that account's primary contact (replacing the current one).
     pub is_primary: Option<bool>,
     /// Portal access to turn on as the contact is created (as the form's boxes):
@@ -393,7 +394,7 @@ impl PortalAccessBody {
 pub(crate) struct LinkBody {
     /// The customer or supplier (ignored when changing a link).
     pub account_id: Option<Uuid>,
-    pub position: Option<String>,
+    pub position: Option<Text>,
     pub is_primary: Option<bool>,
 }
 
@@ -460,41 +461,41 @@ impl ContactOut {
             display_name: c.display_name.clone(),
             fields: ContactBody {
                 title_id: f.title_id,
-                first_name: f.first_name.clone(),
-                last_name: f.last_name.clone(),
-                nickname: f.nickname.clone(),
-                position: f.position.clone(),
-                department: f.department.clone(),
+                first_name: f.first_name.clone().map(Text),
+                last_name: f.last_name.clone().map(Text),
+                nickname: f.nickname.clone().map(Text),
+                position: f.position.clone().map(Text),
+                department: f.department.clone().map(Text),
                 category_id: f.category_id,
                 owner_id: f.owner_id,
-                notes: f.notes.clone(),
-                preferences: f.preferences.clone(),
-                id_doc_type: f.id_doc_type.clone(),
-                id_doc_number: f.id_doc_number.clone(),
-                nationality: f.nationality.clone(),
-                licence_number: f.licence_number.clone(),
-                licence_category: f.licence_category.clone(),
+                notes: f.notes.clone().map(Text),
+                preferences: f.preferences.clone().map(Text),
+                id_doc_type: f.id_doc_type.clone().map(Text),
+                id_doc_number: f.id_doc_number.clone().map(Text),
+                nationality: f.nationality.clone().map(Text),
+                licence_number: f.licence_number.clone().map(Text),
+                licence_category: f.licence_category.clone().map(Text),
                 licence_expiry: f.licence_expiry,
-                email: email(&f.email),
-                personal_email: email(&f.personal_email),
-                phone: f.phone.clone(),
-                mobile: f.mobile.clone(),
-                fax: f.fax.clone(),
-                facebook_url: f.facebook_url.clone(),
-                linkedin_url: f.linkedin_url.clone(),
-                x_url: f.x_url.clone(),
-                street: f.street.clone(),
-                city: f.city.clone(),
-                state: f.state.clone(),
-                postal_code: f.postal_code.clone(),
-                country: f.country.clone(),
+                email: email(&f.email).map(Text),
+                personal_email: email(&f.personal_email).map(Text),
+                phone: f.phone.clone().map(Text),
+                mobile: f.mobile.clone().map(Text),
+                fax: f.fax.clone().map(Text),
+                facebook_url: f.facebook_url.clone().map(Text),
+                linkedin_url: f.linkedin_url.clone().map(Text),
+                x_url: f.x_url.clone().map(Text),
+                street: f.street.clone().map(Text),
+                city: f.city.clone().map(Text),
+                state: f.state.clone().map(Text),
+                postal_code: f.postal_code.clone().map(Text),
+                country: f.country.clone().map(Text),
                 email_opt_out: some(f.email_opt_out),
-                preferred_language: f.preferred_language.map(|l| l.tag().to_owned()),
+                preferred_language: f.preferred_language.map(|l| l.tag().to_owned()).map(Text),
                 important_dates: Some(
                     f.important_dates
                         .iter()
                         .map(|d| DateBody {
-                            label: d.label.clone(),
+                            label: Text(d.label.clone()),
                             date: d.date,
                         })
                         .collect(),

@@ -14,6 +14,7 @@ use portico_data::{
 };
 use portico_domain::Portal;
 use portico_web::AppError;
+use portico_web::text::Text;
 use uuid::Uuid;
 
 use super::{ApiTags, Created, Result, auth::Auth, contacts::load};
@@ -103,7 +104,7 @@ pub(crate) struct LinkAccessBody {
     pub role_ids: Vec<Uuid>,
     /// `object.action` names of the link's portal.
     #[oai(default)]
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Text>,
     /// `false` with `branch_ids` restricts a customer link with branches enabled.
     #[oai(default = "yes")]
     pub all_branches: bool,
@@ -163,19 +164,19 @@ impl From<&PortalRole> for PortalRoleOut {
 pub(crate) struct PortalRoleBody {
     /// Only when creating; a role keeps its portal.
     pub portal: Option<PortalName>,
-    pub name_es: String,
+    pub name_es: Text,
     #[oai(default)]
-    pub name_en: String,
+    pub name_en: Text,
     #[oai(default)]
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Text>,
 }
 
 impl From<&PortalRoleBody> for PortalRoleInput {
     fn from(b: &PortalRoleBody) -> Self {
         Self {
-            name_es: b.name_es.clone(),
-            name_en: b.name_en.clone(),
-            permissions: b.permissions.clone(),
+            name_es: b.name_es.0.clone(),
+            name_en: b.name_en.0.clone(),
+            permissions: b.permissions.iter().map(|t| t.0.clone()).collect(),
         }
     }
 }
@@ -266,7 +267,7 @@ impl PortalApi {
     ) -> Result<Json<LinkAccessOut>> {
         let input = LinkAccessInput {
             role_ids: body.0.role_ids,
-            permissions: body.0.permissions,
+            permissions: body.0.permissions.iter().map(|t| t.0.clone()).collect(),
             all_branches: body.0.all_branches,
             branch_ids: body.0.branch_ids,
         };

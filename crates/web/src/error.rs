@@ -205,6 +205,15 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
                 let size = format!("{} KiB", limit.div_ceil(1024));
                 lang.t_args(detail_id, &[("size", size.into())])
             }
+            // A body that does not match the API's document says where: the
+            // reason names the expected type and the value found.
+            None => match error.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
+                Some(payload) => lang.t_args(
+                    "error-payload-detail",
+                    &[("reason", payload.reason.clone().into())],
+                ),
+                None => lang.t(detail_id),
+            },
             _ => lang.t(detail_id),
         };
         let request_id = request_id.map(|r| r.0);

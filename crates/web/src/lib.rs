@@ -23,6 +23,7 @@ pub mod site;
 pub mod state;
 pub mod templates;
 pub mod tenant;
+pub mod text;
 pub mod upload;
 
 pub use access::{Access, ByMethod};
