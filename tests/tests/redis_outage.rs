@@ -134,9 +134,18 @@ async fn a_killed_redis_is_answered_503_at_once_and_a_restarted_one_is_used_agai
     );
     // Readiness says so, just as fast.
     let (ready, took) = timed(app.browser(HOST).get("/readyz")).await;
-    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "{}", ready.body);
+    assert_eq!(
+        ready.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        ready.body
+    );
     assert!(took < FAST, "/readyz took {took:?}");
-    assert!(ready.body.contains("\"redis\":\"unavailable\""), "{}", ready.body);
+    assert!(
+        ready.body.contains("\"redis\":\"unavailable\""),
+        "{}",
+        ready.body
+    );
     // Sign-in is refused, not let through unthrottled: the form's post…
     let (refused, took) = timed(other.post(
         "/admin/sign-in",
@@ -167,7 +176,12 @@ async fn a_killed_redis_is_answered_503_at_once_and_a_restarted_one_is_used_agai
     // server), so the owner is signed out and signs in again; then pages and
     // the API work, with no restart of the app.
     let signed_out = browser.get("/admin").await;
-    assert_eq!(signed_out.status, StatusCode::SEE_OTHER, "{}", signed_out.body);
+    assert_eq!(
+        signed_out.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_out.body
+    );
     assert_eq!(signed_out.location(), Some("/admin/sign-in"));
     let again = staff_sign_in(&other, OWNER, PASSWORD).await;
     assert_eq!(again.location(), Some("/admin"), "{}", again.body);
@@ -176,8 +190,7 @@ async fn a_killed_redis_is_answered_503_at_once_and_a_restarted_one_is_used_agai
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_frozen_redis_is_answered_503_within_the_timeouts_and_a_thawed_one_keeps_the_sessions()
-{
+async fn a_frozen_redis_is_answered_503_within_the_timeouts_and_a_thawed_one_keeps_the_sessions() {
     let Some((db, redis)) = services().await else {
         return;
     };
@@ -196,7 +209,12 @@ async fn a_frozen_redis_is_answered_503_within_the_timeouts_and_a_thawed_one_kee
     let (api, took) = timed(browser.get("/api/v1/customers")).await;
     assert_unavailable_fast("the API while Redis is frozen", &api, took);
     let (ready, took) = timed(app.browser(HOST).get("/readyz")).await;
-    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "{}", ready.body);
+    assert_eq!(
+        ready.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        ready.body
+    );
     assert!(took < FAST, "/readyz took {took:?}");
     assert!(app.redis.as_ref().unwrap().is_circuit_open());
 
