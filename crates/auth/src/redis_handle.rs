@@ -3,7 +3,7 @@
 //! behind a circuit breaker, so a Redis outage answers in milliseconds instead
 //! of stalling each request on its own timeout.
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use redis::{
     FromRedisValue,
@@ -89,9 +89,11 @@ fn is_outage(error: &redis::RedisError) -> bool {
 }
 
 /// A multiplexed, reconnecting Redis connection plus a key namespace, behind a
-/// circuit breaker shared by every clone.
+/// circuit breaker shared by every clone (clones are cheap).
 #[derive(Clone)]
-pub struct RedisHandle {
+pub struct RedisHandle(Arc<Shared>);
+
+struct Shared {
     client: redis::Client,
     conn: ConnectionManager,
     prefix: String,
@@ -121,38 +123,38 @@ impl RedisHandle {
             .set_connection_timeout(options.connect_timeout)
             .set_response_timeout(options.response_timeout);
         let conn = ConnectionManager::new_with_config(client.clone(), config).await?;
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             client,
             conn,
             prefix: prefix.to_owned(),
             options,
             circuit: Circuit::new(options.failure_threshold, options.cool_down),
-        })
+        })))
     }
 
     /// A key under this handle's namespace, e.g. `portico:session:…`.
     pub fn key(&self, kind: &str, rest: &str) -> String {
-        format!("{}:{}:{}", self.prefix, kind, rest)
+        format!("{}:{}:{}", self.0.prefix, kind, rest)
     }
 
     /// The namespace of this handle's keys.
     pub fn prefix(&self) -> &str {
-        &self.prefix
+        &self.0.prefix
     }
 
     /// The timeouts and circuit settings in force.
     pub fn options(&self) -> &RedisOptions {
-        &self.options
+        &self.0.options
     }
 
     /// Whether calls are refused at once right now (Redis failed just before).
     pub fn is_circuit_open(&self) -> bool {
-        self.circuit.is_open()
+        self.0.circuit.is_open()
     }
 
     /// Runs one command.
     pub async fn query<T: FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, RedisFailure> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.0.conn.clone();
         self.guarded(async move { cmd.query_async(&mut conn).await })
             .await
     }
@@ -162,14 +164,14 @@ impl RedisHandle {
         &self,
         pipe: &redis::Pipeline,
     ) -> Result<T, RedisFailure> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.0.conn.clone();
         self.guarded(async move { pipe.query_async(&mut conn).await })
             .await
     }
 
     /// A dedicated connection for subscribing to channels.
     pub async fn pubsub(&self) -> Result<redis::aio::PubSub, RedisFailure> {
-        let client = self.client.clone();
+        let client = self.0.client.clone();
         self.guarded(async move { client.get_async_pubsub().await })
             .await
     }
@@ -193,10 +195,11 @@ impl RedisHandle {
         call: impl Future<Output = redis::RedisResult<T>>,
     ) -> Result<T, RedisFailure> {
         let pass = self
+            .0
             .circuit
             .admit()
             .map_err(|Open { retry_after }| RedisFailure::CircuitOpen { retry_after })?;
-        let deadline = self.options.call_deadline();
+        let deadline = self.0.options.call_deadline();
         match tokio::time::timeout(deadline, call).await {
             Ok(Ok(value)) => {
                 pass.succeeded();
