@@ -61,6 +61,17 @@ impl TestApp {
         Self::with_mail(db, |mail| portico_mail::MailConfig { transport, ..mail }).await
     }
 
+    /// Builds the app over `db` with sessions and throttles in the Redis at
+    /// `redis_url` (e.g. a [`crate::RedisServer`]'s), under a fresh key prefix.
+    pub async fn with_redis_url(db: TestDb, redis_url: &str) -> Self {
+        let prefix = format!("portico-test-{}", uuid::Uuid::now_v7().simple());
+        let redis = RedisHandle::connect(redis_url, &prefix)
+            .await
+            .unwrap_or_else(|e| panic!("Redis at {redis_url}: {e}"));
+        let web = WebConfig::new(url::Url::parse("http://localhost:8080").expect("url"));
+        Self::build_with(db, Some(redis), web, |mail| mail).await
+    }
+
     /// A second instance of the app: its own connection pool, Redis connection,
     /// caches and background tasks, over the same database and Redis namespace
     /// (as two deployments behind a load balancer). Nothing in process is shared.

@@ -7,6 +7,7 @@
 //! `PORTICO_TEST_REQUIRE_SERVICES=1` a missing service fails the test instead of
 //! skipping it. Mail tests send to a real SMTP server, [`SmtpSink`] (Python's
 //! aiosmtpd from `PORTICO_TEST_SMTP_PYTHON`, default `<repo>/.venv/bin/python`).
+//! Tests that take Redis away run their own [`RedisServer`].
 
 pub mod admin_forms;
 mod app;
@@ -15,10 +16,12 @@ pub mod chrome;
 mod db;
 pub mod outbox;
 pub mod password_forms;
+mod redis_server;
 mod smtp;
 
 pub use app::{Browser, FilePart, PASSWORD, Page, TestApp, csrf_in};
 pub use db::{TestBackend, TestDb, skip_or_fail, test_redis};
+pub use redis_server::RedisServer;
 pub use smtp::{Received, SmtpSink, free_port, sink_python};
 
 /// Runs each named `async fn(TestDb)` as two tests, `sqlite::<name>` and

@@ -97,9 +97,8 @@ async fn staff_sign_in_rotates_the_session_and_opens_the_back_office(db: TestDb)
 
     // On the PostgreSQL suite sessions live in Redis, under hashed keys.
     if let Some(redis) = &app.redis {
-        let keys: Vec<String> = redis::cmd("KEYS")
-            .arg(redis.key("session", "*"))
-            .query_async(&mut redis.conn())
+        let keys: Vec<String> = redis
+            .query(redis::cmd("KEYS").arg(redis.key("session", "*")))
             .await
             .unwrap();
         assert_eq!(keys.len(), 1, "one live session in Redis: {keys:?}");

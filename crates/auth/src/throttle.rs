@@ -1,5 +1,7 @@
 //! Sign-in throttling: a fixed window of failed attempts per key, after which the
 //! key is locked until the window ends. In-process by default, Redis when configured.
+//! When Redis is down the throttle fails (it never answers "not locked" without
+//! knowing), so callers refuse the sign-in rather than allow unthrottled guessing.
 
 use std::{
     collections::HashMap,
@@ -7,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::{RedisHandle, hash_token};
+use crate::{RedisFailure, RedisHandle, hash_token};
 
 /// The key is locked; try again after this long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,10 +17,11 @@ pub struct Locked {
     pub retry_after: Duration,
 }
 
-/// The throttle's store failed (Redis unreachable).
+/// The throttle's store failed (Redis unreachable): the attempt cannot be
+/// counted, so it must be refused.
 #[derive(Debug, thiserror::Error)]
 #[error("sign-in throttle store failed")]
-pub struct ThrottleError(#[from] redis::RedisError);
+pub struct ThrottleError(#[from] pub RedisFailure);
 
 #[derive(Clone)]
 enum Store {
@@ -78,16 +81,17 @@ impl SignInThrottle {
             }
             Store::Redis(handle) => {
                 let key = self.redis_key(handle, key);
-                let mut conn = handle.conn();
-                let (count,): (u32,) = redis::pipe()
-                    .atomic()
-                    .incr(&key, 1)
-                    .cmd("EXPIRE")
-                    .arg(&key)
-                    .arg(self.window.as_secs().max(1))
-                    .arg("NX")
-                    .ignore()
-                    .query_async(&mut conn)
+                let (count,): (u32,) = handle
+                    .query_pipe(
+                        redis::pipe()
+                            .atomic()
+                            .incr(&key, 1)
+                            .cmd("EXPIRE")
+                            .arg(&key)
+                            .arg(self.window.as_secs().max(1))
+                            .arg("NX")
+                            .ignore(),
+                    )
                     .await?;
                 Ok(count)
             }
@@ -102,10 +106,7 @@ impl SignInThrottle {
             }
             Store::Redis(handle) => {
                 let key = self.redis_key(handle, key);
-                redis::cmd("DEL")
-                    .arg(&key)
-                    .query_async::<()>(&mut handle.conn())
-                    .await?;
+                handle.query::<()>(redis::cmd("DEL").arg(&key)).await?;
             }
         }
         Ok(())
@@ -124,11 +125,8 @@ impl SignInThrottle {
             }
             Store::Redis(handle) => {
                 let key = self.redis_key(handle, key);
-                let (count, ttl): (Option<u32>, i64) = redis::pipe()
-                    .get(&key)
-                    .ttl(&key)
-                    .query_async(&mut handle.conn())
-                    .await?;
+                let (count, ttl): (Option<u32>, i64) =
+                    handle.query_pipe(redis::pipe().get(&key).ttl(&key)).await?;
                 Ok((
                     count.unwrap_or(0),
                     Duration::from_secs(ttl.max(0).unsigned_abs()),

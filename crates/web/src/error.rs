@@ -140,9 +140,25 @@ impl From<tera::Error> for AppError {
     }
 }
 
+/// Redis out of reach is 503 with the circuit's `Retry-After`; a command Redis
+/// understood and refused is a bug (500).
+impl From<portico_auth::RedisFailure> for AppError {
+    fn from(failure: portico_auth::RedisFailure) -> Self {
+        if failure.is_outage() {
+            AppError::Unavailable {
+                retry_after: failure.retry_after(),
+                cause: Box::new(failure),
+            }
+        } else {
+            AppError::internal(failure)
+        }
+    }
+}
+
+/// A throttle that cannot count refuses the sign-in (503), never lets it through.
 impl From<portico_auth::ThrottleError> for AppError {
     fn from(error: portico_auth::ThrottleError) -> Self {
-        AppError::internal(error)
+        AppError::from(error.0)
     }
 }
 

@@ -249,6 +249,8 @@ impl Policies {
                         }
                     }
                 }
+                // While the circuit is open, the outage has been reported already.
+                Err(portico_auth::RedisFailure::CircuitOpen { .. }) => {}
                 Err(e) => tracing::warn!(error = %e, "policy change listener lost Redis"),
             }
             tokio::time::sleep(Duration::from_secs(1)).await;

@@ -1,5 +1,8 @@
 //! Server-side sessions: in-process by default, in Redis (under hashed keys) when
-//! configured; the cookie is HttpOnly, SameSite=Lax, Secure over HTTPS.
+//! configured; the cookie is HttpOnly, SameSite=Lax, Secure over HTTPS. With
+//! Redis down, a request that carries a session cookie (or changes its session)
+//! is answered 503 with `Retry-After` at once ([`RedisHandle`]'s circuit), never
+//! treated as signed out.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -8,10 +11,10 @@ use poem::{
     session::{CookieConfig, MemoryStorage, ServerSession, SessionStorage},
     web::cookie::SameSite,
 };
-use portico_auth::{RedisHandle, hash_token};
+use portico_auth::{RedisFailure, RedisHandle, hash_token};
 use serde_json::Value;
 
-use crate::WebConfig;
+use crate::{AppError, WebConfig};
 
 /// Where session data lives.
 pub enum SessionStore {
@@ -33,8 +36,8 @@ impl SessionStore {
     }
 }
 
-fn redis_error(error: redis::RedisError) -> poem::Error {
-    poem::Error::new(error, poem::http::StatusCode::SERVICE_UNAVAILABLE)
+fn redis_error(failure: RedisFailure) -> poem::Error {
+    AppError::from(failure).into()
 }
 
 impl SessionStorage for SessionStore {
@@ -45,9 +48,8 @@ impl SessionStorage for SessionStore {
         match self {
             SessionStore::Memory(memory) => memory.load_session(session_id).await,
             SessionStore::Redis(handle) => {
-                let data: Option<String> = redis::cmd("GET")
-                    .arg(Self::key(handle, session_id))
-                    .query_async(&mut handle.conn())
+                let data: Option<String> = handle
+                    .query(redis::cmd("GET").arg(Self::key(handle, session_id)))
                     .await
                     .map_err(redis_error)?;
                 Ok(data.and_then(|d| serde_json::from_str(&d).ok()))
@@ -72,12 +74,14 @@ impl SessionStorage for SessionStore {
                     .unwrap_or(Duration::from_secs(12 * 3600))
                     .as_secs()
                     .max(1);
-                redis::cmd("SET")
-                    .arg(Self::key(handle, session_id))
-                    .arg(value)
-                    .arg("EX")
-                    .arg(ttl)
-                    .query_async::<()>(&mut handle.conn())
+                handle
+                    .query::<()>(
+                        redis::cmd("SET")
+                            .arg(Self::key(handle, session_id))
+                            .arg(value)
+                            .arg("EX")
+                            .arg(ttl),
+                    )
                     .await
                     .map_err(redis_error)
             }
@@ -87,9 +91,8 @@ impl SessionStorage for SessionStore {
     async fn remove_session<'a>(&'a self, session_id: &'a str) -> poem::Result<()> {
         match self {
             SessionStore::Memory(memory) => memory.remove_session(session_id).await,
-            SessionStore::Redis(handle) => redis::cmd("DEL")
-                .arg(Self::key(handle, session_id))
-                .query_async::<()>(&mut handle.conn())
+            SessionStore::Redis(handle) => handle
+                .query::<()>(redis::cmd("DEL").arg(Self::key(handle, session_id)))
                 .await
                 .map_err(redis_error),
         }

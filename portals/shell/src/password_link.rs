@@ -191,6 +191,8 @@ pub(crate) async fn page(
 
 /// Uses the link: sets the password, ends every other session, signs the
 /// contact in and lands it in the portal.
+// A handler's arguments are its extractors.
+#[allow(clippy::too_many_arguments)]
 #[handler]
 pub(crate) async fn choose(
     ui: Ui,

@@ -14,6 +14,8 @@ use crate::tables::{PortalTokens, StaffTokens};
 use crate::{DataError, TenantTx};
 
 /// The columns both token tables share.
+// Each variant names its column (`token_hash`), so `TokenHash` must stay.
+#[allow(clippy::enum_variant_names)]
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum Token {
     TenantId,
