@@ -25,7 +25,7 @@ impl InvitationsArea<'_> {
         &mut self,
         contact: ContactId,
     ) -> Result<Option<InvitationInfo>, DataError> {
-        use crate::areas::tokens::{Token as T, TokenStore};
+        use crate::areas::tokens::{TokenColumn as T, TokenStore};
         let select = Query::select()
             .columns([T::CreatedAt, T::ExpiresAt, T::UsedAt, T::RevokedAt])
             .from(TokenStore::Portal.table())

@@ -6,7 +6,7 @@ use portico_domain::{Email, Portal};
 use sea_query::{Expr, ExprTrait, Query};
 use uuid::Uuid;
 
-use crate::areas::tokens::{self, Token, TokenStore};
+use crate::areas::tokens::{self, TokenColumn, TokenStore};
 use crate::tables::Contacts;
 use crate::{ContactId, DataError, TenantTx};
 
@@ -111,9 +111,9 @@ impl PortalTokensArea<'_> {
     ) -> Result<Option<PortalTokenHolder>, DataError> {
         let tenant = self.tx.tenant_id().as_uuid();
         let select = Query::select()
-            .expr(STORE.col(Token::Id))
+            .expr(STORE.col(TokenColumn::Id))
             .expr(STORE.holder_col())
-            .expr(STORE.col(Token::ExpiresAt))
+            .expr(STORE.col(TokenColumn::ExpiresAt))
             .columns([
                 (Contacts::Table, Contacts::DisplayName),
                 (Contacts::Table, Contacts::Email),
@@ -124,7 +124,7 @@ impl PortalTokensArea<'_> {
             .inner_join(
                 Contacts::Table,
                 Expr::col((Contacts::Table, Contacts::TenantId))
-                    .eq(STORE.col(Token::TenantId))
+                    .eq(STORE.col(TokenColumn::TenantId))
                     .and(Expr::col((Contacts::Table, Contacts::Id)).eq(STORE.holder_col())),
             )
             .cond_where(tokens::unspent(STORE, tenant, secret, purpose.as_str()))

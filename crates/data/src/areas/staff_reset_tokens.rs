@@ -7,7 +7,7 @@ use sea_query::Query;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::areas::tokens::{self, Token, TokenStore};
+use crate::areas::tokens::{self, TokenColumn, TokenStore};
 use crate::{By, DataError, StaffStatus, StaffUser, StaffUserId, TenantTx};
 
 /// The only purpose a staff token has today.
@@ -62,9 +62,9 @@ impl StaffResetTokensArea<'_> {
     async fn valid_reset_token(&mut self, secret: &str) -> Result<Option<TokenRow>, DataError> {
         let tenant = self.tx.tenant_id().as_uuid();
         let select = Query::select()
-            .expr(STORE.col(Token::Id))
+            .expr(STORE.col(TokenColumn::Id))
             .expr(STORE.holder_col())
-            .expr(STORE.col(Token::ExpiresAt))
+            .expr(STORE.col(TokenColumn::ExpiresAt))
             .from(STORE.table())
             .cond_where(tokens::unspent(STORE, tenant, secret, RESET))
             .to_owned();

@@ -14,10 +14,8 @@ use crate::tables::{PortalTokens, StaffTokens};
 use crate::{DataError, TenantTx};
 
 /// The columns both token tables share.
-// Each variant names its column (`token_hash`), so `TokenHash` must stay.
-#[allow(clippy::enum_variant_names)]
 #[derive(Iden, Clone, Copy)]
-pub(crate) enum Token {
+pub(crate) enum TokenColumn {
     TenantId,
     Id,
     Purpose,
@@ -54,7 +52,7 @@ impl TokenStore {
     }
 
     /// A shared column, qualified with the table.
-    pub(crate) fn col(self, column: Token) -> Expr {
+    pub(crate) fn col(self, column: TokenColumn) -> Expr {
         Expr::col((self.table(), column.into_iden()))
     }
 
@@ -80,13 +78,13 @@ pub(crate) async fn issue(
     let insert = Query::insert()
         .into_table(store.table())
         .columns([
-            Token::TenantId.into_iden(),
-            Token::Id.into_iden(),
+            TokenColumn::TenantId.into_iden(),
+            TokenColumn::Id.into_iden(),
             store.holder(),
-            Token::Purpose.into_iden(),
-            Token::TokenHash.into_iden(),
-            Token::CreatedAt.into_iden(),
-            Token::ExpiresAt.into_iden(),
+            TokenColumn::Purpose.into_iden(),
+            TokenColumn::TokenHash.into_iden(),
+            TokenColumn::CreatedAt.into_iden(),
+            TokenColumn::ExpiresAt.into_iden(),
         ])
         .values_panic([
             tx.tenant_id().as_uuid().into(),
@@ -107,11 +105,11 @@ pub(crate) async fn issue(
 /// as text).
 pub(crate) fn unspent(store: TokenStore, tenant: Uuid, secret: &str, purpose: &str) -> Cond {
     Cond::all()
-        .add(store.col(Token::TenantId).eq(tenant))
-        .add(store.col(Token::TokenHash).eq(hash_token(secret)))
-        .add(store.col(Token::Purpose).eq(purpose))
-        .add(store.col(Token::UsedAt).is_null())
-        .add(store.col(Token::RevokedAt).is_null())
+        .add(store.col(TokenColumn::TenantId).eq(tenant))
+        .add(store.col(TokenColumn::TokenHash).eq(hash_token(secret)))
+        .add(store.col(TokenColumn::Purpose).eq(purpose))
+        .add(store.col(TokenColumn::UsedAt).is_null())
+        .add(store.col(TokenColumn::RevokedAt).is_null())
 }
 
 /// The unused, unrevoked, unexpired tokens of `purpose` held by `holder` (an
@@ -125,12 +123,12 @@ pub(crate) fn valid_of(
     Query::select()
         .expr(Expr::val(1))
         .from(store.table())
-        .and_where(store.col(Token::TenantId).eq(tenant))
+        .and_where(store.col(TokenColumn::TenantId).eq(tenant))
         .and_where(store.holder_col().eq(holder.into()))
-        .and_where(store.col(Token::Purpose).eq(purpose))
-        .and_where(store.col(Token::UsedAt).is_null())
-        .and_where(store.col(Token::RevokedAt).is_null())
-        .and_where(store.col(Token::ExpiresAt).gt(Utc::now()))
+        .and_where(store.col(TokenColumn::Purpose).eq(purpose))
+        .and_where(store.col(TokenColumn::UsedAt).is_null())
+        .and_where(store.col(TokenColumn::RevokedAt).is_null())
+        .and_where(store.col(TokenColumn::ExpiresAt).gt(Utc::now()))
         .to_owned()
 }
 
@@ -142,11 +140,11 @@ pub(crate) async fn spend(
 ) -> Result<bool, DataError> {
     let update = Query::update()
         .table(store.table())
-        .value(Token::UsedAt, Utc::now())
-        .and_where(Expr::col(Token::TenantId).eq(tx.tenant_id().as_uuid()))
-        .and_where(Expr::col(Token::Id).eq(id))
-        .and_where(Expr::col(Token::UsedAt).is_null())
-        .and_where(Expr::col(Token::RevokedAt).is_null())
+        .value(TokenColumn::UsedAt, Utc::now())
+        .and_where(Expr::col(TokenColumn::TenantId).eq(tx.tenant_id().as_uuid()))
+        .and_where(Expr::col(TokenColumn::Id).eq(id))
+        .and_where(Expr::col(TokenColumn::UsedAt).is_null())
+        .and_where(Expr::col(TokenColumn::RevokedAt).is_null())
         .to_owned();
     Ok(tx.conn.execute(&update).await? == 1)
 }
@@ -160,12 +158,12 @@ pub(crate) async fn revoke(
 ) -> Result<u64, DataError> {
     let update = Query::update()
         .table(store.table())
-        .value(Token::RevokedAt, Utc::now())
-        .and_where(Expr::col(Token::TenantId).eq(tx.tenant_id().as_uuid()))
+        .value(TokenColumn::RevokedAt, Utc::now())
+        .and_where(Expr::col(TokenColumn::TenantId).eq(tx.tenant_id().as_uuid()))
         .and_where(Expr::col(store.holder()).eq(holder))
-        .and_where(Expr::col(Token::Purpose).eq(purpose))
-        .and_where(Expr::col(Token::UsedAt).is_null())
-        .and_where(Expr::col(Token::RevokedAt).is_null())
+        .and_where(Expr::col(TokenColumn::Purpose).eq(purpose))
+        .and_where(Expr::col(TokenColumn::UsedAt).is_null())
+        .and_where(Expr::col(TokenColumn::RevokedAt).is_null())
         .to_owned();
     tx.conn.execute(&update).await
 }
