@@ -9,7 +9,7 @@ use crate::{DataError, exec::Conn};
 /// The most matches a search collects through the trigram index. A term with
 /// more is common: the list then walks its own order and tests each row,
 /// which finds a page of a common term within a few hundred rows.
-pub(crate) const SEARCH_CAP: i32 = 2000;
+pub const SEARCH_CAP: i32 = 2000;
 
 /// What a search term finds, as far as a list needs to know.
 pub(crate) enum Matches {
@@ -33,7 +33,13 @@ pub(crate) async fn matches(
         return Ok(Matches::Many);
     }
     let call = Func::cust(Alias::new(function)).args(args.into_iter().chain([SEARCH_CAP.into()]));
-    let select = Query::select().expr(call).to_owned();
+    // In the FROM clause, not the select list: PostgreSQL then runs the SQL
+    // function once to completion instead of resuming it row by row, several
+    // times faster for a thousand ids.
+    let select = Query::select()
+        .expr(Expr::cust("m"))
+        .from_function(call, Alias::new("m"))
+        .to_owned();
     let ids: Vec<(Uuid,)> = conn.fetch_all(&select).await?;
     Ok(
         if ids.len() > usize::try_from(SEARCH_CAP).unwrap_or(usize::MAX) {

@@ -2,7 +2,9 @@
 
 use chrono::Utc;
 use portico_domain::AccountKind;
-use sea_query::{Expr, ExprTrait, LikeExpr, Order, Query, SimpleExpr};
+use sea_query::{
+    Expr, ExprTrait, LikeExpr, Order, PostgresQueryBuilder, Query, SelectStatement, SimpleExpr,
+};
 use uuid::Uuid;
 
 use super::{Contact, ContactRow, ContactsArea, PortalStatus, contact_select};
@@ -147,6 +149,35 @@ impl ContactsArea<'_> {
         after: Option<&NameCursor>,
         limit: u64,
     ) -> Result<Vec<Contact>, DataError> {
+        let select = self.list_select(filter, after, limit).await?;
+        self.tx
+            .conn
+            .fetch_all::<ContactRow>(&select)
+            .await?
+            .into_iter()
+            .map(Contact::try_from)
+            .collect()
+    }
+
+    /// The statement [`ContactsArea::list`] runs for these arguments, in
+    /// PostgreSQL's dialect with its values written in (after asking the
+    /// search function, as `list` does): for `EXPLAIN` in the benchmarks.
+    pub async fn list_sql(
+        &mut self,
+        filter: &ContactFilter,
+        after: Option<&NameCursor>,
+        limit: u64,
+    ) -> Result<String, DataError> {
+        let select = self.list_select(filter, after, limit).await?;
+        Ok(select.to_string(PostgresQueryBuilder))
+    }
+
+    async fn list_select(
+        &mut self,
+        filter: &ContactFilter,
+        after: Option<&NameCursor>,
+        limit: u64,
+    ) -> Result<SelectStatement, DataError> {
         let tenant = self.tx.tenant_id().as_uuid();
         let col = |c: Contacts| Expr::col((Contacts::Table, c));
         let mut select = contact_select(tenant);
@@ -234,13 +265,7 @@ impl ContactsArea<'_> {
             }
         }
         select.limit(limit);
-        self.tx
-            .conn
-            .fetch_all::<ContactRow>(&select)
-            .await?
-            .into_iter()
-            .map(Contact::try_from)
-            .collect()
+        Ok(select)
     }
 }
 
