@@ -10,8 +10,7 @@
 //! 2-character term and a term that matches nothing. Each call is the search
 //! function (the ids of a rare term) plus the list query. On PostgreSQL the
 //! report carries the plans: the list's statement as `portico_app` and the
-//! search functions' statements as their owner runs them (a generic plan, as
-//! a SQL function's statements are planned).
+//! search functions' statements as their owner runs them.
 
 use std::time::{Duration, Instant};
 
@@ -403,25 +402,12 @@ async fn case_plans(
         }
     };
     tx.commit().await?;
-    let (function, args, values) = match case.list {
-        List::Contacts => (
-            "portico_contact_matches",
-            &["pattern", "cap"][..],
-            format!("'{}', {}", pattern.replace('\'', "''"), portico_data::SEARCH_CAP),
-        ),
-        List::Accounts(kind) => (
-            "portico_account_matches",
-            &["account_kind", "pattern", "cap"][..],
-            format!(
-                "'{}', '{}', {}",
-                kind.as_str(),
-                pattern.replace('\'', "''"),
-                portico_data::SEARCH_CAP
-            ),
-        ),
+    let function = match case.list {
+        List::Contacts => "portico_contact_matches",
+        List::Accounts(_) => "portico_account_matches",
     };
     let name = format!("{:?} on {}", term, case.list.name());
-    let function_plan = explain_function(owner, tenant, function, args, &values).await?;
+    let function_plan = explain_function(owner, tenant, case.list, &pattern).await?;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "BEGIN; SELECT set_config('portico.tenant_id', '{}', true)",
         tenant.id().as_uuid().hyphenated()
@@ -431,75 +417,44 @@ async fn case_plans(
     let list_plan = crate::listing::explain(app, &sql).await?;
     sqlx::raw_sql("COMMIT").execute(&mut *app).await?;
     Ok(vec![
-        (format!("{name}: `{function}` (its statement, as the owner, generic plan)"), function_plan),
+        (format!("{name}: `{function}` (its statement, as the owner)"), function_plan),
         (format!("{name}: the list's statement, page 1, as `portico_app`"), list_plan),
     ])
 }
 
-/// `EXPLAIN (ANALYZE, BUFFERS)` of a search function's statement as the
-/// function runs it: as its owner, in a transaction with the tenant set, its
-/// arguments as parameters of a generic plan (a SQL function's statements
-/// are planned without their arguments' values).
+/// `EXPLAIN (ANALYZE, BUFFERS)` of the statement a search function runs: the
+/// text its `…_sql` twin builds (values written in, migration 0010), run as
+/// the function runs it — as the owner, with the tenant set, not in parallel.
 async fn explain_function(
     owner: &mut PgConnection,
     tenant: &Tenant,
-    function: &str,
-    args: &[&str],
-    values: &str,
+    list: List,
+    pattern: &str,
 ) -> anyhow::Result<String> {
-    let (body,): (String,) = sqlx::query_as("SELECT prosrc FROM pg_proc WHERE proname = $1")
-        .bind(function)
-        .fetch_one(&mut *owner)
-        .await?;
-    let body = replace_names(&body, args);
-    let types: Vec<String> = sqlx::query_as::<_, (String,)>(
-        "SELECT format_type(t, NULL) FROM pg_proc, unnest(proargtypes) WITH ORDINALITY AS a(t, n) \
-         WHERE proname = $1 ORDER BY n",
-    )
-    .bind(function)
-    .fetch_all(&mut *owner)
-    .await?
-    .into_iter()
-    .map(|(t,)| t)
-    .collect();
     let mut tx = owner.begin().await?;
     set_tenant(&mut tx, tenant).await?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "SET LOCAL plan_cache_mode = force_generic_plan; \
-         PREPARE bench_search_body ({}) AS {}",
-        types.join(", "),
-        body.trim().trim_end_matches(';')
-    )))
-    .execute(&mut *tx)
-    .await?;
-    let plan = crate::listing::explain(&mut *tx, &format!("EXECUTE bench_search_body ({values})"))
-        .await?;
-    sqlx::raw_sql("DEALLOCATE bench_search_body")
+    let cap = portico_data::SEARCH_CAP;
+    let (sql,): (String,) = match list {
+        List::Contacts => {
+            sqlx::query_as("SELECT portico_contact_matches_sql($1, $2)")
+                .bind(pattern)
+                .bind(cap)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+        List::Accounts(kind) => {
+            sqlx::query_as("SELECT portico_account_matches_sql($1, $2, $3)")
+                .bind(kind.as_str())
+                .bind(pattern)
+                .bind(cap)
+                .fetch_one(&mut *tx)
+                .await?
+        }
+    };
+    sqlx::raw_sql("SET LOCAL max_parallel_workers_per_gather = 0")
         .execute(&mut *tx)
         .await?;
+    let plan = crate::listing::explain(&mut tx, &sql).await?;
     tx.commit().await?;
     Ok(plan)
-}
-
-/// `body` with each whole-word argument name replaced by `$1`, `$2`, …
-fn replace_names(body: &str, names: &[&str]) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        match names.iter().position(|n| *n == word.as_str()) {
-            Some(i) => out.push_str(&format!("${}", i + 1)),
-            None => out.push_str(word),
-        }
-        word.clear();
-    };
-    for c in body.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
 }

@@ -239,9 +239,8 @@ pub fn markdown(machine: &Machine, r: &SearchReport, reading: &str) -> String {
          same machine, shared with other work (see the load average): tails move from run to run.\n\
          - Plans: the list's statement (`list_sql`, the same statement with its values written in) \
          as `portico_app` with `portico.tenant_id` set; the search function's statement as the \
-         function runs it — as its owner, with the tenant set, prepared with its arguments as \
-         parameters and `plan_cache_mode = force_generic_plan` (PostgreSQL plans a SQL function's \
-         statements without its arguments' values). Each `EXPLAIN` runs twice; the second (warm) \
+         function runs it — the text its `…_sql` twin builds (values written in), as the owner, \
+         with the tenant set, not in parallel. Each `EXPLAIN` runs twice; the second (warm) \
          is shown."
     );
     if !r.plans.is_empty() {

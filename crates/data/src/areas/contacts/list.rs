@@ -121,8 +121,14 @@ pub struct ContactFilter {
 
 /// The condition that a contact matches a search, tested row by row: by its
 /// own names, emails and phones, or by the name or code of an account it is
-/// linked to.
-fn matches_row(tenant: Uuid, pattern: &str) -> SimpleExpr {
+/// linked to. `archived` repeats the list's own condition on the contact
+/// inside the `EXISTS`: a condition on the outer row that is not an equality
+/// keeps PostgreSQL from turning the `EXISTS` into a hashed set of every
+/// contact linked to a matching account, which it builds before the first row
+/// (130 ms for `ana` at 1,000,000 contacts, where testing the few hundred rows
+/// a page walks takes a few milliseconds).
+fn matches_row(tenant: Uuid, pattern: &str, archived: bool) -> SimpleExpr {
+    let archived_at = Expr::col((Contacts::Table, Contacts::ArchivedAt));
     let like = || LikeExpr::new(pattern).escape('\\');
     let by_account = Query::select()
         .expr(Expr::val(1))
@@ -134,6 +140,11 @@ fn matches_row(tenant: Uuid, pattern: &str) -> SimpleExpr {
                 .equals((Contacts::Table, Contacts::Id)),
         )
         .and_where(Expr::col((Accounts::Table, Accounts::SearchText)).like(like()))
+        .and_where(if archived {
+            archived_at.is_not_null()
+        } else {
+            archived_at.is_null()
+        })
         .to_owned();
     Expr::col((Contacts::Table, Contacts::SearchText))
         .like(like())
@@ -229,7 +240,7 @@ impl ContactsArea<'_> {
             .await?;
             select.and_where(match found {
                 Matches::Few(ids) => col(Contacts::Id).is_in(ids),
-                Matches::Many => matches_row(tenant, &pattern),
+                Matches::Many => matches_row(tenant, &pattern, filter.archived),
             });
         }
         match filter.sort {
