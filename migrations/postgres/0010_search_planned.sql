@@ -38,8 +38,13 @@ AS $$
 $$;
 
 -- The statement `portico_contact_matches` runs for the transaction's tenant:
--- the contacts whose own text matches, and those linked to an account whose
--- text matches, each at most cap + 1. NULL without a tenant.
+-- the contacts whose own text matches, then those linked to an account whose
+-- text matches, at most cap + 1 ids in all. `UNION ALL` under one `LIMIT`
+-- stops as soon as the contacts alone pass the cap (a common term: the
+-- accounts are not read); a contact found both ways is listed twice, which
+-- the list's `id IN (…)` does not mind, and which at worst makes a term near
+-- the cap look common (the list then walks its order: the same rows).
+-- NULL without a tenant.
 CREATE FUNCTION portico_contact_matches_sql(pattern text, cap integer)
 RETURNS text
 LANGUAGE sql STABLE
@@ -50,14 +55,17 @@ AS $$
                portico_search_probe(pattern) AS probe
     )
     SELECT format(
-        '(SELECT c.id FROM contacts c
-           WHERE c.tenant_id = %1$L AND c.search_text LIKE %2$L%3$s
-           LIMIT %4$s)
-         UNION
-         (SELECT l.contact_id FROM accounts a
-            JOIN contact_links l ON l.tenant_id = a.tenant_id AND l.account_id = a.id
-           WHERE a.tenant_id = %1$L AND a.search_text LIKE %2$L%5$s
-           LIMIT %4$s)',
+        'SELECT m.id FROM (
+           (SELECT c.id FROM contacts c
+             WHERE c.tenant_id = %1$L AND c.search_text LIKE %2$L%3$s
+             LIMIT %4$s)
+           UNION ALL
+           (SELECT l.contact_id FROM accounts a
+              JOIN contact_links l ON l.tenant_id = a.tenant_id AND l.account_id = a.id
+             WHERE a.tenant_id = %1$L AND a.search_text LIKE %2$L%5$s
+             LIMIT %4$s)
+         ) AS m (id)
+         LIMIT %4$s',
         t.tenant, t.probe,
         CASE WHEN t.probe = pattern THEN ''
              ELSE format(' AND (c.search_text || '''') LIKE %L', pattern) END,
@@ -69,7 +77,7 @@ AS $$
 $$;
 
 -- The statement `portico_account_matches` runs: the accounts of a kind whose
--- text matches, at most cap + 1. NULL without a tenant.
+-- text matches, at most cap + 1 ids. NULL without a tenant.
 CREATE FUNCTION portico_account_matches_sql(account_kind text, pattern text, cap integer)
 RETURNS text
 LANGUAGE sql STABLE

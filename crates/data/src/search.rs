@@ -13,7 +13,7 @@ pub const SEARCH_CAP: i32 = 2000;
 
 /// What a search term finds, as far as a list needs to know.
 pub(crate) enum Matches {
-    /// Every match (a rare term): the list reads these rows.
+    /// Every match (a rare term), an id possibly twice: the list reads these rows.
     Few(Vec<Uuid>),
     /// Too many to collect (a common term), or no index to ask (SQLite): the
     /// list tests each row it walks.
@@ -23,7 +23,8 @@ pub(crate) enum Matches {
 /// Asks the database function `function` for the matches of a search
 /// (`args` then the cap). On PostgreSQL it runs as the owner, restricted to
 /// the transaction's tenant, because row-level security keeps `LIKE` from
-/// using the trigram indexes (migration 0009); SQLite has no such index.
+/// using the trigram indexes (migration 0009), and plans its statement for
+/// the term at hand (migration 0010); SQLite has no such index.
 pub(crate) async fn matches(
     conn: &mut Conn,
     function: &'static str,
