@@ -6,7 +6,7 @@
 //! `tx.accounts().list(..)` in an open tenant transaction of the application
 //! pool (`portico_app`, row-level security) — the first page and a later page
 //! reached through the keyset cursor, for a rare exact email, a rare account
-//! code, a common term, a common first name, a 3-character term, a
+//! code, a common term, a common first name, two 3-character terms, a
 //! 2-character term and a term that matches nothing. Each call is the search
 //! function (the ids of a rare term) plus the list query. On PostgreSQL the
 //! report carries the plans: the list's statement as `portico_app` and the
@@ -144,6 +144,7 @@ async fn terms(
             fixed("common: every contact's domain", "correo.do"),
             fixed("common first name (Ana, Mariana, Juana…)", "ana"),
             fixed("3 characters", "mar"),
+            fixed("3 characters, less common (digits)", "123"),
             fixed("2 characters", "an"),
             fixed("no match", "xqzw"),
         ],
