@@ -330,8 +330,7 @@ pub async fn measure(
             eprintln!("timing {:?} on {}", term.text, list.name());
             let first_rows = page(&mut tx, list, &term.text, None).await?.len();
             let first = time(&mut tx, list, &term.text, None, options).await?;
-            let later = match cursor_of_page(&mut tx, list, &term.text, options.later_page).await?
-            {
+            let later = match cursor_of_page(&mut tx, list, &term.text, options.later_page).await? {
                 Some(after) => {
                     let rows = page(&mut tx, list, &term.text, Some(&after)).await?.len();
                     let summary = time(&mut tx, list, &term.text, Some(&after), options).await?;
@@ -418,8 +417,14 @@ async fn case_plans(
     let list_plan = crate::listing::explain(app, &sql).await?;
     sqlx::raw_sql("COMMIT").execute(&mut *app).await?;
     Ok(vec![
-        (format!("{name}: `{function}` (its statement, as the owner)"), function_plan),
-        (format!("{name}: the list's statement, page 1, as `portico_app`"), list_plan),
+        (
+            format!("{name}: `{function}` (its statement, as the owner)"),
+            function_plan,
+        ),
+        (
+            format!("{name}: the list's statement, page 1, as `portico_app`"),
+            list_plan,
+        ),
     ])
 }
 
