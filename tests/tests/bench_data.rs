@@ -172,7 +172,7 @@ async fn the_search_benchmark_runs_on_a_small_company(t: TestDb) {
     assert_eq!(case("exact email", search::List::Contacts).first_rows, 1);
     let everyone = case("domain", search::List::Contacts);
     assert_eq!(everyone.first_rows, 50);
-    let (page, rows, _) = everyone.later.clone().expect("a second page of everyone");
+    let (page, rows, _) = everyone.later.expect("a second page of everyone");
     assert_eq!((page, rows), (2, 50));
     assert_eq!(case("no match", search::List::Contacts).first_rows, 0);
     let code = result
