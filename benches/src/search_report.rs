@@ -301,16 +301,17 @@ function's two arms are joined by `UNION ALL` under one `LIMIT`, so a common ter
 contacts alone pass the cap and the accounts are not read.
 
 **Now.** Every term of the brief meets p95 ≤ 30 ms at 1,000,000 contacts, first and later page. \
-The common terms (`ana`, `mar`) cost most, about 15–20 ms at the median: the function \
-collects 2,001 ids to learn that the term is common (2–10 ms), then the walk tests the few \
-hundred rows before 50 matches, each non-matching one with an index lookup of its links and \
-accounts (5–10 ms). Their p95 (about 24–27 ms) leaves little room on a busy 2-core machine \
-(see the load average).
+The common terms (`ana`, `mar`) cost most, about 12–20 ms at the median depending on how \
+busy the machine is: the function collects 2,001 ids to learn that the term is common \
+(2–10 ms), then the walk tests the few hundred rows before 50 matches, each non-matching one \
+with an index lookup of its links and accounts (5–10 ms). Their p95 went from about 13–16 ms on \
+a quiet machine to 24–27 ms with a load average of 5 on the 2 cores (other builds): within \
+the target, with little room to spare under load.
 
 **What misses: a less common term.** `123` (digits of addresses and phones, about 1% of the \
 contacts) has more matches than the cap, so the list walks; at 1–2% density the walk tests \
 about 3,000 rows per page, and 4,000 link-and-account lookups cost 25 ms alone (see its plan): \
-p50 about 45–50 ms. Any term between the cap (2,000 matches) and a few percent of the company \
+p50 about 32–50 ms (page 1 and page 10, and more under load). Any term between the cap (2,000 matches) and a few percent of the company \
 pays this, and the fewer its matches, the longer the walk (a term with 2,500 matches would walk \
 about 20,000 rows per page). The costly part is the per-row account test, not the contact's own \
 text (one `LIKE` on a row already read). Ways out, not done here: keep the linked accounts' \
