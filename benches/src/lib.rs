@@ -8,6 +8,8 @@
 //! - [`listing`]: a portal list page by the per-branch merge helper against
 //!   the plain `branch_id = ANY(…)` query, first and deep page
 //!   (`docs/benchmarks/listing.md`).
+//! - [`search`]: contact and account search at 1,000,000 contacts, first and
+//!   later page, rare, common and short terms (`docs/benchmarks/search.md`).
 
 pub mod generate;
 pub mod listing;
@@ -15,3 +17,5 @@ pub mod listing_report;
 pub mod measure;
 pub mod permissions;
 pub mod report;
+pub mod search;
+pub mod search_report;

@@ -402,6 +402,12 @@ fn naive_sql(after: bool) -> String {
     )
 }
 
+/// A connection as the application role (no transaction open).
+pub(crate) async fn app_connection(owner_url: &str) -> anyhow::Result<PgConnection> {
+    let options = PgConnectOptions::from_str(owner_url)?.username(APP_ROLE);
+    Ok(PgConnection::connect_with(&options).await?)
+}
+
 /// An application-role connection with a tenant transaction open.
 struct AppConn {
     conn: PgConnection,
@@ -713,7 +719,7 @@ fn inline_naive(
 }
 
 /// `EXPLAIN (ANALYZE, BUFFERS)` of a statement, run twice (the second, warm).
-async fn explain(conn: &mut PgConnection, sql: &str) -> anyhow::Result<String> {
+pub(crate) async fn explain(conn: &mut PgConnection, sql: &str) -> anyhow::Result<String> {
     let statement = format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}");
     let mut lines = Vec::new();
     for _ in 0..2 {

@@ -7,13 +7,18 @@
 //! - `portico-bench listing`: a portal list page of a 200,000-record customer
 //!   by the per-branch merge helper and by the plain `branch_id = ANY(…)`
 //!   query; writes `docs/benchmarks/listing.md`.
+//! - `portico-bench search`: contact and account search in a generated company
+//!   of 1,000,000 contacts, first and later page, for rare, common and short
+//!   terms; writes `docs/benchmarks/search.md`.
 //! - `portico-bench generate --contacts N`: only the data (reused by later runs).
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use portico_bench::{generate, listing, listing_report, measure, permissions, report};
+use portico_bench::{
+    generate, listing, listing_report, measure, permissions, report, search, search_report,
+};
 use portico_data::{Backend, Database, DatabaseOptions};
 use sqlx::Connection;
 
@@ -74,6 +79,25 @@ enum Command {
         samples: usize,
         /// Where to write the markdown report (`-` for nowhere).
         #[arg(long, default_value = "docs/benchmarks/listing.md")]
+        out: PathBuf,
+    },
+    /// Contact and account search (rare, common and short terms), first and a
+    /// later page; writes a markdown report.
+    Search {
+        /// Company size, in contacts.
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: usize,
+        /// The later page's number (reached through the cursor).
+        #[arg(long, default_value_t = 10)]
+        later_page: usize,
+        /// Timed runs per case, at most.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// Seconds spent timing one case, at most (at least 10 runs).
+        #[arg(long, default_value_t = 15)]
+        budget: u64,
+        /// Where to write the markdown report (`-` for nowhere).
+        #[arg(long, default_value = "docs/benchmarks/search.md")]
         out: PathBuf,
     },
     /// Generates (or finds) the benchmark company of N contacts.
@@ -180,6 +204,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let machine = report::Machine::detect(postgres(&url, false).await?, load_at_start);
             println!("{}", listing_report::terminal(&machine, &report));
             write_report(&out, &listing_report::markdown(&machine, &report))
+        }
+        Command::Search {
+            contacts,
+            later_page,
+            samples,
+            budget,
+            out,
+        } => {
+            let options = search::Options {
+                later_page,
+                samples,
+                budget: std::time::Duration::from_secs(budget),
+                plans: true,
+            };
+            let load_at_start = measure::load_average();
+            let spec = generate::Spec::new(contacts)?;
+            eprintln!("{}: finding or generating the company", spec.slug);
+            let generated = generate::ensure_tenant(&db, &spec, true).await?;
+            if generated.created && pg {
+                postgres(&url, true).await?;
+            }
+            let owner = pg.then_some(url.as_str());
+            let report = search::measure(&db, owner, &generated, &options).await?;
+            let database = if pg {
+                postgres(&url, false).await?
+            } else {
+                "SQLite".into()
+            };
+            let machine = report::Machine::detect(database, load_at_start);
+            println!("{}", search_report::terminal(&machine, &report));
+            write_report(
+                &out,
+                &search_report::markdown(&machine, &report, search_report::READING),
+            )
         }
         Command::Generate { contacts } => {
             let spec = generate::Spec::new(contacts)?;

@@ -1,16 +1,17 @@
-//! The benchmark suite's generator and permission benchmark at a tiny size, on
-//! both backends, so neither rots: the generated company is what its plan says
-//! (contacts, links, portal access, roles, individual grants, branch lists), a
-//! rerun reuses it, and the benchmark runs end to end on it.
+//! The benchmark suite's generator, permission benchmark and search benchmark
+//! at a tiny size, on both backends, so none rots: the generated company is
+//! what its plan says (contacts, links, portal access, roles, individual
+//! grants, branch lists), a rerun reuses it, and the benchmarks run end to end
+//! on it.
 
 use std::collections::BTreeSet;
 
 use portico_bench::{
     generate::{Spec, ensure_tenant},
     permissions::{Options, measure},
-    report,
+    report, search, search_report,
 };
-use portico_tests::{TestDb, backend_tests};
+use portico_tests::{TestBackend, TestDb, backend_tests};
 
 const CONTACTS: usize = 200;
 
@@ -141,7 +142,61 @@ async fn the_permission_benchmark_runs_on_a_small_company(t: TestDb) {
     assert!(report::terminal(&machine, &[result]).contains("200 contacts"));
 }
 
+async fn the_search_benchmark_runs_on_a_small_company(t: TestDb) {
+    let generated = ensure_tenant(&t.db, &Spec::new(CONTACTS).unwrap(), false)
+        .await
+        .unwrap();
+    let postgres = t.backend == TestBackend::Postgres;
+    let owner = postgres.then_some(t.url.as_str());
+    let options = search::Options {
+        later_page: 2,
+        samples: 10,
+        budget: std::time::Duration::ZERO,
+        plans: true,
+    };
+
+    let result = search::measure(&t.db, owner, &generated, &options)
+        .await
+        .unwrap();
+
+    // Eight terms, each on the contacts and on an account list.
+    assert_eq!(result.cases.len(), 16);
+    assert!(result.cases.iter().all(|c| c.first.n == 10));
+    let case = |label: &str, list: search::List| {
+        result
+            .cases
+            .iter()
+            .find(|c| c.term.label.contains(label) && c.list == list)
+            .unwrap_or_else(|| panic!("no case {label} on {}", list.name()))
+    };
+    assert_eq!(case("exact email", search::List::Contacts).first_rows, 1);
+    let everyone = case("domain", search::List::Contacts);
+    assert_eq!(everyone.first_rows, 50);
+    let (page, rows, _) = everyone.later.expect("a second page of everyone");
+    assert_eq!((page, rows), (2, 50));
+    assert_eq!(case("no match", search::List::Contacts).first_rows, 0);
+    let code = result
+        .cases
+        .iter()
+        .find(|c| c.term.label.contains("account code") && c.list != search::List::Contacts)
+        .unwrap();
+    assert_eq!(code.first_rows, 1, "the account of its own code");
+    if postgres {
+        assert_eq!(code.function_ids, Some(1));
+        assert_eq!(result.plans.len(), 2 * result.cases.len());
+    } else {
+        assert!(result.plans.is_empty(), "no plans on SQLite");
+    }
+
+    let machine = report::Machine::detect("test".into(), "0".into());
+    let md = search_report::markdown(&machine, &result, search_report::READING);
+    assert!(md.contains("# Benchmark: contact and account search"));
+    assert!(md.contains("| rare: an exact email"));
+    assert!(search_report::terminal(&machine, &result).contains("200 contacts"));
+}
+
 backend_tests!(
     the_generator_writes_what_its_plan_says,
     the_permission_benchmark_runs_on_a_small_company,
+    the_search_benchmark_runs_on_a_small_company,
 );

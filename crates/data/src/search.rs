@@ -9,11 +9,11 @@ use crate::{DataError, exec::Conn};
 /// The most matches a search collects through the trigram index. A term with
 /// more is common: the list then walks its own order and tests each row,
 /// which finds a page of a common term within a few hundred rows.
-pub(crate) const SEARCH_CAP: i32 = 2000;
+pub const SEARCH_CAP: i32 = 2000;
 
 /// What a search term finds, as far as a list needs to know.
 pub(crate) enum Matches {
-    /// Every match (a rare term): the list reads these rows.
+    /// Every match (a rare term), an id possibly twice: the list reads these rows.
     Few(Vec<Uuid>),
     /// Too many to collect (a common term), or no index to ask (SQLite): the
     /// list tests each row it walks.
@@ -23,7 +23,8 @@ pub(crate) enum Matches {
 /// Asks the database function `function` for the matches of a search
 /// (`args` then the cap). On PostgreSQL it runs as the owner, restricted to
 /// the transaction's tenant, because row-level security keeps `LIKE` from
-/// using the trigram indexes (migration 0009); SQLite has no such index.
+/// using the trigram indexes (migration 0009), and plans its statement for
+/// the term at hand (migration 0010); SQLite has no such index.
 pub(crate) async fn matches(
     conn: &mut Conn,
     function: &'static str,
@@ -33,7 +34,13 @@ pub(crate) async fn matches(
         return Ok(Matches::Many);
     }
     let call = Func::cust(Alias::new(function)).args(args.into_iter().chain([SEARCH_CAP.into()]));
-    let select = Query::select().expr(call).to_owned();
+    // In the FROM clause, not the select list: PostgreSQL then runs the SQL
+    // function once to completion instead of resuming it row by row, several
+    // times faster for a thousand ids.
+    let select = Query::select()
+        .expr(Expr::cust("m"))
+        .from_function(call, Alias::new("m"))
+        .to_owned();
     let ids: Vec<(Uuid,)> = conn.fetch_all(&select).await?;
     Ok(
         if ids.len() > usize::try_from(SEARCH_CAP).unwrap_or(usize::MAX) {

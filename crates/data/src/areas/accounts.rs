@@ -376,6 +376,35 @@ impl AccountsArea<'_> {
         after: Option<&NameCursor>,
         limit: u64,
     ) -> Result<Vec<Account>, DataError> {
+        let select = self.list_select(filter, after, limit).await?;
+        self.tx
+            .conn
+            .fetch_all::<AccountRow>(&select)
+            .await?
+            .into_iter()
+            .map(Account::try_from)
+            .collect()
+    }
+
+    /// The statement [`AccountsArea::list`] runs for these arguments, in
+    /// PostgreSQL's dialect with its values written in (after asking the
+    /// search function, as `list` does): for `EXPLAIN` in the benchmarks.
+    pub async fn list_sql(
+        &mut self,
+        filter: &AccountFilter,
+        after: Option<&NameCursor>,
+        limit: u64,
+    ) -> Result<String, DataError> {
+        let select = self.list_select(filter, after, limit).await?;
+        Ok(select.to_string(sea_query::PostgresQueryBuilder))
+    }
+
+    async fn list_select(
+        &mut self,
+        filter: &AccountFilter,
+        after: Option<&NameCursor>,
+        limit: u64,
+    ) -> Result<SelectStatement, DataError> {
         let mut select = self
             .select()
             .and_where(Expr::col(Accounts::Kind).eq(filter.kind.as_str()))
@@ -394,17 +423,10 @@ impl AccountsArea<'_> {
         if let Some(after) = after {
             select.and_where(name_after(Accounts::SortName, Accounts::Id, after));
         }
-        let select = select
+        Ok(select
             .order_by(Accounts::SortName, Order::Asc)
             .order_by(Accounts::Id, Order::Asc)
             .limit(limit)
-            .to_owned();
-        self.tx
-            .conn
-            .fetch_all::<AccountRow>(&select)
-            .await?
-            .into_iter()
-            .map(Account::try_from)
-            .collect()
+            .to_owned())
     }
 }
