@@ -119,6 +119,49 @@ async fn a_company_over_its_share_of_the_pool_is_told_to_retry_and_no_other_noti
 }
 
 backend_tests!(
+    a_photo_over_the_upload_limit_is_the_photo_fields_error,
     photo_uploads_wait_for_a_decoding_turn,
     the_default_memory_gives_a_few_turns,
 );
+
+async fn a_photo_over_the_upload_limit_is_the_photo_fields_error(db: TestDb) {
+    use portico_tests::FilePart;
+    let app = TestApp::new(db).await;
+    let alfa = Company::new(&app, "alfa").await;
+    let owner = alfa.staff_session("owner@alfa.test").await;
+    let form = owner.get("/admin/contacts/new").await;
+    // Larger than any form body is read whole (20 MiB): read as it streams.
+    let huge = vec![0x89_u8; portico_web::site::MAX_UPLOAD + 4 * 1024 * 1024];
+    let page = owner
+        .post_multipart(
+            "/admin/contacts",
+            &[
+                ("_csrf", &form.csrf()),
+                ("first_name", "Ana"),
+                ("email", "ana@alfa.test"),
+            ],
+            &[FilePart {
+                field: "photo",
+                file_name: "grande.png",
+                content_type: "image/png",
+                bytes: &huge,
+            }],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        &page.body[..page.body.len().min(500)]
+    );
+    assert!(
+        page.body.contains("La foto pesa más de 5 MB"),
+        "the photo's own error"
+    );
+    assert!(
+        page.body.contains("value=\"Ana\""),
+        "the rest of the form is kept"
+    );
+    let list = owner.get("/admin/contacts").await;
+    assert!(!list.body.contains("ana@alfa.test"), "nothing was saved");
+}

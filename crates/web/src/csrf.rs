@@ -2,13 +2,10 @@
 //! in each form as `_csrf` (or sent as `X-CSRF-Token`), checked by middleware on
 //! every unsafe request so no handler can forget it.
 
-use poem::{
-    Body, Endpoint, FromRequest, Middleware, Request, RequestBody, http::Method, session::Session,
-    web::Multipart,
-};
+use poem::{Body, Endpoint, Middleware, Request, RequestBody, http::Method, session::Session};
 use portico_auth::random_token;
 
-use crate::AppError;
+use crate::{AppError, upload::read_multipart};
 
 const SESSION_KEY: &str = "csrf";
 /// The form field carrying the token.
@@ -58,41 +55,35 @@ pub fn matches(session: &Session, submitted: &str) -> bool {
         .is_some_and(|expected| same(&expected, submitted))
 }
 
-/// The `_csrf` field of a urlencoded or multipart body, read within the size
-/// limit of its kind; the body is put back for the handler.
+/// The `_csrf` field of a urlencoded or multipart body. A urlencoded body is
+/// read within `site::MAX_BODY` and put back for the handler; a multipart one
+/// is read as it streams (see [`crate::upload`]) and left, read, for the
+/// handler's [`crate::FormWithFiles`].
 async fn form_token(req: &mut Request) -> poem::Result<Option<String>> {
     let content_type = req.content_type().unwrap_or_default().to_owned();
-    let multipart = content_type.starts_with("multipart/form-data");
-    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
+    if content_type.starts_with("multipart/form-data") {
+        let mut body = RequestBody::new(req.take_body());
+        let read = read_multipart(req, &mut body).await?;
+        let token = read
+            .pairs
+            .iter()
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.clone());
+        req.extensions_mut().insert(read);
+        return Ok(token);
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
-    let limit = if multipart {
-        crate::site::MAX_UPLOAD
-    } else {
-        crate::site::MAX_BODY
-    };
-    let too_big = || AppError::BadRequest("error-bad-request-detail");
     let bytes = req
         .take_body()
-        .into_bytes_limit(limit)
+        .into_bytes_limit(crate::site::MAX_BODY)
         .await
-        .map_err(|_| too_big())?;
+        .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
     req.set_body(Body::from(bytes.clone()));
-    if !multipart {
-        return Ok(url::form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == FIELD)
-            .map(|(_, v)| v.into_owned()));
-    }
-    let mut body = RequestBody::new(Body::from(bytes));
-    let mut parts = Multipart::from_request(req, &mut body)
-        .await
-        .map_err(|_| too_big())?;
-    while let Some(field) = parts.next_field().await.map_err(|_| too_big())? {
-        if field.name() == Some(FIELD) {
-            return Ok(Some(field.text().await.map_err(|_| too_big())?));
-        }
-    }
-    Ok(None)
+    Ok(url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v.into_owned()))
 }
 
 /// The endpoint built by [`CsrfGuard`].
