@@ -293,6 +293,47 @@ async fn import_page(
     })
 }
 
+/// What starting a run takes: the state it leaves (when the import may start
+/// it), the counts it keeps, which run, and the message when it may not.
+struct Start {
+    from: Option<ImportState>,
+    to: ImportState,
+    counts: ImportCounts,
+    real: bool,
+    refused: &'static str,
+}
+
+/// Moves an import from `start.from` to `start.to` and spawns the run, or
+/// flashes why it may not; back to the import's page either way.
+async fn start(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    session: &Session,
+    id: &str,
+    plan: impl FnOnce(&ContactImport) -> Start,
+) -> Result<Response, AppError> {
+    staff.require(Area::Contacts, Action::Write).await?;
+    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let import = tx.imports().find(id).await?.ok_or(AppError::NotFound)?;
+    let start = plan(&import);
+    let started = match start.from {
+        Some(from) => {
+            tx.imports()
+                .set_state(id, from, start.to, start.counts, None)
+                .await?
+        }
+        None => false,
+    };
+    tx.commit().await?;
+    match (started, start.real) {
+        (true, true) => drop(tokio::spawn(job(ui, staff, id).await?.run())),
+        (true, false) => drop(tokio::spawn(job(ui, staff, id).await?.check())),
+        (false, _) => set_flash_error(session, start.refused),
+    }
+    Ok(Redirect::see_other(format!("/admin/contacts/import/{id}")).into_response())
+}
+
 /// `POST /admin/contacts/import/{id}/run`: the real run of a clean dry run.
 #[handler]
 async fn start_run(
@@ -301,29 +342,15 @@ async fn start_run(
     session: &Session,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    staff.require(Area::Contacts, Action::Write).await?;
-    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let import = tx.imports().find(id).await?.ok_or(AppError::NotFound)?;
-    let ready = import.counts.errors == 0 && import.counts.writes() > 0;
-    let started = ready
-        && tx
-            .imports()
-            .set_state(
-                id,
-                ImportState::Checked,
-                ImportState::Importing,
-                import.counts,
-                None,
-            )
-            .await?;
-    tx.commit().await?;
-    if started {
-        tokio::spawn(job(&ui, &staff, id).await?.run());
-    } else {
-        set_flash_error(session, "import-not-ready");
-    }
-    Ok(Redirect::see_other(format!("/admin/contacts/import/{id}")).into_response())
+    start(&ui, &staff, session, &id, |import| Start {
+        from: (import.counts.errors == 0 && import.counts.writes() > 0)
+            .then_some(ImportState::Checked),
+        to: ImportState::Importing,
+        counts: import.counts,
+        real: true,
+        refused: "import-not-ready",
+    })
+    .await
 }
 
 /// `POST /admin/contacts/import/{id}/retry`: checks the file of an interrupted
@@ -335,28 +362,14 @@ async fn retry(
     session: &Session,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    staff.require(Area::Contacts, Action::Write).await?;
-    let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let import = tx.imports().find(id).await?.ok_or(AppError::NotFound)?;
-    let again = interrupted(&import)
-        && tx
-            .imports()
-            .set_state(
-                id,
-                import.state,
-                ImportState::Checking,
-                ImportCounts::default(),
-                None,
-            )
-            .await?;
-    tx.commit().await?;
-    if again {
-        tokio::spawn(job(&ui, &staff, id).await?.check());
-    } else {
-        set_flash_error(session, "import-not-interrupted");
-    }
-    Ok(Redirect::see_other(format!("/admin/contacts/import/{id}")).into_response())
+    start(&ui, &staff, session, &id, |import| Start {
+        from: interrupted(import).then_some(import.state),
+        to: ImportState::Checking,
+        counts: ImportCounts::default(),
+        real: false,
+        refused: "import-not-interrupted",
+    })
+    .await
 }
 
 /// `POST /admin/contacts/import/{id}/delete`: forgets an import that is not running.
