@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, ensure};
 use portico_data::{
     Account, AccountFilter, Contact, ContactFilter, Database, NameCursor, Tenant, TenantTx,
+    like_pattern,
 };
 use portico_domain::AccountKind;
 use sqlx::{Connection, PgConnection};
@@ -280,24 +281,6 @@ async fn set_tenant(conn: &mut PgConnection, tenant: &Tenant) -> anyhow::Result<
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// The `LIKE` pattern the data layer makes of a term (folded, escaped,
-/// `%…%`), for the plans.
-fn like_pattern(term: &str) -> Option<String> {
-    let text = portico_domain::fold(term.trim());
-    if text.is_empty() {
-        return None;
-    }
-    let mut pattern = String::from("%");
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    Some(pattern)
 }
 
 /// Measures every term on the contacts and on the accounts list of a

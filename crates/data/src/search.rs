@@ -54,7 +54,7 @@ pub(crate) async fn matches(
 /// A `LIKE` pattern that finds `text` anywhere, folded like the searched text
 /// (lower case, no accents), with `%`, `_` and `\`
 /// escaped (escape character `\`); `None` for a blank search.
-pub(crate) fn like_pattern(text: &str) -> Option<String> {
+pub fn like_pattern(text: &str) -> Option<String> {
     // No stored text holds control characters, and NUL cannot be sent to
     // PostgreSQL: they are dropped from the search.
     let text: String = text.chars().filter(|c| !c.is_control()).collect();
