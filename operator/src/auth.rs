@@ -36,7 +36,7 @@ impl<'a> FromRequest<'a> for SignedInOperator {
             return Err(to_sign_in());
         };
         let email = Email::parse(&principal.email).map_err(|_| to_sign_in())?;
-        let mut tx = state.db.platform_tx().await.map_err(AppError::from)?;
+        let mut tx = state.db.operator_tx().await.map_err(AppError::from)?;
         let operator = tx
             .find_operator_by_email(&email)
             .await
@@ -87,7 +87,7 @@ impl SignInKind for OperatorSignIn {
     }
 
     async fn find(&self, state: &AppState, email: &Email) -> Result<Option<Operator>, AppError> {
-        let mut tx = state.db.platform_tx().await?;
+        let mut tx = state.db.operator_tx().await?;
         let operator = tx.find_operator_by_email(email).await?;
         tx.commit().await?;
         Ok(operator)
@@ -105,7 +105,7 @@ impl SignInKind for OperatorSignIn {
         operator: &Operator,
         _request_id: Option<&str>,
     ) -> Result<(), AppError> {
-        let mut tx = state.db.platform_tx().await?;
+        let mut tx = state.db.operator_tx().await?;
         tx.touch_operator_sign_in(operator.id).await?;
         tx.commit().await?;
         Ok(())

@@ -203,7 +203,7 @@ impl TestApp {
 
     /// Creates a platform operator `ops@portico.test`.
     pub async fn operator(&self) {
-        let mut tx = self.db.db.platform_tx().await.expect("tx");
+        let mut tx = self.db.db.operator_tx().await.expect("tx");
         tx.create_operator(&portico_data::NewOperator {
             email: Email::parse("ops@portico.test").expect("email"),
             name: "Operaciones".into(),

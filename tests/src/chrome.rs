@@ -132,15 +132,28 @@ pub async fn served(
     u16,
     tokio::task::JoinHandle<std::io::Result<()>>,
 ) {
+    served_with(db, |_| {}).await
+}
+
+/// [`served`], with the web configuration changed by `configure` first.
+pub async fn served_with(
+    db: crate::TestDb,
+    configure: impl FnOnce(&mut portico_web::WebConfig),
+) -> (
+    crate::TestApp,
+    u16,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
     let port = listener.local_addr().expect("its address").port();
-    let web = portico_web::WebConfig::new(
+    let mut web = portico_web::WebConfig::new(
         format!("http://localhost:{port}")
             .parse()
             .expect("a base URL"),
     );
+    configure(&mut web);
     let app = crate::TestApp::with_config(db, web).await;
     let endpoint = portico::app::endpoint(app.state.clone());
     let server = tokio::spawn(async move {

@@ -234,7 +234,7 @@ async fn the_demo_command_is_idempotent(db: TestDb) {
     portico(&config, demo)
         .await
         .expect("demo again changes nothing");
-    let mut tx = db.db.platform_tx().await.unwrap();
+    let mut tx = db.db.operator_tx().await.unwrap();
     let tenants = tx.list_tenants().await.unwrap();
     assert_eq!(tenants.len(), 1);
     assert_eq!(tenants[0].slug().as_str(), "demo");

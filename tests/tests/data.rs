@@ -173,7 +173,7 @@ async fn a_transaction_dropped_without_commit_keeps_nothing(db: TestDb) {
     let mut tx = app.db.db.tenant_tx(&a).await.unwrap();
     tx.staff().create(&staff("ana@ejemplo.do")).await.unwrap();
     drop(tx);
-    let mut platform = app.db.db.platform_tx().await.unwrap();
+    let mut platform = app.db.db.operator_tx().await.unwrap();
     platform
         .set_tenant_status(a.slug(), TenantStatus::Suspended)
         .await
@@ -201,7 +201,7 @@ async fn a_transaction_dropped_without_commit_keeps_nothing(db: TestDb) {
 async fn tenant_status_and_audit_events_round_trip(db: TestDb) {
     let app = TestApp::new(db).await;
     let a = app.company("alfa").await;
-    let mut tx = app.db.db.platform_tx().await.unwrap();
+    let mut tx = app.db.db.operator_tx().await.unwrap();
     let suspended = tx
         .set_tenant_status(a.slug(), TenantStatus::Suspended)
         .await

@@ -68,12 +68,16 @@ async fn every_table_but_the_platform_tables_has_a_tenant_id(db: TestDb) {
 }
 
 async fn app_connection(db: &TestDb) -> PgConnection {
+    role_connection(db, "portico_app").await
+}
+
+async fn role_connection(db: &TestDb, role: &str) -> PgConnection {
     let mut url = url::Url::parse(&db.url).unwrap();
-    url.set_username("portico_app").unwrap();
+    url.set_username(role).unwrap();
     url.set_password(None).unwrap();
     PgConnection::connect(url.as_str())
         .await
-        .expect("connect as portico_app")
+        .unwrap_or_else(|e| panic!("connect as {role}: {e}"))
 }
 
 async fn begin_as(conn: &mut PgConnection, tenant: uuid::Uuid) {
@@ -175,6 +179,104 @@ async fn row_level_security_hides_and_protects_other_tenants_rows_from_raw_sql()
     assert_eq!(visible, 0);
 }
 
+/// The application's role reads the registry but cannot see operators, create
+/// companies, or change another company's row or its status; operator work has
+/// its own role that can.
+#[tokio::test]
+async fn only_the_operators_role_reaches_operators_and_writes_the_registry() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = TestApp::new(db).await;
+    app.operator().await;
+    let a = app.company("alfa").await.id().as_uuid();
+    let b = app.company("beta").await.id().as_uuid();
+    let mut conn = app_connection(&app.db).await;
+    let refused = |result: Result<sqlx::postgres::PgQueryResult, sqlx::Error>, what: &str| {
+        let error = result.expect_err(what).to_string();
+        assert!(error.contains("permission denied"), "{what}: {error}");
+    };
+
+    begin_as(&mut conn, a).await;
+    let hashes = sqlx::query("SELECT password_hash FROM platform_operators")
+        .execute(&mut conn)
+        .await;
+    refused(hashes, "reading operators' password hashes");
+    sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+    begin_as(&mut conn, a).await;
+    let slugs: Vec<String> = sqlx::query_scalar("SELECT slug FROM tenants ORDER BY slug")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(slugs, ["alfa", "beta"], "the registry is readable");
+    let own = sqlx::query("UPDATE tenants SET policy_version = policy_version + 1 WHERE id = $1")
+        .bind(a)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(own.rows_affected(), 1, "a company changes its own settings");
+    let other = sqlx::query("UPDATE tenants SET contact_required = 'none' WHERE id = $1")
+        .bind(b)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        other.rows_affected(),
+        0,
+        "another company's row is out of reach"
+    );
+    let status = sqlx::query("UPDATE tenants SET status = 'suspended' WHERE id = $1")
+        .bind(a)
+        .execute(&mut conn)
+        .await;
+    refused(status, "changing its own status");
+    sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+    let create = sqlx::query(
+        "INSERT INTO tenants (id, slug, name, locale, currency, status, created_at, updated_at) \
+         VALUES (gen_random_uuid(), 'intrusa', 'Intrusa', 'es', 'DOP', 'active', now(), now())",
+    )
+    .execute(&mut conn)
+    .await;
+    refused(create, "creating a company");
+
+    let mut operator = role_connection(&app.db, "portico_operator").await;
+    let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM platform_operators")
+        .fetch_all(&mut operator)
+        .await
+        .unwrap();
+    assert_eq!(emails, ["ops@portico.test"]);
+    let suspended = sqlx::query("UPDATE tenants SET status = 'suspended' WHERE id = $1")
+        .bind(b)
+        .execute(&mut operator)
+        .await
+        .unwrap();
+    assert_eq!(suspended.rows_affected(), 1, "operators change any company");
+
+    // Start-up refuses an application role that can read the operators.
+    let mut owner = PgConnection::connect(&app.db.url).await.unwrap();
+    sqlx::query("GRANT SELECT ON platform_operators TO portico_app")
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    let refusal = app
+        .db
+        .db
+        .check_roles()
+        .await
+        .expect_err("refused")
+        .to_string();
+    sqlx::query("REVOKE SELECT ON platform_operators FROM portico_app")
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    assert!(refusal.contains("can read platform_operators"), "{refusal}");
+    app.db
+        .db
+        .check_roles()
+        .await
+        .expect("the migrated roles pass");
+}
+
 #[tokio::test]
 async fn the_application_role_owns_nothing_and_every_tenant_table_forces_rls() {
     let Some(db) = TestDb::postgres().await else {
@@ -225,9 +327,9 @@ async fn the_app_refuses_a_database_role_that_rls_would_not_hold() {
     };
     // The migrated application role is fine.
     db.db
-        .check_app_role()
+        .check_roles()
         .await
-        .expect("portico_app owns nothing");
+        .expect("portico_app and portico_operator own nothing");
 
     let mut owner = PgConnection::connect(&db.url).await.unwrap();
     let suffix = uuid::Uuid::now_v7().simple().to_string();
@@ -264,7 +366,7 @@ async fn the_app_refuses_a_database_role_that_rls_would_not_hold() {
         }
         let refused = attach(role.clone())
             .await
-            .check_app_role()
+            .check_roles()
             .await
             .expect_err(kind)
             .to_string();

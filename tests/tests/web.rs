@@ -30,7 +30,7 @@ async fn an_unknown_or_suspended_company_gets_a_translated_not_found_page(db: Te
     let foreign_host = app.browser("evil.example").get("/admin").await;
     assert_eq!(foreign_host.status, StatusCode::NOT_FOUND);
 
-    let mut tx = app.db.db.platform_tx().await.unwrap();
+    let mut tx = app.db.db.operator_tx().await.unwrap();
     let slug = portico_domain::Slug::parse("alfa").unwrap();
     tx.set_tenant_status(&slug, portico_data::TenantStatus::Suspended)
         .await

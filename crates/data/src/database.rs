@@ -14,11 +14,15 @@ use sqlx::{
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::{DataError, PlatformTx, Tenant, TenantId, TenantTx, exec::Conn};
+use crate::{DataError, OperatorTx, PlatformTx, Tenant, TenantId, TenantTx, exec::Conn};
 
 /// The role the application uses on PostgreSQL; created by the first migration,
 /// it owns no table, so row-level security applies to it.
 pub const APP_ROLE: &str = "portico_app";
+
+/// The role of operator work on PostgreSQL (console and CLI): the application's
+/// rights plus the tenant registry and the platform operators' table.
+pub const OPERATOR_ROLE: &str = "portico_operator";
 
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -38,6 +42,9 @@ pub struct DatabaseOptions {
     /// PostgreSQL only: the application's connection, as a role that owns no table.
     /// Defaults to `url` with the user replaced by `portico_app`.
     pub app_url: Option<String>,
+    /// PostgreSQL only: the connection of operator work (console, CLI).
+    /// Defaults to `url` with the user replaced by `portico_operator`.
+    pub operator_url: Option<String>,
     /// Upper bound on pooled connections.
     pub max_connections: u32,
     /// How long a transaction waits for a pooled connection before failing with
@@ -60,6 +67,7 @@ impl DatabaseOptions {
         Self {
             url: url.into(),
             app_url: None,
+            operator_url: None,
             max_connections: 16,
             acquire_timeout: None,
             statement_timeout: None,
@@ -147,6 +155,7 @@ impl TenantShares {
 enum Pool {
     Postgres {
         app: PgPool,
+        operator: PgPool,
         owner: Box<PgConnectOptions>,
     },
     Sqlite(SqlitePool),
@@ -161,23 +170,31 @@ impl Database {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let owner =
                 PgConnectOptions::from_str(url).map_err(|e| DataError::Config(e.to_string()))?;
-            let app_url = match &options.app_url {
-                Some(app_url) => app_url.clone(),
-                None => derive_app_url(url)?,
+            let role_pool = |role_url: &Option<String>, role: &str, size: u32| {
+                let role_url = match role_url {
+                    Some(role_url) => role_url.clone(),
+                    None => derive_role_url(url, role)?,
+                };
+                let mut role_options = PgConnectOptions::from_str(&role_url)
+                    .map_err(|e| DataError::Config(e.to_string()))?;
+                if let Some(limit) = options.statement_timeout {
+                    let millis = limit.as_millis().max(1).to_string();
+                    role_options = role_options.options([("statement_timeout", millis.as_str())]);
+                }
+                Ok::<_, DataError>(
+                    PgPoolOptions::new()
+                        .max_connections(size)
+                        .acquire_timeout(options.acquire_timeout.unwrap_or(Duration::from_secs(5)))
+                        .connect_lazy_with(role_options),
+                )
             };
-            let mut app_options = PgConnectOptions::from_str(&app_url)
-                .map_err(|e| DataError::Config(e.to_string()))?;
-            if let Some(limit) = options.statement_timeout {
-                let millis = limit.as_millis().max(1).to_string();
-                app_options = app_options.options([("statement_timeout", millis.as_str())]);
-            }
-            let app = PgPoolOptions::new()
-                .max_connections(options.max_connections)
-                .acquire_timeout(options.acquire_timeout.unwrap_or(Duration::from_secs(5)))
-                .connect_lazy_with(app_options);
+            let app = role_pool(&options.app_url, APP_ROLE, options.max_connections)?;
+            // Operator work is a few people at a console: a small pool.
+            let operator = role_pool(&options.operator_url, OPERATOR_ROLE, 2)?;
             Ok(Self {
                 pool: Pool::Postgres {
                     app,
+                    operator,
                     owner: Box::new(owner),
                 },
                 shares: TenantShares::new(options, options.max_connections),
@@ -264,40 +281,23 @@ impl Database {
         Ok(())
     }
 
-    /// Refuses (with [`DataError::Config`]) an application role that row-level
+    /// Refuses (with [`DataError::Config`]) database roles that row-level
     /// security would not hold: a superuser, a role with `BYPASSRLS`, or one
-    /// that owns tables (an owner is exempt from its tables' policies).
-    /// Nothing to check on SQLite.
-    pub async fn check_app_role(&self) -> Result<(), DataError> {
-        let Pool::Postgres { app, .. } = &self.pool else {
+    /// that owns tables (an owner is exempt from its tables' policies) — for the
+    /// application's and the operators' connections — and an application role
+    /// that can read the platform operators' table. Nothing to check on SQLite.
+    pub async fn check_roles(&self) -> Result<(), DataError> {
+        let Pool::Postgres { app, operator, .. } = &self.pool else {
             return Ok(());
         };
-        let (role, superuser, bypass, owned): (String, bool, bool, i64) = sqlx::query_as(
-            "SELECT r.rolname::text, r.rolsuper, r.rolbypassrls, \
-                    (SELECT count(*) FROM pg_tables t WHERE t.tableowner = r.rolname) \
-               FROM pg_roles r WHERE r.rolname = current_user",
+        check_role(
+            app,
+            "application",
+            Some("platform_operators"),
+            "DATABASE_APP_URL",
         )
-        .fetch_one(app)
         .await?;
-        let mut problems = Vec::new();
-        if superuser {
-            problems.push("is a superuser".to_owned());
-        }
-        if bypass {
-            problems.push("has BYPASSRLS".to_owned());
-        }
-        if owned > 0 {
-            problems.push(format!("owns {owned} tables"));
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(DataError::Config(format!(
-                "the application's database role {role} {}: row-level security would not hold it; \
-                 connect as a role that owns nothing (see DATABASE_APP_URL)",
-                problems.join(", ")
-            )))
-        }
+        check_role(operator, "operators'", None, "DATABASE_OPERATOR_URL").await
     }
 
     /// Opens a transaction scoped to one tenant. On PostgreSQL the tenant is also
@@ -315,7 +315,7 @@ impl Database {
                 );
                 Conn::Postgres(app.begin_with(AssertSqlSafe(begin)).await?)
             }
-            Pool::Sqlite(_) => self.begin().await?,
+            Pool::Sqlite(_) => self.begin(Role::App).await?,
         };
         Ok(TenantTx::new(
             conn,
@@ -330,14 +330,26 @@ impl Database {
     /// tenant-owned rows: for those, call [`PlatformTx::into_tenant`].
     pub async fn platform_tx(&self) -> Result<PlatformTx, DataError> {
         Ok(PlatformTx::new(
-            self.begin().await?,
+            self.begin(Role::App).await?,
             self.policy_changes.clone(),
         ))
     }
 
-    async fn begin(&self) -> Result<Conn, DataError> {
+    /// Opens a transaction for operator work (console and CLI): the registry's
+    /// writes and the platform operators, as the operators' role.
+    pub async fn operator_tx(&self) -> Result<OperatorTx, DataError> {
+        Ok(OperatorTx::new(PlatformTx::new(
+            self.begin(Role::Operator).await?,
+            self.policy_changes.clone(),
+        )))
+    }
+
+    async fn begin(&self, role: Role) -> Result<Conn, DataError> {
         Ok(match &self.pool {
-            Pool::Postgres { app, .. } => Conn::Postgres(app.begin().await?),
+            Pool::Postgres { app, operator, .. } => Conn::Postgres(match role {
+                Role::App => app.begin().await?,
+                Role::Operator => operator.begin().await?,
+            }),
             // IMMEDIATE takes the write lock up front, so two writers queue on the
             // busy timeout instead of failing when a read upgrades to a write.
             Pool::Sqlite(pool) => Conn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
@@ -358,16 +370,67 @@ impl Database {
     /// Closes every pooled connection.
     pub async fn close(&self) {
         match &self.pool {
-            Pool::Postgres { app, .. } => app.close().await,
+            Pool::Postgres { app, operator, .. } => {
+                app.close().await;
+                operator.close().await;
+            }
             Pool::Sqlite(pool) => pool.close().await,
         }
     }
 }
 
-/// The owner URL with the user replaced by the application role and no password.
-fn derive_app_url(owner_url: &str) -> Result<String, DataError> {
+/// Which pool a transaction comes from.
+#[derive(Clone, Copy)]
+enum Role {
+    App,
+    Operator,
+}
+
+/// Refuses a role that row-level security would not hold, or (`unreadable`)
+/// that can read a table it must not.
+async fn check_role(
+    pool: &PgPool,
+    whose: &str,
+    unreadable: Option<&str>,
+    setting: &str,
+) -> Result<(), DataError> {
+    let (role, superuser, bypass, owned, reads): (String, bool, bool, i64, bool) = sqlx::query_as(
+        "SELECT r.rolname::text, r.rolsuper, r.rolbypassrls, \
+                    (SELECT count(*) FROM pg_tables t WHERE t.tableowner = r.rolname), \
+                    coalesce(has_table_privilege(current_user, $1, 'SELECT'), false) \
+               FROM pg_roles r WHERE r.rolname = current_user",
+    )
+    .bind(unreadable.unwrap_or("pg_catalog.pg_class"))
+    .fetch_one(pool)
+    .await?;
+    let mut problems = Vec::new();
+    if superuser {
+        problems.push("is a superuser".to_owned());
+    }
+    if bypass {
+        problems.push("has BYPASSRLS".to_owned());
+    }
+    if owned > 0 {
+        problems.push(format!("owns {owned} tables"));
+    }
+    if let (Some(table), true) = (unreadable, reads) {
+        problems.push(format!("can read {table}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(DataError::Config(format!(
+            "the {whose} database role {role} {}: it must not bypass row-level security, \
+             own tables or read what it does not need; connect as the migrated role (see {setting})",
+            problems.join(", ")
+        )))
+    }
+}
+
+/// The owner URL with the user replaced by `role` and no password.
+fn derive_role_url(owner_url: &str, role: &str) -> Result<String, DataError> {
     let mut url = url::Url::parse(owner_url).map_err(|e| DataError::Config(e.to_string()))?;
-    url.set_username(APP_ROLE)
+    url.set_username(role)
         .and_then(|()| url.set_password(None))
         .map_err(|()| DataError::Config("the PostgreSQL URL has no host".into()))?;
     Ok(url.into())
@@ -379,7 +442,11 @@ mod tests {
 
     #[test]
     fn the_application_url_swaps_the_user_for_the_application_role() {
-        let derived = derive_app_url("postgres://postgres:secret@127.0.0.1:5432/portico").unwrap();
+        let derived = derive_role_url(
+            "postgres://postgres:secret@127.0.0.1:5432/portico",
+            APP_ROLE,
+        )
+        .unwrap();
         assert_eq!(derived, "postgres://portico_app@127.0.0.1:5432/portico");
     }
 }

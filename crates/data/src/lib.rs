@@ -2,8 +2,9 @@
 //!
 //! Pools stay private to this crate. Tenant-owned rows are only reachable through a
 //! [`TenantTx`], which is opened for a [`Tenant`] that the platform registry
-//! resolved; cross-tenant work (the operator console, the CLI) goes through the
-//! explicitly named [`PlatformTx`].
+//! resolved; cross-tenant reads go through the explicitly named [`PlatformTx`],
+//! and operator work (the console, the CLI) through [`OperatorTx`], on its own
+//! database role on PostgreSQL.
 //!
 //! # Areas
 //!
@@ -38,9 +39,9 @@
 //! | `TenantTx::bench_seed` | unaudited bulk writers, only with the `bench-seed` feature |
 //!
 //! Table identifiers live in one module (`tables.rs`); the search expressions
-//! shared by keyset-paginated lists in `search.rs`. The platform registry
-//! ([`PlatformTx`]: tenants and operators) is small and keeps its methods on the
-//! transaction.
+//! shared by keyset-paginated lists in `search.rs`. The platform registry is
+//! small and keeps its methods on the transactions: reads on [`PlatformTx`],
+//! writes and operators on [`OperatorTx`].
 
 mod areas;
 mod database;
@@ -86,7 +87,7 @@ pub use areas::portal_tokens::{PortalTokenHolder, PortalTokenPurpose, PortalToke
 pub use areas::settings::SettingsArea;
 pub use areas::staff::{NewStaffUser, StaffArea, StaffCursor, StaffStatus, StaffUser};
 pub use areas::staff_reset_tokens::StaffResetTokensArea;
-pub use database::{Backend, Database, DatabaseOptions};
+pub use database::{APP_ROLE, Backend, Database, DatabaseOptions, OPERATOR_ROLE};
 pub use error::DataError;
 pub use ids::{
     AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, MailId, OperatorId,
@@ -98,4 +99,4 @@ pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};
 pub use search::{NameCursor, SEARCH_CAP, like_pattern};
 pub use tenants::{NewTenant, Tenant, TenantStatus};
-pub use tx::{PlatformTx, TenantTx};
+pub use tx::{OperatorTx, PlatformTx, TenantTx};

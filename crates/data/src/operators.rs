@@ -6,7 +6,7 @@ use sea_query::{Expr, ExprTrait, Func, Query};
 use uuid::Uuid;
 
 use crate::tables::PlatformOperators;
-use crate::{DataError, OperatorId, PlatformTx};
+use crate::{DataError, OperatorId, OperatorTx};
 
 /// A platform operator, with the password hash needed to verify a sign-in.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -28,7 +28,7 @@ pub struct NewOperator {
     pub password_hash: String,
 }
 
-impl PlatformTx {
+impl OperatorTx {
     /// Creates an operator; a taken email is a [`DataError::Conflict`].
     pub async fn create_operator(&mut self, new: &NewOperator) -> Result<OperatorId, DataError> {
         let id = OperatorId::generate();

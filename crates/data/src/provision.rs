@@ -17,7 +17,7 @@ pub async fn provision_tenant(
     first_user: &NewStaffUser,
     actor: Actor,
 ) -> Result<Tenant, DataError> {
-    let mut platform = db.platform_tx().await?;
+    let mut platform = db.operator_tx().await?;
     let created = platform.create_tenant(tenant).await?;
     let mut tx = platform.into_tenant(&created).await?;
     tx.audit()
@@ -59,7 +59,7 @@ pub async fn change_tenant_status(
     actor: Actor,
     request_id: Option<&str>,
 ) -> Result<Option<Tenant>, DataError> {
-    let mut platform = db.platform_tx().await?;
+    let mut platform = db.operator_tx().await?;
     let Some(before) = platform.find_tenant_by_slug(slug).await? else {
         return Ok(None);
     };

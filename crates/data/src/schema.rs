@@ -14,10 +14,16 @@ pub struct SchemaColumns {
 pub async fn describe_schema(db: &Database) -> Result<Vec<SchemaColumns>, DataError> {
     let rows: Vec<(String, String, bool)> = match db.backend() {
         Backend::Postgres => {
-            let sql = "SELECT table_name::text, column_name::text, is_nullable = 'YES' \
-                       FROM information_schema.columns \
-                       WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations' \
-                       ORDER BY table_name, column_name";
+            // The catalogue, not information_schema: that lists only the
+            // tables the application's role has rights on.
+            let sql = "SELECT c.relname::text, a.attname::text, NOT a.attnotnull \
+                       FROM pg_class c \
+                       JOIN pg_namespace n ON n.oid = c.relnamespace \
+                       JOIN pg_attribute a ON a.attrelid = c.oid \
+                       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') \
+                         AND a.attnum > 0 AND NOT a.attisdropped \
+                         AND c.relname <> '_sqlx_migrations' \
+                       ORDER BY c.relname::text, a.attname::text";
             db.raw_rows(sql).await?
         }
         Backend::Sqlite => {

@@ -6,7 +6,7 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use uuid::Uuid;
 
 use crate::tables::Tenants;
-use crate::{DataError, PlatformTx, TenantId};
+use crate::{DataError, OperatorTx, PlatformTx, TenantId};
 
 const COLUMNS: [Tenants; 10] = [
     Tenants::Id,
@@ -136,32 +136,6 @@ pub struct NewTenant {
 }
 
 impl PlatformTx {
-    /// Registers a new company; a taken slug is a [`DataError::Conflict`].
-    pub async fn create_tenant(&mut self, new: &NewTenant) -> Result<Tenant, DataError> {
-        let now = Utc::now();
-        let id = TenantId::generate();
-        let insert = Query::insert()
-            .into_table(Tenants::Table)
-            .columns(COLUMNS)
-            .values_panic([
-                id.as_uuid().into(),
-                new.slug.as_str().into(),
-                new.name.clone().into(),
-                new.locale.tag().into(),
-                new.currency.as_str().into(),
-                TenantStatus::Active.as_str().into(),
-                new.max_contacts.into(),
-                RequiredFields::default().as_str().into(),
-                now.into(),
-                now.into(),
-            ])
-            .to_owned();
-        self.conn.execute(&insert).await?;
-        self.find_tenant_by_slug(&new.slug)
-            .await?
-            .ok_or_else(|| DataError::Corrupt("tenant vanished after insert".into()))
-    }
-
     /// Finds a company by slug, whatever its status.
     pub async fn find_tenant_by_slug(&mut self, slug: &Slug) -> Result<Option<Tenant>, DataError> {
         let select = Query::select()
@@ -206,6 +180,34 @@ impl PlatformTx {
             .to_owned();
         let rows: Vec<(uuid::Uuid, i64)> = self.conn.fetch_all(&select).await?;
         Ok(rows.into_iter().map(|(id, v)| (id.into(), v)).collect())
+    }
+}
+
+impl OperatorTx {
+    /// Registers a new company; a taken slug is a [`DataError::Conflict`].
+    pub async fn create_tenant(&mut self, new: &NewTenant) -> Result<Tenant, DataError> {
+        let now = Utc::now();
+        let id = TenantId::generate();
+        let insert = Query::insert()
+            .into_table(Tenants::Table)
+            .columns(COLUMNS)
+            .values_panic([
+                id.as_uuid().into(),
+                new.slug.as_str().into(),
+                new.name.clone().into(),
+                new.locale.tag().into(),
+                new.currency.as_str().into(),
+                TenantStatus::Active.as_str().into(),
+                new.max_contacts.into(),
+                RequiredFields::default().as_str().into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned();
+        self.conn.execute(&insert).await?;
+        self.find_tenant_by_slug(&new.slug)
+            .await?
+            .ok_or_else(|| DataError::Corrupt("tenant vanished after insert".into()))
     }
 
     /// Suspends or reactivates a company; returns it as it now is, or `None`

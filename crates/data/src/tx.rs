@@ -177,8 +177,8 @@ impl TenantTx {
     }
 }
 
-/// A transaction for platform-level work: the tenant registry and operators.
-/// Named so that every cross-tenant access is easy to find.
+/// A transaction for platform-level reads: the tenant registry. Named so that
+/// every cross-tenant access is easy to find.
 pub struct PlatformTx {
     pub(crate) conn: Conn,
     policy_changes: PolicyChanges,
@@ -207,5 +207,40 @@ impl PlatformTx {
     /// Makes the transaction's writes durable.
     pub async fn commit(self) -> Result<(), DataError> {
         self.conn.commit().await
+    }
+}
+
+/// A transaction for operator work: the registry's writes and the platform
+/// operators, on the operators' connection (`portico_operator` on PostgreSQL).
+/// It reads like a [`PlatformTx`].
+pub struct OperatorTx(PlatformTx);
+
+impl OperatorTx {
+    pub(crate) fn new(platform: PlatformTx) -> Self {
+        Self(platform)
+    }
+
+    /// Continues in the same transaction as the given tenant (provisioning).
+    pub async fn into_tenant(self, tenant: &Tenant) -> Result<TenantTx, DataError> {
+        self.0.into_tenant(tenant).await
+    }
+
+    /// Makes the transaction's writes durable.
+    pub async fn commit(self) -> Result<(), DataError> {
+        self.0.commit().await
+    }
+}
+
+impl std::ops::Deref for OperatorTx {
+    type Target = PlatformTx;
+
+    fn deref(&self) -> &PlatformTx {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for OperatorTx {
+    fn deref_mut(&mut self) -> &mut PlatformTx {
+        &mut self.0
     }
 }

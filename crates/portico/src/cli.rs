@@ -138,7 +138,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Operator(OperatorCommand::Create { email, name })) => {
             let (db, _) = app::connect(&settings).await?;
             let password = temporary_password();
-            let mut tx = db.platform_tx().await?;
+            let mut tx = db.operator_tx().await?;
             let created = tx
                 .create_operator(&NewOperator {
                     email: Email::parse(&email).context("--email")?,
@@ -182,7 +182,7 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
         demo::ensure_demo(&db).await?;
     }
     db.ping().await.context("the database does not answer")?;
-    db.check_app_role().await?;
+    db.check_roles().await?;
     let mail = app::mailer(settings, db.clone())?;
     let state = app::state(
         db.clone(),

@@ -19,6 +19,9 @@ pub struct Settings {
     /// PostgreSQL: the application's own connection (a role that owns no table).
     /// Defaults to `database_url` with the user replaced by `portico_app`.
     pub database_app_url: Option<String>,
+    /// PostgreSQL: the connection of operator work (console, CLI). Defaults to
+    /// `database_url` with the user replaced by `portico_operator`.
+    pub database_operator_url: Option<String>,
     /// Redis for sessions and sign-in throttles; in-process when unset.
     pub redis_url: Option<String>,
     /// The namespace of every Redis key.
@@ -65,6 +68,7 @@ impl Default for Settings {
         Self {
             database_url: "sqlite://data/portico.db".into(),
             database_app_url: None,
+            database_operator_url: None,
             redis_url: None,
             redis_prefix: "portico".into(),
             files_dir: "data/files".into(),
@@ -126,6 +130,7 @@ impl Settings {
     pub fn database(&self) -> portico_data::DatabaseOptions {
         let mut options = portico_data::DatabaseOptions::new(self.database_url.clone());
         options.app_url = self.database_app_url.clone();
+        options.operator_url = self.database_operator_url.clone();
         options.statement_timeout = (self.statement_timeout_ms > 0)
             .then(|| Duration::from_millis(self.statement_timeout_ms));
         options.tenant_share = (self.company_connections > 0).then_some(self.company_connections);

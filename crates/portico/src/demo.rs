@@ -48,7 +48,7 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
     let slug = Slug::parse(DEMO_SLUG)?;
     let password_hash = hash_password(DEMO_PASSWORD).await?;
 
-    let mut platform = db.platform_tx().await?;
+    let mut platform = db.operator_tx().await?;
     let existing_tenant = platform.find_tenant_by_slug(&slug).await?;
     let operator_email = email(DEMO_OPERATOR)?;
     let created_operator = if platform

@@ -79,7 +79,7 @@ pub async fn create_seed_tenant(
     tenant: &NewTenant,
     owner: &NewStaffUser,
 ) -> Result<(Tenant, TenantTx), DataError> {
-    let mut platform = db.platform_tx().await?;
+    let mut platform = db.operator_tx().await?;
     let created = platform.create_tenant(tenant).await?;
     let mut tx = platform.into_tenant(&created).await?;
     tx.audit()
