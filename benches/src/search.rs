@@ -399,16 +399,44 @@ async fn case_plans(
     .await?;
     let list_plan = crate::listing::explain(app, &sql).await?;
     sqlx::raw_sql("COMMIT").execute(&mut *app).await?;
-    Ok(vec![
-        (
-            format!("{name}: `{function}` (its statement, as the owner)"),
-            function_plan,
-        ),
-        (
-            format!("{name}: the list's statement, page 1, as `portico_app`"),
-            list_plan,
-        ),
-    ])
+    let mut plans = vec![(
+        format!("{name}: `{function}` (its statement, as the owner)"),
+        function_plan,
+    )];
+    // A common term on contacts: the list asked for the contacts of matching
+    // accounts too (migration 0012).
+    if case.list == List::Contacts && case.function_ids.is_none() {
+        plans.push((
+            format!("{name}: `portico_linked_contact_matches` (its statement, as the owner)"),
+            explain_linked(owner, tenant, &pattern).await?,
+        ));
+    }
+    plans.push((
+        format!("{name}: the list's statement, page 1, as `portico_app`"),
+        list_plan,
+    ));
+    Ok(plans)
+}
+
+/// [`explain_function`] for the contacts of matching accounts (migration 0012).
+async fn explain_linked(
+    owner: &mut PgConnection,
+    tenant: &Tenant,
+    pattern: &str,
+) -> anyhow::Result<String> {
+    let mut tx = owner.begin().await?;
+    set_tenant(&mut tx, tenant).await?;
+    let (sql,): (String,) = sqlx::query_as("SELECT portico_linked_contact_matches_sql($1, $2)")
+        .bind(pattern)
+        .bind(portico_data::LINKED_CAP)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::raw_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+        .execute(&mut *tx)
+        .await?;
+    let plan = crate::listing::explain(&mut tx, &sql).await?;
+    tx.commit().await?;
+    Ok(plan)
 }
 
 /// `EXPLAIN (ANALYZE, BUFFERS)` of the statement a search function runs: the

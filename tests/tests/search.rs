@@ -9,12 +9,14 @@ use std::collections::BTreeSet;
 
 use portico_bench::generate::{Spec, ensure_tenant};
 use portico_data::{AccountFilter, Contact, ContactFilter, ContactId, TenantTx};
-use portico_domain::{ContactFields, Email};
+use portico_domain::{AccountFields, AccountKind, ContactFields, Email, LinkFields};
 use portico_tests::builders::SYSTEM;
 use portico_tests::{TestApp, TestDb, backend_tests};
 
-/// More contacts than a common term's matches the index collects (2,000).
-const CONTACTS: usize = 2_500;
+/// More contacts than a common term's matches the index collects (2,000), and
+/// more links (one or two each) than the contacts of matching accounts the
+/// list collects as a set (5,000).
+const CONTACTS: usize = 4_000;
 
 /// Every page of a contact search, 200 at a time.
 async fn search(tx: &mut TenantTx, term: &str) -> Vec<Contact> {
@@ -119,6 +121,50 @@ async fn every_kind_of_term_finds_exactly_its_matches_in_order(t: TestDb) {
         .map(|c| portico_domain::fold(&c.display_name))
         .collect();
     assert!(names.is_sorted(), "in the list's order");
+
+    // A common term that also names an account: its contacts are found
+    // through the account even where their own text does not match.
+    let post = tx
+        .accounts()
+        .create(
+            AccountKind::Customer,
+            &AccountFields {
+                code: "CORREO-1".into(),
+                name: "Servicios correo.do".into(),
+                ..Default::default()
+            },
+            SYSTEM,
+        )
+        .await
+        .unwrap()
+        .id;
+    let quiet = ContactFields {
+        first_name: Some("Zoe".into()),
+        last_name: Some("Quiroz".into()),
+        ..Default::default()
+    };
+    let quiet = tx.contacts().create(&quiet, SYSTEM).await.unwrap().id;
+    tx.links()
+        .create(quiet, post, &LinkFields::default(), SYSTEM)
+        .await
+        .unwrap()
+        .unwrap();
+    let with_quiet = search(&mut tx, "correo.do").await;
+    assert_eq!(with_quiet.len(), CONTACTS + 1);
+    assert!(ids(&with_quiet).contains(&quiet));
+    let names: Vec<String> = with_quiet
+        .iter()
+        .map(|c| portico_domain::fold(&c.display_name))
+        .collect();
+    assert!(names.is_sorted(), "in the list's order");
+    // A term only accounts hold, linked to more contacts than the list
+    // collects as a set (every generated account's address): every contact
+    // linked to an account, tested row by row.
+    let links: usize = (0..CONTACTS).map(|i| plan.contact(i).links.len()).sum();
+    assert!(links > portico_data::LINKED_CAP as usize, "{links} links");
+    let through_accounts = search(&mut tx, "empresa").await;
+    assert_eq!(through_accounts.len(), CONTACTS);
+    assert!(!ids(&through_accounts).contains(&quiet));
 
     // Nothing matches: an empty page, not an error.
     assert!(search(&mut tx, "zzzqqq").await.is_empty());

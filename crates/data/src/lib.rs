@@ -97,6 +97,6 @@ pub use listing::{CursorError, DateCursor, RecordKey, RecordTable};
 pub use operators::{NewOperator, Operator};
 pub use provision::{change_tenant_status, provision_tenant};
 pub use schema::{SchemaColumns, describe_schema};
-pub use search::{NameCursor, SEARCH_CAP, like_pattern};
+pub use search::{LINKED_CAP, NameCursor, SEARCH_CAP, like_pattern};
 pub use tenants::{NewTenant, Tenant, TenantStatus};
 pub use tx::{OperatorTx, PlatformTx, TenantTx};

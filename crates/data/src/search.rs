@@ -11,6 +11,11 @@ use crate::{DataError, exec::Conn};
 /// which finds a page of a common term within a few hundred rows.
 pub const SEARCH_CAP: i32 = 2000;
 
+/// The most contacts linked to matching accounts that the contacts' list
+/// collects for a common term, to test the rows it walks against them as a
+/// set; with more, it looks each walked row's links up instead.
+pub const LINKED_CAP: i32 = 5000;
+
 /// What a search term finds, as far as a list needs to know.
 pub(crate) enum Matches {
     /// Every match (a rare term), an id possibly twice: the list reads these rows.
@@ -30,10 +35,20 @@ pub(crate) async fn matches(
     function: &'static str,
     args: Vec<SimpleExpr>,
 ) -> Result<Matches, DataError> {
+    matches_up_to(conn, function, args, SEARCH_CAP).await
+}
+
+/// [`matches`] with another cap.
+pub(crate) async fn matches_up_to(
+    conn: &mut Conn,
+    function: &'static str,
+    args: Vec<SimpleExpr>,
+    cap: i32,
+) -> Result<Matches, DataError> {
     if !matches!(conn, Conn::Postgres(_)) {
         return Ok(Matches::Many);
     }
-    let call = Func::cust(Alias::new(function)).args(args.into_iter().chain([SEARCH_CAP.into()]));
+    let call = Func::cust(Alias::new(function)).args(args.into_iter().chain([cap.into()]));
     // In the FROM clause, not the select list: PostgreSQL then runs the SQL
     // function once to completion instead of resuming it row by row, several
     // times faster for a thousand ids.
@@ -42,13 +57,11 @@ pub(crate) async fn matches(
         .from_function(call, Alias::new("m"))
         .to_owned();
     let ids: Vec<(Uuid,)> = conn.fetch_all(&select).await?;
-    Ok(
-        if ids.len() > usize::try_from(SEARCH_CAP).unwrap_or(usize::MAX) {
-            Matches::Many
-        } else {
-            Matches::Few(ids.into_iter().map(|(id,)| id).collect())
-        },
-    )
+    Ok(if ids.len() > usize::try_from(cap).unwrap_or(usize::MAX) {
+        Matches::Many
+    } else {
+        Matches::Few(ids.into_iter().map(|(id,)| id).collect())
+    })
 }
 
 /// A `LIKE` pattern that finds `text` anywhere, folded like the searched text

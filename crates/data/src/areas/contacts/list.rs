@@ -12,7 +12,7 @@ use crate::tables::{Accounts, ContactLinks, Contacts};
 use crate::{
     AccountId, DataError,
     areas::links::link_account,
-    search::{Matches, NameCursor, like_pattern, matches, name_after},
+    search::{LINKED_CAP, Matches, NameCursor, like_pattern, matches, matches_up_to, name_after},
 };
 
 /// The states the contact list filters portal access by.
@@ -238,10 +238,25 @@ impl ContactsArea<'_> {
                 vec![pattern.clone().into()],
             )
             .await?;
-            select.and_where(match found {
+            let condition = match found {
                 Matches::Few(ids) => col(Contacts::Id).is_in(ids),
-                Matches::Many => matches_row(tenant, &pattern, filter.archived),
-            });
+                // Common: the walk tests each row, against the set of
+                // contacts linked to matching accounts when it is small.
+                Matches::Many => match matches_up_to(
+                    &mut self.tx.conn,
+                    "portico_linked_contact_matches",
+                    vec![pattern.clone().into()],
+                    LINKED_CAP,
+                )
+                .await?
+                {
+                    Matches::Few(linked) => col(Contacts::SearchText)
+                        .like(LikeExpr::new(&pattern).escape('\\'))
+                        .or(col(Contacts::Id).is_in(linked)),
+                    Matches::Many => matches_row(tenant, &pattern, filter.archived),
+                },
+            };
+            select.and_where(condition);
         }
         match filter.sort {
             ContactSort::Name => {
