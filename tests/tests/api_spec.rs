@@ -267,7 +267,8 @@ async fn a_new_portal_role_needs_its_portal_and_the_document_requires_it(db: Tes
         )
         .await;
     let refused = problem(&missing, StatusCode::BAD_REQUEST);
-    assert!(refused["detail"].as_str().unwrap().contains("portal"));
+    let detail = refused["detail"].as_str().unwrap();
+    assert!(detail.contains("NewPortalRoleBody"), "{detail}");
 
     let created = api
         .json(
