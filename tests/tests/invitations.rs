@@ -150,7 +150,7 @@ async fn an_invitation_is_mailed_and_accepted_once(db: TestDb) {
             &[("_csrf", &page.csrf()), ("portal", "customer")],
         )
         .await;
-    assert_eq!(needless.status, StatusCode::BAD_REQUEST);
+    assert_eq!(needless.status, StatusCode::CONFLICT);
 }
 
 async fn a_revoked_invitation_leaves_the_contact_never_activated(db: TestDb) {
@@ -290,7 +290,7 @@ async fn the_api_invites_and_revokes(db: TestDb) {
         .await;
     assert_eq!(
         supplier.status,
-        StatusCode::BAD_REQUEST,
+        StatusCode::CONFLICT,
         "no supplier access: no invitation"
     );
 }

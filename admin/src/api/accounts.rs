@@ -18,7 +18,6 @@ use super::{
         AccountBody, AccountContactBody, AccountOut, AccountPage, BranchBody, BranchOut,
         ContactOut, HistoryOut, PortalAccessBody, decode_cursor, encode_cursor,
     },
-    page_size,
 };
 use crate::{
     commands::{
@@ -41,11 +40,10 @@ async fn list(
     q: Option<String>,
     archived: bool,
     after: Option<String>,
-    limit: Option<u64>,
+    limit: u64,
 ) -> Result<Json<AccountPage>> {
     caller.require(Area::accounts(kind), Action::Read).await?;
     let after = decode_cursor(after.as_deref())?;
-    let limit = page_size(limit);
     let filter = AccountFilter {
         kind,
         search: q,
@@ -159,9 +157,16 @@ impl AccountsApi {
         /// Archived customers instead of active ones.
         archived: Query<Option<bool>>,
         /// The `next` value of the previous page.
+        #[oai(validator(
+            pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:"
+        ))]
         after: Query<Option<String>>,
-        /// Rows per page, 1 to 200 (50 by default).
-        limit: Query<Option<u64>>,
+        /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
+        #[oai(
+            default = "super::default_limit",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u64>,
     ) -> Result<Json<AccountPage>> {
         list(
             auth.caller(),
@@ -283,9 +288,16 @@ impl AccountsApi {
         /// Archived suppliers instead of active ones.
         archived: Query<Option<bool>>,
         /// The `next` value of the previous page.
+        #[oai(validator(
+            pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:"
+        ))]
         after: Query<Option<String>>,
-        /// Rows per page, 1 to 200 (50 by default).
-        limit: Query<Option<u64>>,
+        /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
+        #[oai(
+            default = "super::default_limit",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u64>,
     ) -> Result<Json<AccountPage>> {
         list(
             auth.caller(),

@@ -19,7 +19,6 @@ use super::{
         ContactBody, ContactOut, ContactPage, HistoryOut, Kind, LinkBody, LinkOut, NewContactBody,
         PortalAccessBody, PortalState, decode_cursor, encode_cursor,
     },
-    page_size,
 };
 use crate::{
     commands::{
@@ -78,14 +77,21 @@ impl ContactsApi {
         archived: Query<Option<bool>>,
         sort: Query<Option<Sort>>,
         /// The `next` value of the previous page.
+        #[oai(validator(
+            pattern = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:"
+        ))]
         after: Query<Option<String>>,
-        /// Rows per page, 1 to 200 (50 by default).
-        limit: Query<Option<u64>>,
+        /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
+        #[oai(
+            default = "super::default_limit",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u64>,
     ) -> Result<Json<ContactPage>> {
         let caller = auth.caller();
         caller.require(Area::Contacts, Action::Read).await?;
         let after = decode_cursor(after.0.as_deref())?;
-        let limit = page_size(limit.0);
+        let limit = limit.0;
         let filter = ContactFilter {
             search: q.0,
             category: category.0,

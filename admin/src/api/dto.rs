@@ -1,11 +1,11 @@
 //! The admin API's request and response bodies, and their conversions to and from
 //! the domain's inputs and the stored records.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object};
 use portico_data::{Account, AuditEvent, Branch, Contact, ContactLink, NameCursor};
 use portico_domain::{AccountInput, BranchInput, ContactInput, LinkInput};
-use portico_web::text::Text;
+use portico_web::{date::Date, text::Text};
 use uuid::Uuid;
 
 fn text(value: &Option<Text>) -> String {
@@ -85,20 +85,31 @@ pub(crate) struct AccountBody {
     /// Unique per kind within the company, case-insensitively.
     pub code: Text,
     pub name: Text,
+    #[oai(nullable)]
     pub legal_name: Option<Text>,
     /// RNC, RFC or NIT, depending on the country.
+    #[oai(nullable)]
     pub tax_id: Option<Text>,
+    #[oai(nullable)]
     pub email: Option<Text>,
+    #[oai(nullable)]
     pub phone: Option<Text>,
+    #[oai(nullable)]
     pub street: Option<Text>,
+    #[oai(nullable)]
     pub city: Option<Text>,
+    #[oai(nullable)]
     pub state: Option<Text>,
+    #[oai(nullable)]
     pub postal_code: Option<Text>,
     /// ISO 3166-1 alpha-2.
+    #[oai(nullable)]
     pub country: Option<Text>,
     /// A staff user of the company.
+    #[oai(nullable)]
     pub owner_id: Option<Uuid>,
     /// Customers only.
+    #[oai(nullable)]
     pub branches_enabled: Option<bool>,
 }
 
@@ -129,15 +140,25 @@ pub(crate) struct AccountOut {
     pub kind: Kind,
     pub code: String,
     pub name: String,
+    #[oai(nullable)]
     pub legal_name: Option<String>,
+    #[oai(nullable)]
     pub tax_id: Option<String>,
+    #[oai(nullable)]
     pub email: Option<String>,
+    #[oai(nullable)]
     pub phone: Option<String>,
+    #[oai(nullable)]
     pub street: Option<String>,
+    #[oai(nullable)]
     pub city: Option<String>,
+    #[oai(nullable)]
     pub state: Option<String>,
+    #[oai(nullable)]
     pub postal_code: Option<String>,
+    #[oai(nullable)]
     pub country: Option<String>,
+    #[oai(nullable)]
     pub owner_id: Option<Uuid>,
     pub branches_enabled: bool,
     /// `false` once archived.
@@ -177,6 +198,7 @@ impl From<&Account> for AccountOut {
 pub(crate) struct AccountPage {
     pub items: Vec<AccountOut>,
     /// Pass as `after` to get the next page; absent on the last page.
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 
@@ -185,12 +207,18 @@ pub(crate) struct AccountPage {
 pub(crate) struct BranchBody {
     pub code: Text,
     pub name: Text,
+    #[oai(nullable)]
     pub street: Option<Text>,
+    #[oai(nullable)]
     pub city: Option<Text>,
+    #[oai(nullable)]
     pub state: Option<Text>,
+    #[oai(nullable)]
     pub postal_code: Option<Text>,
+    #[oai(nullable)]
     pub country: Option<Text>,
     /// When replacing: `false` archives the branch (default `true`).
+    #[oai(nullable)]
     pub active: Option<bool>,
 }
 
@@ -215,7 +243,9 @@ pub(crate) struct BranchOut {
     pub customer_id: Uuid,
     pub code: String,
     pub name: String,
+    #[oai(nullable)]
     pub city: Option<String>,
+    #[oai(nullable)]
     pub country: Option<String>,
     pub active: bool,
 }
@@ -237,6 +267,7 @@ impl From<&Branch> for BranchOut {
 /// A contact to create or replace (DESIGN.md §2). Which names are required is the
 /// company's setting; blank or missing optional fields are cleared.
 #[derive(Debug, Clone, Default, Object)]
+#[oai(nullable_all)]
 pub(crate) struct ContactBody {
     /// One of the company's titles (Sr., Sra., Lic., …).
     pub title_id: Option<Uuid>,
@@ -257,7 +288,7 @@ pub(crate) struct ContactBody {
     pub nationality: Option<Text>,
     pub licence_number: Option<Text>,
     pub licence_category: Option<Text>,
-    pub licence_expiry: Option<NaiveDate>,
+    pub licence_expiry: Option<Date>,
     /// Unique within the company, case-insensitively: one person, one contact.
     pub email: Option<Text>,
     pub personal_email: Option<Text>,
@@ -284,7 +315,7 @@ pub(crate) struct ContactBody {
 #[derive(Debug, Clone, Object)]
 pub(crate) struct DateBody {
     pub label: Text,
-    pub date: NaiveDate,
+    pub date: Date,
 }
 
 impl From<&ContactBody> for ContactInput {
@@ -305,7 +336,10 @@ impl From<&ContactBody> for ContactInput {
             nationality: text(&b.nationality),
             licence_number: text(&b.licence_number),
             licence_category: text(&b.licence_category),
-            licence_expiry: b.licence_expiry.map(|d| d.to_string()).unwrap_or_default(),
+            licence_expiry: b
+                .licence_expiry
+                .map(|d| d.0.to_string())
+                .unwrap_or_default(),
             email: text(&b.email),
             personal_email: text(&b.personal_email),
             phone: text(&b.phone),
@@ -325,7 +359,7 @@ impl From<&ContactBody> for ContactInput {
                 .important_dates
                 .iter()
                 .flatten()
-                .map(|d| format!("{}: {}", d.label.0.replace(['\n', '\r'], " "), d.date))
+                .map(|d| format!("{}: {}", d.label.0.replace(['\n', '\r'], " "), d.date.0))
                 .collect::<Vec<_>>()
                 .join("\n"),
         }
@@ -338,10 +372,13 @@ pub(crate) struct AccountContactBody {
     #[oai(flatten)]
     pub contact: ContactBody,
     /// The contact's position at this customer or supplier.
+    #[oai(nullable)]
     pub link_position: Option<Text>,
     /// Make it the account's primary contact (replacing the current one).
+    #[oai(nullable)]
     pub is_primary: Option<bool>,
     /// Portal access to turn on as the contact is created (as the form's boxes).
+    #[oai(nullable)]
     pub portal_access: Option<PortalAccessBody>,
 }
 
@@ -351,13 +388,17 @@ pub(crate) struct NewContactBody {
     #[oai(flatten)]
     pub contact: ContactBody,
     /// A customer or supplier to link the contact to.
+    #[oai(nullable)]
     pub account_id: Option<Uuid>,
     /// The contact's position at that account.
+    #[oai(nullable)]
     pub link_position: Option<Text>,
     /// Make it that account's primary contact (replacing the current one).
+    #[oai(nullable)]
     pub is_primary: Option<bool>,
     /// Portal access to turn on as the contact is created (as the form's boxes):
     /// it needs a main email and a link to an account of that portal's kind.
+    #[oai(nullable)]
     pub portal_access: Option<PortalAccessBody>,
 }
 
@@ -365,6 +406,7 @@ pub(crate) struct NewContactBody {
 /// company's default role on the link, and an invitation mailed once the
 /// contact is saved.
 #[derive(Debug, Clone, Default, Object)]
+#[oai(nullable_all)]
 pub(crate) struct PortalAccessBody {
     /// The customer portal (the account must be a customer).
     pub customer: Option<bool>,
@@ -393,8 +435,11 @@ impl PortalAccessBody {
 #[derive(Debug, Clone, Object)]
 pub(crate) struct LinkBody {
     /// The customer or supplier (ignored when changing a link).
+    #[oai(nullable)]
     pub account_id: Option<Uuid>,
+    #[oai(nullable)]
     pub position: Option<Text>,
+    #[oai(nullable)]
     pub is_primary: Option<bool>,
 }
 
@@ -415,6 +460,7 @@ pub(crate) struct LinkOut {
     pub account_kind: Kind,
     pub account_code: String,
     pub account_name: String,
+    #[oai(nullable)]
     pub position: Option<String>,
     pub is_primary: bool,
 }
@@ -475,7 +521,7 @@ impl ContactOut {
                 nationality: f.nationality.clone().map(Text),
                 licence_number: f.licence_number.clone().map(Text),
                 licence_category: f.licence_category.clone().map(Text),
-                licence_expiry: f.licence_expiry,
+                licence_expiry: f.licence_expiry.map(Date),
                 email: email(&f.email).map(Text),
                 personal_email: email(&f.personal_email).map(Text),
                 phone: f.phone.clone().map(Text),
@@ -496,7 +542,7 @@ impl ContactOut {
                         .iter()
                         .map(|d| DateBody {
                             label: Text(d.label.clone()),
-                            date: d.date,
+                            date: Date(d.date),
                         })
                         .collect(),
                 ),
@@ -519,6 +565,7 @@ impl ContactOut {
 pub(crate) struct ContactPage {
     pub items: Vec<ContactOut>,
     /// Pass as `after` to get the next page; absent on the last page.
+    #[oai(nullable)]
     pub next: Option<String>,
 }
 
@@ -528,7 +575,9 @@ pub(crate) struct HistoryOut {
     pub at: DateTime<Utc>,
     /// `staff`, `api_key`, `operator` or `system`.
     pub actor_kind: String,
+    #[oai(nullable)]
     pub actor_id: Option<Uuid>,
+    #[oai(nullable)]
     pub actor_name: Option<String>,
     /// A dotted verb such as `contact.update`.
     pub action: String,

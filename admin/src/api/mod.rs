@@ -36,9 +36,10 @@ pub(crate) enum ApiTags {
     Portal,
 }
 
-/// Rows per page: 50 by default, 1 to 200.
-pub(crate) fn page_size(limit: Option<u64>) -> u64 {
-    limit.unwrap_or(50).clamp(1, 200)
+/// Rows per page when a list's `limit` is not given. The parameter declares its
+/// bounds (1 to 200): a number outside them is refused with a 400, not clamped.
+pub(crate) fn default_limit() -> u64 {
+    50
 }
 
 /// The API's routes, to be nested at `/api/v1` on a company's site.

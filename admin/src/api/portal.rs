@@ -100,15 +100,15 @@ pub(crate) struct AccessToggle {
 /// A link's grants, replacing what it had.
 #[derive(Debug, Object)]
 pub(crate) struct LinkAccessBody {
-    #[oai(default)]
+    #[oai(default, nullable)]
     pub role_ids: Vec<Uuid>,
     /// `object.action` names of the link's portal.
-    #[oai(default)]
+    #[oai(default, nullable)]
     pub permissions: Vec<Text>,
     /// `false` with `branch_ids` restricts a customer link with branches enabled.
-    #[oai(default = "yes")]
+    #[oai(default = "yes", nullable)]
     pub all_branches: bool,
-    #[oai(default)]
+    #[oai(default, nullable)]
     pub branch_ids: Vec<Uuid>,
 }
 
@@ -140,6 +140,7 @@ pub(crate) struct PortalRoleOut {
     pub id: Uuid,
     pub portal: PortalName,
     /// Set for the built-in roles.
+    #[oai(nullable)]
     pub seed_key: Option<String>,
     pub name_es: String,
     pub name_en: String,
@@ -159,15 +160,22 @@ impl From<&PortalRole> for PortalRoleOut {
     }
 }
 
+/// A new role: its portal and what it is called and grants.
+#[derive(Debug, Object)]
+pub(crate) struct NewPortalRoleBody {
+    /// The portal whose permissions the role grants; a role keeps its portal.
+    pub portal: PortalName,
+    #[oai(flatten)]
+    pub role: PortalRoleBody,
+}
+
 /// A role as written.
 #[derive(Debug, Object)]
 pub(crate) struct PortalRoleBody {
-    /// Only when creating; a role keeps its portal.
-    pub portal: Option<PortalName>,
     pub name_es: Text,
-    #[oai(default)]
+    #[oai(default, nullable)]
     pub name_en: Text,
-    #[oai(default)]
+    #[oai(default, nullable)]
     pub permissions: Vec<Text>,
 }
 
@@ -325,23 +333,19 @@ impl PortalApi {
         Ok(Json(roles.iter().map(PortalRoleOut::from).collect()))
     }
 
-    /// Adds a role (`portal` required).
+    /// Adds a role to a portal.
     #[oai(path = "/portal-roles", method = "post")]
     async fn create_portal_role(
         &self,
         auth: Auth,
-        body: Json<PortalRoleBody>,
+        body: Json<NewPortalRoleBody>,
     ) -> Result<Created<PortalRoleOut>> {
         let caller = auth.caller();
         caller.require(Area::Settings, Action::Write).await?;
-        let portal = body
-            .0
-            .portal
-            .ok_or(AppError::BadRequest("error-bad-request-detail"))?;
         let mut tx = caller.tx().await?;
         let id = tx
             .portal_roles()
-            .create(portal.into(), &(&body.0).into(), caller.by())
+            .create(body.0.portal.into(), &(&body.0.role).into(), caller.by())
             .await
             .map_err(invalid)?;
         let role = tx

@@ -77,7 +77,7 @@ pub(crate) async fn set_access(
 }
 
 /// Sends a new invitation to a portal the contact has access to but has not
-/// set a password for yet (400 `portal-invite-not-needed` otherwise); earlier
+/// set a password for yet (409 `portal-invite-not-needed` otherwise); earlier
 /// links stop working.
 pub(crate) async fn resend_invitation(
     issuer: &Issuer<'_>,
@@ -87,7 +87,7 @@ pub(crate) async fn resend_invitation(
     let mut tx = issuer.tx().await?;
     let (contact, _) = editable(&mut tx, issuer, id).await?;
     if !contact.portal.to(portal) || contact.portal.status == PortalStatus::Active {
-        return Err(AppError::BadRequest("portal-invite-not-needed"));
+        return Err(AppError::StateConflict("portal-invite-not-needed"));
     }
     invitations::invite(
         &mut tx,

@@ -1,7 +1,7 @@
 //! Wiring: services from settings, and every app in one endpoint.
 
 use anyhow::Context;
-use poem::{Endpoint, IntoEndpoint, get, handler, web::Redirect};
+use poem::{Endpoint, get, handler, web::Redirect};
 use portico_auth::RedisHandle;
 use portico_data::{Backend, Database};
 use portico_files::FileStore;
@@ -68,11 +68,7 @@ pub fn files(settings: &Settings) -> anyhow::Result<FileStore> {
 /// Every app: the operator console on the base domain; the back office, the
 /// customer portal and the supplier portal on each tenant's sub-domain.
 pub fn endpoint(state: AppState) -> impl Endpoint {
-    portico_web::site::build(
-        state,
-        platform_site().into_endpoint(),
-        tenant_site().into_endpoint(),
-    )
+    portico_web::site::build(state, platform_site(), tenant_site())
 }
 
 /// The base domain's routes: the operator console.

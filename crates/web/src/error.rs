@@ -45,6 +45,10 @@ pub enum AppError {
     /// A contact with the same main email exists; API clients get its id to link it.
     #[error("duplicate contact")]
     Duplicate { existing: uuid::Uuid },
+    /// The record's current state does not allow the request (409); the
+    /// message id says why.
+    #[error("conflict with the current state: {0}")]
+    StateConflict(&'static str),
     /// A unique key of the database refused the value of `field` (409).
     #[error("a value of {field} is taken")]
     Conflict { field: String },
@@ -56,6 +60,10 @@ pub enum AppError {
         #[source]
         cause: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The path does not take the request's method (405); `allow` lists the
+    /// methods it takes, answered in the `Allow` header.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<poem::http::Method> },
     /// A request body over the route's limit (413); `limit` in bytes.
     #[error("the request body is larger than {limit} bytes")]
     TooLarge { limit: usize },
@@ -83,7 +91,9 @@ impl AppError {
             AppError::Invalid(_) => ("error-invalid", "form-has-errors"),
             AppError::Duplicate { .. } => ("duplicate-title", "duplicate-api-detail"),
             AppError::Conflict { .. } => ("error-conflict", "error-conflict-detail"),
+            AppError::StateConflict(detail) => ("error-conflict", detail),
             AppError::Unavailable { .. } => ("error-unavailable", "error-unavailable-detail"),
+            AppError::MethodNotAllowed { .. } => ("error-method", "error-method-detail"),
             AppError::TooLarge { .. } => ("error-too-large", "error-too-large-detail"),
             AppError::Internal(_) => ("error-internal", "error-internal-detail"),
         }
@@ -99,8 +109,11 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Duplicate { .. } | AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Duplicate { .. } | AppError::Conflict { .. } | AppError::StateConflict(_) => {
+                StatusCode::CONFLICT
+            }
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -221,15 +234,27 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
                 let size = format!("{} KiB", limit.div_ceil(1024));
                 lang.t_args(detail_id, &[("size", size.into())])
             }
-            // A body that does not match the API's document says where: the
-            // reason names the expected type and the value found.
-            None => match error.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
-                Some(payload) => lang.t_args(
-                    "error-payload-detail",
-                    &[("reason", payload.reason.clone().into())],
-                ),
-                None => lang.t(detail_id),
-            },
+            // A body or parameter that does not match the API's document says
+            // where: the reason names the expected type or bound and the value.
+            None => {
+                use poem_openapi::error::{ParseParamError, ParseRequestPayloadError};
+                if let Some(payload) = error.downcast_ref::<ParseRequestPayloadError>() {
+                    lang.t_args(
+                        "error-payload-detail",
+                        &[("reason", payload.reason.clone().into())],
+                    )
+                } else if let Some(param) = error.downcast_ref::<ParseParamError>() {
+                    lang.t_args(
+                        "error-param-detail",
+                        &[
+                            ("name", param.name.into()),
+                            ("reason", param.reason.clone().into()),
+                        ],
+                    )
+                } else {
+                    lang.t(detail_id)
+                }
+            }
             _ => lang.t(detail_id),
         };
         let request_id = request_id.map(|r| r.0);
@@ -276,6 +301,12 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
             && let Ok(value) = secs.to_string().parse()
         {
             resp.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if let Some(AppError::MethodNotAllowed { allow }) = app_error {
+            let allow: Vec<&str> = allow.iter().map(|m| m.as_str()).collect();
+            if let Ok(value) = allow.join(", ").parse() {
+                resp.headers_mut().insert(header::ALLOW, value);
+            }
         }
         Ok(resp)
     }

@@ -26,6 +26,7 @@ pub struct Problem {
     /// The request's path.
     pub instance: String,
     /// The reference the logs keep this request under.
+    #[oai(nullable)]
     pub request_id: Option<String>,
     /// 409 and 422: each field's problem.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,10 +88,19 @@ impl ApiResponse for ApiError {
                 problem(403, "The caller may not do this."),
                 problem(404, "No such record for this caller."),
                 problem(
+                    405,
+                    "The path does not take this method; `Allow` lists those it takes.",
+                ),
+                problem(
                     409,
                     "A value is already taken (`errors` names the field); on adding a \
                      contact, the contact that has the email (`existing_contact_id`).",
                 ),
+                problem(
+                    413,
+                    "The body is over the limit (JSON: 1 MiB; an upload: 20 MiB).",
+                ),
+                problem(415, "The body is not of a media type the operation takes."),
                 problem(422, "Some fields are invalid (`errors`)."),
                 problem(
                     503,

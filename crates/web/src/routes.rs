@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 
 use poem::{Endpoint, EndpointExt, IntoEndpoint, Route, http::Method};
 
-use crate::access::{Access, ByMethod};
+use crate::{
+    access::{Access, ByMethod},
+    methods::AllowedMethods,
+};
 
 /// One registered route: a path pattern, a method (`None`: every method the
 /// endpoint takes) and the access case it needs.
@@ -30,6 +33,8 @@ pub struct Routes {
     route: Route,
     patterns: Vec<String>,
     entries: Vec<Entry>,
+    /// Each API path pattern with a method it takes (operations and documents).
+    api_methods: Vec<(String, Method)>,
 }
 
 /// `prefix` followed by `path`, as a nested route sees it (`/admin` + `/` is
@@ -77,6 +82,12 @@ impl Routes {
                 pattern: join(prefix, &entry.pattern),
                 ..entry
             }));
+        self.api_methods.extend(
+            inner
+                .api_methods
+                .into_iter()
+                .map(|(pattern, method)| (join(prefix, &pattern), method)),
+        );
         self.route = self.route.nest(prefix, inner.route);
         self
     }
@@ -91,6 +102,11 @@ impl Routes {
     {
         let api = api.check();
         self.patterns.push(prefix.to_owned());
+        self.api_methods.extend(
+            api.entries
+                .iter()
+                .filter_map(|entry| Some((join(prefix, &entry.pattern), entry.method.clone()?))),
+        );
         self.entries
             .extend(api.entries.into_iter().map(|entry| Entry {
                 pattern: join(prefix, &entry.pattern),
@@ -114,7 +130,18 @@ impl Routes {
             route: Route::new().nest("/", wrap(self.route)),
             patterns: self.patterns,
             entries: self.entries,
+            api_methods: self.api_methods,
         }
+    }
+
+    /// The methods each API path takes, as middleware that answers any other
+    /// method on those paths with 405 and `Allow`.
+    pub fn allowed_methods(&self) -> AllowedMethods {
+        let mut table = AllowedMethods::default();
+        for (pattern, method) in &self.api_methods {
+            table.add(pattern, method.clone());
+        }
+        table
     }
 
     /// The path pattern of every page and API prefix, in the order they were added.

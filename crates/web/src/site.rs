@@ -4,7 +4,7 @@
 //! request observation.
 
 use poem::{
-    Endpoint, EndpointExt, IntoResponse, Request, Response, Route,
+    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Request, Response, Route,
     endpoint::BoxEndpoint,
     handler,
     http::header,
@@ -16,7 +16,7 @@ use portico_domain::Locale;
 use serde::Deserialize;
 
 use crate::{
-    AppError, AppState, CurrentTenant,
+    AppError, AppState, CurrentTenant, Routes,
     client::ClientAddress,
     csrf::CsrfGuard,
     error::ErrorPages,
@@ -37,11 +37,7 @@ pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 const STYLESHEET: &str = include_str!("../assets/portico.css");
 
 /// Builds the whole served endpoint from the platform app and the tenant app.
-pub fn build(
-    state: AppState,
-    platform: impl Endpoint + 'static,
-    tenant: impl Endpoint + 'static,
-) -> impl Endpoint {
+pub fn build(state: AppState, platform: Routes, tenant: Routes) -> impl Endpoint {
     let site = SiteRouter {
         platform: site_stack(platform, &state),
         tenant: site_stack(tenant, &state),
@@ -65,11 +61,15 @@ pub fn build(
         .with(Observe)
 }
 
-/// One site's stack: its routes behind CSRF, errors rendered inside the session
-/// layer (so a purge on a redirect is saved), then sessions.
-fn site_stack(app: impl Endpoint + 'static, state: &AppState) -> BoxEndpoint<'static> {
+/// One site's stack: its routes behind CSRF, an API path's unknown method
+/// answered 405 before that, errors rendered inside the session layer (so a
+/// purge on a redirect is saved), then sessions.
+fn site_stack(app: Routes, state: &AppState) -> BoxEndpoint<'static> {
+    let methods = app.allowed_methods();
     with_sessions(
-        site_routes(app).with(ErrorPages),
+        site_routes(app.into_endpoint())
+            .with(methods)
+            .with(ErrorPages),
         &state.config,
         state.redis.clone(),
     )

@@ -24,6 +24,7 @@ pub(crate) enum PortalName {
 pub(crate) struct MeContact {
     id: Uuid,
     name: String,
+    #[oai(nullable)]
     email: Option<String>,
 }
 
@@ -60,6 +61,7 @@ pub(crate) struct Me {
     portal: PortalName,
     /// The account the contact acts for; `null` while it has several and has
     /// chosen none.
+    #[oai(nullable)]
     account: Option<MeAccount>,
     /// The other accounts it may switch to, by name.
     other_accounts: Vec<MeAccount>,

@@ -29,6 +29,7 @@ error-too-many-detail = Wait a few minutes before trying again.
 error-bad-request = Invalid request
 error-bad-request-detail = The submitted data is not valid.
 error-payload-detail = The body does not match the API document: {$reason}
+error-param-detail = The parameter `{$name}` does not match the API document: {$reason}
 error-too-large = Too large
 error-too-large-detail = The request is larger than this address accepts (at most {$size}).
 error-method = Method not allowed

@@ -29,6 +29,7 @@ error-too-many-detail = Espere unos minutos antes de volver a intentarlo.
 error-bad-request = Solicitud no válida
 error-bad-request-detail = Los datos enviados no son válidos.
 error-payload-detail = El cuerpo no coincide con el documento de la API: {$reason}
+error-param-detail = El parámetro `{$name}` no coincide con el documento de la API: {$reason}
 error-too-large = Demasiado grande
 error-too-large-detail = La solicitud supera el tamaño que acepta esta dirección (como máximo {$size}).
 error-method = Método no permitido
