@@ -286,23 +286,22 @@ PostgreSQL runs it once to completion instead of resuming it row by row; and the
 function's two arms are joined by `UNION ALL` under one `LIMIT`, so a common term stops once the \
 contacts alone pass the cap and the accounts are not read.
 
-**Now.** Every term of the brief meets p95 ≤ 30 ms at 1,000,000 contacts, first and later page. \
-The common terms (`ana`, `mar`) cost most, about 12–20 ms at the median depending on how \
-busy the machine is: the function collects 2,001 ids to learn that the term is common \
-(2–10 ms), then the walk tests the few hundred rows before 50 matches, each non-matching one \
-with an index lookup of its links and accounts (5–10 ms). Their p95 went from about 13–16 ms on \
-a quiet machine to 24–27 ms with a load average of 5 on the 2 cores (other builds): within \
-the target, with little room to spare under load.
+**Now.** Every term of the brief meets p95 ≤ 30 ms at 1,000,000 contacts, first and later page, \
+here with a load average of about 3 on the 2 cores (other builds and benchmarks ran beside it). \
+The common first name `ana` costs most (p50 about 19 ms, p95 about 29 ms at this load; \
+12–13 ms on a quiet machine): the function collects 2,001 ids to learn that the term is common, \
+the contacts of accounts that match it are more than the list collects as a set (5,000), so the \
+walk tests the few hundred rows before 50 matches each with a lookup of its links and accounts. \
+It meets the target with little room to spare under load.
 
-**What misses: a less common term.** `123` (digits of addresses and phones, about 1% of the \
-contacts) has more matches than the cap, so the list walks; at 1–2% density the walk tests \
-about 3,000 rows per page, and 4,000 link-and-account lookups cost 25 ms alone (see its plan): \
-p50 about 32–50 ms (page 1 and page 10, and more under load). Any term between the cap (2,000 matches) and a few percent of the company \
-pays this, and the fewer its matches, the longer the walk (a term with 2,500 matches would walk \
-about 20,000 rows per page). The costly part is the per-row account test, not the contact's own \
-text (one `LIKE` on a row already read). Ways out, not done here: keep the linked accounts' \
-names and codes in the contact's own `search_text` (kept current when an account is renamed or \
-a link changes), so the walk tests one column and the function needs one arm; or let an owner \
-function answer the account side as a set of contact ids (the few contacts of the few matching \
-accounts, found through the trigram index) that the walk probes by hash, instead of a lookup per \
-row.";
+**A less common term.** `123` (digits of addresses and phones, about 1% of the contacts) has \
+more matches than the cap, so the list walks about 3,500 rows per page. It used to test each \
+with a lookup of its links and accounts: 4,000 lookups, 25 ms, a p50 of 32–45 ms. Migration \
+0012 adds `portico_linked_contact_matches`, the contacts linked to accounts whose text matches \
+(3,964 for `123`, from 300 accounts through the trigram index, 1.6 ms). When they are at most \
+5,000 (`LINKED_CAP`) the list's statement tests each walked row against that set \
+(`id IN (SELECT … FROM portico_linked_contact_matches(…))`, which PostgreSQL builds once into a \
+hashed set: `hashed SubPlan 1` in its plan): p50 10–13 ms. Past 5,000 the per-row lookup stays: \
+a term that many accounts hold is common among contacts too, and its walk is short. What is \
+left: a term just over the cap walks farther (about 20,000 rows per page for 2,500 matches), \
+each row a `LIKE` and a hash probe.";

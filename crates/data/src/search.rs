@@ -1,6 +1,6 @@
 //! Pieces shared by every searchable, keyset-paginated list.
 
-use sea_query::{Alias, Expr, ExprTrait, Func, IntoColumnRef, Query, SimpleExpr};
+use sea_query::{Alias, Expr, ExprTrait, Func, IntoColumnRef, Query, SelectStatement, SimpleExpr};
 
 use uuid::Uuid;
 
@@ -35,33 +35,56 @@ pub(crate) async fn matches(
     function: &'static str,
     args: Vec<SimpleExpr>,
 ) -> Result<Matches, DataError> {
-    matches_up_to(conn, function, args, SEARCH_CAP).await
+    if !matches!(conn, Conn::Postgres(_)) {
+        return Ok(Matches::Many);
+    }
+    let ids: Vec<(Uuid,)> = conn
+        .fetch_all(&match_set(function, args, SEARCH_CAP))
+        .await?;
+    Ok(
+        if ids.len() > usize::try_from(SEARCH_CAP).unwrap_or(usize::MAX) {
+            Matches::Many
+        } else {
+            Matches::Few(ids.into_iter().map(|(id,)| id).collect())
+        },
+    )
 }
 
-/// [`matches`] with another cap.
-pub(crate) async fn matches_up_to(
+/// Whether `function` (with `args`, then `cap`) finds at most `cap` ids;
+/// always `false` on SQLite, which has no such functions. Counted in the
+/// database: only the count travels.
+pub(crate) async fn within(
     conn: &mut Conn,
     function: &'static str,
     args: Vec<SimpleExpr>,
     cap: i32,
-) -> Result<Matches, DataError> {
+) -> Result<bool, DataError> {
     if !matches!(conn, Conn::Postgres(_)) {
-        return Ok(Matches::Many);
+        return Ok(false);
     }
+    let count = Query::select()
+        .expr(Expr::cust("count(*)"))
+        .from_subquery(match_set(function, args, cap), Alias::new("s"))
+        .to_owned();
+    let counted: Option<(i64,)> = conn.fetch_optional(&count).await?;
+    Ok(counted.is_some_and(|(n,)| n <= i64::from(cap)))
+}
+
+/// `SELECT m FROM function(args…, cap) AS m`: the ids a search function finds,
+/// as a statement or a subquery for `IN` (which PostgreSQL runs once, into a
+/// hashed set). In the FROM clause, not the select list: PostgreSQL then runs
+/// the function once to completion instead of resuming it row by row, several
+/// times faster for a thousand ids.
+pub(crate) fn match_set(
+    function: &'static str,
+    args: Vec<SimpleExpr>,
+    cap: i32,
+) -> SelectStatement {
     let call = Func::cust(Alias::new(function)).args(args.into_iter().chain([cap.into()]));
-    // In the FROM clause, not the select list: PostgreSQL then runs the SQL
-    // function once to completion instead of resuming it row by row, several
-    // times faster for a thousand ids.
-    let select = Query::select()
+    Query::select()
         .expr(Expr::cust("m"))
         .from_function(call, Alias::new("m"))
-        .to_owned();
-    let ids: Vec<(Uuid,)> = conn.fetch_all(&select).await?;
-    Ok(if ids.len() > usize::try_from(cap).unwrap_or(usize::MAX) {
-        Matches::Many
-    } else {
-        Matches::Few(ids.into_iter().map(|(id,)| id).collect())
-    })
+        .to_owned()
 }
 
 /// A `LIKE` pattern that finds `text` anywhere, folded like the searched text

@@ -12,7 +12,9 @@ use crate::tables::{Accounts, ContactLinks, Contacts};
 use crate::{
     AccountId, DataError,
     areas::links::link_account,
-    search::{LINKED_CAP, Matches, NameCursor, like_pattern, matches, matches_up_to, name_after},
+    search::{
+        LINKED_CAP, Matches, NameCursor, like_pattern, match_set, matches, name_after, within,
+    },
 };
 
 /// The states the contact list filters portal access by.
@@ -241,20 +243,23 @@ impl ContactsArea<'_> {
             let condition = match found {
                 Matches::Few(ids) => col(Contacts::Id).is_in(ids),
                 // Common: the walk tests each row, against the set of
-                // contacts linked to matching accounts when it is small.
-                Matches::Many => match matches_up_to(
-                    &mut self.tx.conn,
-                    "portico_linked_contact_matches",
-                    vec![pattern.clone().into()],
-                    LINKED_CAP,
-                )
-                .await?
-                {
-                    Matches::Few(linked) => col(Contacts::SearchText)
-                        .like(LikeExpr::new(&pattern).escape('\\'))
-                        .or(col(Contacts::Id).is_in(linked)),
-                    Matches::Many => matches_row(tenant, &pattern, filter.archived),
-                },
+                // contacts linked to matching accounts when it is small
+                // (PostgreSQL builds it once, as a hashed set).
+                Matches::Many => {
+                    let linked = || vec![SimpleExpr::from(pattern.clone())];
+                    let function = "portico_linked_contact_matches";
+                    if within(&mut self.tx.conn, function, linked(), LINKED_CAP).await? {
+                        col(Contacts::SearchText)
+                            .like(LikeExpr::new(&pattern).escape('\\'))
+                            .or(col(Contacts::Id).in_subquery(match_set(
+                                function,
+                                linked(),
+                                LINKED_CAP,
+                            )))
+                    } else {
+                        matches_row(tenant, &pattern, filter.archived)
+                    }
+                }
             };
             select.and_where(condition);
         }
