@@ -216,6 +216,44 @@ async fn a_rolled_back_transaction_sends_nothing(db: TestDb) {
     assert!(files_in(app.mail_dir.path()).is_empty());
 }
 
+/// The dispatcher's sweep visits only the companies with mail due, found
+/// without a transaction per company.
+async fn the_sweep_visits_only_companies_with_due_mail(db: TestDb) {
+    let app = quiet_app(db).await;
+    let alfa = app.company("alfa").await;
+    let beta = app.company("beta").await;
+    app.company("gamma").await;
+    let worklist = |by: chrono::DateTime<chrono::Utc>| {
+        let db = app.db.db.clone();
+        async move {
+            let mut platform = db.platform_tx().await.unwrap();
+            let tenants = platform.tenants_with_due_mail(by).await.unwrap();
+            platform.commit().await.unwrap();
+            tenants
+                .iter()
+                .map(|t| t.slug().as_str().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(worklist(chrono::Utc::now()).await.is_empty());
+    let a = enqueue(&app.db.db, &alfa, &invitation("ana@cliente.do")).await;
+    let b = enqueue(&app.db.db, &beta, &invitation("bruno@cliente.do")).await;
+    // Beta's mail is being sent by someone else for the next ten minutes.
+    let mut tx = app.db.db.tenant_tx(&beta).await.unwrap();
+    let lease = chrono::Utc::now() + chrono::Duration::minutes(10);
+    assert!(tx.outbox().claim(b, lease).await.unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(worklist(chrono::Utc::now()).await, ["alfa"]);
+    assert_eq!(
+        worklist(lease + chrono::Duration::seconds(1)).await,
+        ["alfa", "beta"]
+    );
+    let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
+    assert!(tx.outbox().mark_sent(a).await.unwrap());
+    tx.commit().await.unwrap();
+    assert!(worklist(chrono::Utc::now()).await.is_empty());
+}
+
 async fn the_sweep_delivers_every_tenants_due_mail(db: TestDb) {
     let app = quiet_app(db).await;
     let alfa = app.company("alfa").await;
@@ -523,6 +561,7 @@ backend_tests!(
     a_committed_mail_is_delivered_as_an_eml_file_right_after_the_kick,
     a_rolled_back_transaction_sends_nothing,
     the_sweep_delivers_every_tenants_due_mail,
+    the_sweep_visits_only_companies_with_due_mail,
     mail_reaches_a_real_smtp_server_whole,
     mail_waits_while_the_smtp_server_is_down_and_goes_when_it_is_back,
     a_mail_is_given_up_after_the_last_attempt_and_keeps_its_error,

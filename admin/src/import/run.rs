@@ -169,7 +169,7 @@ pub async fn sweep_interrupted_imports(
         .map(|map| map.keys().copied().collect())
         .unwrap_or_default();
     let mut platform = db.platform_tx().await?;
-    let tenants = platform.list_tenants().await?;
+    let tenants = platform.tenants_with_running_imports().await?;
     platform.commit().await?;
     let mut swept = 0;
     for tenant in tenants {

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use portico_domain::{Currency, Locale, RequiredFields, Slug};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use uuid::Uuid;
 
-use crate::tables::Tenants;
+use crate::exec::Conn;
+use crate::tables::{ContactImports, MailOutbox, Tenants};
 use crate::{DataError, OperatorTx, PlatformTx, TenantId};
 
 const COLUMNS: [Tenants; 10] = [
@@ -155,6 +156,70 @@ impl PlatformTx {
         let select = Query::select()
             .columns(COLUMNS)
             .from(Tenants::Table)
+            .order_by(Tenants::Slug, Order::Asc)
+            .to_owned();
+        self.conn
+            .fetch_all::<TenantRow>(&select)
+            .await?
+            .into_iter()
+            .map(Tenant::try_from)
+            .collect()
+    }
+
+    /// The companies with mail due by `by`: the mail dispatcher's worklist.
+    pub async fn tenants_with_due_mail(
+        &mut self,
+        by: DateTime<Utc>,
+    ) -> Result<Vec<Tenant>, DataError> {
+        let ids = match self.conn {
+            // Across companies only an owner function may look (row-level
+            // security); it answers ids, nothing of the rows (migration 0013).
+            Conn::Postgres(_) => Query::select()
+                .expr(Expr::cust("m"))
+                .from_function(
+                    Func::cust(Alias::new("portico_tenants_with_due_mail")).arg(by),
+                    Alias::new("m"),
+                )
+                .to_owned(),
+            Conn::Sqlite(_) => Query::select()
+                .distinct()
+                .column(MailOutbox::TenantId)
+                .from(MailOutbox::Table)
+                .and_where(Expr::col(MailOutbox::SentAt).is_null())
+                .and_where(Expr::col(MailOutbox::NextAttemptAt).is_not_null())
+                .and_where(Expr::col(MailOutbox::NextAttemptAt).lte(by))
+                .to_owned(),
+        };
+        self.tenants_among(ids).await
+    }
+
+    /// The companies with an import being checked or imported: the import
+    /// sweep's worklist.
+    pub async fn tenants_with_running_imports(&mut self) -> Result<Vec<Tenant>, DataError> {
+        let ids = match self.conn {
+            Conn::Postgres(_) => Query::select()
+                .expr(Expr::cust("m"))
+                .from_function(
+                    Func::cust(Alias::new("portico_tenants_with_running_imports")),
+                    Alias::new("m"),
+                )
+                .to_owned(),
+            Conn::Sqlite(_) => Query::select()
+                .distinct()
+                .column(ContactImports::TenantId)
+                .from(ContactImports::Table)
+                .and_where(Expr::col(ContactImports::State).is_in(["checking", "importing"]))
+                .to_owned(),
+        };
+        self.tenants_among(ids).await
+    }
+
+    /// The companies whose ids `ids` selects, by slug.
+    async fn tenants_among(&mut self, ids: SelectStatement) -> Result<Vec<Tenant>, DataError> {
+        let select = Query::select()
+            .columns(COLUMNS)
+            .from(Tenants::Table)
+            .and_where(Expr::col(Tenants::Id).in_subquery(ids))
             .order_by(Tenants::Slug, Order::Asc)
             .to_owned();
         self.conn

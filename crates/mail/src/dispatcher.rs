@@ -236,11 +236,11 @@ async fn run(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
 
 impl Shared {
     async fn sweep(&self) -> Result<Delivery, MailError> {
-        // The registry is platform data; each outbox is then read in a
+        // Only the companies with mail due; each outbox is then read in a
         // transaction of its own tenant, so row-level security holds throughout.
         let tenants = {
             let mut platform = self.db.platform_tx().await?;
-            let tenants = platform.list_tenants().await?;
+            let tenants = platform.tenants_with_due_mail(Utc::now()).await?;
             platform.commit().await?;
             tenants
         };
