@@ -431,10 +431,19 @@ async fn explain_linked(
         .bind(portico_data::LINKED_CAP)
         .fetch_one(&mut *tx)
         .await?;
+    explain_as_function(tx, &sql).await
+}
+
+/// Explains a search function's statement in `tx` (the owner's, tenant set)
+/// as the function runs it: not in parallel.
+async fn explain_as_function(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    sql: &str,
+) -> anyhow::Result<String> {
     sqlx::raw_sql("SET LOCAL max_parallel_workers_per_gather = 0")
         .execute(&mut *tx)
         .await?;
-    let plan = crate::listing::explain(&mut tx, &sql).await?;
+    let plan = crate::listing::explain(&mut tx, sql).await?;
     tx.commit().await?;
     Ok(plan)
 }
@@ -468,10 +477,5 @@ async fn explain_function(
                 .await?
         }
     };
-    sqlx::raw_sql("SET LOCAL max_parallel_workers_per_gather = 0")
-        .execute(&mut *tx)
-        .await?;
-    let plan = crate::listing::explain(&mut tx, &sql).await?;
-    tx.commit().await?;
-    Ok(plan)
+    explain_as_function(tx, &sql).await
 }

@@ -255,6 +255,23 @@ impl Page {
     pub fn csrf(&self) -> String {
         csrf_in(&self.body).expect("page has a CSRF token")
     }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("JSON: {}", self.body))
+    }
+
+    /// The body of an RFC 9457 problem answer of `status`.
+    pub fn problem(&self, status: StatusCode) -> serde_json::Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(
+            self.headers
+                .get(header::CONTENT_TYPE)
+                .expect("a content type"),
+            "application/problem+json"
+        );
+        self.json()
+    }
 }
 
 /// The value of the first `_csrf` hidden field in some HTML.

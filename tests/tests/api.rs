@@ -4,21 +4,8 @@
 use poem::http::{Method, StatusCode};
 use portico_domain::StaffRole;
 use portico_tests::builders::{SYSTEM, api_client, api_key};
-use portico_tests::{Page, TestApp, TestDb, backend_tests};
-use serde_json::{Value, json};
-
-fn body(page: &Page) -> Value {
-    serde_json::from_str(&page.body).unwrap_or_else(|_| panic!("JSON: {}", page.body))
-}
-
-fn problem(page: &Page, status: StatusCode) -> Value {
-    assert_eq!(page.status, status, "{}", page.body);
-    assert_eq!(
-        page.headers.get("content-type").unwrap(),
-        "application/problem+json"
-    );
-    body(page)
-}
+use portico_tests::{TestApp, TestDb, backend_tests};
+use serde_json::json;
 
 async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
     let app = TestApp::new(db).await;
@@ -28,7 +15,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
 
     let empty = api.get("/api/v1/customers").await;
     assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
-    assert_eq!(body(&empty)["items"], json!([]));
+    assert_eq!(empty.json()["items"], json!([]));
 
     let created = api
         .json(
@@ -38,7 +25,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let customer = body(&created);
+    let customer = created.json();
     assert_eq!(customer["country"], "DO");
     let id = customer["id"].as_str().unwrap().to_owned();
 
@@ -50,7 +37,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         )
         .await;
     assert_eq!(contact.status, StatusCode::CREATED, "{}", contact.body);
-    let rosa = body(&contact);
+    let rosa = contact.json();
     assert_eq!(rosa["email"], "rosa@carol.do");
     assert_eq!(rosa["links"][0]["account_id"], id.as_str());
     assert_eq!(rosa["links"][0]["is_primary"], true);
@@ -64,7 +51,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
             Some(json!({ "email": "ROSA@carol.do" })),
         )
         .await;
-    let dup = problem(&dup, StatusCode::CONFLICT);
+    let dup = dup.problem(StatusCode::CONFLICT);
     assert_eq!(dup["existing_contact_id"], rosa_id.as_str());
 
     // Every invalid field at once, in the caller's language.
@@ -76,7 +63,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
             Some(json!({ "first_name": "Ana", "email": "no-at", "mobile": "abc", "x_url": "https://facebook.com/ana" })),
         )
         .await;
-    let bad = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = bad.problem(StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = bad["errors"]
         .as_array()
         .unwrap()
@@ -89,7 +76,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         "Enter a valid email address, like name@company.com."
     );
 
-    let found = body(&api.get("/api/v1/contacts?q=carol").await);
+    let found = api.get("/api/v1/contacts?q=carol").await.json();
     assert_eq!(
         found["items"].as_array().unwrap().len(),
         1,
@@ -107,7 +94,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         .await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
     assert_eq!(
-        body(&replaced)["important_dates"],
+        replaced.json()["important_dates"],
         json!([{ "label": "Cumpleaños", "date": "1985-04-12" }])
     );
     // A bearer header does not lift CSRF outside the API.
@@ -118,10 +105,10 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         .post("/admin/contacts", &[("first_name", "Forjado")])
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let history = body(
-        &api.get(&format!("/api/v1/contacts/{rosa_id}/history"))
-            .await,
-    );
+    let history = (api
+        .get(&format!("/api/v1/contacts/{rosa_id}/history"))
+        .await)
+        .json();
     assert_eq!(history[0]["action"], "contact.update");
     assert_eq!(history[0]["actor_kind"], "api_key");
     assert_eq!(history[0]["changes"]["phone"]["after"], "809 555 0100");
@@ -130,10 +117,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         .json(Method::DELETE, &format!("/api/v1/contacts/{rosa_id}"), None)
         .await;
     assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
-    problem(
-        &api.get(&format!("/api/v1/contacts/{rosa_id}")).await,
-        StatusCode::NOT_FOUND,
-    );
+    (api.get(&format!("/api/v1/contacts/{rosa_id}")).await).problem(StatusCode::NOT_FOUND);
     let with_branches = api
         .json(
             Method::POST,
@@ -141,7 +125,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
             Some(json!({ "code": "C-002", "name": "Nacional", "branches_enabled": true })),
         )
         .await;
-    let nacional = body(&with_branches)["id"].as_str().unwrap().to_owned();
+    let nacional = with_branches.json()["id"].as_str().unwrap().to_owned();
     let branch = api
         .json(
             Method::POST,
@@ -150,7 +134,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
         )
         .await;
     assert_eq!(branch.status, StatusCode::CREATED, "{}", branch.body);
-    let branch_id = body(&branch)["id"].as_str().unwrap().to_owned();
+    let branch_id = branch.json()["id"].as_str().unwrap().to_owned();
     let archived = api
         .json(
             Method::PUT,
@@ -158,7 +142,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
             Some(json!({ "code": "SUC-BV", "name": "Bella Vista", "active": false })),
         )
         .await;
-    assert_eq!(body(&archived)["active"], false, "{}", archived.body);
+    assert_eq!(archived.json()["active"], false, "{}", archived.body);
     let wrong_parent = api
         .json(
             Method::PUT,
@@ -166,9 +150,9 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
             Some(json!({ "code": "SUC-BV", "name": "X" })),
         )
         .await;
-    problem(&wrong_parent, StatusCode::NOT_FOUND);
+    wrong_parent.problem(StatusCode::NOT_FOUND);
     let missing = api.get(&format!("/api/v1/suppliers/{id}")).await;
-    problem(&missing, StatusCode::NOT_FOUND);
+    missing.problem(StatusCode::NOT_FOUND);
     let malformed = api
         .json(
             Method::POST,
@@ -176,7 +160,7 @@ async fn an_api_key_manages_customers_and_their_contacts(db: TestDb) {
             Some(json!({ "name": 3 })),
         )
         .await;
-    problem(&malformed, StatusCode::BAD_REQUEST);
+    malformed.problem(StatusCode::BAD_REQUEST);
 }
 
 async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
@@ -193,7 +177,7 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
             Some(json!({ "code": "C-1", "name": "Secreto" })),
         )
         .await;
-    let id = body(&created)["id"].as_str().unwrap().to_owned();
+    let id = created.json()["id"].as_str().unwrap().to_owned();
 
     for page in [
         app.browser("alfa.localhost:8080")
@@ -206,7 +190,7 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
             .get("/api/v1/customers")
             .await,
     ] {
-        problem(&page, StatusCode::UNAUTHORIZED);
+        page.problem(StatusCode::UNAUTHORIZED);
     }
     let added = api_client(&app, "alfa", &alfa_key)
         .json(
@@ -215,15 +199,12 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
             Some(json!({ "first_name": "Confidencial" })),
         )
         .await;
-    let added = body(&added);
+    let added = added.json();
     let contact = added["id"].as_str().unwrap().to_owned();
     let link = added["links"][0]["id"].as_str().unwrap().to_owned();
 
     let beta = api_client(&app, "beta", &beta_key);
-    problem(
-        &beta.get(&format!("/api/v1/customers/{id}")).await,
-        StatusCode::NOT_FOUND,
-    );
+    (beta.get(&format!("/api/v1/customers/{id}")).await).problem(StatusCode::NOT_FOUND);
     let replace = json!({ "first_name": "Robado", "code": "X", "name": "X" });
     for (method, path) in [
         (Method::GET, format!("/api/v1/contacts/{contact}")),
@@ -240,13 +221,12 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
     ] {
         let with_body = matches!(method, Method::PUT | Method::POST).then(|| replace.clone());
         let page = beta.json(method.clone(), &path, with_body).await;
-        problem(&page, StatusCode::NOT_FOUND);
+        page.problem(StatusCode::NOT_FOUND);
     }
-    let still = body(
-        &api_client(&app, "alfa", &alfa_key)
-            .get(&format!("/api/v1/contacts/{contact}"))
-            .await,
-    );
+    let still = (api_client(&app, "alfa", &alfa_key)
+        .get(&format!("/api/v1/contacts/{contact}"))
+        .await)
+        .json();
     assert_eq!(still["first_name"], "Confidencial");
     assert_eq!(
         still["links"][0]["id"],
@@ -260,8 +240,8 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
             Some(json!({ "code": "X", "name": "Robado" })),
         )
         .await;
-    problem(&robbed, StatusCode::NOT_FOUND);
-    let list = body(&beta.get("/api/v1/customers?q=secreto").await);
+    robbed.problem(StatusCode::NOT_FOUND);
+    let list = beta.get("/api/v1/customers?q=secreto").await.json();
     assert_eq!(list["items"], json!([]));
 
     let reader = api_client(&app, "alfa", &reader_key);
@@ -273,7 +253,7 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
             Some(json!({ "code": "C-2", "name": "X" })),
         )
         .await;
-    problem(&write, StatusCode::FORBIDDEN);
+    write.problem(StatusCode::FORBIDDEN);
 
     // A revoked key stops working at once.
     let mut tx = app.db.db.tenant_tx(&alfa).await.unwrap();
@@ -282,12 +262,10 @@ async fn without_a_valid_key_or_role_nothing_is_read_or_written(db: TestDb) {
         tx.api_keys().revoke(k.id, SYSTEM).await.unwrap();
     }
     tx.commit().await.unwrap();
-    problem(
-        &api_client(&app, "alfa", &alfa_key)
-            .get("/api/v1/customers")
-            .await,
-        StatusCode::UNAUTHORIZED,
-    );
+    (api_client(&app, "alfa", &alfa_key)
+        .get("/api/v1/customers")
+        .await)
+        .problem(StatusCode::UNAUTHORIZED);
 }
 
 async fn the_back_office_session_calls_the_api_with_its_csrf_token(db: TestDb) {
@@ -295,10 +273,7 @@ async fn the_back_office_session_calls_the_api_with_its_csrf_token(db: TestDb) {
     app.company("alfa").await;
     let owner = app.signed_in("alfa", "owner@alfa.test").await;
     let token = owner.get("/admin/contacts").await.csrf();
-    problem(
-        &owner.get("/api/v1/contacts").await,
-        StatusCode::UNAUTHORIZED,
-    );
+    (owner.get("/api/v1/contacts").await).problem(StatusCode::UNAUTHORIZED);
     let with_token = owner.with_header("x-csrf-token", &token);
     assert_eq!(
         with_token.get("/api/v1/contacts").await.status,
@@ -312,14 +287,13 @@ async fn the_back_office_session_calls_the_api_with_its_csrf_token(db: TestDb) {
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let history = body(
-        &with_token
-            .get(&format!(
-                "/api/v1/contacts/{}/history",
-                body(&created)["id"].as_str().unwrap()
-            ))
-            .await,
-    );
+    let history = (with_token
+        .get(&format!(
+            "/api/v1/contacts/{}/history",
+            created.json()["id"].as_str().unwrap()
+        ))
+        .await)
+        .json();
     assert_eq!(history[0]["actor_name"], "Dueña de alfa");
 }
 
@@ -327,7 +301,7 @@ async fn the_spec_and_docs_are_served(db: TestDb) {
     let app = TestApp::new(db).await;
     app.company("alfa").await;
     let site = app.browser("alfa.localhost:8080");
-    let spec = body(&site.get("/api/v1/openapi.json").await);
+    let spec = site.get("/api/v1/openapi.json").await.json();
     for path in [
         "/customers/{id}/contacts",
         "/suppliers/{id}/contacts",
@@ -408,10 +382,7 @@ async fn admins_create_and_revoke_keys_on_a_page(db: TestDb) {
         )
         .await;
     assert_eq!(revoked.location(), Some("/admin/api-keys"));
-    problem(
-        &caller.get("/api/v1/contacts").await,
-        StatusCode::UNAUTHORIZED,
-    );
+    (caller.get("/api/v1/contacts").await).problem(StatusCode::UNAUTHORIZED);
 
     let sales = app.signed_in("alfa", "ventas@alfa.test").await;
     assert_eq!(

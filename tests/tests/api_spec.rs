@@ -12,19 +12,6 @@ use portico_tests::builders::{Company, Grant};
 use portico_tests::{Page, TestApp, TestDb, backend_tests};
 use serde_json::{Value, json};
 
-fn body(page: &Page) -> Value {
-    serde_json::from_str(&page.body).unwrap_or_else(|_| panic!("JSON: {}", page.body))
-}
-
-fn problem(page: &Page, status: StatusCode) -> Value {
-    assert_eq!(page.status, status, "{}", page.body);
-    assert_eq!(
-        page.headers.get("content-type").unwrap(),
-        "application/problem+json"
-    );
-    body(page)
-}
-
 fn allow(page: &Page) -> &str {
     page.headers
         .get("allow")
@@ -63,7 +50,7 @@ async fn a_field_left_empty_comes_back_null_and_the_document_says_it_may_be(db: 
         )
         .await;
     assert_eq!(customer.status, StatusCode::CREATED, "{}", customer.body);
-    let customer = body(&customer);
+    let customer = customer.json();
     assert_eq!(customer["tax_id"], Value::Null);
     assert_eq!(customer["city"], Value::Null);
     let contact = api
@@ -74,11 +61,11 @@ async fn a_field_left_empty_comes_back_null_and_the_document_says_it_may_be(db: 
         )
         .await;
     assert_eq!(contact.status, StatusCode::CREATED, "{}", contact.body);
-    let contact = body(&contact);
+    let contact = contact.json();
     assert_eq!(contact["city"], Value::Null);
     assert_eq!(contact["email"], Value::Null);
 
-    let spec = body(&api.get("/api/v1/openapi.json").await);
+    let spec = api.get("/api/v1/openapi.json").await.json();
     for (name, field) in [
         ("AccountOut", "tax_id"),
         ("AccountOut", "city"),
@@ -107,7 +94,7 @@ async fn a_field_left_empty_comes_back_null_and_the_document_says_it_may_be(db: 
     assert_eq!(account["properties"]["code"].get("nullable"), None);
 
     let portal = app.browser("alfa.localhost:8080");
-    let spec = body(&portal.get("/portal/api/v1/openapi.json").await);
+    let spec = portal.get("/portal/api/v1/openapi.json").await.json();
     assert_eq!(
         schema(&spec, "Me")["properties"]["account"]["nullable"],
         true
@@ -136,7 +123,7 @@ async fn a_limit_out_of_its_declared_bounds_is_a_400_problem_not_clamped(db: Tes
     for list in ["/api/v1/customers", "/api/v1/suppliers", "/api/v1/contacts"] {
         for limit in ["0", "201", "10000"] {
             let page = api.get(&format!("{list}?limit={limit}")).await;
-            let refused = problem(&page, StatusCode::BAD_REQUEST);
+            let refused = page.problem(StatusCode::BAD_REQUEST);
             let detail = refused["detail"].as_str().unwrap();
             assert!(detail.contains("limit"), "{list}?limit={limit}: {detail}");
         }
@@ -145,11 +132,11 @@ async fn a_limit_out_of_its_declared_bounds_is_a_400_problem_not_clamped(db: Tes
             assert_eq!(page.status, StatusCode::OK, "{list}?limit={limit}");
         }
     }
-    let one = body(&api.get("/api/v1/customers?limit=1").await);
+    let one = api.get("/api/v1/customers?limit=1").await.json();
     assert_eq!(one["items"].as_array().unwrap().len(), 1);
     assert!(one["next"].is_string(), "a next page after one of three");
 
-    let spec = body(&api.get("/api/v1/openapi.json").await);
+    let spec = api.get("/api/v1/openapi.json").await.json();
     for path in ["/customers", "/suppliers", "/contacts"] {
         let limit = &parameter(&spec, path, "get", "limit")["schema"];
         assert_eq!(limit["minimum"], 1.0, "{path}");
@@ -227,7 +214,7 @@ async fn a_method_an_api_path_does_not_take_is_405_with_allow(db: TestDb) {
     ];
     for (client, method, path, allowed) in cases {
         let page = client.json(method.clone(), &path, None).await;
-        let refused = problem(&page, StatusCode::METHOD_NOT_ALLOWED);
+        let refused = page.problem(StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(refused["status"], 405, "{method} {path}");
         assert_eq!(allow(&page), allowed, "{method} {path}");
     }
@@ -243,7 +230,7 @@ async fn a_method_an_api_path_does_not_take_is_405_with_allow(db: TestDb) {
         let page = session
             .json(method.clone(), "/portal/api/v1/me", None)
             .await;
-        problem(&page, StatusCode::METHOD_NOT_ALLOWED);
+        page.problem(StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(allow(&page), "GET, HEAD", "{method}");
     }
     assert_eq!(
@@ -266,7 +253,7 @@ async fn a_new_portal_role_needs_its_portal_and_the_document_requires_it(db: Tes
             Some(json!({ "name_es": "Compras" })),
         )
         .await;
-    let refused = problem(&missing, StatusCode::BAD_REQUEST);
+    let refused = missing.problem(StatusCode::BAD_REQUEST);
     let detail = refused["detail"].as_str().unwrap();
     assert!(detail.contains("NewPortalRoleBody"), "{detail}");
 
@@ -278,11 +265,11 @@ async fn a_new_portal_role_needs_its_portal_and_the_document_requires_it(db: Tes
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let role = body(&created);
+    let role = created.json();
     assert_eq!(role["portal"], "customer");
     assert_eq!(role["seed_key"], Value::Null);
 
-    let spec = body(&api.get("/api/v1/openapi.json").await);
+    let spec = api.get("/api/v1/openapi.json").await.json();
     let required = schema(&spec, "NewPortalRoleBody")["required"]
         .as_array()
         .unwrap()

@@ -172,15 +172,6 @@ async fn edit_with(
 
 // ----- the API -----
 
-fn problem(page: &Page, status: StatusCode) -> Value {
-    assert_eq!(page.status, status, "{}", page.body);
-    assert_eq!(
-        page.headers.get("content-type").unwrap(),
-        "application/problem+json"
-    );
-    serde_json::from_str(&page.body).expect("problem JSON")
-}
-
 // ----- the tests -----
 
 async fn the_form_stores_a_reencoded_photo_and_replaces_and_removes_it(db: TestDb) {
@@ -540,7 +531,7 @@ async fn uploads_need_the_csrf_token_and_the_right_role(db: TestDb) {
             &other,
         )
         .await;
-    problem(&put, StatusCode::FORBIDDEN);
+    put.problem(StatusCode::FORBIDDEN);
     let delete = api
         .json(
             Method::DELETE,
@@ -548,7 +539,7 @@ async fn uploads_need_the_csrf_token_and_the_right_role(db: TestDb) {
             None,
         )
         .await;
-    problem(&delete, StatusCode::FORBIDDEN);
+    delete.problem(StatusCode::FORBIDDEN);
     assert_eq!(only_photo(&app, &alfa), kept);
 }
 
@@ -591,15 +582,9 @@ async fn another_company_cannot_see_or_change_a_photo(db: TestDb) {
     let beta_key = api_key(&app, &beta, StaffRole::Admin).await;
     let api = api_client(&app, "beta", &beta_key);
     let path = format!("/api/v1/contacts/{id}/photo");
-    problem(&api.get(&path).await, StatusCode::NOT_FOUND);
-    problem(
-        &api.raw(Method::PUT, &path, "image/png", &good).await,
-        StatusCode::NOT_FOUND,
-    );
-    problem(
-        &api.json(Method::DELETE, &path, None).await,
-        StatusCode::NOT_FOUND,
-    );
+    api.get(&path).await.problem(StatusCode::NOT_FOUND);
+    (api.raw(Method::PUT, &path, "image/png", &good).await).problem(StatusCode::NOT_FOUND);
+    (api.json(Method::DELETE, &path, None).await).problem(StatusCode::NOT_FOUND);
     assert_eq!(only_photo(&app, &alfa), kept, "alfa's photo is untouched");
     assert!(
         !stored_files(&app)
@@ -627,7 +612,7 @@ async fn the_api_sets_reads_and_removes_a_photo(db: TestDb) {
     assert_eq!(contact["has_photo"], false);
     let id = contact["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/contacts/{id}/photo");
-    problem(&api.get(&path).await, StatusCode::NOT_FOUND);
+    api.get(&path).await.problem(StatusCode::NOT_FOUND);
 
     let put = api
         .raw(Method::PUT, &path, "image/png", &png(500, 400))
@@ -651,7 +636,7 @@ async fn the_api_sets_reads_and_removes_a_photo(db: TestDb) {
     let bad = api
         .raw(Method::PUT, &path, "image/jpeg", b"GIF89a not really")
         .await;
-    let bad = problem(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = bad.problem(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad["errors"][0]["field"], "photo");
     assert_eq!(bad["errors"][0]["code"], "photo-not-an-image");
     assert_eq!(
@@ -662,7 +647,7 @@ async fn the_api_sets_reads_and_removes_a_photo(db: TestDb) {
         .with_header("accept-language", "en")
         .raw(Method::PUT, &path, "image/png", &too_large())
         .await;
-    let big = problem(&big, StatusCode::UNPROCESSABLE_ENTITY);
+    let big = big.problem(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(big["errors"][0]["field"], "photo");
     assert_eq!(big["errors"][0]["code"], "photo-too-large");
     assert_eq!(
@@ -699,15 +684,13 @@ async fn the_api_sets_reads_and_removes_a_photo(db: TestDb) {
     let delete = api.json(Method::DELETE, &path, None).await;
     assert_eq!(delete.status, StatusCode::NO_CONTENT, "{}", delete.body);
     assert_eq!(stored_files(&app), Vec::<String>::new());
-    problem(&api.get(&path).await, StatusCode::NOT_FOUND);
+    api.get(&path).await.problem(StatusCode::NOT_FOUND);
     let again = api.json(Method::DELETE, &path, None).await;
     assert_eq!(again.status, StatusCode::NO_CONTENT);
     let unknown = format!("/api/v1/contacts/{}/photo", uuid::Uuid::now_v7());
-    problem(
-        &api.raw(Method::PUT, &unknown, "image/png", &png(10, 10))
-            .await,
-        StatusCode::NOT_FOUND,
-    );
+    (api.raw(Method::PUT, &unknown, "image/png", &png(10, 10))
+        .await)
+        .problem(StatusCode::NOT_FOUND);
     assert_eq!(stored_files(&app), Vec::<String>::new());
 
     // Deleting the contact deletes its photo.

@@ -153,17 +153,7 @@ impl PlatformTx {
 
     /// Every company, by slug.
     pub async fn list_tenants(&mut self) -> Result<Vec<Tenant>, DataError> {
-        let select = Query::select()
-            .columns(COLUMNS)
-            .from(Tenants::Table)
-            .order_by(Tenants::Slug, Order::Asc)
-            .to_owned();
-        self.conn
-            .fetch_all::<TenantRow>(&select)
-            .await?
-            .into_iter()
-            .map(Tenant::try_from)
-            .collect()
+        self.tenants_where(None).await
     }
 
     /// The companies with mail due by `by`: the mail dispatcher's worklist.
@@ -216,12 +206,22 @@ impl PlatformTx {
 
     /// The companies whose ids `ids` selects, by slug.
     async fn tenants_among(&mut self, ids: SelectStatement) -> Result<Vec<Tenant>, DataError> {
-        let select = Query::select()
+        self.tenants_where(Some(ids)).await
+    }
+
+    /// Every company, or those whose ids `ids` selects; by slug.
+    async fn tenants_where(
+        &mut self,
+        ids: Option<SelectStatement>,
+    ) -> Result<Vec<Tenant>, DataError> {
+        let mut select = Query::select()
             .columns(COLUMNS)
             .from(Tenants::Table)
-            .and_where(Expr::col(Tenants::Id).in_subquery(ids))
             .order_by(Tenants::Slug, Order::Asc)
             .to_owned();
+        if let Some(ids) = ids {
+            select.and_where(Expr::col(Tenants::Id).in_subquery(ids));
+        }
         self.conn
             .fetch_all::<TenantRow>(&select)
             .await?
