@@ -8,13 +8,17 @@ use std::{
 };
 
 use sqlx::{
-    AssertSqlSafe, PgPool, SqlitePool,
+    Executor, PgPool, SqlitePool,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::{DataError, PlatformTx, Tenant, TenantId, TenantTx, exec::Conn};
+use crate::{
+    DataError, PlatformTx, Tenant, TenantId, TenantTx,
+    exec::Conn,
+    pg_tx::{CLIENT_CHECK_INTERVAL_MS, PgTx},
+};
 
 /// The role the application uses on PostgreSQL; created by the first migration,
 /// it owns no table, so row-level security applies to it.
@@ -174,6 +178,22 @@ impl Database {
             let app = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout.unwrap_or(Duration::from_secs(5)))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // PostgreSQL 14 and later: a server process checks that
+                        // our end of a connection is open while it runs a
+                        // statement, so a connection we close (a dropped
+                        // transaction whose cancel could not be sent) stops
+                        // its statement.
+                        if conn.server_version_num().is_some_and(|v| v >= 140_000) {
+                            let set = format!(
+                                "SET client_connection_check_interval = {CLIENT_CHECK_INTERVAL_MS}"
+                            );
+                            conn.execute(sqlx::AssertSqlSafe(set)).await?;
+                        }
+                        Ok(())
+                    })
+                })
                 .connect_lazy_with(app_options);
             Ok(Self {
                 pool: Pool::Postgres {
@@ -306,14 +326,8 @@ impl Database {
     pub async fn tenant_tx(&self, tenant: &Tenant) -> Result<TenantTx, DataError> {
         let turn = self.shares.take(tenant.id()).await?;
         let conn = match &self.pool {
-            // BEGIN and the tenant setting travel in one round trip (simple-query
-            // protocol). The id is a UUID rendered by us, never user text.
             Pool::Postgres { app, .. } => {
-                let begin = format!(
-                    "BEGIN; SELECT set_config('portico.tenant_id', '{}', true)",
-                    tenant.id().as_uuid().hyphenated()
-                );
-                Conn::Postgres(app.begin_with(AssertSqlSafe(begin)).await?)
+                Conn::Postgres(PgTx::begin(app, Some(tenant.id())).await?)
             }
             Pool::Sqlite(_) => self.begin().await?,
         };
@@ -337,7 +351,7 @@ impl Database {
 
     async fn begin(&self) -> Result<Conn, DataError> {
         Ok(match &self.pool {
-            Pool::Postgres { app, .. } => Conn::Postgres(app.begin().await?),
+            Pool::Postgres { app, .. } => Conn::Postgres(PgTx::begin(app, None).await?),
             // IMMEDIATE takes the write lock up front, so two writers queue on the
             // busy timeout instead of failing when a read upgrades to a write.
             Pool::Sqlite(pool) => Conn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),

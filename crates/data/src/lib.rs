@@ -49,6 +49,7 @@ mod exec;
 mod ids;
 pub mod listing;
 mod operators;
+mod pg_tx;
 mod provision;
 mod schema;
 mod search;
