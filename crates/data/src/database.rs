@@ -51,8 +51,9 @@ pub struct DatabaseOptions {
     /// before the server cancels it ([`DataError::TimedOut`]); `None`: no bound.
     pub statement_timeout: Option<Duration>,
     /// How many transactions one tenant may hold open at once (its share of
-    /// the pool); `None`: half the pool. A tenant over its share waits up to
-    /// `tenant_wait`, then gets [`DataError::TenantBusy`], while the other
+    /// the pool); `None`: half the pool, and no more than this machine's CPU
+    /// cores (see [`default_tenant_share`]). A tenant over its share waits up
+    /// to `tenant_wait`, then gets [`DataError::TenantBusy`], while the other
     /// tenants keep the rest of the pool.
     pub tenant_share: Option<u32>,
     pub tenant_wait: Duration,
@@ -120,9 +121,27 @@ struct TenantShares {
     turns: Arc<Mutex<HashMap<TenantId, Arc<Semaphore>>>>,
 }
 
+/// A tenant's share of a pool of `pool_size` when none is configured: half
+/// the pool, and no more statements at once than this machine has CPU cores.
+/// Connections are not the only thing a company can take: more heavy
+/// statements at once than the database has cores take the CPU from every
+/// other company's statements (`portico-bench fairness`, on two cores: a
+/// burst holding 8 connections multiplied another company's p99 by 8–9, one
+/// holding 2 by 2.3–5, see docs/benchmarks/fairness.md). With PostgreSQL on
+/// the same machine these are its cores; with a database elsewhere, set the
+/// share to about its cores.
+pub fn default_tenant_share(pool_size: u32) -> u32 {
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX));
+    (pool_size / 2).min(cores).max(1)
+}
+
 impl TenantShares {
     fn new(options: &DatabaseOptions, pool_size: u32) -> Self {
-        let share = options.tenant_share.unwrap_or(pool_size / 2).max(1);
+        let share = options
+            .tenant_share
+            .unwrap_or_else(|| default_tenant_share(pool_size))
+            .max(1);
         Self {
             share: usize::try_from(share).unwrap_or(1),
             wait: options.tenant_wait,

@@ -87,7 +87,7 @@ pub use areas::portal_tokens::{PortalTokenHolder, PortalTokenPurpose, PortalToke
 pub use areas::settings::SettingsArea;
 pub use areas::staff::{NewStaffUser, StaffArea, StaffCursor, StaffStatus, StaffUser};
 pub use areas::staff_reset_tokens::StaffResetTokensArea;
-pub use database::{Backend, Database, DatabaseOptions};
+pub use database::{Backend, Database, DatabaseOptions, default_tenant_share};
 pub use error::DataError;
 pub use ids::{
     AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, MailId, OperatorId,
