@@ -126,8 +126,8 @@ struct TenantShares {
 /// Connections are not the only thing a company can take: more heavy
 /// statements at once than the database has cores take the CPU from every
 /// other company's statements (`portico-bench fairness`, on two cores: a
-/// burst holding 8 connections multiplied another company's p99 by 8–9, one
-/// holding 2 by 2.3–5, see docs/benchmarks/fairness.md). With PostgreSQL on
+/// burst holding 8 connections multiplied another company's p99 by 7–9, one
+/// holding 2 by 2.2–5, see docs/benchmarks/fairness.md). With PostgreSQL on
 /// the same machine these are its cores; with a database elsewhere, set the
 /// share to about its cores.
 pub fn default_tenant_share(pool_size: u32) -> u32 {
