@@ -10,7 +10,12 @@
 //!   (`docs/benchmarks/listing.md`).
 //! - [`search`]: contact and account search at 1,000,000 contacts, first and
 //!   later page, rare, common and short terms (`docs/benchmarks/search.md`).
+//! - [`fairness`]: one company's light requests, alone and while another
+//!   company's burst of heavy searches saturates its share of the pool,
+//!   through the real HTTP app (`docs/benchmarks/fairness.md`).
 
+pub mod fairness;
+pub mod fairness_report;
 pub mod generate;
 pub mod listing;
 pub mod listing_report;
@@ -19,3 +24,4 @@ pub mod permissions;
 pub mod report;
 pub mod search;
 pub mod search_report;
+pub mod served;

@@ -10,6 +10,9 @@
 //! - `portico-bench search`: contact and account search in a generated company
 //!   of 1,000,000 contacts, first and later page, for rare, common and short
 //!   terms; writes `docs/benchmarks/search.md`.
+//! - `portico-bench fairness`: one company's light requests alone and during
+//!   another company's burst of heavy searches, through the real HTTP app;
+//!   writes `docs/benchmarks/fairness.md`.
 //! - `portico-bench generate --contacts N`: only the data (reused by later runs).
 
 use std::path::PathBuf;
@@ -17,7 +20,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use portico_bench::{
-    generate, listing, listing_report, measure, permissions, report, search, search_report,
+    fairness, fairness_report, generate, listing, listing_report, measure, permissions, report,
+    search, search_report,
 };
 use portico_data::{Backend, Database, DatabaseOptions};
 use sqlx::Connection;
@@ -98,6 +102,38 @@ enum Command {
         budget: u64,
         /// Where to write the markdown report (`-` for nowhere).
         #[arg(long, default_value = "docs/benchmarks/search.md")]
+        out: PathBuf,
+    },
+    /// One company's light requests alone and during another company's burst
+    /// of heavy searches, through the real HTTP app; writes a markdown report.
+    Fairness {
+        /// Company A (the burst): a generated company of this many contacts.
+        #[arg(long, default_value_t = 1_000_000)]
+        heavy_contacts: usize,
+        /// Company B (timed): a generated company of this many contacts.
+        #[arg(long, default_value_t = 2_000)]
+        light_contacts: usize,
+        /// A's search term (one whose list walks many rows per page).
+        #[arg(long, default_value = "123")]
+        term: String,
+        /// A's concurrent clients.
+        #[arg(long, default_value_t = 64)]
+        heavy_clients: usize,
+        /// The company shares compared (`company_connections`; 0: the
+        /// default).
+        #[arg(long, value_delimiter = ',', default_value = "8,0")]
+        shares: Vec<u32>,
+        /// Seconds B is timed in each phase.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Milliseconds between two requests of each of B's clients.
+        #[arg(long, default_value_t = 25)]
+        every_ms: u64,
+        /// Redis for sessions and throttles (as in production); unset: in memory.
+        #[arg(long, env = "PORTICO_BENCH_REDIS_URL")]
+        redis_url: Option<String>,
+        /// Where to write the markdown report (`-` for nowhere).
+        #[arg(long, default_value = "docs/benchmarks/fairness.md")]
         out: PathBuf,
     },
     /// Generates (or finds) the benchmark company of N contacts.
@@ -237,6 +273,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             write_report(
                 &out,
                 &search_report::markdown(&machine, &report, search_report::READING),
+            )
+        }
+        Command::Fairness {
+            heavy_contacts,
+            light_contacts,
+            term,
+            heavy_clients,
+            shares,
+            seconds,
+            every_ms,
+            redis_url,
+            out,
+        } => {
+            anyhow::ensure!(pg, "the fairness benchmark runs on PostgreSQL");
+            let options = fairness::Options {
+                heavy_contacts,
+                light_contacts,
+                heavy_term: term,
+                heavy_clients,
+                shares,
+                phase: std::time::Duration::from_secs(seconds),
+                light_every: std::time::Duration::from_millis(every_ms),
+                redis_url,
+            };
+            let load_at_start = measure::load_average();
+            for n in [heavy_contacts, light_contacts] {
+                let spec = generate::Spec::new(n)?;
+                eprintln!("{}: finding or generating the company", spec.slug);
+                if generate::ensure_tenant(&db, &spec, true).await?.created {
+                    postgres(&url, true).await?;
+                }
+            }
+            let report = fairness::measure(&db, &url, &options).await?;
+            let machine = report::Machine::detect(postgres(&url, false).await?, load_at_start);
+            println!("{}", fairness_report::terminal(&machine, &report));
+            write_report(
+                &out,
+                &fairness_report::markdown(&machine, &report, fairness_report::READING),
             )
         }
         Command::Generate { contacts } => {

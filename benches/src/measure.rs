@@ -30,6 +30,11 @@ impl Samples {
         out
     }
 
+    /// Adds another set's samples to this one.
+    pub fn extend(&mut self, other: &Samples) {
+        self.ns.extend_from_slice(&other.ns);
+    }
+
     pub fn len(&self) -> usize {
         self.ns.len()
     }

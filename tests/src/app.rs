@@ -201,6 +201,28 @@ impl TestApp {
         browser
     }
 
+    /// Serves the app on a real socket (an ephemeral port on the loopback)
+    /// with `portico serve`'s server, for clients that do what `TestClient`
+    /// cannot, such as closing their connection mid-request. The server stops
+    /// when the handle is dropped.
+    pub async fn serve(&self) -> ServedApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let addr = listener.local_addr().expect("its address");
+        let endpoint = portico::app::endpoint(self.state.clone());
+        let server = tokio::spawn(async move {
+            let _ = portico::server::serve(
+                listener,
+                endpoint,
+                std::future::pending(),
+                std::time::Duration::ZERO,
+            )
+            .await;
+        });
+        ServedApp { addr, server }
+    }
+
     /// Creates a platform operator `ops@portico.test`.
     pub async fn operator(&self) {
         let mut tx = self.db.db.operator_tx().await.expect("tx");
@@ -212,6 +234,19 @@ impl TestApp {
         .await
         .expect("operator");
         tx.commit().await.expect("commit");
+    }
+}
+
+/// The app served on a socket by [`TestApp::serve`].
+pub struct ServedApp {
+    /// Where it listens.
+    pub addr: std::net::SocketAddr,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ServedApp {
+    fn drop(&mut self) {
+        self.server.abort();
     }
 }
 

@@ -156,12 +156,13 @@ pub async fn served_with(
     configure(&mut web);
     let app = crate::TestApp::with_config(db, web).await;
     let endpoint = portico::app::endpoint(app.state.clone());
-    let server = tokio::spawn(async move {
-        let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
-        poem::Server::new_with_acceptor(acceptor)
-            .run(endpoint)
-            .await
-    });
+    // Served as `portico serve` serves.
+    let server = tokio::spawn(portico::server::serve(
+        listener,
+        endpoint,
+        std::future::pending(),
+        Duration::ZERO,
+    ));
     (app, port, server)
 }
 

@@ -20,7 +20,7 @@ pub mod raw_http;
 mod redis_server;
 mod smtp;
 
-pub use app::{Browser, FilePart, PASSWORD, Page, TestApp, csrf_in};
+pub use app::{Browser, FilePart, PASSWORD, Page, ServedApp, TestApp, csrf_in};
 pub use db::{TestBackend, TestDb, skip_or_fail, test_redis};
 pub use redis_server::RedisServer;
 pub use smtp::{Received, SmtpSink, free_port, sink_python};

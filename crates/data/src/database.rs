@@ -8,13 +8,17 @@ use std::{
 };
 
 use sqlx::{
-    AssertSqlSafe, PgPool, SqlitePool,
+    Executor, PgPool, SqlitePool,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::{DataError, OperatorTx, PlatformTx, Tenant, TenantId, TenantTx, exec::Conn};
+use crate::{
+    DataError, OperatorTx, PlatformTx, Tenant, TenantId, TenantTx,
+    exec::Conn,
+    pg_tx::{CLIENT_CHECK_INTERVAL_MS, PgTx},
+};
 
 /// The role the application uses on PostgreSQL; created by the first migration,
 /// it owns no table, so row-level security applies to it.
@@ -54,8 +58,9 @@ pub struct DatabaseOptions {
     /// before the server cancels it ([`DataError::TimedOut`]); `None`: no bound.
     pub statement_timeout: Option<Duration>,
     /// How many transactions one tenant may hold open at once (its share of
-    /// the pool); `None`: half the pool. A tenant over its share waits up to
-    /// `tenant_wait`, then gets [`DataError::TenantBusy`], while the other
+    /// the pool); `None`: half the pool, and no more than this machine's CPU
+    /// cores (see [`default_tenant_share`]). A tenant over its share waits up
+    /// to `tenant_wait`, then gets [`DataError::TenantBusy`], while the other
     /// tenants keep the rest of the pool.
     pub tenant_share: Option<u32>,
     pub tenant_wait: Duration,
@@ -124,9 +129,27 @@ struct TenantShares {
     turns: Arc<Mutex<HashMap<TenantId, Arc<Semaphore>>>>,
 }
 
+/// A tenant's share of a pool of `pool_size` when none is configured: half
+/// the pool, and no more statements at once than this machine has CPU cores.
+/// Connections are not the only thing a company can take: more heavy
+/// statements at once than the database has cores take the CPU from every
+/// other company's statements (`portico-bench fairness`, on two cores: a
+/// burst holding 8 connections multiplied another company's p99 by 7–9, one
+/// holding 2 by 2.2–5, see docs/benchmarks/fairness.md). With PostgreSQL on
+/// the same machine these are its cores; with a database elsewhere, set the
+/// share to about its cores.
+pub fn default_tenant_share(pool_size: u32) -> u32 {
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX));
+    (pool_size / 2).min(cores).max(1)
+}
+
 impl TenantShares {
     fn new(options: &DatabaseOptions, pool_size: u32) -> Self {
-        let share = options.tenant_share.unwrap_or(pool_size / 2).max(1);
+        let share = options
+            .tenant_share
+            .unwrap_or_else(|| default_tenant_share(pool_size))
+            .max(1);
         Self {
             share: usize::try_from(share).unwrap_or(1),
             wait: options.tenant_wait,
@@ -185,6 +208,22 @@ impl Database {
                     PgPoolOptions::new()
                         .max_connections(size)
                         .acquire_timeout(options.acquire_timeout.unwrap_or(Duration::from_secs(5)))
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                // PostgreSQL 14 and later: a server process checks
+                                // that our end of a connection is open while it runs
+                                // a statement, so a connection we close (a dropped
+                                // transaction whose cancel could not be sent) stops
+                                // its statement.
+                                if conn.server_version_num().is_some_and(|v| v >= 140_000) {
+                                    let set = format!(
+                                        "SET client_connection_check_interval = {CLIENT_CHECK_INTERVAL_MS}"
+                                    );
+                                    conn.execute(sqlx::AssertSqlSafe(set)).await?;
+                                }
+                                Ok(())
+                            })
+                        })
                         .connect_lazy_with(role_options),
                 )
             };
@@ -306,14 +345,8 @@ impl Database {
     pub async fn tenant_tx(&self, tenant: &Tenant) -> Result<TenantTx, DataError> {
         let turn = self.shares.take(tenant.id()).await?;
         let conn = match &self.pool {
-            // BEGIN and the tenant setting travel in one round trip (simple-query
-            // protocol). The id is a UUID rendered by us, never user text.
             Pool::Postgres { app, .. } => {
-                let begin = format!(
-                    "BEGIN; SELECT set_config('portico.tenant_id', '{}', true)",
-                    tenant.id().as_uuid().hyphenated()
-                );
-                Conn::Postgres(app.begin_with(AssertSqlSafe(begin)).await?)
+                Conn::Postgres(PgTx::begin(app, Some(tenant.id())).await?)
             }
             Pool::Sqlite(_) => self.begin(Role::App).await?,
         };
@@ -347,8 +380,8 @@ impl Database {
     async fn begin(&self, role: Role) -> Result<Conn, DataError> {
         Ok(match &self.pool {
             Pool::Postgres { app, operator, .. } => Conn::Postgres(match role {
-                Role::App => app.begin().await?,
-                Role::Operator => operator.begin().await?,
+                Role::App => PgTx::begin(app, None).await?,
+                Role::Operator => PgTx::begin(operator, None).await?,
             }),
             // IMMEDIATE takes the write lock up front, so two writers queue on the
             // busy timeout instead of failing when a read upgrades to a write.

@@ -72,7 +72,8 @@ impl From<sqlx::Error> for DataError {
         if matches!(error, sqlx::Error::PoolTimedOut) {
             return DataError::Unavailable(error);
         }
-        // 57014 query_canceled: the statement timeout (the only cancel we send).
+        // 57014 query_canceled: the statement timeout (the only cancel a caller
+        // can see; the one sent for a dropped transaction is read by nobody).
         if error
             .as_database_error()
             .and_then(|db| db.code())

@@ -2,11 +2,10 @@
 
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder, Value};
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
-use sqlx::{
-    AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction, postgres::PgRow, sqlite::SqliteRow,
-};
+use sqlx::{AssertSqlSafe, FromRow, Sqlite, Transaction, postgres::PgRow, sqlite::SqliteRow};
+use tokio::sync::OwnedSemaphorePermit;
 
-use crate::{DataError, TenantId};
+use crate::{DataError, TenantId, pg_tx::PgTx};
 
 /// A row type that decodes from both backends.
 pub(crate) trait Row:
@@ -48,7 +47,7 @@ fn refuse_nul(values: &SqlxValues) -> Result<(), DataError> {
 
 /// An open transaction on one backend.
 pub(crate) enum Conn {
-    Postgres(Transaction<'static, Postgres>),
+    Postgres(PgTx),
     Sqlite(Transaction<'static, Sqlite>),
 }
 
@@ -56,12 +55,33 @@ impl Conn {
     /// Sets the tenant for row-level security, for this transaction only.
     pub(crate) async fn set_tenant(&mut self, tenant: TenantId) -> Result<(), DataError> {
         if let Conn::Postgres(tx) = self {
-            sqlx::query("SELECT set_config('portico.tenant_id', $1, true)")
+            let set = sqlx::query("SELECT set_config('portico.tenant_id', $1, true)")
                 .bind(tenant.to_string())
-                .execute(&mut **tx)
-                .await?;
+                .execute(tx.statement())
+                .await;
+            tx.settled();
+            set?;
         }
         Ok(())
+    }
+
+    /// Gives a tenant's turn at the pool to the transaction's connection where
+    /// the backend can stop a dropped statement: on PostgreSQL the turn comes
+    /// back with the connection, after the cancel and the rollback, so a
+    /// company whose clients leave mid-statement never holds more than its
+    /// share. SQLite runs a statement to its end; the turn is handed back for
+    /// the transaction to keep.
+    pub(crate) fn hold_turn(
+        &mut self,
+        turn: Option<OwnedSemaphorePermit>,
+    ) -> Option<OwnedSemaphorePermit> {
+        match (self, turn) {
+            (Conn::Postgres(tx), Some(turn)) => {
+                tx.hold_turn(turn);
+                None
+            }
+            (_, turn) => turn,
+        }
     }
 
     pub(crate) async fn fetch_all<T: Row>(
@@ -72,9 +92,11 @@ impl Conn {
             Conn::Postgres(tx) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
                 refuse_nul(&values)?;
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
-                    .fetch_all(&mut **tx)
-                    .await?
+                let rows = sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_all(tx.statement())
+                    .await;
+                tx.settled();
+                rows?
             }
             Conn::Sqlite(tx) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
@@ -94,9 +116,11 @@ impl Conn {
             Conn::Postgres(tx) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
                 refuse_nul(&values)?;
-                sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
-                    .fetch_optional(&mut **tx)
-                    .await?
+                let row = sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_optional(tx.statement())
+                    .await;
+                tx.settled();
+                row?
             }
             Conn::Sqlite(tx) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
@@ -114,10 +138,11 @@ impl Conn {
             Conn::Postgres(tx) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
                 refuse_nul(&values)?;
-                sqlx::query_with(AssertSqlSafe(sql), values)
-                    .execute(&mut **tx)
-                    .await?
-                    .rows_affected()
+                let done = sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(tx.statement())
+                    .await;
+                tx.settled();
+                done?.rows_affected()
             }
             Conn::Sqlite(tx) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);

@@ -50,6 +50,7 @@ mod exec;
 mod ids;
 pub mod listing;
 mod operators;
+mod pg_tx;
 mod provision;
 mod schema;
 mod search;
@@ -87,7 +88,9 @@ pub use areas::portal_tokens::{PortalTokenHolder, PortalTokenPurpose, PortalToke
 pub use areas::settings::SettingsArea;
 pub use areas::staff::{NewStaffUser, StaffArea, StaffCursor, StaffStatus, StaffUser};
 pub use areas::staff_reset_tokens::StaffResetTokensArea;
-pub use database::{APP_ROLE, Backend, Database, DatabaseOptions, OPERATOR_ROLE};
+pub use database::{
+    APP_ROLE, Backend, Database, DatabaseOptions, OPERATOR_ROLE, default_tenant_share,
+};
 pub use error::DataError;
 pub use ids::{
     AccountId, ApiKeyId, AuditEventId, BranchId, ContactId, LinkId, MailId, OperatorId,

@@ -13,25 +13,29 @@ use crate::{
 /// A transaction bound to one tenant. Every public repository function over
 /// tenant-owned data takes one; it adds the tenant to every statement, and on
 /// PostgreSQL row-level security enforces the same. Dropping it without
-/// [`TenantTx::commit`] rolls everything back.
+/// [`TenantTx::commit`] rolls everything back; dropped while a statement runs
+/// (its request went away), it has PostgreSQL cancel that statement first.
 pub struct TenantTx {
     pub(crate) conn: Conn,
     tenant: TenantId,
     policy_changes: PolicyChanges,
     /// The policy version this transaction bumped to, announced on commit.
     pub(crate) bumped: Option<i64>,
-    /// The tenant's turn at the pool, given back when the transaction ends
-    /// (none for operator work entered from a platform transaction).
+    /// The tenant's turn at the pool where the connection does not hold it
+    /// (SQLite), given back when the transaction ends; none for operator work
+    /// entered from a platform transaction. On PostgreSQL the connection holds
+    /// it until it is back in the pool (see `Conn::hold_turn`).
     _turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl TenantTx {
     pub(crate) fn new(
-        conn: Conn,
+        mut conn: Conn,
         tenant: TenantId,
         policy_changes: PolicyChanges,
         turn: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> Self {
+        let turn = conn.hold_turn(turn);
         Self {
             conn,
             tenant,

@@ -201,14 +201,13 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
     if with_demo {
         print_sign_ins();
     }
-    let acceptor = poem::listener::TcpAcceptor::from_tokio(listener)?;
-    poem::Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(
-            app::endpoint(state),
-            shutdown_signal(),
-            Some(std::time::Duration::from_secs(10)),
-        )
-        .await?;
+    crate::server::serve(
+        listener,
+        app::endpoint(state),
+        shutdown_signal(),
+        std::time::Duration::from_secs(10),
+    )
+    .await?;
     mail.shutdown().await;
     db.close().await;
     Ok(())

@@ -55,7 +55,8 @@ pub struct Settings {
     /// milliseconds (0: no bound).
     pub statement_timeout_ms: u64,
     /// How many of the pool's connections one company may hold at once (0:
-    /// half the pool); beyond it its requests answer 503 with `Retry-After`.
+    /// half the pool, at most this machine's CPU cores); beyond it its
+    /// requests answer 503 with `Retry-After`.
     pub company_connections: u32,
     /// The load balancers in front of Portico, as comma-separated networks
     /// (`10.0.0.0/8, fd00::/8`): only from these is `X-Forwarded-For` /
