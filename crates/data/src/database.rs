@@ -130,18 +130,18 @@ struct TenantShares {
 }
 
 /// A tenant's share of a pool of `pool_size` when none is configured: half
-/// the pool, and no more statements at once than this machine has CPU cores.
-/// Connections are not the only thing a company can take: more heavy
-/// statements at once than the database has cores take the CPU from every
-/// other company's statements (`portico-bench fairness`, on two cores: a
-/// burst holding 8 connections multiplied another company's p99 by 7–9, one
-/// holding 2 by 2.2–5, see docs/benchmarks/fairness.md). With PostgreSQL on
-/// the same machine these are its cores; with a database elsewhere, set the
-/// share to about its cores.
+/// the pool, and no more statements at once than half this machine's CPU
+/// cores (at least one). Connections are not the only thing a company can
+/// take: heavy statements on every core take the CPU from every other
+/// company's statements (`portico-bench fairness`, on two cores: a burst
+/// holding 8 connections multiplied another company's p99 by 7–9, one holding
+/// 2 by 2.2–5, one holding 1 by 1.5–2.3; see docs/benchmarks/fairness.md).
+/// With PostgreSQL on the same machine these are its cores; with a database
+/// elsewhere, set the share to about half of its cores.
 pub fn default_tenant_share(pool_size: u32) -> u32 {
     let cores = std::thread::available_parallelism()
         .map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX));
-    (pool_size / 2).min(cores).max(1)
+    (pool_size / 2).min(cores / 2).max(1)
 }
 
 impl TenantShares {
