@@ -209,6 +209,11 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port");
+        self.serve_on(listener)
+    }
+
+    /// [`TestApp::serve`] on a listener bound already.
+    pub fn serve_on(&self, listener: tokio::net::TcpListener) -> ServedApp {
         let addr = listener.local_addr().expect("its address");
         let endpoint = portico::app::endpoint(self.state.clone());
         let server = tokio::spawn(async move {
@@ -242,6 +247,13 @@ pub struct ServedApp {
     /// Where it listens.
     pub addr: std::net::SocketAddr,
     server: tokio::task::JoinHandle<()>,
+}
+
+impl ServedApp {
+    /// Stops the server (as dropping the handle does).
+    pub fn abort(&self) {
+        self.server.abort();
+    }
 }
 
 impl Drop for ServedApp {

@@ -125,13 +125,7 @@ async fn session(driver: &ChromeDriver, profile: &std::path::Path, width: Option
 
 /// A fresh app on `db` served over HTTP on a free port of the loopback (its
 /// sites are `<slug>.localhost:<port>`), with the server's task; abort it at the end.
-pub async fn served(
-    db: crate::TestDb,
-) -> (
-    crate::TestApp,
-    u16,
-    tokio::task::JoinHandle<std::io::Result<()>>,
-) {
+pub async fn served(db: crate::TestDb) -> (crate::TestApp, u16, crate::ServedApp) {
     served_with(db, |_| {}).await
 }
 
@@ -139,11 +133,7 @@ pub async fn served(
 pub async fn served_with(
     db: crate::TestDb,
     configure: impl FnOnce(&mut portico_web::WebConfig),
-) -> (
-    crate::TestApp,
-    u16,
-    tokio::task::JoinHandle<std::io::Result<()>>,
-) {
+) -> (crate::TestApp, u16, crate::ServedApp) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
@@ -155,14 +145,7 @@ pub async fn served_with(
     );
     configure(&mut web);
     let app = crate::TestApp::with_config(db, web).await;
-    let endpoint = portico::app::endpoint(app.state.clone());
-    // Served as `portico serve` serves.
-    let server = tokio::spawn(portico::server::serve(
-        listener,
-        endpoint,
-        std::future::pending(),
-        Duration::ZERO,
-    ));
+    let server = app.serve_on(listener);
     (app, port, server)
 }
 

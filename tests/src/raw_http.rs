@@ -42,7 +42,21 @@ pub async fn request(
     headers: &[(&str, &str)],
     body: &str,
 ) -> RawResponse {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    read(send(address, method, host, path, headers, body).await).await
+}
+
+/// Sends one request (`Connection: close`) and returns the socket, the answer
+/// unread: drop it to go away mid-request, or [`read`] it.
+pub async fn send(
+    address: std::net::SocketAddr,
+    method: &str,
+    host: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> tokio::net::TcpStream {
+    let mut stream = tokio::net::TcpStream::connect(address)
         .await
         .expect("connect to the test server");
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
@@ -54,6 +68,11 @@ pub async fn request(
         .write_all(format!("{head}{body}").as_bytes())
         .await
         .expect("send the request");
+    stream
+}
+
+/// Reads a whole answer from a socket [`send`] returned.
+pub async fn read(mut stream: tokio::net::TcpStream) -> RawResponse {
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.expect("read the answer");
     let text = String::from_utf8_lossy(&raw);

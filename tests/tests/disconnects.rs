@@ -14,9 +14,8 @@ use std::time::Duration;
 use portico_data::{ContactFilter, DataError, Database, Tenant};
 use portico_domain::StaffRole;
 use portico_tests::builders::{Company, SYSTEM};
-use portico_tests::{TestApp, TestBackend, TestDb, backend_tests};
+use portico_tests::{TestApp, TestBackend, TestDb, backend_tests, raw_http};
 use sqlx::{Connection, PgConnection};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// How long a test waits for something it expects to happen (a statement to
 /// start waiting, or to be gone): a deadline, not a measurement.
@@ -79,6 +78,13 @@ async fn read_contacts(db: &Database, tenant: &Tenant) -> Result<usize, DataErro
     Ok(page.len())
 }
 
+/// Takes both of a company's two turns at once, then gives them back.
+async fn both_turns_are_free(db: &Database, tenant: &Tenant) {
+    let first = db.tenant_tx(tenant).await.expect("a turn");
+    let second = db.tenant_tx(tenant).await.expect("another turn");
+    drop((first, second));
+}
+
 /// PostgreSQL only: SQLite cannot interrupt a statement.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transaction_dropped_mid_statement_has_it_cancelled_and_the_pool_serves_on() {
@@ -122,15 +128,7 @@ async fn a_transaction_dropped_mid_statement_has_it_cancelled_and_the_pool_serve
     release(holder).await;
 
     // Every connection of the pool, and both of the company's turns, serve again.
-    let held = [
-        app.db.db.tenant_tx(&alfa.tenant).await.expect("a turn"),
-        app.db
-            .db
-            .tenant_tx(&alfa.tenant)
-            .await
-            .expect("another turn"),
-    ];
-    drop(held);
+    both_turns_are_free(&app.db.db, &alfa.tenant).await;
     for _ in 0..6 {
         assert_eq!(
             read_contacts(&app.db.db, &alfa.tenant).await.expect("read"),
@@ -139,20 +137,19 @@ async fn a_transaction_dropped_mid_statement_has_it_cancelled_and_the_pool_serve
     }
 }
 
-/// Sends a GET over a new connection and returns the socket, the response unread.
+/// Sends an API GET over a new connection and returns the socket, the answer unread.
 async fn send_get(
     addr: std::net::SocketAddr,
     host: &str,
     path: &str,
     key: &str,
 ) -> tokio::net::TcpStream {
-    let mut socket = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {key}\r\n\
-         Accept: application/json\r\nConnection: close\r\n\r\n"
-    );
-    socket.write_all(request.as_bytes()).await.expect("send");
-    socket
+    let bearer = format!("Bearer {key}");
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Accept", "application/json"),
+    ];
+    raw_http::send(addr, "GET", host, path, &headers, "").await
 }
 
 /// PostgreSQL only (the statement to stop is PostgreSQL's). Over a real
@@ -198,14 +195,10 @@ async fn a_client_that_closes_its_connection_mid_request_stops_its_statement() {
     release(holder).await;
 
     // The app serves the next client.
-    let mut socket = send_get(served.addr, &host, "/api/v1/contacts?limit=20", &key).await;
-    let mut response = String::new();
-    socket
-        .read_to_string(&mut response)
-        .await
-        .expect("a response");
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.contains("ana@alfa.test"), "{response}");
+    let socket = send_get(served.addr, &host, "/api/v1/contacts?limit=20", &key).await;
+    let response = raw_http::read(socket).await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert!(response.body.contains("ana@alfa.test"), "{}", response.body);
 }
 
 /// A transaction dropped between statements writes nothing, and its
@@ -237,15 +230,7 @@ async fn a_dropped_transaction_writes_nothing_and_its_connection_serves_on(db: T
 
     // Both turns are back (SQLite has one writer at a time: one there).
     if app.db.backend == TestBackend::Postgres {
-        let held = [
-            app.db.db.tenant_tx(&alfa.tenant).await.expect("a turn"),
-            app.db
-                .db
-                .tenant_tx(&alfa.tenant)
-                .await
-                .expect("another turn"),
-        ];
-        drop(held);
+        both_turns_are_free(&app.db.db, &alfa.tenant).await;
     }
     for _ in 0..4 {
         assert_eq!(
