@@ -3,6 +3,8 @@
 //! without the repositories' own tenant filter. On both backends, every table
 //! read from the catalogue carries `tenant_id` unless it is a named platform table.
 
+use portico_domain::{AccountKind, LinkFields};
+use portico_tests::builders::Company;
 use portico_tests::{TestApp, TestBackend, TestDb, backend_tests};
 use sqlx::{Connection, PgConnection, Row, SqliteConnection};
 
@@ -177,6 +179,64 @@ async fn row_level_security_hides_and_protects_other_tenants_rows_from_raw_sql()
         .await
         .unwrap();
     assert_eq!(visible, 0);
+}
+
+/// The owner functions that search across row-level security (migrations
+/// 0009–0012) answer only the transaction's company, and nothing without one.
+#[tokio::test]
+async fn the_search_functions_answer_only_the_transactions_company() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = TestApp::new(db).await;
+    let mut ids = Vec::new();
+    for slug in ["alfa", "beta"] {
+        let company = Company::new(&app, slug).await;
+        let contact = company
+            .contact("Ana", "Gemela", &format!("ana@{slug}.test"))
+            .await;
+        let account = company
+            .account(AccountKind::Customer, "C-1", "Farmacia Gemela")
+            .await;
+        company
+            .link_with(contact, account, &LinkFields::default())
+            .await;
+        ids.push((
+            company.tenant.id().as_uuid(),
+            contact.as_uuid(),
+            account.as_uuid(),
+        ));
+    }
+    let mut conn = app_connection(&app.db).await;
+    for (tenant, contact, account) in &ids {
+        begin_as(&mut conn, *tenant).await;
+        for function in [
+            "portico_contact_matches('%gemela%', 10)",
+            "portico_linked_contact_matches('%farmacia gemela%', 10)",
+        ] {
+            let found: Vec<uuid::Uuid> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT DISTINCT m FROM {function} AS m"
+            )))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            assert_eq!(found, [*contact], "{function}");
+        }
+        let accounts: Vec<uuid::Uuid> = sqlx::query_scalar(
+            "SELECT m FROM portico_account_matches('customer', '%gemela%', 10) AS m",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(accounts, [*account]);
+        sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+    }
+    let none: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT m FROM portico_linked_contact_matches('%gemela%', 10) AS m")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert!(none.is_empty(), "no company, no answer");
 }
 
 /// The application's role reads the registry but cannot see operators, create
