@@ -535,3 +535,103 @@ impl Company<'_> {
         entry.id
     }
 }
+
+/// An invoice of one untaxed line of `amount` DOP for customer `customer`
+/// (by code), of branch `branch` (by code) when given, issued and due on the
+/// dates given (`2026-01-31`); its external reference is `ERP-<number>`.
+pub fn invoice_input(
+    number: &str,
+    customer: &str,
+    branch: Option<&str>,
+    issued_on: &str,
+    due_on: &str,
+    amount: &str,
+) -> portico_domain::sales::InvoiceInput {
+    use portico_domain::sales::{InvoiceInput, LineInput};
+    InvoiceInput {
+        kind: "invoice".into(),
+        number: number.into(),
+        external_ref: format!("ERP-{number}"),
+        customer: customer.into(),
+        branch: branch.map(str::to_owned),
+        issued_on: issued_on.into(),
+        due_on: Some(due_on.into()),
+        currency: "DOP".into(),
+        notes: None,
+        lines: vec![LineInput {
+            item_code: None,
+            description: format!("Servicios de {number}"),
+            quantity: "1".into(),
+            unit_price: amount.into(),
+            tax_rate: "0".into(),
+        }],
+        applied_to: Vec::new(),
+    }
+}
+
+/// A payment of `amount` DOP by transfer for customer `customer` (by code),
+/// applied as `applied_to` says (invoice number, amount); its external
+/// reference is `ERP-<number>`.
+pub fn payment_input(
+    number: &str,
+    customer: &str,
+    branch: Option<&str>,
+    received_on: &str,
+    amount: &str,
+    applied_to: &[(&str, &str)],
+) -> portico_domain::sales::PaymentInput {
+    use portico_domain::sales::{ApplicationInput, PaymentInput};
+    PaymentInput {
+        number: number.into(),
+        external_ref: format!("ERP-{number}"),
+        customer: customer.into(),
+        branch: branch.map(str::to_owned),
+        received_on: received_on.into(),
+        currency: "DOP".into(),
+        method: "transfer".into(),
+        reference: None,
+        amount: amount.into(),
+        applied_to: applied_to
+            .iter()
+            .map(|(invoice, amount)| ApplicationInput {
+                invoice: (*invoice).into(),
+                amount: (*amount).into(),
+            })
+            .collect(),
+    }
+}
+
+/// Sales records pushed as the ERP would, by the system.
+impl Company<'_> {
+    /// Upserts `inputs` (checked first) in one transaction; the ids, in order.
+    pub async fn invoices(&self, inputs: &[portico_domain::sales::InvoiceInput]) -> Vec<Uuid> {
+        let records: Vec<_> = inputs
+            .iter()
+            .map(|i| i.validate().expect("a valid invoice"))
+            .collect();
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let outcomes = tx
+            .sales()
+            .upsert_invoices(&records, SYSTEM)
+            .await
+            .expect("invoices upserted");
+        tx.commit().await.expect("commit");
+        outcomes.into_iter().map(|o| o.id).collect()
+    }
+
+    /// Upserts `inputs` (checked first) in one transaction; the ids, in order.
+    pub async fn payments(&self, inputs: &[portico_domain::sales::PaymentInput]) -> Vec<Uuid> {
+        let records: Vec<_> = inputs
+            .iter()
+            .map(|i| i.validate().expect("a valid payment"))
+            .collect();
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let outcomes = tx
+            .sales()
+            .upsert_payments(&records, SYSTEM)
+            .await
+            .expect("payments upserted");
+        tx.commit().await.expect("commit");
+        outcomes.into_iter().map(|o| o.id).collect()
+    }
+}

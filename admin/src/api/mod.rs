@@ -8,6 +8,7 @@ pub(crate) mod auth;
 mod contacts;
 mod dto;
 mod portal;
+mod sales;
 
 use poem::{Endpoint, EndpointExt, Route, http::Method};
 use poem_openapi::{ApiResponse, OpenApiService, Tags, payload::Json, types::ToJSON};
@@ -34,6 +35,8 @@ pub(crate) enum ApiTags {
     Contacts,
     /// Contacts' access to the portals: per portal, per link, and portal roles.
     Portal,
+    /// Customers' invoices, credit notes and payments, pushed by an ERP.
+    Sales,
 }
 
 /// Rows per page when a list's `limit` is not given. The parameter declares its
@@ -49,6 +52,7 @@ pub fn routes() -> Api<impl Endpoint> {
             accounts::AccountsApi,
             contacts::ContactsApi,
             portal::PortalApi,
+            sales::SalesApi,
         ),
         "Portico admin API",
         env!("CARGO_PKG_VERSION"),
@@ -171,7 +175,13 @@ fn operations<E>(api: Api<E>) -> Api<E> {
             Method::PUT,
             "/customers/:id/branches/:branch_id",
             key(Area::Customers, Write),
-        );
+        )
+        .operation(Method::GET, "/invoices", key(Area::Sales, Read))
+        .operation(Method::PUT, "/invoices", key(Area::Sales, Write))
+        .operation(Method::GET, "/invoices/:id", key(Area::Sales, Read))
+        .operation(Method::GET, "/payments", key(Area::Sales, Read))
+        .operation(Method::PUT, "/payments", key(Area::Sales, Write))
+        .operation(Method::GET, "/payments/:id", key(Area::Sales, Read));
     for kind in [AccountKind::Customer, AccountKind::Supplier] {
         let area = Area::accounts(kind);
         let path = |rest: &str| format!("/{}{rest}", kind.plural());

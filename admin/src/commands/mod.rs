@@ -7,6 +7,7 @@ pub(crate) mod accounts;
 pub(crate) mod contacts;
 pub(crate) mod links;
 pub(crate) mod portal_access;
+pub(crate) mod sales;
 
 use portico_authz::{Action, Area};
 use portico_data::{Actor, By, Tenant, TenantTx};

@@ -25,6 +25,8 @@ pub enum Area {
     CustomerContacts,
     /// Contacts linked to suppliers.
     SupplierContacts,
+    /// Customers' money records: invoices, credit notes, payments.
+    Sales,
     /// The tenant-editable lists (titles, categories).
     Lists,
     Staff,
@@ -40,6 +42,7 @@ impl Area {
             Area::Contacts => "contacts",
             Area::CustomerContacts => "customer_contacts",
             Area::SupplierContacts => "supplier_contacts",
+            Area::Sales => "sales",
             Area::Lists => "lists",
             Area::Staff => "staff",
             Area::Settings => "settings",

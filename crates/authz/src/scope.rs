@@ -4,7 +4,7 @@
 
 use portico_domain::{
     BranchScope, Permission, Portal,
-    ids::{AccountId, ContactId, TenantId},
+    ids::{AccountId, BranchId, ContactId, TenantId},
 };
 
 /// What a signed-in contact may see and do for one account, proven by the
@@ -127,5 +127,51 @@ impl PortalScope {
     /// Which of the account's branches the contact sees.
     pub fn branches(&self) -> &BranchScope {
         &self.branches
+    }
+
+    /// This scope seeing only `branch` (and account-level records): the
+    /// branch selector of the portal's lists. `None` when the scope does not
+    /// see that branch; a scope can only be narrowed, never widened.
+    pub fn narrowed_to(&self, branch: BranchId) -> Option<PortalScope> {
+        let sees = match &self.branches {
+            BranchScope::All => true,
+            BranchScope::Only(ids) => ids.contains(&branch),
+        };
+        sees.then(|| PortalScope {
+            branches: BranchScope::Only(vec![branch]),
+            ..self.clone()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scope_narrows_to_a_branch_it_sees_and_never_widens() {
+        let (a, b) = (BranchId::generate(), BranchId::generate());
+        let scope = |branches| {
+            PortalScope::granted(
+                TenantId::generate(),
+                ContactId::generate(),
+                AccountId::generate(),
+                Portal::Customer,
+                Vec::new(),
+                branches,
+            )
+        };
+        let all = scope(BranchScope::All);
+        assert_eq!(
+            all.narrowed_to(a).unwrap().branches(),
+            &BranchScope::Only(vec![a])
+        );
+        let only_a = scope(BranchScope::Only(vec![a]));
+        assert_eq!(
+            only_a.narrowed_to(a).unwrap().branches(),
+            &BranchScope::Only(vec![a])
+        );
+        assert_eq!(only_a.narrowed_to(b), None);
+        assert_eq!(scope(BranchScope::Only(Vec::new())).narrowed_to(a), None);
     }
 }

@@ -32,6 +32,8 @@
 //! | [`TenantTx::portal_credentials`] | portal sign-in: password, lockout, sessions |
 //! | [`TenantTx::portal_tokens`] | single-use portal tokens |
 //! | [`TenantTx::portal_scope`] | what a signed-in contact sees, read through its scope |
+//! | [`TenantTx::sales`] | customers' invoices, credit notes and payments: bulk upserts, back-office reads |
+//! | [`TenantTx::customer_records`] | those records as a customer contact sees them: pages, ageing, statement |
 //! | [`TenantTx::policy`] | the policy version and a contact's policy rows |
 //! | [`TenantTx::outbox`] | the mail outbox |
 //! | [`TenantTx::audit`] | the audit log and record history |
@@ -68,6 +70,9 @@ pub use areas::contacts::{
     AddedContact, Contact, ContactFilter, ContactSort, ContactsArea, PortalAccess, PortalFilter,
     PortalStatus,
 };
+pub use areas::customer_records::{
+    Ageing, BUCKETS, CustomerRecordsArea, Movement, OpenItem, STATEMENT_MOVEMENTS, Statement,
+};
 pub use areas::imports::{
     ContactImport, ImportCounts, ImportRow, ImportState, ImportedContact, ImportedLink,
     ImportsArea, RowAction, WRITE_BATCH,
@@ -85,6 +90,10 @@ pub use areas::portal_defaults::PortalDefaultsArea;
 pub use areas::portal_roles::{PortalRole, PortalRoleInput, PortalRolesArea};
 pub use areas::portal_scope::{PortalAccount, PortalBranch, PortalScopeArea};
 pub use areas::portal_tokens::{PortalTokenHolder, PortalTokenPurpose, PortalTokensArea};
+pub use areas::sales::{
+    Applied, InvoiceDetail, InvoiceRow, PaymentDetail, PaymentRow, SalesArea, UpsertOutcome,
+    Upserted,
+};
 pub use areas::settings::SettingsArea;
 pub use areas::staff::{NewStaffUser, StaffArea, StaffCursor, StaffStatus, StaffUser};
 pub use areas::staff_reset_tokens::StaffResetTokensArea;

@@ -341,3 +341,70 @@ pub(crate) enum Tenants {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Invoices {
+    Table,
+    TenantId,
+    Id,
+    AccountId,
+    BranchId,
+    Kind,
+    Number,
+    ExternalRef,
+    IssuedOn,
+    DueOn,
+    Currency,
+    Subtotal,
+    Tax,
+    Total,
+    Balance,
+    Notes,
+    Digest,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum InvoiceLines {
+    Table,
+    TenantId,
+    InvoiceId,
+    Position,
+    ItemCode,
+    Description,
+    Quantity,
+    UnitPrice,
+    TaxRate,
+    Net,
+    Tax,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Payments {
+    Table,
+    TenantId,
+    Id,
+    AccountId,
+    BranchId,
+    Number,
+    ExternalRef,
+    ReceivedOn,
+    Currency,
+    Method,
+    Reference,
+    Amount,
+    Unapplied,
+    Digest,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Applications {
+    Table,
+    TenantId,
+    SourceId,
+    InvoiceId,
+    Amount,
+}

@@ -3,11 +3,11 @@
 #[cfg(feature = "bench-seed")]
 use crate::BenchSeedArea;
 use crate::{
-    AccountsArea, ApiKeysArea, AuditArea, BranchesArea, ContactsArea, DataError, ImportsArea,
-    InvitationsArea, LinkGrantsArea, LinksArea, ListsArea, NamesArea, OutboxArea, PolicyArea,
-    PortalAccessArea, PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea,
-    PortalTokensArea, SettingsArea, StaffArea, StaffResetTokensArea, Tenant, TenantId,
-    database::PolicyChanges, exec::Conn,
+    AccountsArea, ApiKeysArea, AuditArea, BranchesArea, ContactsArea, CustomerRecordsArea,
+    DataError, ImportsArea, InvitationsArea, LinkGrantsArea, LinksArea, ListsArea, NamesArea,
+    OutboxArea, PolicyArea, PortalAccessArea, PortalCredentialsArea, PortalDefaultsArea,
+    PortalRolesArea, PortalScopeArea, PortalTokensArea, SalesArea, SettingsArea, StaffArea,
+    StaffResetTokensArea, Tenant, TenantId, database::PolicyChanges, exec::Conn,
 };
 
 /// A transaction bound to one tenant. Every public repository function over
@@ -152,6 +152,17 @@ impl TenantTx {
     /// What a signed-in contact sees in a portal, read through its scope.
     pub fn portal_scope(&mut self) -> PortalScopeArea<'_> {
         PortalScopeArea { tx: self }
+    }
+
+    /// The customers' invoices, credit notes and payments: bulk upserts and
+    /// the back office's reads.
+    pub fn sales(&mut self) -> SalesArea<'_> {
+        SalesArea { tx: self }
+    }
+
+    /// A customer's money records as one of its contacts sees them.
+    pub fn customer_records(&mut self) -> CustomerRecordsArea<'_> {
+        CustomerRecordsArea { tx: self }
     }
 
     /// The tenant's portal policy: its version and the rows a contact's policy is built from.

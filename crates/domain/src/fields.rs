@@ -36,6 +36,20 @@ pub fn visible(text: &str) -> String {
 pub struct FieldError {
     pub field: &'static str,
     pub message: &'static str,
+    /// Where the field is when the input holds several records or lines
+    /// (`records[3].lines[0]`); `None` for a form's or a body's own fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+}
+
+impl FieldError {
+    /// The field's full path: `records[3].lines[0].quantity`, or `quantity`.
+    pub fn path(&self) -> String {
+        match &self.within {
+            Some(within) => format!("{within}.{}", self.field),
+            None => self.field.to_owned(),
+        }
+    }
 }
 
 /// The problems found in one submission, in field order.
@@ -45,7 +59,23 @@ pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &'static str, message: &'static str) {
-        self.0.push(FieldError { field, message });
+        self.0.push(FieldError {
+            field,
+            message,
+            within: None,
+        });
+    }
+
+    /// `other`'s errors placed under `prefix` (`records[3]`, then
+    /// `records[3].lines[0]` for a line's).
+    pub fn nest(&mut self, prefix: &str, other: FieldErrors) {
+        self.0.extend(other.0.into_iter().map(|e| FieldError {
+            within: Some(match e.within {
+                Some(inner) => format!("{prefix}.{inner}"),
+                None => prefix.to_owned(),
+            }),
+            ..e
+        }));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -54,7 +84,10 @@ impl FieldErrors {
 
     /// The message for a field, if it has one.
     pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message)
+        self.0
+            .iter()
+            .find(|e| e.within.is_none() && e.field == field)
+            .map(|e| e.message)
     }
 
     /// `Ok(value)` when nothing was found, else the errors.

@@ -9,7 +9,9 @@ pub mod fields;
 pub mod ids;
 pub mod iso;
 mod locale;
+pub mod money;
 mod portal;
+pub mod sales;
 mod slug;
 mod staff_role;
 

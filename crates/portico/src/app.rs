@@ -16,6 +16,7 @@ pub fn templates() -> anyhow::Result<Templates> {
         portico_admin::TEMPLATES,
         portico_operator::TEMPLATES,
         portico_portal::TEMPLATES,
+        portico_customer_portal::TEMPLATES,
     ])
     .context("compiling templates")
 }

@@ -127,6 +127,7 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
     }
     seed_directory(&mut tx, sales.map(|id| id.to_string()).unwrap_or_default()).await?;
     seed_portal_access(&mut tx, &password_hash).await?;
+    seed_sales(&mut tx, chrono::Local::now().date_naive()).await?;
     tx.commit().await?;
     Ok(DemoOutcome {
         created_tenant: true,
@@ -529,7 +530,7 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
         (
             DEMO_CUSTOMER_CONTACT,
             Portal::Customer,
-            &["buyer", "approver"],
+            &["buyer", "approver", "accounts_payable"],
             &[],
         ),
         (
@@ -585,5 +586,198 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
             .set_password(contact.id, password_hash, by)
             .await?;
     }
+    Ok(())
+}
+
+/// Items the demo invoices sell: code, description, unit price (DOP) and tax
+/// rate (medicines are exempt from ITBIS; the rest pay 18 %).
+const DEMO_ITEMS: [(&str, &str, &str, &str); 6] = [
+    (
+        "MED-0101",
+        "Amoxicilina 500 mg, caja de 100",
+        "1250.00",
+        "0",
+    ),
+    (
+        "MED-0207",
+        "Acetaminofén 500 mg, caja de 200",
+        "640.50",
+        "0",
+    ),
+    ("MED-0315", "Loratadina 10 mg, caja de 30", "385.75", "0"),
+    ("HIG-1102", "Gel antibacterial 1 L", "295.00", "18"),
+    (
+        "HIG-1150",
+        "Mascarillas quirúrgicas, caja de 50",
+        "410.00",
+        "18",
+    ),
+    ("EQP-2010", "Tensiómetro digital de brazo", "3450.00", "18"),
+];
+
+/// A year of sales for demo customers, dated back from `today`: each
+/// customer (and each of its branches) gets an invoice a month; invoices
+/// older than about three months are paid (one payment sometimes settling
+/// two), the next ones partly, the recent ones are open and one old one is
+/// left overdue; Farmacia Carol also has a credit note.
+async fn seed_sales(tx: &mut TenantTx, today: chrono::NaiveDate) -> anyhow::Result<()> {
+    use chrono::Days;
+    use portico_domain::money::Dec;
+    use portico_domain::sales::{ApplicationInput, InvoiceInput, LineInput, PaymentInput};
+    let by = By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    // (customer, branches by code, the first invoice number, months of history)
+    let customers: [(&str, &[Option<&str>], u32, u64); 4] = [
+        (
+            "C-0001",
+            &[
+                None,
+                Some("SUC-NACO"),
+                Some("SUC-PIANTINI"),
+                Some("SUC-STGO"),
+            ],
+            1001,
+            12,
+        ),
+        ("C-0002", &[Some("SUC-BV"), Some("SUC-STGO")], 2001, 12),
+        ("C-0003", &[None], 3001, 8),
+        ("C-0004", &[None], 4001, 5),
+    ];
+    let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap_or(today);
+    let mut invoices = Vec::new();
+    let mut payments = Vec::new();
+    let mut payment_number = 1;
+    for (c, (customer, branches, first, months)) in customers.into_iter().enumerate() {
+        // One invoice a month per branch: (branch index, seed, days back),
+        // numbered in the order they were issued.
+        let mut issued: Vec<(usize, u64, u64)> = (0..branches.len())
+            .flat_map(|b| {
+                (0..months).map(move |month| {
+                    let seed = (c * 7 + b * 3) as u64 + month;
+                    (b, seed, month * 30 + 3 + (seed * 5) % 11)
+                })
+            })
+            .collect();
+        issued.sort_by_key(|(b, _, back)| (std::cmp::Reverse(*back), *b));
+        // Per branch, its invoices oldest first: (number, total, days back).
+        let mut unpaid: Vec<Vec<(String, Dec, u64)>> = vec![Vec::new(); branches.len()];
+        for (n, (b, seed, back)) in issued.into_iter().enumerate() {
+            let lines: Vec<LineInput> = (0..(2 + seed % 3))
+                .map(|i| {
+                    let (code, description, price, rate) =
+                        DEMO_ITEMS[((seed + i * 2) % 6) as usize];
+                    LineInput {
+                        item_code: Some(code.into()),
+                        description: description.into(),
+                        quantity: (4 + (seed * 7 + i * 5) % 37).to_string(),
+                        unit_price: price.into(),
+                        tax_rate: rate.into(),
+                    }
+                })
+                .collect();
+            let number = format!("FAC-{:06}", first as usize + n);
+            let issued_on = day(back);
+            let input = InvoiceInput {
+                kind: "invoice".into(),
+                number: number.clone(),
+                external_ref: format!("ERP-{number}"),
+                customer: customer.into(),
+                branch: branches[b].map(str::to_owned),
+                issued_on: issued_on.to_string(),
+                due_on: Some((issued_on + Days::new(30)).to_string()),
+                currency: "DOP".into(),
+                notes: None,
+                lines,
+                applied_to: Vec::new(),
+            };
+            let fields = input.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            unpaid[b].push((number, fields.total, back));
+            invoices.push(fields);
+        }
+        for (b, unpaid) in unpaid.iter().enumerate() {
+            // Pay what is older than 100 days (two at a time every third
+            // month) but the third oldest of the first branch (left overdue);
+            // pay half of those between 45 and 100 days old.
+            let mut k = 0;
+            while k < unpaid.len() {
+                let (ref n, total, back) = unpaid[k];
+                if (b == 0 && k == 2) || back < 45 {
+                    k += 1;
+                    continue;
+                }
+                let part = if back < 100 {
+                    (total / Dec::TWO).round_dp(2)
+                } else {
+                    total
+                };
+                let mut applied = vec![(n.clone(), part)];
+                let mut received_back = back.saturating_sub(28);
+                if back >= 100 && k % 3 == 0 && k + 1 < unpaid.len() && unpaid[k + 1].2 >= 100 {
+                    let (ref next, next_total, next_back) = unpaid[k + 1];
+                    applied.push((next.clone(), next_total));
+                    received_back = next_back.saturating_sub(28);
+                    k += 1;
+                }
+                k += 1;
+                let amount: Dec = applied.iter().map(|(_, a)| *a).sum();
+                let number = format!("REC-{payment_number:06}");
+                payment_number += 1;
+                let input = PaymentInput {
+                    number: number.clone(),
+                    external_ref: format!("ERP-{number}"),
+                    customer: customer.into(),
+                    branch: branches[b].map(str::to_owned),
+                    received_on: day(received_back).to_string(),
+                    currency: "DOP".into(),
+                    method: ["transfer", "check", "card"][payment_number % 3].into(),
+                    reference: Some(format!("{}", 880_000 + payment_number * 37)),
+                    amount: amount.to_string(),
+                    applied_to: applied
+                        .into_iter()
+                        .map(|(invoice, amount)| ApplicationInput {
+                            invoice,
+                            amount: amount.to_string(),
+                        })
+                        .collect(),
+                };
+                payments.push(input.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?);
+            }
+        }
+    }
+    // A credit note for returned goods, applied to Farmacia Carol's latest
+    // invoice of Sucursal Naco.
+    let returned = invoices
+        .iter()
+        .rfind(|i| i.customer == "C-0001" && i.branch.as_deref() == Some("SUC-NACO"))
+        .map(|i| i.number.clone())
+        .unwrap_or_default();
+    let credit = InvoiceInput {
+        kind: "credit_note".into(),
+        number: "NC-000001".into(),
+        external_ref: "ERP-NC-000001".into(),
+        customer: "C-0001".into(),
+        branch: Some("SUC-NACO".into()),
+        issued_on: day(6).to_string(),
+        due_on: None,
+        currency: "DOP".into(),
+        notes: Some("Devolución de mercancía vencida.".into()),
+        lines: vec![LineInput {
+            item_code: Some("MED-0315".into()),
+            description: "Loratadina 10 mg, caja de 30 (devolución)".into(),
+            quantity: "4".into(),
+            unit_price: "385.75".into(),
+            tax_rate: "0".into(),
+        }],
+        applied_to: vec![ApplicationInput {
+            invoice: returned,
+            amount: "1543.00".into(),
+        }],
+    };
+    let credit = credit.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    tx.sales().upsert_invoices(&invoices, by).await?;
+    tx.sales().upsert_invoices(&[credit], by).await?;
+    tx.sales().upsert_payments(&payments, by).await?;
     Ok(())
 }

@@ -1,23 +1,34 @@
 //! The size limit of API request bodies: a JSON body may hold at most
 //! [`MAX_JSON`], an uploaded file (`image/*`, `application/octet-stream`) at
-//! most [`crate::site::MAX_UPLOAD`] (the route then applies its own, smaller
+//! most [`crate::site::MAX_UPLOAD`], a bulk upsert at most [`MAX_BULK_JSON`] (the route then applies its own, smaller
 //! limit with a field error). A larger body answers 413 as problem JSON,
 //! refused by its `Content-Length` before it is read, or as soon as a body
 //! without one passes the limit.
 
-use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, http::header};
+use poem::{
+    Body, Endpoint, IntoResponse, Middleware, Request, Response,
+    http::{Method, header},
+};
 
 use crate::AppError;
 
 /// The largest JSON body an API operation reads.
 pub const MAX_JSON: usize = 1024 * 1024;
 
-/// The limit of a body of `content_type`.
-fn limit_for(content_type: Option<&str>) -> usize {
+/// The largest JSON body of a bulk upsert (`PUT` of a whole collection: a
+/// thousand invoices with their lines).
+pub const MAX_BULK_JSON: usize = 16 * 1024 * 1024;
+
+/// The collections whose `PUT` is a bulk upsert.
+const BULK: [&str; 2] = ["/invoices", "/payments"];
+
+/// The limit of a body of `content_type` sent to `path` with `method`.
+fn limit_for(method: &Method, path: &str, content_type: Option<&str>) -> usize {
     match content_type {
         Some(t) if t.starts_with("image/") || t.starts_with("application/octet-stream") => {
             crate::site::MAX_UPLOAD
         }
+        _ if method == Method::PUT && BULK.iter().any(|b| path.ends_with(b)) => MAX_BULK_JSON,
         _ => MAX_JSON,
     }
 }
@@ -40,7 +51,7 @@ impl<E: Endpoint> Endpoint for ApiBodyLimitEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut req: Request) -> poem::Result<Response> {
-        let limit = limit_for(req.content_type());
+        let limit = limit_for(req.method(), req.uri().path(), req.content_type());
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)

@@ -324,7 +324,7 @@ fn field_problems(error: &AppError, lang: Lang) -> Option<Vec<FieldProblem>> {
             errors
                 .0
                 .iter()
-                .map(|e| problem(e.field, e.message))
+                .map(|e| problem(&e.path(), e.message))
                 .collect(),
         ),
         AppError::Conflict { field } => Some(vec![problem(field, "field-value-taken")]),

@@ -19,6 +19,7 @@ pub mod password;
 pub mod policy;
 pub mod problem;
 pub mod routes;
+pub mod sales_json;
 pub mod session;
 pub mod signin;
 pub mod site;

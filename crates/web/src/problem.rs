@@ -98,7 +98,7 @@ impl ApiResponse for ApiError {
                 ),
                 problem(
                     413,
-                    "The body is over the limit (JSON: 1 MiB; an upload: 20 MiB).",
+                    "The body is over the limit (JSON: 1 MiB; a bulk upsert: 16 MiB; an upload: 20 MiB).",
                 ),
                 problem(415, "The body is not of a media type the operation takes."),
                 problem(422, "Some fields are invalid (`errors`)."),

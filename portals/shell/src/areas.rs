@@ -5,10 +5,12 @@
 //! account choice and the navigation, and refuses an area's pages to a contact
 //! whose scope grants nothing on it before any of the area's handlers runs.
 
+use std::{future::Future, pin::Pin};
+
 use poem::{Endpoint, EndpointExt, FromRequest, get, http::Method};
 use poem_openapi::OpenApi;
 use portico_domain::{Permission, Portal};
-use portico_web::{Access, AppError, Routes};
+use portico_web::{Access, AppError, Routes, Ui};
 
 use crate::{pages, session::SignedInContact};
 
@@ -49,6 +51,18 @@ impl Area {
     }
 }
 
+/// Cards a portal's crate adds to the home page of a signed-in contact,
+/// rendered as HTML (the customer portal: what the customer owes), or nothing.
+pub type HomeCards =
+    for<'a> fn(
+        &'a Ui,
+        &'a SignedInContact,
+    ) -> Pin<Box<dyn Future<Output = Result<Option<String>, AppError>> + Send + 'a>>;
+
+/// The home page's cards hook (route data).
+#[derive(Clone, Copy)]
+pub(crate) struct HomeHook(pub Option<HomeCards>);
+
 /// What one portal's crate registers with the shell.
 pub trait PortalApp {
     /// The API operations of the portal's areas; `()` for none.
@@ -68,6 +82,11 @@ pub trait PortalApp {
     /// `{base}/api/v1`), for the route registry.
     fn api_access(&self) -> Vec<(Method, &'static str, Access)> {
         Vec::new()
+    }
+
+    /// What the portal adds to the home page; nothing by default.
+    fn home_cards(&self) -> Option<HomeCards> {
+        None
     }
 }
 

@@ -23,7 +23,8 @@ use poem::{Endpoint, EndpointExt, get, post};
 pub use portico_web::Routes;
 use portico_web::{Access, error::WithErrorLayout};
 
-pub use areas::{Area, PortalApp};
+pub use areas::{Area, HomeCards, PortalApp};
+pub use pages::area_layout;
 pub use session::{PortalSession, SignedInContact};
 pub use site::PortalSite;
 
@@ -83,7 +84,11 @@ pub fn routes(app: impl PortalApp) -> Routes {
     let site = PortalSite::new(portal);
     let route = Routes::new()
         // Visitors get the sign-in form, signed-in contacts their home.
-        .at("/", Access::Anonymous, get(pages::home))
+        .at(
+            "/",
+            Access::Anonymous,
+            get(pages::home).data(areas::HomeHook(app.home_cards())),
+        )
         .at(
             "/sign-in",
             Access::Anonymous,

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
+    areas::HomeHook,
     auth::{SignInView, render_sign_in, signed_out_notice},
     session::{PortalSession, SignedInContact, has_principal},
     site::{PortalSite, with_query},
@@ -176,6 +177,7 @@ pub(crate) async fn home(
     ui: Ui,
     session: &Session,
     Data(site): Data<&PortalSite>,
+    Data(hook): Data<&HomeHook>,
     Query(query): Query<HomeQuery>,
 ) -> poem::Result<Response> {
     if !has_principal(session, *site) {
@@ -185,10 +187,15 @@ pub(crate) async fn home(
         };
         return render_sign_in(&ui, *site, view, StatusCode::OK);
     }
-    let SignedInContact { session: me, scope } =
-        SignedInContact::from_request_without_body(req).await?;
+    let signed = SignedInContact::from_request_without_body(req).await?;
+    let cards = match hook.0 {
+        Some(cards) => cards(&ui, &signed).await?,
+        None => None,
+    };
+    let SignedInContact { session: me, scope } = signed;
     let view = load(&me, Some(&scope)).await?;
     let mut ctx = context(&ui, &me, &view, Some(&scope), "home");
+    ctx.insert("home_cards", &cards);
     ctx.insert(
         "greeting",
         &ui.lang
@@ -196,6 +203,20 @@ pub(crate) async fn home(
     );
     ctx.insert("title", &ui.lang.t("nav-home"));
     Ok(ui.render("portal/home.html", &ctx)?.into_response())
+}
+
+/// The layout of one of a portal crate's area pages: the context every
+/// signed-in page has (navigation with `current` marked, the account, the
+/// switcher), and the branches the contact's scope sees, for the page's
+/// branch selector.
+pub async fn area_layout(
+    ui: &Ui,
+    me: &SignedInContact,
+    current: &str,
+) -> Result<(tera::Context, Vec<PortalBranch>), AppError> {
+    let view = load(&me.session, Some(&me.scope)).await?;
+    let ctx = context(ui, &me.session, &view, Some(&me.scope), current);
+    Ok((ctx, view.branches))
 }
 
 /// An area whose records are not built yet (the shell has already refused it
