@@ -15,7 +15,7 @@ use poem::http::{Method, StatusCode};
 use portico_authz::BackOffice;
 use portico_data::ContactList;
 use portico_domain::{AccountKind, Portal, StaffRole};
-use portico_tests::builders::{Company, Grant, portal_base};
+use portico_tests::builders::{Company, Grant, invoice_input, payment_input, portal_base};
 use portico_tests::{Browser, Page, TestApp, TestDb, backend_tests};
 use portico_web::{Access, Routes, routes::Entry};
 
@@ -24,6 +24,10 @@ const BASE: &str = "localhost:8080";
 const OTHER_ACCOUNT: &str = "Cuenta Ajena";
 const HIDDEN_BRANCH: &str = "Sucursal Oculta";
 const OTHER_COMPANY_ACCOUNT: &str = "Cliente de Beta";
+/// Numbers of invoices the finance contact of alfa must never meet.
+const HIDDEN_INVOICE: &str = "FAC-OCULTA-9";
+const OTHER_ACCOUNT_INVOICE: &str = "FAC-AJENA-9";
+const OTHER_COMPANY_INVOICE: &str = "FAC-B1";
 
 /// The ids that fill path parameters: records of *another* company (beta), so
 /// alfa's callers must get "not found" for every one of them (or alfa's own,
@@ -40,6 +44,10 @@ struct Ids {
     portal_role: String,
     /// An entry of the titles list (`/admin/settings/titles/:id`).
     title: String,
+    /// An invoice of `customer` (of `branch`).
+    invoice: String,
+    /// A payment of `customer` (of `branch`), applied to `invoice`.
+    payment: String,
 }
 
 /// The value of path parameter `param` after the literal segment `after`, or
@@ -55,6 +63,8 @@ fn slot(ids: &Ids, after: &str, param: &str) -> Option<String> {
             return Some("customer".into());
         }
         ("import", ":id") => &ids.import,
+        ("invoices", ":id") => &ids.invoice,
+        ("payments", ":id") => &ids.payment,
         ("staff", ":id") => &ids.staff,
         ("api-keys", ":id") => &ids.api_key,
         ("portal-roles", ":id") => &ids.portal_role,
@@ -187,6 +197,7 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         ("POST", "/api/v1/portal-roles") | ("PUT", "/api/v1/portal-roles/:id") => {
             Minimal::Json(role)
         }
+        ("PUT", "/api/v1/invoices" | "/api/v1/payments") => Minimal::Json(json!({ "records": [] })),
         ("POST", "/api/v1/customers/:id/branches")
         | ("PUT", "/api/v1/customers/:id/branches/:branch_id") => Minimal::Json(branch),
         (
@@ -324,21 +335,48 @@ struct Callers<'a> {
     admin_key: Browser<'a>,
     keys: Vec<(StaffRole, Browser<'a>)>,
     customer_contact: Browser<'a>,
+    /// A second customer contact, of the same branch, who holds what the
+    /// first does not (sales and receivables).
+    finance_contact: Browser<'a>,
     supplier_contact: Browser<'a>,
-    /// The permissions each portal contact holds.
-    held: [&'static str; 2],
+    /// The permission each portal contact holds: customer, finance, supplier.
+    held: [&'static str; 3],
     /// alfa's own records, for the callers without the right.
     own: Ids,
     /// An account of alfa the customer contact is not linked to.
     other_account: String,
+    /// The customer's branch the contacts do not see, and an invoice of it.
+    hidden_branch: String,
+    hidden_invoice: String,
+    /// An account-level payment of the customer, applied to an invoice of
+    /// the visible branch and to the hidden one.
+    account_payment: String,
 }
 
 impl<'a> Callers<'a> {
-    fn contact(&self, portal: Portal) -> &Browser<'a> {
-        match portal {
-            Portal::Customer => &self.customer_contact,
-            Portal::Supplier => &self.supplier_contact,
-        }
+    /// The portal contacts with the permission each holds.
+    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 3] {
+        [
+            (Portal::Customer, self.held[0], &self.customer_contact),
+            (Portal::Customer, self.held[1], &self.finance_contact),
+            (Portal::Supplier, self.held[2], &self.supplier_contact),
+        ]
+    }
+
+    /// A contact of `portal`, one holding a permission on `object` when
+    /// `holds` (else one holding none on it).
+    fn contact(
+        &self,
+        portal: Portal,
+        object: Option<&str>,
+        holds: bool,
+    ) -> Option<(String, &Browser<'a>)> {
+        self.contacts()
+            .into_iter()
+            .find(|(p, held, _)| {
+                *p == portal && object.is_none_or(|o| held.starts_with(&format!("{o}.")) == holds)
+            })
+            .map(|(p, held, b)| (format!("{p} contact with {held}"), b))
     }
 
     /// A caller who has the right the access case names.
@@ -346,9 +384,10 @@ impl<'a> Callers<'a> {
         match access {
             Access::StaffSignedIn | Access::Staff(..) => Some(&self.owner),
             Access::StaffOrKey(..) => Some(&self.admin_key),
-            Access::PortalSignedIn(portal) | Access::Portal(portal, _) => {
-                Some(self.contact(portal))
-            }
+            Access::PortalSignedIn(portal) => self.contact(portal, None, true).map(|(_, b)| b),
+            Access::Portal(portal, permission) => self
+                .contact(portal, Some(permission.object()), true)
+                .map(|(_, b)| b),
             Access::Anonymous | Access::Operator => None,
         }
     }
@@ -367,13 +406,7 @@ impl<'a> Callers<'a> {
                 .find(|(role, _)| !policy.allows(*role, area, action))
                 .map(|(role, b)| (format!("key {role}"), b)),
             Access::Portal(portal, permission) => {
-                let held = self.held[usize::from(portal == Portal::Supplier)];
-                (!held.starts_with(&format!("{}.", permission.object()))).then(|| {
-                    (
-                        format!("{portal} contact with {held}"),
-                        self.contact(portal),
-                    )
-                })
+                self.contact(portal, Some(permission.object()), false)
             }
             _ => None,
         }
@@ -568,6 +601,28 @@ async fn other_company(beta: &Company<'_>) -> Ids {
             .list_entry(ContactList::Titles, "Título de Beta")
             .await
             .to_string(),
+        invoice: beta
+            .invoices(&[invoice_input(
+                OTHER_COMPANY_INVOICE,
+                "B-001",
+                Some("B-S1"),
+                "2026-01-05",
+                "2026-02-04",
+                "100",
+            )])
+            .await[0]
+            .to_string(),
+        payment: beta
+            .payments(&[payment_input(
+                "REC-B1",
+                "B-001",
+                Some("B-S1"),
+                "2026-01-20",
+                "40",
+                &[(OTHER_COMPANY_INVOICE, "40")],
+            )])
+            .await[0]
+            .to_string(),
     }
 }
 
@@ -593,14 +648,14 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         .account(AccountKind::Customer, "A-001", "Farmacia Alfa")
         .await;
     let visible = alfa.branch(customer, "A-S1", "Sucursal Visible").await;
-    alfa.branch(customer, "A-S2", HIDDEN_BRANCH).await;
+    let hidden = alfa.branch(customer, "A-S2", HIDDEN_BRANCH).await;
     let other_account = alfa
         .account(AccountKind::Customer, "A-002", OTHER_ACCOUNT)
         .await;
     let supplier = alfa
         .account(AccountKind::Supplier, "A-003", "Proveedor Alfa")
         .await;
-    let held = ["quotes.view", "payables.view"];
+    let held = ["quotes.view", "sales.view", "payables.view"];
     let ana = alfa.contact("Ana", "Alfa", "ana@alfa.test").await;
     let link = alfa
         .link(
@@ -610,14 +665,71 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
             &Grant::branches(&[held[0]], &[visible]),
         )
         .await;
+    let bea = alfa.contact("Beatriz", "Alfa", "bea@alfa.test").await;
+    alfa.link(
+        bea,
+        customer,
+        AccountKind::Customer,
+        &Grant::branches(&[held[1], "receivables.view"], &[visible]),
+    )
+    .await;
     let sam = alfa.contact("Samuel", "Alfa", "sam@alfa.test").await;
     alfa.link(
         sam,
         supplier,
         AccountKind::Supplier,
-        &Grant::all_branches(&[held[1]]),
+        &Grant::all_branches(&[held[2]]),
     )
     .await;
+    let invoices = alfa
+        .invoices(&[
+            invoice_input(
+                "FAC-A1",
+                "A-001",
+                Some("A-S1"),
+                "2026-01-05",
+                "2026-02-04",
+                "100",
+            ),
+            invoice_input(
+                HIDDEN_INVOICE,
+                "A-001",
+                Some("A-S2"),
+                "2026-01-06",
+                "2026-02-05",
+                "70",
+            ),
+            invoice_input(
+                OTHER_ACCOUNT_INVOICE,
+                "A-002",
+                None,
+                "2026-01-07",
+                "2026-02-06",
+                "80",
+            ),
+        ])
+        .await;
+    let payments = alfa
+        .payments(&[
+            payment_input(
+                "REC-A1",
+                "A-001",
+                Some("A-S1"),
+                "2026-01-20",
+                "40",
+                &[("FAC-A1", "40")],
+            ),
+            // Account-level: the contact sees it, but not what it paid in the hidden branch.
+            payment_input(
+                "REC-CUENTA",
+                "A-001",
+                None,
+                "2026-01-21",
+                "35",
+                &[("FAC-A1", "10"), (HIDDEN_INVOICE, "25")],
+            ),
+        ])
+        .await;
     Callers {
         anonymous: app.browser(&alfa.host()),
         owner: alfa.staff_session("owner@alfa.test").await,
@@ -625,6 +737,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         admin_key: alfa.api_client(&alfa.api_key(StaffRole::Admin).await),
         keys,
         customer_contact: alfa.portal_session(Portal::Customer, "ana@alfa.test").await,
+        finance_contact: alfa.portal_session(Portal::Customer, "bea@alfa.test").await,
         supplier_contact: alfa.portal_session(Portal::Supplier, "sam@alfa.test").await,
         held,
         own: Ids {
@@ -644,8 +757,13 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
                 .list_entry(ContactList::Titles, "Título de Alfa")
                 .await
                 .to_string(),
+            invoice: invoices[0].to_string(),
+            payment: payments[0].to_string(),
         },
         other_account: other_account.to_string(),
+        hidden_branch: hidden.to_string(),
+        hidden_invoice: invoices[1].to_string(),
+        account_payment: payments[1].to_string(),
     }
 }
 
@@ -681,6 +799,69 @@ async fn portal_sees_only_its_accounts_and_branches(callers: &Callers<'_>) -> Ve
     if switch.status != StatusCode::NOT_FOUND {
         problems.push(format!("switching to another account: {}", switch.status));
     }
+    problems.extend(finance_sees_only_its_records(callers).await);
+    problems
+}
+
+/// The finance contact's sales and receivables, pages and API, show the
+/// visible branch's and the account's records and never name the hidden
+/// branch's, another account's or another company's; a hidden record's id
+/// and the hidden branch in the selector are "not found".
+async fn finance_sees_only_its_records(callers: &Callers<'_>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let base = portal_base(Portal::Customer);
+    let bea = &callers.finance_contact;
+    let statement = "from=2025-01-01&to=2026-12-31&currency=DOP";
+    let payment = &callers.account_payment;
+    for (path, shows) in [
+        ("/sales".to_owned(), "FAC-A1"),
+        ("/sales/payments".to_owned(), "REC-CUENTA"),
+        (format!("/sales/payments/{payment}"), "FAC-A1"),
+        ("/receivables".to_owned(), "FAC-A1"),
+        (format!("/receivables/statement?{statement}"), "REC-A1"),
+        ("/api/v1/invoices".to_owned(), "FAC-A1"),
+        ("/api/v1/payments".to_owned(), "REC-CUENTA"),
+        (format!("/api/v1/payments/{payment}"), "FAC-A1"),
+        ("/api/v1/receivables".to_owned(), "DOP"),
+        ("/api/v1/receivables/open-items".to_owned(), "FAC-A1"),
+        (
+            format!("/api/v1/receivables/statement?{statement}"),
+            "REC-A1",
+        ),
+    ] {
+        let page = bea.get(&format!("{base}{path}")).await;
+        if page.status != StatusCode::OK || !page.body.contains(shows) {
+            problems.push(format!(
+                "{base}{path}: {} for the finance contact, showing {shows}: {}",
+                page.status,
+                page.body.contains(shows)
+            ));
+        }
+        for name in [
+            HIDDEN_INVOICE,
+            OTHER_ACCOUNT_INVOICE,
+            OTHER_COMPANY_INVOICE,
+            HIDDEN_BRANCH,
+            OTHER_ACCOUNT,
+        ] {
+            if page.body.contains(name) {
+                problems.push(format!("{base}{path} names {name:?}"));
+            }
+        }
+    }
+    let hidden = &callers.hidden_invoice;
+    let branch = &callers.hidden_branch;
+    for path in [
+        format!("/sales/invoices/{hidden}"),
+        format!("/api/v1/invoices/{hidden}"),
+        format!("/api/v1/invoices?branch={branch}"),
+        format!("/api/v1/receivables?branch={branch}"),
+    ] {
+        let page = bea.get(&format!("{base}{path}")).await;
+        if page.status != StatusCode::NOT_FOUND {
+            problems.push(format!("{base}{path}: {} (expected 404)", page.status));
+        }
+    }
     problems
 }
 
@@ -702,6 +883,8 @@ fn a_route_the_matrix_cannot_fill_is_reported_by_name() {
         api_key: "k".into(),
         portal_role: "r".into(),
         title: "t".into(),
+        invoice: "f".into(),
+        payment: "r".into(),
     };
     assert!(missing(&portico::app::tenant_site(), &ids).is_empty());
     let routes = portico::app::tenant_site().at(
