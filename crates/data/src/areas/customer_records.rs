@@ -11,7 +11,9 @@ use portico_domain::{
     money::{self, Dec},
     sales::InvoiceKind,
 };
-use sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Order, Query, SelectStatement, UnionType};
+use sea_query::{
+    Alias, Expr, ExprTrait, Func, IntoColumnRef, Order, Query, SelectStatement, UnionType,
+};
 use uuid::Uuid;
 
 use crate::areas::sales::{
@@ -293,14 +295,14 @@ impl CustomerRecordsArea<'_> {
                 .checked_sub_days(Days::new(n))
                 .unwrap_or(NaiveDate::MIN)
         };
-        let bucket = |column: &str| {
-            Expr::cust_with_values(
-                format!(
-                    "CAST(CASE WHEN {column} >= ? THEN 0 WHEN {column} >= ? THEN 1 \
-                     WHEN {column} >= ? THEN 2 WHEN {column} >= ? THEN 3 ELSE 4 END AS BIGINT)"
-                ),
-                [today, day(30), day(60), day(90)],
-            )
+        let bucket = |column: &'static str| {
+            let on = || Expr::col(column);
+            let case = Expr::case(on().gte(today), 0)
+                .case(on().gte(day(30)), 1)
+                .case(on().gte(day(60)), 2)
+                .case(on().gte(day(90)), 3)
+                .finally(4);
+            Expr::from(Func::cast_as(case, "BIGINT"))
         };
         let mut invoices = Query::select()
             .column(Invoices::Currency)
