@@ -635,3 +635,36 @@ impl Company<'_> {
         outcomes.into_iter().map(|o| o.id).collect()
     }
 }
+
+/// Records looked up by the codes a test gave them.
+impl Company<'_> {
+    /// The account with `code` (customer or supplier).
+    pub async fn account_id(&self, code: &str) -> AccountId {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let mut found = None;
+        for kind in [AccountKind::Customer, AccountKind::Supplier] {
+            if let Some(account) = tx
+                .accounts()
+                .find_by_code(kind, code)
+                .await
+                .expect("account lookup")
+            {
+                found = Some(account.id);
+            }
+        }
+        tx.commit().await.expect("commit");
+        found.unwrap_or_else(|| panic!("no account {code}"))
+    }
+
+    /// The branch of `account` with `code`.
+    pub async fn branch_id(&self, account: AccountId, code: &str) -> BranchId {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let branches = tx.branches().list(account, 500).await.expect("branches");
+        tx.commit().await.expect("commit");
+        branches
+            .into_iter()
+            .find(|b| b.fields.code == code)
+            .map(|b| b.id)
+            .unwrap_or_else(|| panic!("no branch {code}"))
+    }
+}
