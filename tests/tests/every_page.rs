@@ -19,7 +19,7 @@ use portico::demo::{
     DEMO_PURCHASING, DEMO_READ_ONLY, DEMO_SALES, DEMO_SUPPLIER_CONTACT,
 };
 use portico_data::{ContactList, ImportState, Tenant};
-use portico_domain::{AccountKind, Email, Locale, Portal, Slug, StaffRole};
+use portico_domain::{AccountKind, Email, Locale, Portal, Slug, StaffRole, sales::InvoiceKind};
 use portico_tests::{Browser, FilePart, PASSWORD, Page, TestApp, TestDb, backend_tests};
 use portico_web::Lang;
 
@@ -82,6 +82,10 @@ struct Data {
     tokens: [[String; 3]; 2],
     /// A staff user's emailed password reset link.
     staff_reset: String,
+    /// Farmacia Carol's invoices: a paid one, an open one and the credit note.
+    invoices: Vec<String>,
+    /// Farmacia Carol's payments: one paying two invoices, one paying part of one.
+    payments: Vec<String>,
 }
 
 /// Who visits, where, with which password.
@@ -293,6 +297,24 @@ async fn urls(
                 token.replace(":token", "no-such-link"),
             ]
         }
+        invoice if invoice.ends_with("/invoices/:id") => d
+            .invoices
+            .iter()
+            .map(|id| invoice.replace(":id", id))
+            .collect(),
+        payment if payment.ends_with("/payments/:id") => d
+            .payments
+            .iter()
+            .map(|id| payment.replace(":id", id))
+            .collect(),
+        "/portal/sales" | "/portal/receivables" => {
+            vec![pattern.to_owned(), format!("{pattern}?branch={}", d.branch)]
+        }
+        "/portal/receivables/statement" => vec![
+            pattern.to_owned(),
+            format!("{pattern}?currency=DOP&from=2025-01-01&to=2026-12-31"),
+            format!("{pattern}?from=2026-13-01&to=2026-01-01"),
+        ],
         "/api/v1" => vec!["/api/v1/openapi.json".to_owned()],
         "/portal/api/v1" | "/supplier/api/v1" => vec![format!("{pattern}/openapi.json")],
         plain if !plain.contains(':') => vec![plain.to_owned()],
@@ -1018,7 +1040,10 @@ async fn seed(app: &TestApp) -> Data {
     let operator = sign_in(app, Visitor::Operator).await;
     done(&operator, "/", "/tenants/suspendida/suspend", &[]).await;
 
+    let (invoices, payments) = sales_records(app, &tenant, customer.id).await;
     Data {
+        invoices,
+        payments,
         customer: customer.id.to_string(),
         branch,
         supplier: supplier.id.to_string(),
@@ -1030,6 +1055,57 @@ async fn seed(app: &TestApp) -> Data {
         tokens: [tokens[0].clone(), tokens[1].clone()],
         staff_reset,
     }
+}
+
+/// The demo's sales records of `customer` that [`Data`] names.
+async fn sales_records(
+    app: &TestApp,
+    tenant: &Tenant,
+    customer: portico_data::AccountId,
+) -> (Vec<String>, Vec<String>) {
+    let mut tx = app.db.db.tenant_tx(tenant).await.expect("tx");
+    let invoices = tx
+        .sales()
+        .invoices(Some(customer), None, 500)
+        .await
+        .expect("invoices");
+    let payments = tx
+        .sales()
+        .payments(Some(customer), None, 500)
+        .await
+        .expect("payments");
+    let mut chosen = Vec::new();
+    for paid in [true, false] {
+        let invoice = invoices
+            .iter()
+            .find(|i| i.kind == InvoiceKind::Invoice && i.balance.is_zero() == paid)
+            .expect("the demo has paid and open invoices");
+        chosen.push(invoice.id.to_string());
+    }
+    let credit = invoices
+        .iter()
+        .find(|i| i.kind == InvoiceKind::CreditNote)
+        .expect("the demo has a credit note");
+    chosen.push(credit.id.to_string());
+    let mut paying = Vec::new();
+    for payment in &payments {
+        let detail = tx
+            .sales()
+            .payment(payment.id)
+            .await
+            .expect("payment")
+            .expect("found");
+        if paying.len() < 2 && (detail.applied.len() == 2) == paying.is_empty() {
+            paying.push(payment.id.to_string());
+        }
+    }
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        paying.len(),
+        2,
+        "the demo has payments of two and of one invoice"
+    );
+    (chosen, paying)
 }
 
 /// Uploads a CSV for a dry run and waits for it; the import's id.

@@ -267,19 +267,22 @@ async fn a_bad_record_refuses_the_whole_batch_and_names_itself(db: TestDb) {
         invoice_input("FAC-21", "C-2", None, "2026-03-01", "2026-03-31", "100"),
     ])
     .await;
-    for (case, applied, field) in [
+    for (case, amount, applied, field) in [
         (
             "over the balance",
+            "200",
             json!([{ "invoice": "FAC-20", "amount": "100.01" }]),
-            "records[0].applied_to[0].amount",
+            "records[0].applied_to",
         ),
         (
             "another customer's",
+            "200",
             json!([{ "invoice": "FAC-21", "amount": "10" }]),
             "records[0].applied_to[0].invoice",
         ),
         (
             "more than received",
+            "100",
             json!([{ "invoice": "FAC-20", "amount": "60" }, { "invoice": "FAC-20", "amount": "50" }]),
             "records[0].applied_to",
         ),
@@ -287,7 +290,7 @@ async fn a_bad_record_refuses_the_whole_batch_and_names_itself(db: TestDb) {
         let payment = json!([{
             "number": "REC-20", "external_ref": "ERP-REC-20", "customer": "C-1", "branch": null,
             "received_on": "2026-03-20", "currency": "DOP", "method": "cash",
-            "reference": null, "amount": "100", "applied_to": applied,
+            "reference": null, "amount": amount, "applied_to": applied,
         }]);
         let (status, problem) = put(&api, "/api/v1/payments", payment).await;
         assert_eq!(
