@@ -16,6 +16,7 @@ pub mod chrome;
 mod db;
 pub mod outbox;
 pub mod password_forms;
+pub mod pdf;
 pub mod raw_http;
 mod redis_server;
 mod smtp;

@@ -297,6 +297,13 @@ async fn urls(
                 token.replace(":token", "no-such-link"),
             ]
         }
+        pdf if pdf.ends_with("/invoices/:id/pdf") => {
+            d.invoices.iter().map(|id| pdf.replace(":id", id)).collect()
+        }
+        "/portal/receivables/statement/pdf" => vec![
+            format!("{pattern}?currency=DOP&from=2025-01-01&to=2026-12-31"),
+            format!("{pattern}?from=2026-13-01"),
+        ],
         invoice if invoice.ends_with("/invoices/:id") => d
             .invoices
             .iter()

@@ -255,7 +255,7 @@ impl SalesApi {
         /// Only this customer's.
         customer_id: Query<Option<Uuid>>,
         /// The `next` value of the previous page.
-        #[oai(validator(pattern = r"^[0-9a-f]{40}$"))]
+        #[oai(validator(pattern = r"^00[0-4][0-9a-f]{37}$"))]
         after: Query<Option<String>>,
         /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
         #[oai(
@@ -312,7 +312,7 @@ impl SalesApi {
         /// Only this customer's.
         customer_id: Query<Option<Uuid>>,
         /// The `next` value of the previous page.
-        #[oai(validator(pattern = r"^[0-9a-f]{40}$"))]
+        #[oai(validator(pattern = r"^00[0-4][0-9a-f]{37}$"))]
         after: Query<Option<String>>,
         /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
         #[oai(

@@ -51,7 +51,9 @@ impl DateCursor {
     }
 
     /// 40 lower-case hex digits: the date's day number, then the id. Opaque to
-    /// clients and safe in a URL without escaping.
+    /// clients and safe in a URL without escaping. The APIs declare it with
+    /// the pattern `^00[0-4][0-9a-f]{37}$`, every string of which decodes
+    /// (day numbers up to the year 14,000).
     pub fn encode(&self) -> String {
         format!(
             "{:0width$x}{}",

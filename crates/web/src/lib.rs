@@ -16,6 +16,7 @@ pub mod methods;
 pub mod observe;
 pub mod page;
 pub mod password;
+pub mod pdf;
 pub mod policy;
 pub mod problem;
 pub mod routes;

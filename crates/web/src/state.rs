@@ -97,6 +97,9 @@ pub struct Inner {
     /// Turns to decode a photo: as many as fit in
     /// [`WebConfig::photo_decoding_memory`] (at least one).
     pub photo_decoding: Arc<tokio::sync::Semaphore>,
+    /// Turns to typeset a PDF: half the cores (at least one), so that a
+    /// burst of long statements leaves the others to every other request.
+    pub pdf_rendering: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -124,6 +127,8 @@ impl AppState {
         let photo_decoding = Arc::new(tokio::sync::Semaphore::new(
             usize::try_from(turns).unwrap_or(1),
         ));
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let pdf_rendering = Arc::new(tokio::sync::Semaphore::new((cores / 2).max(1)));
         Self(Arc::new(Inner {
             db,
             redis,
@@ -136,6 +141,7 @@ impl AppState {
             config,
             mail,
             photo_decoding,
+            pdf_rendering,
         }))
     }
 }

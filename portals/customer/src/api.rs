@@ -171,7 +171,7 @@ impl CustomerApi {
         account: Query<Option<String>>,
         /// One of the visible branches (account-level documents stay listed).
         branch: Query<Option<Uuid>>,
-        #[oai(validator(pattern = r"^[0-9a-f]{40}$"))] after: Query<Option<String>>,
+        #[oai(validator(pattern = r"^00[0-4][0-9a-f]{37}$"))] after: Query<Option<String>>,
         /// Rows per page, 1 to 200 (50 by default).
         #[oai(
             default = "default_limit",
@@ -231,7 +231,7 @@ impl CustomerApi {
         session: PortalSession,
         account: Query<Option<String>>,
         branch: Query<Option<Uuid>>,
-        #[oai(validator(pattern = r"^[0-9a-f]{40}$"))] after: Query<Option<String>>,
+        #[oai(validator(pattern = r"^00[0-4][0-9a-f]{37}$"))] after: Query<Option<String>>,
         #[oai(
             default = "default_limit",
             validator(minimum(value = "1"), maximum(value = "200"))
@@ -337,7 +337,7 @@ impl CustomerApi {
         session: PortalSession,
         account: Query<Option<String>>,
         branch: Query<Option<Uuid>>,
-        #[oai(validator(pattern = r"^[0-9a-f]{40}$"))] after: Query<Option<String>>,
+        #[oai(validator(pattern = r"^00[0-4][0-9a-f]{37}$"))] after: Query<Option<String>>,
         #[oai(
             default = "default_limit",
             validator(minimum(value = "1"), maximum(value = "200"))
@@ -393,9 +393,13 @@ impl CustomerApi {
         session: PortalSession,
         account: Query<Option<String>>,
         branch: Query<Option<Uuid>>,
+        /// ISO 4217; the company's currency when absent.
         currency: Query<Option<String>>,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        /// The first day (three months back, from the 1st, when absent).
+        from: Query<Option<chrono::NaiveDate>>,
+        /// The last day (today when absent); not before `from`, at most five
+        /// years after it.
+        to: Query<Option<chrono::NaiveDate>>,
     ) -> Result<Json<StatementJson>> {
         let mut session = session;
         let (scope, _) = scope(
@@ -407,8 +411,8 @@ impl CustomerApi {
         .await?;
         let form = StatementForm {
             currency: currency.0,
-            from: from.0,
-            to: to.0,
+            from: from.0.map(|d| d.to_string()),
+            to: to.0.map(|d| d.to_string()),
             branch: None,
         };
         let company = session.tenant.currency().to_owned();

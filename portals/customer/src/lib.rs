@@ -2,11 +2,12 @@
 //! (sales, receivables, quotes, orders, service requests, documents), served
 //! inside the portals' shell (`portico-portal`), which keeps sign-in, sessions
 //! and navigation. Sales and receivables show the customer's invoices, credit
-//! notes, payments, ageing and statements; the other areas are still empty
-//! states.
+//! notes, payments, ageing and statements, on screen and as PDFs; the other
+//! areas are still empty states.
 
 mod ageing;
 mod api;
+mod print;
 mod receivables;
 mod sales;
 mod view;
@@ -78,13 +79,15 @@ impl PortalApp for CustomerPortal {
                     .at("/", sales, get(sales::invoices))
                     .at("/payments", sales, get(sales::payments))
                     .at("/invoices/:id", sales, get(sales::invoice))
+                    .at("/invoices/:id/pdf", sales, get(print::invoice_pdf))
                     .at("/payments/:id", sales, get(sales::payment)),
             ),
             Area::new(
                 "receivables",
                 Routes::new()
                     .at("/", receivables, get(receivables::page))
-                    .at("/statement", receivables, get(receivables::statement)),
+                    .at("/statement", receivables, get(receivables::statement))
+                    .at("/statement/pdf", receivables, get(print::statement_pdf)),
             ),
         ];
         areas.extend(

@@ -144,7 +144,7 @@ pub(crate) async fn page(
 }
 
 /// The statement form's query.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
 pub(crate) struct StatementForm {
     pub currency: Option<String>,
     pub from: Option<String>,
@@ -273,7 +273,7 @@ pub(crate) async fn statement(
         mut ctx,
         visible,
         scope,
-        ..
+        chosen,
     } = view::layout(&ui, &me, "receivables", &title, form.branch.as_deref()).await?;
     let today = view::today();
     let company_currency = ui
@@ -303,6 +303,7 @@ pub(crate) async fn statement(
     ctx.insert(
         "errors",
         &checked
+            .as_ref()
             .err()
             .map(|errors| {
                 errors
@@ -313,6 +314,21 @@ pub(crate) async fn statement(
             })
             .unwrap_or_default(),
     );
+    if let Ok((currency, from, to)) = &checked {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("account", &account.to_string())
+            .append_pair("currency", currency)
+            .append_pair("from", &from.to_string())
+            .append_pair("to", &to.to_string());
+        if let Some(branch) = chosen {
+            query.append_pair("branch", &branch.to_string());
+        }
+        ctx.insert(
+            "pdf",
+            &format!("{base}/receivables/statement/pdf?{}", query.finish()),
+        );
+    }
     ctx.insert("back", &format!("{base}/receivables?account={account}"));
     Ok(ui.render("customer/statement.html", &ctx)?.into_response())
 }

@@ -271,6 +271,10 @@ pub(crate) async fn invoice(
             .collect::<Vec<_>>(),
     );
     ctx.insert("is_credit_note", &(row.kind == InvoiceKind::CreditNote));
+    ctx.insert(
+        "pdf",
+        &format!("{base}/sales/invoices/{}/pdf?account={account}", row.id),
+    );
     ctx.insert("back", &format!("{base}/sales?account={account}"));
     Ok(ui.render("customer/invoice.html", &ctx)?.into_response())
 }

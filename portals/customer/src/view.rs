@@ -54,7 +54,7 @@ pub(crate) fn amount(value: Dec, currency: &str) -> String {
 
 /// The scope narrowed to the branch the selector chose, when it is one of
 /// `visible`; the whole scope for none, or for a branch not among them.
-fn narrowed(
+pub(crate) fn narrowed(
     scope: &PortalScope,
     visible: &[PortalBranch],
     chosen: Option<&str>,

@@ -1,0 +1,69 @@
+//! PDFs as responses: a document typeset on a blocking thread in one of the
+//! state's rendering turns (503 with `Retry-After` when none comes free in
+//! time), answered inline with a file name people can save.
+
+use std::{sync::Arc, time::Duration};
+
+use poem::{IntoResponse, Response, http::header};
+use portico_pdf::Template;
+
+use crate::{error::AppError, state::AppState};
+
+/// How long a request waits for a rendering turn.
+const WAIT: Duration = Duration::from_secs(10);
+
+/// `template` typeset with `data`, as `application/pdf` named `file_name`
+/// (reduced to letters, digits, `-`, `_` and `.`).
+pub async fn respond(
+    state: &AppState,
+    template: Template,
+    data: serde_json::Value,
+    file_name: &str,
+) -> Result<Response, AppError> {
+    let turn = tokio::time::timeout(WAIT, Arc::clone(&state.pdf_rendering).acquire_owned())
+        .await
+        .map_err(|_| AppError::Unavailable {
+            retry_after: Duration::from_secs(5),
+            cause: "every PDF rendering turn is taken".into(),
+        })?
+        .map_err(AppError::internal)?;
+    let pdf = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        portico_pdf::render(template, &data)
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    Ok(pdf
+        .with_content_type("application/pdf")
+        .with_header(
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{}\"", safe_name(file_name)),
+        )
+        .into_response())
+}
+
+/// `name` with every character but ASCII letters, digits, `-`, `_` and `.`
+/// turned into `-`.
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_name_cannot_break_its_header() {
+        assert_eq!(
+            super::safe_name("FAC \"1\"\r\n/..ñ.pdf"),
+            "FAC--1-----..-.pdf"
+        );
+    }
+}
