@@ -1,10 +1,11 @@
 //! Every page of every app, in Spanish and in English, as each kind of user, with
-//! data on it (the demo company plus history of every kind, portal access in
-//! every state, imports, API keys, portal roles): no page shows an unknown
-//! message, a message id or an untranslated state code. The pages come from the
-//! route registry (`portico::app::tenant_site` and `platform_site`), so a new
-//! page is visited without being listed here; a new page with path parameters
-//! fails this test until `urls` below says which records to show on it.
+//! data on it (the demo company and its year of sales, plus history of every
+//! kind, portal access in every state, imports, API keys, portal roles): no
+//! page shows an unknown message, a message id or an untranslated state code.
+//! The pages come from the route registry (`portico::app::tenant_site` and
+//! `platform_site`), so a new page is visited without being listed here; a new
+//! page with path parameters fails this test until `urls` below says which
+//! records to show on it.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -19,7 +20,7 @@ use portico::demo::{
     DEMO_PURCHASING, DEMO_READ_ONLY, DEMO_SALES, DEMO_SUPPLIER_CONTACT,
 };
 use portico_data::{ContactList, ImportState, Tenant};
-use portico_domain::{AccountKind, Email, Locale, Portal, Slug, StaffRole};
+use portico_domain::{AccountKind, Email, Locale, Portal, Slug, StaffRole, sales::InvoiceKind};
 use portico_tests::{Browser, FilePart, PASSWORD, Page, TestApp, TestDb, backend_tests};
 use portico_web::Lang;
 
@@ -82,6 +83,10 @@ struct Data {
     tokens: [[String; 3]; 2],
     /// A staff user's emailed password reset link.
     staff_reset: String,
+    /// Of the demo customer: an invoice, a credit note and a payment.
+    invoice: String,
+    credit_note: String,
+    payment: String,
 }
 
 /// Who visits, where, with which password.
@@ -261,9 +266,27 @@ async fn urls(
             format!("/admin/contacts/import/{}", d.import),
             format!("/admin/contacts/import/{}?action=error", d.import),
         ],
-        "/admin/customers/:id" | "/admin/customers/:id/edit" => {
-            vec![pattern.replace(":id", &d.customer)]
+        "/admin/customers/:id" => vec![
+            pattern.replace(":id", &d.customer),
+            format!("/admin/customers/{}?tab=invoices", d.customer),
+            format!("/admin/customers/{}?tab=payments", d.customer),
+        ],
+        "/admin/customers/:id/edit" => vec![pattern.replace(":id", &d.customer)],
+        "/admin/invoices" | "/admin/payments" => vec![
+            pattern.to_owned(),
+            format!("{pattern}?customer={}", d.customer),
+        ],
+        "/admin/invoices/:id" => vec![
+            pattern.replace(":id", &d.invoice),
+            pattern.replace(":id", &d.credit_note),
+        ],
+        "/admin/payments/:id" | "/portal/sales/payments/:id" => {
+            vec![pattern.replace(":id", &d.payment)]
         }
+        "/portal/sales/invoices/:id" => vec![
+            pattern.replace(":id", &d.invoice),
+            pattern.replace(":id", &d.credit_note),
+        ],
         "/admin/customers/:id/branches/:branch" => vec![format!(
             "/admin/customers/{}/branches/{}",
             d.customer, d.branch
@@ -500,6 +523,30 @@ async fn seed(app: &TestApp) -> Data {
         .expect("lookup")
         .expect("Laboratorios Andinos");
     let branches = tx.branches().list(customer.id, 10).await.expect("branches");
+    let documents = tx
+        .sales()
+        .invoices(Some(customer.id), None, 500)
+        .await
+        .expect("invoices");
+    let document = |kind: InvoiceKind| {
+        documents
+            .iter()
+            .find(|d| d.kind == kind)
+            .map(|d| d.id.to_string())
+            .expect("a demo document of each kind")
+    };
+    let (invoice, credit_note) = (
+        document(InvoiceKind::Invoice),
+        document(InvoiceKind::CreditNote),
+    );
+    let payment = tx
+        .sales()
+        .payments(Some(customer.id), None, 1)
+        .await
+        .expect("payments")
+        .first()
+        .map(|p| p.id.to_string())
+        .expect("a demo payment");
     let titles = tx
         .lists()
         .entries(ContactList::Titles, 50)
@@ -1029,6 +1076,9 @@ async fn seed(app: &TestApp) -> Data {
         import,
         tokens: [tokens[0].clone(), tokens[1].clone()],
         staff_reset,
+        invoice,
+        credit_note,
+        payment,
     }
 }
 
