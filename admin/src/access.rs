@@ -59,6 +59,7 @@ impl SignedInStaff {
                 "lists": bo.allows(role, Area::Lists, Action::Write),
                 "settings": bo.allows(role, Area::Settings, Action::Write),
                 "staff": bo.allows(role, Area::Staff, Action::Read),
+                "sales_read": bo.allows(role, Area::Sales, Action::Read),
             }),
         );
         Ok(ctx)

@@ -62,7 +62,13 @@ fn show(field: &str, value: &Value, lang: &Lang, names: &Names) -> String {
                 (Some(Value::String(label)), Some(Value::String(date))) => {
                     format!("{label}: {date}")
                 }
-                _ => show(field, item, lang, names),
+                // An application of a payment or credit note: invoice and amount.
+                _ => match (item.get("invoice"), item.get("amount")) {
+                    (Some(Value::String(invoice)), Some(amount)) => {
+                        format!("{invoice}: {}", amount.as_str().unwrap_or_default())
+                    }
+                    _ => show(field, item, lang, names),
+                },
             })
             .collect::<Vec<_>>()
             .join("; "),

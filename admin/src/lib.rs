@@ -1,7 +1,7 @@
 //! The back office (`/admin`): staff sign-in and sign-out, the home page, the
-//! staff list, customers, suppliers, their branches and contacts, and the
-//! company's contact settings. Every change is checked against the back-office
-//! policy (`portico-authz`).
+//! staff list, customers, suppliers, their branches and contacts, customers'
+//! invoices and payments, and the company's contact settings. Every change is
+//! checked against the back-office policy (`portico-authz`).
 
 mod access;
 mod accounts;
@@ -25,6 +25,7 @@ mod photos;
 mod portal_access;
 mod portal_roles;
 mod profile;
+mod sales;
 mod settings;
 mod staff;
 
@@ -76,6 +77,30 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin/account.html",
         include_str!("../templates/admin/account.html"),
+    ),
+    (
+        "admin/invoices.html",
+        include_str!("../templates/admin/invoices.html"),
+    ),
+    (
+        "admin/invoice.html",
+        include_str!("../templates/admin/invoice.html"),
+    ),
+    (
+        "admin/payments.html",
+        include_str!("../templates/admin/payments.html"),
+    ),
+    (
+        "admin/payment.html",
+        include_str!("../templates/admin/payment.html"),
+    ),
+    (
+        "admin/invoice_table.html",
+        include_str!("../templates/admin/invoice_table.html"),
+    ),
+    (
+        "admin/payment_table.html",
+        include_str!("../templates/admin/payment_table.html"),
     ),
     (
         "admin/contacts.html",
@@ -190,6 +215,8 @@ pub fn routes() -> Routes {
         .nest("/staff", staff::routes())
         .nest("/customers", accounts::routes(AccountKind::Customer))
         .nest("/suppliers", accounts::routes(AccountKind::Supplier))
+        .nest("/invoices", sales::invoice_routes())
+        .nest("/payments", sales::payment_routes())
         .nest("/settings", settings::routes())
         .nest("/api-keys", api_keys::routes())
         .nest("/portal-roles", portal_roles::routes());

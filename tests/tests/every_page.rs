@@ -1,10 +1,11 @@
 //! Every page of every app, in Spanish and in English, as each kind of user, with
-//! data on it (the demo company plus history of every kind, portal access in
-//! every state, imports, API keys, portal roles): no page shows an unknown
-//! message, a message id or an untranslated state code. The pages come from the
-//! route registry (`portico::app::tenant_site` and `platform_site`), so a new
-//! page is visited without being listed here; a new page with path parameters
-//! fails this test until `urls` below says which records to show on it.
+//! data on it (the demo company and its year of sales, plus history of every
+//! kind, portal access in every state, imports, API keys, portal roles): no
+//! page shows an unknown message, a message id or an untranslated state code.
+//! The pages come from the route registry (`portico::app::tenant_site` and
+//! `platform_site`), so a new page is visited without being listed here; a new
+//! page with path parameters fails this test until `urls` below says which
+//! records to show on it.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -265,9 +266,16 @@ async fn urls(
             format!("/admin/contacts/import/{}", d.import),
             format!("/admin/contacts/import/{}?action=error", d.import),
         ],
-        "/admin/customers/:id" | "/admin/customers/:id/edit" => {
-            vec![pattern.replace(":id", &d.customer)]
-        }
+        "/admin/customers/:id" => vec![
+            pattern.replace(":id", &d.customer),
+            format!("/admin/customers/{}?tab=invoices", d.customer),
+            format!("/admin/customers/{}?tab=payments", d.customer),
+        ],
+        "/admin/customers/:id/edit" => vec![pattern.replace(":id", &d.customer)],
+        "/admin/invoices" | "/admin/payments" => vec![
+            pattern.to_owned(),
+            format!("{pattern}?customer={}", d.customer),
+        ],
         "/admin/customers/:id/branches/:branch" => vec![format!(
             "/admin/customers/{}/branches/{}",
             d.customer, d.branch

@@ -1,5 +1,6 @@
 //! A customer's or supplier's record with its tabs (details, contacts with
-//! their portal state, branches, history), and archiving and restoring it.
+//! their portal state, branches, a customer's latest invoices and payments,
+//! history), and archiving and restoring it.
 
 use chrono::Utc;
 use poem::{
@@ -25,6 +26,10 @@ use crate::{
     contact_table::contact_rows,
     history::{HISTORY, history_rows, names_in},
     paging::{PAGE, cursor, next_link},
+    sales::{
+        PAGE as SALES_PAGE,
+        view::{InvoiceItem, Names, PaymentItem},
+    },
 };
 
 async fn set_active(
@@ -92,9 +97,11 @@ pub(super) async fn render_record(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     staff.require(Area::accounts(kind), Action::Read).await?;
+    let sales_tabs = kind == AccountKind::Customer && staff.may(Area::Sales, Action::Read).await?;
     let tab = match query.tab.as_deref() {
         Some(t @ ("contacts" | "history")) => t,
         Some("branches") if kind == AccountKind::Customer => "branches",
+        Some(t @ ("invoices" | "payments")) if sales_tabs => t,
         _ => "details",
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
@@ -131,6 +138,20 @@ pub(super) async fn render_record(
             let branches = tx.branches().list(id, 500).await?;
             ctx.insert("branches", &branches);
         }
+        "invoices" => {
+            let mut rows = tx.sales().invoices(Some(id), None, SALES_PAGE + 1).await?;
+            ctx.insert("more_sales", &(rows.len() as u64 > SALES_PAGE));
+            rows.truncate(SALES_PAGE as usize);
+            let names = Names::of_invoices(&mut tx, &rows).await?;
+            ctx.insert("invoices", &InvoiceItem::list(&ui.lang, &names, &rows));
+        }
+        "payments" => {
+            let mut rows = tx.sales().payments(Some(id), None, SALES_PAGE + 1).await?;
+            ctx.insert("more_sales", &(rows.len() as u64 > SALES_PAGE));
+            rows.truncate(SALES_PAGE as usize);
+            let names = Names::of_payments(&mut tx, &rows).await?;
+            ctx.insert("payments", &PaymentItem::list(&ui.lang, &names, &rows));
+        }
         "history" => {
             let events = tx.audit().history(id.as_uuid(), HISTORY).await?;
             let names = names_in(&mut tx, &events, &ui.lang).await?;
@@ -151,6 +172,8 @@ pub(super) async fn render_record(
     ctx.insert("base", &base(kind));
     ctx.insert("account", &account_json(&account));
     ctx.insert("tab", tab);
+    ctx.insert("sales_tabs", &sales_tabs);
+    ctx.insert("show_customer", &false);
     ctx.insert("record", &record);
     ctx.insert("next", &next);
     ctx.insert("branch_form", &branch_form);

@@ -1,0 +1,93 @@
+//! Customers' invoices, credit notes and payments in the back office, as the
+//! ERP pushed them: the lists (newest first, 25 a page, optionally of one
+//! customer) and each document's page. Read only: documents change only
+//! through the ERP's API. One part per file: what the pages share (`view`),
+//! invoices and credit notes, payments.
+
+mod invoices;
+mod payments;
+pub(crate) mod view;
+
+use poem::get;
+use portico_authz::{Action, Area};
+use portico_data::{Account, AccountId, DateCursor, TenantTx};
+use portico_domain::AccountKind;
+use portico_web::{Access, AppError, Routes};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Rows per page of the invoice and payment lists.
+pub(crate) const PAGE: u64 = 25;
+
+/// `/admin/invoices`: invoices and credit notes.
+pub(crate) fn invoice_routes() -> Routes {
+    let read = Access::staff(Area::Sales, Action::Read);
+    Routes::new()
+        .at("/", read, get(invoices::list))
+        .at("/:id", read, get(invoices::show))
+}
+
+/// `/admin/payments`: payments received.
+pub(crate) fn payment_routes() -> Routes {
+    let read = Access::staff(Area::Sales, Action::Read);
+    Routes::new()
+        .at("/", read, get(payments::list))
+        .at("/:id", read, get(payments::show))
+}
+
+/// A list's query string: the customer it is narrowed to and where it continues.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ListQuery {
+    pub customer: Option<String>,
+    pub after: Option<String>,
+}
+
+impl ListQuery {
+    /// The cursor to continue after; a malformed one means the first page.
+    fn after(&self) -> Option<DateCursor> {
+        self.after
+            .as_deref()
+            .and_then(|a| DateCursor::decode(a).ok())
+    }
+}
+
+/// The customer a list is narrowed to: none when `customer` is absent or
+/// empty; "not found" for an id that is not one of this company's customers
+/// (a supplier's, another company's), "bad request" for one that does not parse.
+async fn customer_filter(
+    tx: &mut TenantTx,
+    customer: Option<&str>,
+) -> Result<Option<Account>, AppError> {
+    let Some(raw) = customer.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let id: AccountId = raw
+        .parse()
+        .map_err(|_| AppError::BadRequest("error-bad-request-detail"))?;
+    match tx.accounts().find(id).await? {
+        Some(account) if account.kind == AccountKind::Customer => Ok(Some(account)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// A document id from the path; one that does not parse is "not found".
+fn parse_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+/// The link to the page after `last`, keeping the customer filter.
+fn next_link(path: &str, customer: Option<AccountId>, last: Option<DateCursor>) -> Option<String> {
+    let last = last?;
+    let customer = customer
+        .map(|c| format!("customer={c}&"))
+        .unwrap_or_default();
+    Some(format!("{path}?{customer}after={}", last.encode()))
+}
+
+/// The first page of a list, keeping the customer filter.
+fn first_link(path: &str, customer: Option<AccountId>) -> String {
+    match customer {
+        Some(c) => format!("{path}?customer={c}"),
+        None => path.to_owned(),
+    }
+}
