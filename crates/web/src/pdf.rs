@@ -63,7 +63,7 @@ mod tests {
     fn a_file_name_cannot_break_its_header() {
         assert_eq!(
             super::safe_name("FAC \"1\"\r\n/..ñ.pdf"),
-            "FAC--1-----..-.pdf"
+            "FAC--1----..-.pdf"
         );
     }
 }
