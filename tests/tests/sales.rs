@@ -531,12 +531,14 @@ async fn a_bad_statement_range_is_explained_not_failed(db: TestDb) {
     let fina = finance_contact(&alfa, Some(&["S1"])).await;
     let base = portal_base(Portal::Customer);
     // The page explains each problem; the API answers 400 for what its
-    // document already refuses (a date that is no date) and 422 for the rest.
+    // document already refuses (text not shaped as a date) and 422 for the
+    // rest, naming the field.
     for (query, message, api_status) in [
+        ("from=ayer&to=2026-12-31", "fecha", StatusCode::BAD_REQUEST),
         (
             "from=2026-13-01&to=2026-12-31",
             "fecha",
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
             "from=2026-06-01&to=2026-01-01",

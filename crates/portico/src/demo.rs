@@ -22,7 +22,7 @@ pub const DEMO_READ_ONLY: &str = "luis.martinez@distcaribe.do";
 pub const DEMO_SALES: &str = "carlos.perez@distcaribe.do";
 /// A purchasing staff user of the demo company (manages suppliers' contacts).
 pub const DEMO_PURCHASING: &str = "ana.santos@distcaribe.do";
-/// A customer-portal contact of Farmacia Carol (buyer and approver, every branch).
+/// A customer-portal contact of Farmacia Carol (buyer, approver and accounts payable, every branch).
 pub const DEMO_CUSTOMER_CONTACT: &str = "carolina.mendez@farmaciacarol.do";
 /// A customer-portal contact who sees one branch only (read-only).
 pub const DEMO_BRANCH_CONTACT: &str = "jose.feliz@farmaciacarol.do";

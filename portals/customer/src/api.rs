@@ -395,11 +395,14 @@ impl CustomerApi {
         branch: Query<Option<Uuid>>,
         /// ISO 4217; the company's currency when absent.
         currency: Query<Option<String>>,
-        /// The first day (three months back, from the 1st, when absent).
-        from: Query<Option<chrono::NaiveDate>>,
-        /// The last day (today when absent); not before `from`, at most five
-        /// years after it.
-        to: Query<Option<chrono::NaiveDate>>,
+        /// The first day, `YYYY-MM-DD` (three months back, from the 1st, when
+        /// absent or empty).
+        #[oai(validator(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"))]
+        from: Query<Option<String>>,
+        /// The last day, `YYYY-MM-DD` (today when absent or empty); a real
+        /// date, not before `from`, at most five years after it (else 422).
+        #[oai(validator(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"))]
+        to: Query<Option<String>>,
     ) -> Result<Json<StatementJson>> {
         let mut session = session;
         let (scope, _) = scope(
@@ -411,8 +414,8 @@ impl CustomerApi {
         .await?;
         let form = StatementForm {
             currency: currency.0,
-            from: from.0.map(|d| d.to_string()),
-            to: to.0.map(|d| d.to_string()),
+            from: from.0,
+            to: to.0,
             branch: None,
         };
         let company = session.tenant.currency().to_owned();
