@@ -8,7 +8,7 @@ use poem::{
     web::{Path, Query, Redirect},
 };
 use portico_data::{InvoiceDetail, PortalBranch, Statement};
-use portico_domain::{Permission, money, sales::InvoiceKind};
+use portico_domain::{money, sales::InvoiceKind};
 use portico_pdf::Template;
 use portico_portal::SignedInContact;
 use portico_web::{AppError, Ui};
@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    receivables::{StatementForm, checked_range},
-    sales::status,
+    receivables::{self, StatementForm, checked_range},
+    sales::{self, status},
     view,
 };
 
@@ -146,9 +146,7 @@ pub(crate) async fn invoice_pdf(
     me: SignedInContact,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    if !me.scope.may(Permission::SalesView) {
-        return Err(AppError::Forbidden);
-    }
+    sales::require(&me)?;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let mut tx = me.session.tx().await?;
     let invoice = tx.customer_records().invoice(&me.scope, id).await?;
@@ -234,9 +232,7 @@ pub(crate) async fn statement_pdf(
     me: SignedInContact,
     Query(form): Query<StatementForm>,
 ) -> Result<Response, AppError> {
-    if !me.scope.may(Permission::ReceivablesView) {
-        return Err(AppError::Forbidden);
-    }
+    receivables::require(&me)?;
     let company = ui
         .tenant
         .as_ref()

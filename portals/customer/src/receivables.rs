@@ -18,7 +18,8 @@ use crate::{
     view::{self, ListQuery, PAGE},
 };
 
-fn require(me: &SignedInContact) -> Result<(), AppError> {
+/// Refuses (403) a contact whose scope does not grant viewing receivables.
+pub(crate) fn require(me: &SignedInContact) -> Result<(), AppError> {
     if me.scope.may(Permission::ReceivablesView) {
         Ok(())
     } else {

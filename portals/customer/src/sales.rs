@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::view::{self, ListQuery, PAGE};
 
 /// Refuses (403) a contact whose scope does not grant viewing sales.
-fn require(me: &SignedInContact) -> Result<(), AppError> {
+pub(crate) fn require(me: &SignedInContact) -> Result<(), AppError> {
     if me.scope.may(Permission::SalesView) {
         Ok(())
     } else {
