@@ -87,6 +87,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/invoice.html"),
     ),
     (
+        "admin/orders.html",
+        include_str!("../templates/admin/orders.html"),
+    ),
+    (
+        "admin/order.html",
+        include_str!("../templates/admin/order.html"),
+    ),
+    (
+        "admin/items.html",
+        include_str!("../templates/admin/items.html"),
+    ),
+    (
         "admin/payments.html",
         include_str!("../templates/admin/payments.html"),
     ),
@@ -217,6 +229,9 @@ pub fn routes() -> Routes {
         .nest("/suppliers", accounts::routes(AccountKind::Supplier))
         .nest("/invoices", sales::invoice_routes())
         .nest("/payments", sales::payment_routes())
+        .nest("/items", sales::item_routes())
+        .nest("/quotes", sales::quote_routes())
+        .nest("/orders", sales::order_routes())
         .nest("/settings", settings::routes())
         .nest("/api-keys", api_keys::routes())
         .nest("/portal-roles", portal_roles::routes());

@@ -17,7 +17,7 @@ use portico_data::{
     Actor, Contact, ContactId, LinkAccess, LinkAccessInput, LinkId, NewAuditEvent, PortalRole,
     TenantTx,
 };
-use portico_domain::{BranchScope, FieldErrors, Permission, Portal};
+use portico_domain::{BranchScope, FieldErrors, Permission, Portal, orders};
 use portico_web::{Access, Routes};
 use portico_web::{
     AppError, Lang, Ui,
@@ -228,6 +228,7 @@ async fn render(
     }
     let policy = live_policy(&mut tx, id).await?;
     let invitation = tx.invitations().latest(id).await?;
+    let currency = staff.tenant.0.currency().to_owned();
     let asked = !explain.link.is_empty() || !explain.permission.is_empty();
     let answer = if asked {
         Some(
@@ -293,6 +294,8 @@ async fn render(
                 "matrix": matrix(ui, l),
                 "branches_enabled": l.branches_enabled,
                 "all_branches": l.all_branches,
+                "approval_limit": l.approval_limit.map(|d| d.to_string()).unwrap_or_default(),
+                "currency": currency,
                 "branches": branch_rows,
                 "effective": effective,
                 "permissions": l.portal.permissions().iter()
@@ -470,7 +473,31 @@ async fn save_link_access(
             .filter(move |(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     };
+    let approval_limit = orders::parse_limit(values("approval_limit").next().unwrap_or(""))
+        .map_err(|message| {
+            let mut errors = FieldErrors::default();
+            errors.add("approval_limit", message);
+            AppError::Invalid(errors)
+        });
     let input = LinkAccessInput {
+        approval_limit: match approval_limit {
+            Ok(limit) => limit,
+            Err(AppError::Invalid(errors)) => {
+                let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+                let found = tx.links().find(link).await?.ok_or(AppError::NotFound)?;
+                tx.commit().await?;
+                return render(
+                    &ui,
+                    &staff,
+                    found.contact_id,
+                    &ExplainQuery::default(),
+                    &errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+            Err(other) => return Err(other),
+        },
         role_ids: values("role")
             .map(|v| v.parse().map_err(|_| bad()))
             .collect::<Result<_, _>>()?,

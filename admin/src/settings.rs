@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Routes {
         .at("/", lists, get(page))
         .at("/rule", settings, post(set_rule))
         .at("/portal-defaults", settings, post(set_portal_defaults))
+        .at("/approvals", settings, post(set_approvals))
         .at("/titles", lists, post(add_title))
         .at("/categories", lists, post(add_category))
         .at("/:list/:id", lists, post(rename_entry))
@@ -85,9 +86,11 @@ async fn render(
             "options": options,
         }));
     }
+    let (_, four_eyes) = tx.orders().company_rules().await?;
     tx.commit().await?;
     let mut ctx = staff.page(ui, "settings").await?;
     ctx.insert("rule", staff.tenant.0.contact_required().as_str());
+    ctx.insert("four_eyes", &four_eyes);
     ctx.insert("portal_defaults", &defaults);
     ctx.insert("titles", &titles);
     ctx.insert("categories", &categories);
@@ -136,6 +139,31 @@ async fn set_rule(
         .await?;
     tx.commit().await?;
     ui.state.tenants.forget(tenant.slug()).await;
+    set_flash(session, "settings-saved");
+    Ok(Redirect::see_other("/admin/settings").into_response())
+}
+
+#[derive(Deserialize)]
+struct ApprovalsForm {
+    /// Present (`on`) when checked.
+    four_eyes: Option<String>,
+}
+
+/// `POST /admin/settings/approvals`: whether nobody may accept or authorize
+/// in the portal what they created themselves.
+#[handler]
+async fn set_approvals(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(form): Form<ApprovalsForm>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Settings, Action::Write).await?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    tx.settings()
+        .set_four_eyes(form.four_eyes.is_some(), staff.by(&ui))
+        .await?;
+    tx.commit().await?;
     set_flash(session, "settings-saved");
     Ok(Redirect::see_other("/admin/settings").into_response())
 }

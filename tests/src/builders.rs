@@ -33,6 +33,8 @@ pub struct Grant {
     pub roles: Vec<&'static str>,
     pub permissions: Vec<&'static str>,
     pub branches: Option<Vec<BranchId>>,
+    /// The link's approval limit (`None`: no limit).
+    pub approval_limit: Option<rust_decimal::Decimal>,
 }
 
 impl Grant {
@@ -42,6 +44,7 @@ impl Grant {
             roles: Vec::new(),
             permissions: permissions.to_vec(),
             branches: None,
+            approval_limit: None,
         }
     }
 
@@ -51,6 +54,15 @@ impl Grant {
             roles: Vec::new(),
             permissions: permissions.to_vec(),
             branches: Some(branches.to_vec()),
+            approval_limit: None,
+        }
+    }
+
+    /// The same grant with an approval limit (`"5000"`).
+    pub fn limited(self, limit: &str) -> Self {
+        Self {
+            approval_limit: Some(limit.parse().expect("a decimal limit")),
+            ..self
         }
     }
 
@@ -309,6 +321,7 @@ impl<'a> Company<'a> {
                 .flatten()
                 .map(|b| b.as_uuid())
                 .collect(),
+            approval_limit: grant.approval_limit,
         };
         let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         tx.link_grants()
@@ -603,6 +616,59 @@ pub fn payment_input(
 
 /// Sales records pushed as the ERP would, by the system.
 impl Company<'_> {
+    /// A quote (sent) or an order (submitted) of customer `code`, of
+    /// `branch`, with one line of `amount` (exempt); its id and number.
+    pub async fn sales_order(
+        &self,
+        kind: portico_domain::orders::OrderKind,
+        code: &str,
+        branch: Option<BranchId>,
+        amount: &str,
+    ) -> (Uuid, String) {
+        use portico_domain::orders::{OrderKind, OrderLine, OrderMove};
+        let account = self.account_id(code).await;
+        let price: rust_decimal::Decimal = amount.parse().expect("an amount");
+        let line = OrderLine {
+            item_id: None,
+            item_code: Some("X-1".into()),
+            description: "Artículo".into(),
+            unit: "u".into(),
+            quantity: rust_decimal::Decimal::ONE,
+            unit_price: price,
+            tax_rate: rust_decimal::Decimal::ZERO,
+            net: price,
+            tax: rust_decimal::Decimal::ZERO,
+        };
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let row = tx
+            .orders()
+            .create(
+                portico_data::NewOrder {
+                    kind,
+                    account,
+                    branch,
+                    currency: "DOP".into(),
+                    lines: vec![line],
+                    valid_until: None,
+                    deliver_on: None,
+                    quote: None,
+                    notes: None,
+                    created_by: None,
+                },
+                SYSTEM,
+            )
+            .await
+            .expect("a quote or order");
+        if kind == OrderKind::Quote {
+            tx.orders()
+                .apply(&row, OrderMove::Send, None, None, SYSTEM)
+                .await
+                .expect("sent");
+        }
+        tx.commit().await.expect("commit");
+        (row.id, row.number)
+    }
+
     /// Upserts `inputs` (checked first) in one transaction; the ids, in order.
     pub async fn invoices(&self, inputs: &[portico_domain::sales::InvoiceInput]) -> Vec<Uuid> {
         let records: Vec<_> = inputs

@@ -87,6 +87,9 @@ struct Data {
     invoices: Vec<String>,
     /// Farmacia Carol's payments: one paying two invoices, one paying part of one.
     payments: Vec<String>,
+    /// Farmacia Carol's quotes and orders, in every state the demo has.
+    quotes: Vec<String>,
+    orders: Vec<String>,
 }
 
 /// Who visits, where, with which password.
@@ -272,7 +275,34 @@ async fn urls(
             format!("/admin/customers/{}?tab=payments", d.customer),
         ],
         "/admin/customers/:id/edit" => vec![pattern.replace(":id", &d.customer)],
-        "/admin/invoices" | "/admin/payments" => vec![
+        "/admin/quotes/:id" => d
+            .quotes
+            .iter()
+            .map(|id| pattern.replace(":id", id))
+            .collect(),
+        "/admin/orders/:id" => d
+            .orders
+            .iter()
+            .map(|id| pattern.replace(":id", id))
+            .collect(),
+        "/admin/items" => vec![pattern.to_owned(), format!("{pattern}?q=med")],
+        "/portal/quotes/:id" | "/portal/quotes/:id/pdf" => d
+            .quotes
+            .iter()
+            .map(|id| pattern.replace(":id", id))
+            .collect(),
+        "/portal/orders/:id" | "/portal/orders/:id/pdf" => d
+            .orders
+            .iter()
+            .map(|id| pattern.replace(":id", id))
+            .collect(),
+        "/portal/quotes" | "/portal/orders" => {
+            vec![pattern.to_owned(), format!("{pattern}?branch={}", d.branch)]
+        }
+        "/portal/quotes/new" | "/portal/orders/new" => {
+            vec![pattern.to_owned(), format!("{pattern}?q=amox")]
+        }
+        "/admin/invoices" | "/admin/payments" | "/admin/quotes" | "/admin/orders" => vec![
             pattern.to_owned(),
             format!("{pattern}?customer={}", d.customer),
         ],
@@ -1056,9 +1086,12 @@ async fn seed(app: &TestApp) -> Data {
     done(&operator, "/", "/tenants/suspendida/suspend", &[]).await;
 
     let (invoices, payments) = sales_records(app, &tenant, customer.id).await;
+    let (quotes, orders) = order_records(app, &tenant, customer.id).await;
     Data {
         invoices,
         payments,
+        quotes,
+        orders,
         customer: customer.id.to_string(),
         branch,
         supplier: supplier.id.to_string(),
@@ -1121,6 +1154,29 @@ async fn sales_records(
         "the demo has payments of two and of one invoice"
     );
     (chosen, paying)
+}
+
+/// The demo's quotes and orders of `customer`.
+async fn order_records(
+    app: &TestApp,
+    tenant: &Tenant,
+    customer: portico_data::AccountId,
+) -> (Vec<String>, Vec<String>) {
+    use portico_domain::orders::OrderKind;
+    let mut tx = app.db.db.tenant_tx(tenant).await.expect("tx");
+    let mut ids = Vec::new();
+    for kind in [OrderKind::Quote, OrderKind::Order] {
+        let rows = tx
+            .orders()
+            .list(kind, Some(customer), None, 50)
+            .await
+            .expect("rows");
+        assert!(rows.len() >= 3, "the demo has {kind:?}s");
+        ids.push(rows.iter().map(|r| r.id.to_string()).collect::<Vec<_>>());
+    }
+    tx.commit().await.expect("commit");
+    let orders = ids.pop().expect("orders");
+    (ids.pop().expect("quotes"), orders)
 }
 
 /// Uploads a CSV for a dry run and waits for it; the import's id.

@@ -14,7 +14,7 @@
 use poem::http::{Method, StatusCode};
 use portico_authz::BackOffice;
 use portico_data::ContactList;
-use portico_domain::{AccountKind, Portal, StaffRole};
+use portico_domain::{AccountKind, Portal, StaffRole, orders::OrderKind};
 use portico_tests::builders::{Company, Grant, invoice_input, payment_input, portal_base};
 use portico_tests::{Browser, Page, TestApp, TestDb, backend_tests};
 use portico_web::{Access, Routes, routes::Entry};
@@ -48,6 +48,9 @@ struct Ids {
     invoice: String,
     /// A payment of `customer` (of `branch`), applied to `invoice`.
     payment: String,
+    /// A sent quote and a submitted order of `customer` (of `branch`).
+    quote: String,
+    order: String,
 }
 
 /// The value of path parameter `param` after the literal segment `after`, or
@@ -65,6 +68,8 @@ fn slot(ids: &Ids, after: &str, param: &str) -> Option<String> {
         ("import", ":id") => &ids.import,
         ("invoices", ":id") => &ids.invoice,
         ("payments", ":id") => &ids.payment,
+        ("quotes" | "from-quote", ":id") => &ids.quote,
+        ("orders", ":id") => &ids.order,
         ("staff", ":id") => &ids.staff,
         ("api-keys", ":id") => &ids.api_key,
         ("portal-roles", ":id") => &ids.portal_role,
@@ -197,7 +202,18 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         ("POST", "/api/v1/portal-roles") | ("PUT", "/api/v1/portal-roles/:id") => {
             Minimal::Json(role)
         }
-        ("PUT", "/api/v1/invoices" | "/api/v1/payments") => Minimal::Json(json!({ "records": [] })),
+        ("PUT", "/api/v1/invoices" | "/api/v1/payments" | "/api/v1/items" | "/api/v1/prices") => {
+            Minimal::Json(json!({ "records": [] }))
+        }
+        ("POST", "/portal/api/v1/quotes" | "/portal/api/v1/orders") => {
+            Minimal::Json(json!({ "lines": [{ "item_id": uuid::Uuid::nil(), "quantity": "1" }] }))
+        }
+        ("POST", "/portal/api/v1/quotes/:id/decision" | "/portal/api/v1/orders/:id/decision") => {
+            Minimal::Json(json!({ "decision": "authorize" }))
+        }
+        ("POST", "/portal/quotes/:id/decision" | "/portal/orders/:id/decision") => {
+            Minimal::Form(vec![("decision", "authorize".into())])
+        }
         ("POST", "/api/v1/customers/:id/branches")
         | ("PUT", "/api/v1/customers/:id/branches/:branch_id") => Minimal::Json(branch),
         (
@@ -339,15 +355,20 @@ struct Callers<'a> {
     /// first does not (sales and receivables).
     finance_contact: Browser<'a>,
     supplier_contact: Browser<'a>,
-    /// The permission each portal contact holds: customer, finance, supplier.
-    held: [&'static str; 3],
+    /// A third customer contact, of the same branch, who views orders.
+    buyer_contact: Browser<'a>,
+    /// The permission each portal contact holds: customer, finance, supplier, buyer.
+    held: [&'static str; 4],
     /// alfa's own records, for the callers without the right.
     own: Ids,
     /// An account of alfa the customer contact is not linked to.
     other_account: String,
-    /// The customer's branch the contacts do not see, and an invoice of it.
+    /// The customer's branch the contacts do not see, and an invoice, a
+    /// quote and an order of it.
     hidden_branch: String,
     hidden_invoice: String,
+    hidden_quote: String,
+    hidden_order: String,
     /// An account-level payment of the customer, applied to an invoice of
     /// the visible branch and to the hidden one.
     account_payment: String,
@@ -355,11 +376,12 @@ struct Callers<'a> {
 
 impl<'a> Callers<'a> {
     /// The portal contacts with the permission each holds.
-    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 3] {
+    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 4] {
         [
             (Portal::Customer, self.held[0], &self.customer_contact),
             (Portal::Customer, self.held[1], &self.finance_contact),
             (Portal::Supplier, self.held[2], &self.supplier_contact),
+            (Portal::Customer, self.held[3], &self.buyer_contact),
         ]
     }
 
@@ -623,6 +645,16 @@ async fn other_company(beta: &Company<'_>) -> Ids {
             )])
             .await[0]
             .to_string(),
+        quote: beta
+            .sales_order(OrderKind::Quote, "B-001", Some(branch), "50")
+            .await
+            .0
+            .to_string(),
+        order: beta
+            .sales_order(OrderKind::Order, "B-001", Some(branch), "60")
+            .await
+            .0
+            .to_string(),
     }
 }
 
@@ -655,7 +687,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
     let supplier = alfa
         .account(AccountKind::Supplier, "A-003", "Proveedor Alfa")
         .await;
-    let held = ["quotes.view", "sales.view", "payables.view"];
+    let held = ["quotes.view", "sales.view", "payables.view", "orders.view"];
     let ana = alfa.contact("Ana", "Alfa", "ana@alfa.test").await;
     let link = alfa
         .link(
@@ -671,6 +703,14 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         customer,
         AccountKind::Customer,
         &Grant::branches(&[held[1], "receivables.view"], &[visible]),
+    )
+    .await;
+    let olga = alfa.contact("Olga", "Alfa", "olga@alfa.test").await;
+    alfa.link(
+        olga,
+        customer,
+        AccountKind::Customer,
+        &Grant::branches(&[held[3]], &[visible]),
     )
     .await;
     let sam = alfa.contact("Samuel", "Alfa", "sam@alfa.test").await;
@@ -730,6 +770,22 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
             ),
         ])
         .await;
+    let (quote, _) = alfa
+        .sales_order(OrderKind::Quote, "A-001", Some(visible), "10")
+        .await;
+    let (order, _) = alfa
+        .sales_order(OrderKind::Order, "A-001", Some(visible), "20")
+        .await;
+    let (hidden_quote, _) = alfa
+        .sales_order(OrderKind::Quote, "A-001", Some(hidden), "30")
+        .await;
+    let (hidden_order, _) = alfa
+        .sales_order(OrderKind::Order, "A-001", Some(hidden), "40")
+        .await;
+    alfa.sales_order(OrderKind::Quote, "A-002", None, "50")
+        .await;
+    alfa.sales_order(OrderKind::Order, "A-002", None, "60")
+        .await;
     Callers {
         anonymous: app.browser(&alfa.host()),
         owner: alfa.staff_session("owner@alfa.test").await,
@@ -739,6 +795,9 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         customer_contact: alfa.portal_session(Portal::Customer, "ana@alfa.test").await,
         finance_contact: alfa.portal_session(Portal::Customer, "bea@alfa.test").await,
         supplier_contact: alfa.portal_session(Portal::Supplier, "sam@alfa.test").await,
+        buyer_contact: alfa
+            .portal_session(Portal::Customer, "olga@alfa.test")
+            .await,
         held,
         own: Ids {
             contact: ana.to_string(),
@@ -759,10 +818,14 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
                 .to_string(),
             invoice: invoices[0].to_string(),
             payment: payments[0].to_string(),
+            quote: quote.to_string(),
+            order: order.to_string(),
         },
         other_account: other_account.to_string(),
         hidden_branch: hidden.to_string(),
         hidden_invoice: invoices[1].to_string(),
+        hidden_quote: hidden_quote.to_string(),
+        hidden_order: hidden_order.to_string(),
         account_payment: payments[1].to_string(),
     }
 }
@@ -800,6 +863,58 @@ async fn portal_sees_only_its_accounts_and_branches(callers: &Callers<'_>) -> Ve
         problems.push(format!("switching to another account: {}", switch.status));
     }
     problems.extend(finance_sees_only_its_records(callers).await);
+    problems.extend(quotes_and_orders_stay_in_their_branch(callers).await);
+    problems
+}
+
+/// The quote and order lists, pages and API, show the visible branch's
+/// records (numbered `COT-000001`, `PED-000001` in alfa) and none of the
+/// hidden branch's or the other account's; their ids are "not found".
+async fn quotes_and_orders_stay_in_their_branch(callers: &Callers<'_>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let base = portal_base(Portal::Customer);
+    // alfa numbered them in order: visible, hidden, other account.
+    for (who, kind, shows, hides) in [
+        (
+            &callers.customer_contact,
+            "quotes",
+            "COT-000001",
+            ["COT-000002", "COT-000003"],
+        ),
+        (
+            &callers.buyer_contact,
+            "orders",
+            "PED-000001",
+            ["PED-000002", "PED-000003"],
+        ),
+    ] {
+        for path in [format!("/{kind}"), format!("/api/v1/{kind}")] {
+            let page = who.get(&format!("{base}{path}")).await;
+            if page.status != StatusCode::OK || !page.body.contains(shows) {
+                problems.push(format!("{base}{path}: {} showing {shows}", page.status));
+            }
+            for number in hides {
+                if page.body.contains(number) {
+                    problems.push(format!("{base}{path} names {number}"));
+                }
+            }
+        }
+        let hidden = if kind == "quotes" {
+            &callers.hidden_quote
+        } else {
+            &callers.hidden_order
+        };
+        for path in [
+            format!("/{kind}/{hidden}"),
+            format!("/{kind}/{hidden}/pdf"),
+            format!("/api/v1/{kind}/{hidden}"),
+        ] {
+            let page = who.get(&format!("{base}{path}")).await;
+            if page.status != StatusCode::NOT_FOUND {
+                problems.push(format!("{base}{path}: {} (expected 404)", page.status));
+            }
+        }
+    }
     problems
 }
 
@@ -885,6 +1000,8 @@ fn a_route_the_matrix_cannot_fill_is_reported_by_name() {
         title: "t".into(),
         invoice: "f".into(),
         payment: "r".into(),
+        quote: "q".into(),
+        order: "o".into(),
     };
     assert!(missing(&portico::app::tenant_site(), &ids).is_empty());
     let routes = portico::app::tenant_site().at(

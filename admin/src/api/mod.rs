@@ -7,6 +7,7 @@ mod accounts;
 pub(crate) mod auth;
 mod contacts;
 mod dto;
+mod orders;
 mod portal;
 mod sales;
 
@@ -37,6 +38,8 @@ pub(crate) enum ApiTags {
     Portal,
     /// Customers' invoices, credit notes and payments, pushed by an ERP.
     Sales,
+    /// The items catalogue, customers' prices, quotes and orders.
+    Orders,
 }
 
 /// Rows per page when a list's `limit` is not given. The parameter declares its
@@ -53,6 +56,7 @@ pub fn routes() -> Api<impl Endpoint> {
             contacts::ContactsApi,
             portal::PortalApi,
             sales::SalesApi,
+            orders::OrdersApi,
         ),
         "Portico admin API",
         env!("CARGO_PKG_VERSION"),
@@ -181,7 +185,17 @@ fn operations<E>(api: Api<E>) -> Api<E> {
         .operation(Method::GET, "/invoices/:id", key(Area::Sales, Read))
         .operation(Method::GET, "/payments", key(Area::Sales, Read))
         .operation(Method::PUT, "/payments", key(Area::Sales, Write))
-        .operation(Method::GET, "/payments/:id", key(Area::Sales, Read));
+        .operation(Method::GET, "/payments/:id", key(Area::Sales, Read))
+        .operation(Method::GET, "/items", key(Area::Sales, Read))
+        .operation(Method::PUT, "/items", key(Area::Sales, Write))
+        .operation(Method::PUT, "/prices", key(Area::Sales, Write))
+        .operation(Method::GET, "/quotes", key(Area::Sales, Read))
+        .operation(Method::GET, "/quotes/:id", key(Area::Sales, Read))
+        .operation(Method::POST, "/quotes/:id/send", key(Area::Sales, Write))
+        .operation(Method::GET, "/orders", key(Area::Sales, Read))
+        .operation(Method::GET, "/orders/:id", key(Area::Sales, Read))
+        .operation(Method::POST, "/orders/:id/fulfil", key(Area::Sales, Write))
+        .operation(Method::POST, "/orders/:id/cancel", key(Area::Sales, Write));
     for kind in [AccountKind::Customer, AccountKind::Supplier] {
         let area = Area::accounts(kind);
         let path = |rest: &str| format!("/{}{rest}", kind.plural());

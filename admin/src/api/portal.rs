@@ -12,7 +12,7 @@ use portico_data::{
     ContactId, DataError, LinkAccess, LinkAccessInput, LinkId, PortalRole, PortalRoleInput,
     TenantTx,
 };
-use portico_domain::Portal;
+use portico_domain::{Portal, orders};
 use portico_web::AppError;
 use portico_web::text::Text;
 use uuid::Uuid;
@@ -73,6 +73,9 @@ pub(crate) struct LinkAccessOut {
     /// Sees every branch (always true when the account has no branches).
     pub all_branches: bool,
     pub branch_ids: Vec<Uuid>,
+    /// Up to what total the contact may accept quotes and authorize orders,
+    /// in the company's currency (`null`: no limit).
+    pub approval_limit: Option<String>,
 }
 
 impl From<&LinkAccess> for LinkAccessOut {
@@ -87,6 +90,7 @@ impl From<&LinkAccess> for LinkAccessOut {
             permissions: l.permissions.clone(),
             all_branches: l.all_branches,
             branch_ids: l.branch_ids.clone(),
+            approval_limit: l.approval_limit.map(|d| d.to_string()),
         }
     }
 }
@@ -110,6 +114,11 @@ pub(crate) struct LinkAccessBody {
     pub all_branches: bool,
     #[oai(default, nullable)]
     pub branch_ids: Vec<Uuid>,
+    /// Up to what total the contact may accept quotes and authorize orders,
+    /// in the company's currency, two decimals at most (`"5000.00"`);
+    /// absent or `null`: no limit.
+    #[oai(validator(max_length = 20))]
+    pub approval_limit: Option<String>,
 }
 
 fn yes() -> bool {
@@ -273,7 +282,14 @@ impl PortalApi {
         id: Path<Uuid>,
         body: Json<LinkAccessBody>,
     ) -> Result<Json<LinkAccessOut>> {
+        let approval_limit = orders::parse_limit(body.0.approval_limit.as_deref().unwrap_or(""))
+            .map_err(|message| {
+                let mut errors = portico_domain::FieldErrors::default();
+                errors.add("approval_limit", message);
+                AppError::Invalid(errors)
+            })?;
         let input = LinkAccessInput {
+            approval_limit,
             role_ids: body.0.role_ids,
             permissions: body.0.permissions.iter().map(|t| t.0.clone()).collect(),
             all_branches: body.0.all_branches,

@@ -219,7 +219,7 @@ impl From<Vec<UpsertOutcome>> for BatchOut {
 }
 
 /// Reads a list's `after`; a malformed one is a 400.
-fn cursor(raw: Option<&str>) -> std::result::Result<Option<DateCursor>, AppError> {
+pub(crate) fn cursor(raw: Option<&str>) -> std::result::Result<Option<DateCursor>, AppError> {
     raw.filter(|r| !r.is_empty())
         .map(|r| {
             DateCursor::decode(r).map_err(|_| AppError::BadRequest("error-bad-request-detail"))
@@ -351,7 +351,7 @@ impl SalesApi {
 
 /// Cuts `rows` (read with one extra) to `limit`; the last row shown when
 /// another page follows.
-fn more<T: Clone>(rows: &mut Vec<T>, limit: u64) -> Option<T> {
+pub(crate) fn more<T: Clone>(rows: &mut Vec<T>, limit: u64) -> Option<T> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     if rows.len() > limit {
         rows.truncate(limit);

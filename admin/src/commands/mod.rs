@@ -6,6 +6,7 @@
 pub(crate) mod accounts;
 pub(crate) mod contacts;
 pub(crate) mod links;
+pub(crate) mod orders;
 pub(crate) mod portal_access;
 pub(crate) mod sales;
 

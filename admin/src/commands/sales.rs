@@ -13,7 +13,7 @@ use portico_web::AppError;
 use super::Issuer;
 
 /// Checks every record of a batch, naming each problem under `records[n]`.
-fn check<I, F>(
+pub(crate) fn check<I, F>(
     inputs: &[I],
     validate: impl Fn(&I) -> Result<F, FieldErrors>,
 ) -> Result<Vec<F>, AppError> {

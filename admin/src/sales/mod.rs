@@ -1,14 +1,17 @@
-//! Customers' invoices, credit notes and payments in the back office, as the
-//! ERP pushed them: the lists (newest first, 25 a page, optionally of one
-//! customer) and each document's page. Read only: documents change only
-//! through the ERP's API. One part per file: what the pages share (`view`),
-//! invoices and credit notes, payments.
+//! The sales side in the back office: customers' invoices, credit notes and
+//! payments as the ERP pushed them (read only), the items catalogue, and
+//! quotes and orders with their approval chain and the company's moves on
+//! them. Lists are newest first, 25 a page, optionally of one customer. One
+//! part per file: what the pages share (`view`), invoices and credit notes,
+//! payments, items, quotes and orders.
 
 mod invoices;
+mod items;
+mod orders;
 mod payments;
 pub(crate) mod view;
 
-use poem::get;
+use poem::{get, post};
 use portico_authz::{Action, Area};
 use portico_data::{Account, AccountId, DateCursor, TenantTx};
 use portico_domain::AccountKind;
@@ -33,6 +36,36 @@ pub(crate) fn payment_routes() -> Routes {
     Routes::new()
         .at("/", read, get(payments::list))
         .at("/:id", read, get(payments::show))
+}
+
+/// `/admin/items`: the catalogue.
+pub(crate) fn item_routes() -> Routes {
+    Routes::new().at(
+        "/",
+        Access::staff(Area::Sales, Action::Read),
+        get(items::list),
+    )
+}
+
+/// `/admin/quotes`: quotes, and sending a requested one.
+pub(crate) fn quote_routes() -> Routes {
+    let read = Access::staff(Area::Sales, Action::Read);
+    let write = Access::staff(Area::Sales, Action::Write);
+    Routes::new()
+        .at("/", read, get(orders::quotes))
+        .at("/:id", read, get(orders::quote))
+        .at("/:id/send", write, post(orders::send))
+}
+
+/// `/admin/orders`: orders, and fulfilling or cancelling one.
+pub(crate) fn order_routes() -> Routes {
+    let read = Access::staff(Area::Sales, Action::Read);
+    let write = Access::staff(Area::Sales, Action::Write);
+    Routes::new()
+        .at("/", read, get(orders::orders_list))
+        .at("/:id", read, get(orders::order))
+        .at("/:id/fulfil", write, post(orders::fulfil))
+        .at("/:id/cancel", write, post(orders::cancel))
 }
 
 /// A list's query string: the customer it is narrowed to and where it continues.

@@ -99,6 +99,16 @@ impl Names {
         .await
     }
 
+    /// A customer named and linked, as JSON for a template.
+    pub(crate) fn customer_link(&self, id: Uuid) -> serde_json::Value {
+        serde_json::json!({ "name": self.customer(id), "href": format!("/admin/customers/{id}") })
+    }
+
+    /// A branch's name, or the account-level label.
+    pub(crate) fn branch_name(&self, lang: &Lang, id: Option<Uuid>) -> String {
+        self.branch(lang, id)
+    }
+
     fn customer(&self, id: Uuid) -> String {
         self.customers.get(&id).cloned().unwrap_or_default()
     }

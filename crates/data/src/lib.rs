@@ -66,6 +66,7 @@ pub use areas::audit::{Actor, AuditArea, AuditEvent, By, NewAuditEvent, diff};
 #[cfg(feature = "bench-seed")]
 pub use areas::bench_seed::{self, BenchSeedArea};
 pub use areas::branches::{Branch, BranchesArea};
+pub use areas::catalogue::{CatalogueArea, Item};
 pub use areas::contacts::{
     AddedContact, Contact, ContactFilter, ContactSort, ContactsArea, PortalAccess, PortalFilter,
     PortalStatus,
@@ -82,6 +83,7 @@ pub use areas::link_grants::{LinkAccess, LinkAccessInput, LinkGrantsArea};
 pub use areas::links::{ContactLink, LinksArea};
 pub use areas::lists::{ContactList, ListEntry, ListsArea, SEEDED_TITLES};
 pub use areas::names::NamesArea;
+pub use areas::orders::{Moved, NewOrder, OrderDetail, OrderEvent, OrderRow, OrdersArea};
 pub use areas::outbox::{NewMail, OutboxArea, OutboxMail};
 pub use areas::policy::{ContactPolicyRows, PolicyArea};
 pub use areas::portal_access::PortalAccessArea;

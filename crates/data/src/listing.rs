@@ -113,6 +113,8 @@ pub struct RecordTable {
     branch: DynIden,
     date: DynIden,
     id: DynIden,
+    /// A condition every row of a page meets besides the scope (a kind).
+    filter: Option<SimpleExpr>,
 }
 
 impl RecordTable {
@@ -126,7 +128,15 @@ impl RecordTable {
             branch: "branch_id".into_iden(),
             date: date.into_iden(),
             id: "id".into_iden(),
+            filter: None,
         }
+    }
+
+    /// The same table, its pages keeping only the rows that meet `condition`
+    /// (on the table's own, unqualified columns).
+    pub fn only(mut self, condition: SimpleExpr) -> Self {
+        self.filter = Some(condition);
+        self
     }
 
     /// The date column, for the caller's own select list.
@@ -158,6 +168,7 @@ impl RecordTable {
             .and_where(Expr::col(self.tenant.clone()).eq(scope.tenant().as_uuid()))
             .and_where(Expr::col(self.account.clone()).eq(scope.account().as_uuid()))
             .and_where(branch)
+            .and_where_option(self.filter.clone())
             .order_by(self.date.clone(), Order::Desc)
             .order_by(self.id.clone(), Order::Desc)
             .limit(limit)

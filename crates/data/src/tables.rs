@@ -192,6 +192,7 @@ pub(crate) enum ContactLinks {
     Position,
     IsPrimary,
     AllBranches,
+    ApprovalLimit,
     CreatedAt,
 }
 
@@ -338,6 +339,7 @@ pub(crate) enum Tenants {
     MaxContacts,
     ContactRequired,
     PolicyVersion,
+    FourEyes,
     CreatedAt,
     UpdatedAt,
 }
@@ -407,4 +409,99 @@ pub(crate) enum Applications {
     SourceId,
     InvoiceId,
     Amount,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Items {
+    Table,
+    TenantId,
+    Id,
+    Code,
+    Name,
+    Unit,
+    Currency,
+    Price,
+    TaxRate,
+    Active,
+    Digest,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ItemPrices {
+    Table,
+    TenantId,
+    AccountId,
+    ItemId,
+    Price,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DocumentCounters {
+    Table,
+    TenantId,
+    Series,
+    Last,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SalesOrders {
+    Table,
+    TenantId,
+    Id,
+    Kind,
+    Number,
+    AccountId,
+    BranchId,
+    Status,
+    AwaitingApproval,
+    IssuedOn,
+    ValidUntil,
+    DeliverOn,
+    Currency,
+    Subtotal,
+    Tax,
+    Total,
+    QuoteId,
+    Notes,
+    CreatedBy,
+    DecidedBy,
+    DecidedAt,
+    Comment,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SalesOrderLines {
+    Table,
+    TenantId,
+    OrderId,
+    Position,
+    ItemId,
+    ItemCode,
+    Description,
+    Unit,
+    Quantity,
+    UnitPrice,
+    TaxRate,
+    Net,
+    Tax,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SalesOrderEvents {
+    Table,
+    TenantId,
+    OrderId,
+    Seq,
+    OccurredAt,
+    ActorKind,
+    ActorId,
+    ActorName,
+    Action,
+    ApprovalLimit,
+    Comment,
 }

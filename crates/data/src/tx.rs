@@ -3,11 +3,12 @@
 #[cfg(feature = "bench-seed")]
 use crate::BenchSeedArea;
 use crate::{
-    AccountsArea, ApiKeysArea, AuditArea, BranchesArea, ContactsArea, CustomerRecordsArea,
-    DataError, ImportsArea, InvitationsArea, LinkGrantsArea, LinksArea, ListsArea, NamesArea,
-    OutboxArea, PolicyArea, PortalAccessArea, PortalCredentialsArea, PortalDefaultsArea,
-    PortalRolesArea, PortalScopeArea, PortalTokensArea, SalesArea, SettingsArea, StaffArea,
-    StaffResetTokensArea, Tenant, TenantId, database::PolicyChanges, exec::Conn,
+    AccountsArea, ApiKeysArea, AuditArea, BranchesArea, CatalogueArea, ContactsArea,
+    CustomerRecordsArea, DataError, ImportsArea, InvitationsArea, LinkGrantsArea, LinksArea,
+    ListsArea, NamesArea, OrdersArea, OutboxArea, PolicyArea, PortalAccessArea,
+    PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea, PortalTokensArea,
+    SalesArea, SettingsArea, StaffArea, StaffResetTokensArea, Tenant, TenantId,
+    database::PolicyChanges, exec::Conn,
 };
 
 /// A transaction bound to one tenant. Every public repository function over
@@ -163,6 +164,16 @@ impl TenantTx {
     /// A customer's money records as one of its contacts sees them.
     pub fn customer_records(&mut self) -> CustomerRecordsArea<'_> {
         CustomerRecordsArea { tx: self }
+    }
+
+    /// The items catalogue and each customer's prices.
+    pub fn catalogue(&mut self) -> CatalogueArea<'_> {
+        CatalogueArea { tx: self }
+    }
+
+    /// Quotes and orders: creation, moves with their chain, scoped and staff reads.
+    pub fn orders(&mut self) -> OrdersArea<'_> {
+        OrdersArea { tx: self }
     }
 
     /// The tenant's portal policy: its version and the rows a contact's policy is built from.

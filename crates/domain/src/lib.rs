@@ -10,6 +10,7 @@ pub mod ids;
 pub mod iso;
 mod locale;
 pub mod money;
+pub mod orders;
 mod portal;
 pub mod sales;
 mod slug;

@@ -195,7 +195,19 @@ pub struct PaymentFields {
     pub applied_to: Vec<Application>,
 }
 
-fn decimal(
+/// A line's net (quantity × unit price) and tax (net × rate %), each rounded to
+/// cents: the one rule of every line of every document.
+pub fn line_amounts(
+    quantity: Decimal,
+    unit_price: Decimal,
+    tax_rate: Decimal,
+) -> (Decimal, Decimal) {
+    let net = money::round_money(quantity * unit_price);
+    let tax = money::round_money(net * tax_rate / Decimal::ONE_HUNDRED);
+    (net, tax)
+}
+
+pub(crate) fn decimal(
     check: &mut Checker,
     field: &'static str,
     raw: &str,
@@ -208,7 +220,7 @@ fn decimal(
     })
 }
 
-fn required_date(check: &mut Checker, field: &'static str, raw: &str) -> NaiveDate {
+pub(crate) fn required_date(check: &mut Checker, field: &'static str, raw: &str) -> NaiveDate {
     match check.date(field, raw) {
         Some(date) => date,
         None => {
@@ -220,7 +232,7 @@ fn required_date(check: &mut Checker, field: &'static str, raw: &str) -> NaiveDa
     }
 }
 
-fn currency(check: &mut Checker, raw: &str) -> String {
+pub(crate) fn currency(check: &mut Checker, raw: &str) -> String {
     match Currency::parse(raw) {
         Ok(currency) => currency.as_str().to_owned(),
         Err(_) => {
@@ -230,7 +242,7 @@ fn currency(check: &mut Checker, raw: &str) -> String {
     }
 }
 
-fn optional(
+pub(crate) fn optional(
     check: &mut Checker,
     field: &'static str,
     raw: Option<&str>,
@@ -365,8 +377,7 @@ impl LineInput {
         if tax_rate > Decimal::ONE_HUNDRED {
             check.errors.add("tax_rate", "field-decimal-too-large");
         }
-        let net = money::round_money(quantity * unit_price);
-        let tax = money::round_money(net * tax_rate / Decimal::ONE_HUNDRED);
+        let (net, tax) = line_amounts(quantity, unit_price, tax_rate);
         let line = InvoiceLine {
             item_code,
             description,

@@ -20,7 +20,9 @@ use typst::{
 /// heading, footer) followed by its own body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {
-    /// An invoice or credit note: facts, lines, totals, what was applied.
+    /// A commercial document — an invoice, credit note, quote or order:
+    /// facts, lines, totals, and a closing table (what was applied, or the
+    /// approval chain).
     Invoice,
     /// A statement of account: facts, opening balance, movements, closing.
     Statement,

@@ -22,10 +22,16 @@ pub const DEMO_READ_ONLY: &str = "luis.martinez@distcaribe.do";
 pub const DEMO_SALES: &str = "carlos.perez@distcaribe.do";
 /// A purchasing staff user of the demo company (manages suppliers' contacts).
 pub const DEMO_PURCHASING: &str = "ana.santos@distcaribe.do";
-/// A customer-portal contact of Farmacia Carol (buyer, approver and accounts payable, every branch).
+/// A customer-portal contact of Farmacia Carol (buyer, approver and accounts
+/// payable, every branch, approval limit [`DEMO_APPROVER_LIMIT`]).
 pub const DEMO_CUSTOMER_CONTACT: &str = "carolina.mendez@farmaciacarol.do";
-/// A customer-portal contact who sees one branch only (read-only).
+/// A customer-portal contact who sees one branch only (read-only, buyer and
+/// approver up to [`DEMO_BRANCH_LIMIT`]).
 pub const DEMO_BRANCH_CONTACT: &str = "jose.feliz@farmaciacarol.do";
+/// The branch contact's approval limit (DOP).
+pub const DEMO_BRANCH_LIMIT: &str = "25000.00";
+/// The all-branches contact's approval limit (DOP).
+pub const DEMO_APPROVER_LIMIT: &str = "500000.00";
 /// A supplier-portal contact of Laboratorios Andinos (sales rep and billing).
 pub const DEMO_SUPPLIER_CONTACT: &str = "andres.restrepo@labandinos.co";
 /// The demo platform operator.
@@ -128,6 +134,7 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
     seed_directory(&mut tx, sales.map(|id| id.to_string()).unwrap_or_default()).await?;
     seed_portal_access(&mut tx, &password_hash).await?;
     seed_sales(&mut tx, chrono::Local::now().date_naive()).await?;
+    seed_orders(&mut tx).await?;
     tx.commit().await?;
     Ok(DemoOutcome {
         created_tenant: true,
@@ -525,28 +532,39 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
         actor: Actor::System,
         request_id: None,
     };
-    // (contact, portal, roles by seeded key, only these branches by code)
-    let grants: [(&str, Portal, &[&str], &[&str]); 3] = [
+    // (contact, portal, roles by seeded key, only these branches by code,
+    // approval limit)
+    type DemoGrant<'a> = (
+        &'a str,
+        Portal,
+        &'a [&'a str],
+        &'a [&'a str],
+        Option<&'a str>,
+    );
+    let grants: [DemoGrant<'_>; 3] = [
         (
             DEMO_CUSTOMER_CONTACT,
             Portal::Customer,
             &["buyer", "approver", "accounts_payable"],
             &[],
+            Some(DEMO_APPROVER_LIMIT),
         ),
         (
             DEMO_BRANCH_CONTACT,
             Portal::Customer,
-            &["read_only"],
+            &["read_only", "buyer", "approver"],
             &["SUC-NACO"],
+            Some(DEMO_BRANCH_LIMIT),
         ),
         (
             DEMO_SUPPLIER_CONTACT,
             Portal::Supplier,
             &["sales_rep", "billing"],
             &[],
+            None,
         ),
     ];
-    for (mail, portal, role_keys, branch_codes) in grants {
+    for (mail, portal, role_keys, branch_codes, limit) in grants {
         let contact = tx
             .contacts()
             .find_by_email(&email(mail)?)
@@ -579,6 +597,7 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
                 permissions: Vec::new(),
                 all_branches: branch_codes.is_empty(),
                 branch_ids: branches,
+                approval_limit: limit.map(str::parse).transpose()?,
             };
             tx.link_grants().set(link.link_id, &input, by).await?;
         }
@@ -614,6 +633,257 @@ const DEMO_ITEMS: [(&str, &str, &str, &str); 6] = [
     ),
     ("EQP-2010", "Tensiómetro digital de brazo", "3450.00", "18"),
 ];
+
+/// More of the demo catalogue beyond [`DEMO_ITEMS`]: code, name, unit,
+/// price (DOP) and tax rate.
+const DEMO_CATALOGUE: [(&str, &str, &str, &str, &str); 8] = [
+    (
+        "MED-0420",
+        "Ibuprofeno 400 mg, caja de 100",
+        "caja",
+        "520.00",
+        "0",
+    ),
+    (
+        "MED-0533",
+        "Omeprazol 20 mg, caja de 28",
+        "caja",
+        "310.25",
+        "0",
+    ),
+    ("MED-0610", "Suero oral, sobre", "sobre", "35.00", "0"),
+    (
+        "HIG-1201",
+        "Alcohol isopropílico 70 %, galón",
+        "galón",
+        "780.00",
+        "18",
+    ),
+    (
+        "HIG-1305",
+        "Guantes de nitrilo, caja de 100",
+        "caja",
+        "655.00",
+        "18",
+    ),
+    (
+        "EQP-2105",
+        "Termómetro infrarrojo",
+        "unidad",
+        "2150.00",
+        "18",
+    ),
+    ("EQP-2220", "Oxímetro de pulso", "unidad", "1890.00", "18"),
+    (
+        "EQP-2300",
+        "Glucómetro con 50 tiras",
+        "unidad",
+        "2790.00",
+        "18",
+    ),
+];
+
+/// The demo catalogue, Farmacia Carol's own prices, and its quotes and orders
+/// in every state: one requested in the portal, one sent and waiting, one
+/// accepted and ordered, one rejected; orders authorized, fulfilled, and one
+/// of the branch contact's over its limit, waiting for the approver.
+async fn seed_orders(tx: &mut TenantTx) -> anyhow::Result<()> {
+    use portico_data::NewOrder;
+    use portico_domain::orders::{ItemInput, OrderKind, OrderLine, OrderMove, PriceInput};
+    let system = By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    let mut items: Vec<ItemInput> = DEMO_ITEMS
+        .iter()
+        .map(|(code, name, price, rate)| ItemInput {
+            code: (*code).into(),
+            name: (*name).into(),
+            unit: if code.starts_with("EQP") {
+                "unidad"
+            } else {
+                "caja"
+            }
+            .into(),
+            currency: "DOP".into(),
+            price: (*price).into(),
+            tax_rate: (*rate).into(),
+            active: Some(true),
+        })
+        .collect();
+    items.extend(
+        DEMO_CATALOGUE
+            .iter()
+            .map(|(code, name, unit, price, rate)| ItemInput {
+                code: (*code).into(),
+                name: (*name).into(),
+                unit: (*unit).into(),
+                currency: "DOP".into(),
+                price: (*price).into(),
+                tax_rate: (*rate).into(),
+                active: Some(true),
+            }),
+    );
+    let items: Vec<_> = items
+        .iter()
+        .map(ItemInput::validate)
+        .collect::<Result<_, _>>()
+        .map_err(|e| anyhow::anyhow!("demo items: {e:?}"))?;
+    tx.catalogue().upsert_items(&items, system).await?;
+    let prices: Vec<_> = [("MED-0101", "1175.00"), ("HIG-1102", "270.00")]
+        .into_iter()
+        .map(|(item, price)| {
+            PriceInput {
+                customer: "C-0001".into(),
+                item: item.into(),
+                price: price.into(),
+            }
+            .validate()
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| anyhow::anyhow!("demo prices: {e:?}"))?;
+    tx.catalogue().upsert_prices(&prices, system).await?;
+
+    let customer = tx
+        .accounts()
+        .find_by_code(AccountKind::Customer, "C-0001")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo customer C-0001 missing"))?;
+    let naco = tx
+        .branches()
+        .list(customer.id, 50)
+        .await?
+        .into_iter()
+        .find(|b| b.fields.code == "SUC-NACO")
+        .map(|b| b.id);
+    let carolina = tx
+        .contacts()
+        .find_by_email(&email(DEMO_CUSTOMER_CONTACT)?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo contact missing"))?
+        .id;
+    let jose = tx
+        .contacts()
+        .find_by_email(&email(DEMO_BRANCH_CONTACT)?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo contact missing"))?
+        .id;
+    let codes: Vec<_> = tx
+        .catalogue()
+        .items(None, None, 50)
+        .await?
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    let priced = tx.catalogue().priced_for(customer.id, &codes).await?;
+    let by = |who| By {
+        actor: Actor::Contact(who),
+        request_id: None,
+    };
+    // (kind, branch, creator, lines as (item index, quantity), moves by whom)
+    let plans: [(
+        OrderKind,
+        bool,
+        Option<_>,
+        &[(usize, i64)],
+        &[(OrderMove, Option<_>)],
+    ); 7] = [
+        (
+            OrderKind::Quote,
+            false,
+            None,
+            &[(0, 20), (5, 2)],
+            &[
+                (OrderMove::Send, None),
+                (OrderMove::Authorize, Some(carolina)),
+            ],
+        ),
+        (OrderKind::Quote, true, Some(jose), &[(3, 40), (4, 30)], &[]),
+        (
+            OrderKind::Quote,
+            false,
+            None,
+            &[(8, 10), (12, 5)],
+            &[(OrderMove::Send, None)],
+        ),
+        (
+            OrderKind::Quote,
+            false,
+            None,
+            &[(13, 3)],
+            &[(OrderMove::Send, None), (OrderMove::Reject, Some(carolina))],
+        ),
+        (
+            OrderKind::Order,
+            false,
+            Some(carolina),
+            &[(1, 30), (2, 25)],
+            &[
+                (OrderMove::Authorize, Some(carolina)),
+                (OrderMove::Fulfil, None),
+            ],
+        ),
+        (
+            OrderKind::Order,
+            true,
+            Some(jose),
+            &[(6, 12), (3, 2)],
+            &[(OrderMove::Authorize, Some(jose))],
+        ),
+        (
+            OrderKind::Order,
+            true,
+            Some(jose),
+            &[(5, 8), (11, 6), (0, 10)],
+            &[],
+        ),
+    ];
+    for (kind, at_branch, creator, wanted, moves) in plans {
+        let lines: Vec<OrderLine> = wanted
+            .iter()
+            .filter_map(|(i, quantity)| {
+                let item = priced.get(codes.get(*i)?)?;
+                Some(OrderLine::priced(
+                    (item.id, &item.code, &item.name, &item.unit),
+                    (*quantity).into(),
+                    item.price,
+                    item.tax_rate,
+                ))
+            })
+            .collect();
+        let row = tx
+            .orders()
+            .create(
+                NewOrder {
+                    kind,
+                    account: customer.id,
+                    branch: if at_branch { naco } else { None },
+                    currency: "DOP".into(),
+                    lines,
+                    valid_until: (kind == OrderKind::Quote)
+                        .then(|| chrono::Local::now().date_naive() + chrono::Days::new(30)),
+                    deliver_on: None,
+                    quote: None,
+                    notes: None,
+                    created_by: creator,
+                },
+                creator.map_or(system, by),
+            )
+            .await?;
+        let mut row = row;
+        for (mv, who) in moves {
+            match tx
+                .orders()
+                .apply(&row, *mv, None, None, who.map_or(system, by))
+                .await?
+            {
+                Some(portico_data::Moved::Done(next)) => row = next,
+                other => anyhow::bail!("demo move {mv:?} on {}: {other:?}", row.number),
+            }
+        }
+    }
+    Ok(())
+}
 
 /// A year of sales for demo customers, dated back from `today`: each
 /// customer (and each of its branches) gets an invoice a month; invoices

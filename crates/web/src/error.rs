@@ -91,7 +91,7 @@ impl AppError {
             AppError::Invalid(_) => ("error-invalid", "form-has-errors"),
             AppError::Duplicate { .. } => ("duplicate-title", "duplicate-api-detail"),
             AppError::Conflict { .. } => ("error-conflict", "error-conflict-detail"),
-            AppError::StateConflict(detail) => ("error-conflict", detail),
+            AppError::StateConflict(detail) => ("error-state", detail),
             AppError::Unavailable { .. } => ("error-unavailable", "error-unavailable-detail"),
             AppError::MethodNotAllowed { .. } => ("error-method", "error-method-detail"),
             AppError::TooLarge { .. } => ("error-too-large", "error-too-large-detail"),
@@ -270,6 +270,10 @@ impl<E: Endpoint> Endpoint for ErrorPagesEndpoint<E> {
                 instance: path,
                 request_id,
                 errors: app_error.and_then(|e| field_problems(e, lang)),
+                code: match app_error {
+                    Some(AppError::StateConflict(code)) => Some((*code).to_owned()),
+                    _ => None,
+                },
                 existing_contact_id: match app_error {
                     Some(AppError::Duplicate { existing }) => Some(*existing),
                     _ => None,

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod mail_link;
 pub mod methods;
 pub mod observe;
+pub mod orders_json;
 pub mod page;
 pub mod password;
 pub mod pdf;

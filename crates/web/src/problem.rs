@@ -31,6 +31,10 @@ pub struct Problem {
     /// 409 and 422: each field's problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldProblem>>,
+    /// 409 when the record's state refuses the request: a stable code of why
+    /// (e.g. `orders-refused-limit`, `orders-not-open`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// 409 on adding a contact: the contact that already has the email.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_contact_id: Option<uuid::Uuid>,

@@ -33,7 +33,7 @@ type Result<T> = std::result::Result<T, ApiError>;
 /// The scope a call acts with: the account asked for (else the current one),
 /// `permission` required, narrowed to `branch` when given. Also the branches
 /// the contact sees.
-async fn scope(
+pub(crate) async fn scope(
     session: &mut PortalSession,
     account: Option<&str>,
     branch: Option<Uuid>,
@@ -59,7 +59,7 @@ async fn scope(
     Ok((scope, visible))
 }
 
-fn cursor(raw: Option<&str>) -> std::result::Result<Option<DateCursor>, AppError> {
+pub(crate) fn cursor(raw: Option<&str>) -> std::result::Result<Option<DateCursor>, AppError> {
     raw.filter(|r| !r.is_empty())
         .map(|r| {
             DateCursor::decode(r).map_err(|_| AppError::BadRequest("error-bad-request-detail"))
@@ -69,7 +69,7 @@ fn cursor(raw: Option<&str>) -> std::result::Result<Option<DateCursor>, AppError
 
 /// Cuts `rows` (read with one extra) to `limit`; the last row shown when
 /// another page follows.
-fn more<T: Clone>(rows: &mut Vec<T>, limit: u64) -> Option<T> {
+pub(crate) fn more<T: Clone>(rows: &mut Vec<T>, limit: u64) -> Option<T> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     if rows.len() > limit {
         rows.truncate(limit);
@@ -452,6 +452,6 @@ impl CustomerApi {
     }
 }
 
-fn default_limit() -> u64 {
+pub(crate) fn default_limit() -> u64 {
     50
 }

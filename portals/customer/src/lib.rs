@@ -2,22 +2,27 @@
 //! (sales, receivables, quotes, orders, service requests, documents), served
 //! inside the portals' shell (`portico-portal`), which keeps sign-in, sessions
 //! and navigation. Sales and receivables show the customer's invoices, credit
-//! notes, payments, ageing and statements, on screen and as PDFs; the other
-//! areas are still empty states.
+//! notes, payments, ageing and statements, on screen and as PDFs; quotes and
+//! orders are requested from the catalogue and decided within each contact's
+//! approval limit; service requests and documents are still empty states.
 
 mod ageing;
 mod api;
+mod ordering;
+mod orders;
+mod orders_api;
 mod print;
 mod receivables;
 mod sales;
 mod view;
 
-use poem::{get, http::Method};
+use poem::{get, http::Method, post};
 use portico_domain::{Permission, Portal};
 use portico_portal::{Area, HomeCards, PortalApp, Routes};
-use portico_web::Access;
+use portico_web::{Access, ByMethod};
 
 pub use api::CustomerApi;
+pub use orders_api::OrdersApi;
 
 /// The customer portal's templates.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -57,13 +62,30 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "customer/statement_form.html",
         include_str!("../templates/customer/statement_form.html"),
     ),
+    (
+        "customer/orders.html",
+        include_str!("../templates/customer/orders.html"),
+    ),
+    (
+        "customer/order.html",
+        include_str!("../templates/customer/order.html"),
+    ),
+    (
+        "customer/order_new.html",
+        include_str!("../templates/customer/order_new.html"),
+    ),
 ];
+
+/// The access case of a customer-portal permission.
+fn portal(permission: Permission) -> Access {
+    Access::Portal(Portal::Customer, permission)
+}
 
 /// The customer portal's part: its areas and their API.
 pub struct CustomerPortal;
 
 impl PortalApp for CustomerPortal {
-    type Api = CustomerApi;
+    type Api = (CustomerApi, OrdersApi);
 
     fn portal(&self) -> Portal {
         Portal::Customer
@@ -89,19 +111,81 @@ impl PortalApp for CustomerPortal {
                     .at("/statement", receivables, get(receivables::statement))
                     .at("/statement/pdf", receivables, get(print::statement_pdf)),
             ),
+            Area::new(
+                "quotes",
+                Routes::new()
+                    .at(
+                        "/",
+                        ByMethod::get(portal(Permission::QuotesView))
+                            .post(portal(Permission::QuotesCreate)),
+                        get(orders::quotes).post(orders::create_quote),
+                    )
+                    .at(
+                        "/new",
+                        portal(Permission::QuotesCreate),
+                        get(orders::new_quote),
+                    )
+                    .at("/:id", portal(Permission::QuotesView), get(orders::quote))
+                    .at(
+                        "/:id/pdf",
+                        portal(Permission::QuotesView),
+                        get(print::quote_pdf),
+                    )
+                    .at(
+                        "/:id/decision",
+                        portal(Permission::QuotesAuthorize),
+                        post(orders::decide_quote),
+                    ),
+            ),
+            Area::new(
+                "orders",
+                Routes::new()
+                    .at(
+                        "/",
+                        ByMethod::get(portal(Permission::OrdersView))
+                            .post(portal(Permission::OrdersCreate)),
+                        get(orders::orders).post(orders::create_order),
+                    )
+                    .at(
+                        "/new",
+                        portal(Permission::OrdersCreate),
+                        get(orders::new_order),
+                    )
+                    .at("/:id", portal(Permission::OrdersView), get(orders::order))
+                    .at(
+                        "/:id/pdf",
+                        portal(Permission::OrdersView),
+                        get(print::order_pdf),
+                    )
+                    .at(
+                        "/:id/decision",
+                        portal(Permission::OrdersAuthorize),
+                        post(orders::decide_order),
+                    )
+                    .at(
+                        "/:id/again",
+                        portal(Permission::OrdersCreate),
+                        post(orders::again),
+                    )
+                    .at(
+                        "/from-quote/:id",
+                        portal(Permission::OrdersCreate),
+                        post(orders::from_quote),
+                    ),
+            ),
         ];
         areas.extend(
             Portal::Customer
                 .objects()
                 .into_iter()
-                .filter(|o| !["sales", "receivables"].contains(o))
+                .filter(|o| !["sales", "receivables", "quotes", "orders"].contains(o))
                 .map(|object| Area::empty(Portal::Customer, object)),
         );
         areas
     }
 
-    fn api(&self) -> CustomerApi {
-        CustomerApi
+    fn api(&self) -> (CustomerApi, OrdersApi) {
+        (CustomerApi, OrdersApi)
     }
 
     fn api_access(&self) -> Vec<(Method, &'static str, Access)> {
@@ -115,6 +199,52 @@ impl PortalApp for CustomerPortal {
             (Method::GET, "/receivables", receivables),
             (Method::GET, "/receivables/open-items", receivables),
             (Method::GET, "/receivables/statement", receivables),
+            (
+                Method::GET,
+                "/quotes/catalogue",
+                portal(Permission::QuotesCreate),
+            ),
+            (
+                Method::GET,
+                "/orders/catalogue",
+                portal(Permission::OrdersCreate),
+            ),
+            (
+                Method::GET,
+                "/quotes/waiting",
+                portal(Permission::QuotesAuthorize),
+            ),
+            (
+                Method::GET,
+                "/orders/waiting",
+                portal(Permission::OrdersAuthorize),
+            ),
+            (Method::GET, "/quotes", portal(Permission::QuotesView)),
+            (Method::POST, "/quotes", portal(Permission::QuotesCreate)),
+            (Method::GET, "/quotes/:id", portal(Permission::QuotesView)),
+            (
+                Method::POST,
+                "/quotes/:id/decision",
+                portal(Permission::QuotesAuthorize),
+            ),
+            (Method::GET, "/orders", portal(Permission::OrdersView)),
+            (Method::POST, "/orders", portal(Permission::OrdersCreate)),
+            (Method::GET, "/orders/:id", portal(Permission::OrdersView)),
+            (
+                Method::POST,
+                "/orders/:id/decision",
+                portal(Permission::OrdersAuthorize),
+            ),
+            (
+                Method::POST,
+                "/orders/from-quote/:id",
+                portal(Permission::OrdersCreate),
+            ),
+            (
+                Method::POST,
+                "/orders/:id/again",
+                portal(Permission::OrdersCreate),
+            ),
         ]
     }
 

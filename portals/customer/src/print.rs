@@ -1,5 +1,6 @@
-//! The PDFs of the Sales and Receivables areas: an invoice or credit note
-//! (`…/sales/invoices/:id/pdf`) and the statement of a date range
+//! The customer portal's PDFs: an invoice or credit note
+//! (`…/sales/invoices/:id/pdf`), a quote or order with its approval chain
+//! (`…/quotes/:id/pdf`, `…/orders/:id/pdf`) and the statement of a date range
 //! (`…/receivables/statement/pdf`), in the reader's language, with the same
 //! scope and figures as their pages.
 
@@ -7,8 +8,8 @@ use poem::{
     IntoResponse, Response, handler,
     web::{Path, Query, Redirect},
 };
-use portico_data::{InvoiceDetail, PortalBranch, Statement};
-use portico_domain::{money, sales::InvoiceKind};
+use portico_data::{InvoiceDetail, OrderDetail, PortalBranch, Statement};
+use portico_domain::{money, orders::OrderKind, sales::InvoiceKind};
 use portico_pdf::Template;
 use portico_portal::SignedInContact;
 use portico_web::{AppError, Ui};
@@ -16,6 +17,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
+    ordering,
     receivables::{self, StatementForm, checked_range},
     sales::{self, status},
     view,
@@ -156,6 +158,124 @@ pub(crate) async fn invoice_pdf(
     let data = invoice_data(&ui, &invoice, &customer, &visible);
     let name = format!("{}.pdf", invoice.row.number);
     portico_web::pdf::respond(&ui.state, Template::Invoice, data, &name).await
+}
+
+/// The PDF's data of a quote or order: its facts, lines, totals and chain.
+fn order_data(ui: &Ui, detail: &OrderDetail, customer: &str, visible: &[PortalBranch]) -> Value {
+    let row = &detail.row;
+    let t = |key: &str| ui.lang.t(key);
+    let currency = &row.currency;
+    let state = row.state(view::today());
+    let mut facts = vec![
+        json!([t("customer-pdf-customer"), customer]),
+        json!([
+            t("customer-col-branch"),
+            view::branch_name(ui, visible, row.branch_id.map(|b| b.as_uuid()))
+        ]),
+        json!([t("customer-col-date"), view::date(ui, row.issued_on)]),
+    ];
+    let (label, date) = match row.kind {
+        OrderKind::Quote => ("orders-valid-until", row.valid_until),
+        OrderKind::Order => ("orders-deliver-on", row.deliver_on),
+    };
+    if let Some(date) = date {
+        facts.push(json!([t(label), view::date(ui, date)]));
+    }
+    facts.push(json!([t("customer-col-currency"), currency]));
+    facts.push(json!([
+        t("customer-col-status"),
+        t(&format!("orders-status-{state}"))
+    ]));
+    let kind = t(&format!("orders-kind-{}", row.kind.as_str()));
+    let mut data = common(ui, &format!("{kind} {}", row.number), None);
+    data["labels"] = json!({
+        "page": t("customer-pdf-page"),
+        "tax_id": t("customer-pdf-tax-id"),
+        "notes": t("customer-pdf-notes"),
+        "applied": t("orders-chain"),
+        "columns": [
+            t("customer-col-item"), t("customer-col-description"), t("customer-col-quantity"),
+            t("customer-col-price"), t("customer-col-tax-rate"), t("customer-col-net"),
+        ],
+        "applied_columns": [
+            t("orders-chain-what"), t("orders-chain-who"), t("customer-col-date"),
+            t("orders-chain-limit"),
+        ],
+    });
+    data["facts"] = json!(facts);
+    data["lines"] = json!(
+        detail
+            .lines
+            .iter()
+            .map(|l| json!({
+                "code": l.item_code.clone().unwrap_or_default(),
+                "description": l.description,
+                "quantity": format!("{} {}", l.quantity, l.unit),
+                "unit_price": money::display(l.unit_price),
+                "tax_rate": format!("{} %", l.tax_rate),
+                "net": money::display(l.net),
+            }))
+            .collect::<Vec<_>>()
+    );
+    data["totals"] = json!([
+        [
+            t("customer-subtotal"),
+            view::amount(detail.subtotal, currency)
+        ],
+        [t("customer-tax"), view::amount(detail.tax, currency)],
+        [t("customer-col-total"), view::amount(row.total, currency)],
+    ]);
+    data["applied"] = json!(
+        detail
+            .events
+            .iter()
+            .map(|e| json!({
+                "kind": t(&format!("orders-event-{}", e.action)),
+                "number": e.actor_name,
+                "date": e.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+                "amount": e.approval_limit.map(|l| view::amount(l, currency)).unwrap_or_default(),
+            }))
+            .collect::<Vec<_>>()
+    );
+    data["notes"] = json!(detail.notes);
+    data
+}
+
+async fn order_pdf_of(
+    ui: Ui,
+    me: SignedInContact,
+    kind: OrderKind,
+    id: String,
+) -> Result<Response, AppError> {
+    ordering::require(&me, ordering::view(kind))?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let mut tx = me.session.tx().await?;
+    let detail = ordering::find(&mut tx, &me, kind, id).await?;
+    tx.commit().await?;
+    let (customer, visible) = customer(&me).await?;
+    let data = order_data(&ui, &detail, &customer, &visible);
+    let name = format!("{}.pdf", detail.row.number);
+    portico_web::pdf::respond(&ui.state, Template::Invoice, data, &name).await
+}
+
+/// `GET {base}/quotes/:id/pdf`: the quote as a PDF (404 as on its page).
+#[handler]
+pub(crate) async fn quote_pdf(
+    ui: Ui,
+    me: SignedInContact,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    order_pdf_of(ui, me, OrderKind::Quote, id).await
+}
+
+/// `GET {base}/orders/:id/pdf`: the order as a PDF (404 as on its page).
+#[handler]
+pub(crate) async fn order_pdf(
+    ui: Ui,
+    me: SignedInContact,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    order_pdf_of(ui, me, OrderKind::Order, id).await
 }
 
 fn statement_data(

@@ -6,7 +6,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use poem::{IntoResponse, Response, handler, web::Query};
 use portico_data::{Ageing, OpenItem, PortalBranch, Statement};
-use portico_domain::{Currency, Permission, fields::Checker};
+use portico_domain::{Currency, Permission, fields::Checker, orders::OrderKind};
 use portico_portal::SignedInContact;
 use portico_web::{AppError, Ui};
 use serde::Deserialize;
@@ -344,11 +344,23 @@ pub(crate) fn home_cards<'a>(
     Box::pin(async move {
         let receivables = me.scope.may(Permission::ReceivablesView);
         let sales = me.scope.may(Permission::SalesView);
-        if !receivables && !sales {
+        let kinds: Vec<OrderKind> = [OrderKind::Quote, OrderKind::Order]
+            .into_iter()
+            .filter(|k| me.scope.may(k.authorize()))
+            .collect();
+        if !receivables && !sales && kinds.is_empty() {
             return Ok(None);
         }
         let today = view::today();
         let mut tx = me.session.tx().await?;
+        let waiting = if kinds.is_empty() {
+            Vec::new()
+        } else {
+            let (limit, currency, four_eyes) = tx.orders().authority(&me.scope).await?;
+            tx.orders()
+                .waiting(&me.scope, &kinds, (limit, &currency, four_eyes), 10)
+                .await?
+        };
         let ageing = if receivables {
             tx.customer_records().ageing(&me.scope, today).await?
         } else {
@@ -368,6 +380,14 @@ pub(crate) fn home_cards<'a>(
         let mut ctx = ui.context();
         ctx.insert("receivables", &receivables);
         ctx.insert("sales", &sales);
+        ctx.insert("deciding", &!kinds.is_empty());
+        ctx.insert(
+            "waiting",
+            &waiting
+                .iter()
+                .map(|r| crate::orders::row_json(ui, base, account, &visible, r))
+                .collect::<Vec<_>>(),
+        );
         ctx.insert(
             "ageing",
             &ageing

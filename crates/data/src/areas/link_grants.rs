@@ -5,7 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use portico_domain::{AccountKind, FieldErrors, Portal};
+use portico_domain::{
+    AccountKind, FieldErrors, Portal,
+    money::{self, Dec},
+};
 use sea_query::{Alias, Expr, ExprTrait, Iden, Order, Query};
 use serde_json::json;
 use uuid::Uuid;
@@ -32,6 +35,9 @@ pub struct LinkAccess {
     pub role_ids: Vec<Uuid>,
     /// Individual permissions (`object.action`).
     pub permissions: Vec<String>,
+    /// Up to what total the contact may accept quotes and authorize orders
+    /// for this account, in the company's currency; `None`: no limit.
+    pub approval_limit: Option<Dec>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -45,6 +51,7 @@ struct LinkRow {
     active: bool,
     branches_enabled: bool,
     all_branches: bool,
+    approval_limit: Option<i64>,
 }
 
 /// A link's access as submitted from the grant matrix.
@@ -54,6 +61,8 @@ pub struct LinkAccessInput {
     pub permissions: Vec<String>,
     pub all_branches: bool,
     pub branch_ids: Vec<Uuid>,
+    /// See [`LinkAccess::approval_limit`].
+    pub approval_limit: Option<Dec>,
 }
 
 /// What each of a contact's links grants in a portal: roles, extra permissions, branches.
@@ -83,6 +92,7 @@ impl LinkGrantsArea<'_> {
                 (ContactLinks::Table, ContactLinks::AccountId),
                 (ContactLinks::Table, ContactLinks::AccountKind),
                 (ContactLinks::Table, ContactLinks::AllBranches),
+                (ContactLinks::Table, ContactLinks::ApprovalLimit),
             ])
             .columns([
                 (Accounts::Table, Accounts::Code),
@@ -134,6 +144,7 @@ impl LinkGrantsArea<'_> {
                     branch_ids: branches.get(&r.id).cloned().unwrap_or_default(),
                     role_ids: roles.get(&r.id).cloned().unwrap_or_default(),
                     permissions: permissions.get(&r.id).cloned().unwrap_or_default(),
+                    approval_limit: r.approval_limit.map(money::amount),
                 })
             })
             .collect()
@@ -234,6 +245,12 @@ impl LinkGrantsArea<'_> {
                 errors.add("branch_ids", "field-choice-invalid");
             }
         }
+        if input
+            .approval_limit
+            .is_some_and(|l| l.is_sign_negative() || l >= Dec::from(1_000_000_000_000_i64))
+        {
+            errors.add("approval_limit", "field-decimal-too-large");
+        }
         if !errors.is_empty() {
             return Err(DataError::Invalid(errors));
         }
@@ -282,6 +299,10 @@ impl LinkGrantsArea<'_> {
         let update = Query::update()
             .table(ContactLinks::Table)
             .value(ContactLinks::AllBranches, all_branches)
+            .value(
+                ContactLinks::ApprovalLimit,
+                input.approval_limit.map(money::to_stored),
+            )
             .and_where(Expr::col(ContactLinks::TenantId).eq(tenant))
             .and_where(Expr::col(ContactLinks::Id).eq(link.as_uuid()))
             .to_owned();
@@ -294,7 +315,8 @@ impl LinkGrantsArea<'_> {
             .ok_or_else(|| DataError::Corrupt("link vanished".into()))?;
         let view = |a: &LinkAccess| {
             json!({ "role_ids": a.role_ids, "permissions": a.permissions,
-                    "all_branches": a.all_branches, "branch_ids": a.branch_ids })
+                    "all_branches": a.all_branches, "branch_ids": a.branch_ids,
+                    "approval_limit": a.approval_limit })
         };
         let changes = crate::diff(&view(&before), &view(&after));
         if changes.as_object().is_some_and(|c| !c.is_empty()) {

@@ -7,6 +7,7 @@ pub(crate) mod audit;
 #[cfg(feature = "bench-seed")]
 pub mod bench_seed;
 pub(crate) mod branches;
+pub(crate) mod catalogue;
 pub(crate) mod contacts;
 pub(crate) mod customer_records;
 pub(crate) mod imports;
@@ -15,6 +16,7 @@ pub(crate) mod link_grants;
 pub(crate) mod links;
 pub(crate) mod lists;
 pub(crate) mod names;
+pub(crate) mod orders;
 pub(crate) mod outbox;
 pub(crate) mod policy;
 pub(crate) mod portal_access;

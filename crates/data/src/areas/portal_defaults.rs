@@ -115,6 +115,7 @@ impl PortalDefaultsArea<'_> {
                 permissions: Vec::new(),
                 all_branches: link.all_branches,
                 branch_ids: link.branch_ids.clone(),
+                approval_limit: link.approval_limit,
             };
             self.tx.link_grants().set(link.link_id, &input, by).await?;
         }

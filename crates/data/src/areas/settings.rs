@@ -65,4 +65,34 @@ impl SettingsArea<'_> {
         }
         Ok(())
     }
+
+    /// Turns on or off the rule that nobody accepts or authorizes in the
+    /// portal what they created themselves.
+    pub async fn set_four_eyes(&mut self, on: bool, by: crate::By<'_>) -> Result<(), DataError> {
+        let tenant = self.tx.tenant_id().as_uuid();
+        let (_, before) = self.tx.orders().company_rules().await?;
+        if before == on {
+            return Ok(());
+        }
+        let update = Query::update()
+            .table(Tenants::Table)
+            .values([
+                (Tenants::FourEyes, on.into()),
+                (Tenants::UpdatedAt, Utc::now().into()),
+            ])
+            .and_where(Expr::col(Tenants::Id).eq(tenant))
+            .to_owned();
+        self.tx.conn.execute(&update).await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                "settings.update",
+                ("tenant", tenant),
+                None,
+                serde_json::json!({ "four_eyes": { "before": before, "after": on } }),
+            )
+            .await?;
+        Ok(())
+    }
 }

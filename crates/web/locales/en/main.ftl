@@ -35,6 +35,7 @@ error-too-large-detail = The request is larger than this address accepts (at mos
 error-method = Method not allowed
 error-method-detail = This address does not accept that operation.
 error-conflict = Already in use
+error-state = Not possible now
 error-conflict-detail = Another record already has this value in { $field }. Change it and try again.
 error-unavailable = Service busy
 error-unavailable-detail = The service is busy right now. Try again in a moment.

@@ -35,6 +35,7 @@ error-too-large-detail = La solicitud supera el tamaño que acepta esta direcci�
 error-method = Método no permitido
 error-method-detail = Esta dirección no acepta esa operación.
 error-conflict = Ya está en uso
+error-state = No es posible ahora
 error-conflict-detail = Otro registro ya tiene este valor en { $field }. Cámbielo e inténtelo de nuevo.
 error-unavailable = Servicio ocupado
 error-unavailable-detail = El servicio está ocupado en este momento. Inténtelo de nuevo en un momento.

@@ -1,0 +1,302 @@
+//! `/api/v1/items`, `/prices`, `/quotes` and `/orders`: an ERP upserts the
+//! catalogue and customers' prices in batches (by code, idempotent, up to a
+//! thousand a call), reads quotes and orders with their approval chain, and
+//! makes the company's moves: send a requested quote, fulfil or cancel an order.
+
+use chrono::Utc;
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use portico_authz::{Action, Area};
+use portico_data::Upserted;
+use portico_domain::orders::{ItemInput, OrderKind, OrderMove, PriceInput};
+use portico_web::{
+    AppError,
+    orders_json::{ItemJson, ItemPage, OrderJson, OrderPage, OrderSummary},
+    text::Text,
+};
+use uuid::Uuid;
+
+use super::{
+    ApiTags, Result,
+    auth::Auth,
+    sales::{BatchOut, cursor, more},
+};
+use crate::commands::{Issuer, orders};
+
+/// An item of the catalogue as the ERP has it. Decimals are strings.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ItemBody {
+    /// The item's code: the key of the upsert.
+    pub code: Text,
+    pub name: Text,
+    /// The unit it is sold in (`u`, `kg`, `caja`).
+    pub unit: Text,
+    /// ISO 4217.
+    pub currency: Text,
+    /// Zero or more, up to four decimals.
+    pub price: Text,
+    /// Percent, 0 to 100 (`"18"`).
+    pub tax_rate: Text,
+    /// On sale (true by default).
+    #[oai(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Up to 1,000 items.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ItemBatch {
+    pub records: Vec<ItemBody>,
+}
+
+/// A customer's own price of an item.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct PriceBody {
+    /// The customer's code.
+    pub customer: Text,
+    /// The item's code.
+    pub item: Text,
+    /// Zero or more, up to four decimals.
+    pub price: Text,
+}
+
+/// Up to 1,000 customer prices.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct PriceBatch {
+    pub records: Vec<PriceBody>,
+}
+
+/// What a batch of prices did.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct PriceBatchOut {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// Catalogue, prices, quotes and orders.
+pub(crate) struct OrdersApi;
+
+async fn list(
+    auth: &Auth,
+    kind: OrderKind,
+    customer: Option<Uuid>,
+    after: Option<&str>,
+    limit: u64,
+) -> Result<Json<OrderPage>> {
+    let caller = auth.caller();
+    caller.require(Area::Sales, Action::Read).await?;
+    let after = cursor(after)?;
+    let mut tx = caller.tx().await?;
+    let mut rows = tx
+        .orders()
+        .list(kind, customer.map(Into::into), after.as_ref(), limit + 1)
+        .await?;
+    tx.commit().await?;
+    let next = more(&mut rows, limit).map(|r| r.cursor().encode());
+    let today = Utc::now().date_naive();
+    Ok(Json(OrderPage {
+        items: rows.iter().map(|r| OrderSummary::of(r, today)).collect(),
+        next,
+    }))
+}
+
+async fn one(auth: &Auth, kind: OrderKind, id: Uuid) -> Result<Json<OrderJson>> {
+    let caller = auth.caller();
+    caller.require(Area::Sales, Action::Read).await?;
+    let mut tx = caller.tx().await?;
+    let detail = tx
+        .orders()
+        .detail(id)
+        .await?
+        .filter(|d| d.row.kind == kind)
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(Json(OrderJson::of(&detail, Utc::now().date_naive())))
+}
+
+async fn moved(auth: &Auth, kind: OrderKind, id: Uuid, mv: OrderMove) -> Result<Json<OrderJson>> {
+    orders::make_move(&Issuer::api(auth.caller()), kind, id, mv).await?;
+    one(auth, kind, id).await
+}
+
+#[OpenApi(tag = "ApiTags::Orders")]
+impl OrdersApi {
+    /// Creates or updates up to 1,000 items by code. All or nothing: any
+    /// problem answers 422 naming each field as `records[n].…`. Sending the
+    /// same items again changes nothing.
+    #[oai(path = "/items", method = "put")]
+    async fn upsert_items(&self, auth: Auth, body: Json<ItemBatch>) -> Result<Json<BatchOut>> {
+        let inputs: Vec<ItemInput> = body
+            .0
+            .records
+            .iter()
+            .map(|b| ItemInput {
+                code: b.code.0.clone(),
+                name: b.name.0.clone(),
+                unit: b.unit.0.clone(),
+                currency: b.currency.0.clone(),
+                price: b.price.0.clone(),
+                tax_rate: b.tax_rate.0.clone(),
+                active: Some(b.active),
+            })
+            .collect();
+        let outcomes = orders::upsert_items(&Issuer::api(auth.caller()), &inputs).await?;
+        Ok(Json(outcomes.into()))
+    }
+
+    /// Lists the catalogue by code, active items and not.
+    #[oai(path = "/items", method = "get")]
+    async fn list_items(
+        &self,
+        auth: Auth,
+        /// Items whose code starts with this or whose name holds it.
+        #[oai(validator(max_length = 100))]
+        q: Query<Option<String>>,
+        /// The `next` value of the previous page.
+        #[oai(validator(max_length = 50))]
+        after: Query<Option<String>>,
+        /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
+        #[oai(
+            default = "super::default_limit",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u64>,
+    ) -> Result<Json<ItemPage>> {
+        let caller = auth.caller();
+        caller.require(Area::Sales, Action::Read).await?;
+        let mut tx = caller.tx().await?;
+        let mut rows = tx
+            .catalogue()
+            .items(
+                q.0.as_deref(),
+                after.0.as_deref().filter(|a| !a.is_empty()),
+                limit.0 + 1,
+            )
+            .await?;
+        tx.commit().await?;
+        let next = more(&mut rows, limit.0).map(|r| r.code);
+        Ok(Json(ItemPage {
+            items: rows.iter().map(ItemJson::from).collect(),
+            next,
+        }))
+    }
+
+    /// Sets up to 1,000 customers' own prices (customer and item by code);
+    /// all or nothing, like the items.
+    #[oai(path = "/prices", method = "put")]
+    async fn upsert_prices(
+        &self,
+        auth: Auth,
+        body: Json<PriceBatch>,
+    ) -> Result<Json<PriceBatchOut>> {
+        let inputs: Vec<PriceInput> = body
+            .0
+            .records
+            .iter()
+            .map(|b| PriceInput {
+                customer: b.customer.0.clone(),
+                item: b.item.0.clone(),
+                price: b.price.0.clone(),
+            })
+            .collect();
+        let outcomes = orders::upsert_prices(&Issuer::api(auth.caller()), &inputs).await?;
+        let count = |o| outcomes.iter().filter(|r| **r == o).count() as u64;
+        Ok(Json(PriceBatchOut {
+            created: count(Upserted::Created),
+            updated: count(Upserted::Updated),
+            unchanged: count(Upserted::Unchanged),
+        }))
+    }
+
+    /// Lists quotes, newest first.
+    #[oai(path = "/quotes", method = "get")]
+    async fn list_quotes(
+        &self,
+        auth: Auth,
+        /// Only this customer's.
+        customer_id: Query<Option<Uuid>>,
+        /// The `next` value of the previous page.
+        #[oai(validator(pattern = r"^00[0-4][0-9a-f]{37}$"))]
+        after: Query<Option<String>>,
+        /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
+        #[oai(
+            default = "super::default_limit",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u64>,
+    ) -> Result<Json<OrderPage>> {
+        list(
+            &auth,
+            OrderKind::Quote,
+            customer_id.0,
+            after.0.as_deref(),
+            limit.0,
+        )
+        .await
+    }
+
+    /// Reads a quote with its lines and approval chain.
+    #[oai(path = "/quotes/:id", method = "get")]
+    async fn get_quote(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<OrderJson>> {
+        one(&auth, OrderKind::Quote, id.0).await
+    }
+
+    /// Sends a requested (draft) quote to the customer, who may then accept
+    /// or reject it; 409 when it is not a draft.
+    #[oai(path = "/quotes/:id/send", method = "post")]
+    async fn send_quote(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<OrderJson>> {
+        moved(&auth, OrderKind::Quote, id.0, OrderMove::Send).await
+    }
+
+    /// Lists orders, newest first.
+    #[oai(path = "/orders", method = "get")]
+    async fn list_orders(
+        &self,
+        auth: Auth,
+        /// Only this customer's.
+        customer_id: Query<Option<Uuid>>,
+        /// The `next` value of the previous page.
+        #[oai(validator(pattern = r"^00[0-4][0-9a-f]{37}$"))]
+        after: Query<Option<String>>,
+        /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
+        #[oai(
+            default = "super::default_limit",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u64>,
+    ) -> Result<Json<OrderPage>> {
+        list(
+            &auth,
+            OrderKind::Order,
+            customer_id.0,
+            after.0.as_deref(),
+            limit.0,
+        )
+        .await
+    }
+
+    /// Reads an order with its lines and approval chain.
+    #[oai(path = "/orders/:id", method = "get")]
+    async fn get_order(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<OrderJson>> {
+        one(&auth, OrderKind::Order, id.0).await
+    }
+
+    /// Marks an authorized order fulfilled; 409 otherwise.
+    #[oai(path = "/orders/:id/fulfil", method = "post")]
+    async fn fulfil_order(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<OrderJson>> {
+        moved(&auth, OrderKind::Order, id.0, OrderMove::Fulfil).await
+    }
+
+    /// Cancels an order not yet fulfilled; 409 otherwise.
+    #[oai(path = "/orders/:id/cancel", method = "post")]
+    async fn cancel_order(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<OrderJson>> {
+        moved(&auth, OrderKind::Order, id.0, OrderMove::Cancel).await
+    }
+}

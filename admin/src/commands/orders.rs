@@ -1,0 +1,64 @@
+//! The catalogue and the company's side of quotes and orders: items and
+//! customer prices pushed by an ERP (a batch all or nothing, like invoices),
+//! and the moves staff make — send a requested quote, mark an authorized order
+//! fulfilled, cancel an order. A move someone else made first is 409.
+
+use portico_authz::{Action, Area};
+use portico_data::{Moved, OrderRow, UpsertOutcome, Upserted};
+use portico_domain::orders::{ItemInput, OrderKind, OrderMove, PriceInput};
+use portico_web::AppError;
+use uuid::Uuid;
+
+use super::{Issuer, sales::check};
+
+/// Upserts items of the catalogue by code.
+pub(crate) async fn upsert_items(
+    issuer: &Issuer<'_>,
+    inputs: &[ItemInput],
+) -> Result<Vec<UpsertOutcome>, AppError> {
+    issuer.require(Area::Sales, Action::Write).await?;
+    let records = check(inputs, ItemInput::validate)?;
+    let mut tx = issuer.tx().await?;
+    let outcomes = tx.catalogue().upsert_items(&records, issuer.by).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Upserts customers' own prices by customer and item code.
+pub(crate) async fn upsert_prices(
+    issuer: &Issuer<'_>,
+    inputs: &[PriceInput],
+) -> Result<Vec<Upserted>, AppError> {
+    issuer.require(Area::Sales, Action::Write).await?;
+    let records = check(inputs, PriceInput::validate)?;
+    let mut tx = issuer.tx().await?;
+    let outcomes = tx.catalogue().upsert_prices(&records, issuer.by).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Makes a staff move on a quote or order of `kind`: 404 for no such record,
+/// 409 when the move does not apply to the kind or the record is no longer
+/// in a state it starts from.
+pub(crate) async fn make_move(
+    issuer: &Issuer<'_>,
+    kind: OrderKind,
+    id: Uuid,
+    mv: OrderMove,
+) -> Result<OrderRow, AppError> {
+    issuer.require(Area::Sales, Action::Write).await?;
+    let mut tx = issuer.tx().await?;
+    let row = tx
+        .orders()
+        .find(kind, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let moved = tx.orders().apply(&row, mv, None, None, issuer.by).await?;
+    match moved {
+        Some(Moved::Done(row)) => {
+            tx.commit().await?;
+            Ok(row)
+        }
+        Some(Moved::Stale(..)) | None => Err(AppError::StateConflict("orders-not-open")),
+    }
+}

@@ -1,0 +1,908 @@
+//! Quotes and orders of the tenant's customers: created with the next human
+//! number of their series, moved from state to state by one guarded update
+//! (two people deciding at once: one wins, the other is told), each step kept
+//! in the record's events (the approval chain) and audited; read page by page
+//! through a contact's `PortalScope` (filtered in SQL by account and visible
+//! branches), as what waits for a contact's decision, or by staff.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use portico_authz::PortalScope;
+use portico_domain::{
+    FieldErrors, Portal,
+    money::{self, Dec},
+    orders::{OrderKind, OrderLine, OrderMove, OrderStatus},
+};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::areas::audit::Actor;
+use crate::areas::customer_records::sees_branch;
+use crate::tables::{
+    Accounts, ContactLinks, DocumentCounters, SalesOrderEvents, SalesOrderLines, SalesOrders,
+    Tenants,
+};
+use crate::{AccountId, BranchId, By, ContactId, DataError, DateCursor, RecordTable, TenantTx};
+
+/// The largest total a quote or order may reach (as for every amount).
+const MAX_TOTAL: i64 = 1_000_000_000_000;
+
+/// A quote or order in a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderRow {
+    pub id: Uuid,
+    pub kind: OrderKind,
+    pub number: String,
+    pub account_id: AccountId,
+    pub branch_id: Option<BranchId>,
+    pub status: OrderStatus,
+    /// A quote someone asked an approver to accept.
+    pub awaiting_approval: bool,
+    pub issued_on: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub deliver_on: Option<NaiveDate>,
+    pub currency: String,
+    pub total: Dec,
+    /// The contact who created it in the portal.
+    pub created_by: Option<ContactId>,
+}
+
+impl OrderRow {
+    /// The cursor that continues a list after this row.
+    pub fn cursor(&self) -> DateCursor {
+        DateCursor::new(self.issued_on, self.id)
+    }
+
+    /// A sent quote past its validity: it can no longer be accepted.
+    pub fn expired(&self, today: NaiveDate) -> bool {
+        self.status == OrderStatus::Sent && self.valid_until.is_some_and(|v| v < today)
+    }
+
+    /// Its state as people read it: the stored one, or `expired`.
+    pub fn state(&self, today: NaiveDate) -> &'static str {
+        if self.expired(today) {
+            "expired"
+        } else {
+            self.status.as_str()
+        }
+    }
+
+    /// Whether it waits for the customer's decision.
+    pub fn open(&self, today: NaiveDate) -> bool {
+        self.status == OrderStatus::open_for(self.kind) && !self.expired(today)
+    }
+}
+
+/// One step of a record's history: who did what, with the limit they had.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OrderEvent {
+    pub occurred_at: DateTime<Utc>,
+    /// `contact`, `staff`, `api_key` or `system`.
+    pub actor_kind: String,
+    pub actor_name: String,
+    /// `created`, `sent`, `approval_requested`, `authorized`, `rejected`,
+    /// `fulfilled`, `cancelled`.
+    pub action: String,
+    pub approval_limit: Option<Dec>,
+    pub comment: Option<String>,
+}
+
+/// A quote or order with its lines and history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderDetail {
+    pub row: OrderRow,
+    pub account_name: String,
+    pub subtotal: Dec,
+    pub tax: Dec,
+    pub notes: Option<String>,
+    /// The quote an order was made from: its id and number.
+    pub quote: Option<(Uuid, String)>,
+    pub lines: Vec<OrderLine>,
+    pub events: Vec<OrderEvent>,
+}
+
+/// A quote or order to create.
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub kind: OrderKind,
+    pub account: AccountId,
+    pub branch: Option<BranchId>,
+    pub currency: String,
+    pub lines: Vec<OrderLine>,
+    pub valid_until: Option<NaiveDate>,
+    pub deliver_on: Option<NaiveDate>,
+    pub quote: Option<Uuid>,
+    pub notes: Option<String>,
+    pub created_by: Option<ContactId>,
+}
+
+/// What became of a move.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Moved {
+    /// Done: the record as it is now.
+    Done(OrderRow),
+    /// Someone else moved it first (or it is no longer in a state the move
+    /// starts from): the record as it is now, and who decided it.
+    Stale(OrderRow, Option<String>),
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderRowDb {
+    id: Uuid,
+    kind: String,
+    number: String,
+    account_id: Uuid,
+    branch_id: Option<Uuid>,
+    status: String,
+    awaiting_approval: bool,
+    issued_on: NaiveDate,
+    valid_until: Option<NaiveDate>,
+    deliver_on: Option<NaiveDate>,
+    currency: String,
+    total: i64,
+    created_by: Option<Uuid>,
+}
+
+impl TryFrom<OrderRowDb> for OrderRow {
+    type Error = DataError;
+
+    fn try_from(r: OrderRowDb) -> Result<Self, DataError> {
+        Ok(OrderRow {
+            id: r.id,
+            kind: OrderKind::parse(&r.kind)
+                .ok_or_else(|| DataError::Corrupt(format!("order kind {}", r.kind)))?,
+            number: r.number,
+            account_id: r.account_id.into(),
+            branch_id: r.branch_id.map(Into::into),
+            status: OrderStatus::parse(&r.status)
+                .ok_or_else(|| DataError::Corrupt(format!("order status {}", r.status)))?,
+            awaiting_approval: r.awaiting_approval,
+            issued_on: r.issued_on,
+            valid_until: r.valid_until,
+            deliver_on: r.deliver_on,
+            currency: r.currency,
+            total: money::amount(r.total),
+            created_by: r.created_by.map(Into::into),
+        })
+    }
+}
+
+const ROW_COLUMNS: [SalesOrders; 13] = [
+    SalesOrders::Id,
+    SalesOrders::Kind,
+    SalesOrders::Number,
+    SalesOrders::AccountId,
+    SalesOrders::BranchId,
+    SalesOrders::Status,
+    SalesOrders::AwaitingApproval,
+    SalesOrders::IssuedOn,
+    SalesOrders::ValidUntil,
+    SalesOrders::DeliverOn,
+    SalesOrders::Currency,
+    SalesOrders::Total,
+    SalesOrders::CreatedBy,
+];
+
+#[derive(sqlx::FromRow)]
+struct DetailDb {
+    subtotal: i64,
+    tax: i64,
+    notes: Option<String>,
+    quote_id: Option<Uuid>,
+    account_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineDb {
+    item_id: Option<Uuid>,
+    item_code: Option<String>,
+    description: String,
+    unit: String,
+    quantity: i64,
+    unit_price: i64,
+    tax_rate: i64,
+    net: i64,
+    tax: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventDb {
+    occurred_at: DateTime<Utc>,
+    actor_kind: String,
+    actor_name: String,
+    action: String,
+    approval_limit: Option<i64>,
+    comment: Option<String>,
+}
+
+fn rows(rows: Vec<OrderRowDb>) -> Result<Vec<OrderRow>, DataError> {
+    rows.into_iter().map(OrderRow::try_from).collect()
+}
+
+/// Quotes and orders of the transaction's tenant.
+pub struct OrdersArea<'t> {
+    pub(crate) tx: &'t mut TenantTx,
+}
+
+impl OrdersArea<'_> {
+    fn tenant(&self) -> Uuid {
+        self.tx.tenant_id().as_uuid()
+    }
+
+    fn serves(&self, scope: &PortalScope) -> bool {
+        scope.tenant() == self.tx.tenant_id() && scope.portal() == Portal::Customer
+    }
+
+    /// The next number of `kind`'s series: one upsert, so two creations at
+    /// once never share a number.
+    async fn next_number(&mut self, kind: OrderKind) -> Result<String, DataError> {
+        let insert = Query::insert()
+            .into_table(DocumentCounters::Table)
+            .columns([
+                DocumentCounters::TenantId,
+                DocumentCounters::Series,
+                DocumentCounters::Last,
+            ])
+            .values_panic([self.tenant().into(), kind.as_str().into(), 1_i64.into()])
+            .on_conflict(
+                OnConflict::columns([DocumentCounters::TenantId, DocumentCounters::Series])
+                    .value(
+                        DocumentCounters::Last,
+                        Expr::col((DocumentCounters::Table, DocumentCounters::Last)).add(1),
+                    )
+                    .to_owned(),
+            )
+            .returning_col(DocumentCounters::Last)
+            .to_owned();
+        let (last,): (i64,) = self
+            .tx
+            .conn
+            .fetch_optional(&insert)
+            .await?
+            .ok_or_else(|| DataError::Corrupt("a counter returned nothing".into()))?;
+        Ok(kind.number(last))
+    }
+
+    /// The name of whoever acts, as the chain keeps it.
+    async fn actor_name(&mut self, actor: Actor) -> Result<String, DataError> {
+        Ok(match actor {
+            Actor::Contact(id) => self
+                .tx
+                .names()
+                .of_records(&[id.as_uuid()])
+                .await?
+                .remove(&id.as_uuid())
+                .unwrap_or_default(),
+            Actor::Staff(id) => self
+                .tx
+                .names()
+                .display(&[id.as_uuid()])
+                .await?
+                .remove(&id.as_uuid())
+                .unwrap_or_default(),
+            Actor::ApiKey(_) => "API".to_owned(),
+            Actor::Operator(_) | Actor::System => "Portico".to_owned(),
+        })
+    }
+
+    /// Appends a step to `order`'s chain.
+    async fn event(
+        &mut self,
+        order: Uuid,
+        by: By<'_>,
+        action: &str,
+        limit: Option<Dec>,
+        comment: Option<&str>,
+    ) -> Result<(), DataError> {
+        let name = self.actor_name(by.actor).await?;
+        let (kind, id) = match by.actor {
+            Actor::Contact(id) => ("contact", Some(id.as_uuid())),
+            Actor::Staff(id) => ("staff", Some(id.as_uuid())),
+            Actor::ApiKey(id) => ("api_key", Some(id.as_uuid())),
+            Actor::Operator(_) | Actor::System => ("system", None),
+        };
+        let seq = Query::select()
+            .expr(Expr::cust("CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT)"))
+            .from(SalesOrderEvents::Table)
+            .and_where(Expr::col(SalesOrderEvents::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrderEvents::OrderId).eq(order))
+            .to_owned();
+        let (seq,): (i64,) = self.tx.conn.fetch_optional(&seq).await?.unwrap_or((1,));
+        let insert = Query::insert()
+            .into_table(SalesOrderEvents::Table)
+            .columns([
+                SalesOrderEvents::TenantId,
+                SalesOrderEvents::OrderId,
+                SalesOrderEvents::Seq,
+                SalesOrderEvents::OccurredAt,
+                SalesOrderEvents::ActorKind,
+                SalesOrderEvents::ActorId,
+                SalesOrderEvents::ActorName,
+                SalesOrderEvents::Action,
+                SalesOrderEvents::ApprovalLimit,
+                SalesOrderEvents::Comment,
+            ])
+            .values_panic([
+                self.tenant().into(),
+                order.into(),
+                (seq as i32).into(),
+                Utc::now().into(),
+                kind.into(),
+                id.into(),
+                name.into(),
+                action.into(),
+                limit.map(money::to_stored).into(),
+                comment.map(str::to_owned).into(),
+            ])
+            .to_owned();
+        self.tx.conn.execute(&insert).await?;
+        Ok(())
+    }
+
+    /// Creates a quote or order with its lines and the next number of its
+    /// series; totals are the sums of the lines' rounded amounts.
+    pub async fn create(&mut self, new: NewOrder, by: By<'_>) -> Result<OrderRow, DataError> {
+        let (subtotal, tax, total) = portico_domain::orders::totals(&new.lines);
+        if total >= Dec::from(MAX_TOTAL) || new.lines.iter().any(|l| l.net >= Dec::from(MAX_TOTAL))
+        {
+            let mut errors = FieldErrors::default();
+            errors.add("lines", "field-decimal-too-large");
+            return Err(DataError::Invalid(errors));
+        }
+        let id = Uuid::now_v7();
+        let number = self.next_number(new.kind).await?;
+        let now = Utc::now();
+        let status = new.kind.initial();
+        let insert = Query::insert()
+            .into_table(SalesOrders::Table)
+            .columns([
+                SalesOrders::TenantId,
+                SalesOrders::Id,
+                SalesOrders::Kind,
+                SalesOrders::Number,
+                SalesOrders::AccountId,
+                SalesOrders::BranchId,
+                SalesOrders::Status,
+                SalesOrders::AwaitingApproval,
+                SalesOrders::IssuedOn,
+                SalesOrders::ValidUntil,
+                SalesOrders::DeliverOn,
+                SalesOrders::Currency,
+                SalesOrders::Subtotal,
+                SalesOrders::Tax,
+                SalesOrders::Total,
+                SalesOrders::QuoteId,
+                SalesOrders::Notes,
+                SalesOrders::CreatedBy,
+                SalesOrders::CreatedAt,
+                SalesOrders::UpdatedAt,
+            ])
+            .values_panic([
+                self.tenant().into(),
+                id.into(),
+                new.kind.as_str().into(),
+                number.clone().into(),
+                new.account.as_uuid().into(),
+                new.branch.map(|b| b.as_uuid()).into(),
+                status.as_str().into(),
+                false.into(),
+                now.date_naive().into(),
+                new.valid_until.into(),
+                new.deliver_on.into(),
+                new.currency.clone().into(),
+                money::to_stored(subtotal).into(),
+                money::to_stored(tax).into(),
+                money::to_stored(total).into(),
+                new.quote.into(),
+                new.notes.clone().into(),
+                new.created_by.map(|c| c.as_uuid()).into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned();
+        self.tx.conn.execute(&insert).await?;
+        for (chunk_no, chunk) in new.lines.chunks(100).enumerate() {
+            let mut insert = Query::insert()
+                .into_table(SalesOrderLines::Table)
+                .columns([
+                    SalesOrderLines::TenantId,
+                    SalesOrderLines::OrderId,
+                    SalesOrderLines::Position,
+                    SalesOrderLines::ItemId,
+                    SalesOrderLines::ItemCode,
+                    SalesOrderLines::Description,
+                    SalesOrderLines::Unit,
+                    SalesOrderLines::Quantity,
+                    SalesOrderLines::UnitPrice,
+                    SalesOrderLines::TaxRate,
+                    SalesOrderLines::Net,
+                    SalesOrderLines::Tax,
+                ])
+                .to_owned();
+            for (n, line) in chunk.iter().enumerate() {
+                insert.values_panic([
+                    self.tenant().into(),
+                    id.into(),
+                    ((chunk_no * 100 + n + 1) as i32).into(),
+                    line.item_id.into(),
+                    line.item_code.clone().into(),
+                    line.description.clone().into(),
+                    line.unit.clone().into(),
+                    money::to_stored(line.quantity).into(),
+                    money::to_stored(line.unit_price).into(),
+                    money::to_stored(line.tax_rate).into(),
+                    money::to_stored(line.net).into(),
+                    money::to_stored(line.tax).into(),
+                ]);
+            }
+            self.tx.conn.execute(&insert).await?;
+        }
+        self.event(id, by, "created", None, new.notes.as_deref())
+            .await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                &format!("{}.create", new.kind.as_str()),
+                (new.kind.as_str(), id),
+                Some(new.account.as_uuid()),
+                json!({ "after": { "number": number, "total": total, "currency": new.currency,
+                                   "lines": new.lines.len(), "quote_id": new.quote } }),
+            )
+            .await?;
+        Ok(OrderRow {
+            id,
+            kind: new.kind,
+            number,
+            account_id: new.account,
+            branch_id: new.branch,
+            status,
+            awaiting_approval: false,
+            issued_on: now.date_naive(),
+            valid_until: new.valid_until,
+            deliver_on: new.deliver_on,
+            currency: new.currency,
+            total,
+            created_by: new.created_by,
+        })
+    }
+
+    /// The row of `id`, any kind, any customer.
+    async fn row(&mut self, id: Uuid) -> Result<Option<OrderRow>, DataError> {
+        let select = Query::select()
+            .columns(ROW_COLUMNS)
+            .from(SalesOrders::Table)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Id).eq(id))
+            .to_owned();
+        self.tx
+            .conn
+            .fetch_optional::<OrderRowDb>(&select)
+            .await?
+            .map(OrderRow::try_from)
+            .transpose()
+    }
+
+    /// Moves `row` by `mv` when it is still in a state the move starts from,
+    /// in one guarded update: of two people deciding at once one moves it and
+    /// the other gets [`Moved::Stale`]. `limit` is the mover's approval limit,
+    /// kept in the chain. `None` when the move does not apply to the kind.
+    pub async fn apply(
+        &mut self,
+        row: &OrderRow,
+        mv: OrderMove,
+        limit: Option<Dec>,
+        comment: Option<&str>,
+        by: By<'_>,
+    ) -> Result<Option<Moved>, DataError> {
+        let Some((from, to)) = mv.transition(row.kind) else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        let mut update = Query::update()
+            .table(SalesOrders::Table)
+            .value(SalesOrders::Status, to.as_str())
+            .value(SalesOrders::AwaitingApproval, false)
+            .value(SalesOrders::UpdatedAt, now)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Id).eq(row.id))
+            .and_where(Expr::col(SalesOrders::Status).is_in(from.iter().map(|s| s.as_str())))
+            .to_owned();
+        if let Actor::Contact(contact) = by.actor {
+            update
+                .value(SalesOrders::DecidedBy, contact.as_uuid())
+                .value(SalesOrders::DecidedAt, now)
+                .value(SalesOrders::Comment, comment.map(str::to_owned));
+        }
+        if self.tx.conn.execute(&update).await? == 0 {
+            let now_row = self.row(row.id).await?.ok_or_else(|| {
+                DataError::Corrupt("a quote or order read a moment ago is gone".into())
+            })?;
+            let decider = self.decider(row.id).await?;
+            return Ok(Some(Moved::Stale(now_row, decider)));
+        }
+        let action = match mv {
+            OrderMove::Send => "sent",
+            OrderMove::Authorize => "authorized",
+            OrderMove::Reject => "rejected",
+            OrderMove::Fulfil => "fulfilled",
+            OrderMove::Cancel => "cancelled",
+        };
+        self.event(row.id, by, action, limit, comment).await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                &format!("{}.{}", row.kind.as_str(), mv.as_str()),
+                (row.kind.as_str(), row.id),
+                Some(row.account_id.as_uuid()),
+                json!({ "number": row.number, "status": { "before": row.status, "after": to },
+                        "comment": comment }),
+            )
+            .await?;
+        Ok(Some(Moved::Done(OrderRow {
+            status: to,
+            awaiting_approval: false,
+            ..row.clone()
+        })))
+    }
+
+    /// Who decided `id` in the portal, by name.
+    async fn decider(&mut self, id: Uuid) -> Result<Option<String>, DataError> {
+        let select = Query::select()
+            .column(SalesOrders::DecidedBy)
+            .from(SalesOrders::Table)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Id).eq(id))
+            .to_owned();
+        let decided: Option<(Option<Uuid>,)> = self.tx.conn.fetch_optional(&select).await?;
+        let Some(contact) = decided.and_then(|(c,)| c) else {
+            return Ok(None);
+        };
+        Ok(self
+            .tx
+            .names()
+            .of_records(&[contact])
+            .await?
+            .remove(&contact))
+    }
+
+    /// Marks an open quote as waiting for an approver (someone tried to accept
+    /// it beyond their limit); kept in the chain with their limit. False when
+    /// it is no longer open.
+    pub async fn request_approval(
+        &mut self,
+        row: &OrderRow,
+        limit: Option<Dec>,
+        comment: Option<&str>,
+        by: By<'_>,
+    ) -> Result<bool, DataError> {
+        let open = OrderStatus::open_for(row.kind);
+        let update = Query::update()
+            .table(SalesOrders::Table)
+            .value(SalesOrders::AwaitingApproval, true)
+            .value(SalesOrders::UpdatedAt, Utc::now())
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Id).eq(row.id))
+            .and_where(Expr::col(SalesOrders::Status).eq(open.as_str()))
+            .to_owned();
+        if self.tx.conn.execute(&update).await? == 0 {
+            return Ok(false);
+        }
+        self.event(row.id, by, "approval_requested", limit, comment)
+            .await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                &format!("{}.approval_requested", row.kind.as_str()),
+                (row.kind.as_str(), row.id),
+                Some(row.account_id.as_uuid()),
+                json!({ "number": row.number, "comment": comment }),
+            )
+            .await?;
+        Ok(true)
+    }
+
+    /// One page of `scope`'s quotes or orders, newest first.
+    pub async fn portal_page(
+        &mut self,
+        scope: &PortalScope,
+        kind: OrderKind,
+        after: Option<&DateCursor>,
+        limit: u64,
+    ) -> Result<Vec<OrderRow>, DataError> {
+        if !self.serves(scope) {
+            return Ok(Vec::new());
+        }
+        let mut select = RecordTable::new(SalesOrders::Table, SalesOrders::IssuedOn)
+            .only(Expr::col(SalesOrders::Kind).eq(kind.as_str()))
+            .portal_page(scope, after, limit);
+        select.clear_selects().columns(ROW_COLUMNS);
+        rows(self.tx.conn.fetch_all(&select).await?)
+    }
+
+    /// The select of the detail's row: `id` of this tenant.
+    fn detail_select(&self, id: Uuid) -> SelectStatement {
+        Query::select()
+            .columns(ROW_COLUMNS.map(|c| (SalesOrders::Table, c)))
+            .from(SalesOrders::Table)
+            .and_where(Expr::col((SalesOrders::Table, SalesOrders::TenantId)).eq(self.tenant()))
+            .and_where(Expr::col((SalesOrders::Table, SalesOrders::Id)).eq(id))
+            .to_owned()
+    }
+
+    /// One quote or order `scope` sees.
+    pub async fn portal_detail(
+        &mut self,
+        scope: &PortalScope,
+        id: Uuid,
+    ) -> Result<Option<OrderDetail>, DataError> {
+        if !self.serves(scope) {
+            return Ok(None);
+        }
+        let mut select = self.detail_select(id);
+        select
+            .and_where(
+                Expr::col((SalesOrders::Table, SalesOrders::AccountId))
+                    .eq(scope.account().as_uuid()),
+            )
+            .and_where_option(sees_branch(
+                scope,
+                (SalesOrders::Table, SalesOrders::BranchId),
+            ));
+        self.detail_of(select).await
+    }
+
+    /// One quote or order, for staff.
+    pub async fn detail(&mut self, id: Uuid) -> Result<Option<OrderDetail>, DataError> {
+        let select = self.detail_select(id);
+        self.detail_of(select).await
+    }
+
+    async fn detail_of(
+        &mut self,
+        select: SelectStatement,
+    ) -> Result<Option<OrderDetail>, DataError> {
+        let Some(row) = self.tx.conn.fetch_optional::<OrderRowDb>(&select).await? else {
+            return Ok(None);
+        };
+        let row = OrderRow::try_from(row)?;
+        let detail = Query::select()
+            .columns([
+                (SalesOrders::Table, SalesOrders::Subtotal),
+                (SalesOrders::Table, SalesOrders::Tax),
+                (SalesOrders::Table, SalesOrders::Notes),
+                (SalesOrders::Table, SalesOrders::QuoteId),
+            ])
+            .expr_as(Expr::col((Accounts::Table, Accounts::Name)), "account_name")
+            .from(SalesOrders::Table)
+            .inner_join(
+                Accounts::Table,
+                Expr::col((Accounts::Table, Accounts::TenantId))
+                    .equals((SalesOrders::Table, SalesOrders::TenantId))
+                    .and(
+                        Expr::col((Accounts::Table, Accounts::Id))
+                            .equals((SalesOrders::Table, SalesOrders::AccountId)),
+                    ),
+            )
+            .and_where(Expr::col((SalesOrders::Table, SalesOrders::TenantId)).eq(self.tenant()))
+            .and_where(Expr::col((SalesOrders::Table, SalesOrders::Id)).eq(row.id))
+            .to_owned();
+        let detail: DetailDb = self.tx.conn.fetch_optional(&detail).await?.ok_or_else(|| {
+            DataError::Corrupt("a quote or order read a moment ago is gone".into())
+        })?;
+        let lines = Query::select()
+            .columns([
+                SalesOrderLines::ItemId,
+                SalesOrderLines::ItemCode,
+                SalesOrderLines::Description,
+                SalesOrderLines::Unit,
+                SalesOrderLines::Quantity,
+                SalesOrderLines::UnitPrice,
+                SalesOrderLines::TaxRate,
+                SalesOrderLines::Net,
+                SalesOrderLines::Tax,
+            ])
+            .from(SalesOrderLines::Table)
+            .and_where(Expr::col(SalesOrderLines::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrderLines::OrderId).eq(row.id))
+            .order_by(SalesOrderLines::Position, Order::Asc)
+            .to_owned();
+        let lines: Vec<LineDb> = self.tx.conn.fetch_all(&lines).await?;
+        let events = Query::select()
+            .columns([
+                SalesOrderEvents::OccurredAt,
+                SalesOrderEvents::ActorKind,
+                SalesOrderEvents::ActorName,
+                SalesOrderEvents::Action,
+                SalesOrderEvents::ApprovalLimit,
+                SalesOrderEvents::Comment,
+            ])
+            .from(SalesOrderEvents::Table)
+            .and_where(Expr::col(SalesOrderEvents::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrderEvents::OrderId).eq(row.id))
+            .order_by(SalesOrderEvents::Seq, Order::Asc)
+            .to_owned();
+        let events: Vec<EventDb> = self.tx.conn.fetch_all(&events).await?;
+        let quote = match detail.quote_id {
+            Some(quote) => self.row(quote).await?.map(|q| (q.id, q.number)),
+            None => None,
+        };
+        Ok(Some(OrderDetail {
+            row,
+            account_name: detail.account_name,
+            subtotal: money::amount(detail.subtotal),
+            tax: money::amount(detail.tax),
+            notes: detail.notes,
+            quote,
+            lines: lines
+                .into_iter()
+                .map(|l| OrderLine {
+                    item_id: l.item_id,
+                    item_code: l.item_code,
+                    description: l.description,
+                    unit: l.unit,
+                    quantity: money::from_stored(l.quantity, 0).normalize(),
+                    unit_price: money::from_stored(l.unit_price, 2),
+                    tax_rate: money::from_stored(l.tax_rate, 0).normalize(),
+                    net: money::amount(l.net),
+                    tax: money::amount(l.tax),
+                })
+                .collect(),
+            events: events
+                .into_iter()
+                .map(|e| OrderEvent {
+                    occurred_at: e.occurred_at,
+                    actor_kind: e.actor_kind,
+                    actor_name: e.actor_name,
+                    action: e.action,
+                    approval_limit: e.approval_limit.map(money::amount),
+                    comment: e.comment,
+                })
+                .collect(),
+        }))
+    }
+
+    /// The approval limit of the scope's link (`None`: no limit) and the
+    /// company's currency, in which limits are kept.
+    pub async fn authority(
+        &mut self,
+        scope: &PortalScope,
+    ) -> Result<(Option<Dec>, String, bool), DataError> {
+        let select = Query::select()
+            .column(ContactLinks::ApprovalLimit)
+            .from(ContactLinks::Table)
+            .and_where(Expr::col(ContactLinks::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(ContactLinks::ContactId).eq(scope.contact().as_uuid()))
+            .and_where(Expr::col(ContactLinks::AccountId).eq(scope.account().as_uuid()))
+            .to_owned();
+        let limit: Option<(Option<i64>,)> = self.tx.conn.fetch_optional(&select).await?;
+        let (currency, four_eyes) = self.company_rules().await?;
+        Ok((
+            limit.and_then(|(l,)| l).map(money::amount),
+            currency,
+            four_eyes,
+        ))
+    }
+
+    /// The company's currency and whether nobody may authorize their own.
+    pub async fn company_rules(&mut self) -> Result<(String, bool), DataError> {
+        let select = Query::select()
+            .columns([Tenants::Currency, Tenants::FourEyes])
+            .from(Tenants::Table)
+            .and_where(Expr::col(Tenants::Id).eq(self.tenant()))
+            .to_owned();
+        let row: Option<(String, bool)> = self.tx.conn.fetch_optional(&select).await?;
+        row.ok_or_else(|| DataError::Corrupt("the tenant's row is gone".into()))
+    }
+
+    /// What waits for this contact's decision, newest first: open quotes and
+    /// orders of its account and visible branches that it may authorize —
+    /// of the `kinds` it holds `authorize` for, within `limit` (in
+    /// `currency`), and not its own when the company requires four eyes.
+    pub async fn waiting(
+        &mut self,
+        scope: &PortalScope,
+        kinds: &[OrderKind],
+        authority: (Option<Dec>, &str, bool),
+        limit: u64,
+    ) -> Result<Vec<OrderRow>, DataError> {
+        if !self.serves(scope) || kinds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (approval_limit, currency, four_eyes) = authority;
+        let today = Utc::now().date_naive();
+        let open = kinds
+            .iter()
+            .map(|k| {
+                let mut one = Expr::col(SalesOrders::Kind)
+                    .eq(k.as_str())
+                    .and(Expr::col(SalesOrders::Status).eq(OrderStatus::open_for(*k).as_str()));
+                if *k == OrderKind::Quote {
+                    one = one.and(
+                        Expr::col(SalesOrders::ValidUntil)
+                            .is_null()
+                            .or(Expr::col(SalesOrders::ValidUntil).gte(today)),
+                    );
+                }
+                one
+            })
+            .reduce(|a, b| a.or(b))
+            .unwrap_or_else(|| Expr::value(false));
+        let mut select = Query::select()
+            .columns(ROW_COLUMNS)
+            .from(SalesOrders::Table)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::AccountId).eq(scope.account().as_uuid()))
+            .and_where_option(sees_branch(scope, SalesOrders::BranchId))
+            .and_where(open)
+            .order_by(SalesOrders::IssuedOn, Order::Desc)
+            .order_by(SalesOrders::Id, Order::Desc)
+            .limit(limit)
+            .to_owned();
+        if let Some(most) = approval_limit {
+            select
+                .and_where(Expr::col(SalesOrders::Total).lte(money::to_stored(most)))
+                .and_where(Expr::col(SalesOrders::Currency).eq(currency));
+        }
+        if four_eyes {
+            select.and_where(
+                Expr::col(SalesOrders::CreatedBy)
+                    .is_null()
+                    .or(Expr::col(SalesOrders::CreatedBy).ne(scope.contact().as_uuid())),
+            );
+        }
+        rows(self.tx.conn.fetch_all(&select).await?)
+    }
+
+    /// The back office's quotes or orders, of one customer or all, newest
+    /// first, after `after`.
+    pub async fn list(
+        &mut self,
+        kind: OrderKind,
+        account: Option<AccountId>,
+        after: Option<&DateCursor>,
+        limit: u64,
+    ) -> Result<Vec<OrderRow>, DataError> {
+        let mut select = Query::select()
+            .columns(ROW_COLUMNS)
+            .from(SalesOrders::Table)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Kind).eq(kind.as_str()))
+            .order_by(SalesOrders::IssuedOn, Order::Desc)
+            .order_by(SalesOrders::Id, Order::Desc)
+            .limit(limit)
+            .to_owned();
+        if let Some(account) = account {
+            select.and_where(Expr::col(SalesOrders::AccountId).eq(account.as_uuid()));
+        }
+        if let Some(cursor) = after {
+            select.and_where(crate::listing::after_cursor(
+                SalesOrders::IssuedOn,
+                SalesOrders::Id,
+                cursor,
+                Order::Desc,
+            ));
+        }
+        rows(self.tx.conn.fetch_all(&select).await?)
+    }
+
+    /// The row of `id` for staff (any customer), of `kind`.
+    pub async fn find(&mut self, kind: OrderKind, id: Uuid) -> Result<Option<OrderRow>, DataError> {
+        Ok(self.row(id).await?.filter(|r| r.kind == kind))
+    }
+
+    /// The order made from `quote`, if any.
+    pub async fn ordered_from(&mut self, quote: Uuid) -> Result<Option<Uuid>, DataError> {
+        let select = Query::select()
+            .column(SalesOrders::Id)
+            .from(SalesOrders::Table)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::QuoteId).eq(quote))
+            .limit(1)
+            .to_owned();
+        let row: Option<(Uuid,)> = self.tx.conn.fetch_optional(&select).await?;
+        Ok(row.map(|(id,)| id))
+    }
+}

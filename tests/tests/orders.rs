@@ -1,0 +1,683 @@
+//! The catalogue, quotes and orders end to end: an ERP pushes items and a
+//! customer's own prices through the admin API (all or nothing, idempotent);
+//! customer contacts request quotes and place orders from the catalogue in the
+//! portal (prices and totals always the server's), accept, reject and
+//! authorize within their approval limits — over the limit it waits for a
+//! colleague whose limit covers it, the company can forbid authorizing one's
+//! own, two deciding at once yield one decision — and staff see the chain.
+
+use poem::http::{Method, StatusCode};
+use portico_domain::{AccountKind, Portal, StaffRole};
+use portico_tests::builders::{Company, Grant};
+use portico_tests::{
+    Browser, TestApp, TestDb, backend_tests,
+    pdf::{pdf_text, pdftotext_available},
+};
+use serde_json::{Value, json};
+
+backend_tests!(
+    the_catalogue_and_prices_are_upserted_all_or_nothing,
+    a_quote_is_requested_at_the_customers_prices_sent_accepted_and_ordered,
+    an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it,
+    nobody_authorizes_their_own_when_the_company_says_so,
+    two_contacts_authorizing_at_once_yield_one_authorization,
+    bad_requests_are_explained_and_write_nothing,
+    the_pages_request_decide_and_print,
+);
+
+/// A company with customer `C-1` (branches `S1`, `S2`), customer `C-2`, a
+/// catalogue of three items, and C-1's own price of `A-1`.
+async fn company(app: &TestApp) -> (Company<'_>, Browser<'_>) {
+    let alfa = Company::new(app, "alfa").await;
+    let customer = alfa
+        .account(AccountKind::Customer, "C-1", "Farmacia Uno")
+        .await;
+    alfa.branch(customer, "S1", "Sucursal Norte").await;
+    alfa.branch(customer, "S2", "Sucursal Sur").await;
+    alfa.account(AccountKind::Customer, "C-2", "Farmacia Dos")
+        .await;
+    let api = alfa.api_client(&alfa.api_key(StaffRole::Sales).await);
+    let (status, out) = put(
+        &api,
+        "/api/v1/items",
+        json!([
+            item("A-1", "Jarabe", "100.00", "18"),
+            item("B-2", "Gasas", "33.335", "0"),
+            item("C-3", "Tensiómetro", "3000", "18"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (status, out) = put(
+        &api,
+        "/api/v1/prices",
+        json!([{ "customer": "C-1", "item": "A-1", "price": "90" }]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    (alfa, api)
+}
+
+fn item(code: &str, name: &str, price: &str, rate: &str) -> Value {
+    json!({ "code": code, "name": name, "unit": "u", "currency": "DOP",
+            "price": price, "tax_rate": rate })
+}
+
+async fn put(api: &Browser<'_>, path: &str, records: Value) -> (StatusCode, Value) {
+    let page = api
+        .json(Method::PUT, path, Some(json!({ "records": records })))
+        .await;
+    let body = serde_json::from_str(&page.body).unwrap_or(Value::Null);
+    (page.status, body)
+}
+
+/// A contact of `C-1` with `permissions` on `branches` (codes; every branch
+/// when empty) and an approval `limit`, signed in to the customer portal, its
+/// API calls carrying the CSRF token.
+async fn contact<'a>(
+    alfa: &Company<'a>,
+    email: &str,
+    permissions: &[&'static str],
+    branches: &[&str],
+    limit: Option<&str>,
+) -> Browser<'a> {
+    let customer = alfa.account_id("C-1").await;
+    let id = alfa.contact("Ana", email, email).await;
+    let mut grant = if branches.is_empty() {
+        Grant::all_branches(permissions)
+    } else {
+        let mut ids = Vec::new();
+        for code in branches {
+            ids.push(alfa.branch_id(customer, code).await);
+        }
+        Grant::branches(permissions, &ids)
+    };
+    if let Some(limit) = limit {
+        grant = grant.limited(limit);
+    }
+    alfa.link(id, customer, AccountKind::Customer, &grant).await;
+    let browser = alfa.portal_session(Portal::Customer, email).await;
+    let token = browser.get("/portal").await.csrf();
+    browser.with_header("x-csrf-token", &token)
+}
+
+const BUYER: &[&str] = &[
+    "quotes.view",
+    "quotes.create",
+    "quotes.authorize",
+    "orders.view",
+    "orders.create",
+    "orders.authorize",
+];
+
+/// The catalogue's item id of `code`, as the contact reads it.
+async fn item_id(contact: &Browser<'_>, code: &str) -> String {
+    let page = contact.get("/portal/api/v1/orders/catalogue?q=").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let items = page.json();
+    items["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap_or_else(|| panic!("{code} in {items}"))["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
+async fn call(contact: &Browser<'_>, path: &str, body: Value) -> (StatusCode, Value) {
+    let page = contact.json(Method::POST, path, Some(body)).await;
+    let value = serde_json::from_str(&page.body).unwrap_or(Value::Null);
+    (page.status, value)
+}
+
+/// Places an order of `lines` (`(code, quantity)`) as `contact`.
+async fn order(contact: &Browser<'_>, lines: &[(&str, &str)], branch: Option<&str>) -> Value {
+    let mut wanted = Vec::new();
+    for (code, quantity) in lines {
+        wanted.push(json!({ "item_id": item_id(contact, code).await, "quantity": quantity }));
+    }
+    let (status, out) = call(
+        contact,
+        "/portal/api/v1/orders",
+        json!({ "lines": wanted, "branch_id": branch }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    out
+}
+
+async fn authorize(contact: &Browser<'_>, kind: &str, id: &str) -> (StatusCode, Value) {
+    call(
+        contact,
+        &format!("/portal/api/v1/{kind}/{id}/decision"),
+        json!({ "decision": "authorize", "comment": "conforme" }),
+    )
+    .await
+}
+
+async fn the_catalogue_and_prices_are_upserted_all_or_nothing(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let page = api.get("/api/v1/items?q=ten").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let items = page.json();
+    assert_eq!(items["items"].as_array().map(Vec::len), Some(1), "{items}");
+    assert_eq!(items["items"][0]["code"], "C-3");
+    assert_eq!(items["items"][0]["price"], "3000.00");
+
+    // The same items again change nothing; a changed one is updated.
+    let (status, out) = put(
+        &api,
+        "/api/v1/items",
+        json!([
+            item("A-1", "Jarabe", "100.00", "18"),
+            item("B-2", "Gasas finas", "33.335", "0")
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(
+        (out["unchanged"].as_u64(), out["updated"].as_u64()),
+        (Some(1), Some(1)),
+        "{out}"
+    );
+
+    // One bad record refuses the batch: nothing of it is written.
+    let (status, out) = put(
+        &api,
+        "/api/v1/items",
+        json!([
+            item("D-4", "Nuevo", "10", "18"),
+            item("E-5", "Caro", "1,5", "18")
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out.to_string().contains("records[1].price"), "{out}");
+    let items = api.get("/api/v1/items?q=d-4").await.json();
+    assert_eq!(items["items"].as_array().map(Vec::len), Some(0), "{items}");
+
+    let (status, out) = put(
+        &api,
+        "/api/v1/prices",
+        json!([
+            { "customer": "C-1", "item": "B-2", "price": "30" },
+            { "customer": "C-9", "item": "A-1", "price": "1" },
+            { "customer": "C-1", "item": "Z-9", "price": "1" },
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    let text = out.to_string();
+    assert!(
+        text.contains("records[1].customer") && text.contains("records[2].item"),
+        "{out}"
+    );
+    let (status, out) = put(
+        &api,
+        "/api/v1/prices",
+        json!([{ "customer": "C-1", "item": "A-1", "price": "90" }]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["unchanged"], 1, "{out}");
+
+    // A read-only key may read but not write.
+    let reader = alfa.api_client(&alfa.api_key(StaffRole::ReadOnly).await);
+    let (status, _) = put(
+        &reader,
+        "/api/v1/items",
+        json!([item("F-6", "X", "1", "0")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn a_quote_is_requested_at_the_customers_prices_sent_accepted_and_ordered(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], None).await;
+    // C-1 pays 90 for A-1, not the catalogue's 100; a price the caller
+    // might send is not even part of the request.
+    let a1 = item_id(&buyer, "A-1").await;
+    let b2 = item_id(&buyer, "B-2").await;
+    let catalogue = buyer.get("/portal/api/v1/quotes/catalogue").await.json();
+    let own = catalogue["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["code"] == "A-1")
+        .cloned()
+        .expect("A-1");
+    assert_eq!(
+        (own["price"].as_str(), own["own_price"].as_bool()),
+        (Some("90.00"), Some(true))
+    );
+    let (status, quote) = call(
+        &buyer,
+        "/portal/api/v1/quotes",
+        json!({ "lines": [
+            { "item_id": a1, "quantity": "2" },
+            { "item_id": b2, "quantity": "3" },
+        ], "notes": "Para el lunes" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{quote}");
+    // 2 × 90 = 180 + 18 % = 32.40; 3 × 33.335 = 100.005 → 100.01 exempt.
+    assert_eq!(quote["subtotal"], "280.01", "{quote}");
+    assert_eq!(quote["tax"], "32.40", "{quote}");
+    assert_eq!(quote["total"], "312.41", "{quote}");
+    assert_eq!(quote["state"], "draft");
+    assert!(
+        quote["number"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("COT-")),
+        "{quote}"
+    );
+    let id = quote["id"].as_str().expect("id").to_owned();
+
+    // A draft waits for the company: accepting it now is refused.
+    let (status, out) = authorize(&buyer, "quotes", &id).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+
+    // Staff send it; the contact accepts it and orders it, once.
+    let sent = api
+        .json(Method::POST, &format!("/api/v1/quotes/{id}/send"), None)
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_eq!(sent.json()["state"], "sent");
+    let again = api
+        .json(Method::POST, &format!("/api/v1/quotes/{id}/send"), None)
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let (status, accepted) = authorize(&buyer, "quotes", &id).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    assert_eq!(accepted["state"], "accepted");
+    let (status, ordered) = call(
+        &buyer,
+        &format!("/portal/api/v1/orders/from-quote/{id}"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{ordered}");
+    assert_eq!(ordered["total"], "312.41", "{ordered}");
+    assert_eq!(ordered["quote_id"], id.as_str());
+    assert_eq!(ordered["state"], "submitted");
+    let (status, out) = call(
+        &buyer,
+        &format!("/portal/api/v1/orders/from-quote/{id}"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+
+    // Order again: the same items at today's prices, a new number.
+    let order_id = ordered["id"].as_str().expect("id");
+    let (status, repeat) = call(
+        &buyer,
+        &format!("/portal/api/v1/orders/{order_id}/again"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{repeat}");
+    assert_ne!(repeat["number"], ordered["number"]);
+    assert_eq!(repeat["lines"].as_array().map(Vec::len), Some(2));
+
+    // Staff see the chain: created in the portal, sent, accepted by the contact.
+    let staff_view = api.get(&format!("/api/v1/quotes/{id}")).await.json();
+    let actions: Vec<&str> = staff_view["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["created", "sent", "authorized"], "{staff_view}");
+    assert_eq!(staff_view["events"][2]["actor_kind"], "contact");
+    assert_eq!(staff_view["events"][2]["comment"], "conforme");
+
+    // Another customer's contact sees none of it.
+    let other = alfa.contact("Otro", "Dos", "otro@dos.test").await;
+    let c2 = alfa.account_id("C-2").await;
+    alfa.link(
+        other,
+        c2,
+        AccountKind::Customer,
+        &Grant::all_branches(BUYER),
+    )
+    .await;
+    let other = alfa.portal_session(Portal::Customer, "otro@dos.test").await;
+    assert_eq!(
+        other
+            .get(&format!("/portal/api/v1/quotes/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("/portal/quotes/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let list = other.get("/portal/api/v1/orders").await.json();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "{list}");
+}
+
+async fn an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let customer = alfa.account_id("C-1").await;
+    let s1 = alfa.branch_id(customer, "S1").await.as_uuid().to_string();
+    let branch_buyer = contact(&alfa, "norte@uno.test", BUYER, &["S1"], Some("5000")).await;
+    let approver = contact(&alfa, "jefa@uno.test", BUYER, &[], Some("10000")).await;
+    let small = contact(&alfa, "junior@uno.test", BUYER, &[], Some("1000")).await;
+
+    // 2 × 3000 + 18 % = 7080.00: above 5,000, within 10,000.
+    let placed = order(&branch_buyer, &[("C-3", "2")], Some(&s1)).await;
+    assert_eq!(placed["total"], "7080.00", "{placed}");
+    let id = placed["id"].as_str().expect("id").to_owned();
+    let (status, out) = authorize(&branch_buyer, "orders", &id).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+    assert!(out.to_string().contains("orders-refused-limit"), "{out}");
+
+    // It waits for the approver, not for the buyer nor for a smaller limit.
+    async fn waiting(b: &Browser<'_>) -> Value {
+        b.get("/portal/api/v1/orders/waiting").await.json()
+    }
+    let ids = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(!ids(&waiting(&branch_buyer).await).contains(&id));
+    assert!(!ids(&waiting(&small).await).contains(&id));
+    assert!(ids(&waiting(&approver).await).contains(&id));
+    // … and on the approver's home page, "waiting for your decision".
+    let home = approver.get("/portal").await;
+    assert!(
+        home.body
+            .contains(placed["number"].as_str().expect("number")),
+        "{}",
+        home.body
+    );
+
+    let (status, out) = authorize(&small, "orders", &id).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+    let (status, done) = authorize(&approver, "orders", &id).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["state"], "authorized");
+    assert!(!ids(&waiting(&approver).await).contains(&id));
+
+    // The chain: created by the buyer, authorized by the approver with her limit.
+    let chain = api.get(&format!("/api/v1/orders/{id}")).await.json();
+    let events = chain["events"].as_array().expect("events");
+    assert_eq!(events.len(), 2, "{chain}");
+    assert_eq!(events[1]["action"], "authorized");
+    assert_eq!(events[1]["approval_limit"], "10000.00");
+    // Staff fulfil it; the back office shows the chain.
+    let fulfilled = api
+        .json(Method::POST, &format!("/api/v1/orders/{id}/fulfil"), None)
+        .await;
+    assert_eq!(fulfilled.json()["state"], "fulfilled");
+    let owner = alfa.staff_session("owner@alfa.test").await;
+    let page = owner.get(&format!("/admin/orders/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("jefa@uno.test") || page.body.contains("Ana"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("10,000.00 DOP"), "{}", page.body);
+}
+
+async fn nobody_authorizes_their_own_when_the_company_says_so(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, _api) = company(&app).await;
+    let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], None).await;
+    let colleague = contact(&alfa, "colega@uno.test", BUYER, &[], None).await;
+    let owner = alfa.staff_session("owner@alfa.test").await;
+    let on = owner
+        .submit(
+            "/admin/settings",
+            "/admin/settings/approvals",
+            &[("four_eyes", "on")],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
+
+    let placed = order(&buyer, &[("A-1", "1")], None).await;
+    let id = placed["id"].as_str().expect("id");
+    let (status, out) = authorize(&buyer, "orders", id).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+    assert!(out.to_string().contains("orders-refused-own"), "{out}");
+    let mine = buyer.get("/portal/api/v1/orders/waiting").await.json();
+    assert_eq!(mine["items"].as_array().map(Vec::len), Some(0), "{mine}");
+    let (status, done) = authorize(&colleague, "orders", id).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+
+    // Off again: the creator may authorize its own.
+    owner
+        .submit("/admin/settings", "/admin/settings/approvals", &[])
+        .await;
+    let placed = order(&buyer, &[("A-1", "1")], None).await;
+    let (status, _) = authorize(&buyer, "orders", placed["id"].as_str().expect("id")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn two_contacts_authorizing_at_once_yield_one_authorization(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], None).await;
+    let first = contact(&alfa, "uno@uno.test", BUYER, &[], None).await;
+    let second = contact(&alfa, "dos@uno.test", BUYER, &[], None).await;
+    for _ in 0..5 {
+        let placed = order(&buyer, &[("A-1", "1")], None).await;
+        let id = placed["id"].as_str().expect("id").to_owned();
+        let (a, b) = tokio::join!(
+            authorize(&first, "orders", &id),
+            authorize(&second, "orders", &id)
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "{a:?} {b:?}"
+        );
+        let loser = if a.0 == StatusCode::CONFLICT {
+            &a.1
+        } else {
+            &b.1
+        };
+        assert!(loser.to_string().contains("orders-not-open"), "{loser}");
+        let chain = api.get(&format!("/api/v1/orders/{id}")).await.json();
+        let authorized = chain["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e["action"] == "authorized")
+            .count();
+        assert_eq!(authorized, 1, "{chain}");
+    }
+}
+
+async fn bad_requests_are_explained_and_write_nothing(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let customer = alfa.account_id("C-1").await;
+    let s2 = alfa.branch_id(customer, "S2").await.as_uuid().to_string();
+    let buyer = contact(&alfa, "norte@uno.test", BUYER, &["S1"], None).await;
+    let a1 = item_id(&buyer, "A-1").await;
+    for (body, field) in [
+        (json!({ "lines": [] }), "lines"),
+        (
+            json!({ "lines": [{ "item_id": a1, "quantity": "-1" }] }),
+            "lines[0].quantity",
+        ),
+        (
+            json!({ "lines": [{ "item_id": a1, "quantity": "abc" }] }),
+            "lines[0].quantity",
+        ),
+        (
+            json!({ "lines": [{ "item_id": uuid::Uuid::nil(), "quantity": "1" }] }),
+            "lines[0].item",
+        ),
+        (
+            json!({ "lines": [{ "item_id": a1, "quantity": "1" }, { "item_id": a1, "quantity": "2" }] }),
+            "lines[1].item",
+        ),
+        (
+            json!({ "lines": [{ "item_id": a1, "quantity": "1" }], "branch_id": s2 }),
+            "branch",
+        ),
+        (
+            json!({ "lines": [{ "item_id": a1, "quantity": "1" }], "deliver_on": "2020-01-01" }),
+            "deliver_on",
+        ),
+        (
+            json!({ "lines": [{ "item_id": a1, "quantity": "99999999999" }] }),
+            "lines",
+        ),
+    ] {
+        let (status, out) = call(&buyer, "/portal/api/v1/orders", body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body} → {out}");
+        assert!(out.to_string().contains(field), "{body} → {out}");
+    }
+    let list = api.get("/api/v1/orders").await.json();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "{list}");
+
+    // Without the grant: 403; a record of another branch: 404.
+    let reader = contact(&alfa, "lector@uno.test", &["orders.view"], &[], None).await;
+    let (status, _) = call(
+        &reader,
+        "/portal/api/v1/orders",
+        json!({ "lines": [{ "item_id": a1, "quantity": "1" }] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let south = contact(&alfa, "sur@uno.test", BUYER, &["S2"], None).await;
+    let placed = order(&south, &[("A-1", "1")], Some(&s2)).await;
+    let id = placed["id"].as_str().expect("id");
+    assert_eq!(
+        buyer
+            .get(&format!("/portal/api/v1/orders/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _) = authorize(&buyer, "orders", id).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        reader
+            .get(&format!("/portal/api/v1/orders/{id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+async fn the_pages_request_decide_and_print(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], Some("100")).await;
+    let a1 = item_id(&buyer, "A-1").await;
+    let new = buyer.get("/portal/orders/new").await;
+    assert_eq!(new.status, StatusCode::OK, "{}", new.body);
+    assert!(
+        new.body.contains("Tensiómetro") && new.body.contains("90.00 DOP"),
+        "{}",
+        new.body
+    );
+
+    // A bad quantity comes back on the form, with what was typed.
+    let field = format!("qty.{a1}");
+    let bad = buyer
+        .submit(
+            "/portal/orders/new",
+            "/portal/orders",
+            &[(field.as_str(), "1,5")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains("1,5") && bad.body.contains("role=\"alert\""),
+        "{}",
+        bad.body
+    );
+
+    let made = buyer
+        .submit(
+            "/portal/orders/new",
+            "/portal/orders",
+            &[(field.as_str(), "2")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let path = made.location().expect("the order's page").to_owned();
+    let page = buyer.get(&path).await;
+    assert!(page.body.contains("PED-"), "{}", page.body);
+    // 2 × 90 + 18 % = 212.40, above the limit of 100: no authorize button,
+    // the reason instead.
+    assert!(page.body.contains("212.40 DOP"), "{}", page.body);
+    assert!(!page.body.contains("value=\"authorize\""), "{}", page.body);
+    let list = buyer.get("/portal/orders").await;
+    assert!(list.body.contains("212.40 DOP"), "{}", list.body);
+
+    // A sent quote accepted from its page.
+    let (_, quote) = call(
+        &buyer,
+        "/portal/api/v1/quotes",
+        json!({ "lines": [{ "item_id": item_id(&buyer, "B-2").await, "quantity": "1" }] }),
+    )
+    .await;
+    let id = quote["id"].as_str().expect("id");
+    api.json(Method::POST, &format!("/api/v1/quotes/{id}/send"), None)
+        .await;
+    let quote_path = format!("/portal/quotes/{id}");
+    let done = buyer
+        .submit(
+            &quote_path,
+            &format!("{quote_path}/decision"),
+            &[("decision", "authorize")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = buyer.get(&quote_path).await;
+    assert!(page.body.contains("status-accepted"), "{}", page.body);
+
+    if pdftotext_available() {
+        let pdf = buyer.get(&format!("{quote_path}/pdf")).await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        let text = pdf_text(&pdf.bytes);
+        assert!(
+            text.contains(quote["number"].as_str().expect("number")),
+            "{text}"
+        );
+        assert!(
+            text.contains("Gasas") && text.contains("Cotización"),
+            "{text}"
+        );
+    }
+
+    // Staff see both in the back office.
+    let owner = alfa.staff_session("owner@alfa.test").await;
+    let quotes = owner.get("/admin/quotes").await;
+    assert!(
+        quotes
+            .body
+            .contains(quote["number"].as_str().expect("number")),
+        "{}",
+        quotes.body
+    );
+    let orders = owner.get("/admin/orders").await;
+    assert!(orders.body.contains("212.40 DOP"), "{}", orders.body);
+    let items = owner.get("/admin/items?q=gas").await;
+    assert!(
+        items.body.contains("B-2") && !items.body.contains("C-3"),
+        "{}",
+        items.body
+    );
+}
