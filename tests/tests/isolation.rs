@@ -658,6 +658,14 @@ async fn other_company(beta: &Company<'_>) -> Ids {
     }
 }
 
+/// A contact signed in to `portal`, its API calls carrying the session's
+/// CSRF token as a program using the portal API would.
+async fn with_token<'a>(alfa: &Company<'a>, portal: Portal, email: &str) -> Browser<'a> {
+    let browser = alfa.portal_session(portal, email).await;
+    let token = browser.get(portal_base(portal)).await.csrf();
+    browser.with_header("x-csrf-token", &token)
+}
+
 /// alfa's callers: staff of every role, API keys of every role, and two portal
 /// contacts of one customer branch and one supplier.
 async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
@@ -792,12 +800,10 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         roles: sessions,
         admin_key: alfa.api_client(&alfa.api_key(StaffRole::Admin).await),
         keys,
-        customer_contact: alfa.portal_session(Portal::Customer, "ana@alfa.test").await,
-        finance_contact: alfa.portal_session(Portal::Customer, "bea@alfa.test").await,
-        supplier_contact: alfa.portal_session(Portal::Supplier, "sam@alfa.test").await,
-        buyer_contact: alfa
-            .portal_session(Portal::Customer, "olga@alfa.test")
-            .await,
+        customer_contact: with_token(alfa, Portal::Customer, "ana@alfa.test").await,
+        finance_contact: with_token(alfa, Portal::Customer, "bea@alfa.test").await,
+        supplier_contact: with_token(alfa, Portal::Supplier, "sam@alfa.test").await,
+        buyer_contact: with_token(alfa, Portal::Customer, "olga@alfa.test").await,
         held,
         own: Ids {
             contact: ana.to_string(),

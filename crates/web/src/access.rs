@@ -49,6 +49,11 @@ impl ByMethod {
         Self(vec![(Some(Method::GET), access)])
     }
 
+    /// Only POST, needing `access` (a form's action): other methods are 405.
+    pub fn post_only(access: Access) -> Self {
+        Self(vec![(Some(Method::POST), access)])
+    }
+
     /// POST needs `access` too.
     pub fn post(mut self, access: Access) -> Self {
         self.0.push((Some(Method::POST), access));

@@ -144,6 +144,24 @@ impl Routes {
         table
     }
 
+    /// The methods of each page whose every registration names its method
+    /// (`ByMethod`), as middleware would answer any other with 405 and
+    /// `Allow`; pages registered for any method are left out.
+    pub fn page_methods(&self) -> AllowedMethods {
+        let mut table = AllowedMethods::default();
+        let pages = self.entries.iter().filter(|e| !e.api);
+        for entry in pages.clone() {
+            let named = pages
+                .clone()
+                .filter(|e| e.pattern == entry.pattern)
+                .all(|e| e.method.is_some());
+            if let (true, Some(method)) = (named, &entry.method) {
+                table.add(&entry.pattern, method.clone());
+            }
+        }
+        table
+    }
+
     /// The path pattern of every page and API prefix, in the order they were added.
     pub fn patterns(&self) -> &[String] {
         &self.patterns

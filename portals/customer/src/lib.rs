@@ -133,7 +133,7 @@ impl PortalApp for CustomerPortal {
                     )
                     .at(
                         "/:id/decision",
-                        portal(Permission::QuotesAuthorize),
+                        ByMethod::post_only(portal(Permission::QuotesAuthorize)),
                         post(orders::decide_quote),
                     ),
             ),
@@ -159,17 +159,17 @@ impl PortalApp for CustomerPortal {
                     )
                     .at(
                         "/:id/decision",
-                        portal(Permission::OrdersAuthorize),
+                        ByMethod::post_only(portal(Permission::OrdersAuthorize)),
                         post(orders::decide_order),
                     )
                     .at(
                         "/:id/again",
-                        portal(Permission::OrdersCreate),
+                        ByMethod::post_only(portal(Permission::OrdersCreate)),
                         post(orders::again),
                     )
                     .at(
                         "/from-quote/:id",
-                        portal(Permission::OrdersCreate),
+                        ByMethod::post_only(portal(Permission::OrdersCreate)),
                         post(orders::from_quote),
                     ),
             ),

@@ -10,7 +10,7 @@ use std::{future::Future, pin::Pin};
 use poem::{Endpoint, EndpointExt, FromRequest, get, http::Method};
 use poem_openapi::OpenApi;
 use portico_domain::{Permission, Portal};
-use portico_web::{Access, AppError, Routes, Ui};
+use portico_web::{Access, AppError, Routes, Ui, methods::AllowedMethods};
 
 use crate::{pages, session::SignedInContact};
 
@@ -110,22 +110,31 @@ pub(crate) fn with_areas(mut routes: Routes, app: &impl PortalApp) -> Routes {
     );
     for area in areas {
         let object = area.object;
+        let methods = area.pages.page_methods();
         routes = routes.nest(
             &format!("/{object}"),
-            area.pages
-                .wrap(move |route| route.around(move |ep, req| granted(ep, req, object))),
+            area.pages.wrap(move |route| {
+                route.around(move |ep, req| granted(ep, req, object, methods.clone()))
+            }),
         );
     }
     routes
 }
 
 /// Runs `ep` only for a signed-in contact whose scope grants some action on
-/// `object` (403 on the portal's error page otherwise).
+/// `object` (403 on the portal's error page otherwise); a method the page does
+/// not take is 405 first, for anyone.
 async fn granted<E: Endpoint>(
     ep: E,
     req: poem::Request,
     object: &'static str,
+    methods: AllowedMethods,
 ) -> poem::Result<poem::Response> {
+    if let Some(allow) = methods.of(req.uri().path())
+        && !allow.contains(req.method())
+    {
+        return Err(AppError::MethodNotAllowed { allow }.into());
+    }
     let me = SignedInContact::from_request_without_body(&req).await?;
     if !me.scope.objects().contains(&object) {
         return Err(AppError::Forbidden.into());
