@@ -493,3 +493,133 @@ async fn a_contact_added_with_the_portal_box_ticked_is_invited_and_signs_in_in_a
     client.close().await.unwrap();
     server.abort();
 }
+
+/// The customer portal's path in a real browser, on the demo company: José
+/// (Sucursal Naco only, approval limit 25,000.00 DOP) sees only his branch's
+/// invoices, downloads a statement as a PDF, requests a quote from the
+/// catalogue and places an order above his limit, which waits; Carolina finds
+/// it waiting for her decision on her home page and authorizes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_branch_buyers_order_over_its_limit_waits_for_the_approver_in_a_real_browser() {
+    use portico::demo::{DEMO_BRANCH_CONTACT, DEMO_CUSTOMER_CONTACT, DEMO_PASSWORD};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let Some(driver) = ChromeDriver::start_or_skip() else {
+        return;
+    };
+    let (app, port, server) = served(TestDb::sqlite().await).await;
+    portico::demo::ensure_demo(&app.db.db).await.expect("demo");
+    let site = format!("http://demo.localhost:{port}");
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(driver, profile.path()).await;
+    let sign_in = |email: &'static str| {
+        let client = client.clone();
+        let site = site.clone();
+        async move {
+            client.goto(&format!("{site}/portal/sign-in")).await.unwrap();
+            wait_for_text(&client, "Password").await;
+            fill(&client, "#email", email).await;
+            fill(&client, "#password", DEMO_PASSWORD).await;
+            click(&client, "button[type=submit]").await;
+            wait_for_text(&client, "Farmacia Carol").await;
+        }
+    };
+
+    // José's invoices: Sucursal Naco's and the account's, no other branch's.
+    sign_in(DEMO_BRANCH_CONTACT).await;
+    client.goto(&format!("{site}/portal/sales")).await.unwrap();
+    let sales = wait_for_text(&client, "Sucursal Naco").await;
+    assert!(sales.contains("FAC-"), "{sales}");
+    for other in ["Sucursal Piantini", "Sucursal Santiago Centro"] {
+        assert!(!sales.contains(other), "José sees {other}: {sales}");
+    }
+
+    // The statement, downloaded with José's session, is a readable PDF.
+    client
+        .goto(&format!("{site}/portal/receivables/statement"))
+        .await
+        .unwrap();
+    wait_for_text(&client, "Opening balance").await;
+    let href = client
+        .find(Locator::Css("a[href*='statement/pdf']"))
+        .await
+        .expect("the PDF link")
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("an href");
+    let session = client
+        .get_named_cookie("portico_session")
+        .await
+        .expect("a session cookie");
+    let download = app.browser(&format!("demo.localhost:{port}"));
+    download.set_cookie("portico_session", session.value());
+    let pdf = download.get(&href).await;
+    assert_eq!(pdf.status.as_u16(), 200, "{href}");
+    if portico_tests::pdf::pdftotext_available() {
+        let text = portico_tests::pdf::pdf_text(&pdf.bytes);
+        assert!(text.contains("Farmacia Carol") && text.contains("DOP"), "{text}");
+    }
+
+    // A quote from the catalogue: three of the first item.
+    client.goto(&format!("{site}/portal/quotes/new")).await.unwrap();
+    wait_for_text(&client, "Catalogue").await;
+    fill(&client, "input[name^='qty.']", "3").await;
+    click(&client, "form[method=post] button[type=submit]").await;
+    let quote = wait_for_text(&client, "was requested").await;
+    assert!(quote.contains("COT-") && quote.contains("Requested"), "{quote}");
+
+    // An order above his limit: 10 × 3,450.00 + 18 % = 40,710.00 DOP.
+    client.goto(&format!("{site}/portal/orders/new")).await.unwrap();
+    wait_for_text(&client, "EQP-2010").await;
+    fill(&client, "input[name^='qty.']", "10").await;
+    client
+        .find(Locator::Css("#branch-choice"))
+        .await
+        .unwrap()
+        .select_by_label("Sucursal Naco")
+        .await
+        .unwrap();
+    click(&client, "form[method=post] button[type=submit]").await;
+    let order = wait_for_text(&client, "was created").await;
+    assert!(order.contains("40,710.00 DOP"), "{order}");
+    assert!(order.contains("above your approval limit"), "{order}");
+    assert!(!order.contains("Authorize the order"), "{order}");
+    let number = order
+        .split_whitespace()
+        .find(|w| w.starts_with("PED-"))
+        .expect("the order's number")
+        .trim_end_matches('.')
+        .to_owned();
+    click(&client, "form[action='/portal/sign-out'] button").await;
+
+    // Carolina finds it waiting for her and authorizes it.
+    sign_in(DEMO_CUSTOMER_CONTACT).await;
+    let home = wait_for_text(&client, "Waiting for your decision").await;
+    assert!(home.contains(&number), "{home}");
+    client
+        .find(Locator::LinkText(&number))
+        .await
+        .expect("the waiting order's link")
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Authorize the order").await;
+    client
+        .find(Locator::Css("button[value=authorize]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let done = wait_for_text(&client, "was authorized").await;
+    assert!(done.contains("Authorized"), "{done}");
+    assert!(done.contains("José") && done.contains("Carolina"), "the chain: {done}");
+    let home = {
+        client.goto(&format!("{site}/portal")).await.unwrap();
+        wait_for_text(&client, "Waiting for your decision").await
+    };
+    assert!(!home.contains(&number), "{home}");
+
+    client.close().await.unwrap();
+    server.abort();
+}
