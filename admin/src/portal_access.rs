@@ -12,12 +12,19 @@ use poem::{
     session::Session,
     web::{Form, Path, Query, Redirect},
 };
-use portico_authz::{Action, Area, portal::ContactPolicy};
-use portico_data::{
-    Actor, Contact, ContactId, LinkAccess, LinkAccessInput, LinkId, NewAuditEvent, PortalRole,
-    TenantTx,
+use portico_authz::{
+    Action, Area,
+    portal::{ContactPolicy, Step},
 };
-use portico_domain::{BranchScope, FieldErrors, Permission, Portal, orders};
+use portico_data::{
+    Actor, Contact, ContactId, LinkAccess, LinkAccessInput, LinkId, NewAuditEvent, OrderRow,
+    PortalRole, TenantTx,
+};
+use portico_domain::{
+    BranchScope, FieldErrors, Permission, Portal,
+    money::{self, Dec},
+    orders::{self, Authority, Refusal, may_authorize},
+};
 use portico_web::{Access, Routes};
 use portico_web::{
     AppError, Lang, Ui,
@@ -111,6 +118,16 @@ struct ExplainQuery {
     link: String,
     permission: String,
     branch: String,
+    /// A quote's or order's number: "may they authorize this one?"
+    document: String,
+}
+
+/// The quote or order a question is about, with what decides who may
+/// authorize it: the link's limit, the company's currency and rule.
+pub(crate) struct Document {
+    pub(crate) row: OrderRow,
+    pub(crate) currency: String,
+    pub(crate) four_eyes: bool,
 }
 
 /// An explainer's question, checked: a link of the contact, a permission of
@@ -119,17 +136,23 @@ pub(crate) struct Question<'a> {
     pub(crate) link: &'a LinkAccess,
     pub(crate) permission: Permission,
     pub(crate) branch: Option<(Uuid, String)>,
+    /// With a document, the permission is its kind's `authorize` and the
+    /// branch its own; the answer adds the approval rule's steps.
+    pub(crate) document: Option<Document>,
 }
 
 impl<'a> Question<'a> {
     /// Checks a question about one of `links`; each bad part is a field error
-    /// (`link`, `permission`, `branch`). The page and the API both ask here.
+    /// (`link`, `permission`, `branch`, `document`). The page and the API both
+    /// ask here. A `document` number (a quote or order of the link's account)
+    /// asks whether the contact may authorize that one.
     pub(crate) async fn ask(
         tx: &mut TenantTx,
         links: &'a [LinkAccess],
         link: &str,
         permission: &str,
         branch: &str,
+        document: &str,
     ) -> Result<Question<'a>, FieldErrors> {
         let mut errors = FieldErrors::default();
         let link = link
@@ -141,6 +164,9 @@ impl<'a> Question<'a> {
             errors.add("link", "explain-link-unknown");
             return Err(errors);
         };
+        if !document.trim().is_empty() {
+            return Self::about_document(tx, link, document.trim()).await;
+        }
         let permission = Permission::parse(link.portal, permission.trim());
         if permission.is_none() {
             errors.add("permission", "explain-permission-unknown");
@@ -169,17 +195,65 @@ impl<'a> Question<'a> {
                 link,
                 permission,
                 branch,
+                document: None,
             }),
             _ => Err(errors),
         }
     }
 
-    /// The answer under `policy` (`None`: the contact is archived).
+    /// The question "may the contact authorize `number`?", for a quote or
+    /// order of the link's account (a field error on `document` otherwise).
+    async fn about_document(
+        tx: &mut TenantTx,
+        link: &'a LinkAccess,
+        number: &str,
+    ) -> Result<Question<'a>, FieldErrors> {
+        let unknown = || {
+            let mut errors = FieldErrors::default();
+            errors.add("document", "explain-document-unknown");
+            errors
+        };
+        let found = tx
+            .orders()
+            .by_number(link.account_id, number)
+            .await
+            .ok()
+            .flatten();
+        let Some(row) = found.filter(|_| link.portal == Portal::Customer) else {
+            return Err(unknown());
+        };
+        let branch = match row.branch_id {
+            None => None,
+            Some(id) => tx
+                .branches()
+                .find(link.account_id, id)
+                .await
+                .ok()
+                .flatten()
+                .map(|b| (id.as_uuid(), b.fields.name)),
+        };
+        let (currency, four_eyes) = tx.orders().company_rules().await.map_err(|_| unknown())?;
+        Ok(Question {
+            link,
+            permission: row.kind.authorize(),
+            branch,
+            document: Some(Document {
+                row,
+                currency,
+                four_eyes,
+            }),
+        })
+    }
+
+    /// The answer under `policy` (`None`: the contact is archived); about a
+    /// document, followed by the approval rule's steps — whether it waits for
+    /// a decision, the company's four-eyes rule, the link's limit — each of
+    /// which must let it through too.
     pub(crate) fn answer(
         &self,
         policy: Option<&ContactPolicy>,
     ) -> portico_authz::portal::Explanation {
-        match policy {
+        let mut explanation = match policy {
             Some(policy) => policy.explain(
                 self.link.portal,
                 self.link.account_id.as_uuid(),
@@ -187,8 +261,80 @@ impl<'a> Question<'a> {
                 self.branch.clone(),
             ),
             // An archived contact has no policy at all.
-            None => portico_authz::portal::Explanation::contact_archived(),
+            None => return portico_authz::portal::Explanation::contact_archived(),
+        };
+        let Some(document) = &self.document else {
+            return explanation;
+        };
+        let row = &document.row;
+        let amount = |value: Dec, currency: &str| format!("{} {currency}", money::display(value));
+        let step = |ok: bool, message: &'static str, subject: String| Step {
+            outcome: if ok { "ok" } else { "no" },
+            message,
+            subject,
+        };
+        let today = chrono::Local::now().date_naive();
+        let open = row.open(today);
+        explanation.steps.push(step(
+            open,
+            if open {
+                "explain-document-open"
+            } else {
+                "explain-document-closed"
+            },
+            row.number.clone(),
+        ));
+        let own = row.created_by == Some(self.link.contact_id);
+        if document.four_eyes {
+            explanation.steps.push(step(
+                !own,
+                if own {
+                    "explain-own-document"
+                } else {
+                    "explain-not-own-document"
+                },
+                row.number.clone(),
+            ));
         }
+        let rule = may_authorize(
+            Authority {
+                permitted: true,
+                limit: self.link.approval_limit,
+                limit_currency: &document.currency,
+                four_eyes: document.four_eyes,
+            },
+            row.total,
+            &row.currency,
+            own,
+        );
+        explanation
+            .steps
+            .push(match (self.link.approval_limit, rule) {
+                (None, _) => step(true, "explain-limit-none", String::new()),
+                (Some(_), Err(Refusal::OtherCurrency)) => {
+                    step(false, "explain-limit-currency", row.currency.clone())
+                }
+                (Some(limit), Err(Refusal::OverLimit)) => step(
+                    false,
+                    "explain-limit-below",
+                    format!(
+                        "{} < {}",
+                        amount(limit, &document.currency),
+                        amount(row.total, &row.currency)
+                    ),
+                ),
+                (Some(limit), _) => step(
+                    true,
+                    "explain-limit-covers",
+                    format!(
+                        "{} ≥ {}",
+                        amount(limit, &document.currency),
+                        amount(row.total, &row.currency)
+                    ),
+                ),
+            });
+        explanation.allowed = explanation.allowed && open && rule.is_ok();
+        explanation
     }
 }
 
@@ -229,7 +375,8 @@ async fn render(
     let policy = live_policy(&mut tx, id).await?;
     let invitation = tx.invitations().latest(id).await?;
     let currency = staff.tenant.0.currency().to_owned();
-    let asked = !explain.link.is_empty() || !explain.permission.is_empty();
+    let asked =
+        !explain.link.is_empty() || !explain.permission.is_empty() || !explain.document.is_empty();
     let answer = if asked {
         Some(
             Question::ask(
@@ -238,6 +385,7 @@ async fn render(
                 &explain.link,
                 &explain.permission,
                 &explain.branch,
+                &explain.document,
             )
             .await
             .map(|q| explain_json(ui, policy.as_ref(), &q)),
@@ -341,7 +489,7 @@ async fn render(
     ctx.insert("portals", &portals);
     ctx.insert("links", &links_json);
     ctx.insert("may_edit", &may_edit);
-    ctx.insert("explain", &json!({ "link": explain.link, "permission": explain.permission, "branch": explain.branch }));
+    ctx.insert("explain", &json!({ "link": explain.link, "permission": explain.permission, "branch": explain.branch, "document": explain.document }));
     ctx.insert("explanation", &explanation);
     ctx.insert("explain_errors", &explain_errors);
     ctx.insert("errors", &error_list);
@@ -364,6 +512,14 @@ fn contact_json(contact: &Contact) -> Value {
 fn explain_json(ui: &Ui, policy: Option<&ContactPolicy>, question: &Question<'_>) -> Value {
     let explanation = question.answer(policy);
     let permission = question.permission;
+    let document = question.document.as_ref().map(|d| {
+        format!(
+            " · {} ({} {})",
+            d.row.number,
+            money::display(d.row.total),
+            d.row.currency
+        )
+    });
     let steps: Vec<Value> = explanation
         .steps
         .iter()
@@ -384,7 +540,7 @@ fn explain_json(ui: &Ui, policy: Option<&ContactPolicy>, question: &Question<'_>
             "{} · {}",
             question.link.account_name,
             permission_label(&ui.lang, permission)
-        ),
+        ) + document.as_deref().unwrap_or(""),
         "steps": steps,
     })
 }

@@ -81,6 +81,19 @@ async fn contact<'a>(
     branches: &[&str],
     limit: Option<&str>,
 ) -> Browser<'a> {
+    contact_and_link(alfa, email, permissions, branches, limit)
+        .await
+        .0
+}
+
+/// [`contact`], with the contact's id and its link's.
+async fn contact_and_link<'a>(
+    alfa: &Company<'a>,
+    email: &str,
+    permissions: &[&'static str],
+    branches: &[&str],
+    limit: Option<&str>,
+) -> (Browser<'a>, String, String) {
     let customer = alfa.account_id("C-1").await;
     let id = alfa.contact("Ana", email, email).await;
     let mut grant = if branches.is_empty() {
@@ -95,10 +108,14 @@ async fn contact<'a>(
     if let Some(limit) = limit {
         grant = grant.limited(limit);
     }
-    alfa.link(id, customer, AccountKind::Customer, &grant).await;
+    let link = alfa.link(id, customer, AccountKind::Customer, &grant).await;
     let browser = alfa.portal_session(Portal::Customer, email).await;
     let token = browser.get("/portal").await.csrf();
-    browser.with_header("x-csrf-token", &token)
+    (
+        browser.with_header("x-csrf-token", &token),
+        id.to_string(),
+        link.to_string(),
+    )
 }
 
 const BUYER: &[&str] = &[
@@ -368,8 +385,10 @@ async fn an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it(db:
     let (alfa, api) = company(&app).await;
     let customer = alfa.account_id("C-1").await;
     let s1 = alfa.branch_id(customer, "S1").await.as_uuid().to_string();
-    let branch_buyer = contact(&alfa, "norte@uno.test", BUYER, &["S1"], Some("5000")).await;
-    let approver = contact(&alfa, "jefa@uno.test", BUYER, &[], Some("10000")).await;
+    let (branch_buyer, buyer_id, buyer_link) =
+        contact_and_link(&alfa, "norte@uno.test", BUYER, &["S1"], Some("5000")).await;
+    let (approver, approver_id, approver_link) =
+        contact_and_link(&alfa, "jefa@uno.test", BUYER, &[], Some("10000")).await;
     let small = contact(&alfa, "junior@uno.test", BUYER, &[], Some("1000")).await;
 
     // 2 × 3000 + 18 % = 7080.00: above 5,000, within 10,000.
@@ -402,6 +421,53 @@ async fn an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it(db:
             .contains(placed["number"].as_str().expect("number")),
         "{}",
         home.body
+    );
+
+    // The explainer answers "may they authorize PED-… of 7,080.00 DOP?" with
+    // the limit in the chain of reasons.
+    let number = placed["number"].as_str().expect("number");
+    let explain = |contact: &str, link: &str| {
+        format!("/api/v1/contacts/{contact}/access/explain?link={link}&document={number}")
+    };
+    let no = api.get(&explain(&buyer_id, &buyer_link)).await.json();
+    assert_eq!(no["allowed"], false, "{no}");
+    let codes: Vec<&str> = no["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"explain-limit-below") && codes.contains(&"explain-document-open"),
+        "{no}"
+    );
+    let yes = api.get(&explain(&approver_id, &approver_link)).await.json();
+    assert_eq!(yes["allowed"], true, "{yes}");
+    assert!(
+        yes.to_string().contains("10,000.00 DOP ≥ 7,080.00 DOP"),
+        "{yes}"
+    );
+    let unknown = api
+        .get(&format!(
+            "/api/v1/contacts/{approver_id}/access/explain?link={approver_link}&document=PED-999999"
+        ))
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    let owner = alfa.staff_session("owner@alfa.test").await;
+    let page = owner
+        .get(&format!(
+            "/admin/contacts/{buyer_id}/access?link={buyer_link}&document={number}"
+        ))
+        .await;
+    assert!(
+        page.body.contains("no alcanza el total") && page.body.contains(number),
+        "{}",
+        page.body
     );
 
     let (status, out) = authorize(&small, "orders", &id).await;

@@ -302,15 +302,20 @@ impl PortalApi {
     }
 
     /// Why a contact may or may not do `permission` (`object.action`) for the
-    /// account of `link`, and in `branch` for a branch-bound record.
+    /// account of `link`, and in `branch` for a branch-bound record. With
+    /// `document` (a quote's or order's number of that account): whether it
+    /// may authorize that one — its kind's permission in its branch, then
+    /// whether it waits for a decision, the company's four-eyes rule and the
+    /// link's approval limit against its total.
     #[oai(path = "/contacts/:id/access/explain", method = "get")]
     async fn explain(
         &self,
         auth: Auth,
         id: Path<Uuid>,
         link: Query<Uuid>,
-        permission: Query<String>,
+        #[oai(default)] permission: Query<String>,
         branch: Query<Option<Uuid>>,
+        #[oai(validator(max_length = 50))] document: Query<Option<String>>,
     ) -> Result<Json<ExplanationOut>> {
         let caller = auth.caller();
         caller.require(Area::Contacts, Action::Read).await?;
@@ -318,9 +323,16 @@ impl PortalApi {
         let contact = load(&mut tx, id.0).await?;
         let links = tx.link_grants().of_contact(contact.id).await?;
         let branch = branch.0.map(|id| id.to_string()).unwrap_or_default();
-        let question = Question::ask(&mut tx, &links, &link.0.to_string(), &permission.0, &branch)
-            .await
-            .map_err(AppError::Invalid)?;
+        let question = Question::ask(
+            &mut tx,
+            &links,
+            &link.0.to_string(),
+            &permission.0,
+            &branch,
+            document.0.as_deref().unwrap_or_default(),
+        )
+        .await
+        .map_err(AppError::Invalid)?;
         let policy = live_policy(&mut tx, contact.id).await?;
         tx.commit().await?;
         let explanation = question.answer(policy.as_ref());

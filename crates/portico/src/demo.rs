@@ -780,14 +780,16 @@ async fn seed_orders(tx: &mut TenantTx) -> anyhow::Result<()> {
         actor: Actor::Contact(who),
         request_id: None,
     };
-    // (kind, branch, creator, lines as (item index, quantity), moves by whom)
-    let plans: [(
+    // (kind, at the branch, creator, lines as (item index, quantity), moves
+    // by whom: nobody is the company)
+    type Plan<'a> = (
         OrderKind,
         bool,
-        Option<_>,
-        &[(usize, i64)],
-        &[(OrderMove, Option<_>)],
-    ); 7] = [
+        Option<portico_data::ContactId>,
+        &'a [(usize, i64)],
+        &'a [(OrderMove, Option<portico_data::ContactId>)],
+    );
+    let plans: [Plan<'_>; 7] = [
         (
             OrderKind::Quote,
             false,

@@ -905,4 +905,25 @@ impl OrdersArea<'_> {
         let row: Option<(Uuid,)> = self.tx.conn.fetch_optional(&select).await?;
         Ok(row.map(|(id,)| id))
     }
+
+    /// The quote or order numbered `number` of `account`.
+    pub async fn by_number(
+        &mut self,
+        account: AccountId,
+        number: &str,
+    ) -> Result<Option<OrderRow>, DataError> {
+        let select = Query::select()
+            .columns(ROW_COLUMNS)
+            .from(SalesOrders::Table)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::AccountId).eq(account.as_uuid()))
+            .and_where(Expr::col(SalesOrders::Number).eq(number.trim().to_uppercase()))
+            .to_owned();
+        self.tx
+            .conn
+            .fetch_optional::<OrderRowDb>(&select)
+            .await?
+            .map(OrderRow::try_from)
+            .transpose()
+    }
 }
