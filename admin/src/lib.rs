@@ -111,6 +111,26 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/invoice_table.html"),
     ),
     (
+        "admin/order_table.html",
+        include_str!("../templates/admin/order_table.html"),
+    ),
+    (
+        "admin/documents.html",
+        include_str!("../templates/admin/documents.html"),
+    ),
+    (
+        "admin/document.html",
+        include_str!("../templates/admin/document.html"),
+    ),
+    (
+        "admin/document_new.html",
+        include_str!("../templates/admin/document_new.html"),
+    ),
+    (
+        "admin/document_table.html",
+        include_str!("../templates/admin/document_table.html"),
+    ),
+    (
         "admin/payment_table.html",
         include_str!("../templates/admin/payment_table.html"),
     ),
@@ -232,6 +252,7 @@ pub fn routes() -> Routes {
         .nest("/items", sales::item_routes())
         .nest("/quotes", sales::quote_routes())
         .nest("/orders", sales::order_routes())
+        .nest("/documents", sales::document_routes())
         .nest("/settings", settings::routes())
         .nest("/api-keys", api_keys::routes())
         .nest("/portal-roles", portal_roles::routes());

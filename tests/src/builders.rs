@@ -702,6 +702,62 @@ impl Company<'_> {
     }
 }
 
+/// Documents shared with customers, as staff would upload them.
+impl Company<'_> {
+    /// A document titled `title` of customer `code` (of `branch`), with one
+    /// version holding `bytes` (a text file) unless they are empty; its id.
+    pub async fn document(
+        &self,
+        code: &str,
+        branch: Option<BranchId>,
+        title: &str,
+        bytes: &[u8],
+    ) -> Uuid {
+        use portico_domain::documents::DocumentInput;
+        let account = self.account_id(code).await;
+        let fields = DocumentInput {
+            title: title.into(),
+            kind: "other".into(),
+            branch: branch.map(|b| b.as_uuid()),
+            external_ref: None,
+        }
+        .validate()
+        .expect("a valid document");
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let row = tx
+            .documents()
+            .create(account, &fields, SYSTEM)
+            .await
+            .expect("a document");
+        if !bytes.is_empty() {
+            let file_id = Uuid::now_v7();
+            let key = portico_files::FileKey::document(self.tenant.id().as_uuid(), file_id);
+            self.app
+                .state
+                .files
+                .put(&key, bytes.to_vec().into())
+                .await
+                .expect("file stored");
+            tx.documents()
+                .add_version(
+                    row.id,
+                    portico_data::NewVersion::of(
+                        file_id,
+                        "documento.txt".into(),
+                        "text/plain".into(),
+                        bytes,
+                        None,
+                    ),
+                    SYSTEM,
+                )
+                .await
+                .expect("a version");
+        }
+        tx.commit().await.expect("commit");
+        row.id
+    }
+}
+
 /// Records looked up by the codes a test gave them.
 impl Company<'_> {
     /// The account with `code` (customer or supplier).

@@ -508,7 +508,9 @@ async fn a_branch_buyers_order_over_its_limit_waits_for_the_approver_in_a_real_b
         return;
     };
     let (app, port, server) = served(TestDb::sqlite().await).await;
-    portico::demo::ensure_demo(&app.db.db).await.expect("demo");
+    portico::demo::ensure_demo(&app.db.db, &app.state.files)
+        .await
+        .expect("demo");
     let site = format!("http://demo.localhost:{port}");
     let profile = tempfile::tempdir().unwrap();
     let client = browser(driver, profile.path()).await;

@@ -90,6 +90,9 @@ struct Data {
     /// Farmacia Carol's quotes and orders, in every state the demo has.
     quotes: Vec<String>,
     orders: Vec<String>,
+    /// Farmacia Carol's documents: the contract (two versions), the price
+    /// list and Sucursal Naco's certificate.
+    documents: Vec<String>,
 }
 
 /// Who visits, where, with which password.
@@ -134,7 +137,9 @@ backend_tests!(every_page_of_every_app_speaks_the_readers_language);
 
 async fn every_page_of_every_app_speaks_the_readers_language(db: TestDb) {
     let app = TestApp::new(db).await;
-    portico::demo::ensure_demo(&app.db.db).await.expect("demo");
+    portico::demo::ensure_demo(&app.db.db, &app.state.files)
+        .await
+        .expect("demo");
     let data = seed(&app).await;
     let ids = message_ids();
     let tenant_routes = portico::app::tenant_site();
@@ -273,7 +278,33 @@ async fn urls(
             pattern.replace(":id", &d.customer),
             format!("/admin/customers/{}?tab=invoices", d.customer),
             format!("/admin/customers/{}?tab=payments", d.customer),
+            format!("/admin/customers/{}?tab=quotes", d.customer),
+            format!("/admin/customers/{}?tab=orders", d.customer),
+            format!("/admin/customers/{}?tab=documents", d.customer),
         ],
+        "/admin/documents/:id" | "/portal/documents/:id" => d
+            .documents
+            .iter()
+            .map(|id| pattern.replace(":id", id))
+            .collect(),
+        "/admin/documents/:id/versions/:n" | "/portal/documents/:id/versions/:n" => d
+            .documents
+            .iter()
+            .map(|id| pattern.replace(":id", id).replace(":n", "1"))
+            .collect(),
+        "/admin/documents" => vec![
+            pattern.to_owned(),
+            format!("{pattern}?customer={}", d.customer),
+        ],
+        "/admin/documents/new" => vec![
+            pattern.to_owned(),
+            format!("{pattern}?q=carol"),
+            format!("{pattern}?q=zzz"),
+            format!("{pattern}?customer={}", d.customer),
+        ],
+        "/portal/documents" => {
+            vec![pattern.to_owned(), format!("{pattern}?branch={}", d.branch)]
+        }
         "/admin/customers/:id/edit" => vec![pattern.replace(":id", &d.customer)],
         "/admin/quotes/:id" => d
             .quotes
@@ -1087,7 +1118,19 @@ async fn seed(app: &TestApp) -> Data {
 
     let (invoices, payments) = sales_records(app, &tenant, customer.id).await;
     let (quotes, orders) = order_records(app, &tenant, customer.id).await;
+    let documents = {
+        let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
+        let rows = tx
+            .documents()
+            .list(Some(customer.id), None, 50)
+            .await
+            .expect("documents");
+        tx.commit().await.expect("commit");
+        assert_eq!(rows.len(), 3, "the demo shares three documents");
+        rows.iter().map(|r| r.id.to_string()).collect()
+    };
     Data {
+        documents,
         invoices,
         payments,
         quotes,

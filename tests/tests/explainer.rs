@@ -14,7 +14,9 @@ const SITE: &str = "demo.localhost:8080";
 
 /// The demo company, its owner signed in.
 async fn demo(app: &TestApp) -> (Tenant, Browser<'_>) {
-    portico::demo::ensure_demo(&app.db.db).await.expect("demo");
+    portico::demo::ensure_demo(&app.db.db, &app.state.files)
+        .await
+        .expect("demo");
     let mut platform = app.db.db.platform_tx().await.expect("tx");
     let tenant = platform
         .find_tenant_by_slug(&Slug::parse("demo").expect("slug"))

@@ -28,6 +28,11 @@ const OTHER_COMPANY_ACCOUNT: &str = "Cliente de Beta";
 const HIDDEN_INVOICE: &str = "FAC-OCULTA-9";
 const OTHER_ACCOUNT_INVOICE: &str = "FAC-AJENA-9";
 const OTHER_COMPANY_INVOICE: &str = "FAC-B1";
+/// Titles of documents: the one the reader contact sees, and those it never meets.
+const VISIBLE_DOCUMENT: &str = "Contrato Visible";
+const HIDDEN_DOCUMENT: &str = "Contrato de la Sucursal Oculta";
+const OTHER_ACCOUNT_DOCUMENT: &str = "Contrato Ajeno";
+const UNPUBLISHED_DOCUMENT: &str = "Borrador sin Archivo";
 
 /// The ids that fill path parameters: records of *another* company (beta), so
 /// alfa's callers must get "not found" for every one of them (or alfa's own,
@@ -51,6 +56,8 @@ struct Ids {
     /// A sent quote and a submitted order of `customer` (of `branch`).
     quote: String,
     order: String,
+    /// A document of `customer` (of `branch`) with one version.
+    document: String,
 }
 
 /// The value of path parameter `param` after the literal segment `after`, or
@@ -70,6 +77,8 @@ fn slot(ids: &Ids, after: &str, param: &str) -> Option<String> {
         ("payments", ":id") => &ids.payment,
         ("quotes" | "from-quote", ":id") => &ids.quote,
         ("orders", ":id") => &ids.order,
+        ("documents", ":id") => &ids.document,
+        ("versions", ":n" | ":version") => return Some("1".into()),
         ("staff", ":id") => &ids.staff,
         ("api-keys", ":id") => &ids.api_key,
         ("portal-roles", ":id") => &ids.portal_role,
@@ -214,6 +223,12 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         ("POST", "/portal/quotes/:id/decision" | "/portal/orders/:id/decision") => {
             Minimal::Form(vec![("decision", "authorize".into())])
         }
+        ("POST", "/api/v1/documents") | ("PUT", "/api/v1/documents/:id") => Minimal::Json(
+            json!({ "customer_id": ids.customer, "title": "Documento Mínimo", "kind": "other" }),
+        ),
+        ("POST", "/api/v1/documents/:id/versions") => {
+            Minimal::Raw("application/octet-stream", b"%PDF-1.4 minimal")
+        }
         ("POST", "/api/v1/customers/:id/branches")
         | ("PUT", "/api/v1/customers/:id/branches/:branch_id") => Minimal::Json(branch),
         (
@@ -357,8 +372,11 @@ struct Callers<'a> {
     supplier_contact: Browser<'a>,
     /// A third customer contact, of the same branch, who views orders.
     buyer_contact: Browser<'a>,
-    /// The permission each portal contact holds: customer, finance, supplier, buyer.
-    held: [&'static str; 4],
+    /// A fourth customer contact, of the same branch, who views documents.
+    reader_contact: Browser<'a>,
+    /// The permission each portal contact holds: customer, finance,
+    /// supplier, buyer, reader.
+    held: [&'static str; 5],
     /// alfa's own records, for the callers without the right.
     own: Ids,
     /// An account of alfa the customer contact is not linked to.
@@ -369,6 +387,7 @@ struct Callers<'a> {
     hidden_invoice: String,
     hidden_quote: String,
     hidden_order: String,
+    hidden_document: String,
     /// An account-level payment of the customer, applied to an invoice of
     /// the visible branch and to the hidden one.
     account_payment: String,
@@ -376,12 +395,13 @@ struct Callers<'a> {
 
 impl<'a> Callers<'a> {
     /// The portal contacts with the permission each holds.
-    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 4] {
+    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 5] {
         [
             (Portal::Customer, self.held[0], &self.customer_contact),
             (Portal::Customer, self.held[1], &self.finance_contact),
             (Portal::Supplier, self.held[2], &self.supplier_contact),
             (Portal::Customer, self.held[3], &self.buyer_contact),
+            (Portal::Customer, self.held[4], &self.reader_contact),
         ]
     }
 
@@ -655,6 +675,10 @@ async fn other_company(beta: &Company<'_>) -> Ids {
             .await
             .0
             .to_string(),
+        document: beta
+            .document("B-001", Some(branch), "Documento de Beta", b"beta")
+            .await
+            .to_string(),
     }
 }
 
@@ -695,7 +719,13 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
     let supplier = alfa
         .account(AccountKind::Supplier, "A-003", "Proveedor Alfa")
         .await;
-    let held = ["quotes.view", "sales.view", "payables.view", "orders.view"];
+    let held = [
+        "quotes.view",
+        "sales.view",
+        "payables.view",
+        "orders.view",
+        "documents.view",
+    ];
     let ana = alfa.contact("Ana", "Alfa", "ana@alfa.test").await;
     let link = alfa
         .link(
@@ -719,6 +749,14 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         customer,
         AccountKind::Customer,
         &Grant::branches(&[held[3]], &[visible]),
+    )
+    .await;
+    let dora = alfa.contact("Dora", "Alfa", "dora@alfa.test").await;
+    alfa.link(
+        dora,
+        customer,
+        AccountKind::Customer,
+        &Grant::branches(&[held[4]], &[visible]),
     )
     .await;
     let sam = alfa.contact("Samuel", "Alfa", "sam@alfa.test").await;
@@ -794,6 +832,16 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         .await;
     alfa.sales_order(OrderKind::Order, "A-002", None, "60")
         .await;
+    let document = alfa
+        .document("A-001", Some(visible), VISIBLE_DOCUMENT, b"visible")
+        .await;
+    let hidden_document = alfa
+        .document("A-001", Some(hidden), HIDDEN_DOCUMENT, b"hidden")
+        .await;
+    alfa.document("A-002", None, OTHER_ACCOUNT_DOCUMENT, b"other")
+        .await;
+    alfa.document("A-001", None, UNPUBLISHED_DOCUMENT, b"")
+        .await;
     Callers {
         anonymous: app.browser(&alfa.host()),
         owner: alfa.staff_session("owner@alfa.test").await,
@@ -804,6 +852,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         finance_contact: with_token(alfa, Portal::Customer, "bea@alfa.test").await,
         supplier_contact: with_token(alfa, Portal::Supplier, "sam@alfa.test").await,
         buyer_contact: with_token(alfa, Portal::Customer, "olga@alfa.test").await,
+        reader_contact: with_token(alfa, Portal::Customer, "dora@alfa.test").await,
         held,
         own: Ids {
             contact: ana.to_string(),
@@ -826,12 +875,14 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
             payment: payments[0].to_string(),
             quote: quote.to_string(),
             order: order.to_string(),
+            document: document.to_string(),
         },
         other_account: other_account.to_string(),
         hidden_branch: hidden.to_string(),
         hidden_invoice: invoices[1].to_string(),
         hidden_quote: hidden_quote.to_string(),
         hidden_order: hidden_order.to_string(),
+        hidden_document: hidden_document.to_string(),
         account_payment: payments[1].to_string(),
     }
 }
@@ -870,6 +921,48 @@ async fn portal_sees_only_its_accounts_and_branches(callers: &Callers<'_>) -> Ve
     }
     problems.extend(finance_sees_only_its_records(callers).await);
     problems.extend(quotes_and_orders_stay_in_their_branch(callers).await);
+    problems.extend(documents_stay_in_their_branch(callers).await);
+    problems
+}
+
+/// The documents list, page and API, shows the visible branch's document and
+/// none of the hidden branch's, the other account's or a document without a
+/// file; the hidden one's id is "not found" on its page, its file and the API.
+async fn documents_stay_in_their_branch(callers: &Callers<'_>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let base = portal_base(Portal::Customer);
+    let dora = &callers.reader_contact;
+    for path in ["/documents", "/api/v1/documents"] {
+        let page = dora.get(&format!("{base}{path}")).await;
+        if page.status != StatusCode::OK || !page.body.contains(VISIBLE_DOCUMENT) {
+            problems.push(format!(
+                "{base}{path}: {} showing {VISIBLE_DOCUMENT}",
+                page.status
+            ));
+        }
+        for title in [
+            HIDDEN_DOCUMENT,
+            OTHER_ACCOUNT_DOCUMENT,
+            UNPUBLISHED_DOCUMENT,
+            HIDDEN_BRANCH,
+        ] {
+            if page.body.contains(title) {
+                problems.push(format!("{base}{path} names {title}"));
+            }
+        }
+    }
+    let hidden = &callers.hidden_document;
+    for path in [
+        format!("/documents/{hidden}"),
+        format!("/documents/{hidden}/versions/1"),
+        format!("/api/v1/documents/{hidden}"),
+        format!("/api/v1/documents/{hidden}/versions/1/file"),
+    ] {
+        let page = dora.get(&format!("{base}{path}")).await;
+        if page.status != StatusCode::NOT_FOUND {
+            problems.push(format!("{base}{path}: {} (expected 404)", page.status));
+        }
+    }
     problems
 }
 
@@ -1008,6 +1101,7 @@ fn a_route_the_matrix_cannot_fill_is_reported_by_name() {
         payment: "r".into(),
         quote: "q".into(),
         order: "o".into(),
+        document: "d".into(),
     };
     assert!(missing(&portico::app::tenant_site(), &ids).is_empty());
     let routes = portico::app::tenant_site().at(

@@ -497,6 +497,21 @@ async fn an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it(db:
         page.body
     );
     assert!(page.body.contains("10,000.00 DOP"), "{}", page.body);
+
+    // Deleting the people who created and authorized it keeps the order and
+    // its chain, with their names as they were.
+    for contact in [&buyer_id, &approver_id] {
+        let deleted = api
+            .json(Method::DELETE, &format!("/api/v1/contacts/{contact}"), None)
+            .await;
+        assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    }
+    let kept = api.get(&format!("/api/v1/orders/{id}")).await.json();
+    assert_eq!(kept["state"], "fulfilled", "{kept}");
+    assert_eq!(
+        kept["events"][1]["actor_name"],
+        chain["events"][1]["actor_name"]
+    );
 }
 
 async fn nobody_authorizes_their_own_when_the_company_says_so(db: TestDb) {

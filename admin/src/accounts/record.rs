@@ -1,6 +1,6 @@
 //! A customer's or supplier's record with its tabs (details, contacts with
-//! their portal state, branches, a customer's latest invoices and payments,
-//! history), and archiving and restoring it.
+//! their portal state, branches, a customer's latest invoices, payments,
+//! quotes, orders and documents, history), and archiving and restoring it.
 
 use chrono::Utc;
 use poem::{
@@ -11,7 +11,7 @@ use poem::{
 };
 use portico_authz::{Action, Area};
 use portico_data::{AccountId, ContactFilter, PortalStatus};
-use portico_domain::{AccountKind, BranchInput, FieldErrors, Portal};
+use portico_domain::{AccountKind, BranchInput, FieldErrors, Portal, orders::OrderKind};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
 use serde_json::json;
@@ -27,7 +27,7 @@ use crate::{
     history::{HISTORY, history_rows, names_in},
     paging::{PAGE, cursor, next_link},
     sales::{
-        PAGE as SALES_PAGE,
+        PAGE as SALES_PAGE, documents, orders,
         view::{InvoiceItem, Names, PaymentItem},
     },
 };
@@ -101,7 +101,7 @@ pub(super) async fn render_record(
     let tab = match query.tab.as_deref() {
         Some(t @ ("contacts" | "history")) => t,
         Some("branches") if kind == AccountKind::Customer => "branches",
-        Some(t @ ("invoices" | "payments")) if sales_tabs => t,
+        Some(t @ ("invoices" | "payments" | "quotes" | "orders" | "documents")) if sales_tabs => t,
         _ => "details",
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
@@ -151,6 +151,40 @@ pub(super) async fn render_record(
             rows.truncate(SALES_PAGE as usize);
             let names = Names::of_payments(&mut tx, &rows).await?;
             ctx.insert("payments", &PaymentItem::list(&ui.lang, &names, &rows));
+        }
+        "quotes" | "orders" => {
+            let kind = if tab == "quotes" {
+                OrderKind::Quote
+            } else {
+                OrderKind::Order
+            };
+            let mut rows = tx
+                .orders()
+                .list(kind, Some(id), None, SALES_PAGE + 1)
+                .await?;
+            ctx.insert("more_sales", &(rows.len() as u64 > SALES_PAGE));
+            rows.truncate(SALES_PAGE as usize);
+            let names = orders::names_of(&mut tx, &rows).await?;
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|r| orders::row_json(&ui.lang, &names, r))
+                .collect();
+            ctx.insert("rows", &rows);
+        }
+        "documents" => {
+            let mut rows = tx.documents().list(Some(id), None, SALES_PAGE + 1).await?;
+            ctx.insert("more_sales", &(rows.len() as u64 > SALES_PAGE));
+            rows.truncate(SALES_PAGE as usize);
+            let names = documents::names_of(&mut tx, &rows).await?;
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|r| documents::row_json(&ui.lang, &names, r))
+                .collect();
+            ctx.insert("documents", &rows);
+            ctx.insert(
+                "may_write_sales",
+                &staff.may(Area::Sales, Action::Write).await?,
+            );
         }
         "history" => {
             let events = tx.audit().history(id.as_uuid(), HISTORY).await?;

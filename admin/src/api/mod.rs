@@ -6,6 +6,7 @@
 mod accounts;
 pub(crate) mod auth;
 mod contacts;
+mod documents;
 mod dto;
 mod orders;
 mod portal;
@@ -40,6 +41,8 @@ pub(crate) enum ApiTags {
     Sales,
     /// The items catalogue, customers' prices, quotes and orders.
     Orders,
+    /// Documents shared with customers and their versions.
+    Documents,
 }
 
 /// Rows per page when a list's `limit` is not given. The parameter declares its
@@ -57,6 +60,7 @@ pub fn routes() -> Api<impl Endpoint> {
             portal::PortalApi,
             sales::SalesApi,
             orders::OrdersApi,
+            documents::DocumentsApi,
         ),
         "Portico admin API",
         env!("CARGO_PKG_VERSION"),
@@ -195,7 +199,22 @@ fn operations<E>(api: Api<E>) -> Api<E> {
         .operation(Method::GET, "/orders", key(Area::Sales, Read))
         .operation(Method::GET, "/orders/:id", key(Area::Sales, Read))
         .operation(Method::POST, "/orders/:id/fulfil", key(Area::Sales, Write))
-        .operation(Method::POST, "/orders/:id/cancel", key(Area::Sales, Write));
+        .operation(Method::POST, "/orders/:id/cancel", key(Area::Sales, Write))
+        .operation(Method::GET, "/documents", key(Area::Sales, Read))
+        .operation(Method::POST, "/documents", key(Area::Sales, Write))
+        .operation(Method::GET, "/documents/:id", key(Area::Sales, Read))
+        .operation(Method::PUT, "/documents/:id", key(Area::Sales, Write))
+        .operation(Method::DELETE, "/documents/:id", key(Area::Sales, Write))
+        .operation(
+            Method::POST,
+            "/documents/:id/versions",
+            key(Area::Sales, Write),
+        )
+        .operation(
+            Method::GET,
+            "/documents/:id/versions/:version/file",
+            key(Area::Sales, Read),
+        );
     for kind in [AccountKind::Customer, AccountKind::Supplier] {
         let area = Area::accounts(kind);
         let path = |rest: &str| format!("/{}{rest}", kind.plural());

@@ -75,6 +75,7 @@ pub(crate) struct LinkAccessOut {
     pub branch_ids: Vec<Uuid>,
     /// Up to what total the contact may accept quotes and authorize orders,
     /// in the company's currency (`null`: no limit).
+    #[oai(nullable)]
     pub approval_limit: Option<String>,
 }
 
@@ -117,7 +118,7 @@ pub(crate) struct LinkAccessBody {
     /// Up to what total the contact may accept quotes and authorize orders,
     /// in the company's currency, two decimals at most (`"5000.00"`);
     /// absent or `null`: no limit.
-    #[oai(validator(max_length = 20))]
+    #[oai(nullable, validator(max_length = 20))]
     pub approval_limit: Option<String>,
 }
 

@@ -5,6 +5,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod contacts;
+pub(crate) mod documents;
 pub(crate) mod links;
 pub(crate) mod orders;
 pub(crate) mod portal_access;

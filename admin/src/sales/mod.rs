@@ -1,13 +1,15 @@
 //! The sales side in the back office: customers' invoices, credit notes and
-//! payments as the ERP pushed them (read only), the items catalogue, and
-//! quotes and orders with their approval chain and the company's moves on
-//! them. Lists are newest first, 25 a page, optionally of one customer. One
-//! part per file: what the pages share (`view`), invoices and credit notes,
-//! payments, items, quotes and orders.
+//! payments as the ERP pushed them (read only), the items catalogue, quotes
+//! and orders with their approval chain and the company's moves on them, and
+//! the documents shared with customers. Lists are newest first, 25 a page,
+//! optionally of one customer. One part per file: what the pages share
+//! (`view`), invoices and credit notes, payments, items, quotes and orders,
+//! documents.
 
+pub(crate) mod documents;
 mod invoices;
 mod items;
-mod orders;
+pub(crate) mod orders;
 mod payments;
 pub(crate) mod view;
 
@@ -15,7 +17,7 @@ use poem::{get, post};
 use portico_authz::{Action, Area};
 use portico_data::{Account, AccountId, DateCursor, TenantTx};
 use portico_domain::AccountKind;
-use portico_web::{Access, AppError, Routes};
+use portico_web::{Access, AppError, ByMethod, Routes};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -45,6 +47,36 @@ pub(crate) fn item_routes() -> Routes {
         Access::staff(Area::Sales, Action::Read),
         get(items::list),
     )
+}
+
+/// `/admin/documents`: documents shared with customers, their versions and
+/// the upload form.
+pub(crate) fn document_routes() -> Routes {
+    let read = Access::staff(Area::Sales, Action::Read);
+    let write = Access::staff(Area::Sales, Action::Write);
+    Routes::new()
+        .at(
+            "/",
+            ByMethod::get(read).post(write),
+            get(documents::list).post(documents::create),
+        )
+        .at("/new", write, get(documents::new))
+        .at(
+            "/:id",
+            ByMethod::get(read).post(write),
+            get(documents::show).post(documents::update),
+        )
+        .at(
+            "/:id/versions",
+            ByMethod::post_only(write),
+            post(documents::add_version),
+        )
+        .at("/:id/versions/:n", read, get(documents::version_file))
+        .at(
+            "/:id/delete",
+            ByMethod::post_only(write),
+            post(documents::delete),
+        )
 }
 
 /// `/admin/quotes`: quotes, and sending a requested one.

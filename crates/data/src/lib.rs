@@ -74,6 +74,10 @@ pub use areas::contacts::{
 pub use areas::customer_records::{
     Ageing, BUCKETS, CustomerRecordsArea, Movement, OpenItem, STATEMENT_MOVEMENTS, Statement,
 };
+pub use areas::documents::{
+    DocumentDetail, DocumentRow, DocumentVersion, DocumentsArea, MAX_VERSIONS, NewVersion,
+    VersionAdded,
+};
 pub use areas::imports::{
     ContactImport, ImportCounts, ImportRow, ImportState, ImportedContact, ImportedLink,
     ImportsArea, RowAction, WRITE_BATCH,

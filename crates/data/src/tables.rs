@@ -505,3 +505,35 @@ pub(crate) enum SalesOrderEvents {
     ApprovalLimit,
     Comment,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Documents {
+    Table,
+    TenantId,
+    Id,
+    AccountId,
+    BranchId,
+    ExternalRef,
+    Title,
+    Kind,
+    Version,
+    PublishedOn,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum DocumentVersions {
+    Table,
+    TenantId,
+    DocumentId,
+    Version,
+    FileId,
+    FileName,
+    ContentType,
+    Size,
+    Sha256,
+    Note,
+    UploadedAt,
+    UploadedBy,
+}

@@ -4,8 +4,8 @@
 use crate::BenchSeedArea;
 use crate::{
     AccountsArea, ApiKeysArea, AuditArea, BranchesArea, CatalogueArea, ContactsArea,
-    CustomerRecordsArea, DataError, ImportsArea, InvitationsArea, LinkGrantsArea, LinksArea,
-    ListsArea, NamesArea, OrdersArea, OutboxArea, PolicyArea, PortalAccessArea,
+    CustomerRecordsArea, DataError, DocumentsArea, ImportsArea, InvitationsArea, LinkGrantsArea,
+    LinksArea, ListsArea, NamesArea, OrdersArea, OutboxArea, PolicyArea, PortalAccessArea,
     PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea, PortalTokensArea,
     SalesArea, SettingsArea, StaffArea, StaffResetTokensArea, Tenant, TenantId,
     database::PolicyChanges, exec::Conn,
@@ -169,6 +169,11 @@ impl TenantTx {
     /// The items catalogue and each customer's prices.
     pub fn catalogue(&mut self) -> CatalogueArea<'_> {
         CatalogueArea { tx: self }
+    }
+
+    /// Shared documents and their versions: staff and scoped reads.
+    pub fn documents(&mut self) -> DocumentsArea<'_> {
+        DocumentsArea { tx: self }
     }
 
     /// Quotes and orders: creation, moves with their chain, scoped and staff reads.

@@ -78,6 +78,11 @@ impl FieldErrors {
         }));
     }
 
+    /// `other`'s errors, on the same level as these.
+    pub fn append(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -4,6 +4,7 @@ mod account;
 mod contact;
 pub mod contact_csv;
 mod currency;
+pub mod documents;
 mod email;
 pub mod fields;
 pub mod ids;

@@ -33,6 +33,11 @@ impl FileKey {
         )))
     }
 
+    /// The key of a shared document's version file `file` in a tenant.
+    pub fn document(tenant: Uuid, file: Uuid) -> Self {
+        Self::new(tenant, "documents", file, "")
+    }
+
     pub fn as_str(&self) -> &str {
         self.0.as_ref()
     }

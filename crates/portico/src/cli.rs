@@ -167,7 +167,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                      if this database is only for demonstrations"
                 );
             }
-            demo::ensure_demo(&db).await?;
+            demo::ensure_demo(&db, &app::files(&settings)?).await?;
             print_sign_ins();
             Ok(())
         }
@@ -178,19 +178,14 @@ async fn serve(settings: &Settings, with_demo: bool) -> anyhow::Result<()> {
     let (db, redis) = app::connect(settings).await?;
     // Demo accounts share a published password: only ever on the embedded database.
     let with_demo = with_demo && db.backend() == Backend::Sqlite;
+    let files = app::files(settings)?;
     if with_demo {
-        demo::ensure_demo(&db).await?;
+        demo::ensure_demo(&db, &files).await?;
     }
     db.ping().await.context("the database does not answer")?;
     db.check_roles().await?;
     let mail = app::mailer(settings, db.clone())?;
-    let state = app::state(
-        db.clone(),
-        redis,
-        app::files(settings)?,
-        settings.web(),
-        mail.clone(),
-    )?;
+    let state = app::state(db.clone(), redis, files, settings.web(), mail.clone())?;
     mail.start();
     check_mail(&mail);
     portico_admin::start_import_sweeper(db.clone());

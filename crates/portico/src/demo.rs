@@ -1,5 +1,6 @@
 //! The demo company and the demo sign-ins, created when missing.
 
+use anyhow::Context;
 use portico_auth::hash_password;
 use portico_data::{
     Actor, By, ContactList, Database, LinkAccessInput, NewOperator, NewStaffUser, NewTenant,
@@ -9,6 +10,8 @@ use portico_domain::{
     AccountInput, AccountKind, BranchInput, ContactInput, Currency, Email, LinkFields, Locale,
     Portal, Slug, StaffRole,
 };
+use portico_files::{FileKey, FileStore};
+use uuid::Uuid;
 
 /// The demo password of every demo account. For local demonstrations only.
 pub const DEMO_PASSWORD: &str = "portico-demo-2026";
@@ -50,7 +53,7 @@ fn email(raw: &str) -> anyhow::Result<Email> {
 
 /// Creates the demo company (with an owner and a read-only user) and the demo
 /// operator if they do not exist yet; existing ones are left as they are.
-pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
+pub async fn ensure_demo(db: &Database, files: &FileStore) -> anyhow::Result<DemoOutcome> {
     let slug = Slug::parse(DEMO_SLUG)?;
     let password_hash = hash_password(DEMO_PASSWORD).await?;
 
@@ -135,7 +138,13 @@ pub async fn ensure_demo(db: &Database) -> anyhow::Result<DemoOutcome> {
     seed_portal_access(&mut tx, &password_hash).await?;
     seed_sales(&mut tx, chrono::Local::now().date_naive()).await?;
     seed_orders(&mut tx).await?;
-    tx.commit().await?;
+    let stored = seed_documents(&mut tx, files, tenant.id()).await?;
+    if let Err(e) = tx.commit().await {
+        for key in stored {
+            files.remove(&key).await;
+        }
+        return Err(e.into());
+    }
     Ok(DemoOutcome {
         created_tenant: true,
         created_operator,
@@ -1052,4 +1061,174 @@ async fn seed_sales(tx: &mut TenantTx, today: chrono::NaiveDate) -> anyhow::Resu
     tx.sales().upsert_invoices(&[credit], by).await?;
     tx.sales().upsert_payments(&payments, by).await?;
     Ok(())
+}
+
+/// A one-page PDF showing `lines` of text (Helvetica, WinAnsi: Spanish
+/// accents), for the demo's documents.
+fn demo_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut text = String::from("BT /F1 12 Tf 56 780 Td 16 TL");
+    for line in lines {
+        let escaped: String = line
+            .chars()
+            .map(|c| match c {
+                '(' | ')' | '\\' => format!("\\{c}"),
+                c if c.is_ascii() => c.to_string(),
+                // WinAnsi, as octal escapes: á é í ó ú ñ and capitals.
+                c => format!("\\{:o}", u32::from(c) & 0xff),
+            })
+            .collect();
+        text.push_str(&format!(" ({escaped}) '"));
+    }
+    text.push_str(" ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (n, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", n + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// Documents shared with Farmacia Carol: its supply contract (two versions)
+/// and the price list for every contact, and a certificate for Sucursal Naco
+/// only. Returns the keys of the files stored, to remove should the seed not
+/// commit.
+async fn seed_documents(
+    tx: &mut TenantTx,
+    files: &FileStore,
+    tenant: portico_data::TenantId,
+) -> anyhow::Result<Vec<FileKey>> {
+    use portico_data::NewVersion;
+    use portico_domain::documents::{DocumentInput, check_file};
+    let by = By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    let customer = tx
+        .accounts()
+        .find_by_code(AccountKind::Customer, "C-0001")
+        .await?
+        .context("the demo customer C-0001")?;
+    let naco = tx
+        .branches()
+        .list(customer.id, 50)
+        .await?
+        .into_iter()
+        .find(|b| b.fields.code == "SUC-NACO")
+        .map(|b| b.id.as_uuid());
+    let price_list: String = std::iter::once("codigo;descripcion;unidad;precio;itbis".to_owned())
+        .chain(
+            DEMO_CATALOGUE
+                .iter()
+                .map(|(code, name, unit, price, rate)| {
+                    format!("{code};{name};{unit};{price};{rate}")
+                }),
+        )
+        .map(|line| line + "\n")
+        .collect();
+    // A version: file name, bytes and note; a document: title, type,
+    // branch and versions.
+    type DemoVersion = (&'static str, Vec<u8>, Option<&'static str>);
+    let documents: [(&str, &str, Option<Uuid>, Vec<DemoVersion>); 3] = [
+        (
+            "Contrato de suministro 2026",
+            "contract",
+            None,
+            vec![
+                (
+                    "Contrato de suministro 2026.pdf",
+                    demo_pdf(&[
+                        "Contrato de suministro 2026",
+                        "Distribuidora del Caribe, S.R.L. y Farmacia Carol, S.A.",
+                        "Borrador para revision.",
+                    ]),
+                    Some("Borrador"),
+                ),
+                (
+                    "Contrato de suministro 2026.pdf",
+                    demo_pdf(&[
+                        "Contrato de suministro 2026",
+                        "Distribuidora del Caribe, S.R.L. y Farmacia Carol, S.A.",
+                        "Version firmada por ambas partes.",
+                    ]),
+                    Some("Firmado por ambas partes"),
+                ),
+            ],
+        ),
+        (
+            "Lista de precios vigente",
+            "price_list",
+            None,
+            vec![("Lista de precios.csv", price_list.into_bytes(), None)],
+        ),
+        (
+            "Certificado de buenas prácticas de almacenamiento — Sucursal Naco",
+            "certificate",
+            naco,
+            vec![(
+                "Certificado Naco.pdf",
+                demo_pdf(&[
+                    "Certificado de buenas practicas de almacenamiento",
+                    "Farmacia Carol, Sucursal Naco",
+                ]),
+                None,
+            )],
+        ),
+    ];
+    let mut stored = Vec::new();
+    for (title, kind, branch, versions) in documents {
+        let input = DocumentInput {
+            title: title.into(),
+            kind: kind.into(),
+            branch,
+            external_ref: None,
+        };
+        let fields = input.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let row = tx.documents().create(customer.id, &fields, by).await?;
+        for (name, bytes, note) in versions {
+            let checked = check_file("file", name, &bytes).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let file_id = Uuid::now_v7();
+            let key = FileKey::document(tenant.as_uuid(), file_id);
+            files.put(&key, bytes.clone().into()).await?;
+            stored.push(key);
+            tx.documents()
+                .add_version(
+                    row.id,
+                    NewVersion::of(
+                        file_id,
+                        checked.file_name,
+                        checked.content_type.to_owned(),
+                        &bytes,
+                        note.map(str::to_owned),
+                    ),
+                    by,
+                )
+                .await?;
+        }
+    }
+    Ok(stored)
 }

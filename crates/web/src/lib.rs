@@ -7,6 +7,8 @@ pub mod body_limit;
 pub mod client;
 pub mod csrf;
 pub mod date;
+pub mod documents_json;
+pub mod download;
 pub mod error;
 pub mod headers;
 pub mod host;

@@ -4,10 +4,13 @@
 //! and navigation. Sales and receivables show the customer's invoices, credit
 //! notes, payments, ageing and statements, on screen and as PDFs; quotes and
 //! orders are requested from the catalogue and decided within each contact's
-//! approval limit; service requests and documents are still empty states.
+//! approval limit; documents list what the company shares, each with its
+//! earlier versions; service requests are still an empty state.
 
 mod ageing;
 mod api;
+mod documents;
+mod documents_api;
 mod ordering;
 mod orders;
 mod orders_api;
@@ -22,6 +25,7 @@ use portico_portal::{Area, HomeCards, PortalApp, Routes};
 use portico_web::{Access, ByMethod};
 
 pub use api::CustomerApi;
+pub use documents_api::DocumentsApi;
 pub use orders_api::OrdersApi;
 
 /// The customer portal's templates.
@@ -71,6 +75,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/customer/order.html"),
     ),
     (
+        "customer/documents.html",
+        include_str!("../templates/customer/documents.html"),
+    ),
+    (
+        "customer/document.html",
+        include_str!("../templates/customer/document.html"),
+    ),
+    (
         "customer/order_new.html",
         include_str!("../templates/customer/order_new.html"),
     ),
@@ -85,7 +97,7 @@ fn portal(permission: Permission) -> Access {
 pub struct CustomerPortal;
 
 impl PortalApp for CustomerPortal {
-    type Api = (CustomerApi, OrdersApi);
+    type Api = (CustomerApi, OrdersApi, DocumentsApi);
 
     fn portal(&self) -> Portal {
         Portal::Customer
@@ -94,6 +106,7 @@ impl PortalApp for CustomerPortal {
     fn areas(&self) -> Vec<Area> {
         let sales = Access::Portal(Portal::Customer, Permission::SalesView);
         let receivables = Access::Portal(Portal::Customer, Permission::ReceivablesView);
+        let documents_view = portal(Permission::DocumentsView);
         let mut areas = vec![
             Area::new(
                 "sales",
@@ -173,19 +186,30 @@ impl PortalApp for CustomerPortal {
                         post(orders::from_quote),
                     ),
             ),
+            Area::new(
+                "documents",
+                Routes::new()
+                    .at("/", documents_view, get(documents::list))
+                    .at("/:id", documents_view, get(documents::show))
+                    .at(
+                        "/:id/versions/:n",
+                        documents_view,
+                        get(documents::version_file),
+                    ),
+            ),
         ];
         areas.extend(
             Portal::Customer
                 .objects()
                 .into_iter()
-                .filter(|o| !["sales", "receivables", "quotes", "orders"].contains(o))
+                .filter(|o| !["sales", "receivables", "quotes", "orders", "documents"].contains(o))
                 .map(|object| Area::empty(Portal::Customer, object)),
         );
         areas
     }
 
-    fn api(&self) -> (CustomerApi, OrdersApi) {
-        (CustomerApi, OrdersApi)
+    fn api(&self) -> (CustomerApi, OrdersApi, DocumentsApi) {
+        (CustomerApi, OrdersApi, DocumentsApi)
     }
 
     fn api_access(&self) -> Vec<(Method, &'static str, Access)> {
@@ -244,6 +268,17 @@ impl PortalApp for CustomerPortal {
                 Method::POST,
                 "/orders/:id/again",
                 portal(Permission::OrdersCreate),
+            ),
+            (Method::GET, "/documents", portal(Permission::DocumentsView)),
+            (
+                Method::GET,
+                "/documents/:id",
+                portal(Permission::DocumentsView),
+            ),
+            (
+                Method::GET,
+                "/documents/:id/versions/:version/file",
+                portal(Permission::DocumentsView),
             ),
         ]
     }

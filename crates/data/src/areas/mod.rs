@@ -10,6 +10,7 @@ pub(crate) mod branches;
 pub(crate) mod catalogue;
 pub(crate) mod contacts;
 pub(crate) mod customer_records;
+pub(crate) mod documents;
 pub(crate) mod imports;
 pub(crate) mod invitations;
 pub(crate) mod link_grants;

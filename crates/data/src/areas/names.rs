@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use sea_query::{Expr, ExprTrait, Query};
 use uuid::Uuid;
 
+use crate::areas::audit::Actor;
 use crate::tables::{Named, Records};
 use crate::{DataError, TenantTx};
 
@@ -63,5 +64,24 @@ impl NamesArea<'_> {
             }
         }
         Ok(names)
+    }
+
+    /// The name an actor goes by in a record's history: a contact's or staff
+    /// user's name as it is now, "API" for a key, "Portico" for itself.
+    pub(crate) async fn actor(&mut self, actor: Actor) -> Result<String, DataError> {
+        Ok(match actor {
+            Actor::Contact(id) => self
+                .of_records(&[id.as_uuid()])
+                .await?
+                .remove(&id.as_uuid())
+                .unwrap_or_default(),
+            Actor::Staff(id) => self
+                .display(&[id.as_uuid()])
+                .await?
+                .remove(&id.as_uuid())
+                .unwrap_or_default(),
+            Actor::ApiKey(_) => "API".to_owned(),
+            Actor::Operator(_) | Actor::System => "Portico".to_owned(),
+        })
     }
 }

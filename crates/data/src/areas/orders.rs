@@ -263,28 +263,6 @@ impl OrdersArea<'_> {
         Ok(kind.number(last))
     }
 
-    /// The name of whoever acts, as the chain keeps it.
-    async fn actor_name(&mut self, actor: Actor) -> Result<String, DataError> {
-        Ok(match actor {
-            Actor::Contact(id) => self
-                .tx
-                .names()
-                .of_records(&[id.as_uuid()])
-                .await?
-                .remove(&id.as_uuid())
-                .unwrap_or_default(),
-            Actor::Staff(id) => self
-                .tx
-                .names()
-                .display(&[id.as_uuid()])
-                .await?
-                .remove(&id.as_uuid())
-                .unwrap_or_default(),
-            Actor::ApiKey(_) => "API".to_owned(),
-            Actor::Operator(_) | Actor::System => "Portico".to_owned(),
-        })
-    }
-
     /// Appends a step to `order`'s chain.
     async fn event(
         &mut self,
@@ -294,7 +272,7 @@ impl OrdersArea<'_> {
         limit: Option<Dec>,
         comment: Option<&str>,
     ) -> Result<(), DataError> {
-        let name = self.actor_name(by.actor).await?;
+        let name = self.tx.names().actor(by.actor).await?;
         let (kind, id) = match by.actor {
             Actor::Contact(id) => ("contact", Some(id.as_uuid())),
             Actor::Staff(id) => ("staff", Some(id.as_uuid())),
@@ -925,5 +903,20 @@ impl OrdersArea<'_> {
             .await?
             .map(OrderRow::try_from)
             .transpose()
+    }
+
+    /// Clears `contact` from the quotes and orders it created or decided,
+    /// before it is deleted for good.
+    pub(crate) async fn forget_contact(&mut self, contact: ContactId) -> Result<(), DataError> {
+        for column in [SalesOrders::CreatedBy, SalesOrders::DecidedBy] {
+            let update = Query::update()
+                .table(SalesOrders::Table)
+                .value(column, Option::<Uuid>::None)
+                .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+                .and_where(Expr::col(column).eq(contact.as_uuid()))
+                .to_owned();
+            self.tx.conn.execute(&update).await?;
+        }
+        Ok(())
     }
 }

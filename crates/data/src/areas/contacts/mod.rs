@@ -340,7 +340,8 @@ impl ContactsArea<'_> {
     }
 
     /// Deletes a contact and its links for good, recording what it was (fields and
-    /// links) in the audit log; `false` when it is not in this tenant.
+    /// links) in the audit log; the quotes and orders it created or decided
+    /// stop referring to it. `false` when it is not in this tenant.
     pub async fn delete(&mut self, id: ContactId, by: By<'_>) -> Result<bool, DataError> {
         let Some(before) = self.find(id).await? else {
             return Ok(false);
@@ -352,6 +353,9 @@ impl ContactsArea<'_> {
             .and_where(Expr::col(ContactLinks::ContactId).eq(id.as_uuid()))
             .to_owned();
         self.tx.conn.execute(&delete_links).await?;
+        // Its quotes and orders stay, without naming it (their chains keep
+        // its name as it was).
+        self.tx.orders().forget_contact(id).await?;
         let delete = Query::delete()
             .from_table(Contacts::Table)
             .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))
