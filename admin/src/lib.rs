@@ -115,6 +115,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/order_table.html"),
     ),
     (
+        "admin/service_requests.html",
+        include_str!("../templates/admin/service_requests.html"),
+    ),
+    (
+        "admin/service_request.html",
+        include_str!("../templates/admin/service_request.html"),
+    ),
+    (
+        "admin/service_table.html",
+        include_str!("../templates/admin/service_table.html"),
+    ),
+    (
         "admin/documents.html",
         include_str!("../templates/admin/documents.html"),
     ),
@@ -253,6 +265,7 @@ pub fn routes() -> Routes {
         .nest("/quotes", sales::quote_routes())
         .nest("/orders", sales::order_routes())
         .nest("/documents", sales::document_routes())
+        .nest("/service-requests", sales::service_routes())
         .nest("/settings", settings::routes())
         .nest("/api-keys", api_keys::routes())
         .nest("/portal-roles", portal_roles::routes());

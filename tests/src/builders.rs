@@ -758,6 +758,57 @@ impl Company<'_> {
     }
 }
 
+/// Service requests, as a customer's contact would open them.
+impl Company<'_> {
+    /// A request titled `subject` of customer `code` (of `branch`), opened by
+    /// Portico, with one text file; its id and the file's.
+    pub async fn service_request(
+        &self,
+        code: &str,
+        branch: Option<BranchId>,
+        subject: &str,
+    ) -> (Uuid, Uuid) {
+        use portico_domain::service::RequestInput;
+        let account = self.account_id(code).await;
+        let fields = RequestInput {
+            subject: subject.into(),
+            description: "Descripción".into(),
+            priority: String::new(),
+            branch: branch.map(|b| b.as_uuid()),
+        }
+        .validate()
+        .expect("a valid request");
+        let file_id = Uuid::now_v7();
+        let bytes = b"adjunto";
+        let key = portico_files::FileKey::attachment(self.tenant.id().as_uuid(), file_id);
+        self.app
+            .state
+            .files
+            .put(&key, bytes.to_vec().into())
+            .await
+            .expect("file stored");
+        let file = portico_data::NewVersion::of(
+            file_id,
+            "adjunto.txt".into(),
+            "text/plain".into(),
+            bytes,
+            None,
+        );
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let row = tx
+            .service_requests()
+            .create(
+                portico_data::NewRequest { account, fields },
+                &[file],
+                SYSTEM,
+            )
+            .await
+            .expect("a request");
+        tx.commit().await.expect("commit");
+        (row.id, file_id)
+    }
+}
+
 /// Records looked up by the codes a test gave them.
 impl Company<'_> {
     /// The account with `code` (customer or supplier).

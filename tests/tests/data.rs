@@ -63,6 +63,9 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
             "sales_order_events",
             "sales_order_lines",
             "sales_orders",
+            "service_request_comments",
+            "service_request_files",
+            "service_requests",
             "staff_tokens",
             "staff_users",
             "tenants"

@@ -93,6 +93,9 @@ struct Data {
     /// Farmacia Carol's documents: the contract (two versions), the price
     /// list and Sucursal Naco's certificate.
     documents: Vec<String>,
+    /// Farmacia Carol's service requests, and one file of José's.
+    requests: Vec<String>,
+    request_file: (String, String),
 }
 
 /// Who visits, where, with which password.
@@ -281,6 +284,7 @@ async fn urls(
             format!("/admin/customers/{}?tab=quotes", d.customer),
             format!("/admin/customers/{}?tab=orders", d.customer),
             format!("/admin/customers/{}?tab=documents", d.customer),
+            format!("/admin/customers/{}?tab=service-requests", d.customer),
         ],
         "/admin/documents/:id" | "/portal/documents/:id" => d
             .documents
@@ -302,6 +306,26 @@ async fn urls(
             format!("{pattern}?q=zzz"),
             format!("{pattern}?customer={}", d.customer),
         ],
+        "/admin/service-requests/:id" | "/portal/service_requests/:id" => d
+            .requests
+            .iter()
+            .map(|id| pattern.replace(":id", id))
+            .collect(),
+        "/admin/service-requests/:id/files/:file" | "/portal/service_requests/:id/files/:file" => {
+            vec![
+                pattern
+                    .replace(":id", &d.request_file.0)
+                    .replace(":file", &d.request_file.1),
+            ]
+        }
+        "/admin/service-requests" => vec![
+            pattern.to_owned(),
+            format!("{pattern}?show=all"),
+            format!("{pattern}?customer={}&show=all", d.customer),
+        ],
+        "/portal/service_requests" => {
+            vec![pattern.to_owned(), format!("{pattern}?branch={}", d.branch)]
+        }
         "/portal/documents" => {
             vec![pattern.to_owned(), format!("{pattern}?branch={}", d.branch)]
         }
@@ -1129,8 +1153,36 @@ async fn seed(app: &TestApp) -> Data {
         assert_eq!(rows.len(), 3, "the demo shares three documents");
         rows.iter().map(|r| r.id.to_string()).collect()
     };
+    let (requests, request_file) = {
+        let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
+        let rows = tx
+            .service_requests()
+            .list(Some(customer.id), false, None, 50)
+            .await
+            .expect("requests");
+        let mut file = None;
+        for row in &rows {
+            let detail = tx
+                .service_requests()
+                .detail(row.id)
+                .await
+                .expect("detail")
+                .expect("found");
+            if let Some(f) = detail.files.first() {
+                file = Some((row.id.to_string(), f.file_id.to_string()));
+            }
+        }
+        tx.commit().await.expect("commit");
+        assert_eq!(rows.len(), 3, "the demo has three service requests");
+        (
+            rows.iter().map(|r| r.id.to_string()).collect(),
+            file.expect("a demo request has a file"),
+        )
+    };
     Data {
         documents,
+        requests,
+        request_file,
         invoices,
         payments,
         quotes,

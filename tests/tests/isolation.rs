@@ -33,6 +33,10 @@ const VISIBLE_DOCUMENT: &str = "Contrato Visible";
 const HIDDEN_DOCUMENT: &str = "Contrato de la Sucursal Oculta";
 const OTHER_ACCOUNT_DOCUMENT: &str = "Contrato Ajeno";
 const UNPUBLISHED_DOCUMENT: &str = "Borrador sin Archivo";
+/// Subjects of service requests: the one the service contact sees, and those it never meets.
+const VISIBLE_REQUEST: &str = "Solicitud Visible";
+const HIDDEN_REQUEST: &str = "Solicitud de la Sucursal Oculta";
+const OTHER_ACCOUNT_REQUEST: &str = "Solicitud Ajena";
 
 /// The ids that fill path parameters: records of *another* company (beta), so
 /// alfa's callers must get "not found" for every one of them (or alfa's own,
@@ -58,6 +62,9 @@ struct Ids {
     order: String,
     /// A document of `customer` (of `branch`) with one version.
     document: String,
+    /// A service request of `customer` (of `branch`) and its file.
+    request: String,
+    request_file: String,
 }
 
 /// The value of path parameter `param` after the literal segment `after`, or
@@ -78,6 +85,8 @@ fn slot(ids: &Ids, after: &str, param: &str) -> Option<String> {
         ("quotes" | "from-quote", ":id") => &ids.quote,
         ("orders", ":id") => &ids.order,
         ("documents", ":id") => &ids.document,
+        ("service_requests" | "service-requests", ":id") => &ids.request,
+        ("files", ":file" | ":file_id") => &ids.request_file,
         ("versions", ":n" | ":version") => return Some("1".into()),
         ("staff", ":id") => &ids.staff,
         ("api-keys", ":id") => &ids.api_key,
@@ -226,6 +235,16 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         ("POST", "/api/v1/documents") | ("PUT", "/api/v1/documents/:id") => Minimal::Json(
             json!({ "customer_id": ids.customer, "title": "Documento Mínimo", "kind": "other" }),
         ),
+        ("POST", "/portal/api/v1/service-requests") => {
+            Minimal::Json(json!({ "subject": "Mínima", "description": "Mínima" }))
+        }
+        ("POST", "/portal/api/v1/service-requests/:id/comments") => {
+            Minimal::Json(json!({ "body": "Mínimo" }))
+        }
+        (
+            "POST",
+            "/portal/api/v1/service-requests/:id/files" | "/api/v1/service-requests/:id/files",
+        ) => Minimal::Raw("application/octet-stream", b"%PDF-1.4 minimal"),
         ("POST", "/api/v1/documents/:id/versions") => {
             Minimal::Raw("application/octet-stream", b"%PDF-1.4 minimal")
         }
@@ -374,9 +393,11 @@ struct Callers<'a> {
     buyer_contact: Browser<'a>,
     /// A fourth customer contact, of the same branch, who views documents.
     reader_contact: Browser<'a>,
+    /// A fifth customer contact, of the same branch, who opens service requests.
+    service_contact: Browser<'a>,
     /// The permission each portal contact holds: customer, finance,
-    /// supplier, buyer, reader.
-    held: [&'static str; 5],
+    /// supplier, buyer, reader, service.
+    held: [&'static str; 6],
     /// alfa's own records, for the callers without the right.
     own: Ids,
     /// An account of alfa the customer contact is not linked to.
@@ -388,6 +409,7 @@ struct Callers<'a> {
     hidden_quote: String,
     hidden_order: String,
     hidden_document: String,
+    hidden_request: String,
     /// An account-level payment of the customer, applied to an invoice of
     /// the visible branch and to the hidden one.
     account_payment: String,
@@ -395,13 +417,14 @@ struct Callers<'a> {
 
 impl<'a> Callers<'a> {
     /// The portal contacts with the permission each holds.
-    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 5] {
+    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 6] {
         [
             (Portal::Customer, self.held[0], &self.customer_contact),
             (Portal::Customer, self.held[1], &self.finance_contact),
             (Portal::Supplier, self.held[2], &self.supplier_contact),
             (Portal::Customer, self.held[3], &self.buyer_contact),
             (Portal::Customer, self.held[4], &self.reader_contact),
+            (Portal::Customer, self.held[5], &self.service_contact),
         ]
     }
 
@@ -626,6 +649,9 @@ async fn other_company(beta: &Company<'_>) -> Ids {
         )
         .await;
     let staff = beta.staff_user("bruno@beta.test", StaffRole::Sales).await;
+    let request = beta
+        .service_request("B-001", Some(branch), "Solicitud de Beta")
+        .await;
     Ids {
         contact: contact.to_string(),
         customer: customer.to_string(),
@@ -679,6 +705,8 @@ async fn other_company(beta: &Company<'_>) -> Ids {
             .document("B-001", Some(branch), "Documento de Beta", b"beta")
             .await
             .to_string(),
+        request: request.0.to_string(),
+        request_file: request.1.to_string(),
     }
 }
 
@@ -725,6 +753,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         "payables.view",
         "orders.view",
         "documents.view",
+        "service_requests.view",
     ];
     let ana = alfa.contact("Ana", "Alfa", "ana@alfa.test").await;
     let link = alfa
@@ -757,6 +786,14 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         customer,
         AccountKind::Customer,
         &Grant::branches(&[held[4]], &[visible]),
+    )
+    .await;
+    let sara = alfa.contact("Sara", "Alfa", "sara@alfa.test").await;
+    alfa.link(
+        sara,
+        customer,
+        AccountKind::Customer,
+        &Grant::branches(&[held[5], "service_requests.create"], &[visible]),
     )
     .await;
     let sam = alfa.contact("Samuel", "Alfa", "sam@alfa.test").await;
@@ -842,6 +879,14 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         .await;
     alfa.document("A-001", None, UNPUBLISHED_DOCUMENT, b"")
         .await;
+    let request = alfa
+        .service_request("A-001", Some(visible), VISIBLE_REQUEST)
+        .await;
+    let hidden_request = alfa
+        .service_request("A-001", Some(hidden), HIDDEN_REQUEST)
+        .await;
+    alfa.service_request("A-002", None, OTHER_ACCOUNT_REQUEST)
+        .await;
     Callers {
         anonymous: app.browser(&alfa.host()),
         owner: alfa.staff_session("owner@alfa.test").await,
@@ -853,6 +898,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         supplier_contact: with_token(alfa, Portal::Supplier, "sam@alfa.test").await,
         buyer_contact: with_token(alfa, Portal::Customer, "olga@alfa.test").await,
         reader_contact: with_token(alfa, Portal::Customer, "dora@alfa.test").await,
+        service_contact: with_token(alfa, Portal::Customer, "sara@alfa.test").await,
         held,
         own: Ids {
             contact: ana.to_string(),
@@ -876,6 +922,8 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
             quote: quote.to_string(),
             order: order.to_string(),
             document: document.to_string(),
+            request: request.0.to_string(),
+            request_file: request.1.to_string(),
         },
         other_account: other_account.to_string(),
         hidden_branch: hidden.to_string(),
@@ -883,6 +931,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         hidden_quote: hidden_quote.to_string(),
         hidden_order: hidden_order.to_string(),
         hidden_document: hidden_document.to_string(),
+        hidden_request: hidden_request.0.to_string(),
         account_payment: payments[1].to_string(),
     }
 }
@@ -922,6 +971,51 @@ async fn portal_sees_only_its_accounts_and_branches(callers: &Callers<'_>) -> Ve
     problems.extend(finance_sees_only_its_records(callers).await);
     problems.extend(quotes_and_orders_stay_in_their_branch(callers).await);
     problems.extend(documents_stay_in_their_branch(callers).await);
+    problems.extend(requests_stay_in_their_branch(callers).await);
+    problems
+}
+
+/// The service requests list, page and API, and the home page show the
+/// visible branch's request and none of the hidden branch's or the other
+/// account's; the hidden one's id is "not found" on its page and the API.
+async fn requests_stay_in_their_branch(callers: &Callers<'_>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let base = portal_base(Portal::Customer);
+    let sara = &callers.service_contact;
+    for path in ["/service_requests", "/api/v1/service-requests", ""] {
+        let page = sara.get(&format!("{base}{path}")).await;
+        if page.status != StatusCode::OK || !page.body.contains(VISIBLE_REQUEST) {
+            problems.push(format!(
+                "{base}{path}: {} showing {VISIBLE_REQUEST}",
+                page.status
+            ));
+        }
+        for subject in [HIDDEN_REQUEST, OTHER_ACCOUNT_REQUEST] {
+            if page.body.contains(subject) {
+                problems.push(format!("{base}{path} names {subject}"));
+            }
+        }
+    }
+    let hidden = &callers.hidden_request;
+    for path in [
+        format!("/service_requests/{hidden}"),
+        format!("/api/v1/service-requests/{hidden}"),
+    ] {
+        let page = sara.get(&format!("{base}{path}")).await;
+        if page.status != StatusCode::NOT_FOUND {
+            problems.push(format!("{base}{path}: {} (expected 404)", page.status));
+        }
+    }
+    let comment = sara
+        .json(
+            Method::POST,
+            &format!("{base}/api/v1/service-requests/{hidden}/comments"),
+            Some(serde_json::json!({ "body": "hola" })),
+        )
+        .await;
+    if comment.status != StatusCode::NOT_FOUND {
+        problems.push(format!("commenting a hidden request: {}", comment.status));
+    }
     problems
 }
 
@@ -1102,6 +1196,8 @@ fn a_route_the_matrix_cannot_fill_is_reported_by_name() {
         quote: "q".into(),
         order: "o".into(),
         document: "d".into(),
+        request: "s".into(),
+        request_file: "f".into(),
     };
     assert!(missing(&portico::app::tenant_site(), &ids).is_empty());
     let routes = portico::app::tenant_site().at(

@@ -1070,7 +1070,7 @@ async fn the_pages_speak_spanish_and_english(db: TestDb) {
     .await;
     alfa.settled().await;
     let browser = alfa.portal_session(Portal::Customer, "ana@carol.do").await;
-    let es = browser.get("/portal/documents").await;
+    let es = browser.get("/portal").await;
     assert!(
         es.body.contains("Documentos") && es.body.contains("Ve solo estas sucursales"),
         "{}",
@@ -1082,7 +1082,7 @@ async fn the_pages_speak_spanish_and_english(db: TestDb) {
         .with_header("accept-language", "en");
     let page = try_sign_in(&en, Portal::Customer, "ana@carol.do", PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    let page = en.get("/portal/documents").await;
+    let page = en.get("/portal").await;
     assert!(
         page.body.contains("Documents") && page.body.contains("You see only these branches"),
         "{}",

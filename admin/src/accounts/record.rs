@@ -1,6 +1,6 @@
 //! A customer's or supplier's record with its tabs (details, contacts with
 //! their portal state, branches, a customer's latest invoices, payments,
-//! quotes, orders and documents, history), and archiving and restoring it.
+//! quotes, orders, service requests and documents, history), and archiving and restoring it.
 
 use chrono::Utc;
 use poem::{
@@ -27,7 +27,7 @@ use crate::{
     history::{HISTORY, history_rows, names_in},
     paging::{PAGE, cursor, next_link},
     sales::{
-        PAGE as SALES_PAGE, documents, orders,
+        PAGE as SALES_PAGE, documents, orders, service,
         view::{InvoiceItem, Names, PaymentItem},
     },
 };
@@ -101,7 +101,9 @@ pub(super) async fn render_record(
     let tab = match query.tab.as_deref() {
         Some(t @ ("contacts" | "history")) => t,
         Some("branches") if kind == AccountKind::Customer => "branches",
-        Some(t @ ("invoices" | "payments" | "quotes" | "orders" | "documents")) if sales_tabs => t,
+        Some(
+            t @ ("invoices" | "payments" | "quotes" | "orders" | "documents" | "service-requests"),
+        ) if sales_tabs => t,
         _ => "details",
     };
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
@@ -170,6 +172,19 @@ pub(super) async fn render_record(
                 .map(|r| orders::row_json(&ui.lang, &names, r))
                 .collect();
             ctx.insert("rows", &rows);
+        }
+        "service-requests" => {
+            let mut rows = tx
+                .service_requests()
+                .list(Some(id), false, None, SALES_PAGE + 1)
+                .await?;
+            rows.truncate(SALES_PAGE as usize);
+            let names = service::names_of(&mut tx, &rows).await?;
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|r| service::row_json(&ui.lang, &names, r))
+                .collect();
+            ctx.insert("requests", &rows);
         }
         "documents" => {
             let mut rows = tx.documents().list(Some(id), None, SALES_PAGE + 1).await?;

@@ -11,6 +11,7 @@ mod dto;
 mod orders;
 mod portal;
 mod sales;
+mod service;
 
 use poem::{Endpoint, EndpointExt, Route, http::Method};
 use poem_openapi::{ApiResponse, OpenApiService, Tags, payload::Json, types::ToJSON};
@@ -43,6 +44,8 @@ pub(crate) enum ApiTags {
     Orders,
     /// Documents shared with customers and their versions.
     Documents,
+    /// Customers' service requests and their threads.
+    Service,
 }
 
 /// Rows per page when a list's `limit` is not given. The parameter declares its
@@ -61,6 +64,7 @@ pub fn routes() -> Api<impl Endpoint> {
             sales::SalesApi,
             orders::OrdersApi,
             documents::DocumentsApi,
+            service::ServiceApi,
         ),
         "Portico admin API",
         env!("CARGO_PKG_VERSION"),
@@ -213,6 +217,23 @@ fn operations<E>(api: Api<E>) -> Api<E> {
         .operation(
             Method::GET,
             "/documents/:id/versions/:version/file",
+            key(Area::Sales, Read),
+        )
+        .operation(Method::GET, "/service-requests", key(Area::Sales, Read))
+        .operation(Method::GET, "/service-requests/:id", key(Area::Sales, Read))
+        .operation(
+            Method::POST,
+            "/service-requests/:id/comments",
+            key(Area::Sales, Write),
+        )
+        .operation(
+            Method::POST,
+            "/service-requests/:id/files",
+            key(Area::Sales, Write),
+        )
+        .operation(
+            Method::GET,
+            "/service-requests/:id/files/:file_id",
             key(Area::Sales, Read),
         );
     for kind in [AccountKind::Customer, AccountKind::Supplier] {

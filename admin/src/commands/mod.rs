@@ -10,6 +10,7 @@ pub(crate) mod links;
 pub(crate) mod orders;
 pub(crate) mod portal_access;
 pub(crate) mod sales;
+pub(crate) mod service;
 
 use portico_authz::{Action, Area};
 use portico_data::{Actor, By, Tenant, TenantTx};

@@ -1,16 +1,17 @@
 //! The sales side in the back office: customers' invoices, credit notes and
 //! payments as the ERP pushed them (read only), the items catalogue, quotes
-//! and orders with their approval chain and the company's moves on them, and
-//! the documents shared with customers. Lists are newest first, 25 a page,
-//! optionally of one customer. One part per file: what the pages share
-//! (`view`), invoices and credit notes, payments, items, quotes and orders,
-//! documents.
+//! and orders with their approval chain and the company's moves on them, the
+//! documents shared with customers and their service requests. Lists are
+//! newest first, 25 a page, optionally of one customer. One part per file:
+//! what the pages share (`view`), invoices and credit notes, payments, items,
+//! quotes and orders, documents, service requests.
 
 pub(crate) mod documents;
 mod invoices;
 mod items;
 pub(crate) mod orders;
 mod payments;
+pub(crate) mod service;
 pub(crate) mod view;
 
 use poem::{get, post};
@@ -77,6 +78,21 @@ pub(crate) fn document_routes() -> Routes {
             ByMethod::post_only(write),
             post(documents::delete),
         )
+}
+
+/// `/admin/service-requests`: customers' service requests and their threads.
+pub(crate) fn service_routes() -> Routes {
+    let read = Access::staff(Area::Sales, Action::Read);
+    let write = Access::staff(Area::Sales, Action::Write);
+    Routes::new()
+        .at("/", read, get(service::list))
+        .at("/:id", read, get(service::show))
+        .at(
+            "/:id/comments",
+            ByMethod::post_only(write),
+            post(service::answer),
+        )
+        .at("/:id/files/:file", read, get(service::attachment))
 }
 
 /// `/admin/quotes`: quotes, and sending a requested one.

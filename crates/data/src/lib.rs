@@ -100,6 +100,10 @@ pub use areas::sales::{
     Applied, InvoiceDetail, InvoiceRow, PaymentDetail, PaymentRow, SalesArea, UpsertOutcome,
     Upserted,
 };
+pub use areas::service_requests::{
+    Attachment, Commented, MAX_THREAD, NewRequest, RequestDetail, RequestRow, ServiceRequestsArea,
+    ThreadEntry,
+};
 pub use areas::settings::SettingsArea;
 pub use areas::staff::{NewStaffUser, StaffArea, StaffCursor, StaffStatus, StaffUser};
 pub use areas::staff_reset_tokens::StaffResetTokensArea;

@@ -537,3 +537,48 @@ pub(crate) enum DocumentVersions {
     UploadedAt,
     UploadedBy,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ServiceRequests {
+    Table,
+    TenantId,
+    Id,
+    Number,
+    AccountId,
+    BranchId,
+    Subject,
+    Description,
+    Status,
+    Priority,
+    OpenedOn,
+    OpenedBy,
+    FirstAnswerAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ServiceRequestComments {
+    Table,
+    TenantId,
+    RequestId,
+    Seq,
+    OccurredAt,
+    AuthorKind,
+    AuthorName,
+    Body,
+    Status,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum ServiceRequestFiles {
+    Table,
+    TenantId,
+    RequestId,
+    FileId,
+    Seq,
+    FileName,
+    ContentType,
+    Size,
+    Sha256,
+}

@@ -7,8 +7,8 @@ use crate::{
     CustomerRecordsArea, DataError, DocumentsArea, ImportsArea, InvitationsArea, LinkGrantsArea,
     LinksArea, ListsArea, NamesArea, OrdersArea, OutboxArea, PolicyArea, PortalAccessArea,
     PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea, PortalTokensArea,
-    SalesArea, SettingsArea, StaffArea, StaffResetTokensArea, Tenant, TenantId,
-    database::PolicyChanges, exec::Conn,
+    SalesArea, ServiceRequestsArea, SettingsArea, StaffArea, StaffResetTokensArea, Tenant,
+    TenantId, database::PolicyChanges, exec::Conn,
 };
 
 /// A transaction bound to one tenant. Every public repository function over
@@ -174,6 +174,11 @@ impl TenantTx {
     /// Shared documents and their versions: staff and scoped reads.
     pub fn documents(&mut self) -> DocumentsArea<'_> {
         DocumentsArea { tx: self }
+    }
+
+    /// Service requests and their threads: staff and scoped reads.
+    pub fn service_requests(&mut self) -> ServiceRequestsArea<'_> {
+        ServiceRequestsArea { tx: self }
     }
 
     /// Quotes and orders: creation, moves with their chain, scoped and staff reads.

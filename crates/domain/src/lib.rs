@@ -14,6 +14,7 @@ pub mod money;
 pub mod orders;
 mod portal;
 pub mod sales;
+pub mod service;
 mod slug;
 mod staff_role;
 

@@ -38,6 +38,11 @@ impl FileKey {
         Self::new(tenant, "documents", file, "")
     }
 
+    /// The key of a file sent with a service request (or in its thread).
+    pub fn attachment(tenant: Uuid, file: Uuid) -> Self {
+        Self::new(tenant, "attachments", file, "")
+    }
+
     pub fn as_str(&self) -> &str {
         self.0.as_ref()
     }

@@ -138,7 +138,8 @@ pub async fn ensure_demo(db: &Database, files: &FileStore) -> anyhow::Result<Dem
     seed_portal_access(&mut tx, &password_hash).await?;
     seed_sales(&mut tx, chrono::Local::now().date_naive()).await?;
     seed_orders(&mut tx).await?;
-    let stored = seed_documents(&mut tx, files, tenant.id()).await?;
+    let mut stored = seed_documents(&mut tx, files, tenant.id()).await?;
+    stored.extend(seed_service_requests(&mut tx, files, tenant.id()).await?);
     if let Err(e) = tx.commit().await {
         for key in stored {
             files.remove(&key).await;
@@ -1227,6 +1228,133 @@ async fn seed_documents(
                     ),
                     by,
                 )
+                .await?;
+        }
+    }
+    Ok(stored)
+}
+
+/// Farmacia Carol's service requests: one Carolina opened that the company
+/// answered and works on, one of José's for Sucursal Naco (with the delivery
+/// note he sent) that waits for his answer, and a resolved one. Returns the
+/// keys of the files stored.
+async fn seed_service_requests(
+    tx: &mut TenantTx,
+    files: &FileStore,
+    tenant: portico_data::TenantId,
+) -> anyhow::Result<Vec<FileKey>> {
+    use portico_data::{NewRequest, StaffUserId};
+    use portico_domain::service::{RequestInput, RequestStatus};
+    let customer = tx
+        .accounts()
+        .find_by_code(AccountKind::Customer, "C-0001")
+        .await?
+        .context("the demo customer C-0001")?;
+    let naco = tx
+        .branches()
+        .list(customer.id, 50)
+        .await?
+        .into_iter()
+        .find(|b| b.fields.code == "SUC-NACO")
+        .map(|b| b.id.as_uuid());
+    let contact = async |tx: &mut TenantTx, mail: &str| -> anyhow::Result<By<'static>> {
+        let found = tx
+            .contacts()
+            .find_by_email(&email(mail)?)
+            .await?
+            .with_context(|| format!("demo contact {mail}"))?;
+        Ok(By {
+            actor: Actor::Contact(found.id),
+            request_id: None,
+        })
+    };
+    let sales: StaffUserId = tx
+        .staff()
+        .find_by_email(&email(DEMO_SALES)?)
+        .await?
+        .context("the demo sales user")?
+        .id;
+    let staff = By {
+        actor: Actor::Staff(sales),
+        request_id: None,
+    };
+    let carolina = contact(tx, DEMO_CUSTOMER_CONTACT).await?;
+    let jose = contact(tx, DEMO_BRANCH_CONTACT).await?;
+    // (who, branch, subject, description, priority, the company's answer and
+    // the state it moves to)
+    let requests = [
+        (
+            carolina,
+            None,
+            "Nevera de vacunas con temperatura alta",
+            "La nevera del pedido PED-000001 marca 12 °C desde ayer. ¿Pueden enviar un técnico?",
+            "urgent",
+            Some((
+                "Un técnico pasará mañana entre 8:00 y 10:00.",
+                RequestStatus::InProgress,
+            )),
+        ),
+        (
+            jose,
+            naco,
+            "Faltan dos cajas en la entrega",
+            "En la entrega de hoy a Sucursal Naco llegaron 8 cajas de amoxicilina y no 10.",
+            "normal",
+            Some((
+                "¿Puede enviarnos una foto del conduce firmado?",
+                RequestStatus::WaitingCustomer,
+            )),
+        ),
+        (
+            carolina,
+            None,
+            "Copia de la factura FAC-001001",
+            "Necesitamos una copia de la factura para auditoría.",
+            "low",
+            Some(("Está en el portal, en Ventas.", RequestStatus::Resolved)),
+        ),
+    ];
+    let mut stored = Vec::new();
+    for (n, (who, branch, subject, description, priority, answer)) in
+        requests.into_iter().enumerate()
+    {
+        let mut sent = Vec::new();
+        if n == 1 {
+            let bytes = demo_pdf(&["Conduce de entrega 4512", "Sucursal Naco: 8 cajas"]);
+            let file_id = Uuid::now_v7();
+            let key = FileKey::attachment(tenant.as_uuid(), file_id);
+            files.put(&key, bytes.clone().into()).await?;
+            stored.push(key);
+            sent.push(portico_data::NewVersion::of(
+                file_id,
+                "Conduce 4512.pdf".into(),
+                "application/pdf".into(),
+                &bytes,
+                None,
+            ));
+        }
+        let fields = RequestInput {
+            subject: subject.into(),
+            description: description.into(),
+            priority: priority.into(),
+            branch,
+        }
+        .validate()
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let row = tx
+            .service_requests()
+            .create(
+                NewRequest {
+                    account: customer.id,
+                    fields,
+                },
+                &sent,
+                who,
+            )
+            .await?;
+        if let Some((body, status)) = answer {
+            tx.service_requests()
+                .comment(&row, Some(body), Some(status), &[], staff)
                 .await?;
         }
     }

@@ -3,6 +3,7 @@
 //! JSON), templates, i18n, observability and the route registry.
 
 pub mod access;
+pub mod attachments;
 pub mod body_limit;
 pub mod client;
 pub mod csrf;
@@ -24,6 +25,7 @@ pub mod policy;
 pub mod problem;
 pub mod routes;
 pub mod sales_json;
+pub mod service_json;
 pub mod session;
 pub mod signin;
 pub mod site;

@@ -5,7 +5,8 @@
 //! notes, payments, ageing and statements, on screen and as PDFs; quotes and
 //! orders are requested from the catalogue and decided within each contact's
 //! approval limit; documents list what the company shares, each with its
-//! earlier versions; service requests are still an empty state.
+//! earlier versions; service requests are opened with files and followed
+//! in a thread both sides write in.
 
 mod ageing;
 mod api;
@@ -16,7 +17,10 @@ mod orders;
 mod orders_api;
 mod print;
 mod receivables;
+mod requesting;
 mod sales;
+mod service;
+mod service_api;
 mod view;
 
 use poem::{get, http::Method, post};
@@ -27,6 +31,7 @@ use portico_web::{Access, ByMethod};
 pub use api::CustomerApi;
 pub use documents_api::DocumentsApi;
 pub use orders_api::OrdersApi;
+pub use service_api::ServiceApi;
 
 /// The customer portal's templates.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -83,6 +88,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/customer/document.html"),
     ),
     (
+        "customer/service_requests.html",
+        include_str!("../templates/customer/service_requests.html"),
+    ),
+    (
+        "customer/service_request.html",
+        include_str!("../templates/customer/service_request.html"),
+    ),
+    (
+        "customer/service_request_new.html",
+        include_str!("../templates/customer/service_request_new.html"),
+    ),
+    (
         "customer/order_new.html",
         include_str!("../templates/customer/order_new.html"),
     ),
@@ -97,7 +114,7 @@ fn portal(permission: Permission) -> Access {
 pub struct CustomerPortal;
 
 impl PortalApp for CustomerPortal {
-    type Api = (CustomerApi, OrdersApi, DocumentsApi);
+    type Api = (CustomerApi, OrdersApi, DocumentsApi, ServiceApi);
 
     fn portal(&self) -> Portal {
         Portal::Customer
@@ -107,7 +124,9 @@ impl PortalApp for CustomerPortal {
         let sales = Access::Portal(Portal::Customer, Permission::SalesView);
         let receivables = Access::Portal(Portal::Customer, Permission::ReceivablesView);
         let documents_view = portal(Permission::DocumentsView);
-        let mut areas = vec![
+        let service_view = portal(Permission::ServiceRequestsView);
+        let service_create = portal(Permission::ServiceRequestsCreate);
+        vec![
             Area::new(
                 "sales",
                 Routes::new()
@@ -197,19 +216,28 @@ impl PortalApp for CustomerPortal {
                         get(documents::version_file),
                     ),
             ),
-        ];
-        areas.extend(
-            Portal::Customer
-                .objects()
-                .into_iter()
-                .filter(|o| !["sales", "receivables", "quotes", "orders", "documents"].contains(o))
-                .map(|object| Area::empty(Portal::Customer, object)),
-        );
-        areas
+            Area::new(
+                "service_requests",
+                Routes::new()
+                    .at(
+                        "/",
+                        ByMethod::get(service_view).post(service_create),
+                        get(service::list).post(service::create),
+                    )
+                    .at("/new", service_create, get(service::new))
+                    .at("/:id", service_view, get(service::show))
+                    .at(
+                        "/:id/comments",
+                        ByMethod::post_only(service_create),
+                        post(service::comment),
+                    )
+                    .at("/:id/files/:file", service_view, get(service::attachment)),
+            ),
+        ]
     }
 
-    fn api(&self) -> (CustomerApi, OrdersApi, DocumentsApi) {
-        (CustomerApi, OrdersApi, DocumentsApi)
+    fn api(&self) -> (CustomerApi, OrdersApi, DocumentsApi, ServiceApi) {
+        (CustomerApi, OrdersApi, DocumentsApi, ServiceApi)
     }
 
     fn api_access(&self) -> Vec<(Method, &'static str, Access)> {
@@ -279,6 +307,36 @@ impl PortalApp for CustomerPortal {
                 Method::GET,
                 "/documents/:id/versions/:version/file",
                 portal(Permission::DocumentsView),
+            ),
+            (
+                Method::GET,
+                "/service-requests",
+                portal(Permission::ServiceRequestsView),
+            ),
+            (
+                Method::POST,
+                "/service-requests",
+                portal(Permission::ServiceRequestsCreate),
+            ),
+            (
+                Method::GET,
+                "/service-requests/:id",
+                portal(Permission::ServiceRequestsView),
+            ),
+            (
+                Method::POST,
+                "/service-requests/:id/comments",
+                portal(Permission::ServiceRequestsCreate),
+            ),
+            (
+                Method::POST,
+                "/service-requests/:id/files",
+                portal(Permission::ServiceRequestsCreate),
+            ),
+            (
+                Method::GET,
+                "/service-requests/:id/files/:file_id",
+                portal(Permission::ServiceRequestsView),
             ),
         ]
     }

@@ -348,7 +348,8 @@ pub(crate) fn home_cards<'a>(
             .into_iter()
             .filter(|k| me.scope.may(k.authorize()))
             .collect();
-        if !receivables && !sales && kinds.is_empty() {
+        let service = me.scope.may(Permission::ServiceRequestsView);
+        if !receivables && !sales && !service && kinds.is_empty() {
             return Ok(None);
         }
         let today = view::today();
@@ -370,6 +371,11 @@ pub(crate) fn home_cards<'a>(
             tx.customer_records()
                 .invoices_page(&me.scope, None, 5)
                 .await?
+        } else {
+            Vec::new()
+        };
+        let open_requests = if service {
+            tx.service_requests().portal_open(&me.scope, 5).await?
         } else {
             Vec::new()
         };
@@ -408,6 +414,18 @@ pub(crate) fn home_cards<'a>(
             &format!("{base}/receivables?account={account}"),
         );
         ctx.insert("sales_href", &format!("{base}/sales?account={account}"));
+        ctx.insert("service", &service);
+        ctx.insert(
+            "open_requests",
+            &open_requests
+                .iter()
+                .map(|r| crate::service::row_json(ui, base, account, &visible, r))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
+            "service_href",
+            &format!("{base}/service_requests?account={account}"),
+        );
         Ok(Some(ui.render("customer/home_cards.html", &ctx)?.0))
     })
 }

@@ -27,6 +27,7 @@ pub(crate) mod portal_roles;
 pub(crate) mod portal_scope;
 pub(crate) mod portal_tokens;
 pub(crate) mod sales;
+pub(crate) mod service_requests;
 pub(crate) mod settings;
 pub(crate) mod staff;
 pub(crate) mod staff_reset_tokens;

@@ -233,34 +233,9 @@ impl OrdersArea<'_> {
         scope.tenant() == self.tx.tenant_id() && scope.portal() == Portal::Customer
     }
 
-    /// The next number of `kind`'s series: one upsert, so two creations at
-    /// once never share a number.
+    /// The next human number of `kind`'s series.
     async fn next_number(&mut self, kind: OrderKind) -> Result<String, DataError> {
-        let insert = Query::insert()
-            .into_table(DocumentCounters::Table)
-            .columns([
-                DocumentCounters::TenantId,
-                DocumentCounters::Series,
-                DocumentCounters::Last,
-            ])
-            .values_panic([self.tenant().into(), kind.as_str().into(), 1_i64.into()])
-            .on_conflict(
-                OnConflict::columns([DocumentCounters::TenantId, DocumentCounters::Series])
-                    .value(
-                        DocumentCounters::Last,
-                        Expr::col((DocumentCounters::Table, DocumentCounters::Last)).add(1),
-                    )
-                    .to_owned(),
-            )
-            .returning_col(DocumentCounters::Last)
-            .to_owned();
-        let (last,): (i64,) = self
-            .tx
-            .conn
-            .fetch_optional(&insert)
-            .await?
-            .ok_or_else(|| DataError::Corrupt("a counter returned nothing".into()))?;
-        Ok(kind.number(last))
+        Ok(kind.number(next_in_series(self.tx, kind.as_str()).await?))
     }
 
     /// Appends a step to `order`'s chain.
@@ -919,4 +894,34 @@ impl OrdersArea<'_> {
         }
         Ok(())
     }
+}
+
+/// The next number of a company's `series` (`quote`, `order`,
+/// `service_request`): one upsert in the creating transaction, so two
+/// creations at once never share a number.
+pub(crate) async fn next_in_series(tx: &mut TenantTx, series: &str) -> Result<i64, DataError> {
+    let insert = Query::insert()
+        .into_table(DocumentCounters::Table)
+        .columns([
+            DocumentCounters::TenantId,
+            DocumentCounters::Series,
+            DocumentCounters::Last,
+        ])
+        .values_panic([tx.tenant_id().as_uuid().into(), series.into(), 1_i64.into()])
+        .on_conflict(
+            OnConflict::columns([DocumentCounters::TenantId, DocumentCounters::Series])
+                .value(
+                    DocumentCounters::Last,
+                    Expr::col((DocumentCounters::Table, DocumentCounters::Last)).add(1),
+                )
+                .to_owned(),
+        )
+        .returning_col(DocumentCounters::Last)
+        .to_owned();
+    let (last,): (i64,) = tx
+        .conn
+        .fetch_optional(&insert)
+        .await?
+        .ok_or_else(|| DataError::Corrupt("a counter returned nothing".into()))?;
+    Ok(last)
 }

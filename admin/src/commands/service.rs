@@ -1,0 +1,68 @@
+//! The company's side of service requests: writing in a request's thread —
+//! an answer, files, a change of state — for the pages and the admin API
+//! alike. The first entry is the company's first answer. Files are stored
+//! first; the change is one transaction.
+
+use bytes::Bytes;
+use portico_authz::{Action, Area};
+use portico_data::{Commented, RequestRow};
+use portico_domain::{FieldErrors, service::CommentInput};
+use portico_web::{AppError, attachments};
+use uuid::Uuid;
+
+use super::Issuer;
+
+/// Writes in request `id`'s thread: 404 for a request not this company's;
+/// every field's error at once.
+pub(crate) async fn answer(
+    issuer: &Issuer<'_>,
+    id: Uuid,
+    input: &CommentInput,
+    files: &[(&str, Bytes)],
+) -> Result<RequestRow, AppError> {
+    issuer.require(Area::Sales, Action::Write).await?;
+    {
+        let mut tx = issuer.tx().await?;
+        tx.service_requests()
+            .find(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+    }
+    let mut errors = FieldErrors::default();
+    let fields = input
+        .validate(files.len())
+        .map_err(|e| errors.append(e))
+        .ok();
+    let checked = attachments::check(files, &mut errors);
+    let Some(fields) = fields.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let tenant = issuer.tenant.id().as_uuid();
+    attachments::keeping(issuer.state, tenant, &checked, async |stored| {
+        let mut tx = issuer.tx().await?;
+        let row = tx
+            .service_requests()
+            .find(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let done = tx
+            .service_requests()
+            .comment(
+                &row,
+                fields.body.as_deref(),
+                fields.status,
+                stored,
+                issuer.by,
+            )
+            .await?;
+        match done {
+            Commented::Done(row) => {
+                tx.commit().await?;
+                Ok(row)
+            }
+            Commented::Closed => Err(AppError::StateConflict("service-closed")),
+        }
+    })
+    .await
+}

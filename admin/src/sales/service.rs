@@ -1,0 +1,309 @@
+//! Service requests in the back office: every customer's (or one's), the
+//! open ones first by default, newest first; and one request's page — its
+//! description, the thread with the customer, its files, the time the
+//! company took to answer first — where staff answer, send files and move
+//! it between states, through `commands::service` as the API does.
+
+use poem::{
+    IntoResponse, Response, handler,
+    http::StatusCode,
+    session::Session,
+    web::{Html, Path, Query, Redirect},
+};
+use portico_authz::{Action, Area};
+use portico_data::{DateCursor, RequestRow};
+use portico_domain::{
+    FieldErrors,
+    service::{CommentInput, RequestStatus},
+};
+use portico_web::{
+    AppError, FormWithFiles, Lang, Ui, attachments, download,
+    page::{set_flash_error, set_flash_named},
+    service_json,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{
+    PAGE, customer_filter, parse_id,
+    view::{Names, date},
+};
+use crate::{
+    SignedInStaff,
+    accounts::account_json,
+    commands::{Issuer, service},
+};
+
+/// The time to a first answer as people read it: `45 min`, `3 h 20 min`,
+/// `2 d 4 h`.
+pub(crate) fn duration(minutes: i64) -> String {
+    match minutes {
+        m if m < 60 => format!("{m} min"),
+        m if m < 60 * 24 => format!("{} h {} min", m / 60, m % 60),
+        m => format!("{} d {} h", m / (60 * 24), (m / 60) % 24),
+    }
+}
+
+/// A row as the lists and the customer's tab show it.
+pub(crate) fn row_json(lang: &Lang, names: &Names, row: &RequestRow) -> Value {
+    json!({
+        "id": row.id,
+        "href": format!("/admin/service-requests/{}", row.id),
+        "number": row.number,
+        "subject": row.subject,
+        "customer": names.customer_link(row.account_id.as_uuid()),
+        "branch": names.branch_name(lang, row.branch_id.map(|b| b.as_uuid())),
+        "opened_on": date(lang, row.opened_on),
+        "opened_by": row.opened_by,
+        "status": row.status.as_str(),
+        "status_label": lang.t(&format!("service-status-{}", row.status.as_str())),
+        "priority": row.priority.as_str(),
+        "priority_label": lang.t(&format!("service-priority-{}", row.priority.as_str())),
+        "first_answer": row.minutes_to_first_answer().map(duration),
+    })
+}
+
+/// The names a page of rows shows.
+pub(crate) async fn names_of(
+    tx: &mut portico_data::TenantTx,
+    rows: &[RequestRow],
+) -> Result<Names, AppError> {
+    Names::of(
+        tx,
+        rows.iter().map(|r| r.account_id.as_uuid()),
+        rows.iter().filter_map(|r| r.branch_id.map(|b| b.as_uuid())),
+    )
+    .await
+}
+
+/// The list's query: the customer, whether closed ones show, where it continues.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct RequestsQuery {
+    customer: Option<String>,
+    /// `all`: resolved and closed ones too.
+    show: Option<String>,
+    after: Option<String>,
+}
+
+/// `GET /admin/service-requests`: the open requests (or all), 25 a page.
+#[handler]
+pub(super) async fn list(
+    ui: Ui,
+    staff: SignedInStaff,
+    Query(query): Query<RequestsQuery>,
+) -> Result<Html<String>, AppError> {
+    staff.require(Area::Sales, Action::Read).await?;
+    let after = query
+        .after
+        .as_deref()
+        .and_then(|a| DateCursor::decode(a).ok());
+    let all = query.show.as_deref() == Some("all");
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let customer = customer_filter(&mut tx, query.customer.as_deref()).await?;
+    let customer_id = customer.as_ref().map(|c| c.id);
+    let mut rows = tx
+        .service_requests()
+        .list(customer_id, !all, after.as_ref(), PAGE + 1)
+        .await?;
+    let more = rows.len() as u64 > PAGE;
+    rows.truncate(PAGE as usize);
+    let names = names_of(&mut tx, &rows).await?;
+    tx.commit().await?;
+    let mut ctx = staff.page(&ui, "service-requests").await?;
+    let title = match &customer {
+        Some(c) => ui.lang.t_args(
+            "admin-service-of",
+            &[("customer", c.fields.name.clone().into())],
+        ),
+        None => ui.lang.t("admin-service-title"),
+    };
+    let filter = |show_all: bool| {
+        let mut params = Vec::new();
+        if let Some(c) = customer_id {
+            params.push(format!("customer={c}"));
+        }
+        if show_all {
+            params.push("show=all".to_owned());
+        }
+        params
+    };
+    let link = |params: Vec<String>| {
+        if params.is_empty() {
+            "/admin/service-requests".to_owned()
+        } else {
+            format!("/admin/service-requests?{}", params.join("&"))
+        }
+    };
+    ctx.insert("title", &title);
+    ctx.insert("customer", &customer.as_ref().map(account_json));
+    ctx.insert(
+        "rows",
+        &rows
+            .iter()
+            .map(|r| row_json(&ui.lang, &names, r))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("show_customer", &customer.is_none());
+    ctx.insert("all", &all);
+    ctx.insert("open_href", &link(filter(false)));
+    ctx.insert("all_href", &link(filter(true)));
+    ctx.insert("is_first_page", &after.is_none());
+    ctx.insert("first", &link(filter(all)));
+    ctx.insert(
+        "next",
+        &more.then(|| rows.last()).flatten().map(|last| {
+            let mut params = filter(all);
+            params.push(format!("after={}", last.cursor().encode()));
+            link(params)
+        }),
+    );
+    ui.render("admin/service_requests.html", &ctx)
+}
+
+async fn render_show(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    id: Uuid,
+    form: &AnswerForm,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    staff.require(Area::Sales, Action::Read).await?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let detail = tx
+        .service_requests()
+        .detail(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let names = names_of(&mut tx, std::slice::from_ref(&detail.row)).await?;
+    tx.commit().await?;
+    let base = format!("/admin/service-requests/{id}");
+    let (thread, files) =
+        service_json::thread_view(ui, &detail, |file| format!("{base}/files/{file}"));
+    let mut ctx = staff.page(ui, "service-requests").await?;
+    ctx.insert(
+        "title",
+        &format!("{} · {}", detail.row.number, detail.row.subject),
+    );
+    ctx.insert("doc", &row_json(&ui.lang, &names, &detail.row));
+    ctx.insert("description", &detail.description);
+    ctx.insert("thread", &thread);
+    ctx.insert("files", &files);
+    ctx.insert("base", &base);
+    ctx.insert("may_write", &staff.may(Area::Sales, Action::Write).await?);
+    ctx.insert(
+        "statuses",
+        &RequestStatus::ALL
+            .iter()
+            .map(|s| {
+                json!({ "value": s.as_str(),
+                        "label": ui.lang.t(&format!("service-status-{}", s.as_str())) })
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("body", &form.body);
+    ctx.insert("chosen_status", &form.status);
+    ctx.insert("has_errors", &!errors.is_empty());
+    ctx.insert("body_error", &errors.get("body").map(|e| ui.lang.t(e)));
+    ctx.insert("status_error", &errors.get("status").map(|e| ui.lang.t(e)));
+    ctx.insert(
+        "files_error",
+        &errors.get(attachments::FIELD).map(|e| ui.lang.t(e)),
+    );
+    ctx.insert("accept", portico_domain::documents::ACCEPT);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(ui
+        .render("admin/service_request.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+/// `GET /admin/service-requests/:id`: one request with its thread.
+#[handler]
+pub(super) async fn show(
+    ui: Ui,
+    staff: SignedInStaff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    render_show(
+        &ui,
+        &staff,
+        id,
+        &AnswerForm::default(),
+        &FieldErrors::default(),
+    )
+    .await
+}
+
+/// The answer form's values.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct AnswerForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /admin/service-requests/:id/comments`: answers, sends files, moves
+/// the request to another state.
+#[handler]
+pub(super) async fn answer(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+    upload: FormWithFiles<AnswerForm>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Sales, Action::Write).await?;
+    let id = parse_id(&id)?;
+    let files: Vec<(&str, bytes::Bytes)> = upload
+        .files
+        .iter()
+        .filter(|f| f.field == attachments::FIELD)
+        .map(|f| (f.file_name.as_str(), f.bytes.clone()))
+        .collect();
+    let input = CommentInput {
+        body: upload.form.body.clone(),
+        status: upload.form.status.clone(),
+    };
+    match service::answer(&Issuer::staff(&staff, &ui), id, &input, &files).await {
+        Ok(row) => set_flash_named(session, "service-commented", &row.number),
+        Err(AppError::Invalid(errors)) => {
+            return render_show(&ui, &staff, id, &upload.form, &errors).await;
+        }
+        Err(AppError::StateConflict(message)) => set_flash_error(session, message),
+        Err(other) => return Err(other),
+    }
+    Ok(Redirect::see_other(format!("/admin/service-requests/{id}")).into_response())
+}
+
+/// `GET /admin/service-requests/:id/files/:file`: a file of the request.
+#[handler]
+pub(super) async fn attachment(
+    ui: Ui,
+    staff: SignedInStaff,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Sales, Action::Read).await?;
+    let id = parse_id(&id)?;
+    let file = parse_id(&file)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let detail = tx
+        .service_requests()
+        .detail(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let found = detail.file(file).ok_or(AppError::NotFound)?;
+    let bytes = attachments::bytes(&ui.state, staff.tenant.0.id().as_uuid(), found.file_id).await?;
+    Ok(download::respond(
+        bytes,
+        &found.content_type,
+        &found.file_name,
+    ))
+}
