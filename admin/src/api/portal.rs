@@ -119,7 +119,7 @@ pub(crate) struct LinkAccessBody {
     /// in the company's currency, two decimals at most (`"5000.00"`);
     /// absent or `null`: no limit.
     #[oai(nullable, validator(max_length = 20))]
-    pub approval_limit: Option<String>,
+    pub approval_limit: Option<Text>,
 }
 
 fn yes() -> bool {
@@ -283,12 +283,13 @@ impl PortalApi {
         id: Path<Uuid>,
         body: Json<LinkAccessBody>,
     ) -> Result<Json<LinkAccessOut>> {
-        let approval_limit = orders::parse_limit(body.0.approval_limit.as_deref().unwrap_or(""))
-            .map_err(|message| {
-                let mut errors = portico_domain::FieldErrors::default();
-                errors.add("approval_limit", message);
-                AppError::Invalid(errors)
-            })?;
+        let approval_limit =
+            orders::parse_limit(body.0.approval_limit.as_ref().map_or("", |l| l.0.as_str()))
+                .map_err(|message| {
+                    let mut errors = portico_domain::FieldErrors::default();
+                    errors.add("approval_limit", message);
+                    AppError::Invalid(errors)
+                })?;
         let input = LinkAccessInput {
             approval_limit,
             role_ids: body.0.role_ids,

@@ -90,6 +90,13 @@ fn key(code: &str) -> String {
     code.trim().to_lowercase()
 }
 
+/// A search or cursor text as the catalogue compares it: like [`key`], without
+/// the control characters no code or name holds (a NUL would be refused by
+/// the database; it matches nothing anyway).
+fn term(raw: &str) -> String {
+    key(&raw.chars().filter(|c| !c.is_control()).collect::<String>())
+}
+
 fn digest(item: &ItemFields) -> String {
     let mut hash = Sha256::new();
     hash.update(serde_json::to_vec(item).unwrap_or_default());
@@ -174,9 +181,9 @@ impl CatalogueArea<'_> {
             select.and_where(Expr::col((Items::Table, Items::Active)).eq(true));
         }
         if let Some(after) = after {
-            select.and_where(code().gt(key(after)));
+            select.and_where(code().gt(term(after)));
         }
-        if let Some(q) = q.map(key).filter(|q| !q.is_empty()) {
+        if let Some(q) = q.map(term).filter(|q| !q.is_empty()) {
             let escaped = q
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
