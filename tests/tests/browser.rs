@@ -658,3 +658,167 @@ async fn a_branch_buyers_order_over_its_limit_waits_for_the_approver_in_a_real_b
     client.close().await.unwrap();
     server.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_reads_a_document_and_opens_a_service_request_with_a_photo_in_a_real_browser() {
+    use portico::demo::{DEMO_BRANCH_CONTACT, DEMO_PASSWORD, DEMO_SALES};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let Some(driver) = ChromeDriver::start_or_skip() else {
+        return;
+    };
+    let (app, port, server) = served(TestDb::sqlite().await).await;
+    portico::demo::ensure_demo(&app.db.db, &app.state.files)
+        .await
+        .expect("demo");
+    let site = format!("http://demo.localhost:{port}");
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(driver, profile.path()).await;
+    client
+        .goto(&format!("{site}/portal/sign-in"))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#email"))
+        .await
+        .unwrap();
+    fill(&client, "#email", DEMO_BRANCH_CONTACT).await;
+    fill(&client, "#password", DEMO_PASSWORD).await;
+    click(&client, "button[type=submit]").await;
+    wait_for_text(&client, "Farmacia Carol").await;
+
+    // José's documents: the account's and Sucursal Naco's certificate; the
+    // signed contract downloads with his session as a readable PDF.
+    client
+        .goto(&format!("{site}/portal/documents"))
+        .await
+        .unwrap();
+    let list = wait_for_text(&client, "Contrato de suministro 2026").await;
+    assert!(list.contains("Sucursal Naco"), "{list}");
+    client
+        .find(Locator::LinkText("Contrato de suministro 2026"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let page = wait_for_text(&client, "Versiones").await;
+    assert!(page.contains("Firmado por ambas partes") && page.contains("Borrador"));
+    let href = client
+        .find(Locator::Css("a.button[href*='/versions/']"))
+        .await
+        .expect("the download link")
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("an href");
+    let fetched = client
+        .execute_async(
+            "const [url, done] = arguments;
+             fetch(url, { credentials: 'same-origin' })
+               .then(r => r.arrayBuffer().then(b => done({
+                 status: r.status,
+                 type: r.headers.get('content-type'),
+                 bytes: Array.from(new Uint8Array(b)),
+               })));",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .expect("the file fetched");
+    assert_eq!(fetched["status"], 200, "{href}");
+    assert_eq!(fetched["type"], "application/pdf");
+    let bytes: Vec<u8> = serde_json::from_value(fetched["bytes"].clone()).expect("bytes");
+    if portico_tests::pdf::pdftotext_available() {
+        let text = portico_tests::pdf::pdf_text(&bytes);
+        assert!(text.contains("firmada por ambas partes"), "{text}");
+    }
+
+    // A service request for Sucursal Naco with a photo from his disk.
+    let photo = profile.path().join("caja-rota.png");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n una foto").unwrap();
+    client
+        .goto(&format!("{site}/portal/service_requests/new"))
+        .await
+        .unwrap();
+    wait_for_text(&client, "Nueva solicitud").await;
+    fill(&client, "#subject", "Caja de jeringas rota").await;
+    fill(
+        &client,
+        "#description",
+        "Llegó aplastada en la entrega de hoy.",
+    )
+    .await;
+    client
+        .find(Locator::Css("#priority"))
+        .await
+        .unwrap()
+        .select_by_label("Alta")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#branch"))
+        .await
+        .unwrap()
+        .select_by_label("Sucursal Naco")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#files"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&client, "form[method=post] button[type=submit]").await;
+    let opened = wait_for_text(&client, "Se abrió la solicitud").await;
+    assert!(
+        opened.contains("caja-rota.png") && opened.contains("Alta"),
+        "{opened}"
+    );
+    let number = opened
+        .split_whitespace()
+        .find(|w| w.starts_with("SOL-"))
+        .expect("the request's number")
+        .trim_end_matches('.')
+        .to_owned();
+
+    // The company answers and asks for more; José sees it in the thread.
+    client.goto(&format!("{site}/admin/sign-in")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#email"))
+        .await
+        .unwrap();
+    fill(&client, "#email", DEMO_SALES).await;
+    fill(&client, "#password", DEMO_PASSWORD).await;
+    click(&client, "button[type=submit]").await;
+    wait_for_text(&client, "Inicio").await;
+    client
+        .goto(&format!("{site}/admin/service-requests"))
+        .await
+        .unwrap();
+    let list = wait_for_text(&client, &number).await;
+    assert!(list.contains("sin responder"), "{list}");
+    client
+        .find(Locator::LinkText(&number))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "caja-rota.png").await;
+    fill(&client, "#body", "Enviamos una caja nueva mañana.").await;
+    client
+        .find(Locator::Css("#status"))
+        .await
+        .unwrap()
+        .select_by_label("Resuelta")
+        .await
+        .unwrap();
+    click(&client, "form[action$='/comments'] button[type=submit]").await;
+    let answered = wait_for_text(&client, "Enviamos una caja nueva mañana.").await;
+    assert!(answered.contains("Resuelta") && !answered.contains("sin responder"));
+
+    client.close().await.unwrap();
+    server.abort();
+}

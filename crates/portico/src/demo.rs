@@ -555,14 +555,14 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
         (
             DEMO_CUSTOMER_CONTACT,
             Portal::Customer,
-            &["buyer", "approver", "accounts_payable"],
+            &["buyer", "approver", "accounts_payable", "service"],
             &[],
             Some(DEMO_APPROVER_LIMIT),
         ),
         (
             DEMO_BRANCH_CONTACT,
             Portal::Customer,
-            &["read_only", "buyer", "approver"],
+            &["read_only", "buyer", "approver", "service"],
             &["SUC-NACO"],
             Some(DEMO_BRANCH_LIMIT),
         ),
