@@ -185,3 +185,26 @@ pub async fn click(client: &Client, css: &str) {
         .await
         .expect("click");
 }
+
+/// A file fetched by the browser itself, with its session: the status, the
+/// content type and the bytes.
+pub async fn fetch(client: &Client, url: &str) -> (u64, String, Vec<u8>) {
+    let fetched = client
+        .execute_async(
+            "const [url, done] = arguments;
+             fetch(url, { credentials: 'same-origin' })
+               .then(r => r.arrayBuffer().then(b => done({
+                 status: r.status,
+                 type: r.headers.get('content-type'),
+                 bytes: Array.from(new Uint8Array(b)),
+               })));",
+            vec![serde_json::json!(url)],
+        )
+        .await
+        .expect("the file fetched");
+    (
+        fetched["status"].as_u64().unwrap_or_default(),
+        fetched["type"].as_str().unwrap_or_default().to_owned(),
+        serde_json::from_value(fetched["bytes"].clone()).expect("bytes"),
+    )
+}

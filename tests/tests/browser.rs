@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use portico_tests::{
     PASSWORD, TestDb,
-    chrome::{ChromeDriver, browser, click, fill, served, wait_for_text},
+    chrome::{ChromeDriver, browser, click, fetch, fill, served, wait_for_text},
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -558,22 +558,9 @@ async fn a_branch_buyers_order_over_its_limit_waits_for_the_approver_in_a_real_b
         .unwrap()
         .expect("an href");
     // Downloaded by the browser itself, with its session.
-    let fetched = client
-        .execute_async(
-            "const [url, done] = arguments;
-             fetch(url, { credentials: 'same-origin' })
-               .then(r => r.arrayBuffer().then(b => done({
-                 status: r.status,
-                 type: r.headers.get('content-type'),
-                 bytes: Array.from(new Uint8Array(b)),
-               })));",
-            vec![serde_json::json!(href)],
-        )
-        .await
-        .expect("the PDF fetched");
-    assert_eq!(fetched["status"], 200, "{href}");
-    assert_eq!(fetched["type"], "application/pdf");
-    let bytes: Vec<u8> = serde_json::from_value(fetched["bytes"].clone()).expect("bytes");
+    let (status, kind, bytes) = fetch(&client, &href).await;
+    assert_eq!(status, 200, "{href}");
+    assert_eq!(kind, "application/pdf");
     assert!(bytes.starts_with(b"%PDF"));
     if portico_tests::pdf::pdftotext_available() {
         let text = portico_tests::pdf::pdf_text(&bytes);
@@ -712,22 +699,9 @@ async fn a_contact_reads_a_document_and_opens_a_service_request_with_a_photo_in_
         .await
         .unwrap()
         .expect("an href");
-    let fetched = client
-        .execute_async(
-            "const [url, done] = arguments;
-             fetch(url, { credentials: 'same-origin' })
-               .then(r => r.arrayBuffer().then(b => done({
-                 status: r.status,
-                 type: r.headers.get('content-type'),
-                 bytes: Array.from(new Uint8Array(b)),
-               })));",
-            vec![serde_json::json!(href)],
-        )
-        .await
-        .expect("the file fetched");
-    assert_eq!(fetched["status"], 200, "{href}");
-    assert_eq!(fetched["type"], "application/pdf");
-    let bytes: Vec<u8> = serde_json::from_value(fetched["bytes"].clone()).expect("bytes");
+    let (status, kind, bytes) = fetch(&client, &href).await;
+    assert_eq!(status, 200, "{href}");
+    assert_eq!(kind, "application/pdf");
     if portico_tests::pdf::pdftotext_available() {
         let text = portico_tests::pdf::pdf_text(&bytes);
         assert!(text.contains("firmada por ambas partes"), "{text}");

@@ -177,6 +177,26 @@ impl BranchesArea<'_> {
             .map(Branch::from))
     }
 
+    /// The branch a record of `account` is given: none, or one of the
+    /// account's branches (any other id is an error on `branch`).
+    pub(crate) async fn chosen(
+        &mut self,
+        account: AccountId,
+        branch: Option<uuid::Uuid>,
+    ) -> Result<Option<BranchId>, DataError> {
+        let Some(branch) = branch else {
+            return Ok(None);
+        };
+        match self.find(account, branch.into()).await? {
+            Some(found) => Ok(Some(found.id)),
+            None => {
+                let mut errors = portico_domain::FieldErrors::default();
+                errors.add("branch", "field-choice-invalid");
+                Err(DataError::Invalid(errors))
+            }
+        }
+    }
+
     /// Changes a branch's fields and whether it is active (archived branches are
     /// kept for the records that name them); `None` when it is not this customer's.
     pub async fn update(

@@ -6,17 +6,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portico_authz::PortalScope;
-use portico_domain::{
-    FieldErrors,
-    documents::{DocumentFields, DocumentKind},
-};
+use portico_domain::documents::{DocumentFields, DocumentKind};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::areas::customer_records::sees_branch;
 use crate::error::taken;
-use crate::tables::{Accounts, Branches, DocumentVersions, Documents};
+use crate::tables::{Accounts, DocumentVersions, Documents};
 use crate::{AccountId, BranchId, By, DataError, DateCursor, RecordTable, TenantTx};
 
 /// The most versions a document's detail lists (newest first).
@@ -209,32 +206,6 @@ impl DocumentsArea<'_> {
         self.tx.tenant_id().as_uuid()
     }
 
-    /// Refuses a branch that is not one of `account`'s (an error on `branch`).
-    async fn check_branch(
-        &mut self,
-        account: AccountId,
-        branch: Option<Uuid>,
-    ) -> Result<Option<BranchId>, DataError> {
-        let Some(branch) = branch else {
-            return Ok(None);
-        };
-        let select = Query::select()
-            .column(Branches::Id)
-            .from(Branches::Table)
-            .and_where(Expr::col(Branches::TenantId).eq(self.tenant()))
-            .and_where(Expr::col(Branches::AccountId).eq(account.as_uuid()))
-            .and_where(Expr::col(Branches::Id).eq(branch))
-            .to_owned();
-        match self.tx.conn.fetch_optional::<(Uuid,)>(&select).await? {
-            Some((id,)) => Ok(Some(id.into())),
-            None => {
-                let mut errors = FieldErrors::default();
-                errors.add("branch", "field-choice-invalid");
-                Err(DataError::Invalid(errors))
-            }
-        }
-    }
-
     /// Creates a document of `account` (without a version yet).
     pub async fn create(
         &mut self,
@@ -242,7 +213,7 @@ impl DocumentsArea<'_> {
         fields: &DocumentFields,
         by: By<'_>,
     ) -> Result<DocumentRow, DataError> {
-        let branch = self.check_branch(account, fields.branch).await?;
+        let branch = self.tx.branches().chosen(account, fields.branch).await?;
         let id = Uuid::now_v7();
         let now = Utc::now();
         let insert = Query::insert()
@@ -318,7 +289,7 @@ impl DocumentsArea<'_> {
         let Some(before) = self.find(id).await? else {
             return Ok(None);
         };
-        let branch = self.check_branch(account, fields.branch).await?;
+        let branch = self.tx.branches().chosen(account, fields.branch).await?;
         let now = Utc::now();
         let update = Query::update()
             .table(Documents::Table)

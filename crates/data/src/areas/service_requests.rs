@@ -7,10 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portico_authz::PortalScope;
-use portico_domain::{
-    FieldErrors,
-    service::{Priority, RequestFields, RequestStatus},
-};
+use portico_domain::service::{Priority, RequestFields, RequestStatus};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::json;
 use uuid::Uuid;
@@ -18,9 +15,7 @@ use uuid::Uuid;
 use crate::areas::audit::Actor;
 use crate::areas::customer_records::sees_branch;
 use crate::areas::orders::next_in_series;
-use crate::tables::{
-    Accounts, Branches, ServiceRequestComments, ServiceRequestFiles, ServiceRequests,
-};
+use crate::tables::{Accounts, ServiceRequestComments, ServiceRequestFiles, ServiceRequests};
 use crate::{AccountId, BranchId, By, DataError, DateCursor, NewVersion, RecordTable, TenantTx};
 
 /// The most entries a request's thread shows.
@@ -215,32 +210,6 @@ impl ServiceRequestsArea<'_> {
         self.tx.tenant_id().as_uuid()
     }
 
-    /// Refuses a branch that is not one of `account`'s (an error on `branch`).
-    async fn check_branch(
-        &mut self,
-        account: AccountId,
-        branch: Option<Uuid>,
-    ) -> Result<Option<BranchId>, DataError> {
-        let Some(branch) = branch else {
-            return Ok(None);
-        };
-        let select = Query::select()
-            .column(Branches::Id)
-            .from(Branches::Table)
-            .and_where(Expr::col(Branches::TenantId).eq(self.tenant()))
-            .and_where(Expr::col(Branches::AccountId).eq(account.as_uuid()))
-            .and_where(Expr::col(Branches::Id).eq(branch))
-            .to_owned();
-        match self.tx.conn.fetch_optional::<(Uuid,)>(&select).await? {
-            Some((id,)) => Ok(Some(id.into())),
-            None => {
-                let mut errors = FieldErrors::default();
-                errors.add("branch", "field-choice-invalid");
-                Err(DataError::Invalid(errors))
-            }
-        }
-    }
-
     /// Keeps `files` as the request's, sent with thread entry `seq`.
     async fn attach(&mut self, id: Uuid, seq: i32, files: &[NewVersion]) -> Result<(), DataError> {
         if files.is_empty() {
@@ -282,7 +251,11 @@ impl ServiceRequestsArea<'_> {
         files: &[NewVersion],
         by: By<'_>,
     ) -> Result<RequestRow, DataError> {
-        let branch = self.check_branch(new.account, new.fields.branch).await?;
+        let branch = self
+            .tx
+            .branches()
+            .chosen(new.account, new.fields.branch)
+            .await?;
         let number =
             portico_domain::service::number(next_in_series(self.tx, "service_request").await?);
         let opened_by = self.tx.names().actor(by.actor).await?;
