@@ -235,6 +235,9 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         ("POST", "/api/v1/documents") | ("PUT", "/api/v1/documents/:id") => Minimal::Json(
             json!({ "customer_id": ids.customer, "title": "Documento Mínimo", "kind": "other" }),
         ),
+        ("POST", "/api/v1/service-requests") => Minimal::Json(
+            json!({ "customer_id": ids.customer, "subject": "Mínima", "description": "Mínima" }),
+        ),
         ("POST", "/portal/api/v1/service-requests") => {
             Minimal::Json(json!({ "subject": "Mínima", "description": "Mínima" }))
         }

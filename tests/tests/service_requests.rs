@@ -399,6 +399,36 @@ async fn the_apis_open_answer_and_refuse_bad_input(db: TestDb) {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
+    // The company opens one for the customer (a call to its help desk); a
+    // supplier is not a customer.
+    let supplier = alfa
+        .account(AccountKind::Supplier, "P-1", "Proveedor Uno")
+        .await;
+    let refused = api
+        .json(
+            Method::POST,
+            "/api/v1/service-requests",
+            Some(json!({ "customer_id": supplier, "subject": "S", "description": "D" })),
+        )
+        .await
+        .problem(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["errors"][0]["field"], "account", "{refused}");
+    let by_phone = api
+        .json(
+            Method::POST,
+            "/api/v1/service-requests",
+            Some(
+                json!({ "customer_id": customer, "subject": "Llamada: factura",
+                         "description": "Pidió copia por teléfono.", "priority": "low" }),
+            ),
+        )
+        .await;
+    assert_eq!(by_phone.status, StatusCode::CREATED, "{}", by_phone.body);
+    assert_eq!(by_phone.json()["opened_by"], "API");
+    assert_eq!(by_phone.json()["number"], "SOL-000002");
+    let seen = ana.get("/portal/api/v1/service-requests").await.json();
+    assert!(seen.to_string().contains("Llamada: factura"), "{seen}");
+
     // The customer writing again reopens a resolved request.
     let again = ana
         .json(

@@ -220,6 +220,7 @@ fn operations<E>(api: Api<E>) -> Api<E> {
             key(Area::Sales, Read),
         )
         .operation(Method::GET, "/service-requests", key(Area::Sales, Read))
+        .operation(Method::POST, "/service-requests", key(Area::Sales, Write))
         .operation(Method::GET, "/service-requests/:id", key(Area::Sales, Read))
         .operation(
             Method::POST,

@@ -1,6 +1,7 @@
 //! `/api/v1/service-requests`: customers' service requests for programs — a
-//! help-desk tool reads them with their threads, answers, sends files and
-//! moves them between states, through the same command as the pages.
+//! help-desk tool opens them for a customer, reads them with their threads,
+//! answers, sends files and moves them between states, through the same
+//! commands as the pages.
 
 use bytes::Bytes;
 use poem_openapi::{
@@ -9,10 +10,10 @@ use poem_openapi::{
     payload::{Binary, Json},
 };
 use portico_authz::{Action, Area};
-use portico_domain::service::{CommentInput, RequestStatus};
+use portico_domain::service::{CommentInput, Priority, RequestInput, RequestStatus};
 use portico_web::{
     AppError, attachments, download,
-    service_json::{RequestJson, RequestPage, RequestStatusJson, RequestSummary},
+    service_json::{PriorityJson, RequestJson, RequestPage, RequestStatusJson, RequestSummary},
     text::Text,
 };
 use uuid::Uuid;
@@ -33,6 +34,27 @@ pub(crate) struct AnswerBody {
     /// The state the request moves to; absent: unchanged.
     #[oai(nullable)]
     pub status: Option<RequestStatusJson>,
+}
+
+/// A request opened for a customer.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct OpenBody {
+    pub customer_id: Uuid,
+    pub subject: Text,
+    pub description: Text,
+    /// `normal` when absent.
+    #[oai(nullable)]
+    pub priority: Option<PriorityJson>,
+    /// One of the customer's branches; absent or `null`: the customer itself.
+    #[oai(nullable)]
+    pub branch_id: Option<Uuid>,
+}
+
+/// A request opened.
+#[derive(ApiResponse)]
+pub(crate) enum Opened {
+    #[oai(status = 201)]
+    Created(Json<RequestJson>),
 }
 
 /// A file of a request.
@@ -101,6 +123,32 @@ impl ServiceApi {
             items: rows.iter().map(RequestSummary::from).collect(),
             next,
         }))
+    }
+
+    /// Opens a request for a customer (a help desk taking a call, an ERP):
+    /// its customer sees it in the portal as any other. Files follow with
+    /// `POST …/files`; 422 naming each bad field (`account` for an id that is
+    /// not one of the company's customers).
+    #[oai(path = "/service-requests", method = "post")]
+    async fn open_service_request(&self, auth: Auth, body: Json<OpenBody>) -> Result<Opened> {
+        let input = RequestInput {
+            subject: body.0.subject.0.clone(),
+            description: body.0.description.0.clone(),
+            priority: body
+                .0
+                .priority
+                .map(|p| Priority::from(p).as_str().to_owned())
+                .unwrap_or_default(),
+            branch: body.0.branch_id,
+        };
+        let row = service::open(
+            &Issuer::api(auth.caller()),
+            Some(body.0.customer_id.into()),
+            &input,
+        )
+        .await?;
+        let Json(json) = one(&auth, row.id).await?;
+        Ok(Opened::Created(Json(json)))
     }
 
     /// Reads a request with its thread and files.

@@ -61,9 +61,12 @@ fn check(upload: Upload<'_>, errors: &mut FieldErrors) -> Option<Checked> {
     }
 }
 
-/// The customer a document belongs to: an error on `account` unless `id` is
-/// one of this company's customers.
-async fn customer(tx: &mut TenantTx, id: Option<AccountId>) -> Result<AccountId, AppError> {
+/// The customer a document (or a service request) belongs to: an error on
+/// `account` unless `id` is one of this company's customers.
+pub(crate) async fn customer(
+    tx: &mut TenantTx,
+    id: Option<AccountId>,
+) -> Result<AccountId, AppError> {
     let found = match id {
         Some(id) => tx.accounts().find(id).await?,
         None => None,

@@ -1,16 +1,39 @@
-//! The company's side of service requests: writing in a request's thread —
+//! The company's side of service requests: opening one for a customer (a
+//! help desk or an ERP through the API) and writing in a request's thread —
 //! an answer, files, a change of state — for the pages and the admin API
 //! alike. The first entry is the company's first answer. Files are stored
 //! first; the change is one transaction.
 
 use bytes::Bytes;
 use portico_authz::{Action, Area};
-use portico_data::{Commented, RequestRow};
-use portico_domain::{FieldErrors, service::CommentInput};
+use portico_data::{AccountId, Commented, NewRequest, RequestRow};
+use portico_domain::{
+    FieldErrors,
+    service::{CommentInput, RequestInput},
+};
 use portico_web::{AppError, attachments};
 use uuid::Uuid;
 
-use super::Issuer;
+use super::{Issuer, documents::customer};
+
+/// Opens a request for customer `account` (one of its branches or the
+/// account itself): every field's error at once.
+pub(crate) async fn open(
+    issuer: &Issuer<'_>,
+    account: Option<AccountId>,
+    input: &RequestInput,
+) -> Result<RequestRow, AppError> {
+    issuer.require(Area::Sales, Action::Write).await?;
+    let fields = input.validate().map_err(AppError::Invalid)?;
+    let mut tx = issuer.tx().await?;
+    let account = customer(&mut tx, account).await?;
+    let row = tx
+        .service_requests()
+        .create(NewRequest { account, fields }, &[], issuer.by)
+        .await?;
+    tx.commit().await?;
+    Ok(row)
+}
 
 /// Writes in request `id`'s thread: 404 for a request not this company's;
 /// every field's error at once.
