@@ -11,10 +11,11 @@ use poem_openapi::{
 };
 use portico_authz::{Action, Area};
 use portico_domain::documents::{DocumentInput, DocumentKind};
+use portico_files::FileKey;
 use portico_web::{
     AppError,
     documents_json::{DocumentJson, DocumentKindJson, DocumentPage, DocumentSummary, VersionJson},
-    download,
+    download::{self, FileOut},
     text::Text,
 };
 use uuid::Uuid;
@@ -85,14 +86,6 @@ pub(crate) enum Deleted {
     /// Done, with every version's file.
     #[oai(status = 204)]
     Deleted,
-}
-
-/// A version's file.
-#[derive(ApiResponse)]
-pub(crate) enum FileOut {
-    /// The bytes as uploaded; the version's `content_type` says what they are.
-    #[oai(status = 200, content_type = "application/octet-stream")]
-    File(Binary<Bytes>, #[oai(header = "Content-Disposition")] String),
 }
 
 /// Documents shared with customers.
@@ -245,19 +238,11 @@ impl DocumentsApi {
         let caller = auth.caller();
         caller.require(Area::Sales, Action::Read).await?;
         let mut tx = caller.tx().await?;
-        let detail = tx
-            .documents()
-            .detail(id.0)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let found = tx.documents().version(id.0, version.0).await?;
         tx.commit().await?;
-        let version = detail.version(version.0).ok_or(AppError::NotFound)?;
-        let bytes =
-            download::document_bytes(&caller.state, caller.tenant.id().as_uuid(), version.file_id)
-                .await?;
-        Ok(FileOut::File(
-            Binary(bytes),
-            download::disposition_of("attachment", &version.file_name),
-        ))
+        let found = found.ok_or(AppError::NotFound)?;
+        let key = FileKey::document(caller.tenant.id().as_uuid(), found.file_id);
+        let bytes = download::stored(&caller.state, &key).await?;
+        Ok(FileOut::named(bytes, &found.file_name))
     }
 }

@@ -11,8 +11,10 @@ use poem_openapi::{
 };
 use portico_authz::{Action, Area};
 use portico_domain::service::{CommentInput, Priority, RequestInput, RequestStatus};
+use portico_files::FileKey;
 use portico_web::{
-    AppError, attachments, download,
+    AppError,
+    download::{self, FileOut},
     service_json::{PriorityJson, RequestJson, RequestPage, RequestStatusJson, RequestSummary},
     text::Text,
 };
@@ -55,14 +57,6 @@ pub(crate) struct OpenBody {
 pub(crate) enum Opened {
     #[oai(status = 201)]
     Created(Json<RequestJson>),
-}
-
-/// A file of a request.
-#[derive(ApiResponse)]
-pub(crate) enum FileOut {
-    /// The bytes as sent; the file's `content_type` says what they are.
-    #[oai(status = 200, content_type = "application/octet-stream")]
-    File(Binary<Bytes>, #[oai(header = "Content-Disposition")] String),
 }
 
 /// Customers' service requests.
@@ -213,18 +207,11 @@ impl ServiceApi {
         let caller = auth.caller();
         caller.require(Area::Sales, Action::Read).await?;
         let mut tx = caller.tx().await?;
-        let detail = tx
-            .service_requests()
-            .detail(id.0)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let found = tx.service_requests().attachment(id.0, file_id.0).await?;
         tx.commit().await?;
-        let found = detail.file(file_id.0).ok_or(AppError::NotFound)?;
-        let bytes =
-            attachments::bytes(&caller.state, caller.tenant.id().as_uuid(), found.file_id).await?;
-        Ok(FileOut::File(
-            Binary(bytes),
-            download::disposition_of("attachment", &found.file_name),
-        ))
+        let found = found.ok_or(AppError::NotFound)?;
+        let key = FileKey::attachment(caller.tenant.id().as_uuid(), found.file_id);
+        let bytes = download::stored(&caller.state, &key).await?;
+        Ok(FileOut::named(bytes, &found.file_name))
     }
 }

@@ -17,6 +17,7 @@ use portico_domain::{
     documents::{ACCEPT, DocumentInput, DocumentKind},
     fields::limits,
 };
+use portico_files::FileKey;
 use portico_web::{
     AppError, FormWithFiles, Lang, Ui, download,
     page::{set_flash, set_flash_error},
@@ -587,11 +588,11 @@ pub(super) async fn version_file(
     let id = parse_id(&id)?;
     let n: i32 = n.trim().parse().map_err(|_| AppError::NotFound)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let detail = tx.documents().detail(id).await?.ok_or(AppError::NotFound)?;
+    let version = tx.documents().version(id, n).await?;
     tx.commit().await?;
-    let version = detail.version(n).ok_or(AppError::NotFound)?;
-    let bytes =
-        download::document_bytes(&ui.state, staff.tenant.0.id().as_uuid(), version.file_id).await?;
+    let version = version.ok_or(AppError::NotFound)?;
+    let key = FileKey::document(staff.tenant.0.id().as_uuid(), version.file_id);
+    let bytes = download::stored(&ui.state, &key).await?;
     Ok(download::respond(
         bytes,
         &version.content_type,

@@ -16,6 +16,7 @@ use portico_domain::{
     FieldErrors,
     service::{CommentInput, RequestStatus},
 };
+use portico_files::FileKey;
 use portico_web::{
     AppError, FormWithFiles, Lang, Ui, attachments, download,
     page::{set_flash_error, set_flash_named},
@@ -293,14 +294,11 @@ pub(super) async fn attachment(
     let id = parse_id(&id)?;
     let file = parse_id(&file)?;
     let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
-    let detail = tx
-        .service_requests()
-        .detail(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let found = tx.service_requests().attachment(id, file).await?;
     tx.commit().await?;
-    let found = detail.file(file).ok_or(AppError::NotFound)?;
-    let bytes = attachments::bytes(&ui.state, staff.tenant.0.id().as_uuid(), found.file_id).await?;
+    let found = found.ok_or(AppError::NotFound)?;
+    let key = FileKey::attachment(staff.tenant.0.id().as_uuid(), found.file_id);
+    let bytes = download::stored(&ui.state, &key).await?;
     Ok(download::respond(
         bytes,
         &found.content_type,

@@ -46,6 +46,7 @@ pub fn check(files: &[(&str, Bytes)], errors: &mut FieldErrors) -> Vec<Checked> 
     checked
 }
 
+/// The key of a kept file.
 fn key(tenant: Uuid, file: Uuid) -> FileKey {
     FileKey::attachment(tenant, file)
 }
@@ -78,15 +79,6 @@ pub async fn store(
 pub async fn remove(state: &AppState, tenant: Uuid, files: &[NewVersion]) {
     for file in files {
         state.files.remove(&key(tenant, file.file_id)).await;
-    }
-}
-
-/// The bytes of a kept file; 404 when it is gone.
-pub async fn bytes(state: &AppState, tenant: Uuid, file: Uuid) -> Result<Bytes, AppError> {
-    match state.files.get(&key(tenant, file)).await {
-        Ok(bytes) => Ok(bytes),
-        Err(portico_files::FileError::NotFound) => Err(AppError::NotFound),
-        Err(e) => Err(AppError::internal(e)),
     }
 }
 

@@ -1,21 +1,43 @@
-//! Stored files as downloads: a shared document's version answered with its
-//! type and its name (ASCII for old clients, UTF-8 for the rest), inline for
-//! what browsers show safely (PDFs, images) and as an attachment otherwise,
-//! always sandboxed so an uploaded file can never run as the site.
+//! Stored files as downloads (a shared document's version, a service
+//! request's file): on pages answered with their type and their name (ASCII
+//! for old clients, UTF-8 for the rest), inline for what browsers show safely
+//! (PDFs, images) and as an attachment otherwise, always sandboxed so an
+//! uploaded file can never run as the site; in the APIs as raw bytes.
 
 use bytes::Bytes;
 use poem::{IntoResponse, Response, http::header};
 use portico_files::{FileError, FileKey};
-use uuid::Uuid;
 
 use crate::{error::AppError, state::AppState};
 
 /// The types a browser may show in place.
 const INLINE: [&str; 3] = ["application/pdf", "image/png", "image/jpeg"];
 
-/// The bytes of a tenant's document version file `file`; 404 when it is gone.
-pub async fn document_bytes(state: &AppState, tenant: Uuid, file: Uuid) -> Result<Bytes, AppError> {
-    match state.files.get(&FileKey::document(tenant, file)).await {
+/// A stored file as an API answers it: the bytes as uploaded (the JSON of
+/// the version or attachment says what they are), named for saving.
+#[derive(poem_openapi::ApiResponse)]
+pub enum FileOut {
+    /// The bytes as uploaded; the file's `content_type` says what they are.
+    #[oai(status = 200, content_type = "application/octet-stream")]
+    File(
+        poem_openapi::payload::Binary<Bytes>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+impl FileOut {
+    /// `bytes` as an attachment named `file_name`.
+    pub fn named(bytes: Bytes, file_name: &str) -> Self {
+        FileOut::File(
+            poem_openapi::payload::Binary(bytes),
+            disposition_of("attachment", file_name),
+        )
+    }
+}
+
+/// The bytes stored under `key`; 404 when the file is gone.
+pub async fn stored(state: &AppState, key: &FileKey) -> Result<Bytes, AppError> {
+    match state.files.get(key).await {
         Ok(bytes) => Ok(bytes),
         Err(FileError::NotFound) => Err(AppError::NotFound),
         Err(e) => Err(AppError::internal(e)),

@@ -9,6 +9,7 @@ use poem::{
 };
 use portico_data::{DocumentRow, PortalBranch};
 use portico_domain::Permission;
+use portico_files::FileKey;
 use portico_portal::SignedInContact;
 use portico_web::{AppError, Ui, download};
 use serde_json::{Value, json};
@@ -145,12 +146,11 @@ pub(crate) async fn version_file(
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let n: i32 = n.trim().parse().map_err(|_| AppError::NotFound)?;
     let mut tx = me.session.tx().await?;
-    let detail = tx.documents().portal_detail(&me.scope, id).await?;
+    let version = tx.documents().portal_version(&me.scope, id, n).await?;
     tx.commit().await?;
-    let detail = detail.ok_or(AppError::NotFound)?;
-    let version = detail.version(n).ok_or(AppError::NotFound)?;
-    let bytes =
-        download::document_bytes(&ui.state, me.scope.tenant().as_uuid(), version.file_id).await?;
+    let version = version.ok_or(AppError::NotFound)?;
+    let key = FileKey::document(me.scope.tenant().as_uuid(), version.file_id);
+    let bytes = download::stored(&ui.state, &key).await?;
     Ok(download::respond(
         bytes,
         &version.content_type,

@@ -2,18 +2,18 @@
 //! the same scope and branch narrowing, the same SQL. A version's file is
 //! answered as raw bytes; the version's `content_type` says what they are.
 
-use bytes::Bytes;
 use poem_openapi::{
-    ApiResponse, OpenApi,
+    OpenApi,
     param::{Path, Query},
-    payload::{Binary, Json},
+    payload::Json,
 };
 use portico_domain::Permission;
+use portico_files::FileKey;
 use portico_portal::PortalSession;
 use portico_web::{
     AppError,
     documents_json::{DocumentJson, DocumentPage, DocumentSummary},
-    download,
+    download::{self, FileOut},
     problem::ApiError,
 };
 use uuid::Uuid;
@@ -21,14 +21,6 @@ use uuid::Uuid;
 use crate::api::{cursor, default_limit, more, scope};
 
 type Result<T> = std::result::Result<T, ApiError>;
-
-/// A version's file.
-#[derive(ApiResponse)]
-pub(crate) enum FileOut {
-    /// The bytes of the version.
-    #[oai(status = 200, content_type = "application/octet-stream")]
-    File(Binary<Bytes>, #[oai(header = "Content-Disposition")] String),
-}
 
 /// The documents the company shares with the customer.
 pub struct DocumentsApi;
@@ -116,16 +108,14 @@ impl DocumentsApi {
         )
         .await?;
         let mut tx = session.tx().await?;
-        let detail = tx.documents().portal_detail(&scope, id.0).await?;
+        let found = tx
+            .documents()
+            .portal_version(&scope, id.0, version.0)
+            .await?;
         tx.commit().await?;
-        let detail = detail.ok_or(AppError::NotFound)?;
-        let version = detail.version(version.0).ok_or(AppError::NotFound)?;
-        let bytes =
-            download::document_bytes(&session.state, scope.tenant().as_uuid(), version.file_id)
-                .await?;
-        Ok(FileOut::File(
-            Binary(bytes),
-            download::disposition_of("attachment", &version.file_name),
-        ))
+        let found = found.ok_or(AppError::NotFound)?;
+        let key = FileKey::document(scope.tenant().as_uuid(), found.file_id);
+        let bytes = download::stored(&session.state, &key).await?;
+        Ok(FileOut::named(bytes, &found.file_name))
     }
 }

@@ -12,6 +12,7 @@ use poem::{
 };
 use portico_data::{PortalBranch, RequestRow};
 use portico_domain::{FieldErrors, Permission, service::RequestInput};
+use portico_files::FileKey;
 use portico_portal::SignedInContact;
 use portico_web::{
     AppError, FormWithFiles, Ui, attachments, download, page::set_flash_named, service_json,
@@ -363,11 +364,14 @@ pub(crate) async fn attachment(
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let file = Uuid::parse_str(&file).map_err(|_| AppError::NotFound)?;
     let mut tx = me.session.tx().await?;
-    let detail = tx.service_requests().portal_detail(&me.scope, id).await?;
+    let found = tx
+        .service_requests()
+        .portal_attachment(&me.scope, id, file)
+        .await?;
     tx.commit().await?;
-    let detail = detail.ok_or(AppError::NotFound)?;
-    let found = detail.file(file).ok_or(AppError::NotFound)?;
-    let bytes = attachments::bytes(&ui.state, me.scope.tenant().as_uuid(), found.file_id).await?;
+    let found = found.ok_or(AppError::NotFound)?;
+    let key = FileKey::attachment(me.scope.tenant().as_uuid(), found.file_id);
+    let bytes = download::stored(&ui.state, &key).await?;
     Ok(download::respond(
         bytes,
         &found.content_type,

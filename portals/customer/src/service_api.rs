@@ -11,9 +11,11 @@ use poem_openapi::{
     payload::{Binary, Json},
 };
 use portico_domain::{Permission, service::RequestInput};
+use portico_files::FileKey;
 use portico_portal::{PortalSession, SignedInContact};
 use portico_web::{
-    AppError, attachments, download,
+    AppError,
+    download::{self, FileOut},
     problem::ApiError,
     service_json::{PriorityJson, RequestJson, RequestPage, RequestSummary},
     text::Text,
@@ -49,14 +51,6 @@ pub(crate) struct CommentBody {
 pub(crate) enum Opened {
     #[oai(status = 201)]
     Created(Json<RequestJson>),
-}
-
-/// A file of a request.
-#[derive(ApiResponse)]
-pub(crate) enum FileOut {
-    /// The bytes as sent; the file's `content_type` says what they are.
-    #[oai(status = 200, content_type = "application/octet-stream")]
-    File(Binary<Bytes>, #[oai(header = "Content-Disposition")] String),
 }
 
 /// The contact acting for the account asked for, whatever it may do there
@@ -245,15 +239,14 @@ impl ServiceApi {
         )
         .await?;
         let mut tx = session.tx().await?;
-        let detail = tx.service_requests().portal_detail(&scope, id.0).await?;
+        let found = tx
+            .service_requests()
+            .portal_attachment(&scope, id.0, file_id.0)
+            .await?;
         tx.commit().await?;
-        let detail = detail.ok_or(AppError::NotFound)?;
-        let found = detail.file(file_id.0).ok_or(AppError::NotFound)?;
-        let bytes =
-            attachments::bytes(&session.state, scope.tenant().as_uuid(), found.file_id).await?;
-        Ok(FileOut::File(
-            Binary(bytes),
-            download::disposition_of("attachment", &found.file_name),
-        ))
+        let found = found.ok_or(AppError::NotFound)?;
+        let key = FileKey::attachment(scope.tenant().as_uuid(), found.file_id);
+        let bytes = download::stored(&session.state, &key).await?;
+        Ok(FileOut::named(bytes, &found.file_name))
     }
 }

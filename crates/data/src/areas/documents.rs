@@ -64,13 +64,6 @@ pub struct DocumentDetail {
     pub versions: Vec<DocumentVersion>,
 }
 
-impl DocumentDetail {
-    /// The version numbered `n`, if the document has it.
-    pub fn version(&self, n: i32) -> Option<&DocumentVersion> {
-        self.versions.iter().find(|v| v.version == n)
-    }
-}
-
 /// A file stored for a new version, described.
 #[derive(Debug, Clone)]
 pub struct NewVersion {
@@ -503,7 +496,42 @@ impl DocumentsArea<'_> {
 
     /// The newest `limit` versions of `id`.
     async fn versions(&mut self, id: Uuid, limit: u64) -> Result<Vec<DocumentVersion>, DataError> {
-        let select = Query::select()
+        let select = self
+            .versions_select(id)
+            .order_by(DocumentVersions::Version, Order::Desc)
+            .limit(limit)
+            .to_owned();
+        Ok(self
+            .tx
+            .conn
+            .fetch_all::<VersionDb>(&select)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Version `n` of document `id` (whose visibility the caller settled).
+    pub async fn version(
+        &mut self,
+        id: Uuid,
+        n: i32,
+    ) -> Result<Option<DocumentVersion>, DataError> {
+        let select = self
+            .versions_select(id)
+            .and_where(Expr::col(DocumentVersions::Version).eq(n))
+            .to_owned();
+        Ok(self
+            .tx
+            .conn
+            .fetch_optional::<VersionDb>(&select)
+            .await?
+            .map(Into::into))
+    }
+
+    /// The versions of `id`, unordered.
+    fn versions_select(&self, id: Uuid) -> SelectStatement {
+        Query::select()
             .columns([
                 DocumentVersions::Version,
                 DocumentVersions::FileId,
@@ -518,17 +546,7 @@ impl DocumentsArea<'_> {
             .from(DocumentVersions::Table)
             .and_where(Expr::col(DocumentVersions::TenantId).eq(self.tenant()))
             .and_where(Expr::col(DocumentVersions::DocumentId).eq(id))
-            .order_by(DocumentVersions::Version, Order::Desc)
-            .limit(limit)
-            .to_owned();
-        Ok(self
-            .tx
-            .conn
-            .fetch_all::<VersionDb>(&select)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+            .to_owned()
     }
 
     /// `row` with its account's name and newest versions.
@@ -615,6 +633,31 @@ impl DocumentsArea<'_> {
         scope: &PortalScope,
         id: Uuid,
     ) -> Result<Option<DocumentDetail>, DataError> {
+        match self.portal_find(scope, id).await? {
+            Some(row) => Ok(Some(self.detail_of(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Version `n` of document `id`, when `scope` sees the document.
+    pub async fn portal_version(
+        &mut self,
+        scope: &PortalScope,
+        id: Uuid,
+        n: i32,
+    ) -> Result<Option<DocumentVersion>, DataError> {
+        match self.portal_find(scope, id).await? {
+            Some(row) => self.version(row.id, n).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The document `id`, when `scope` sees it (and it has a version).
+    pub async fn portal_find(
+        &mut self,
+        scope: &PortalScope,
+        id: Uuid,
+    ) -> Result<Option<DocumentRow>, DataError> {
         if scope.tenant() != self.tx.tenant_id() {
             return Ok(None);
         }
@@ -629,9 +672,6 @@ impl DocumentsArea<'_> {
             .and_where(Expr::col((Documents::Table, Documents::Version)).gt(0))
             .and_where_option(sees_branch(scope, (Documents::Table, Documents::BranchId)))
             .to_owned();
-        match self.one(select).await? {
-            Some(row) => Ok(Some(self.detail_of(row).await?)),
-            None => Ok(None),
-        }
+        self.one(select).await
     }
 }

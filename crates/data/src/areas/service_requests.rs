@@ -86,13 +86,6 @@ pub struct RequestDetail {
     pub files: Vec<Attachment>,
 }
 
-impl RequestDetail {
-    /// The file `id` of this request.
-    pub fn file(&self, id: Uuid) -> Option<&Attachment> {
-        self.files.iter().find(|f| f.file_id == id)
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct RowDb {
     id: Uuid,
@@ -168,6 +161,18 @@ struct FileDb {
     file_name: String,
     content_type: String,
     size: i64,
+}
+
+impl From<FileDb> for Attachment {
+    fn from(f: FileDb) -> Self {
+        Attachment {
+            file_id: f.file_id,
+            seq: f.seq,
+            file_name: f.file_name,
+            content_type: f.content_type,
+            size: f.size,
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -520,17 +525,8 @@ impl ServiceRequestsArea<'_> {
                 status: e.status.as_deref().and_then(RequestStatus::parse),
             })
             .collect();
-        let files = Query::select()
-            .columns([
-                ServiceRequestFiles::FileId,
-                ServiceRequestFiles::Seq,
-                ServiceRequestFiles::FileName,
-                ServiceRequestFiles::ContentType,
-                ServiceRequestFiles::Size,
-            ])
-            .from(ServiceRequestFiles::Table)
-            .and_where(Expr::col(ServiceRequestFiles::TenantId).eq(tenant))
-            .and_where(Expr::col(ServiceRequestFiles::RequestId).eq(row.id))
+        let files = self
+            .files_select(row.id)
             .order_by(ServiceRequestFiles::Seq, Order::Asc)
             .order_by(ServiceRequestFiles::FileName, Order::Asc)
             .limit(MAX_THREAD * 3)
@@ -541,13 +537,7 @@ impl ServiceRequestsArea<'_> {
             .fetch_all::<FileDb>(&files)
             .await?
             .into_iter()
-            .map(|f| Attachment {
-                file_id: f.file_id,
-                seq: f.seq,
-                file_name: f.file_name,
-                content_type: f.content_type,
-                size: f.size,
-            })
+            .map(Into::into)
             .collect();
         Ok(RequestDetail {
             row,
@@ -556,6 +546,53 @@ impl ServiceRequestsArea<'_> {
             thread,
             files,
         })
+    }
+
+    /// The files of request `id`, unordered.
+    fn files_select(&self, id: Uuid) -> SelectStatement {
+        Query::select()
+            .columns([
+                ServiceRequestFiles::FileId,
+                ServiceRequestFiles::Seq,
+                ServiceRequestFiles::FileName,
+                ServiceRequestFiles::ContentType,
+                ServiceRequestFiles::Size,
+            ])
+            .from(ServiceRequestFiles::Table)
+            .and_where(Expr::col(ServiceRequestFiles::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(ServiceRequestFiles::RequestId).eq(id))
+            .to_owned()
+    }
+
+    /// The file `file` of request `id` (whose visibility the caller settled).
+    pub async fn attachment(
+        &mut self,
+        id: Uuid,
+        file: Uuid,
+    ) -> Result<Option<Attachment>, DataError> {
+        let select = self
+            .files_select(id)
+            .and_where(Expr::col(ServiceRequestFiles::FileId).eq(file))
+            .to_owned();
+        Ok(self
+            .tx
+            .conn
+            .fetch_optional::<FileDb>(&select)
+            .await?
+            .map(Into::into))
+    }
+
+    /// The file `file` of request `id`, when `scope` sees the request.
+    pub async fn portal_attachment(
+        &mut self,
+        scope: &PortalScope,
+        id: Uuid,
+        file: Uuid,
+    ) -> Result<Option<Attachment>, DataError> {
+        match self.portal_find(scope, id).await? {
+            Some(row) => self.attachment(row.id, file).await,
+            None => Ok(None),
+        }
     }
 
     /// The request `id` with its thread, for staff.
