@@ -41,6 +41,8 @@ pub(crate) struct Field {
     autocomplete: Option<&'static str>,
     /// The media types a file input accepts.
     accept: Option<&'static str>,
+    /// A file input taking several files.
+    multiple: bool,
     /// The image a file input currently holds (a stored photo).
     preview: Option<Preview>,
 }
@@ -105,6 +107,7 @@ impl<'a> FormBuilder<'a> {
             maxlength,
             autocomplete: None,
             accept: None,
+            multiple: false,
             preview: None,
         };
         if self.groups.is_empty() {
@@ -153,6 +156,14 @@ impl<'a> FormBuilder<'a> {
         self = self.push(name, "file", None);
         if let Some(field) = self.last() {
             field.accept = Some(accept);
+        }
+        self
+    }
+
+    /// Lets the last file input take several files.
+    pub fn multiple(mut self) -> Self {
+        if let Some(field) = self.last() {
+            field.multiple = true;
         }
         self
     }

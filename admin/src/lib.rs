@@ -135,6 +135,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/document.html"),
     ),
     (
+        "admin/customer_picker.html",
+        include_str!("../templates/admin/customer_picker.html"),
+    ),
+    (
+        "admin/quote_draft.html",
+        include_str!("../templates/admin/quote_draft.html"),
+    ),
+    (
+        "admin/service_request_new.html",
+        include_str!("../templates/admin/service_request_new.html"),
+    ),
+    (
         "admin/document_new.html",
         include_str!("../templates/admin/document_new.html"),
     ),

@@ -202,7 +202,7 @@ pub fn markdown(machine: &Machine, r: &ListingReport) -> String {
         md,
         "- **The account-level arm needs its own index.** With only the \
          `(tenant_id, account_id, branch_id, issued_on DESC, id DESC)` index (the shape of \
-         `tests/tests/listing.rs`'s probe table), the helper's page 1 takes p50 {} / p99 {} and \
+         `tests/tests/suite/listing.rs`'s probe table), the helper's page 1 takes p50 {} / p99 {} and \
          page {} p50 {}: PostgreSQL does not take `branch_id IS NULL` as fixing the column for \
          the sort order, so the `branch_id IS NULL` arm reads every account-level record past the \
          cursor ({}% of the account here) and sorts them (see the last plan). A partial index \
@@ -256,7 +256,7 @@ pub fn markdown(machine: &Machine, r: &ListingReport) -> String {
     let _ = writeln!(
         md,
         "- The record table is the benchmark's own (no record table exists yet), shaped as \
-         `tests/tests/listing.rs`'s probe table and as the record tables will be: `(tenant_id, id)` \
+         `tests/tests/suite/listing.rs`'s probe table and as the record tables will be: `(tenant_id, id)` \
          key, account, nullable branch, date; the two indexes above; `SELECT` granted to \
          `portico_app`; row-level security forced, on `portico.tenant_id`. The rows \
          \"without the account-level index\" are timed after dropping the partial index (put \

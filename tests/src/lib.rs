@@ -26,6 +26,22 @@ pub use db::{TestBackend, TestDb, skip_or_fail, test_redis};
 pub use redis_server::RedisServer;
 pub use smtp::{Received, SmtpSink, free_port, sink_python};
 
+/// Sends the app's logs through libtest's capture, so a test's lines show
+/// only when it fails. The suite is one binary and a subscriber is
+/// process-wide: the first call installs it, before a command line run in a
+/// test (`portico::cli::run`) could install one that prints for every test.
+pub fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+    });
+}
+
 /// Runs each named `async fn(TestDb)` as two tests, `sqlite::<name>` and
 /// `postgres::<name>`, so the output shows which backends ran.
 #[macro_export]
@@ -35,6 +51,7 @@ macro_rules! backend_tests {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
+                    $crate::capture_logs();
                     super::$name($crate::TestDb::sqlite().await).await;
                 }
             )*
@@ -43,6 +60,7 @@ macro_rules! backend_tests {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
+                    $crate::capture_logs();
                     if let Some(db) = $crate::TestDb::postgres().await {
                         super::$name(db).await;
                     }

@@ -185,6 +185,10 @@ pub(super) async fn render_record(
                 .map(|r| service::row_json(&ui.lang, &names, r))
                 .collect();
             ctx.insert("requests", &rows);
+            ctx.insert(
+                "may_write_sales",
+                &staff.may(Area::Sales, Action::Write).await?,
+            );
         }
         "documents" => {
             let mut rows = tx.documents().list(Some(id), None, SALES_PAGE + 1).await?;

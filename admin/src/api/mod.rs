@@ -199,6 +199,7 @@ fn operations<E>(api: Api<E>) -> Api<E> {
         .operation(Method::PUT, "/prices", key(Area::Sales, Write))
         .operation(Method::GET, "/quotes", key(Area::Sales, Read))
         .operation(Method::GET, "/quotes/:id", key(Area::Sales, Read))
+        .operation(Method::PUT, "/quotes/:id", key(Area::Sales, Write))
         .operation(Method::POST, "/quotes/:id/send", key(Area::Sales, Write))
         .operation(Method::GET, "/orders", key(Area::Sales, Read))
         .operation(Method::GET, "/orders/:id", key(Area::Sales, Read))

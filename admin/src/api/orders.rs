@@ -1,7 +1,8 @@
 //! `/api/v1/items`, `/prices`, `/quotes` and `/orders`: an ERP upserts the
 //! catalogue and customers' prices in batches (by code, idempotent, up to a
 //! thousand a call), reads quotes and orders with their approval chain, and
-//! makes the company's moves: send a requested quote, fulfil or cancel an order.
+//! makes the company's moves: price a requested quote (its lines, validity and
+//! notes) and send it, fulfil or cancel an order.
 
 use chrono::Utc;
 use poem_openapi::{
@@ -11,9 +12,12 @@ use poem_openapi::{
 };
 use portico_authz::{Action, Area};
 use portico_data::Upserted;
-use portico_domain::orders::{ItemInput, OrderKind, OrderMove, PriceInput};
+use portico_domain::orders::{
+    DraftLineInput, ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput,
+};
 use portico_web::{
     AppError,
+    date::Date,
     orders_json::{ItemJson, ItemPage, OrderJson, OrderPage, OrderSummary},
     text::Text,
 };
@@ -22,7 +26,7 @@ use uuid::Uuid;
 use super::{
     ApiTags, Result,
     auth::Auth,
-    sales::{BatchOut, cursor, more},
+    sales::{BatchOut, LineBody, cursor, more},
 };
 use crate::commands::{Issuer, orders};
 
@@ -78,6 +82,45 @@ pub(crate) struct PriceBatchOut {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
+}
+
+/// A line of a quote as the company prices it.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct DraftLineBody {
+    #[oai(flatten)]
+    pub line: LineBody,
+    /// The unit it is sold in (`u`, `kg`, `caja`).
+    pub unit: Text,
+}
+
+/// A drafted quote's lines, validity and notes, which replace the draft's.
+/// Totals are computed by Portico (each line's net and tax rounded to cents).
+#[derive(Debug, Clone, Object)]
+pub(crate) struct QuoteDraftBody {
+    /// 1 to 200 lines.
+    pub lines: Vec<DraftLineBody>,
+    /// Today or later; absent for no end.
+    #[oai(nullable)]
+    pub valid_until: Option<Date>,
+    #[oai(nullable)]
+    pub notes: Option<Text>,
+}
+
+impl From<&QuoteDraftBody> for QuoteDraftInput {
+    fn from(b: &QuoteDraftBody) -> Self {
+        QuoteDraftInput {
+            lines: b
+                .lines
+                .iter()
+                .map(|l| DraftLineInput {
+                    line: (&l.line).into(),
+                    unit: l.unit.0.clone(),
+                })
+                .collect(),
+            valid_until: b.valid_until.map(|d| d.0.to_string()),
+            notes: b.notes.as_ref().map(|n| n.0.clone()),
+        }
+    }
 }
 
 /// Catalogue, prices, quotes and orders.
@@ -245,6 +288,20 @@ impl OrdersApi {
     /// Reads a quote with its lines and approval chain.
     #[oai(path = "/quotes/:id", method = "get")]
     async fn get_quote(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<OrderJson>> {
+        one(&auth, OrderKind::Quote, id.0).await
+    }
+
+    /// Replaces a requested (draft) quote's lines, validity and notes before
+    /// it is sent (the company prices what the customer asked for): 422
+    /// naming each field as `lines[n].…`, 409 once it is no longer a draft.
+    #[oai(path = "/quotes/:id", method = "put")]
+    async fn draft_quote(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        body: Json<QuoteDraftBody>,
+    ) -> Result<Json<OrderJson>> {
+        orders::redraft(&Issuer::api(auth.caller()), id.0, &(&body.0).into()).await?;
         one(&auth, OrderKind::Quote, id.0).await
     }
 

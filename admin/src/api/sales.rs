@@ -42,6 +42,18 @@ pub(crate) struct LineBody {
     pub tax_rate: Text,
 }
 
+impl From<&LineBody> for LineInput {
+    fn from(l: &LineBody) -> Self {
+        LineInput {
+            item_code: text(&l.item_code),
+            description: l.description.0.clone(),
+            quantity: l.quantity.0.clone(),
+            unit_price: l.unit_price.0.clone(),
+            tax_rate: l.tax_rate.0.clone(),
+        }
+    }
+}
+
 /// A part of a payment or credit note applied to one invoice.
 #[derive(Debug, Clone, Object)]
 pub(crate) struct ApplicationBody {
@@ -101,17 +113,7 @@ impl From<&InvoiceBody> for InvoiceInput {
             due_on: b.due_on.map(|d| d.0.to_string()),
             currency: b.currency.0.clone(),
             notes: text(&b.notes),
-            lines: b
-                .lines
-                .iter()
-                .map(|l| LineInput {
-                    item_code: text(&l.item_code),
-                    description: l.description.0.clone(),
-                    quantity: l.quantity.0.clone(),
-                    unit_price: l.unit_price.0.clone(),
-                    tax_rate: l.tax_rate.0.clone(),
-                })
-                .collect(),
+            lines: b.lines.iter().map(LineInput::from).collect(),
             applied_to: b.applied_to.iter().map(ApplicationInput::from).collect(),
         }
     }

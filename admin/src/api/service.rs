@@ -139,6 +139,7 @@ impl ServiceApi {
             &Issuer::api(auth.caller()),
             Some(body.0.customer_id.into()),
             &input,
+            &[],
         )
         .await?;
         let Json(json) = one(&auth, row.id).await?;

@@ -1,11 +1,12 @@
 //! The catalogue and the company's side of quotes and orders: items and
 //! customer prices pushed by an ERP (a batch all or nothing, like invoices),
-//! and the moves staff make — send a requested quote, mark an authorized order
-//! fulfilled, cancel an order. A move someone else made first is 409.
+//! pricing a drafted quote, and the moves staff make — send a requested quote,
+//! mark an authorized order fulfilled, cancel an order. A move someone else
+//! made first is 409.
 
 use portico_authz::{Action, Area};
 use portico_data::{Moved, OrderRow, UpsertOutcome, Upserted};
-use portico_domain::orders::{ItemInput, OrderKind, OrderMove, PriceInput};
+use portico_domain::orders::{ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput};
 use portico_web::AppError;
 use uuid::Uuid;
 
@@ -61,4 +62,31 @@ pub(crate) async fn make_move(
         }
         Some(Moved::Stale(..)) | None => Err(AppError::StateConflict("orders-not-open")),
     }
+}
+
+/// Replaces a drafted quote's lines, validity and notes before it is sent:
+/// 422 with every field's problem, 404 for no such quote, 409 once it is no
+/// longer a draft (sent meanwhile). Totals are recomputed here.
+pub(crate) async fn redraft(
+    issuer: &Issuer<'_>,
+    id: Uuid,
+    input: &QuoteDraftInput,
+) -> Result<OrderRow, AppError> {
+    issuer.require(Area::Sales, Action::Write).await?;
+    let draft = input
+        .validate(crate::sales::view::today())
+        .map_err(AppError::Invalid)?;
+    let mut tx = issuer.tx().await?;
+    let row = tx
+        .orders()
+        .find(OrderKind::Quote, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let row = tx
+        .orders()
+        .redraft(&row, &draft, issuer.by)
+        .await?
+        .ok_or(AppError::StateConflict("orders-not-draft"))?;
+    tx.commit().await?;
+    Ok(row)
 }

@@ -17,22 +17,44 @@ use uuid::Uuid;
 use super::{Issuer, documents::customer};
 
 /// Opens a request for customer `account` (one of its branches or the
-/// account itself): every field's error at once.
+/// account itself) with `files` (name, bytes): every field's error at once.
 pub(crate) async fn open(
     issuer: &Issuer<'_>,
     account: Option<AccountId>,
     input: &RequestInput,
+    files: &[(&str, Bytes)],
 ) -> Result<RequestRow, AppError> {
     issuer.require(Area::Sales, Action::Write).await?;
-    let fields = input.validate().map_err(AppError::Invalid)?;
+    let mut errors = FieldErrors::default();
+    let fields = input.validate().map_err(|e| errors.append(e)).ok();
+    let checked = attachments::check(files, &mut errors);
     let mut tx = issuer.tx().await?;
-    let account = customer(&mut tx, account).await?;
-    let row = tx
-        .service_requests()
-        .create(NewRequest { account, fields }, &[], issuer.by)
-        .await?;
+    let account = match customer(&mut tx, account).await {
+        Ok(account) => Some(account),
+        Err(AppError::Invalid(e)) => {
+            errors.append(e);
+            None
+        }
+        Err(other) => return Err(other),
+    };
     tx.commit().await?;
-    Ok(row)
+    let (Some(fields), Some(account)) = (fields, account) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let tenant = issuer.tenant.id().as_uuid();
+    attachments::keeping(issuer.state, tenant, &checked, async |stored| {
+        let mut tx = issuer.tx().await?;
+        let row = tx
+            .service_requests()
+            .create(NewRequest { account, fields }, stored, issuer.by)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    })
+    .await
 }
 
 /// Writes in request `id`'s thread: 404 for a request not this company's;

@@ -11,9 +11,9 @@ use poem::{
     web::{Form, Html, Path, Query, Redirect},
 };
 use portico_authz::{Action, Area};
-use portico_data::{Account, AccountFilter, AccountId, DocumentDetail, DocumentRow, TenantTx};
+use portico_data::{Account, AccountId, DocumentDetail, DocumentRow, TenantTx};
 use portico_domain::{
-    AccountKind, FieldErrors,
+    FieldErrors,
     documents::{ACCEPT, DocumentInput, DocumentKind},
     fields::limits,
 };
@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    ListQuery, PAGE, customer_filter, first_link, next_link, parse_id,
+    ListQuery, PAGE, customer_filter, customer_picks, first_link, next_link, parse_id,
     view::{Names, date},
 };
 use crate::{
@@ -39,9 +39,6 @@ use crate::{
     },
     forms::{Choice, FormBuilder, Group},
 };
-
-/// Customers the picker lists (more: the user refines the search).
-const PICKS: u64 = 20;
 
 /// The type choices of the form, in the reader's language.
 fn kind_choices(lang: &Lang) -> Vec<Choice> {
@@ -213,29 +210,6 @@ async fn groups(
     Ok(builder.build())
 }
 
-/// The picker's customers whose code or name matches `q`.
-async fn picks(tx: &mut TenantTx, q: &str) -> Result<Value, AppError> {
-    let mut results = Vec::new();
-    let mut more = false;
-    if !q.trim().is_empty() {
-        let filter = AccountFilter {
-            kind: AccountKind::Customer,
-            search: Some(q.trim().chars().take(100).collect()),
-            archived: false,
-        };
-        let mut found = tx.accounts().list(&filter, None, PICKS + 1).await?;
-        more = found.len() as u64 > PICKS;
-        found.truncate(PICKS as usize);
-        results.extend(found.iter().map(|a| {
-            json!({
-                "code": a.fields.code, "name": a.fields.name,
-                "href": format!("/admin/documents/new?customer={}", a.id),
-            })
-        }));
-    }
-    Ok(json!({ "q": q, "results": results, "more": more, "count": PICKS }))
-}
-
 /// The upload form's query: the customer, or the picker's search.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct NewQuery {
@@ -266,7 +240,10 @@ async fn render_new(
                 &groups(&mut tx, &ui.lang, account, &form, errors, true).await?,
             );
         }
-        None => ctx.insert("picker", &picks(&mut tx, q).await?),
+        None => ctx.insert(
+            "picker",
+            &customer_picks(&mut tx, q, "/admin/documents/new").await?,
+        ),
     }
     tx.commit().await?;
     ctx.insert("title", &ui.lang.t("admin-documents-new"));

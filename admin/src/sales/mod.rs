@@ -16,14 +16,18 @@ pub(crate) mod view;
 
 use poem::{get, post};
 use portico_authz::{Action, Area};
-use portico_data::{Account, AccountId, DateCursor, TenantTx};
+use portico_data::{Account, AccountFilter, AccountId, DateCursor, TenantTx};
 use portico_domain::AccountKind;
 use portico_web::{Access, AppError, ByMethod, Routes};
 use serde::Deserialize;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Rows per page of the invoice and payment lists.
 pub(crate) const PAGE: u64 = 25;
+
+/// Customers a picker lists (more: the user refines the search).
+const PICKS: u64 = 20;
 
 /// `/admin/invoices`: invoices and credit notes.
 pub(crate) fn invoice_routes() -> Routes {
@@ -80,12 +84,18 @@ pub(crate) fn document_routes() -> Routes {
         )
 }
 
-/// `/admin/service-requests`: customers' service requests and their threads.
+/// `/admin/service-requests`: customers' service requests and their threads,
+/// and opening one on a customer's behalf.
 pub(crate) fn service_routes() -> Routes {
     let read = Access::staff(Area::Sales, Action::Read);
     let write = Access::staff(Area::Sales, Action::Write);
     Routes::new()
-        .at("/", read, get(service::list))
+        .at(
+            "/",
+            ByMethod::get(read).post(write),
+            get(service::list).post(service::create),
+        )
+        .at("/new", write, get(service::new))
         .at("/:id", read, get(service::show))
         .at(
             "/:id/comments",
@@ -95,13 +105,18 @@ pub(crate) fn service_routes() -> Routes {
         .at("/:id/files/:file", read, get(service::attachment))
 }
 
-/// `/admin/quotes`: quotes, and sending a requested one.
+/// `/admin/quotes`: quotes, and pricing and sending a requested one.
 pub(crate) fn quote_routes() -> Routes {
     let read = Access::staff(Area::Sales, Action::Read);
     let write = Access::staff(Area::Sales, Action::Write);
     Routes::new()
         .at("/", read, get(orders::quotes))
         .at("/:id", read, get(orders::quote))
+        .at(
+            "/:id/edit",
+            write,
+            get(orders::draft_form).post(orders::save_draft),
+        )
         .at("/:id/send", write, post(orders::send))
 }
 
@@ -171,4 +186,28 @@ fn first_link(path: &str, customer: Option<AccountId>) -> String {
         Some(c) => format!("{path}?customer={c}"),
         None => path.to_owned(),
     }
+}
+
+/// A customer picker's results for `q` (code or name), each linking to
+/// `form` with the customer chosen (`{form}?customer={id}`).
+async fn customer_picks(tx: &mut TenantTx, q: &str, form: &str) -> Result<Value, AppError> {
+    let mut results = Vec::new();
+    let mut more = false;
+    if !q.trim().is_empty() {
+        let filter = AccountFilter {
+            kind: AccountKind::Customer,
+            search: Some(q.trim().chars().take(100).collect()),
+            archived: false,
+        };
+        let mut found = tx.accounts().list(&filter, None, PICKS + 1).await?;
+        more = found.len() as u64 > PICKS;
+        found.truncate(PICKS as usize);
+        results.extend(found.iter().map(|a| {
+            json!({
+                "code": a.fields.code, "name": a.fields.name,
+                "href": format!("{form}?customer={}", a.id),
+            })
+        }));
+    }
+    Ok(json!({ "q": q, "results": results, "more": more, "count": PICKS, "action": form }))
 }

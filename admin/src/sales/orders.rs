@@ -1,18 +1,21 @@
 //! Quotes and orders of every customer (or of one) in the back office, newest
 //! first, and one record's page: its lines, totals, the approval chain ("autorizado
 //! en el portal por …", with each approver's limit then) and the company's
-//! moves — send a requested quote, mark an order fulfilled, cancel it.
+//! moves — price a requested quote (its lines, validity and notes), send it,
+//! mark an order fulfilled, cancel it.
 
 use poem::{
     IntoResponse, Response, handler,
+    http::StatusCode,
     session::Session,
-    web::{Html, Path, Query, Redirect},
+    web::{Form, Html, Path, Query, Redirect},
 };
 use portico_authz::{Action, Area};
 use portico_data::{OrderDetail, OrderRow};
 use portico_domain::{
-    money,
-    orders::{OrderKind, OrderMove, OrderStatus},
+    FieldErrors, money,
+    orders::{DraftLineInput, OrderKind, OrderMove, OrderStatus, QuoteDraftInput},
+    sales::LineInput,
 };
 use portico_web::{
     AppError, Lang, Ui,
@@ -224,6 +227,10 @@ async fn show(
             Vec::new()
         },
     );
+    ctx.insert(
+        "may_draft",
+        &(may_write && kind == OrderKind::Quote && detail.row.status == OrderStatus::Draft),
+    );
     ctx.insert("back", path(kind));
     ui.render("admin/order.html", &ctx)
 }
@@ -300,4 +307,217 @@ pub(super) async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     make(ui, staff, session, OrderKind::Order, id, OrderMove::Cancel).await
+}
+
+/// Blank rows the pricing form offers below a draft's lines, to add lines.
+const BLANK_ROWS: usize = 3;
+
+/// The inputs of one row of the pricing form, in the order they appear.
+const DRAFT_FIELDS: [&str; 6] = [
+    "item_code",
+    "description",
+    "unit",
+    "quantity",
+    "unit_price",
+    "tax_rate",
+];
+
+/// The draft a pricing form sent: each row's six inputs share their names,
+/// so the n-th value of each name is row n.
+fn draft_of(pairs: &[(String, String)]) -> QuoteDraftInput {
+    let column = |name: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let columns: Vec<Vec<String>> = DRAFT_FIELDS.iter().map(|f| column(f)).collect();
+    let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let cell = |c: usize, n: usize| columns[c].get(n).cloned().unwrap_or_default();
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    QuoteDraftInput {
+        lines: (0..rows)
+            .map(|n| DraftLineInput {
+                line: LineInput {
+                    item_code: Some(cell(0, n)).filter(|c| !c.trim().is_empty()),
+                    description: cell(1, n),
+                    quantity: cell(3, n),
+                    unit_price: cell(4, n),
+                    tax_rate: cell(5, n),
+                },
+                unit: cell(2, n),
+            })
+            .collect(),
+        valid_until: value("valid_until"),
+        notes: value("notes"),
+    }
+}
+
+/// The pricing form's rows: `input`'s (as typed) or the draft's lines, then
+/// blank rows; each with its fields' messages.
+fn draft_rows(ui: &Ui, input: &QuoteDraftInput, errors: &FieldErrors) -> Vec<Value> {
+    let blank = DraftLineInput::default();
+    input
+        .lines
+        .iter()
+        .chain(std::iter::repeat_n(&blank, BLANK_ROWS))
+        .enumerate()
+        .map(|(n, row)| {
+            let within = format!("lines[{n}]");
+            let problems: serde_json::Map<String, Value> = errors
+                .0
+                .iter()
+                .filter(|e| e.within.as_deref() == Some(within.as_str()))
+                .map(|e| (e.field.to_owned(), Value::from(ui.lang.t(e.message))))
+                .collect();
+            json!({
+                "n": n + 1,
+                "item_code": row.line.item_code.clone().unwrap_or_default(),
+                "description": row.line.description,
+                "unit": row.unit,
+                "quantity": row.line.quantity,
+                "unit_price": row.line.unit_price,
+                "tax_rate": row.line.tax_rate,
+                "errors": problems,
+            })
+        })
+        .collect()
+}
+
+/// The draft's stored lines as the form shows them.
+fn stored_draft(detail: &OrderDetail) -> QuoteDraftInput {
+    QuoteDraftInput {
+        lines: detail
+            .lines
+            .iter()
+            .map(|l| DraftLineInput {
+                line: LineInput {
+                    item_code: l.item_code.clone(),
+                    description: l.description.clone(),
+                    quantity: l.quantity.normalize().to_string(),
+                    unit_price: l.unit_price.normalize().to_string(),
+                    tax_rate: l.tax_rate.normalize().to_string(),
+                },
+                unit: l.unit.clone(),
+            })
+            .collect(),
+        valid_until: detail.row.valid_until.map(|d| d.to_string()),
+        notes: detail.notes.clone(),
+    }
+}
+
+/// The pricing page of a drafted quote: the form (with `sent`'s values and
+/// problems after a refused save), or a notice once it was sent.
+async fn draft_page(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    id: &str,
+    sent: Option<(&QuoteDraftInput, &FieldErrors)>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Sales, Action::Write).await?;
+    let id = parse_id(id)?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let detail = tx
+        .orders()
+        .detail(id)
+        .await?
+        .filter(|d| d.row.kind == OrderKind::Quote)
+        .ok_or(AppError::NotFound)?;
+    let names = names_of(&mut tx, std::slice::from_ref(&detail.row)).await?;
+    tx.commit().await?;
+    let stored = stored_draft(&detail);
+    let none = FieldErrors::default();
+    let (input, errors) = sent.unwrap_or((&stored, &none));
+    let mut ctx = staff.page(ui, "quotes").await?;
+    ctx.insert(
+        "title",
+        &ui.lang.t_args(
+            "admin-quote-draft-title",
+            &[("name", detail.row.number.clone().into())],
+        ),
+    );
+    ctx.insert("doc", &row_json(&ui.lang, &names, &detail.row));
+    ctx.insert("currency", &detail.row.currency);
+    ctx.insert("is_draft", &(detail.row.status == OrderStatus::Draft));
+    ctx.insert("rows", &draft_rows(ui, input, errors));
+    ctx.insert(
+        "valid_until",
+        &input.valid_until.clone().unwrap_or_default(),
+    );
+    ctx.insert("notes", &input.notes.clone().unwrap_or_default());
+    ctx.insert(
+        "form_errors",
+        &errors
+            .0
+            .iter()
+            .map(|e| {
+                let field = match (e.within.as_deref(), e.field) {
+                    (Some(within), field) => {
+                        let n = within
+                            .trim_start_matches("lines[")
+                            .trim_end_matches(']')
+                            .parse::<usize>()
+                            .map_or(0, |n| n + 1);
+                        ui.lang.t_args(
+                            &format!("admin-quote-draft-line-{field}"),
+                            &[("n", (n as i64).into())],
+                        )
+                    }
+                    (None, "valid_until") => ui.lang.t("orders-valid-until"),
+                    (None, "notes") => ui.lang.t("orders-notes"),
+                    (None, _) => ui.lang.t("customer-lines"),
+                };
+                format!("{field}: {}", ui.lang.t(e.message))
+            })
+            .collect::<Vec<_>>(),
+    );
+    let status = if sent.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(ui
+        .render("admin/quote_draft.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+/// `GET /admin/quotes/:id/edit`: prices a drafted quote — its lines (as the
+/// customer asked, prefilled), validity and notes — before it is sent.
+#[handler]
+pub(super) async fn draft_form(
+    ui: Ui,
+    staff: SignedInStaff,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    draft_page(&ui, &staff, &id, None).await
+}
+
+/// `POST /admin/quotes/:id/edit`: saves the drafted quote's lines, validity
+/// and notes; totals are the server's.
+#[handler]
+pub(super) async fn save_draft(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let input = draft_of(&pairs);
+    let quote_id = parse_id(&id)?;
+    match orders::redraft(&Issuer::staff(&staff, &ui), quote_id, &input).await {
+        Ok(row) => set_flash_named(session, "orders-done-drafted", &row.number),
+        Err(AppError::Invalid(errors)) => {
+            return draft_page(&ui, &staff, &id, Some((&input, &errors))).await;
+        }
+        Err(AppError::StateConflict(message)) => set_flash_error(session, message),
+        Err(other) => return Err(other),
+    }
+    Ok(Redirect::see_other(format!("/admin/quotes/{quote_id}")).into_response())
 }

@@ -2,7 +2,9 @@
 //! open ones first by default, newest first; and one request's page — its
 //! description, the thread with the customer, its files, the time the
 //! company took to answer first — where staff answer, send files and move
-//! it between states, through `commands::service` as the API does.
+//! it between states; and the form that opens one on a customer's behalf (a
+//! call to the help desk), a customer picked first. Changes go through
+//! `commands::service`, as the API's do.
 
 use poem::{
     IntoResponse, Response, handler,
@@ -14,7 +16,9 @@ use portico_authz::{Action, Area};
 use portico_data::{DateCursor, RequestRow};
 use portico_domain::{
     FieldErrors,
-    service::{CommentInput, RequestStatus},
+    documents::ACCEPT,
+    fields::limits,
+    service::{CommentInput, Priority, RequestInput, RequestStatus},
 };
 use portico_files::FileKey;
 use portico_web::{
@@ -22,18 +26,19 @@ use portico_web::{
     page::{set_flash_error, set_flash_named},
     service_json,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    PAGE, customer_filter, parse_id,
+    PAGE, customer_filter, customer_picks, parse_id,
     view::{Names, date},
 };
 use crate::{
     SignedInStaff,
     accounts::account_json,
     commands::{Issuer, service},
+    forms::{Choice, FormBuilder},
 };
 
 /// The time to a first answer as people read it: `45 min`, `3 h 20 min`,
@@ -146,6 +151,7 @@ pub(super) async fn list(
             .collect::<Vec<_>>(),
     );
     ctx.insert("show_customer", &customer.is_none());
+    ctx.insert("may_write", &staff.may(Area::Sales, Action::Write).await?);
     ctx.insert("all", &all);
     ctx.insert("open_href", &link(filter(false)));
     ctx.insert("all_href", &link(filter(true)));
@@ -304,4 +310,164 @@ pub(super) async fn attachment(
         &found.content_type,
         &found.file_name,
     ))
+}
+
+/// The form that opens a request for a customer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub(super) struct OpenForm {
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    branch: String,
+}
+
+impl OpenForm {
+    /// The request; a branch that does not parse is one no customer has.
+    fn input(&self) -> RequestInput {
+        let branch = self.branch.trim();
+        RequestInput {
+            subject: self.subject.clone(),
+            description: self.description.clone(),
+            priority: self.priority.clone(),
+            branch: (!branch.is_empty()).then(|| branch.parse().unwrap_or(Uuid::nil())),
+        }
+    }
+}
+
+/// The form's query: the customer, or the picker's search.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct NewQuery {
+    customer: Option<String>,
+    q: Option<String>,
+}
+
+/// The open form of `customer` (its fields, with `errors`), or the picker.
+async fn render_new(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    customer: Option<&str>,
+    q: &str,
+    form: &OpenForm,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let customer = customer_filter(&mut tx, customer).await?;
+    let mut ctx = staff.page(ui, "service-requests").await?;
+    match &customer {
+        Some(account) => {
+            let form = OpenForm {
+                account: account.id.to_string(),
+                priority: Some(form.priority.clone())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| Priority::Normal.as_str().to_owned()),
+                ..form.clone()
+            };
+            let priorities = Priority::ALL
+                .iter()
+                .map(|p| {
+                    Choice::new(
+                        p.as_str(),
+                        ui.lang.t(&format!("service-priority-{}", p.as_str())),
+                    )
+                })
+                .collect();
+            let mut builder = FormBuilder::new(&ui.lang, &form, errors)
+                .text("subject", limits::TEXT)
+                .required()
+                .textarea("description", limits::LONG_TEXT)
+                .required()
+                .select("priority", priorities);
+            if account.fields.branches_enabled {
+                let branches = tx.branches().list(account.id, 500).await?;
+                let choices = branches
+                    .iter()
+                    .filter(|b| b.active)
+                    .map(|b| Choice::new(b.id, b.fields.name.clone()))
+                    .collect();
+                builder = builder
+                    .select("branch", choices)
+                    .hint_text(ui.lang.t("admin-service-branch-hint"));
+            }
+            let groups = builder
+                .file(attachments::FIELD, ACCEPT)
+                .multiple()
+                .hint_text(ui.lang.t("service-files-hint"))
+                .build();
+            ctx.insert("groups", &groups);
+        }
+        None => ctx.insert(
+            "picker",
+            &customer_picks(&mut tx, q, "/admin/service-requests/new").await?,
+        ),
+    }
+    tx.commit().await?;
+    ctx.insert("title", &ui.lang.t("admin-service-new"));
+    ctx.insert("customer", &customer.as_ref().map(account_json));
+    ctx.insert("has_errors", &!errors.is_empty());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(ui
+        .render("admin/service_request_new.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+/// `GET /admin/service-requests/new`: the form that opens a request for a
+/// customer, or the picker to choose the customer first.
+#[handler]
+pub(super) async fn new(
+    ui: Ui,
+    staff: SignedInStaff,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Sales, Action::Write).await?;
+    render_new(
+        &ui,
+        &staff,
+        query.customer.as_deref(),
+        query.q.as_deref().unwrap_or_default(),
+        &OpenForm::default(),
+        &FieldErrors::default(),
+    )
+    .await
+}
+
+/// `POST /admin/service-requests`: opens a request for a customer with its
+/// files, or shows the form again with every field's error.
+#[handler]
+pub(super) async fn create(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    upload: FormWithFiles<OpenForm>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Sales, Action::Write).await?;
+    let form = &upload.form;
+    let files: Vec<(&str, bytes::Bytes)> = upload
+        .files
+        .iter()
+        .filter(|f| f.field == attachments::FIELD)
+        .map(|f| (f.file_name.as_str(), f.bytes.clone()))
+        .collect();
+    let account = form.account.trim().parse().ok();
+    match service::open(&Issuer::staff(&staff, &ui), account, &form.input(), &files).await {
+        Ok(row) => {
+            set_flash_named(session, "service-opened", &row.number);
+            Ok(Redirect::see_other(format!("/admin/service-requests/{}", row.id)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let customer = account.map(|a: portico_data::AccountId| a.to_string());
+            render_new(&ui, &staff, customer.as_deref(), "", form, &errors).await
+        }
+        Err(other) => Err(other),
+    }
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::fields::{Checker, FieldErrors, limits};
 use crate::money;
-use crate::sales::{MAX_BATCH, currency, decimal, line_amounts};
+use crate::sales::{LineInput, MAX_BATCH, currency, decimal, line_amounts};
 
 /// Lines one quote or order may have.
 pub const MAX_ORDER_LINES: usize = 200;
@@ -326,6 +326,96 @@ impl OrderRequestInput {
             lines,
             branch: self.branch,
             deliver_on,
+            notes,
+        })
+    }
+}
+
+/// A line of a quote as staff price it: any description, unit, quantity,
+/// price and tax (an item's code links it to the catalogue when it is one).
+#[derive(Debug, Clone, Default)]
+pub struct DraftLineInput {
+    pub line: LineInput,
+    pub unit: String,
+}
+
+/// A drafted quote as staff prepare it before sending it: its lines (which
+/// replace the draft's), validity and notes.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteDraftInput {
+    pub lines: Vec<DraftLineInput>,
+    /// `YYYY-MM-DD`, today or later; empty for no end.
+    pub valid_until: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A checked draft: lines priced and rounded as every document's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteDraft {
+    /// Lines whose `item_id` is still to be found by code.
+    pub lines: Vec<OrderLine>,
+    pub valid_until: Option<NaiveDate>,
+    pub notes: Option<String>,
+}
+
+impl QuoteDraftInput {
+    /// The checked draft, or every field's problem (a line's under
+    /// `lines[n]`). Rows left wholly empty are skipped, so a form can offer
+    /// blank rows to add lines.
+    pub fn validate(&self, today: NaiveDate) -> Result<QuoteDraft, FieldErrors> {
+        let mut check = Checker::default();
+        let mut lines = Vec::new();
+        for (n, input) in self.lines.iter().enumerate() {
+            let l = &input.line;
+            let blank = [
+                &l.description,
+                &l.quantity,
+                &l.unit_price,
+                &l.tax_rate,
+                &input.unit,
+            ]
+            .iter()
+            .all(|v| v.trim().is_empty())
+                && l.item_code.as_deref().is_none_or(|c| c.trim().is_empty());
+            if blank {
+                continue;
+            }
+            let (line, mut errors) = l.validate();
+            let mut unit = Checker::default();
+            let unit_text = unit.required("unit", &input.unit, limits::SHORT);
+            errors.append(unit.errors);
+            check.errors.nest(&format!("lines[{n}]"), errors);
+            lines.push(OrderLine {
+                item_id: None,
+                item_code: line.item_code,
+                description: line.description,
+                unit: unit_text,
+                quantity: line.quantity,
+                unit_price: line.unit_price,
+                tax_rate: line.tax_rate,
+                net: line.net,
+                tax: line.tax,
+            });
+        }
+        if lines.is_empty() {
+            check.errors.add("lines", "orders-lines-empty");
+        } else if lines.len() > MAX_ORDER_LINES {
+            check.errors.add("lines", "field-too-many");
+        }
+        let valid_until = match self.valid_until.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => check.date("valid_until", raw),
+        };
+        if valid_until.is_some_and(|d| d < today) {
+            check.errors.add("valid_until", "orders-valid-in-past");
+        }
+        let notes = self
+            .notes
+            .as_deref()
+            .and_then(|raw| check.text("notes", raw, limits::LONG_TEXT));
+        check.errors.finish(QuoteDraft {
+            lines,
+            valid_until,
             notes,
         })
     }

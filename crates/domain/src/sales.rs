@@ -356,7 +356,8 @@ impl InvoiceInput {
 }
 
 impl LineInput {
-    fn validate(&self) -> (InvoiceLine, FieldErrors) {
+    /// The checked line, amounts computed, and its fields' problems.
+    pub(crate) fn validate(&self) -> (InvoiceLine, FieldErrors) {
         let mut check = Checker::default();
         let item_code = optional(
             &mut check,

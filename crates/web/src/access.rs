@@ -6,7 +6,7 @@ use portico_authz::{Action, Area};
 use portico_domain::{Permission, Portal};
 
 /// Who may call a route. The handler enforces it; the registry states it, and the
-/// isolation matrix (`tests/tests/isolation.rs`) checks that both agree.
+/// isolation matrix (`tests/tests/suite/isolation.rs`) checks that both agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone: sign-in pages, emailed links, the API documents.

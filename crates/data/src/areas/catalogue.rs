@@ -244,6 +244,33 @@ impl CatalogueArea<'_> {
         Ok(rows.into_iter().map(|r| (r.id, Item::from(r))).collect())
     }
 
+    /// The ids of the items with `codes` (matched as upserts match them,
+    /// ignoring case), keyed by the lowercased code; codes of no item are
+    /// absent.
+    pub async fn ids_by_code(
+        &mut self,
+        codes: &[String],
+    ) -> Result<HashMap<String, Uuid>, DataError> {
+        if codes.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let select = Query::select()
+            .columns([Items::Code])
+            .column(Items::Id)
+            .from(Items::Table)
+            .and_where(Expr::col(Items::TenantId).eq(self.tenant()))
+            .and_where(
+                Expr::expr(Func::lower(Expr::col(Items::Code)))
+                    .is_in(codes.iter().map(|c| Expr::val(key(c)))),
+            )
+            .to_owned();
+        let found: Vec<(String, Uuid)> = self.tx.conn.fetch_all(&select).await?;
+        Ok(found
+            .into_iter()
+            .map(|(code, id)| (key(&code), id))
+            .collect())
+    }
+
     /// Upserts a batch of items by code: new ones created, changed ones
     /// replaced, unchanged ones left alone. Nothing is written when any record
     /// has a problem (each returned under `records[n]`).

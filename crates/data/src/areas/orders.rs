@@ -10,7 +10,7 @@ use portico_authz::PortalScope;
 use portico_domain::{
     FieldErrors, Portal,
     money::{self, Dec},
-    orders::{OrderKind, OrderLine, OrderMove, OrderStatus},
+    orders::{OrderKind, OrderLine, OrderMove, OrderStatus, QuoteDraft},
 };
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
 use serde_json::json;
@@ -215,6 +215,17 @@ struct EventDb {
     comment: Option<String>,
 }
 
+/// The totals of `lines`, refused when an amount outgrows what is stored.
+fn checked_totals(lines: &[OrderLine]) -> Result<(Dec, Dec, Dec), DataError> {
+    let (subtotal, tax, total) = portico_domain::orders::totals(lines);
+    if total >= Dec::from(MAX_TOTAL) || lines.iter().any(|l| l.net >= Dec::from(MAX_TOTAL)) {
+        let mut errors = FieldErrors::default();
+        errors.add("lines", "field-decimal-too-large");
+        return Err(DataError::Invalid(errors));
+    }
+    Ok((subtotal, tax, total))
+}
+
 fn rows(rows: Vec<OrderRowDb>) -> Result<Vec<OrderRow>, DataError> {
     rows.into_iter().map(OrderRow::try_from).collect()
 }
@@ -295,13 +306,7 @@ impl OrdersArea<'_> {
     /// Creates a quote or order with its lines and the next number of its
     /// series; totals are the sums of the lines' rounded amounts.
     pub async fn create(&mut self, new: NewOrder, by: By<'_>) -> Result<OrderRow, DataError> {
-        let (subtotal, tax, total) = portico_domain::orders::totals(&new.lines);
-        if total >= Dec::from(MAX_TOTAL) || new.lines.iter().any(|l| l.net >= Dec::from(MAX_TOTAL))
-        {
-            let mut errors = FieldErrors::default();
-            errors.add("lines", "field-decimal-too-large");
-            return Err(DataError::Invalid(errors));
-        }
+        let (subtotal, tax, total) = checked_totals(&new.lines)?;
         let id = Uuid::now_v7();
         let number = self.next_number(new.kind).await?;
         let now = Utc::now();
@@ -354,7 +359,40 @@ impl OrdersArea<'_> {
             ])
             .to_owned();
         self.tx.conn.execute(&insert).await?;
-        for (chunk_no, chunk) in new.lines.chunks(100).enumerate() {
+        self.insert_lines(id, &new.lines).await?;
+        self.event(id, by, "created", None, new.notes.as_deref())
+            .await?;
+        self.tx
+            .audit()
+            .log(
+                by,
+                &format!("{}.create", new.kind.as_str()),
+                (new.kind.as_str(), id),
+                Some(new.account.as_uuid()),
+                json!({ "after": { "number": number, "total": total, "currency": new.currency,
+                                   "lines": new.lines.len(), "quote_id": new.quote } }),
+            )
+            .await?;
+        Ok(OrderRow {
+            id,
+            kind: new.kind,
+            number,
+            account_id: new.account,
+            branch_id: new.branch,
+            status,
+            awaiting_approval: false,
+            issued_on: now.date_naive(),
+            valid_until: new.valid_until,
+            deliver_on: new.deliver_on,
+            currency: new.currency,
+            total,
+            created_by: new.created_by,
+        })
+    }
+
+    /// Writes `lines` as those of quote or order `id`, numbered from 1.
+    async fn insert_lines(&mut self, id: Uuid, lines: &[OrderLine]) -> Result<(), DataError> {
+        for (chunk_no, chunk) in lines.chunks(100).enumerate() {
             let mut insert = Query::insert()
                 .into_table(SalesOrderLines::Table)
                 .columns([
@@ -390,34 +428,78 @@ impl OrdersArea<'_> {
             }
             self.tx.conn.execute(&insert).await?;
         }
-        self.event(id, by, "created", None, new.notes.as_deref())
-            .await?;
+        Ok(())
+    }
+
+    /// Replaces a drafted quote's lines, validity and notes (staff pricing a
+    /// requested quote before sending it), in one guarded update: `None`
+    /// when it is no longer a draft. Lines naming an item of the catalogue
+    /// by code are linked to it, so "order again" finds them.
+    pub async fn redraft(
+        &mut self,
+        row: &OrderRow,
+        draft: &QuoteDraft,
+        by: By<'_>,
+    ) -> Result<Option<OrderRow>, DataError> {
+        let (subtotal, tax, total) = checked_totals(&draft.lines)?;
+        let update = Query::update()
+            .table(SalesOrders::Table)
+            .value(SalesOrders::ValidUntil, draft.valid_until)
+            .value(SalesOrders::Notes, draft.notes.clone())
+            .value(SalesOrders::Subtotal, money::to_stored(subtotal))
+            .value(SalesOrders::Tax, money::to_stored(tax))
+            .value(SalesOrders::Total, money::to_stored(total))
+            .value(SalesOrders::UpdatedAt, Utc::now())
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Id).eq(row.id))
+            .and_where(Expr::col(SalesOrders::Kind).eq(OrderKind::Quote.as_str()))
+            .and_where(Expr::col(SalesOrders::Status).eq(OrderStatus::Draft.as_str()))
+            .to_owned();
+        if self.tx.conn.execute(&update).await? == 0 {
+            return Ok(None);
+        }
+        let codes: Vec<String> = draft
+            .lines
+            .iter()
+            .filter_map(|l| l.item_code.clone())
+            .collect();
+        let items = self.tx.catalogue().ids_by_code(&codes).await?;
+        let lines: Vec<OrderLine> = draft
+            .lines
+            .iter()
+            .map(|l| OrderLine {
+                item_id: l
+                    .item_code
+                    .as_ref()
+                    .and_then(|c| items.get(&c.trim().to_lowercase()).copied()),
+                ..l.clone()
+            })
+            .collect();
+        let delete = Query::delete()
+            .from_table(SalesOrderLines::Table)
+            .and_where(Expr::col(SalesOrderLines::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrderLines::OrderId).eq(row.id))
+            .to_owned();
+        self.tx.conn.execute(&delete).await?;
+        self.insert_lines(row.id, &lines).await?;
+        self.event(row.id, by, "drafted", None, None).await?;
         self.tx
             .audit()
             .log(
                 by,
-                &format!("{}.create", new.kind.as_str()),
-                (new.kind.as_str(), id),
-                Some(new.account.as_uuid()),
-                json!({ "after": { "number": number, "total": total, "currency": new.currency,
-                                   "lines": new.lines.len(), "quote_id": new.quote } }),
+                "quote.draft",
+                ("quote", row.id),
+                Some(row.account_id.as_uuid()),
+                json!({ "number": row.number,
+                        "total": { "before": row.total, "after": total },
+                        "lines": lines.len(), "valid_until": draft.valid_until }),
             )
             .await?;
-        Ok(OrderRow {
-            id,
-            kind: new.kind,
-            number,
-            account_id: new.account,
-            branch_id: new.branch,
-            status,
-            awaiting_approval: false,
-            issued_on: now.date_naive(),
-            valid_until: new.valid_until,
-            deliver_on: new.deliver_on,
-            currency: new.currency,
+        Ok(Some(OrderRow {
+            valid_until: draft.valid_until,
             total,
-            created_by: new.created_by,
-        })
+            ..row.clone()
+        }))
     }
 
     /// The row of `id`, any kind, any customer.

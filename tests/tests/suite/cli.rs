@@ -8,14 +8,26 @@ use portico_data::TenantStatus;
 use portico_domain::{Email, Slug};
 use portico_tests::{TestDb, backend_tests};
 
-/// Writes a configuration file naming the test database and returns its path.
+/// Writes a configuration file naming the test database, with files and mail
+/// kept in `dir` (never in the checkout), and returns its path.
 fn config_for(url: &str, dir: &tempfile::TempDir) -> String {
     let path = dir.path().join("portico.toml");
-    std::fs::write(&path, format!("database_url = \"{url}\"\n")).unwrap();
+    let files = dir.path().join("files");
+    let mail = dir.path().join("mail");
+    std::fs::write(
+        &path,
+        format!(
+            "database_url = \"{url}\"\nfiles_dir = \"{}\"\nmail_dir = \"{}\"\n",
+            files.display(),
+            mail.display()
+        ),
+    )
+    .unwrap();
     path.display().to_string()
 }
 
 async fn portico(config: &str, args: &[&str]) -> anyhow::Result<()> {
+    portico_tests::capture_logs();
     let mut argv = vec!["portico", "--config", config];
     argv.extend_from_slice(args);
     run(Cli::try_parse_from(argv)?).await

@@ -3,7 +3,9 @@
 //! first answer's time is kept), send files and move it between states; the
 //! customer writing reopens what waited for it, a closed request takes no
 //! more messages; the portal and admin APIs do the same through the same
-//! commands; bad input is a field error that keeps nothing.
+//! commands; staff open one on a customer's behalf (a customer picked first)
+//! that its contacts then follow; bad input is a field error that keeps
+//! nothing.
 
 use poem::http::{Method, StatusCode};
 use portico_domain::{AccountKind, Portal, StaffRole};
@@ -14,6 +16,7 @@ use serde_json::json;
 backend_tests!(
     a_contact_opens_a_request_with_files_and_the_company_answers,
     the_apis_open_answer_and_refuse_bad_input,
+    staff_open_a_request_on_a_customers_behalf,
 );
 
 const PHOTO: &[u8] = b"\x89PNG\r\n\x1a\n foto de la nevera";
@@ -459,4 +462,113 @@ async fn the_apis_open_answer_and_refuse_bad_input(db: TestDb) {
         )
         .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+}
+
+async fn staff_open_a_request_on_a_customers_behalf(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = company(&app).await;
+    let customer = alfa.account_id("C-1").await;
+    let s2 = alfa.branch_id(customer, "S2").await;
+    let staff = alfa.staff_session("owner@alfa.test").await;
+
+    // The customer is picked first, by code or name.
+    let picker = staff.get("/admin/service-requests/new?q=uno").await;
+    assert_eq!(picker.status, StatusCode::OK, "{}", picker.body);
+    let choose = format!("/admin/service-requests/new?customer={customer}");
+    assert!(
+        picker.body.contains("Farmacia Uno") && picker.body.contains(&choose),
+        "{}",
+        picker.body
+    );
+    let form = staff.get(&choose).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("Sucursal Sur") && form.body.contains("multiple"),
+        "{}",
+        form.body
+    );
+
+    // Missing subject, four files: each named, nothing kept.
+    let refused = staff
+        .post_multipart(
+            "/admin/service-requests",
+            &[
+                ("_csrf", form.csrf().as_str()),
+                ("account", &customer.to_string()),
+                ("subject", " "),
+                ("description", "Llamó por teléfono."),
+            ],
+            &[
+                part("a.pdf", REPORT),
+                part("b.pdf", REPORT),
+                part("c.pdf", REPORT),
+                part("d.pdf", REPORT),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("href=\"#subject\"") && refused.body.contains("Llamó por teléfono."),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("href=\"#files\""), "{}", refused.body);
+    assert_eq!(stored_files(&app, &alfa), 0);
+
+    // Opened for branch S2 with a file: the staff member opened it.
+    let opened = staff
+        .post_multipart(
+            "/admin/service-requests",
+            &[
+                ("_csrf", form.csrf().as_str()),
+                ("account", &customer.to_string()),
+                ("subject", "Revisión de la nevera"),
+                ("description", "Llamó la encargada: la nevera suena."),
+                ("priority", "high"),
+                ("branch", &s2.to_string()),
+            ],
+            &[part("nota.pdf", REPORT)],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let record_path = opened.location().expect("the request's page").to_owned();
+    let record = staff.get(&record_path).await;
+    assert!(
+        record.body.contains("Revisión de la nevera")
+            && record.body.contains("Sucursal Sur")
+            && record.body.contains("Alta")
+            && record.body.contains("nota.pdf"),
+        "{}",
+        record.body
+    );
+    assert_eq!(stored_files(&app, &alfa), 1);
+
+    // A contact who sees S2 follows it in the portal; one who sees only S1
+    // does not see it.
+    let sur = contact(&alfa, "sur@uno.test", BOTH, "S2").await;
+    let theirs = sur.get("/portal/api/v1/service-requests").await.json();
+    assert_eq!(
+        theirs["items"][0]["subject"], "Revisión de la nevera",
+        "{theirs}"
+    );
+    let norte = contact(&alfa, "norte@uno.test", BOTH, "S1").await;
+    let none = norte.get("/portal/api/v1/service-requests").await.json();
+    assert_eq!(none["items"].as_array().map(Vec::len), Some(0), "{none}");
+
+    // Another company's customer, or a supplier, is not one to open for.
+    let supplier = alfa
+        .account(AccountKind::Supplier, "P-1", "Proveedor Uno")
+        .await;
+    assert_eq!(
+        staff
+            .get(&format!("/admin/service-requests/new?customer={supplier}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -4,7 +4,8 @@
 //! portal (prices and totals always the server's), accept, reject and
 //! authorize within their approval limits — over the limit it waits for a
 //! colleague whose limit covers it, the company can forbid authorizing one's
-//! own, two deciding at once yield one decision — and staff see the chain.
+//! own, two deciding at once yield one decision — and staff see the chain and
+//! price a requested quote (lines, validity, notes) before sending it.
 
 use poem::http::{Method, StatusCode};
 use portico_domain::{AccountKind, Portal, StaffRole};
@@ -23,6 +24,7 @@ backend_tests!(
     two_contacts_authorizing_at_once_yield_one_authorization,
     bad_requests_are_explained_and_write_nothing,
     the_pages_request_decide_and_print,
+    staff_price_a_requested_quote_before_sending_it,
 );
 
 /// A company with customer `C-1` (branches `S1`, `S2`), customer `C-2`, a
@@ -761,4 +763,187 @@ async fn the_pages_request_decide_and_print(db: TestDb) {
         "{}",
         items.body
     );
+}
+
+async fn staff_price_a_requested_quote_before_sending_it(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], None).await;
+    let a1 = item_id(&buyer, "A-1").await;
+    let (status, quote) = call(
+        &buyer,
+        "/portal/api/v1/quotes",
+        json!({ "lines": [{ "item_id": a1, "quantity": "2" }] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{quote}");
+    let id = quote["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/quotes/{id}");
+    let until = (chrono::Local::now().date_naive() + chrono::Days::new(10)).to_string();
+
+    // The company prices it: another quantity and price of the item (named
+    // by its code in any case), and a line of its own.
+    let priced = api
+        .json(
+            Method::PUT,
+            &path,
+            Some(json!({
+                "lines": [
+                    { "item_code": "a-1", "description": "Jarabe 120 ml", "unit": "u",
+                      "quantity": "5", "unit_price": "85", "tax_rate": "18" },
+                    { "item_code": null, "description": "Flete", "unit": "viaje",
+                      "quantity": "1", "unit_price": "500", "tax_rate": "0" },
+                ],
+                "valid_until": until,
+                "notes": "Precio especial por volumen",
+            })),
+        )
+        .await;
+    assert_eq!(priced.status, StatusCode::OK, "{}", priced.body);
+    let priced = priced.json();
+    // 5 × 85 = 425 + 18 % = 76.50; 500 exempt.
+    assert_eq!(priced["subtotal"], "925.00", "{priced}");
+    assert_eq!(priced["tax"], "76.50", "{priced}");
+    assert_eq!(priced["total"], "1001.50", "{priced}");
+    assert_eq!(priced["state"], "draft");
+    assert_eq!(priced["valid_until"], until.as_str());
+    let actions: Vec<&str> = priced["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["created", "drafted"], "{priced}");
+
+    // Bad lines and a past validity are named field by field; nothing changes.
+    let bad = api
+        .json(
+            Method::PUT,
+            &path,
+            Some(json!({
+                "lines": [{ "description": " ", "unit": "", "quantity": "-1",
+                            "unit_price": "x", "tax_rate": "200" }],
+                "valid_until": "2020-01-01",
+            })),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    for field in [
+        "lines[0].description",
+        "lines[0].unit",
+        "lines[0].quantity",
+        "lines[0].unit_price",
+        "lines[0].tax_rate",
+        "valid_until",
+    ] {
+        assert!(bad.body.contains(field), "{field}: {}", bad.body);
+    }
+    let empty = api
+        .json(Method::PUT, &path, Some(json!({ "lines": [] })))
+        .await;
+    assert_eq!(
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.body
+    );
+    assert_eq!(api.get(&path).await.json()["total"], "1001.50");
+
+    // In the back office: the form shows the lines; a bad row comes back
+    // with what was typed and its line named; blanking a row removes it.
+    let owner = alfa.staff_session("owner@alfa.test").await;
+    let edit = format!("/admin/quotes/{id}/edit");
+    let form = owner.get(&edit).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("Flete") && form.body.contains("Jarabe 120 ml"),
+        "{}",
+        form.body
+    );
+    let row = |desc: &'static str, qty: &'static str| {
+        [
+            ("item_code", if desc == "Jarabe" { "A-1" } else { "" }),
+            ("description", desc),
+            ("unit", if desc.is_empty() { "" } else { "u" }),
+            ("quantity", qty),
+            ("unit_price", if desc.is_empty() { "" } else { "85" }),
+            ("tax_rate", if desc.is_empty() { "" } else { "18" }),
+        ]
+    };
+    let mut fields: Vec<(&str, &str)> = Vec::new();
+    fields.extend(row("Jarabe", "1,5"));
+    fields.extend(row("", ""));
+    let refused = owner.submit(&edit, &edit, &fields).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Cantidad, línea 1") && refused.body.contains("1,5"),
+        "{}",
+        refused.body
+    );
+    let mut fields: Vec<(&str, &str)> = Vec::new();
+    fields.extend(row("Jarabe", "5"));
+    fields.extend(row("", ""));
+    fields.push(("valid_until", until.as_str()));
+    let saved = owner.submit(&edit, &edit, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let now = api.get(&path).await.json();
+    assert_eq!(now["total"], "501.50", "{now}");
+    assert_eq!(now["lines"].as_array().map(Vec::len), Some(1), "{now}");
+    let page = owner.get(&format!("/admin/quotes/{id}")).await;
+    assert!(
+        page.body.contains("501.50 DOP") && page.body.contains("Preparada"),
+        "{}",
+        page.body
+    );
+
+    // Sent, it can no longer be changed, by the API or the page.
+    let sent = api.json(Method::POST, &format!("{path}/send"), None).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let late = api
+        .json(
+            Method::PUT,
+            &path,
+            Some(json!({ "lines": [{ "description": "Otra", "unit": "u",
+                                     "quantity": "1", "unit_price": "1", "tax_rate": "0" }] })),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+    let notice = owner.get(&edit).await;
+    assert_eq!(notice.status, StatusCode::OK);
+    assert!(
+        !notice.body.contains("name=\"unit_price\""),
+        "{}",
+        notice.body
+    );
+    assert_eq!(api.get(&path).await.json()["total"], "501.50");
+
+    // The contact accepts it at the company's price and orders it; the line
+    // named by code is the catalogue's item, so "order again" re-prices it
+    // at the customer's own price (5 × 90 + 18 %).
+    let (status, accepted) = authorize(&buyer, "quotes", &id).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    let (status, ordered) = call(
+        &buyer,
+        &format!("/portal/api/v1/orders/from-quote/{id}"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{ordered}");
+    assert_eq!(ordered["total"], "501.50", "{ordered}");
+    let (status, again) = call(
+        &buyer,
+        &format!(
+            "/portal/api/v1/orders/{}/again",
+            ordered["id"].as_str().expect("id")
+        ),
+        json!(null),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["total"], "531.00", "{again}");
 }

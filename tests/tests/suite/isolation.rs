@@ -223,6 +223,16 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         ("PUT", "/api/v1/invoices" | "/api/v1/payments" | "/api/v1/items" | "/api/v1/prices") => {
             Minimal::Json(json!({ "records": [] }))
         }
+        ("PUT", "/api/v1/quotes/:id") => Minimal::Json(json!({ "lines": [{
+            "description": "Mínima", "unit": "u", "quantity": "1", "unit_price": "1", "tax_rate": "0"
+        }] })),
+        ("POST", "/admin/quotes/:id/edit") => Minimal::Form(vec![
+            ("description", "Mínima".into()),
+            ("unit", "u".into()),
+            ("quantity", "1".into()),
+            ("unit_price", "1".into()),
+            ("tax_rate", "0".into()),
+        ]),
         ("POST", "/portal/api/v1/quotes" | "/portal/api/v1/orders") => {
             Minimal::Json(json!({ "lines": [{ "item_id": uuid::Uuid::nil(), "quantity": "1" }] }))
         }

@@ -300,7 +300,7 @@ async fn urls(
             pattern.to_owned(),
             format!("{pattern}?customer={}", d.customer),
         ],
-        "/admin/documents/new" => vec![
+        "/admin/documents/new" | "/admin/service-requests/new" => vec![
             pattern.to_owned(),
             format!("{pattern}?q=carol"),
             format!("{pattern}?q=zzz"),
@@ -330,7 +330,7 @@ async fn urls(
             vec![pattern.to_owned(), format!("{pattern}?branch={}", d.branch)]
         }
         "/admin/customers/:id/edit" => vec![pattern.replace(":id", &d.customer)],
-        "/admin/quotes/:id" => d
+        "/admin/quotes/:id" | "/admin/quotes/:id/edit" => d
             .quotes
             .iter()
             .map(|id| pattern.replace(":id", id))
