@@ -1,5 +1,6 @@
 //! The mail folder as tests read it: the `.eml` files the app wrote (oldest
-//! first), waiting for them, and a parsed mail's recipient, subject and text.
+//! first), waiting for them or for a company's outbox to empty, and a parsed
+//! mail's recipient, subject and text.
 
 use std::{
     path::{Path, PathBuf},
@@ -34,6 +35,32 @@ pub async fn mails(dir: &Path, count: usize) -> Vec<Vec<u8>> {
         assert!(
             tokio::time::Instant::now() < deadline,
             "{count} mails never came"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Every mail in `dir` once `tenant`'s outbox holds nothing on its way
+/// (15 s at most): what a change wrote, all of it delivered.
+pub async fn settled(
+    db: &portico_data::Database,
+    tenant: &portico_data::Tenant,
+    dir: &Path,
+) -> Vec<Mail> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let mut tx = db.tenant_tx(tenant).await.expect("tenant transaction");
+        let unsent = tx.outbox().unsent(1).await.expect("outbox").len();
+        tx.commit().await.expect("commit");
+        if unsent == 0 {
+            return eml_files(dir)
+                .iter()
+                .map(|f| Mail::parse(&std::fs::read(f).expect("mail file")))
+                .collect();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the outbox never emptied"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

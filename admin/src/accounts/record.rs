@@ -172,6 +172,10 @@ pub(super) async fn render_record(
                 .map(|r| orders::row_json(&ui.lang, &names, r))
                 .collect();
             ctx.insert("rows", &rows);
+            ctx.insert(
+                "may_write_sales",
+                &staff.may(Area::Sales, Action::Write).await?,
+            );
         }
         "service-requests" => {
             let mut rows = tx

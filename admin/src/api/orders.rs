@@ -1,19 +1,20 @@
 //! `/api/v1/items`, `/prices`, `/quotes` and `/orders`: an ERP upserts the
-//! catalogue and customers' prices in batches (by code, idempotent, up to a
-//! thousand a call), reads quotes and orders with their approval chain, and
+//! catalogue and customers' prices (by code) and its own quotes and orders
+//! (by its reference) in batches, idempotent, up to a thousand a call; reads
+//! quotes and orders with their approval chain; and
 //! makes the company's moves: price a requested quote (its lines, validity and
 //! notes) and send it, fulfil or cancel an order.
 
 use chrono::Utc;
 use poem_openapi::{
-    Object, OpenApi,
+    Enum, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
 use portico_authz::{Action, Area};
 use portico_data::Upserted;
 use portico_domain::orders::{
-    DraftLineInput, ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput,
+    DraftLineInput, ErpOrderInput, ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput,
 };
 use portico_web::{
     AppError,
@@ -26,7 +27,7 @@ use uuid::Uuid;
 use super::{
     ApiTags, Result,
     auth::Auth,
-    sales::{BatchOut, LineBody, cursor, more},
+    sales::{BatchOut, LineBody, cursor, more, text},
 };
 use crate::commands::{Issuer, orders};
 
@@ -109,22 +110,116 @@ pub(crate) struct QuoteDraftBody {
 impl From<&QuoteDraftBody> for QuoteDraftInput {
     fn from(b: &QuoteDraftBody) -> Self {
         QuoteDraftInput {
-            lines: b
-                .lines
-                .iter()
-                .map(|l| DraftLineInput {
-                    line: (&l.line).into(),
-                    unit: l.unit.0.clone(),
-                })
-                .collect(),
+            lines: b.lines.iter().map(DraftLineInput::from).collect(),
             valid_until: b.valid_until.map(|d| d.0.to_string()),
             notes: b.notes.as_ref().map(|n| n.0.clone()),
         }
     }
 }
 
+/// The state of a quote (`draft`, `sent`, `accepted`, `rejected`) or an
+/// order (`submitted`, `authorized`, `fulfilled`, `cancelled`).
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(crate) enum StatusJson {
+    Draft,
+    Sent,
+    Accepted,
+    Rejected,
+    Submitted,
+    Authorized,
+    Fulfilled,
+    Cancelled,
+}
+
+impl StatusJson {
+    fn as_str(self) -> &'static str {
+        match self {
+            StatusJson::Draft => "draft",
+            StatusJson::Sent => "sent",
+            StatusJson::Accepted => "accepted",
+            StatusJson::Rejected => "rejected",
+            StatusJson::Submitted => "submitted",
+            StatusJson::Authorized => "authorized",
+            StatusJson::Fulfilled => "fulfilled",
+            StatusJson::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A quote or an order as the ERP has it. Portico numbers it (`COT-…`,
+/// `PED-…`) and computes its totals (each line's net and tax rounded to
+/// cents).
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ErpOrderBody {
+    /// The ERP's own reference: the key of the upsert, one per kind.
+    pub external_ref: Text,
+    /// The customer's code.
+    pub customer: Text,
+    /// The code of one of the customer's branches.
+    #[oai(nullable)]
+    pub branch: Option<Text>,
+    /// Waiting for the customer (`sent` for a quote, `submitted` for an
+    /// order) when absent.
+    #[oai(nullable)]
+    pub status: Option<StatusJson>,
+    /// Today when absent.
+    #[oai(nullable)]
+    pub issued_on: Option<Date>,
+    /// Quotes only: the last day it may be accepted; absent for no end.
+    #[oai(nullable)]
+    pub valid_until: Option<Date>,
+    /// Orders only: the day the customer wishes it delivered.
+    #[oai(nullable)]
+    pub deliver_on: Option<Date>,
+    /// ISO 4217.
+    pub currency: Text,
+    #[oai(nullable)]
+    pub notes: Option<Text>,
+    /// 1 to 200 lines; an `item_code` of the catalogue links the line to it.
+    pub lines: Vec<DraftLineBody>,
+}
+
+impl From<&ErpOrderBody> for ErpOrderInput {
+    fn from(b: &ErpOrderBody) -> Self {
+        ErpOrderInput {
+            external_ref: b.external_ref.0.clone(),
+            customer: b.customer.0.clone(),
+            branch: text(&b.branch),
+            status: b.status.map(|s| s.as_str().to_owned()),
+            issued_on: b.issued_on.map(|d| d.0.to_string()),
+            valid_until: b.valid_until.map(|d| d.0.to_string()),
+            deliver_on: b.deliver_on.map(|d| d.0.to_string()),
+            currency: b.currency.0.clone(),
+            notes: text(&b.notes),
+            lines: b.lines.iter().map(DraftLineInput::from).collect(),
+        }
+    }
+}
+
+impl From<&DraftLineBody> for DraftLineInput {
+    fn from(l: &DraftLineBody) -> Self {
+        DraftLineInput {
+            line: (&l.line).into(),
+            unit: l.unit.0.clone(),
+        }
+    }
+}
+
+/// Up to 1,000 quotes or orders.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ErpOrderBatch {
+    pub records: Vec<ErpOrderBody>,
+}
+
 /// Catalogue, prices, quotes and orders.
 pub(crate) struct OrdersApi;
+
+async fn upsert(auth: &Auth, kind: OrderKind, body: &ErpOrderBatch) -> Result<Json<BatchOut>> {
+    let inputs: Vec<ErpOrderInput> = body.records.iter().map(ErpOrderInput::from).collect();
+    let outcomes = orders::upsert(&Issuer::api(auth.caller()), kind, &inputs).await?;
+    Ok(Json(outcomes.into()))
+}
 
 async fn list(
     auth: &Auth,
@@ -256,6 +351,24 @@ impl OrdersApi {
             updated: count(Upserted::Updated),
             unchanged: count(Upserted::Unchanged),
         }))
+    }
+
+    /// Creates or updates up to 1,000 quotes by the ERP's reference. All or
+    /// nothing: any problem answers 422 naming each field as `records[n].…`.
+    /// Sending the same quotes again changes nothing. A quote a contact
+    /// accepted or rejected in the portal keeps its lines and its decision
+    /// (`orders-decided-in-portal`).
+    #[oai(path = "/quotes", method = "put")]
+    async fn upsert_quotes(&self, auth: Auth, body: Json<ErpOrderBatch>) -> Result<Json<BatchOut>> {
+        upsert(&auth, OrderKind::Quote, &body.0).await
+    }
+
+    /// Creates or updates up to 1,000 orders by the ERP's reference, like
+    /// quotes. An order a contact authorized in the portal keeps its lines;
+    /// its state may still move on (`fulfilled`, `cancelled`).
+    #[oai(path = "/orders", method = "put")]
+    async fn upsert_orders(&self, auth: Auth, body: Json<ErpOrderBatch>) -> Result<Json<BatchOut>> {
+        upsert(&auth, OrderKind::Order, &body.0).await
     }
 
     /// Lists quotes, newest first.

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use super::{ApiTags, Result, auth::Auth};
 use crate::commands::{Issuer, sales};
 
-fn text(value: &Option<Text>) -> Option<String> {
+pub(crate) fn text(value: &Option<Text>) -> Option<String> {
     value.as_ref().map(|t| t.0.clone())
 }
 

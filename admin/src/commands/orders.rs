@@ -1,16 +1,20 @@
-//! The catalogue and the company's side of quotes and orders: items and
-//! customer prices pushed by an ERP (a batch all or nothing, like invoices),
-//! pricing a drafted quote, and the moves staff make — send a requested quote,
+//! The catalogue and the company's side of quotes and orders: items,
+//! customer prices, quotes and orders pushed by an ERP (a batch all or
+//! nothing, like invoices), writing a quote for a customer and pricing a
+//! drafted one, and the moves staff make — send a requested quote,
 //! mark an authorized order fulfilled, cancel an order. A move someone else
 //! made first is 409.
 
 use portico_authz::{Action, Area};
-use portico_data::{Moved, OrderRow, UpsertOutcome, Upserted};
-use portico_domain::orders::{ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput};
+use portico_data::{AccountId, Moved, OrderRow, UpsertOutcome, Upserted};
+use portico_domain::FieldErrors;
+use portico_domain::orders::{
+    ErpOrderInput, ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput,
+};
 use portico_web::AppError;
 use uuid::Uuid;
 
-use super::{Issuer, sales::check};
+use super::{Issuer, documents::customer, sales::check};
 
 /// Upserts items of the catalogue by code.
 pub(crate) async fn upsert_items(
@@ -34,6 +38,21 @@ pub(crate) async fn upsert_prices(
     let records = check(inputs, PriceInput::validate)?;
     let mut tx = issuer.tx().await?;
     let outcomes = tx.catalogue().upsert_prices(&records, issuer.by).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Upserts quotes or orders of `kind` by the ERP's reference.
+pub(crate) async fn upsert(
+    issuer: &Issuer<'_>,
+    kind: OrderKind,
+    inputs: &[ErpOrderInput],
+) -> Result<Vec<UpsertOutcome>, AppError> {
+    issuer.require(Area::Sales, Action::Write).await?;
+    let today = chrono::Utc::now().date_naive();
+    let records = check(inputs, |i| i.validate(kind, today))?;
+    let mut tx = issuer.tx().await?;
+    let outcomes = tx.orders().upsert(kind, &records, issuer.by).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -87,6 +106,41 @@ pub(crate) async fn redraft(
         .redraft(&row, &draft, issuer.by)
         .await?
         .ok_or(AppError::StateConflict("orders-not-draft"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Writes a new quote for customer `account` (one of its branches or the
+/// customer itself), priced by staff, as a draft to send: 422 with every
+/// field's problem (`account`, `branch`, `lines[n].…`, `valid_until`).
+pub(crate) async fn draft_new(
+    issuer: &Issuer<'_>,
+    account: Option<AccountId>,
+    branch: Option<Uuid>,
+    input: &QuoteDraftInput,
+) -> Result<OrderRow, AppError> {
+    issuer.require(Area::Sales, Action::Write).await?;
+    let mut errors = FieldErrors::default();
+    let draft = input
+        .validate(crate::sales::view::today())
+        .map_err(|e| errors.append(e))
+        .ok();
+    let mut tx = issuer.tx().await?;
+    let account = match customer(&mut tx, account).await {
+        Ok(account) => Some(account),
+        Err(AppError::Invalid(e)) => {
+            errors.append(e);
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    let (Some(draft), Some(account)) = (draft, account) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let row = tx
+        .orders()
+        .draft_for(account, branch, &draft, issuer.by)
+        .await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -105,12 +105,18 @@ pub(crate) fn service_routes() -> Routes {
         .at("/:id/files/:file", read, get(service::attachment))
 }
 
-/// `/admin/quotes`: quotes, and pricing and sending a requested one.
+/// `/admin/quotes`: quotes; writing one for a customer, pricing a requested
+/// one and sending it.
 pub(crate) fn quote_routes() -> Routes {
     let read = Access::staff(Area::Sales, Action::Read);
     let write = Access::staff(Area::Sales, Action::Write);
     Routes::new()
-        .at("/", read, get(orders::quotes))
+        .at(
+            "/",
+            ByMethod::get(read).post(write),
+            get(orders::quotes).post(orders::create_quote),
+        )
+        .at("/new", write, get(orders::new_quote))
         .at("/:id", read, get(orders::quote))
         .at(
             "/:id/edit",

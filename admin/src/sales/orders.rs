@@ -1,8 +1,8 @@
 //! Quotes and orders of every customer (or of one) in the back office, newest
 //! first, and one record's page: its lines, totals, the approval chain ("autorizado
 //! en el portal por …", with each approver's limit then) and the company's
-//! moves — price a requested quote (its lines, validity and notes), send it,
-//! mark an order fulfilled, cancel it.
+//! moves — write a quote for a customer, price a requested one (its lines,
+//! validity and notes), send it, mark an order fulfilled, cancel it.
 
 use poem::{
     IntoResponse, Response, handler,
@@ -22,9 +22,10 @@ use portico_web::{
     page::{set_flash_error, set_flash_named},
 };
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::{
-    ListQuery, PAGE, customer_filter, first_link, next_link, parse_id,
+    ListQuery, PAGE, customer_filter, customer_picks, first_link, next_link, parse_id,
     view::{Names, amount, date, today},
 };
 use crate::{
@@ -114,6 +115,15 @@ async fn list(
             .collect::<Vec<_>>(),
     );
     ctx.insert("show_customer", &customer.is_none());
+    let may_write = staff.may(Area::Sales, Action::Write).await?;
+    let new_href = match &customer {
+        Some(c) => format!("/admin/quotes/new?customer={}", c.id),
+        None => "/admin/quotes/new".to_owned(),
+    };
+    ctx.insert(
+        "new_href",
+        &(kind == OrderKind::Quote && may_write).then_some(new_href),
+    );
     ctx.insert("is_first_page", &after.is_none());
     ctx.insert("first", &first_link(path(kind), customer_id));
     ctx.insert(
@@ -183,6 +193,7 @@ fn detail_json(ui: &Ui, detail: &OrderDetail) -> Value {
             "comment": e.comment,
         })).collect::<Vec<_>>(),
         "notes": detail.notes,
+        "external_ref": detail.external_ref,
         "quote": detail.quote.as_ref().map(|(id, number)| json!({
             "href": format!("/admin/quotes/{id}"), "number": number,
         })),
@@ -412,6 +423,182 @@ fn stored_draft(detail: &OrderDetail) -> QuoteDraftInput {
     }
 }
 
+/// Each problem of a quote's form as a line of its summary: the field (a
+/// line's by number) and the message.
+fn draft_errors(ui: &Ui, errors: &FieldErrors) -> Vec<String> {
+    errors
+        .0
+        .iter()
+        .map(|e| {
+            let field = match (e.within.as_deref(), e.field) {
+                (Some(within), field) => {
+                    let n = within
+                        .trim_start_matches("lines[")
+                        .trim_end_matches(']')
+                        .parse::<usize>()
+                        .map_or(0, |n| n + 1);
+                    ui.lang.t_args(
+                        &format!("admin-quote-draft-line-{field}"),
+                        &[("n", (n as i64).into())],
+                    )
+                }
+                (None, "valid_until") => ui.lang.t("orders-valid-until"),
+                (None, "notes") => ui.lang.t("orders-notes"),
+                (None, "branch") => ui.lang.t("customer-col-branch"),
+                (None, "account") => ui.lang.t("admin-sales-col-customer"),
+                (None, _) => ui.lang.t("customer-lines"),
+            };
+            format!("{field}: {}", ui.lang.t(e.message))
+        })
+        .collect()
+}
+
+/// The new-quote page's query: the customer, or the picker's search.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct NewQuoteQuery {
+    customer: Option<String>,
+    q: Option<String>,
+}
+
+/// What a refused new quote brings back to its form: what was typed, the
+/// branch chosen, and every problem.
+struct Refused<'a> {
+    input: &'a QuoteDraftInput,
+    branch: &'a str,
+    errors: &'a FieldErrors,
+}
+
+/// The page that writes a new quote: the customer picker until a customer
+/// is chosen, then the lines form (with what was typed and its problems
+/// after a refused save).
+async fn new_quote_page(
+    ui: &Ui,
+    staff: &SignedInStaff,
+    customer: Option<&str>,
+    q: &str,
+    refused: Option<Refused<'_>>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Sales, Action::Write).await?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    let customer = customer_filter(&mut tx, customer).await?;
+    let mut ctx = staff.page(ui, "quotes").await?;
+    ctx.insert("title", &ui.lang.t("admin-quote-new"));
+    ctx.insert("is_draft", &true);
+    match &customer {
+        Some(account) => {
+            let (currency, _) = tx.orders().company_rules().await?;
+            let chosen = refused.as_ref().map_or("", |r| r.branch);
+            let branches: Vec<Value> = if account.fields.branches_enabled {
+                tx.branches()
+                    .list(account.id, 500)
+                    .await?
+                    .iter()
+                    .filter(|b| b.active)
+                    .map(|b| {
+                        let id = b.id.to_string();
+                        json!({ "id": id, "name": b.fields.name, "selected": id == chosen })
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let blank = QuoteDraftInput::default();
+            let none = FieldErrors::default();
+            let (input, errors) = refused
+                .as_ref()
+                .map_or((&blank, &none), |r| (r.input, r.errors));
+            ctx.insert("customer", &account_json(account));
+            ctx.insert("branches", &branches);
+            ctx.insert("currency", &currency);
+            ctx.insert("rows", &draft_rows(ui, input, errors));
+            ctx.insert(
+                "valid_until",
+                &input.valid_until.clone().unwrap_or_default(),
+            );
+            ctx.insert("notes", &input.notes.clone().unwrap_or_default());
+            ctx.insert("form_errors", &draft_errors(ui, errors));
+            ctx.insert(
+                "branch_error",
+                &errors
+                    .0
+                    .iter()
+                    .find(|e| e.within.is_none() && e.field == "branch")
+                    .map(|e| ui.lang.t(e.message)),
+            );
+        }
+        None => ctx.insert(
+            "picker",
+            &customer_picks(&mut tx, q, "/admin/quotes/new").await?,
+        ),
+    }
+    tx.commit().await?;
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(ui
+        .render("admin/quote_draft.html", &ctx)?
+        .with_status(status)
+        .into_response())
+}
+
+/// `GET /admin/quotes/new`: writes a quote for a customer — chosen first
+/// with the picker — as staff price it, to send afterwards.
+#[handler]
+pub(super) async fn new_quote(
+    ui: Ui,
+    staff: SignedInStaff,
+    Query(query): Query<NewQuoteQuery>,
+) -> Result<Response, AppError> {
+    new_quote_page(
+        &ui,
+        &staff,
+        query.customer.as_deref(),
+        query.q.as_deref().unwrap_or_default(),
+        None,
+    )
+    .await
+}
+
+/// `POST /admin/quotes`: saves a new quote as a draft and opens it, or
+/// shows the form again with every problem.
+#[handler]
+pub(super) async fn create_quote(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let input = draft_of(&pairs);
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    };
+    let account = value("account").parse().ok();
+    // A branch that does not parse is one no customer has.
+    let branch = Some(value("branch"))
+        .filter(|b| !b.is_empty())
+        .map(|b| b.parse().unwrap_or(Uuid::nil()));
+    match orders::draft_new(&Issuer::staff(&staff, &ui), account, branch, &input).await {
+        Ok(row) => {
+            set_flash_named(session, "orders-done-created", &row.number);
+            Ok(Redirect::see_other(format!("/admin/quotes/{}", row.id)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let refused = Refused {
+                input: &input,
+                branch: value("branch"),
+                errors: &errors,
+            };
+            new_quote_page(&ui, &staff, Some(value("account")), "", Some(refused)).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// The pricing page of a drafted quote: the form (with `sent`'s values and
 /// problems after a refused save), or a notice once it was sent.
 async fn draft_page(
@@ -451,32 +638,7 @@ async fn draft_page(
         &input.valid_until.clone().unwrap_or_default(),
     );
     ctx.insert("notes", &input.notes.clone().unwrap_or_default());
-    ctx.insert(
-        "form_errors",
-        &errors
-            .0
-            .iter()
-            .map(|e| {
-                let field = match (e.within.as_deref(), e.field) {
-                    (Some(within), field) => {
-                        let n = within
-                            .trim_start_matches("lines[")
-                            .trim_end_matches(']')
-                            .parse::<usize>()
-                            .map_or(0, |n| n + 1);
-                        ui.lang.t_args(
-                            &format!("admin-quote-draft-line-{field}"),
-                            &[("n", (n as i64).into())],
-                        )
-                    }
-                    (None, "valid_until") => ui.lang.t("orders-valid-until"),
-                    (None, "notes") => ui.lang.t("orders-notes"),
-                    (None, _) => ui.lang.t("customer-lines"),
-                };
-                format!("{field}: {}", ui.lang.t(e.message))
-            })
-            .collect::<Vec<_>>(),
-    );
+    ctx.insert("form_errors", &draft_errors(ui, errors));
     let status = if sent.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -89,7 +89,7 @@ pub use areas::lists::{ContactList, ListEntry, ListsArea, SEEDED_TITLES};
 pub use areas::names::NamesArea;
 pub use areas::orders::{Moved, NewOrder, OrderDetail, OrderEvent, OrderRow, OrdersArea};
 pub use areas::outbox::{NewMail, OutboxArea, OutboxMail};
-pub use areas::policy::{ContactPolicyRows, PolicyArea};
+pub use areas::policy::{AccountContact, ContactPolicyRows, PolicyArea};
 pub use areas::portal_access::PortalAccessArea;
 pub use areas::portal_credentials::{PortalCredentials, PortalCredentialsArea};
 pub use areas::portal_defaults::PortalDefaultsArea;

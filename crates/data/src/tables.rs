@@ -470,6 +470,8 @@ pub(crate) enum SalesOrders {
     DecidedBy,
     DecidedAt,
     Comment,
+    ExternalRef,
+    Digest,
     CreatedAt,
     UpdatedAt,
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::fields::{Checker, FieldErrors, limits};
 use crate::money;
-use crate::sales::{LineInput, MAX_BATCH, currency, decimal, line_amounts};
+use crate::sales::{LineInput, MAX_BATCH, currency, decimal, line_amounts, optional};
 
 /// Lines one quote or order may have.
 pub const MAX_ORDER_LINES: usize = 200;
@@ -115,6 +115,29 @@ impl OrderStatus {
 
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    /// Whether a quote or an order of `kind` can be in this state.
+    pub fn belongs_to(self, kind: OrderKind) -> bool {
+        use OrderStatus::*;
+        match kind {
+            OrderKind::Quote => matches!(self, Draft | Sent | Accepted | Rejected),
+            OrderKind::Order => matches!(self, Submitted | Authorized | Fulfilled | Cancelled),
+        }
+    }
+
+    /// Whether one move leads from this state to `to` for `kind`.
+    pub fn moves_to(self, kind: OrderKind, to: OrderStatus) -> bool {
+        [
+            OrderMove::Send,
+            OrderMove::Authorize,
+            OrderMove::Reject,
+            OrderMove::Fulfil,
+            OrderMove::Cancel,
+        ]
+        .into_iter()
+        .filter_map(|m| m.transition(kind))
+        .any(|(from, next)| next == to && from.contains(&self))
     }
 
     /// The state waiting for the customer's decision (a sent quote, a
@@ -364,44 +387,7 @@ impl QuoteDraftInput {
     /// blank rows to add lines.
     pub fn validate(&self, today: NaiveDate) -> Result<QuoteDraft, FieldErrors> {
         let mut check = Checker::default();
-        let mut lines = Vec::new();
-        for (n, input) in self.lines.iter().enumerate() {
-            let l = &input.line;
-            let blank = [
-                &l.description,
-                &l.quantity,
-                &l.unit_price,
-                &l.tax_rate,
-                &input.unit,
-            ]
-            .iter()
-            .all(|v| v.trim().is_empty())
-                && l.item_code.as_deref().is_none_or(|c| c.trim().is_empty());
-            if blank {
-                continue;
-            }
-            let (line, mut errors) = l.validate();
-            let mut unit = Checker::default();
-            let unit_text = unit.required("unit", &input.unit, limits::SHORT);
-            errors.append(unit.errors);
-            check.errors.nest(&format!("lines[{n}]"), errors);
-            lines.push(OrderLine {
-                item_id: None,
-                item_code: line.item_code,
-                description: line.description,
-                unit: unit_text,
-                quantity: line.quantity,
-                unit_price: line.unit_price,
-                tax_rate: line.tax_rate,
-                net: line.net,
-                tax: line.tax,
-            });
-        }
-        if lines.is_empty() {
-            check.errors.add("lines", "orders-lines-empty");
-        } else if lines.len() > MAX_ORDER_LINES {
-            check.errors.add("lines", "field-too-many");
-        }
+        let lines = staff_lines(&mut check, &self.lines, true);
         let valid_until = match self.valid_until.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => check.date("valid_until", raw),
@@ -417,6 +403,152 @@ impl QuoteDraftInput {
             lines,
             valid_until,
             notes,
+        })
+    }
+}
+
+/// The lines staff or an ERP write (any description, unit, quantity, price
+/// and tax), each line's problems under `lines[n]`; rows left wholly empty
+/// are skipped when `skip_blank` (a form's spare rows).
+fn staff_lines(check: &mut Checker, inputs: &[DraftLineInput], skip_blank: bool) -> Vec<OrderLine> {
+    let mut lines = Vec::new();
+    for (n, input) in inputs.iter().enumerate().take(MAX_ORDER_LINES + 1) {
+        let l = &input.line;
+        let blank = [
+            &l.description,
+            &l.quantity,
+            &l.unit_price,
+            &l.tax_rate,
+            &input.unit,
+        ]
+        .iter()
+        .all(|v| v.trim().is_empty())
+            && l.item_code.as_deref().is_none_or(|c| c.trim().is_empty());
+        if blank && skip_blank {
+            continue;
+        }
+        let (line, mut errors) = l.validate();
+        let mut unit = Checker::default();
+        let unit_text = unit.required("unit", &input.unit, limits::SHORT);
+        errors.append(unit.errors);
+        check.errors.nest(&format!("lines[{n}]"), errors);
+        lines.push(OrderLine {
+            item_id: None,
+            item_code: line.item_code,
+            description: line.description,
+            unit: unit_text,
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            tax_rate: line.tax_rate,
+            net: line.net,
+            tax: line.tax,
+        });
+    }
+    if lines.is_empty() {
+        check.errors.add("lines", "orders-lines-empty");
+    } else if lines.len() > MAX_ORDER_LINES {
+        check.errors.add("lines", "field-too-many");
+    }
+    lines
+}
+
+/// A quote or an order as an ERP sends it; decimals and dates as text.
+#[derive(Debug, Clone, Default)]
+pub struct ErpOrderInput {
+    pub external_ref: String,
+    /// The customer's code.
+    pub customer: String,
+    /// The branch's code, for a branch's quote or order.
+    pub branch: Option<String>,
+    /// Empty: waiting for the customer (a sent quote, a submitted order).
+    pub status: Option<String>,
+    /// `YYYY-MM-DD`; empty: today.
+    pub issued_on: Option<String>,
+    /// A quote's validity; empty for no end. Not for orders.
+    pub valid_until: Option<String>,
+    /// An order's wished delivery date. Not for quotes.
+    pub deliver_on: Option<String>,
+    pub currency: String,
+    pub notes: Option<String>,
+    pub lines: Vec<DraftLineInput>,
+}
+
+/// A checked quote or order from an ERP. What it serializes to is its
+/// content (the state apart), whose digest tells an unchanged record.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ErpOrder {
+    pub external_ref: String,
+    pub customer: String,
+    pub branch: Option<String>,
+    #[serde(skip)]
+    pub status: OrderStatus,
+    pub issued_on: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub deliver_on: Option<NaiveDate>,
+    pub currency: String,
+    pub notes: Option<String>,
+    /// Lines whose `item_id` is still to be found by code.
+    pub lines: Vec<OrderLine>,
+}
+
+impl ErpOrderInput {
+    /// The checked quote or order of `kind`, or every field's problem (a
+    /// line's under `lines[n]`).
+    pub fn validate(&self, kind: OrderKind, today: NaiveDate) -> Result<ErpOrder, FieldErrors> {
+        let mut check = Checker::default();
+        let external_ref = check.required("external_ref", &self.external_ref, limits::TEXT);
+        let customer = check.required("customer", &self.customer, limits::SHORT);
+        let branch = optional(&mut check, "branch", self.branch.as_deref(), limits::SHORT);
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") => OrderStatus::open_for(kind),
+            Some(raw) => match OrderStatus::parse(raw).filter(|s| s.belongs_to(kind)) {
+                Some(status) => status,
+                None => {
+                    check.errors.add("status", "field-choice-invalid");
+                    OrderStatus::open_for(kind)
+                }
+            },
+        };
+        let date = |check: &mut Checker, field: &'static str, raw: Option<&str>| match raw
+            .map(str::trim)
+        {
+            None | Some("") => None,
+            Some(raw) => check.date(field, raw),
+        };
+        let issued_on = date(&mut check, "issued_on", self.issued_on.as_deref()).unwrap_or(today);
+        let valid_until = date(&mut check, "valid_until", self.valid_until.as_deref());
+        let deliver_on = date(&mut check, "deliver_on", self.deliver_on.as_deref());
+        match kind {
+            OrderKind::Quote if deliver_on.is_some() => {
+                check.errors.add("deliver_on", "orders-not-for-quotes");
+            }
+            OrderKind::Order if valid_until.is_some() => {
+                check.errors.add("valid_until", "orders-not-for-orders");
+            }
+            _ => {}
+        }
+        if valid_until.is_some_and(|d| d < issued_on) {
+            check.errors.add("valid_until", "orders-valid-before-issue");
+        }
+        let currency = currency(&mut check, &self.currency);
+        let notes = optional(
+            &mut check,
+            "notes",
+            self.notes.as_deref(),
+            limits::LONG_TEXT,
+        );
+        let lines = staff_lines(&mut check, &self.lines, false);
+        check.errors.finish(ErpOrder {
+            external_ref,
+            customer,
+            branch,
+            status,
+            issued_on,
+            valid_until,
+            deliver_on,
+            currency,
+            notes,
+            lines,
         })
     }
 }

@@ -157,6 +157,9 @@ pub struct OrderJson {
     pub tax: String,
     #[oai(nullable)]
     pub notes: Option<String>,
+    /// The ERP's reference, for one an ERP sent.
+    #[oai(nullable)]
+    pub external_ref: Option<String>,
     /// The accepted quote an order was made from.
     #[oai(nullable)]
     pub quote_id: Option<Uuid>,
@@ -172,6 +175,7 @@ impl OrderJson {
             subtotal: d.subtotal.to_string(),
             tax: d.tax.to_string(),
             notes: d.notes.clone(),
+            external_ref: d.external_ref.clone(),
             quote_id: d.quote.as_ref().map(|(id, _)| *id),
             lines: d
                 .lines

@@ -6,10 +6,12 @@
 //! orders are requested from the catalogue and decided within each contact's
 //! approval limit; documents list what the company shares, each with its
 //! earlier versions; service requests are opened with files and followed
-//! in a thread both sides write in.
+//! in a thread both sides write in. Whoever may authorize a quote or order
+//! that waits is told by mail.
 
 mod ageing;
 mod api;
+mod approvers;
 mod documents;
 mod documents_api;
 mod ordering;

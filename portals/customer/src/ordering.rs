@@ -20,6 +20,8 @@ use portico_portal::SignedInContact;
 use portico_web::AppError;
 use uuid::Uuid;
 
+use crate::approvers;
+
 /// Days a quote requested in the portal stays valid once sent.
 const QUOTE_VALID_DAYS: u64 = 30;
 
@@ -199,7 +201,9 @@ pub(crate) async fn request(
             me.session.by(),
         )
         .await?;
+    let told = tell_deciders(&mut tx, me, &row).await?;
     tx.commit().await?;
+    kick(me, told);
     Ok(row)
 }
 
@@ -247,7 +251,9 @@ pub(crate) async fn order_quote(me: &SignedInContact, quote: Uuid) -> Result<Ord
             me.session.by(),
         )
         .await?;
+    let told = tell_deciders(&mut tx, me, &row).await?;
     tx.commit().await?;
+    kick(me, told);
     Ok(row)
 }
 
@@ -290,7 +296,9 @@ pub(crate) async fn order_again(me: &SignedInContact, order: Uuid) -> Result<Ord
             me.session.by(),
         )
         .await?;
+    let told = tell_deciders(&mut tx, me, &row).await?;
     tx.commit().await?;
+    kick(me, told);
     Ok(row)
 }
 
@@ -325,6 +333,7 @@ pub(crate) async fn decide(
     }
     let (answer, limit) = authority(&mut tx, me, &row).await?;
     let by = me.session.by();
+    let mut told = 0;
     let outcome = match decision {
         Decision::Authorize => match answer {
             Err(refusal) => Outcome::Refused(refusal),
@@ -348,6 +357,7 @@ pub(crate) async fn decide(
                 .request_approval(&row, limit, comment.as_deref(), by)
                 .await?
             {
+                told = approvers::notify(&mut tx, me, &row).await?;
                 Outcome::Requested
             } else {
                 return Err(AppError::StateConflict("orders-not-open"));
@@ -358,7 +368,28 @@ pub(crate) async fn decide(
         }
     };
     tx.commit().await?;
+    kick(me, told);
     Ok(outcome)
+}
+
+/// A new order its creator may not authorize waits for someone who may:
+/// they are told by mail. Returns how many were told.
+async fn tell_deciders(
+    tx: &mut TenantTx,
+    me: &SignedInContact,
+    row: &OrderRow,
+) -> Result<usize, AppError> {
+    if row.kind != OrderKind::Order || authority(tx, me, row).await?.0.is_ok() {
+        return Ok(0);
+    }
+    approvers::notify(tx, me, row).await
+}
+
+/// Sends the mail just committed without waiting for the next sweep.
+fn kick(me: &SignedInContact, told: usize) {
+    if told > 0 {
+        me.session.state.mail.kick(&me.session.tenant);
+    }
 }
 
 fn moved(moved: Option<Moved>) -> Result<Outcome, AppError> {

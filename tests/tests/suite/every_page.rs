@@ -300,7 +300,7 @@ async fn urls(
             pattern.to_owned(),
             format!("{pattern}?customer={}", d.customer),
         ],
-        "/admin/documents/new" | "/admin/service-requests/new" => vec![
+        "/admin/documents/new" | "/admin/service-requests/new" | "/admin/quotes/new" => vec![
             pattern.to_owned(),
             format!("{pattern}?q=carol"),
             format!("{pattern}?q=zzz"),

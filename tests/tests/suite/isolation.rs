@@ -220,9 +220,11 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         ("POST", "/api/v1/portal-roles") | ("PUT", "/api/v1/portal-roles/:id") => {
             Minimal::Json(role)
         }
-        ("PUT", "/api/v1/invoices" | "/api/v1/payments" | "/api/v1/items" | "/api/v1/prices") => {
-            Minimal::Json(json!({ "records": [] }))
-        }
+        (
+            "PUT",
+            "/api/v1/invoices" | "/api/v1/payments" | "/api/v1/items" | "/api/v1/prices"
+            | "/api/v1/quotes" | "/api/v1/orders",
+        ) => Minimal::Json(json!({ "records": [] })),
         ("PUT", "/api/v1/quotes/:id") => Minimal::Json(json!({ "lines": [{
             "description": "Mínima", "unit": "u", "quantity": "1", "unit_price": "1", "tax_rate": "0"
         }] })),

@@ -12,19 +12,23 @@ use portico_domain::{AccountKind, Portal, StaffRole};
 use portico_tests::builders::{Company, Grant};
 use portico_tests::{
     Browser, TestApp, TestDb, backend_tests,
+    outbox::{Mail, settled},
     pdf::{pdf_text, pdftotext_available},
 };
 use serde_json::{Value, json};
 
 backend_tests!(
     the_catalogue_and_prices_are_upserted_all_or_nothing,
+    an_erp_upserts_quotes_and_orders_by_its_reference_and_portal_decisions_stand,
     a_quote_is_requested_at_the_customers_prices_sent_accepted_and_ordered,
     an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it,
+    a_quote_over_the_limit_asks_the_colleagues_who_may_accept_it_by_mail,
     nobody_authorizes_their_own_when_the_company_says_so,
     two_contacts_authorizing_at_once_yield_one_authorization,
     bad_requests_are_explained_and_write_nothing,
     the_pages_request_decide_and_print,
     staff_price_a_requested_quote_before_sending_it,
+    staff_write_a_quote_for_a_customers_branch_and_send_it,
 );
 
 /// A company with customer `C-1` (branches `S1`, `S2`), customer `C-2`, a
@@ -176,6 +180,20 @@ async fn authorize(contact: &Browser<'_>, kind: &str, id: &str) -> (StatusCode, 
     .await
 }
 
+/// The mails about `number` once the company's outbox is empty.
+async fn told_about(app: &TestApp, alfa: &Company<'_>, number: &str) -> Vec<Mail> {
+    settled(&app.db.db, &alfa.tenant, app.mail_dir.path())
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains(number))
+        .collect()
+}
+
+/// The path of a portal link in a mail (`http://alfa.localhost:8080/portal/…`).
+fn portal_path(url: &str) -> &str {
+    &url[url.find("/portal/").expect("a portal link")..]
+}
+
 async fn the_catalogue_and_prices_are_upserted_all_or_nothing(db: TestDb) {
     let app = TestApp::new(db).await;
     let (alfa, api) = company(&app).await;
@@ -252,6 +270,212 @@ async fn the_catalogue_and_prices_are_upserted_all_or_nothing(db: TestDb) {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// A quote or order as an ERP sends it: `(item code, quantity, price)` lines.
+fn erp(
+    reference: &str,
+    branch: Option<&str>,
+    status: Option<&str>,
+    lines: &[(&str, &str, &str)],
+) -> Value {
+    json!({
+        "external_ref": reference, "customer": "C-1", "branch": branch, "status": status,
+        "currency": "DOP", "notes": "Desde el ERP",
+        "lines": lines.iter().map(|(code, quantity, price)| json!({
+            "item_code": code, "description": format!("Artículo {code}"), "unit": "u",
+            "quantity": quantity, "unit_price": price, "tax_rate": "18",
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The actions of a record's chain, as the admin API reads them.
+async fn chain(api: &Browser<'_>, kind: &str, id: &str) -> (Value, Vec<String>) {
+    let record = api.get(&format!("/api/v1/{kind}/{id}")).await.json();
+    let actions = record["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str().map(str::to_owned))
+        .collect();
+    (record, actions)
+}
+
+async fn an_erp_upserts_quotes_and_orders_by_its_reference_and_portal_decisions_stand(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let quotes = json!([
+        erp(
+            "Q-1",
+            None,
+            None,
+            &[("A-1", "2", "95"), ("FLETE", "1", "50")]
+        ),
+        erp("Q-2", Some("S1"), Some("draft"), &[("B-2", "10", "3")]),
+    ]);
+    let (status, out) = put(&api, "/api/v1/quotes", quotes.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["created"], 2, "{out}");
+    let id = out["results"][0]["id"].as_str().expect("id").to_owned();
+
+    // Numbered by Portico, totals computed, a catalogue item linked by code,
+    // waiting for the customer: 2 × 95 + 1 × 50 = 240 + 18 % = 283.20.
+    let (quote, actions) = chain(&api, "quotes", &id).await;
+    assert!(
+        quote["number"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("COT-")),
+        "{quote}"
+    );
+    assert_eq!(
+        (&quote["state"], &quote["total"], &quote["external_ref"]),
+        (&json!("sent"), &json!("283.20"), &json!("Q-1")),
+        "{quote}"
+    );
+    assert!(quote["lines"][0]["item_id"].is_string(), "{quote}");
+    assert!(quote["lines"][1]["item_id"].is_null(), "{quote}");
+    assert_eq!(actions, ["imported", "sent"]);
+
+    // The same batch again writes nothing; a changed line updates one.
+    let (status, out) = put(&api, "/api/v1/quotes", quotes).await;
+    assert_eq!(
+        (status, &out["unchanged"]),
+        (StatusCode::OK, &json!(2)),
+        "{out}"
+    );
+    let changed = erp(
+        "Q-1",
+        None,
+        None,
+        &[("A-1", "3", "95"), ("FLETE", "1", "50")],
+    );
+    let (status, out) = put(&api, "/api/v1/quotes", json!([changed])).await;
+    assert_eq!(
+        (status, &out["updated"]),
+        (StatusCode::OK, &json!(1)),
+        "{out}"
+    );
+    let (quote, actions) = chain(&api, "quotes", &id).await;
+    assert_eq!(quote["total"], "395.30", "{quote}");
+    assert_eq!(actions, ["imported", "sent", "updated"]);
+
+    // One bad record refuses the batch, every problem named; nothing written.
+    let mut wrong = erp("Q-4", None, Some("fulfilled"), &[("A-1", "1", "-5")]);
+    wrong["customer"] = json!("C-9");
+    wrong["deliver_on"] = json!("2026-12-31");
+    let (status, out) = put(
+        &api,
+        "/api/v1/quotes",
+        json!([erp("Q-3", None, None, &[("A-1", "1", "95")]), wrong]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    let text = out.to_string();
+    for field in [
+        "records[1].status",
+        "records[1].deliver_on",
+        "records[1].lines[0].unit_price",
+    ] {
+        assert!(text.contains(field), "{field}: {out}");
+    }
+    let list = api.get("/api/v1/quotes").await.json();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(2), "{list}");
+    let mut unknown = erp("Q-3", None, None, &[("A-1", "1", "95")]);
+    unknown["customer"] = json!("C-9");
+    let (status, out) = put(&api, "/api/v1/quotes", json!([unknown])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out.to_string().contains("records[0].customer"), "{out}");
+
+    // What the customer decided in the portal stands.
+    let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], None).await;
+    let (status, accepted) = authorize(&buyer, "quotes", &id).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    let relined = erp("Q-1", None, Some("accepted"), &[("A-1", "9", "95")]);
+    let (status, out) = put(&api, "/api/v1/quotes", json!([relined])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(
+        out.to_string().contains("orders-decided-in-portal"),
+        "{out}"
+    );
+    let undone = erp(
+        "Q-1",
+        None,
+        Some("sent"),
+        &[("A-1", "3", "95"), ("FLETE", "1", "50")],
+    );
+    let (status, out) = put(&api, "/api/v1/quotes", json!([undone])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out.to_string().contains("records[0].status"), "{out}");
+    let same = erp(
+        "Q-1",
+        None,
+        Some("accepted"),
+        &[("A-1", "3", "95"), ("FLETE", "1", "50")],
+    );
+    let (status, out) = put(&api, "/api/v1/quotes", json!([same])).await;
+    assert_eq!(
+        (status, &out["unchanged"]),
+        (StatusCode::OK, &json!(1)),
+        "{out}"
+    );
+
+    // An order the customer authorized moves on from the ERP: fulfilled.
+    let customer = alfa.account_id("C-1").await;
+    let s1 = alfa.branch_id(customer, "S1").await.as_uuid().to_string();
+    let order = erp("O-1", Some("S1"), None, &[("C-3", "1", "3000")]);
+    let (status, out) = put(&api, "/api/v1/orders", json!([order])).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let order_id = out["results"][0]["id"].as_str().expect("id").to_owned();
+    let (placed, _) = chain(&api, "orders", &order_id).await;
+    assert!(
+        placed["number"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("PED-")),
+        "{placed}"
+    );
+    assert_eq!(
+        (&placed["state"], &placed["branch_id"]),
+        (&json!("submitted"), &json!(s1))
+    );
+    let (status, done) = authorize(&buyer, "orders", &order_id).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let fulfilled = erp(
+        "O-1",
+        Some("S1"),
+        Some("fulfilled"),
+        &[("C-3", "1", "3000")],
+    );
+    let (status, out) = put(&api, "/api/v1/orders", json!([fulfilled])).await;
+    assert_eq!(
+        (status, &out["updated"]),
+        (StatusCode::OK, &json!(1)),
+        "{out}"
+    );
+    let (order, actions) = chain(&api, "orders", &order_id).await;
+    assert_eq!(order["state"], "fulfilled", "{order}");
+    assert_eq!(actions, ["imported", "authorized", "fulfilled"]);
+    // A quote's reference is not an order's: the same reference is a new order.
+    let (status, out) = put(
+        &api,
+        "/api/v1/orders",
+        json!([erp("Q-2", None, None, &[("A-1", "1", "95")])]),
+    )
+    .await;
+    assert_eq!(
+        (status, &out["created"]),
+        (StatusCode::OK, &json!(1)),
+        "{out}"
+    );
+
+    // The back office shows the ERP's reference and the chain.
+    let owner = alfa.staff_session("owner@alfa.test").await;
+    let page = owner.get(&format!("/admin/orders/{order_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("O-1") && page.body.contains("Recibido del ERP"),
+        "{}",
+        page.body
+    );
 }
 
 async fn a_quote_is_requested_at_the_customers_prices_sent_accepted_and_ordered(db: TestDb) {
@@ -393,10 +617,36 @@ async fn an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it(db:
         contact_and_link(&alfa, "jefa@uno.test", BUYER, &[], Some("10000")).await;
     let small = contact(&alfa, "junior@uno.test", BUYER, &[], Some("1000")).await;
 
+    // Sees only the other branch: however high its limit, not for S1's orders.
+    let south = contact(&alfa, "sur@uno.test", BUYER, &["S2"], Some("50000")).await;
+
     // 2 × 3000 + 18 % = 7080.00: above 5,000, within 10,000.
     let placed = order(&branch_buyer, &[("C-3", "2")], Some(&s1)).await;
     assert_eq!(placed["total"], "7080.00", "{placed}");
     let id = placed["id"].as_str().expect("id").to_owned();
+
+    // The one colleague who may authorize it is told by mail, with a link
+    // that opens it; not the buyer, the smaller limit nor the other branch.
+    let number = placed["number"].as_str().expect("number");
+    let told = told_about(&app, &alfa, number).await;
+    let to: Vec<&str> = told.iter().map(|m| m.to.as_str()).collect();
+    assert_eq!(to, ["jefa@uno.test"], "{told:?}");
+    assert!(
+        told[0].subject.contains("espera su autorización"),
+        "{told:?}"
+    );
+    told[0].assert_text_contains(&["7,080.00 DOP", "Farmacia Uno", "norte@uno.test"]);
+    let opened = approver
+        .get(portal_path(
+            told[0].url_containing(&format!("/portal/orders/{id}")),
+        ))
+        .await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert!(opened.body.contains(number));
+    assert_eq!(
+        south.get(&format!("/portal/orders/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let (status, out) = authorize(&branch_buyer, "orders", &id).await;
     assert_eq!(status, StatusCode::CONFLICT, "{out}");
     assert!(out.to_string().contains("orders-refused-limit"), "{out}");
@@ -427,7 +677,6 @@ async fn an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it(db:
 
     // The explainer answers "may they authorize PED-… of 7,080.00 DOP?" with
     // the limit in the chain of reasons.
-    let number = placed["number"].as_str().expect("number");
     let explain = |contact: &str, link: &str| {
         format!("/api/v1/contacts/{contact}/access/explain?link={link}&document={number}")
     };
@@ -514,6 +763,72 @@ async fn an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it(db:
         kept["events"][1]["actor_name"],
         chain["events"][1]["actor_name"]
     );
+}
+
+async fn a_quote_over_the_limit_asks_the_colleagues_who_may_accept_it_by_mail(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], Some("100")).await;
+    let _manager = contact(&alfa, "gerente@uno.test", BUYER, &[], Some("1000")).await;
+    let _unlimited = contact(&alfa, "dueno@uno.test", BUYER, &["S2"], None).await;
+    let _small = contact(&alfa, "junior@uno.test", BUYER, &[], Some("200")).await;
+    let _viewer = contact(&alfa, "mira@uno.test", &["quotes.view"], &[], None).await;
+    let other = alfa.contact("Otra", "Dos", "otra@dos.test").await;
+    let c2 = alfa.account_id("C-2").await;
+    alfa.link(
+        other,
+        c2,
+        AccountKind::Customer,
+        &Grant::all_branches(BUYER),
+    )
+    .await;
+
+    // 2 × 90 + 18 % = 212.40, for the whole customer (no branch).
+    let a1 = item_id(&buyer, "A-1").await;
+    let (status, quote) = call(
+        &buyer,
+        "/portal/api/v1/quotes",
+        json!({ "lines": [{ "item_id": a1, "quantity": "2" }] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{quote}");
+    let id = quote["id"].as_str().expect("id").to_owned();
+    let number = quote["number"].as_str().expect("number").to_owned();
+    let sent = api
+        .json(Method::POST, &format!("/api/v1/quotes/{id}/send"), None)
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(told_about(&app, &alfa, &number).await.is_empty());
+
+    let (status, out) = authorize(&buyer, "quotes", &id).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+    let ask = json!({ "decision": "request_approval", "comment": "urgente" });
+    let (status, asked) = call(
+        &buyer,
+        &format!("/portal/api/v1/quotes/{id}/decision"),
+        ask.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{asked}");
+
+    // Told: whoever may accept 212.40 DOP of an account-level quote — the
+    // manager and the owner without a limit (branch-bound, but the quote
+    // belongs to the whole customer); not the asker, the smaller limit, the
+    // viewer without the grant, nor the other customer's contact.
+    let told = told_about(&app, &alfa, &number).await;
+    let mut to: Vec<&str> = told.iter().map(|m| m.to.as_str()).collect();
+    to.sort_unstable();
+    assert_eq!(to, ["dueno@uno.test", "gerente@uno.test"], "{told:?}");
+    for mail in &told {
+        assert!(mail.subject.contains("espera su aprobación"), "{mail:?}");
+        mail.assert_text_contains(&["212.40 DOP", "compras@uno.test"]);
+        mail.url_containing(&format!("/portal/quotes/{id}?account="));
+    }
+
+    // Asking twice is a conflict and tells nobody again.
+    let (status, out) = call(&buyer, &format!("/portal/api/v1/quotes/{id}/decision"), ask).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{out}");
+    assert_eq!(told_about(&app, &alfa, &number).await.len(), 2);
 }
 
 async fn nobody_authorizes_their_own_when_the_company_says_so(db: TestDb) {
@@ -946,4 +1261,140 @@ async fn staff_price_a_requested_quote_before_sending_it(db: TestDb) {
     .await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["total"], "531.00", "{again}");
+}
+
+async fn staff_write_a_quote_for_a_customers_branch_and_send_it(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let customer = alfa.account_id("C-1").await;
+    let s1 = alfa.branch_id(customer, "S1").await.as_uuid().to_string();
+    let owner = alfa.staff_session("owner@alfa.test").await;
+
+    // From the list: the customer first, through the picker.
+    let list = owner.get("/admin/quotes").await;
+    assert!(list.body.contains("/admin/quotes/new"), "{}", list.body);
+    let picker = owner.get("/admin/quotes/new?q=uno").await;
+    assert_eq!(picker.status, StatusCode::OK, "{}", picker.body);
+    let form_path = format!("/admin/quotes/new?customer={customer}");
+    assert!(picker.body.contains(&form_path), "{}", picker.body);
+    let form = owner.get(&form_path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("Sucursal Norte") && form.body.contains("Farmacia Uno"),
+        "{}",
+        form.body
+    );
+
+    let customer_id = customer.to_string();
+    let line = |code: &'static str, desc: &'static str, qty: &'static str, price: &'static str| {
+        [
+            ("item_code", code),
+            ("description", desc),
+            ("unit", "u"),
+            ("quantity", qty),
+            ("unit_price", price),
+            ("tax_rate", "18"),
+        ]
+    };
+    // A bad quantity and another customer's branch come back named, with
+    // what was typed; nothing is written.
+    let mut fields: Vec<(&str, &str)> = vec![("account", &customer_id), ("branch", "not-a-branch")];
+    fields.extend(line("A-1", "Jarabe", "dos", "95"));
+    let refused = owner.submit(&form_path, "/admin/quotes", &fields).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Cantidad, línea 1") && refused.body.contains("dos"),
+        "{}",
+        refused.body
+    );
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("account", &customer_id),
+        ("branch", "01a238ca-feef-702a-988c-e2362c9e0b26"),
+    ];
+    fields.extend(line("A-1", "Jarabe", "2", "95"));
+    let refused = owner.submit(&form_path, "/admin/quotes", &fields).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    let quotes = api.get("/api/v1/quotes").await.json();
+    assert_eq!(
+        quotes["items"].as_array().map(Vec::len),
+        Some(0),
+        "{quotes}"
+    );
+
+    // For branch S1: a catalogue line (linked by its code) and one of its own.
+    let mut fields: Vec<(&str, &str)> = vec![("account", &customer_id), ("branch", &s1)];
+    fields.extend(line("A-1", "Jarabe", "2", "95"));
+    fields.extend(line("", "Instalación", "1", "500"));
+    // A spare row left empty is no line.
+    fields.extend([
+        ("item_code", ""),
+        ("description", ""),
+        ("unit", ""),
+        ("quantity", ""),
+        ("unit_price", ""),
+        ("tax_rate", ""),
+    ]);
+    let created = owner.submit(&form_path, "/admin/quotes", &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let location = created.location().expect("location").to_owned();
+    let id = location.rsplit('/').next().expect("id").to_owned();
+    let (quote, actions) = chain(&api, "quotes", &id).await;
+    // 2 × 95 + 500 = 690 + 18 % = 814.20, in the company's currency.
+    assert_eq!(
+        (
+            &quote["state"],
+            &quote["total"],
+            &quote["currency"],
+            &quote["branch_id"]
+        ),
+        (&json!("draft"), &json!("814.20"), &json!("DOP"), &json!(s1)),
+        "{quote}"
+    );
+    assert!(quote["lines"][0]["item_id"].is_string(), "{quote}");
+    assert_eq!(actions, ["created"]);
+    let page = owner.get(&location).await;
+    assert!(
+        page.body.contains("Preparar líneas y precios"),
+        "{}",
+        page.body
+    );
+
+    // Sent, the contact who sees S1 can accept it; one of S2 never sees it.
+    let sent = api
+        .json(Method::POST, &format!("/api/v1/quotes/{id}/send"), None)
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let north = contact(&alfa, "norte@uno.test", BUYER, &["S1"], None).await;
+    let south = contact(&alfa, "sur@uno.test", BUYER, &["S2"], None).await;
+    assert_eq!(
+        south
+            .get(&format!("/portal/api/v1/quotes/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let (status, accepted) = authorize(&north, "quotes", &id).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+
+    // A read-only user is not offered the form and cannot post it.
+    alfa.staff("lector@alfa.test", StaffRole::ReadOnly).await;
+    let reader = alfa.staff_session("lector@alfa.test").await;
+    assert!(
+        !reader
+            .get("/admin/quotes")
+            .await
+            .body
+            .contains("/admin/quotes/new")
+    );
+    assert_eq!(reader.get(&form_path).await.status, StatusCode::FORBIDDEN);
 }

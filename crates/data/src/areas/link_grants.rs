@@ -73,15 +73,15 @@ pub struct LinkGrantsArea<'t> {
 impl LinkGrantsArea<'_> {
     /// The portal access of a contact's links, by account name.
     pub async fn of_contact(&mut self, contact: ContactId) -> Result<Vec<LinkAccess>, DataError> {
-        self.of_links(&[contact], None, false).await
+        self.of_links(&[contact], &[], false).await
     }
 
-    /// Links of `contacts` (or the single link `only`) with their grants;
-    /// `active_only` skips links to archived accounts.
+    /// Links of `contacts` (or, when `only` names some, those links) with
+    /// their grants; `active_only` skips links to archived accounts.
     pub(crate) async fn of_links(
         &mut self,
         contacts: &[ContactId],
-        only: Option<LinkId>,
+        only: &[LinkId],
         active_only: bool,
     ) -> Result<Vec<LinkAccess>, DataError> {
         let tenant = self.tx.tenant_id().as_uuid();
@@ -105,8 +105,11 @@ impl LinkGrantsArea<'_> {
             .and_where(Expr::col((ContactLinks::Table, ContactLinks::TenantId)).eq(tenant))
             .order_by((Accounts::Table, Accounts::SortName), Order::Asc)
             .to_owned();
-        if let Some(link) = only {
-            select.and_where(Expr::col((ContactLinks::Table, ContactLinks::Id)).eq(link.as_uuid()));
+        if !only.is_empty() {
+            select.and_where(
+                Expr::col((ContactLinks::Table, ContactLinks::Id))
+                    .is_in(only.iter().map(|l| l.as_uuid())),
+            );
         } else {
             select.and_where(
                 Expr::col((ContactLinks::Table, ContactLinks::ContactId))
@@ -205,7 +208,7 @@ impl LinkGrantsArea<'_> {
         input: &LinkAccessInput,
         by: By<'_>,
     ) -> Result<Option<LinkAccess>, DataError> {
-        let Some(before) = self.of_links(&[], Some(link), false).await?.pop() else {
+        let Some(before) = self.of_links(&[], &[link], false).await?.pop() else {
             return Ok(None);
         };
         let mut errors = FieldErrors::default();
@@ -309,7 +312,7 @@ impl LinkGrantsArea<'_> {
         self.tx.conn.execute(&update).await?;
         self.tx.policy().bump_version().await?;
         let after = self
-            .of_links(&[], Some(link), false)
+            .of_links(&[], &[link], false)
             .await?
             .pop()
             .ok_or_else(|| DataError::Corrupt("link vanished".into()))?;

@@ -5,12 +5,14 @@
 //! through a contact's `PortalScope` (filtered in SQL by account and visible
 //! branches), as what waits for a contact's decision, or by staff.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use portico_authz::PortalScope;
 use portico_domain::{
     FieldErrors, Portal,
     money::{self, Dec},
-    orders::{OrderKind, OrderLine, OrderMove, OrderStatus, QuoteDraft},
+    orders::{ErpOrder, OrderKind, OrderLine, OrderMove, OrderStatus, QuoteDraft},
 };
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
 use serde_json::json;
@@ -18,11 +20,15 @@ use uuid::Uuid;
 
 use crate::areas::audit::Actor;
 use crate::areas::customer_records::sees_branch;
+use crate::areas::sales::{digest, key, problem};
 use crate::tables::{
     Accounts, ContactLinks, DocumentCounters, SalesOrderEvents, SalesOrderLines, SalesOrders,
     Tenants,
 };
-use crate::{AccountId, BranchId, By, ContactId, DataError, DateCursor, RecordTable, TenantTx};
+use crate::{
+    AccountId, BranchId, By, ContactId, DataError, DateCursor, RecordTable, TenantTx,
+    UpsertOutcome, Upserted,
+};
 
 /// The largest total a quote or order may reach (as for every amount).
 const MAX_TOTAL: i64 = 1_000_000_000_000;
@@ -95,6 +101,8 @@ pub struct OrderDetail {
     pub subtotal: Dec,
     pub tax: Dec,
     pub notes: Option<String>,
+    /// The ERP's reference, for a record an ERP sent.
+    pub external_ref: Option<String>,
     /// The quote an order was made from: its id and number.
     pub quote: Option<(Uuid, String)>,
     pub lines: Vec<OrderLine>,
@@ -188,6 +196,7 @@ struct DetailDb {
     subtotal: i64,
     tax: i64,
     notes: Option<String>,
+    external_ref: Option<String>,
     quote_id: Option<Uuid>,
     account_name: String,
 }
@@ -215,15 +224,69 @@ struct EventDb {
     comment: Option<String>,
 }
 
-/// The totals of `lines`, refused when an amount outgrows what is stored.
+/// The totals of `lines`, refused when an amount outgrows what is stored or
+/// the total is below zero.
 fn checked_totals(lines: &[OrderLine]) -> Result<(Dec, Dec, Dec), DataError> {
     let (subtotal, tax, total) = portico_domain::orders::totals(lines);
-    if total >= Dec::from(MAX_TOTAL) || lines.iter().any(|l| l.net >= Dec::from(MAX_TOTAL)) {
+    let problem = totals_problem(lines, total);
+    if let Some(message) = problem {
         let mut errors = FieldErrors::default();
-        errors.add("lines", "field-decimal-too-large");
+        errors.add("lines", message);
         return Err(DataError::Invalid(errors));
     }
     Ok((subtotal, tax, total))
+}
+
+/// Why `lines` totalling `total` cannot be stored, if they cannot.
+fn totals_problem(lines: &[OrderLine], total: Dec) -> Option<&'static str> {
+    if total >= Dec::from(MAX_TOTAL) || lines.iter().any(|l| l.net.abs() >= Dec::from(MAX_TOTAL)) {
+        Some("field-decimal-too-large")
+    } else if total.is_sign_negative() {
+        Some("sales-total-negative")
+    } else {
+        None
+    }
+}
+
+/// The step of the chain an ERP's change of state is kept as.
+fn state_event(to: OrderStatus) -> &'static str {
+    match to {
+        OrderStatus::Sent => "sent",
+        OrderStatus::Accepted | OrderStatus::Authorized => "authorized",
+        OrderStatus::Rejected => "rejected",
+        OrderStatus::Fulfilled => "fulfilled",
+        OrderStatus::Cancelled => "cancelled",
+        OrderStatus::Draft | OrderStatus::Submitted => "reopened",
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredDb {
+    id: Uuid,
+    external_ref: Option<String>,
+    number: String,
+    account_id: Uuid,
+    currency: String,
+    status: String,
+    digest: Option<String>,
+    decided_by: Option<Uuid>,
+}
+
+/// How a quote or order is first written.
+struct Header<'a> {
+    kind: OrderKind,
+    account: AccountId,
+    branch: Option<BranchId>,
+    status: OrderStatus,
+    issued_on: NaiveDate,
+    valid_until: Option<NaiveDate>,
+    deliver_on: Option<NaiveDate>,
+    currency: &'a str,
+    quote: Option<Uuid>,
+    notes: Option<&'a str>,
+    created_by: Option<ContactId>,
+    /// The ERP's reference and the digest of what it sent.
+    external: Option<(&'a str, &'a str)>,
 }
 
 fn rows(rows: Vec<OrderRowDb>) -> Result<Vec<OrderRow>, DataError> {
@@ -311,54 +374,22 @@ impl OrdersArea<'_> {
         let number = self.next_number(new.kind).await?;
         let now = Utc::now();
         let status = new.kind.initial();
-        let insert = Query::insert()
-            .into_table(SalesOrders::Table)
-            .columns([
-                SalesOrders::TenantId,
-                SalesOrders::Id,
-                SalesOrders::Kind,
-                SalesOrders::Number,
-                SalesOrders::AccountId,
-                SalesOrders::BranchId,
-                SalesOrders::Status,
-                SalesOrders::AwaitingApproval,
-                SalesOrders::IssuedOn,
-                SalesOrders::ValidUntil,
-                SalesOrders::DeliverOn,
-                SalesOrders::Currency,
-                SalesOrders::Subtotal,
-                SalesOrders::Tax,
-                SalesOrders::Total,
-                SalesOrders::QuoteId,
-                SalesOrders::Notes,
-                SalesOrders::CreatedBy,
-                SalesOrders::CreatedAt,
-                SalesOrders::UpdatedAt,
-            ])
-            .values_panic([
-                self.tenant().into(),
-                id.into(),
-                new.kind.as_str().into(),
-                number.clone().into(),
-                new.account.as_uuid().into(),
-                new.branch.map(|b| b.as_uuid()).into(),
-                status.as_str().into(),
-                false.into(),
-                now.date_naive().into(),
-                new.valid_until.into(),
-                new.deliver_on.into(),
-                new.currency.clone().into(),
-                money::to_stored(subtotal).into(),
-                money::to_stored(tax).into(),
-                money::to_stored(total).into(),
-                new.quote.into(),
-                new.notes.clone().into(),
-                new.created_by.map(|c| c.as_uuid()).into(),
-                now.into(),
-                now.into(),
-            ])
-            .to_owned();
-        self.tx.conn.execute(&insert).await?;
+        let header = Header {
+            kind: new.kind,
+            account: new.account,
+            branch: new.branch,
+            status,
+            issued_on: now.date_naive(),
+            valid_until: new.valid_until,
+            deliver_on: new.deliver_on,
+            currency: &new.currency,
+            quote: new.quote,
+            notes: new.notes.as_deref(),
+            created_by: new.created_by,
+            external: None,
+        };
+        self.insert_header(id, &number, &header, (subtotal, tax, total))
+            .await?;
         self.insert_lines(id, &new.lines).await?;
         self.event(id, by, "created", None, new.notes.as_deref())
             .await?;
@@ -388,6 +419,313 @@ impl OrdersArea<'_> {
             total,
             created_by: new.created_by,
         })
+    }
+
+    /// Inserts the row of a new quote or order (its lines apart).
+    async fn insert_header(
+        &mut self,
+        id: Uuid,
+        number: &str,
+        h: &Header<'_>,
+        (subtotal, tax, total): (Dec, Dec, Dec),
+    ) -> Result<(), DataError> {
+        let now = Utc::now();
+        let insert = Query::insert()
+            .into_table(SalesOrders::Table)
+            .columns([
+                SalesOrders::TenantId,
+                SalesOrders::Id,
+                SalesOrders::Kind,
+                SalesOrders::Number,
+                SalesOrders::AccountId,
+                SalesOrders::BranchId,
+                SalesOrders::Status,
+                SalesOrders::AwaitingApproval,
+                SalesOrders::IssuedOn,
+                SalesOrders::ValidUntil,
+                SalesOrders::DeliverOn,
+                SalesOrders::Currency,
+                SalesOrders::Subtotal,
+                SalesOrders::Tax,
+                SalesOrders::Total,
+                SalesOrders::QuoteId,
+                SalesOrders::Notes,
+                SalesOrders::CreatedBy,
+                SalesOrders::ExternalRef,
+                SalesOrders::Digest,
+                SalesOrders::CreatedAt,
+                SalesOrders::UpdatedAt,
+            ])
+            .values_panic([
+                self.tenant().into(),
+                id.into(),
+                h.kind.as_str().into(),
+                number.into(),
+                h.account.as_uuid().into(),
+                h.branch.map(|b| b.as_uuid()).into(),
+                h.status.as_str().into(),
+                false.into(),
+                h.issued_on.into(),
+                h.valid_until.into(),
+                h.deliver_on.into(),
+                h.currency.into(),
+                money::to_stored(subtotal).into(),
+                money::to_stored(tax).into(),
+                money::to_stored(total).into(),
+                h.quote.into(),
+                h.notes.map(str::to_owned).into(),
+                h.created_by.map(|c| c.as_uuid()).into(),
+                h.external.map(|(r, _)| r.to_owned()).into(),
+                h.external.map(|(_, d)| d.to_owned()).into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned();
+        self.tx.conn.execute(&insert).await?;
+        Ok(())
+    }
+
+    /// Creates or updates the quotes or orders of `kind` an ERP sends, all
+    /// or nothing, by the ERP's reference: a new one gets the next number of
+    /// its series; one sent again as stored (same content, same state) is
+    /// left alone; a changed one has its content replaced and its state set,
+    /// each kept in its chain. What a contact decided in the portal stands:
+    /// such a record keeps its content and its state only moves on from
+    /// there (an authorized order to fulfilled or cancelled). A pending
+    /// request for approval ends with any change. Lines naming an item of
+    /// the catalogue by code are linked to it. Nothing is written when any
+    /// record has a problem: every problem is returned, under `records[n]`.
+    pub async fn upsert(
+        &mut self,
+        kind: OrderKind,
+        records: &[ErpOrder],
+        by: By<'_>,
+    ) -> Result<Vec<UpsertOutcome>, DataError> {
+        let mut errors = FieldErrors::default();
+        let mut refs = HashSet::new();
+        for (n, r) in records.iter().enumerate() {
+            if !refs.insert(r.external_ref.clone()) {
+                problem(&mut errors, n, "external_ref", "field-repeated");
+            }
+        }
+        let codes: Vec<(&str, Option<&str>)> = records
+            .iter()
+            .map(|r| (r.customer.as_str(), r.branch.as_deref()))
+            .collect();
+        let resolved = self.tx.sales().resolve(&codes, &mut errors).await?;
+        let select = Query::select()
+            .columns([
+                SalesOrders::Id,
+                SalesOrders::ExternalRef,
+                SalesOrders::Number,
+                SalesOrders::AccountId,
+                SalesOrders::Currency,
+                SalesOrders::Status,
+                SalesOrders::Digest,
+                SalesOrders::DecidedBy,
+            ])
+            .from(SalesOrders::Table)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Kind).eq(kind.as_str()))
+            .and_where(Expr::col(SalesOrders::ExternalRef).is_in(refs))
+            .to_owned();
+        let stored: HashMap<String, StoredDb> = self
+            .tx
+            .conn
+            .fetch_all::<StoredDb>(&select)
+            .await?
+            .into_iter()
+            .map(|r| (r.external_ref.clone().unwrap_or_default(), r))
+            .collect();
+        let mut plans = Vec::with_capacity(records.len());
+        for (n, r) in records.iter().enumerate() {
+            let account = resolved.accounts.get(&key(&r.customer)).copied();
+            let branch = account.and_then(|a| {
+                r.branch
+                    .as_deref()
+                    .and_then(|b| resolved.branches.get(&(a, key(b))).copied())
+            });
+            let (_, _, total) = portico_domain::orders::totals(&r.lines);
+            if let Some(message) = totals_problem(&r.lines, total) {
+                problem(&mut errors, n, "lines", message);
+            }
+            let digest = digest(r, account.unwrap_or_default(), branch);
+            let old = stored.get(&r.external_ref);
+            if let Some(old) = old {
+                if Some(old.account_id) != account {
+                    problem(&mut errors, n, "customer", "sales-customer-changed");
+                }
+                if old.currency != r.currency {
+                    problem(&mut errors, n, "currency", "sales-currency-changed");
+                }
+                let from = OrderStatus::parse(&old.status)
+                    .ok_or_else(|| DataError::Corrupt(format!("order status {}", old.status)))?;
+                if old.decided_by.is_some() {
+                    if old.digest.as_deref() != Some(digest.as_str()) {
+                        problem(&mut errors, n, "lines", "orders-decided-in-portal");
+                    }
+                    if r.status != from && !from.moves_to(kind, r.status) {
+                        problem(&mut errors, n, "status", "orders-decided-in-portal");
+                    }
+                }
+                plans.push((account, branch, Some((old, from)), digest));
+            } else {
+                plans.push((account, branch, None, digest));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(DataError::Invalid(errors));
+        }
+        let item_codes: Vec<String> = records
+            .iter()
+            .flat_map(|r| r.lines.iter().filter_map(|l| l.item_code.clone()))
+            .collect();
+        let items = self.tx.catalogue().ids_by_code(&item_codes).await?;
+        let mut outcomes = Vec::with_capacity(records.len());
+        for (r, (account, branch, old, digest)) in records.iter().zip(plans) {
+            let account = AccountId::from(account.unwrap_or_default());
+            let branch = branch.map(BranchId::from);
+            let lines: Vec<OrderLine> = r
+                .lines
+                .iter()
+                .map(|l| OrderLine {
+                    item_id: l
+                        .item_code
+                        .as_ref()
+                        .and_then(|c| items.get(&key(c)).copied()),
+                    ..l.clone()
+                })
+                .collect();
+            let (subtotal, tax, total) = checked_totals(&lines)?;
+            let content_changed = old
+                .as_ref()
+                .is_none_or(|(o, _)| o.digest.as_deref() != Some(digest.as_str()));
+            let (id, outcome) = match old {
+                Some((old, from)) if !content_changed && from == r.status => {
+                    (old.id, Upserted::Unchanged)
+                }
+                Some((old, from)) => {
+                    self.replace_from_erp(
+                        old.id,
+                        (account, branch),
+                        r,
+                        &lines,
+                        (subtotal, tax, total),
+                        &digest,
+                    )
+                    .await?;
+                    if content_changed {
+                        self.event(old.id, by, "updated", None, None).await?;
+                    }
+                    if from != r.status {
+                        self.event(old.id, by, state_event(r.status), None, None)
+                            .await?;
+                    }
+                    self.tx
+                        .audit()
+                        .log(
+                            by,
+                            &format!("{}.update", kind.as_str()),
+                            (kind.as_str(), old.id),
+                            Some(account.as_uuid()),
+                            json!({ "number": old.number, "external_ref": r.external_ref,
+                                    "status": { "before": from, "after": r.status },
+                                    "total": total, "lines": lines.len() }),
+                        )
+                        .await?;
+                    (old.id, Upserted::Updated)
+                }
+                None => {
+                    let id = Uuid::now_v7();
+                    let number = self.next_number(kind).await?;
+                    let header = Header {
+                        kind,
+                        account,
+                        branch,
+                        status: r.status,
+                        issued_on: r.issued_on,
+                        valid_until: r.valid_until,
+                        deliver_on: r.deliver_on,
+                        currency: &r.currency,
+                        quote: None,
+                        notes: r.notes.as_deref(),
+                        created_by: None,
+                        external: Some((&r.external_ref, &digest)),
+                    };
+                    self.insert_header(id, &number, &header, (subtotal, tax, total))
+                        .await?;
+                    self.insert_lines(id, &lines).await?;
+                    self.event(id, by, "imported", None, r.notes.as_deref())
+                        .await?;
+                    if r.status != kind.initial() {
+                        self.event(id, by, state_event(r.status), None, None)
+                            .await?;
+                    }
+                    self.tx
+                        .audit()
+                        .log(
+                            by,
+                            &format!("{}.create", kind.as_str()),
+                            (kind.as_str(), id),
+                            Some(account.as_uuid()),
+                            json!({ "after": { "number": number, "external_ref": r.external_ref,
+                                               "status": r.status, "total": total,
+                                               "currency": r.currency, "lines": lines.len() } }),
+                        )
+                        .await?;
+                    (id, Upserted::Created)
+                }
+            };
+            outcomes.push(UpsertOutcome {
+                external_ref: r.external_ref.clone(),
+                id,
+                outcome,
+            });
+        }
+        Ok(outcomes)
+    }
+
+    /// Replaces a stored record's content and state with what an ERP sent.
+    async fn replace_from_erp(
+        &mut self,
+        id: Uuid,
+        (account, branch): (AccountId, Option<BranchId>),
+        r: &ErpOrder,
+        lines: &[OrderLine],
+        (subtotal, tax, total): (Dec, Dec, Dec),
+        digest: &str,
+    ) -> Result<(), DataError> {
+        let update = Query::update()
+            .table(SalesOrders::Table)
+            .value(SalesOrders::BranchId, branch.map(|b| b.as_uuid()))
+            .value(SalesOrders::Status, r.status.as_str())
+            .value(SalesOrders::AwaitingApproval, false)
+            .value(SalesOrders::IssuedOn, r.issued_on)
+            .value(SalesOrders::ValidUntil, r.valid_until)
+            .value(SalesOrders::DeliverOn, r.deliver_on)
+            .value(SalesOrders::Subtotal, money::to_stored(subtotal))
+            .value(SalesOrders::Tax, money::to_stored(tax))
+            .value(SalesOrders::Total, money::to_stored(total))
+            .value(SalesOrders::Notes, r.notes.clone())
+            .value(SalesOrders::Digest, digest)
+            .value(SalesOrders::UpdatedAt, Utc::now())
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Id).eq(id))
+            .and_where(Expr::col(SalesOrders::AccountId).eq(account.as_uuid()))
+            .to_owned();
+        self.tx.conn.execute(&update).await?;
+        self.replace_lines(id, lines).await
+    }
+
+    /// Replaces the lines of quote or order `id` with `lines`.
+    async fn replace_lines(&mut self, id: Uuid, lines: &[OrderLine]) -> Result<(), DataError> {
+        let delete = Query::delete()
+            .from_table(SalesOrderLines::Table)
+            .and_where(Expr::col(SalesOrderLines::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrderLines::OrderId).eq(id))
+            .to_owned();
+        self.tx.conn.execute(&delete).await?;
+        self.insert_lines(id, lines).await
     }
 
     /// Writes `lines` as those of quote or order `id`, numbered from 1.
@@ -431,6 +769,52 @@ impl OrdersArea<'_> {
         Ok(())
     }
 
+    /// `lines`, each naming an item of the catalogue by code linked to it
+    /// (so "order again" finds it).
+    async fn linked(&mut self, lines: &[OrderLine]) -> Result<Vec<OrderLine>, DataError> {
+        let codes: Vec<String> = lines.iter().filter_map(|l| l.item_code.clone()).collect();
+        let items = self.tx.catalogue().ids_by_code(&codes).await?;
+        Ok(lines
+            .iter()
+            .map(|l| OrderLine {
+                item_id: l
+                    .item_code
+                    .as_ref()
+                    .and_then(|c| items.get(&key(c)).copied()),
+                ..l.clone()
+            })
+            .collect())
+    }
+
+    /// A quote staff write for customer `account` — for one of its
+    /// branches or the customer itself — in the company's currency, as a
+    /// draft to send; lines naming an item of the catalogue are linked to
+    /// it. A branch that is not the customer's is an error on `branch`.
+    pub async fn draft_for(
+        &mut self,
+        account: AccountId,
+        branch: Option<Uuid>,
+        draft: &QuoteDraft,
+        by: By<'_>,
+    ) -> Result<OrderRow, DataError> {
+        let branch = self.tx.branches().chosen(account, branch).await?;
+        let (currency, _) = self.company_rules().await?;
+        let lines = self.linked(&draft.lines).await?;
+        let new = NewOrder {
+            kind: OrderKind::Quote,
+            account,
+            branch,
+            currency,
+            lines,
+            valid_until: draft.valid_until,
+            deliver_on: None,
+            quote: None,
+            notes: draft.notes.clone(),
+            created_by: None,
+        };
+        self.create(new, by).await
+    }
+
     /// Replaces a drafted quote's lines, validity and notes (staff pricing a
     /// requested quote before sending it), in one guarded update: `None`
     /// when it is no longer a draft. Lines naming an item of the catalogue
@@ -458,30 +842,8 @@ impl OrdersArea<'_> {
         if self.tx.conn.execute(&update).await? == 0 {
             return Ok(None);
         }
-        let codes: Vec<String> = draft
-            .lines
-            .iter()
-            .filter_map(|l| l.item_code.clone())
-            .collect();
-        let items = self.tx.catalogue().ids_by_code(&codes).await?;
-        let lines: Vec<OrderLine> = draft
-            .lines
-            .iter()
-            .map(|l| OrderLine {
-                item_id: l
-                    .item_code
-                    .as_ref()
-                    .and_then(|c| items.get(&c.trim().to_lowercase()).copied()),
-                ..l.clone()
-            })
-            .collect();
-        let delete = Query::delete()
-            .from_table(SalesOrderLines::Table)
-            .and_where(Expr::col(SalesOrderLines::TenantId).eq(self.tenant()))
-            .and_where(Expr::col(SalesOrderLines::OrderId).eq(row.id))
-            .to_owned();
-        self.tx.conn.execute(&delete).await?;
-        self.insert_lines(row.id, &lines).await?;
+        let lines = self.linked(&draft.lines).await?;
+        self.replace_lines(row.id, &lines).await?;
         self.event(row.id, by, "drafted", None, None).await?;
         self.tx
             .audit()
@@ -708,6 +1070,7 @@ impl OrdersArea<'_> {
                 (SalesOrders::Table, SalesOrders::Subtotal),
                 (SalesOrders::Table, SalesOrders::Tax),
                 (SalesOrders::Table, SalesOrders::Notes),
+                (SalesOrders::Table, SalesOrders::ExternalRef),
                 (SalesOrders::Table, SalesOrders::QuoteId),
             ])
             .expr_as(Expr::col((Accounts::Table, Accounts::Name)), "account_name")
@@ -770,6 +1133,7 @@ impl OrdersArea<'_> {
             subtotal: money::amount(detail.subtotal),
             tax: money::amount(detail.tax),
             notes: detail.notes,
+            external_ref: detail.external_ref,
             quote,
             lines: lines
                 .into_iter()

@@ -151,6 +151,20 @@ impl OutboxArea<'_> {
         self.tx.conn.fetch_all(&select).await
     }
 
+    /// Up to `limit` mails still on their way — neither sent nor given up,
+    /// due or not, an attempt running or not — oldest first.
+    pub async fn unsent(&mut self, limit: u64) -> Result<Vec<OutboxMail>, DataError> {
+        let select = self
+            .select()
+            .and_where(Expr::col(MailOutbox::SentAt).is_null())
+            .and_where(Expr::col(MailOutbox::NextAttemptAt).is_not_null())
+            .order_by(MailOutbox::CreatedAt, Order::Asc)
+            .order_by(MailOutbox::Id, Order::Asc)
+            .limit(limit)
+            .to_owned();
+        self.tx.conn.fetch_all(&select).await
+    }
+
     /// Starts a delivery attempt: counts it and moves `next_attempt_at` to
     /// `lease_until`, when the claim lapses if the attempt never reports back.
     /// `false` when the mail is no longer due (sent, given up, or claimed by

@@ -1,13 +1,16 @@
 //! The tenant's portal policy: its version (bumped by every access change and
-//! announced on commit) and the rows a contact's policy is built from.
+//! announced on commit) and the rows a contact's policy is built from — one
+//! contact's, or those of the people of one account who may be told about
+//! its records.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use sea_query::{Expr, ExprTrait, Query};
+use portico_domain::{Email, Locale, Portal};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use uuid::Uuid;
 
-use crate::tables::{Contacts, Tenants};
-use crate::{ContactId, DataError, TenantTx};
+use crate::tables::{ContactLinks, Contacts, Tenants};
+use crate::{AccountId, ContactId, DataError, LinkId, TenantTx};
 use crate::{LinkAccess, PortalRole};
 
 /// Everything the policy of one contact is built from.
@@ -22,6 +25,28 @@ pub struct ContactPolicyRows {
     pub links: Vec<LinkAccess>,
     /// The roles those links hold.
     pub roles: Vec<PortalRole>,
+}
+
+/// A portal contact of one account, as someone to write to about its records:
+/// the policy rows of its link to that account alone, and its address.
+#[derive(Debug, Clone)]
+pub struct AccountContact {
+    pub rows: ContactPolicyRows,
+    pub display_name: String,
+    pub email: Email,
+    pub preferred_language: Option<Locale>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountContactRow {
+    id: Uuid,
+    link_id: Uuid,
+    display_name: String,
+    email: Option<String>,
+    customer_portal: bool,
+    supplier_portal: bool,
+    portal_session_epoch: i32,
+    preferred_language: Option<String>,
 }
 
 /// The tenant's portal policy: its version and the rows a contact's policy is built from.
@@ -89,7 +114,7 @@ impl PolicyArea<'_> {
         let links = if customer_portal || supplier_portal {
             self.tx
                 .link_grants()
-                .of_links(&[contact], None, true)
+                .of_links(&[contact], &[], true)
                 .await?
         } else {
             Vec::new()
@@ -111,5 +136,115 @@ impl PolicyArea<'_> {
             links,
             roles,
         }))
+    }
+
+    /// The contacts of `account` who use `portal` — not archived, access on,
+    /// a password chosen, an email — each with the policy rows of its link
+    /// to `account` alone; at most `cap` of them, by id. Four queries,
+    /// whatever the size of the account.
+    pub async fn account_contacts(
+        &mut self,
+        account: AccountId,
+        portal: Portal,
+        cap: u64,
+    ) -> Result<Vec<AccountContact>, DataError> {
+        let tenant = self.tx.tenant_id().as_uuid();
+        let access = match portal {
+            Portal::Customer => Contacts::CustomerPortal,
+            Portal::Supplier => Contacts::SupplierPortal,
+        };
+        let select = Query::select()
+            .columns([
+                (Contacts::Table, Contacts::Id),
+                (Contacts::Table, Contacts::DisplayName),
+                (Contacts::Table, Contacts::Email),
+                (Contacts::Table, Contacts::CustomerPortal),
+                (Contacts::Table, Contacts::SupplierPortal),
+                (Contacts::Table, Contacts::PortalSessionEpoch),
+                (Contacts::Table, Contacts::PreferredLanguage),
+            ])
+            .expr_as(
+                Expr::col((ContactLinks::Table, ContactLinks::Id)),
+                sea_query::Alias::new("link_id"),
+            )
+            .from(Contacts::Table)
+            .inner_join(
+                ContactLinks::Table,
+                Expr::col((ContactLinks::Table, ContactLinks::TenantId))
+                    .equals((Contacts::Table, Contacts::TenantId))
+                    .and(
+                        Expr::col((ContactLinks::Table, ContactLinks::ContactId))
+                            .equals((Contacts::Table, Contacts::Id)),
+                    ),
+            )
+            .and_where(Expr::col((Contacts::Table, Contacts::TenantId)).eq(tenant))
+            .and_where(
+                Expr::col((ContactLinks::Table, ContactLinks::AccountId)).eq(account.as_uuid()),
+            )
+            .and_where(Expr::col((Contacts::Table, access)).eq(true))
+            .and_where(Expr::col((Contacts::Table, Contacts::ArchivedAt)).is_null())
+            .and_where(Expr::col((Contacts::Table, Contacts::Email)).is_not_null())
+            .and_where(
+                Expr::col((Contacts::Table, Contacts::PortalStatus))
+                    .eq(crate::PortalStatus::Active.as_str()),
+            )
+            .order_by((Contacts::Table, Contacts::Id), Order::Asc)
+            .limit(cap)
+            .to_owned();
+        let people: Vec<AccountContactRow> = self.tx.conn.fetch_all(&select).await?;
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        let link_ids: Vec<LinkId> = people.iter().map(|p| p.link_id.into()).collect();
+        let mut links: BTreeMap<ContactId, LinkAccess> = self
+            .tx
+            .link_grants()
+            .of_links(&[], &link_ids, true)
+            .await?
+            .into_iter()
+            .map(|l| (l.contact_id, l))
+            .collect();
+        let role_ids: BTreeSet<Uuid> = links
+            .values()
+            .flat_map(|l| l.role_ids.iter().copied())
+            .collect();
+        let roles = if role_ids.is_empty() {
+            Vec::new()
+        } else {
+            self.tx.portal_roles().by_ids(&role_ids).await?
+        };
+        let mut found = Vec::with_capacity(people.len());
+        for person in people {
+            let contact = ContactId::from(person.id);
+            // An archived account has no link here: nothing to tell.
+            let Some(link) = links.remove(&contact) else {
+                continue;
+            };
+            let Some(email) = crate::areas::accounts::stored_email(person.email)? else {
+                continue;
+            };
+            let held: Vec<PortalRole> = roles
+                .iter()
+                .filter(|r| link.role_ids.contains(&r.id))
+                .cloned()
+                .collect();
+            found.push(AccountContact {
+                rows: ContactPolicyRows {
+                    contact,
+                    session_epoch: person.portal_session_epoch,
+                    customer_portal: person.customer_portal,
+                    supplier_portal: person.supplier_portal,
+                    links: vec![link],
+                    roles: held,
+                },
+                display_name: person.display_name,
+                email,
+                preferred_language: person
+                    .preferred_language
+                    .as_deref()
+                    .and_then(Locale::from_tag),
+            });
+        }
+        Ok(found)
     }
 }

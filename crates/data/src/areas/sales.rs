@@ -279,16 +279,19 @@ struct InvoiceIdRow {
 }
 
 /// The ids a batch's codes name, and the problems met resolving them.
-struct Resolved {
-    accounts: HashMap<String, Uuid>,
-    branches: HashMap<(Uuid, String), Uuid>,
+pub(crate) struct Resolved {
+    pub(crate) accounts: HashMap<String, Uuid>,
+    pub(crate) branches: HashMap<(Uuid, String), Uuid>,
 }
 
-fn key(code: &str) -> String {
+/// A code or reference as compared: trimmed, lower case.
+pub(crate) fn key(code: &str) -> String {
     code.trim().to_lowercase()
 }
 
-fn digest(value: &impl serde::Serialize, account: Uuid, branch: Option<Uuid>) -> String {
+/// What tells a record sent again unchanged: a hash of what was sent and
+/// where it belongs.
+pub(crate) fn digest(value: &impl serde::Serialize, account: Uuid, branch: Option<Uuid>) -> String {
     let mut hash = Sha256::new();
     hash.update(serde_json::to_vec(value).unwrap_or_default());
     hash.update(account.as_bytes());
@@ -303,8 +306,13 @@ fn at(n: usize) -> String {
     format!("records[{n}]")
 }
 
-/// One problem of record `n` of a batch.
-fn problem(errors: &mut FieldErrors, n: usize, field: &'static str, message: &'static str) {
+/// One problem of record `n` of a batch, under `records[n]`.
+pub(crate) fn problem(
+    errors: &mut FieldErrors,
+    n: usize,
+    field: &'static str,
+    message: &'static str,
+) {
     let mut one = FieldErrors::default();
     one.add(field, message);
     errors.nest(&at(n), one);
@@ -321,7 +329,9 @@ impl SalesArea<'_> {
     }
 
     /// The active customers and their branches that a batch's codes name.
-    async fn resolve(
+    /// The customers and branches a batch names by code (active ones),
+    /// each unknown one a problem of its record.
+    pub(crate) async fn resolve(
         &mut self,
         records: &[(&str, Option<&str>)],
         errors: &mut FieldErrors,

@@ -1,0 +1,132 @@
+//! Who is told by mail that a quote or an order waits for their decision: the
+//! customer's portal contacts whose grant, branches and approval limit let
+//! them decide it under the one rule of deciding (`may_authorize`, with the
+//! company's four-eyes rule), never the contact who asked. The mails are
+//! written in the transaction of the change that makes the record wait, and
+//! go out when it commits.
+
+use portico_authz::portal::ContactPolicy;
+use portico_data::{AccountContact, NewMail, OrderRow, TenantTx};
+use portico_domain::{
+    Portal,
+    orders::{Authority, OrderKind, may_authorize},
+};
+use portico_portal::SignedInContact;
+use portico_web::{AppError, Lang, policy::policy_input};
+
+use crate::view::amount;
+
+/// The most contacts of one customer considered for one notice.
+const MAX_CONSIDERED: u64 = 200;
+
+/// Writes a notice to each contact of `row`'s customer, other than the one
+/// who asked, who may decide it now. Returns how many were written.
+pub(crate) async fn notify(
+    tx: &mut TenantTx,
+    me: &SignedInContact,
+    row: &OrderRow,
+) -> Result<usize, AppError> {
+    let people = tx
+        .policy()
+        .account_contacts(row.account_id, Portal::Customer, MAX_CONSIDERED)
+        .await?;
+    let (currency, four_eyes) = tx.orders().company_rules().await?;
+    let tenant = me.session.tenant.id();
+    let mut deciders = Vec::new();
+    for person in people {
+        if person.rows.contact == me.scope.contact() {
+            continue;
+        }
+        let limit = person.rows.links.first().and_then(|l| l.approval_limit);
+        let policy = ContactPolicy::build(policy_input(tenant, person.rows.clone()))
+            .await
+            .map_err(AppError::internal)?;
+        let Some(scope) = policy.scope(Portal::Customer, row.account_id.as_uuid()) else {
+            continue;
+        };
+        if row
+            .branch_id
+            .is_some_and(|b| scope.narrowed_to(b).is_none())
+        {
+            continue;
+        }
+        let authority = Authority {
+            permitted: scope.may(row.kind.authorize()),
+            limit,
+            limit_currency: &currency,
+            four_eyes,
+        };
+        let own = row.created_by == Some(person.rows.contact);
+        if may_authorize(authority, row.total, &row.currency, own).is_err() {
+            continue;
+        }
+        deciders.push(person);
+    }
+    if deciders.is_empty() {
+        return Ok(0);
+    }
+    let asker = me.scope.contact().as_uuid();
+    let asker = tx.names().of_records(&[asker]).await?.remove(&asker);
+    for person in &deciders {
+        let mail = compose(me, row, person, asker.as_deref().unwrap_or_default())?;
+        tx.outbox().enqueue(&mail).await?;
+    }
+    Ok(deciders.len())
+}
+
+/// The notice to `person`, in its language (else the company's).
+fn compose(
+    me: &SignedInContact,
+    row: &OrderRow,
+    person: &AccountContact,
+    asker: &str,
+) -> Result<NewMail, AppError> {
+    let session = &me.session;
+    let tenant = &session.tenant;
+    let lang = Lang(person.preferred_language.unwrap_or(tenant.locale()));
+    let kind = match row.kind {
+        OrderKind::Quote => "quote",
+        OrderKind::Order => "order",
+    };
+    let path = format!("/{}s/{}?account={}", kind, row.id, row.account_id.as_uuid());
+    let link = session
+        .state
+        .config
+        .tenant_url(tenant.slug())
+        .join(&session.site.path(&path))
+        .map_err(AppError::internal)?;
+    let account = person
+        .rows
+        .links
+        .first()
+        .map(|l| l.account_name.clone())
+        .unwrap_or_default();
+    let about = [
+        ("number", row.number.clone().into()),
+        ("total", amount(row.total, &row.currency).into()),
+        ("account", account.into()),
+        ("by", asker.to_owned().into()),
+    ];
+    let signature = [
+        ("portal", lang.t(session.site.name_id()).into()),
+        ("company", tenant.name().to_owned().into()),
+    ];
+    let paragraphs = [
+        lang.t_args(
+            "portal-mail-greeting",
+            &[("name", person.display_name.clone().into())],
+        ),
+        lang.t_args(&format!("orders-mail-{kind}-intro"), &about),
+        lang.t("orders-mail-open"),
+        link.to_string(),
+        lang.t("orders-mail-why"),
+        lang.t_args("portal-mail-signature", &signature),
+    ];
+    Ok(NewMail {
+        to: person.email.clone(),
+        to_name: Some(person.display_name.clone()),
+        subject: lang.t_args(&format!("orders-mail-{kind}-subject"), &about),
+        body_text: paragraphs.join("\n\n") + "\n",
+        body_html: None,
+    })
+}
