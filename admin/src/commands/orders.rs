@@ -49,8 +49,7 @@ pub(crate) async fn upsert(
     inputs: &[ErpOrderInput],
 ) -> Result<Vec<UpsertOutcome>, AppError> {
     issuer.require(Area::Sales, Action::Write).await?;
-    let today = chrono::Utc::now().date_naive();
-    let records = check(inputs, |i| i.validate(kind, today))?;
+    let records = check(inputs, |i| i.validate(kind))?;
     let mut tx = issuer.tx().await?;
     let outcomes = tx.orders().upsert(kind, &records, issuer.by).await?;
     tx.commit().await?;

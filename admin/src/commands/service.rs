@@ -1,17 +1,22 @@
 //! The company's side of service requests: opening one for a customer (a
 //! help desk or an ERP through the API) and writing in a request's thread —
 //! an answer, files, a change of state — for the pages and the admin API
-//! alike. The first entry is the company's first answer. Files are stored
-//! first; the change is one transaction.
+//! alike. The first entry is the company's first answer; the contact who
+//! opened the request in the portal is told of each by mail, while it can
+//! still see the request. Files are stored first; the change is one
+//! transaction, its mail with it.
 
 use bytes::Bytes;
 use portico_authz::{Action, Area};
-use portico_data::{AccountId, Commented, NewRequest, RequestRow};
+use portico_data::{AccountId, Commented, NewMail, NewRequest, RequestRow, TenantTx};
 use portico_domain::{
-    FieldErrors,
+    FieldErrors, Permission, Portal,
     service::{CommentInput, RequestInput},
 };
-use portico_web::{AppError, attachments};
+use portico_web::{
+    AppError, Lang, attachments,
+    policy::{scope_of, sees},
+};
 use uuid::Uuid;
 
 use super::{Issuer, documents::customer};
@@ -102,12 +107,100 @@ pub(crate) async fn answer(
             )
             .await?;
         match done {
-            Commented::Done(row) => {
+            Commented::Done(after) => {
+                let told =
+                    tell_opener(issuer, &mut tx, &row, &after, fields.body.as_deref()).await?;
                 tx.commit().await?;
-                Ok(row)
+                if told {
+                    issuer.state.mail.kick(issuer.tenant);
+                }
+                Ok(after)
             }
             Commented::Closed => Err(AppError::StateConflict("service-closed")),
         }
     })
     .await
+}
+
+/// Writes to the contact who opened `before` in the portal about the
+/// company's entry in its thread (`body`, and the new state when it moved),
+/// when that contact still uses the portal and sees the request. Whether a
+/// mail was written.
+async fn tell_opener(
+    issuer: &Issuer<'_>,
+    tx: &mut TenantTx,
+    before: &RequestRow,
+    after: &RequestRow,
+    body: Option<&str>,
+) -> Result<bool, AppError> {
+    let Some(opener) = before.opened_by_contact else {
+        return Ok(false);
+    };
+    let Some(person) = tx
+        .policy()
+        .account_contacts(before.account_id, Portal::Customer, Some(opener), 1)
+        .await?
+        .pop()
+    else {
+        return Ok(false);
+    };
+    let tenant = issuer.tenant;
+    let scope = scope_of(tenant.id(), &person, Portal::Customer, before.account_id).await?;
+    let sees_it =
+        scope.is_some_and(|s| s.may(Permission::ServiceRequestsView) && sees(&s, before.branch_id));
+    if !sees_it {
+        return Ok(false);
+    }
+    let lang = Lang(person.preferred_language.unwrap_or(tenant.locale()));
+    let link = issuer
+        .state
+        .config
+        .tenant_url(tenant.slug())
+        .join(&format!(
+            "/portal/service_requests/{}?account={}",
+            before.id,
+            before.account_id.as_uuid()
+        ))
+        .map_err(AppError::internal)?;
+    let about = || {
+        [
+            ("number", before.number.clone().into()),
+            ("subject", before.subject.clone().into()),
+            ("company", tenant.name().to_owned().into()),
+        ]
+    };
+    let mut paragraphs = vec![lang.t_args(
+        "portal-mail-greeting",
+        &[("name", person.display_name.clone().into())],
+    )];
+    match body {
+        Some(body) => {
+            paragraphs.push(lang.t_args("service-mail-answered", &about()));
+            paragraphs.push(body.to_owned());
+        }
+        None => paragraphs.push(lang.t_args("service-mail-updated", &about())),
+    }
+    if after.status != before.status {
+        let status = lang.t(&format!("service-status-{}", after.status.as_str()));
+        paragraphs.push(lang.t_args("service-mail-status", &[("status", status.into())]));
+    }
+    paragraphs.push(lang.t("service-mail-open"));
+    paragraphs.push(link.to_string());
+    paragraphs.push(lang.t("service-mail-why"));
+    paragraphs.push(lang.t_args(
+        "portal-mail-signature",
+        &[
+            ("portal", lang.t("portal-customer-name").into()),
+            ("company", tenant.name().to_owned().into()),
+        ],
+    ));
+    let mail = NewMail {
+        to: person.email.clone(),
+        to_name: Some(person.display_name.clone()),
+        subject: lang.t_args("service-mail-subject", &about()),
+        body_text: paragraphs.join("\n\n") + "\n",
+        body_html: None,
+    };
+    tx.outbox().enqueue(&mail).await?;
+    Ok(true)
 }

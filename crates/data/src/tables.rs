@@ -554,6 +554,7 @@ pub(crate) enum ServiceRequests {
     Priority,
     OpenedOn,
     OpenedBy,
+    OpenedByContact,
     FirstAnswerAt,
     CreatedAt,
     UpdatedAt,

@@ -482,7 +482,9 @@ pub struct ErpOrder {
     pub branch: Option<String>,
     #[serde(skip)]
     pub status: OrderStatus,
-    pub issued_on: NaiveDate,
+    /// As sent: `None` is today for a new record and the stored date for
+    /// one sent again (so a daily sync stays unchanged).
+    pub issued_on: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub deliver_on: Option<NaiveDate>,
     pub currency: String,
@@ -494,7 +496,7 @@ pub struct ErpOrder {
 impl ErpOrderInput {
     /// The checked quote or order of `kind`, or every field's problem (a
     /// line's under `lines[n]`).
-    pub fn validate(&self, kind: OrderKind, today: NaiveDate) -> Result<ErpOrder, FieldErrors> {
+    pub fn validate(&self, kind: OrderKind) -> Result<ErpOrder, FieldErrors> {
         let mut check = Checker::default();
         let external_ref = check.required("external_ref", &self.external_ref, limits::TEXT);
         let customer = check.required("customer", &self.customer, limits::SHORT);
@@ -515,7 +517,7 @@ impl ErpOrderInput {
             None | Some("") => None,
             Some(raw) => check.date(field, raw),
         };
-        let issued_on = date(&mut check, "issued_on", self.issued_on.as_deref()).unwrap_or(today);
+        let issued_on = date(&mut check, "issued_on", self.issued_on.as_deref());
         let valid_until = date(&mut check, "valid_until", self.valid_until.as_deref());
         let deliver_on = date(&mut check, "deliver_on", self.deliver_on.as_deref());
         match kind {
@@ -527,7 +529,9 @@ impl ErpOrderInput {
             }
             _ => {}
         }
-        if valid_until.is_some_and(|d| d < issued_on) {
+        if let (Some(valid_until), Some(issued_on)) = (valid_until, issued_on)
+            && valid_until < issued_on
+        {
             check.errors.add("valid_until", "orders-valid-before-issue");
         }
         let currency = currency(&mut check, &self.currency);

@@ -1,4 +1,5 @@
-//! Portal policies for requests. Each instance knows every tenant's current
+//! Portal policies for requests — and, for telling a customer's people about
+//! a record, the same scope built outside a request. Each instance knows every tenant's current
 //! policy version — from its own changes, from the other instances' broadcasts
 //! (Redis pub/sub when Redis is configured) and from a periodic check that
 //! catches a lost message — and loads a contact's policy through the bounded
@@ -12,9 +13,15 @@ use std::{
 
 use futures_util::StreamExt;
 use portico_auth::RedisHandle;
-use portico_authz::portal::{ContactPolicy, LinkGrant, PolicyCache, PolicyInput, RoleGrant};
-use portico_data::{ContactId, ContactPolicyRows, DataError, Database, Tenant, TenantId};
-use portico_domain::{BranchScope, Permission};
+use portico_authz::{
+    PortalScope,
+    portal::{ContactPolicy, LinkGrant, PolicyCache, PolicyInput, RoleGrant},
+};
+use portico_data::{
+    AccountContact, AccountId, BranchId, ContactId, ContactPolicyRows, DataError, Database, Tenant,
+    TenantId,
+};
+use portico_domain::{BranchScope, Permission, Portal};
 
 use crate::AppError;
 
@@ -22,6 +29,27 @@ use crate::AppError;
 const BACKSTOP: Duration = Duration::from_secs(5);
 /// The channel (under the Redis prefix) version changes are published on.
 const CHANNEL: &str = "policy";
+
+/// What `person` may do for `account` in `portal` now, built from its
+/// link's rows as a request's scope is (for telling people about a record
+/// outside their requests); `None` when it has no access there.
+pub async fn scope_of(
+    tenant: TenantId,
+    person: &AccountContact,
+    portal: Portal,
+    account: AccountId,
+) -> Result<Option<PortalScope>, AppError> {
+    let policy = ContactPolicy::build(policy_input(tenant, person.rows.clone()))
+        .await
+        .map_err(AppError::internal)?;
+    Ok(policy.scope(portal, account.as_uuid()))
+}
+
+/// Whether `scope` sees a record of `branch` (every scope sees the
+/// account's own records, of no branch).
+pub fn sees(scope: &PortalScope, branch: Option<BranchId>) -> bool {
+    branch.is_none_or(|b| scope.narrowed_to(b).is_some())
+}
 
 /// The portal policies of this process.
 pub struct Policies {

@@ -1,20 +1,23 @@
-//! Who is told by mail that a quote or an order waits for their decision: the
-//! customer's portal contacts whose grant, branches and approval limit let
-//! them decide it under the one rule of deciding (`may_authorize`, with the
-//! company's four-eyes rule), never the contact who asked. The mails are
+//! Who is told by mail that a quote or an order waits for their decision in
+//! the portal: the customer's portal contacts who can open it and whose
+//! grant, branches and approval limit let them decide it under the one rule
+//! of deciding (`may_authorize`, with the company's four-eyes rule), never
+//! the contact who asked. The mails are
 //! written in the transaction of the change that makes the record wait, and
 //! go out when it commits.
 
-use portico_authz::portal::ContactPolicy;
 use portico_data::{AccountContact, NewMail, OrderRow, TenantTx};
 use portico_domain::{
     Portal,
     orders::{Authority, OrderKind, may_authorize},
 };
 use portico_portal::SignedInContact;
-use portico_web::{AppError, Lang, policy::policy_input};
+use portico_web::{
+    AppError, Lang,
+    policy::{scope_of, sees},
+};
 
-use crate::view::amount;
+use crate::{ordering::view, view::amount};
 
 /// The most contacts of one customer considered for one notice.
 const MAX_CONSIDERED: u64 = 200;
@@ -28,7 +31,7 @@ pub(crate) async fn notify(
 ) -> Result<usize, AppError> {
     let people = tx
         .policy()
-        .account_contacts(row.account_id, Portal::Customer, MAX_CONSIDERED)
+        .account_contacts(row.account_id, Portal::Customer, None, MAX_CONSIDERED)
         .await?;
     let (currency, four_eyes) = tx.orders().company_rules().await?;
     let tenant = me.session.tenant.id();
@@ -38,16 +41,11 @@ pub(crate) async fn notify(
             continue;
         }
         let limit = person.rows.links.first().and_then(|l| l.approval_limit);
-        let policy = ContactPolicy::build(policy_input(tenant, person.rows.clone()))
-            .await
-            .map_err(AppError::internal)?;
-        let Some(scope) = policy.scope(Portal::Customer, row.account_id.as_uuid()) else {
+        let Some(scope) = scope_of(tenant, &person, Portal::Customer, row.account_id).await? else {
             continue;
         };
-        if row
-            .branch_id
-            .is_some_and(|b| scope.narrowed_to(b).is_none())
-        {
+        // Told only who can open the record the mail links to.
+        if !sees(&scope, row.branch_id) || !scope.may(view(row.kind)) {
             continue;
         }
         let authority = Authority {

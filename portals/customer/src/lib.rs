@@ -7,7 +7,7 @@
 //! approval limit; documents list what the company shares, each with its
 //! earlier versions; service requests are opened with files and followed
 //! in a thread both sides write in. Whoever may authorize a quote or order
-//! that waits is told by mail.
+//! left waiting by a step in the portal is told by mail.
 
 mod ageing;
 mod api;

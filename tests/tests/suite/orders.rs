@@ -773,6 +773,7 @@ async fn a_quote_over_the_limit_asks_the_colleagues_who_may_accept_it_by_mail(db
     let _unlimited = contact(&alfa, "dueno@uno.test", BUYER, &["S2"], None).await;
     let _small = contact(&alfa, "junior@uno.test", BUYER, &[], Some("200")).await;
     let _viewer = contact(&alfa, "mira@uno.test", &["quotes.view"], &[], None).await;
+    let _blind = contact(&alfa, "ciego@uno.test", &["quotes.authorize"], &[], None).await;
     let other = alfa.contact("Otra", "Dos", "otra@dos.test").await;
     let c2 = alfa.account_id("C-2").await;
     alfa.link(
@@ -814,7 +815,8 @@ async fn a_quote_over_the_limit_asks_the_colleagues_who_may_accept_it_by_mail(db
     // Told: whoever may accept 212.40 DOP of an account-level quote — the
     // manager and the owner without a limit (branch-bound, but the quote
     // belongs to the whole customer); not the asker, the smaller limit, the
-    // viewer without the grant, nor the other customer's contact.
+    // viewer without the grant, the one who could not open it (authorize
+    // without view), nor the other customer's contact.
     let told = told_about(&app, &alfa, &number).await;
     let mut to: Vec<&str> = told.iter().map(|m| m.to.as_str()).collect();
     to.sort_unstable();

@@ -4,13 +4,17 @@
 //! customer writing reopens what waited for it, a closed request takes no
 //! more messages; the portal and admin APIs do the same through the same
 //! commands; staff open one on a customer's behalf (a customer picked first)
-//! that its contacts then follow; bad input is a field error that keeps
-//! nothing.
+//! that its contacts then follow; the contact who opened one is told of the
+//! company's answers by mail, unless it can no longer see it; bad input is a
+//! field error that keeps nothing.
 
 use poem::http::{Method, StatusCode};
 use portico_domain::{AccountKind, Portal, StaffRole};
 use portico_tests::builders::{Company, Grant};
-use portico_tests::{Browser, FilePart, TestApp, TestDb, backend_tests};
+use portico_tests::{
+    Browser, FilePart, TestApp, TestDb, backend_tests,
+    outbox::{Mail, settled},
+};
 use serde_json::json;
 
 backend_tests!(
@@ -150,6 +154,24 @@ async fn a_contact_opens_a_request_with_files_and_the_company_answers(db: TestDb
         "the first answer is timed"
     );
     assert!(record.body.contains("Esperando respuesta del cliente"));
+
+    // The contact who opened it is told by mail: the answer, the new state
+    // and a link that opens the request.
+    let told: Vec<Mail> = settled(&app.db.db, &alfa.tenant, app.mail_dir.path())
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains("SOL-000001"))
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].to, "ana@uno.test");
+    told[0].assert_text_contains(&[
+        "¿Puede enviarnos el conduce?",
+        "Nevera con temperatura alta",
+        "Esperando respuesta del cliente",
+    ]);
+    let link = told[0].url_containing(&format!("/portal/service_requests/{id}"));
+    let opened = ana.get(&link[link.find("/portal/").expect("path")..]).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
 
     // The customer sees the answer and its file, and answering reopens it.
     let page = ana.get(&page_path).await;
@@ -376,6 +398,13 @@ async fn the_apis_open_answer_and_refuse_bad_input(db: TestDb) {
         "{resolved}"
     );
     assert_eq!(resolved["thread"][1]["author_name"], "API");
+    let told: Vec<Mail> = settled(&app.db.db, &alfa.tenant, app.mail_dir.path())
+        .await
+        .into_iter()
+        .filter(|m| m.to == "ana@uno.test")
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    told[0].assert_text_contains(&["Anulamos el duplicado.", "Estado: Resuelta"]);
     let file_id = resolved["files"][0]["id"]
         .as_str()
         .expect("file")
@@ -559,6 +588,24 @@ async fn staff_open_a_request_on_a_customers_behalf(db: TestDb) {
     let norte = contact(&alfa, "norte@uno.test", BOTH, "S1").await;
     let none = norte.get("/portal/api/v1/service-requests").await.json();
     assert_eq!(none["items"].as_array().map(Vec::len), Some(0), "{none}");
+
+    // Opened by staff, it has nobody who opened it in the portal: an answer
+    // mails no one.
+    let record = staff.get(&record_path).await;
+    let answered = staff
+        .post_multipart(
+            &format!("{record_path}/comments"),
+            &[
+                ("_csrf", record.csrf().as_str()),
+                ("body", "Técnico asignado para mañana."),
+                ("status", "in_progress"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    let told = settled(&app.db.db, &alfa.tenant, app.mail_dir.path()).await;
+    assert!(told.iter().all(|m| !m.subject.contains("SOL-")), "{told:?}");
 
     // Another company's customer, or a supplier, is not one to open for.
     let supplier = alfa

@@ -491,8 +491,8 @@ impl OrdersArea<'_> {
     /// left alone; a changed one has its content replaced and its state set,
     /// each kept in its chain. What a contact decided in the portal stands:
     /// such a record keeps its content and its state only moves on from
-    /// there (an authorized order to fulfilled or cancelled). A pending
-    /// request for approval ends with any change. Lines naming an item of
+    /// there (an authorized order to fulfilled or cancelled). Any change
+    /// clears a pending request for approval (the chain shows the change). Lines naming an item of
     /// the catalogue by code are linked to it. Nothing is written when any
     /// record has a problem: every problem is returned, under `records[n]`.
     pub async fn upsert(
@@ -606,8 +606,8 @@ impl OrdersArea<'_> {
                 }
                 Some((old, from)) => {
                     self.replace_from_erp(
-                        old.id,
-                        (account, branch),
+                        (old, from),
+                        branch,
                         r,
                         &lines,
                         (subtotal, tax, total),
@@ -643,7 +643,7 @@ impl OrdersArea<'_> {
                         account,
                         branch,
                         status: r.status,
-                        issued_on: r.issued_on,
+                        issued_on: r.issued_on.unwrap_or_else(|| Utc::now().date_naive()),
                         valid_until: r.valid_until,
                         deliver_on: r.deliver_on,
                         currency: &r.currency,
@@ -685,22 +685,24 @@ impl OrdersArea<'_> {
         Ok(outcomes)
     }
 
-    /// Replaces a stored record's content and state with what an ERP sent.
+    /// Replaces a stored record's content and state with what an ERP sent
+    /// (its issue date only when sent), guarded by what was read: when a
+    /// contact decided it or another call changed it meanwhile, nothing is
+    /// written and the batch is a conflict on `external_ref`, to send again.
     async fn replace_from_erp(
         &mut self,
-        id: Uuid,
-        (account, branch): (AccountId, Option<BranchId>),
+        (old, from): (&StoredDb, OrderStatus),
+        branch: Option<BranchId>,
         r: &ErpOrder,
         lines: &[OrderLine],
         (subtotal, tax, total): (Dec, Dec, Dec),
         digest: &str,
     ) -> Result<(), DataError> {
-        let update = Query::update()
+        let mut update = Query::update()
             .table(SalesOrders::Table)
             .value(SalesOrders::BranchId, branch.map(|b| b.as_uuid()))
             .value(SalesOrders::Status, r.status.as_str())
             .value(SalesOrders::AwaitingApproval, false)
-            .value(SalesOrders::IssuedOn, r.issued_on)
             .value(SalesOrders::ValidUntil, r.valid_until)
             .value(SalesOrders::DeliverOn, r.deliver_on)
             .value(SalesOrders::Subtotal, money::to_stored(subtotal))
@@ -710,11 +712,26 @@ impl OrdersArea<'_> {
             .value(SalesOrders::Digest, digest)
             .value(SalesOrders::UpdatedAt, Utc::now())
             .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
-            .and_where(Expr::col(SalesOrders::Id).eq(id))
-            .and_where(Expr::col(SalesOrders::AccountId).eq(account.as_uuid()))
+            .and_where(Expr::col(SalesOrders::Id).eq(old.id))
+            .and_where(Expr::col(SalesOrders::Status).eq(from.as_str()))
             .to_owned();
-        self.tx.conn.execute(&update).await?;
-        self.replace_lines(id, lines).await
+        if let Some(issued_on) = r.issued_on {
+            update.value(SalesOrders::IssuedOn, issued_on);
+        }
+        match old.decided_by {
+            Some(contact) => update.and_where(Expr::col(SalesOrders::DecidedBy).eq(contact)),
+            None => update.and_where(Expr::col(SalesOrders::DecidedBy).is_null()),
+        };
+        match &old.digest {
+            Some(stored) => update.and_where(Expr::col(SalesOrders::Digest).eq(stored.as_str())),
+            None => update.and_where(Expr::col(SalesOrders::Digest).is_null()),
+        };
+        if self.tx.conn.execute(&update).await? == 0 {
+            return Err(DataError::Conflict {
+                constraint: "sales_orders_external_ref_key".into(),
+            });
+        }
+        self.replace_lines(old.id, lines).await
     }
 
     /// Replaces the lines of quote or order `id` with `lines`.
@@ -833,6 +850,9 @@ impl OrdersArea<'_> {
             .value(SalesOrders::Subtotal, money::to_stored(subtotal))
             .value(SalesOrders::Tax, money::to_stored(tax))
             .value(SalesOrders::Total, money::to_stored(total))
+            // Staff changed what an ERP may have sent: the ERP's next
+            // sending is a change, not "unchanged".
+            .value(SalesOrders::Digest, Option::<String>::None)
             .value(SalesOrders::UpdatedAt, Utc::now())
             .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
             .and_where(Expr::col(SalesOrders::Id).eq(row.id))
@@ -982,6 +1002,8 @@ impl OrdersArea<'_> {
             .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
             .and_where(Expr::col(SalesOrders::Id).eq(row.id))
             .and_where(Expr::col(SalesOrders::Status).eq(open.as_str()))
+            // Asked once: of two asking at once, one asks.
+            .and_where(Expr::col(SalesOrders::AwaitingApproval).eq(false))
             .to_owned();
         if self.tx.conn.execute(&update).await? == 0 {
             return Ok(false);

@@ -138,14 +138,15 @@ impl PolicyArea<'_> {
         }))
     }
 
-    /// The contacts of `account` who use `portal` — not archived, access on,
-    /// a password chosen, an email — each with the policy rows of its link
-    /// to `account` alone; at most `cap` of them, by id. Four queries,
-    /// whatever the size of the account.
+    /// The contacts of `account` (or only `only`, when it is one) who use
+    /// `portal` — not archived, access on, a password chosen, an email —
+    /// each with the policy rows of its link to `account` alone; at most
+    /// `cap` of them, by id. Four queries, whatever the size of the account.
     pub async fn account_contacts(
         &mut self,
         account: AccountId,
         portal: Portal,
+        only: Option<ContactId>,
         cap: u64,
     ) -> Result<Vec<AccountContact>, DataError> {
         let tenant = self.tx.tenant_id().as_uuid();
@@ -153,7 +154,7 @@ impl PolicyArea<'_> {
             Portal::Customer => Contacts::CustomerPortal,
             Portal::Supplier => Contacts::SupplierPortal,
         };
-        let select = Query::select()
+        let mut select = Query::select()
             .columns([
                 (Contacts::Table, Contacts::Id),
                 (Contacts::Table, Contacts::DisplayName),
@@ -191,6 +192,9 @@ impl PolicyArea<'_> {
             .order_by((Contacts::Table, Contacts::Id), Order::Asc)
             .limit(cap)
             .to_owned();
+        if let Some(contact) = only {
+            select.and_where(Expr::col((Contacts::Table, Contacts::Id)).eq(contact.as_uuid()));
+        }
         let people: Vec<AccountContactRow> = self.tx.conn.fetch_all(&select).await?;
         if people.is_empty() {
             return Ok(Vec::new());

@@ -16,7 +16,9 @@ use crate::areas::audit::Actor;
 use crate::areas::customer_records::sees_branch;
 use crate::areas::orders::next_in_series;
 use crate::tables::{Accounts, ServiceRequestComments, ServiceRequestFiles, ServiceRequests};
-use crate::{AccountId, BranchId, By, DataError, DateCursor, NewVersion, RecordTable, TenantTx};
+use crate::{
+    AccountId, BranchId, By, ContactId, DataError, DateCursor, NewVersion, RecordTable, TenantTx,
+};
 
 /// The most entries a request's thread shows.
 pub const MAX_THREAD: u64 = 500;
@@ -33,6 +35,8 @@ pub struct RequestRow {
     pub priority: Priority,
     pub opened_on: NaiveDate,
     pub opened_by: String,
+    /// The contact who opened it in the portal (none when staff did).
+    pub opened_by_contact: Option<ContactId>,
     pub created_at: DateTime<Utc>,
     /// When the company first wrote in the thread.
     pub first_answer_at: Option<DateTime<Utc>>,
@@ -97,6 +101,7 @@ struct RowDb {
     priority: String,
     opened_on: NaiveDate,
     opened_by: String,
+    opened_by_contact: Option<Uuid>,
     created_at: DateTime<Utc>,
     first_answer_at: Option<DateTime<Utc>>,
     updated_at: DateTime<Utc>,
@@ -118,6 +123,7 @@ impl TryFrom<RowDb> for RequestRow {
                 .ok_or_else(|| DataError::Corrupt(format!("request priority {}", r.priority)))?,
             opened_on: r.opened_on,
             opened_by: r.opened_by,
+            opened_by_contact: r.opened_by_contact.map(Into::into),
             created_at: r.created_at,
             first_answer_at: r.first_answer_at,
             updated_at: r.updated_at,
@@ -129,7 +135,7 @@ fn rows(rows: Vec<RowDb>) -> Result<Vec<RequestRow>, DataError> {
     rows.into_iter().map(RequestRow::try_from).collect()
 }
 
-const ROW_COLUMNS: [ServiceRequests; 12] = [
+const ROW_COLUMNS: [ServiceRequests; 13] = [
     ServiceRequests::Id,
     ServiceRequests::Number,
     ServiceRequests::AccountId,
@@ -139,6 +145,7 @@ const ROW_COLUMNS: [ServiceRequests; 12] = [
     ServiceRequests::Priority,
     ServiceRequests::OpenedOn,
     ServiceRequests::OpenedBy,
+    ServiceRequests::OpenedByContact,
     ServiceRequests::CreatedAt,
     ServiceRequests::FirstAnswerAt,
     ServiceRequests::UpdatedAt,
@@ -264,6 +271,10 @@ impl ServiceRequestsArea<'_> {
         let number =
             portico_domain::service::number(next_in_series(self.tx, "service_request").await?);
         let opened_by = self.tx.names().actor(by.actor).await?;
+        let opened_by_contact = match by.actor {
+            Actor::Contact(contact) => Some(contact),
+            _ => None,
+        };
         let id = Uuid::now_v7();
         let now = Utc::now();
         let insert = Query::insert()
@@ -280,6 +291,7 @@ impl ServiceRequestsArea<'_> {
                 ServiceRequests::Priority,
                 ServiceRequests::OpenedOn,
                 ServiceRequests::OpenedBy,
+                ServiceRequests::OpenedByContact,
                 ServiceRequests::CreatedAt,
                 ServiceRequests::UpdatedAt,
             ])
@@ -295,6 +307,7 @@ impl ServiceRequestsArea<'_> {
                 new.fields.priority.as_str().into(),
                 now.date_naive().into(),
                 opened_by.clone().into(),
+                opened_by_contact.map(|c| c.as_uuid()).into(),
                 now.into(),
                 now.into(),
             ])
@@ -323,6 +336,7 @@ impl ServiceRequestsArea<'_> {
             priority: new.fields.priority,
             opened_on: now.date_naive(),
             opened_by,
+            opened_by_contact,
             created_at: now,
             first_answer_at: None,
             updated_at: now,
