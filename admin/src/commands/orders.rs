@@ -6,7 +6,7 @@
 //! made first is 409.
 
 use portico_authz::{Action, Area};
-use portico_data::{AccountId, Moved, OrderRow, UpsertOutcome, Upserted};
+use portico_data::{AccountId, DataError, Moved, OrderRow, UpsertOutcome, Upserted};
 use portico_domain::FieldErrors;
 use portico_domain::orders::{
     ErpOrderInput, ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput,
@@ -133,7 +133,18 @@ pub(crate) async fn draft_new(
         }
         Err(other) => return Err(other),
     };
-    let (Some(draft), Some(account)) = (draft, account) else {
+    let branch = match account {
+        Some(account) => match tx.branches().chosen(account, branch).await {
+            Ok(branch) => Some(branch),
+            Err(DataError::Invalid(e)) => {
+                errors.append(e);
+                None
+            }
+            Err(other) => return Err(other.into()),
+        },
+        None => None,
+    };
+    let (Some(draft), Some(account), Some(branch)) = (draft, account, branch) else {
         return Err(AppError::Invalid(errors));
     };
     let row = tx

@@ -526,10 +526,15 @@ async fn new_quote_page(
                     .map(|e| ui.lang.t(e.message)),
             );
         }
-        None => ctx.insert(
-            "picker",
-            &customer_picks(&mut tx, q, "/admin/quotes/new").await?,
-        ),
+        None => {
+            ctx.insert(
+                "picker",
+                &customer_picks(&mut tx, q, "/admin/quotes/new").await?,
+            );
+            let none = FieldErrors::default();
+            let errors = refused.as_ref().map_or(&none, |r| r.errors);
+            ctx.insert("form_errors", &draft_errors(ui, errors));
+        }
     }
     tx.commit().await?;
     let status = if refused.is_some() {
@@ -593,7 +598,9 @@ pub(super) async fn create_quote(
                 branch: value("branch"),
                 errors: &errors,
             };
-            new_quote_page(&ui, &staff, Some(value("account")), "", Some(refused)).await
+            // A customer that does not parse is none: the picker, with the error.
+            let customer = account.map(|a: portico_data::AccountId| a.to_string());
+            new_quote_page(&ui, &staff, customer.as_deref(), "", Some(refused)).await
         }
         Err(other) => Err(other),
     }

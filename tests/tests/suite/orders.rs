@@ -1310,7 +1310,28 @@ async fn staff_write_a_quote_for_a_customers_branch_and_send_it(db: TestDb) {
         refused.body
     );
     assert!(
-        refused.body.contains("Cantidad, línea 1") && refused.body.contains("dos"),
+        refused.body.contains("Cantidad, línea 1")
+            && refused.body.contains("dos")
+            && refused
+                .body
+                .contains("Sucursal: Elija una opción de la lista."),
+        "{}",
+        refused.body
+    );
+    // No customer at all: the picker again, saying so.
+    let mut fields: Vec<(&str, &str)> = vec![("account", "")];
+    fields.extend(line("A-1", "Jarabe", "2", "95"));
+    let refused = owner.submit(&form_path, "/admin/quotes", &fields).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("Elija uno de los clientes de la empresa."),
         "{}",
         refused.body
     );

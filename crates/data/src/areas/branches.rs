@@ -179,7 +179,7 @@ impl BranchesArea<'_> {
 
     /// The branch a record of `account` is given: none, or one of the
     /// account's branches (any other id is an error on `branch`).
-    pub(crate) async fn chosen(
+    pub async fn chosen(
         &mut self,
         account: AccountId,
         branch: Option<uuid::Uuid>,

@@ -804,17 +804,16 @@ impl OrdersArea<'_> {
     }
 
     /// A quote staff write for customer `account` — for one of its
-    /// branches or the customer itself — in the company's currency, as a
-    /// draft to send; lines naming an item of the catalogue are linked to
-    /// it. A branch that is not the customer's is an error on `branch`.
+    /// branches (checked by the caller, `BranchesArea::chosen`) or the
+    /// customer itself — in the company's currency, as a draft to send;
+    /// lines naming an item of the catalogue are linked to it.
     pub async fn draft_for(
         &mut self,
         account: AccountId,
-        branch: Option<Uuid>,
+        branch: Option<BranchId>,
         draft: &QuoteDraft,
         by: By<'_>,
     ) -> Result<OrderRow, DataError> {
-        let branch = self.tx.branches().chosen(account, branch).await?;
         let (currency, _) = self.company_rules().await?;
         let lines = self.linked(&draft.lines).await?;
         let new = NewOrder {
