@@ -474,11 +474,15 @@ pub struct ErpOrderInput {
 }
 
 /// A checked quote or order from an ERP. What it serializes to is its
-/// content (the state apart), whose digest tells an unchanged record.
+/// content (the state apart, and the customer and branch, which the digest
+/// takes by id: a code's case is no change), whose digest tells an unchanged
+/// record.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErpOrder {
     pub external_ref: String,
+    #[serde(skip)]
     pub customer: String,
+    #[serde(skip)]
     pub branch: Option<String>,
     #[serde(skip)]
     pub status: OrderStatus,

@@ -337,6 +337,10 @@ async fn an_erp_upserts_quotes_and_orders_by_its_reference_and_portal_decisions_
     assert_eq!(actions, ["imported", "sent"]);
 
     // The same batch again writes nothing; a changed line updates one.
+    // Codes are compared without case: `c-1`/`s1` name the same customer and branch.
+    let mut quotes = quotes;
+    quotes[1]["customer"] = json!("c-1");
+    quotes[1]["branch"] = json!("s1");
     let (status, out) = put(&api, "/api/v1/quotes", quotes).await;
     assert_eq!(
         (status, &out["unchanged"]),
