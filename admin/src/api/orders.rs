@@ -357,7 +357,8 @@ impl OrdersApi {
     /// nothing: any problem answers 422 naming each field as `records[n].…`.
     /// Sending the same quotes again changes nothing. A quote a contact
     /// accepted or rejected in the portal keeps its lines and its decision
-    /// (`orders-decided-in-portal`).
+    /// (`orders-decided-in-portal`). 409 when another call or a contact
+    /// changed one of the records meanwhile: nothing was written; send again.
     #[oai(path = "/quotes", method = "put")]
     async fn upsert_quotes(&self, auth: Auth, body: Json<ErpOrderBatch>) -> Result<Json<BatchOut>> {
         upsert(&auth, OrderKind::Quote, &body.0).await
