@@ -56,7 +56,12 @@ pub(crate) fn row_json(lang: &Lang, names: &Names, row: &OrderRow) -> Value {
         "deliver_on": row.deliver_on.map(|d| date(lang, d)),
         "total": amount(row.total, &row.currency),
         "status": state,
-        "status_label": lang.t(&format!("orders-status-{state}")),
+        // A draft the company writes is no customer's request.
+        "status_label": if state == "draft" && row.created_by.is_none() {
+            lang.t("orders-status-draft-own")
+        } else {
+            lang.t(&format!("orders-status-{state}"))
+        },
         "awaiting_approval": row.awaiting_approval,
         "from_portal": row.created_by.is_some(),
     })
@@ -453,6 +458,15 @@ fn draft_errors(ui: &Ui, errors: &FieldErrors) -> Vec<String> {
         .collect()
 }
 
+/// The message of a problem with `field` of the form itself (not a line's).
+fn field_error(ui: &Ui, errors: &FieldErrors, field: &str) -> Option<String> {
+    errors
+        .0
+        .iter()
+        .find(|e| e.within.is_none() && e.field == field)
+        .map(|e| ui.lang.t(e.message))
+}
+
 /// The new-quote page's query: the customer, or the picker's search.
 #[derive(Debug, Default, serde::Deserialize)]
 pub(super) struct NewQuoteQuery {
@@ -517,14 +531,8 @@ async fn new_quote_page(
             );
             ctx.insert("notes", &input.notes.clone().unwrap_or_default());
             ctx.insert("form_errors", &draft_errors(ui, errors));
-            ctx.insert(
-                "branch_error",
-                &errors
-                    .0
-                    .iter()
-                    .find(|e| e.within.is_none() && e.field == "branch")
-                    .map(|e| ui.lang.t(e.message)),
-            );
+            ctx.insert("branch_error", &field_error(ui, errors, "branch"));
+            ctx.insert("valid_until_error", &field_error(ui, errors, "valid_until"));
         }
         None => {
             ctx.insert(
@@ -639,6 +647,7 @@ async fn draft_page(
     ctx.insert("doc", &row_json(&ui.lang, &names, &detail.row));
     ctx.insert("currency", &detail.row.currency);
     ctx.insert("is_draft", &(detail.row.status == OrderStatus::Draft));
+    ctx.insert("requested", &detail.row.created_by.is_some());
     ctx.insert("rows", &draft_rows(ui, input, errors));
     ctx.insert(
         "valid_until",
@@ -646,6 +655,7 @@ async fn draft_page(
     );
     ctx.insert("notes", &input.notes.clone().unwrap_or_default());
     ctx.insert("form_errors", &draft_errors(ui, errors));
+    ctx.insert("valid_until_error", &field_error(ui, errors, "valid_until"));
     let status = if sent.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -12,7 +12,7 @@ use poem::{
 use portico_data::{OrderDetail, OrderRow, PortalBranch};
 use portico_domain::{
     FieldErrors, money,
-    orders::{OrderKind, OrderRequestInput, WantedLine},
+    orders::{OrderKind, OrderRequestInput, Refusal, WantedLine},
 };
 use portico_portal::SignedInContact;
 use portico_web::{
@@ -236,7 +236,22 @@ async fn detail(
         }),
     );
     let may_decide = me.scope.may(kind.authorize());
-    let refusal = answer.err().map(|r| ui.lang.t(r.message()));
+    // Beyond its own authority the record waits for a colleague's: an order
+    // from the moment it is placed, a quote once approval was asked.
+    let waits = |r: Refusal| {
+        matches!(
+            r,
+            Refusal::OverLimit | Refusal::OtherCurrency | Refusal::OwnDocument
+        ) && (kind == OrderKind::Order || row.awaiting_approval)
+    };
+    let refusal = answer.err().map(|r| {
+        if waits(r) {
+            ui.lang
+                .t(&format!("orders-waits-colleague-{}", kind.as_str()))
+        } else {
+            ui.lang.t(r.message())
+        }
+    });
     let your_limit = limit.map(|l| {
         ui.lang.t_args(
             "orders-your-limit",

@@ -654,6 +654,15 @@ async fn an_order_over_the_limit_waits_for_a_colleague_whose_limit_covers_it(db:
     let (status, out) = authorize(&branch_buyer, "orders", &id).await;
     assert_eq!(status, StatusCode::CONFLICT, "{out}");
     assert!(out.to_string().contains("orders-refused-limit"), "{out}");
+    // Its page says it waits for a colleague, with no form for a decision
+    // the buyer cannot make.
+    let page = branch_buyer.get(&format!("/portal/orders/{id}")).await;
+    assert!(
+        page.body.contains("espera la autorización de un colega")
+            && !page.body.contains("name=\"comment\""),
+        "{}",
+        page.body
+    );
 
     // It waits for the approver, not for the buyer nor for a smaller limit.
     async fn waiting(b: &Browser<'_>) -> Value {
@@ -1396,12 +1405,28 @@ async fn staff_write_a_quote_for_a_customers_branch_and_send_it(db: TestDb) {
         page.body
     );
 
+    // The customer does not see a draft the company is still writing.
+    let north = contact(&alfa, "norte@uno.test", BUYER, &["S1"], None).await;
+    assert_eq!(
+        north
+            .get(&format!("/portal/api/v1/quotes/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let listed = north.get("/portal/api/v1/quotes").await.json();
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(0),
+        "{listed}"
+    );
+    assert!(page.body.contains("Borrador"), "{}", page.body);
+
     // Sent, the contact who sees S1 can accept it; one of S2 never sees it.
     let sent = api
         .json(Method::POST, &format!("/api/v1/quotes/{id}/send"), None)
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
-    let north = contact(&alfa, "norte@uno.test", BUYER, &["S1"], None).await;
     let south = contact(&alfa, "sur@uno.test", BUYER, &["S2"], None).await;
     assert_eq!(
         south

@@ -14,7 +14,7 @@ use portico_domain::{
     money::{self, Dec},
     orders::{ErpOrder, OrderKind, OrderLine, OrderMove, OrderStatus, QuoteDraft},
 };
-use sea_query::{Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, IntoColumnRef, OnConflict, Order, Query, SelectStatement};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -246,6 +246,15 @@ fn totals_problem(lines: &[OrderLine], total: Dec) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// What the portal shows of `sales_orders` (its status and creator columns
+/// given): everything but a draft the company is still writing (staff or an
+/// ERP); a draft a contact asked for is shown, as requested.
+fn shown_in_portal(status: impl IntoColumnRef, created_by: impl IntoColumnRef) -> Expr {
+    Expr::col(status)
+        .ne(OrderStatus::Draft.as_str())
+        .or(Expr::col(created_by).is_not_null())
 }
 
 /// The step of the chain an ERP's change of state is kept as.
@@ -1034,7 +1043,11 @@ impl OrdersArea<'_> {
             return Ok(Vec::new());
         }
         let mut select = RecordTable::new(SalesOrders::Table, SalesOrders::IssuedOn)
-            .only(Expr::col(SalesOrders::Kind).eq(kind.as_str()))
+            .only(
+                Expr::col(SalesOrders::Kind)
+                    .eq(kind.as_str())
+                    .and(shown_in_portal(SalesOrders::Status, SalesOrders::CreatedBy)),
+            )
             .portal_page(scope, after, limit);
         select.clear_selects().columns(ROW_COLUMNS);
         rows(self.tx.conn.fetch_all(&select).await?)
@@ -1068,6 +1081,10 @@ impl OrdersArea<'_> {
             .and_where_option(sees_branch(
                 scope,
                 (SalesOrders::Table, SalesOrders::BranchId),
+            ))
+            .and_where(shown_in_portal(
+                (SalesOrders::Table, SalesOrders::Status),
+                (SalesOrders::Table, SalesOrders::CreatedBy),
             ));
         self.detail_of(select).await
     }

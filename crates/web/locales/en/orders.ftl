@@ -165,3 +165,7 @@ admin-quote-new-hint = Write what you offer: quantities, prices (in { $currency 
 admin-quote-pick-title = Which customer is the quote for?
 admin-quote-whole-customer = The whole customer (no branch)
 orders-done-created = Quote { $name } was created. Review it and send it to the customer.
+orders-status-draft-own = Draft
+admin-quote-draft-hint-own = Adjust quantities, prices (in { $currency }, before tax), tax and description; add or remove lines. Totals are computed when you save; the quote stays unsent until you press "Send to the customer".
+orders-waits-colleague-order = The total is above what you may authorize: the order waits for a colleague whose limit covers it. Those who may authorize it get a notice by mail.
+orders-waits-colleague-quote = Approval was requested: the quote waits for a colleague whose limit covers it, who got a notice by mail.
