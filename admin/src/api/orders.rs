@@ -95,6 +95,8 @@ pub(crate) struct DraftLineBody {
 }
 
 /// A drafted quote's lines, validity and notes, which replace the draft's.
+/// A line naming an item of the catalogue by `item_code` takes what it leaves
+/// empty (description, unit, the customer's price, tax) from the item.
 /// Totals are computed by Portico (each line's net and tax rounded to cents).
 #[derive(Debug, Clone, Object)]
 pub(crate) struct QuoteDraftBody {

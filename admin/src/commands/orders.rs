@@ -6,10 +6,11 @@
 //! made first is 409.
 
 use portico_authz::{Action, Area};
+use portico_data::TenantTx;
 use portico_data::{AccountId, DataError, Moved, OrderRow, UpsertOutcome, Upserted};
 use portico_domain::FieldErrors;
 use portico_domain::orders::{
-    ErpOrderInput, ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput,
+    DraftLineInput, ErpOrderInput, ItemInput, OrderKind, OrderMove, PriceInput, QuoteDraftInput,
 };
 use portico_web::AppError;
 use uuid::Uuid;
@@ -91,15 +92,21 @@ pub(crate) async fn redraft(
     input: &QuoteDraftInput,
 ) -> Result<OrderRow, AppError> {
     issuer.require(Area::Sales, Action::Write).await?;
-    let draft = input
-        .validate(crate::sales::view::today())
-        .map_err(AppError::Invalid)?;
     let mut tx = issuer.tx().await?;
     let row = tx
         .orders()
         .find(OrderKind::Quote, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let mut input = input.clone();
+    let mut errors = prefill(&mut tx, row.account_id, &row.currency, &mut input).await?;
+    let draft = input
+        .validate(crate::sales::view::today())
+        .map_err(|e| errors.append(e))
+        .ok();
+    let Some(draft) = draft.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
     let row = tx
         .orders()
         .redraft(&row, &draft, issuer.by)
@@ -120,10 +127,6 @@ pub(crate) async fn draft_new(
 ) -> Result<OrderRow, AppError> {
     issuer.require(Area::Sales, Action::Write).await?;
     let mut errors = FieldErrors::default();
-    let draft = input
-        .validate(crate::sales::view::today())
-        .map_err(|e| errors.append(e))
-        .ok();
     let mut tx = issuer.tx().await?;
     let account = match customer(&mut tx, account).await {
         Ok(account) => Some(account),
@@ -144,13 +147,88 @@ pub(crate) async fn draft_new(
         },
         None => None,
     };
+    let mut input = input.clone();
+    if let Some(account) = account {
+        let (currency, _) = tx.orders().company_rules().await?;
+        errors.append(prefill(&mut tx, account, &currency, &mut input).await?);
+    }
+    let draft = input
+        .validate(crate::sales::view::today())
+        .map_err(|e| errors.append(e))
+        .ok();
     let (Some(draft), Some(account), Some(branch)) = (draft, account, branch) else {
         return Err(AppError::Invalid(errors));
     };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
     let row = tx
         .orders()
         .draft_for(account, branch, &draft, issuer.by)
         .await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// Fills what staff left blank on each line naming an item of the catalogue
+/// by code — its description, unit, the customer's price (when the item is
+/// sold in `currency`) and tax — so a code and a quantity make a line. A
+/// code no item on sale has, on a line without a description, is that
+/// line's error.
+async fn prefill(
+    tx: &mut TenantTx,
+    account: AccountId,
+    currency: &str,
+    input: &mut QuoteDraftInput,
+) -> Result<FieldErrors, AppError> {
+    let code = |l: &DraftLineInput| {
+        l.line
+            .item_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_lowercase)
+    };
+    let codes: Vec<String> = input.lines.iter().filter_map(code).collect();
+    let mut errors = FieldErrors::default();
+    if codes.is_empty() {
+        return Ok(errors);
+    }
+    let ids = tx.catalogue().ids_by_code(&codes).await?;
+    let wanted: Vec<Uuid> = ids.values().copied().collect();
+    let items = tx.catalogue().priced_for(account, &wanted).await?;
+    let fill = |field: &mut String, value: String| {
+        if field.trim().is_empty() {
+            *field = value;
+        }
+    };
+    for (n, line) in input.lines.iter_mut().enumerate() {
+        let Some(code) = code(line) else {
+            continue;
+        };
+        match ids.get(&code).and_then(|id| items.get(id)) {
+            Some(item) => {
+                line.line.item_code = Some(item.code.clone());
+                fill(&mut line.line.description, item.name.clone());
+                fill(&mut line.unit, item.unit.clone());
+                if item.currency == currency {
+                    fill(
+                        &mut line.line.unit_price,
+                        item.price.normalize().to_string(),
+                    );
+                }
+                fill(
+                    &mut line.line.tax_rate,
+                    item.tax_rate.normalize().to_string(),
+                );
+            }
+            None if line.line.description.trim().is_empty() => {
+                let mut one = FieldErrors::default();
+                one.add("item_code", "orders-item-unknown");
+                errors.nest(&format!("lines[{n}]"), one);
+            }
+            None => {}
+        }
+    }
+    Ok(errors)
 }

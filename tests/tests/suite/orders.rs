@@ -1367,10 +1367,42 @@ async fn staff_write_a_quote_for_a_customers_branch_and_send_it(db: TestDb) {
         "{quotes}"
     );
 
-    // For branch S1: a catalogue line (linked by its code) and one of its own.
+    // A code that is no item on sale, on a line without a description.
+    let code_only = |code: &'static str, quantity: &'static str| {
+        [
+            ("item_code", code),
+            ("description", ""),
+            ("unit", ""),
+            ("quantity", quantity),
+            ("unit_price", ""),
+            ("tax_rate", ""),
+        ]
+    };
+    let mut fields: Vec<(&str, &str)> = vec![("account", &customer_id), ("branch", &s1)];
+    fields.extend(code_only("ZZ-9", "1"));
+    let refused = owner.submit(&form_path, "/admin/quotes", &fields).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("Código, línea 1: Ese artículo no está a la venta."),
+        "{}",
+        refused.body
+    );
+
+    // For branch S1: a catalogue line priced by hand, one of its own, and two
+    // given by code and quantity alone — the rest from the catalogue, at the
+    // customer's own price (A-1: 90).
     let mut fields: Vec<(&str, &str)> = vec![("account", &customer_id), ("branch", &s1)];
     fields.extend(line("A-1", "Jarabe", "2", "95"));
     fields.extend(line("", "Instalación", "1", "500"));
+    fields.extend(code_only("b-2", "3"));
+    fields.extend(code_only("A-1", "1"));
     // A spare row left empty is no line.
     fields.extend([
         ("item_code", ""),
@@ -1385,7 +1417,8 @@ async fn staff_write_a_quote_for_a_customers_branch_and_send_it(db: TestDb) {
     let location = created.location().expect("location").to_owned();
     let id = location.rsplit('/').next().expect("id").to_owned();
     let (quote, actions) = chain(&api, "quotes", &id).await;
-    // 2 × 95 + 500 = 690 + 18 % = 814.20, in the company's currency.
+    // 2 × 95 + 500 + 3 × 33.335 (100.01, exempt) + 1 × 90 = 880.01, tax
+    // 18 % of 190, 500 and 90 = 140.40: 1020.41, in the company's currency.
     assert_eq!(
         (
             &quote["state"],
@@ -1393,10 +1426,26 @@ async fn staff_write_a_quote_for_a_customers_branch_and_send_it(db: TestDb) {
             &quote["currency"],
             &quote["branch_id"]
         ),
-        (&json!("draft"), &json!("814.20"), &json!("DOP"), &json!(s1)),
+        (
+            &json!("draft"),
+            &json!("1020.41"),
+            &json!("DOP"),
+            &json!(s1)
+        ),
         "{quote}"
     );
     assert!(quote["lines"][0]["item_id"].is_string(), "{quote}");
+    let filled = &quote["lines"][2];
+    assert_eq!(
+        (
+            &filled["item_code"],
+            &filled["description"],
+            &filled["unit_price"]
+        ),
+        (&json!("B-2"), &json!("Gasas"), &json!("33.3350")),
+        "{quote}"
+    );
+    assert_eq!(quote["lines"][3]["unit_price"], "90.00", "{quote}");
     assert_eq!(actions, ["created"]);
     let page = owner.get(&location).await;
     assert!(
