@@ -601,7 +601,10 @@ async fn a_branch_buyers_order_over_its_limit_waits_for_the_approver_in_a_real_b
     click(&client, "form[method=post] button[type=submit]").await;
     let order = wait_for_text(&client, "Se creó el pedido").await;
     assert!(order.contains("40,710.00 DOP"), "{order}");
-    assert!(order.contains("supera su límite de aprobación"), "{order}");
+    assert!(
+        order.contains("espera la autorización de un colega"),
+        "{order}"
+    );
     assert!(!order.contains("Autorizar el pedido"), "{order}");
     let number = order
         .split_whitespace()
