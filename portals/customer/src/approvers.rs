@@ -23,11 +23,13 @@ use crate::{ordering::view, view::amount};
 const MAX_CONSIDERED: u64 = 200;
 
 /// Writes a notice to each contact of `row`'s customer, other than the one
-/// who asked, who may decide it now. Returns how many were written.
+/// who asked (with `comment`, when it wrote one), who may decide it now.
+/// Returns how many were written.
 pub(crate) async fn notify(
     tx: &mut TenantTx,
     me: &SignedInContact,
     row: &OrderRow,
+    comment: Option<&str>,
 ) -> Result<usize, AppError> {
     let people = tx
         .policy()
@@ -66,10 +68,20 @@ pub(crate) async fn notify(
     let asker = me.scope.contact().as_uuid();
     let asker = tx.names().of_records(&[asker]).await?.remove(&asker);
     for person in &deciders {
-        let mail = compose(me, row, person, asker.as_deref().unwrap_or_default())?;
+        let asked = Asked {
+            by: asker.as_deref().unwrap_or_default(),
+            comment,
+        };
+        let mail = compose(me, row, person, &asked)?;
         tx.outbox().enqueue(&mail).await?;
     }
     Ok(deciders.len())
+}
+
+/// Who asked, and what they wrote.
+struct Asked<'a> {
+    by: &'a str,
+    comment: Option<&'a str>,
 }
 
 /// The notice to `person`, in its language (else the company's).
@@ -77,7 +89,7 @@ fn compose(
     me: &SignedInContact,
     row: &OrderRow,
     person: &AccountContact,
-    asker: &str,
+    asked: &Asked<'_>,
 ) -> Result<NewMail, AppError> {
     let session = &me.session;
     let tenant = &session.tenant;
@@ -103,23 +115,41 @@ fn compose(
         ("number", row.number.clone().into()),
         ("total", amount(row.total, &row.currency).into()),
         ("account", account.into()),
-        ("by", asker.to_owned().into()),
+        ("by", asked.by.to_owned().into()),
     ];
     let signature = [
         ("portal", lang.t(session.site.name_id()).into()),
         ("company", tenant.name().to_owned().into()),
     ];
-    let paragraphs = [
+    let mut paragraphs = vec![
         lang.t_args(
             "portal-mail-greeting",
             &[("name", person.display_name.clone().into())],
         ),
         lang.t_args(&format!("orders-mail-{kind}-intro"), &about),
+    ];
+    if let Some(comment) = asked.comment {
+        paragraphs.push(lang.t_args(
+            "orders-mail-comment",
+            &[
+                ("by", asked.by.to_owned().into()),
+                ("comment", comment.to_owned().into()),
+            ],
+        ));
+    }
+    if let Some(until) = row.valid_until {
+        let until = match lang.0 {
+            portico_domain::Locale::Es => until.format("%d/%m/%Y").to_string(),
+            portico_domain::Locale::En => until.format("%b %-d, %Y").to_string(),
+        };
+        paragraphs.push(lang.t_args("orders-mail-valid-until", &[("date", until.into())]));
+    }
+    paragraphs.extend([
         lang.t("orders-mail-open"),
         link.to_string(),
         lang.t("orders-mail-why"),
         lang.t_args("portal-mail-signature", &signature),
-    ];
+    ]);
     Ok(NewMail {
         to: person.email.clone(),
         to_name: Some(person.display_name.clone()),

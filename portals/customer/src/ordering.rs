@@ -357,7 +357,7 @@ pub(crate) async fn decide(
                 .request_approval(&row, limit, comment.as_deref(), by)
                 .await?
             {
-                told = approvers::notify(&mut tx, me, &row).await?;
+                told = approvers::notify(&mut tx, me, &row, comment.as_deref()).await?;
                 Outcome::Requested
             } else {
                 return Err(AppError::StateConflict("orders-not-open"));
@@ -382,7 +382,7 @@ async fn tell_deciders(
     if row.kind != OrderKind::Order || authority(tx, me, row).await?.0.is_ok() {
         return Ok(0);
     }
-    approvers::notify(tx, me, row).await
+    approvers::notify(tx, me, row, None).await
 }
 
 /// Sends the mail just committed without waiting for the next sweep.

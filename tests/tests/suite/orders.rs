@@ -836,7 +836,12 @@ async fn a_quote_over_the_limit_asks_the_colleagues_who_may_accept_it_by_mail(db
     assert_eq!(to, ["dueno@uno.test", "gerente@uno.test"], "{told:?}");
     for mail in &told {
         assert!(mail.subject.contains("espera su aprobación"), "{mail:?}");
-        mail.assert_text_contains(&["212.40 DOP", "compras@uno.test"]);
+        mail.assert_text_contains(&[
+            "212.40 DOP",
+            "compras@uno.test",
+            "«urgente»",
+            "Es válida hasta el",
+        ]);
         mail.url_containing(&format!("/portal/quotes/{id}?account="));
     }
 
