@@ -195,6 +195,25 @@ async fn a_contact_opens_a_request_with_files_and_the_company_answers(db: TestDb
         .await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.bytes, DELIVERY);
+    // An empty answer is refused, named in a summary that links to the field.
+    let empty = ana
+        .post_multipart(
+            &format!("/portal/service_requests/{id}/comments"),
+            &[("_csrf", page.csrf().as_str()), ("body", " ")],
+            &[],
+        )
+        .await;
+    assert_eq!(
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.body
+    );
+    assert!(
+        empty.body.contains("<a href=\"#body\">Su respuesta:"),
+        "{}",
+        empty.body
+    );
     let reply = ana
         .post_multipart(
             &format!("/portal/service_requests/{id}/comments"),
@@ -318,6 +337,12 @@ async fn the_apis_open_answer_and_refuse_bad_input(db: TestDb) {
     );
     assert!(
         four.body.contains("como máximo 3 archivos"),
+        "{}",
+        four.body
+    );
+    // The summary names the field and links to it.
+    assert!(
+        four.body.contains("<a href=\"#files\">Archivos:"),
         "{}",
         four.body
     );
