@@ -8,13 +8,14 @@
 
 use bytes::Bytes;
 use portico_authz::{Action, Area};
-use portico_data::{AccountId, Commented, NewMail, NewRequest, RequestRow, TenantTx};
+use portico_data::{AccountId, Commented, NewRequest, RequestRow, TenantTx};
 use portico_domain::{
     FieldErrors, Permission, Portal,
     service::{CommentInput, RequestInput},
 };
 use portico_web::{
-    AppError, Lang, attachments,
+    AppError, attachments,
+    notice::{self, Notice},
     policy::{scope_of, sees},
 };
 use uuid::Uuid;
@@ -151,17 +152,7 @@ async fn tell_opener(
     if !sees_it {
         return Ok(false);
     }
-    let lang = Lang(person.preferred_language.unwrap_or(tenant.locale()));
-    let link = issuer
-        .state
-        .config
-        .tenant_url(tenant.slug())
-        .join(&format!(
-            "/portal/service_requests/{}?account={}",
-            before.id,
-            before.account_id.as_uuid()
-        ))
-        .map_err(AppError::internal)?;
+    let lang = notice::language(&person, tenant);
     let about = || {
         [
             ("number", before.number.clone().into()),
@@ -169,38 +160,29 @@ async fn tell_opener(
             ("company", tenant.name().to_owned().into()),
         ]
     };
-    let mut paragraphs = vec![lang.t_args(
-        "portal-mail-greeting",
-        &[("name", person.display_name.clone().into())],
-    )];
-    match body {
-        Some(body) => {
-            paragraphs.push(lang.t_args("service-mail-answered", &about()));
-            paragraphs.push(body.to_owned());
-        }
-        None => paragraphs.push(lang.t_args("service-mail-updated", &about())),
-    }
+    let mut said = match body {
+        Some(body) => vec![
+            lang.t_args("service-mail-answered", &about()),
+            body.to_owned(),
+        ],
+        None => vec![lang.t_args("service-mail-updated", &about())],
+    };
     if after.status != before.status {
         let status = lang.t(&format!("service-status-{}", after.status.as_str()));
-        paragraphs.push(lang.t_args("service-mail-status", &[("status", status.into())]));
+        said.push(lang.t_args("service-mail-status", &[("status", status.into())]));
     }
-    paragraphs.push(lang.t("service-mail-open"));
-    paragraphs.push(link.to_string());
-    paragraphs.push(lang.t("service-mail-why"));
-    paragraphs.push(lang.t_args(
-        "portal-mail-signature",
-        &[
-            ("portal", lang.t("portal-customer-name").into()),
-            ("company", tenant.name().to_owned().into()),
-        ],
-    ));
-    let mail = NewMail {
-        to: person.email.clone(),
-        to_name: Some(person.display_name.clone()),
+    let mail = Notice {
         subject: lang.t_args("service-mail-subject", &about()),
-        body_text: paragraphs.join("\n\n") + "\n",
-        body_html: None,
-    };
+        body: said,
+        open: lang.t("service-mail-open"),
+        path: format!(
+            "/portal/service_requests/{}?account={}",
+            before.id,
+            before.account_id.as_uuid()
+        ),
+        why: lang.t("service-mail-why"),
+    }
+    .mail(issuer.state, tenant, &person, lang)?;
     tx.outbox().enqueue(&mail).await?;
     Ok(true)
 }

@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    ListQuery, PAGE, customer_filter, customer_picks, first_link, next_link, parse_id,
+    ListQuery, PAGE, PickQuery, customer_filter, customer_picks, first_link, next_link, parse_id,
     view::{Names, date},
 };
 use crate::{
@@ -210,13 +210,6 @@ async fn groups(
     Ok(builder.build())
 }
 
-/// The upload form's query: the customer, or the picker's search.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct NewQuery {
-    customer: Option<String>,
-    q: Option<String>,
-}
-
 async fn render_new(
     ui: &Ui,
     staff: &SignedInStaff,
@@ -261,7 +254,7 @@ async fn render_new(
 pub(super) async fn new(
     ui: Ui,
     staff: SignedInStaff,
-    Query(query): Query<NewQuery>,
+    Query(query): Query<PickQuery>,
 ) -> Result<Response, AppError> {
     staff.require(Area::Sales, Action::Write).await?;
     let form = DocumentForm {

@@ -194,6 +194,14 @@ fn first_link(path: &str, customer: Option<AccountId>) -> String {
     }
 }
 
+/// The query of a page that writes a record for a customer: the customer
+/// chosen, or the picker's search.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PickQuery {
+    pub customer: Option<String>,
+    pub q: Option<String>,
+}
+
 /// A customer picker's results for `q` (code or name), each linking to
 /// `form` with the customer chosen (`{form}?customer={id}`).
 async fn customer_picks(tx: &mut TenantTx, q: &str, form: &str) -> Result<Value, AppError> {

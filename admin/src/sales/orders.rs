@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    ListQuery, PAGE, customer_filter, customer_picks, first_link, next_link, parse_id,
+    ListQuery, PAGE, PickQuery, customer_filter, customer_picks, first_link, next_link, parse_id,
     view::{Names, amount, date, today},
 };
 use crate::{
@@ -467,13 +467,6 @@ fn field_error(ui: &Ui, errors: &FieldErrors, field: &str) -> Option<String> {
         .map(|e| ui.lang.t(e.message))
 }
 
-/// The new-quote page's query: the customer, or the picker's search.
-#[derive(Debug, Default, serde::Deserialize)]
-pub(super) struct NewQuoteQuery {
-    customer: Option<String>,
-    q: Option<String>,
-}
-
 /// What a refused new quote brings back to its form: what was typed, the
 /// branch chosen, and every problem.
 struct Refused<'a> {
@@ -562,7 +555,7 @@ async fn new_quote_page(
 pub(super) async fn new_quote(
     ui: Ui,
     staff: SignedInStaff,
-    Query(query): Query<NewQuoteQuery>,
+    Query(query): Query<PickQuery>,
 ) -> Result<Response, AppError> {
     new_quote_page(
         &ui,

@@ -31,7 +31,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    PAGE, customer_filter, customer_picks, parse_id,
+    PAGE, PickQuery, customer_filter, customer_picks, parse_id,
     view::{Names, date},
 };
 use crate::{
@@ -340,13 +340,6 @@ impl OpenForm {
     }
 }
 
-/// The form's query: the customer, or the picker's search.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct NewQuery {
-    customer: Option<String>,
-    q: Option<String>,
-}
-
 /// The open form of `customer` (its fields, with `errors`), or the picker.
 async fn render_new(
     ui: &Ui,
@@ -427,7 +420,7 @@ async fn render_new(
 pub(super) async fn new(
     ui: Ui,
     staff: SignedInStaff,
-    Query(query): Query<NewQuery>,
+    Query(query): Query<PickQuery>,
 ) -> Result<Response, AppError> {
     staff.require(Area::Sales, Action::Write).await?;
     render_new(

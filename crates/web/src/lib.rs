@@ -16,6 +16,7 @@ pub mod host;
 pub mod i18n;
 pub mod mail_link;
 pub mod methods;
+pub mod notice;
 pub mod observe;
 pub mod orders_json;
 pub mod page;

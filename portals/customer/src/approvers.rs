@@ -13,7 +13,8 @@ use portico_domain::{
 };
 use portico_portal::SignedInContact;
 use portico_web::{
-    AppError, Lang,
+    AppError,
+    notice::{self, Notice},
     policy::{scope_of, sees},
 };
 
@@ -93,18 +94,11 @@ fn compose(
 ) -> Result<NewMail, AppError> {
     let session = &me.session;
     let tenant = &session.tenant;
-    let lang = Lang(person.preferred_language.unwrap_or(tenant.locale()));
+    let lang = notice::language(person, tenant);
     let kind = match row.kind {
         OrderKind::Quote => "quote",
         OrderKind::Order => "order",
     };
-    let path = format!("/{}s/{}?account={}", kind, row.id, row.account_id.as_uuid());
-    let link = session
-        .state
-        .config
-        .tenant_url(tenant.slug())
-        .join(&session.site.path(&path))
-        .map_err(AppError::internal)?;
     let account = person
         .rows
         .links
@@ -117,19 +111,9 @@ fn compose(
         ("account", account.into()),
         ("by", asked.by.to_owned().into()),
     ];
-    let signature = [
-        ("portal", lang.t(session.site.name_id()).into()),
-        ("company", tenant.name().to_owned().into()),
-    ];
-    let mut paragraphs = vec![
-        lang.t_args(
-            "portal-mail-greeting",
-            &[("name", person.display_name.clone().into())],
-        ),
-        lang.t_args(&format!("orders-mail-{kind}-intro"), &about),
-    ];
+    let mut body = vec![lang.t_args(&format!("orders-mail-{kind}-intro"), &about)];
     if let Some(comment) = asked.comment {
-        paragraphs.push(lang.t_args(
+        body.push(lang.t_args(
             "orders-mail-comment",
             &[
                 ("by", asked.by.to_owned().into()),
@@ -142,19 +126,15 @@ fn compose(
             portico_domain::Locale::Es => until.format("%d/%m/%Y").to_string(),
             portico_domain::Locale::En => until.format("%b %-d, %Y").to_string(),
         };
-        paragraphs.push(lang.t_args("orders-mail-valid-until", &[("date", until.into())]));
+        body.push(lang.t_args("orders-mail-valid-until", &[("date", until.into())]));
     }
-    paragraphs.extend([
-        lang.t("orders-mail-open"),
-        link.to_string(),
-        lang.t("orders-mail-why"),
-        lang.t_args("portal-mail-signature", &signature),
-    ]);
-    Ok(NewMail {
-        to: person.email.clone(),
-        to_name: Some(person.display_name.clone()),
+    let path = format!("/{kind}s/{}?account={}", row.id, row.account_id.as_uuid());
+    Notice {
         subject: lang.t_args(&format!("orders-mail-{kind}-subject"), &about),
-        body_text: paragraphs.join("\n\n") + "\n",
-        body_html: None,
-    })
+        body,
+        open: lang.t("orders-mail-open"),
+        path: session.site.path(&path),
+        why: lang.t("orders-mail-why"),
+    }
+    .mail(&session.state, tenant, person, lang)
 }

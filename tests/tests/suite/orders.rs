@@ -389,6 +389,15 @@ async fn an_erp_upserts_quotes_and_orders_by_its_reference_and_portal_decisions_
     let (status, out) = put(&api, "/api/v1/quotes", json!([unknown])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
     assert!(out.to_string().contains("records[0].customer"), "{out}");
+    // Another company's customer code names no customer here.
+    let beta = Company::new(&app, "beta").await;
+    beta.account(AccountKind::Customer, "B-1", "Farmacia Beta")
+        .await;
+    let mut foreign = erp("Q-3", None, None, &[("A-1", "1", "95")]);
+    foreign["customer"] = json!("B-1");
+    let (status, out) = put(&api, "/api/v1/quotes", json!([foreign])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out.to_string().contains("records[0].customer"), "{out}");
 
     // What the customer decided in the portal stands.
     let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], None).await;
@@ -1336,6 +1345,16 @@ async fn staff_write_a_quote_for_a_customers_branch_and_send_it(db: TestDb) {
         "{}",
         refused.body
     );
+    // Another company's customer is not found; nothing is written.
+    let beta = Company::new(&app, "beta").await;
+    let foreign = beta
+        .account(AccountKind::Customer, "B-1", "Farmacia Beta")
+        .await
+        .to_string();
+    let mut fields: Vec<(&str, &str)> = vec![("account", &foreign)];
+    fields.extend(line("A-1", "Jarabe", "2", "95"));
+    let refused = owner.submit(&form_path, "/admin/quotes", &fields).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
     // No customer at all: the picker again, saying so.
     let mut fields: Vec<(&str, &str)> = vec![("account", "")];
     fields.extend(line("A-1", "Jarabe", "2", "95"));
