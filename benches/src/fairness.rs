@@ -264,6 +264,7 @@ async fn scenario(
             .with_header("authorization", format!("Bearer {}", keys.1));
         let b_page = signed_in(
             Site::new(server.addr, light.tenant.slug().as_str()),
+            "/admin/sign-in",
             &format!("owner@{}.bench", light.tenant.slug().as_str()),
         )
         .await?;

@@ -13,6 +13,9 @@
 //! - [`fairness`]: one company's light requests, alone and while another
 //!   company's burst of heavy searches saturates its share of the pool,
 //!   through the real HTTP app (`docs/benchmarks/fairness.md`).
+//! - [`portal`]: the customer portal's invoices list (first and deep page) and
+//!   receivables ageing over HTTP against the release binary, next to pgbench
+//!   running the same SQL (`docs/benchmarks/portal.md`).
 
 pub mod fairness;
 pub mod fairness_report;
@@ -21,6 +24,11 @@ pub mod listing;
 pub mod listing_report;
 pub mod measure;
 pub mod permissions;
+pub mod portal;
+pub mod portal_data;
+pub mod portal_load;
+pub mod portal_report;
+pub mod portal_sql;
 pub mod report;
 pub mod search;
 pub mod search_report;

@@ -13,6 +13,10 @@
 //! - `portico-bench fairness`: one company's light requests alone and during
 //!   another company's burst of heavy searches, through the real HTTP app;
 //!   writes `docs/benchmarks/fairness.md`.
+//! - `portico-bench portal`: the customer portal's invoices list (page 1 and
+//!   page 400) and receivables ageing of a 200,000-invoice customer, over HTTP
+//!   against the release `portico` binary with `wrk`, next to `pgbench` running
+//!   the same SQL; writes `docs/benchmarks/portal.md`.
 //! - `portico-bench generate --contacts N`: only the data (reused by later runs).
 
 use std::path::PathBuf;
@@ -20,8 +24,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use portico_bench::{
-    fairness, fairness_report, generate, listing, listing_report, measure, permissions, report,
-    search, search_report,
+    fairness, fairness_report, generate, listing, listing_report, measure, permissions, portal,
+    portal_report, report, search, search_report,
 };
 use portico_data::{Backend, Database, DatabaseOptions};
 use sqlx::Connection;
@@ -134,6 +138,55 @@ enum Command {
         redis_url: Option<String>,
         /// Where to write the markdown report (`-` for nowhere).
         #[arg(long, default_value = "docs/benchmarks/fairness.md")]
+        out: PathBuf,
+    },
+    /// The customer portal over HTTP (the release `portico serve` under `wrk`)
+    /// next to pgbench running the same SQL: the invoices list's first and
+    /// deep page and the receivables ageing; writes a markdown report.
+    Portal {
+        /// The company: a generated company of this many contacts.
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: usize,
+        /// The customer's sales documents (invoices and credit notes).
+        #[arg(long, default_value_t = 200_000)]
+        invoices: u32,
+        /// The deep page's number (reached through the `next` cursors).
+        #[arg(long, default_value_t = 400)]
+        deep_page: usize,
+        /// Connection counts (wrk's and pgbench's).
+        #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+        connections: Vec<usize>,
+        /// Seconds timed per run (each after a warm-up).
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Seconds of warm-up before each timed run.
+        #[arg(long, default_value_t = 5)]
+        warmup: u64,
+        /// Leave out the HTML invoices page (measured at 8 connections).
+        #[arg(long)]
+        no_html: bool,
+        /// The app's `company_connections` (0: its default).
+        #[arg(long, default_value_t = 0)]
+        share: u32,
+        /// The `portico` binary (default: next to this one, built with it).
+        #[arg(long)]
+        portico: Option<PathBuf>,
+        #[arg(long, default_value = "/usr/lib/postgresql/15/bin/pgbench")]
+        pgbench: String,
+        /// PostgreSQL's log file (where the app's statements are caught).
+        #[arg(long, default_value = "/var/log/postgresql/postgresql-15-main.log")]
+        server_log: PathBuf,
+        /// Measure when the 1-minute load average is below this…
+        #[arg(long, default_value_t = 1.0)]
+        quiet_below: f64,
+        /// …or after waiting this many seconds for it.
+        #[arg(long, default_value_t = 900)]
+        quiet_wait: u64,
+        /// Redis for the app's sessions; unset: in the app's memory.
+        #[arg(long, env = "PORTICO_BENCH_REDIS_URL")]
+        redis_url: Option<String>,
+        /// Where to write the markdown report (`-` for nowhere).
+        #[arg(long, default_value = "docs/benchmarks/portal.md")]
         out: PathBuf,
     },
     /// Generates (or finds) the benchmark company of N contacts.
@@ -311,6 +364,58 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             write_report(
                 &out,
                 &fairness_report::markdown(&machine, &report, fairness_report::READING),
+            )
+        }
+        Command::Portal {
+            contacts,
+            invoices,
+            deep_page,
+            connections,
+            seconds,
+            warmup,
+            no_html,
+            share,
+            portico,
+            pgbench,
+            server_log,
+            quiet_below,
+            quiet_wait,
+            redis_url,
+            out,
+        } => {
+            anyhow::ensure!(pg, "the portal benchmark runs on PostgreSQL");
+            let portico = match portico {
+                Some(path) => path,
+                None => std::env::current_exe()?.with_file_name("portico"),
+            };
+            let options = portal::Options {
+                invoices,
+                deep_page,
+                connections,
+                html: !no_html,
+                seconds,
+                warmup,
+                share,
+                portico,
+                pgbench,
+                server_log,
+                quiet_below,
+                quiet_wait: std::time::Duration::from_secs(quiet_wait),
+                redis_url,
+            };
+            let load_at_start = measure::load_average();
+            let spec = generate::Spec::new(contacts)?;
+            eprintln!("{}: finding or generating the company", spec.slug);
+            let generated = generate::ensure_tenant(&db, &spec, true).await?;
+            if generated.created {
+                postgres(&url, true).await?;
+            }
+            let report = portal::measure(&db, &url, &generated, &options).await?;
+            let machine = report::Machine::detect(postgres(&url, false).await?, load_at_start);
+            println!("{}", portal_report::terminal(&report));
+            write_report(
+                &out,
+                &portal_report::markdown(&machine, &report, portal_report::READING),
             )
         }
         Command::Generate { contacts } => {

@@ -1,8 +1,8 @@
 //! The real app served in-process for a benchmark, and a keep-alive HTTP
 //! client for it: `portico::server` on a loopback port, on a runtime of its
 //! own, with production's settings on the benchmark's database; a client per
-//! company site that names the site in `Host`, signs in like a browser, or
-//! sends an API key.
+//! company site that names the site in `Host`, signs in like a browser (the
+//! back office or a portal), or sends an API key.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -134,6 +134,19 @@ impl Site {
         self
     }
 
+    /// The `Host` the site is named by.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The value of a header this client sends (e.g. its session's `cookie`).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     pub async fn send(
         &self,
         method: Method,
@@ -177,9 +190,10 @@ impl Site {
     }
 }
 
-/// B's owner signed in to the back office: the site with its session cookie.
-pub async fn signed_in(site: Site, email: &str) -> anyhow::Result<Site> {
-    let form = site.get("/admin/sign-in").await?;
+/// `email` signed in with the benchmark password through the sign-in form at
+/// `path` (`/admin/sign-in`, `/portal/sign-in`): the site with its session cookie.
+pub async fn signed_in(site: Site, path: &str, email: &str) -> anyhow::Result<Site> {
+    let form = site.get(path).await?;
     ensure!(
         form.status == 200,
         "the sign-in page answered {}",
@@ -198,9 +212,7 @@ pub async fn signed_in(site: Site, email: &str) -> anyhow::Result<Site> {
         .append_pair("email", email)
         .append_pair("password", BENCH_PASSWORD)
         .finish();
-    let signed = site
-        .send(Method::POST, "/admin/sign-in", Some(body))
-        .await?;
+    let signed = site.send(Method::POST, path, Some(body)).await?;
     ensure!(
         signed.status == 303 && !signed.cookies.is_empty(),
         "signing in as {email} answered {}",

@@ -1,0 +1,418 @@
+//! The portal benchmark's output: a table for the terminal and a markdown
+//! report (run, setup, results against the DESIGN.md §8 targets, what the
+//! numbers mean, what exactly was measured: each request's SQL, the pgbench
+//! scripts and the plans).
+
+use std::fmt::Write as _;
+
+use crate::{
+    portal::{Case, CaseReport, Report},
+    report::{Machine, thousands},
+};
+
+/// DESIGN.md §8: p99 at 8 connections.
+pub const P99_TARGET_MS: f64 = 10.0;
+/// DESIGN.md §8: the app's throughput as a share of PostgreSQL's for the same SQL.
+pub const RATIO_TARGET: f64 = 0.70;
+/// DESIGN.md §8: the deep page's p99 over the first page's.
+pub const DEEP_TARGET: f64 = 1.5;
+/// The connection count the p99 target is set at.
+pub const TARGET_CONNECTIONS: usize = 8;
+
+fn ms(v: f64) -> String {
+    format!("{v:.2} ms")
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "**met**" } else { "**missed**" }
+}
+
+fn case<'r>(report: &'r Report, which: Case) -> Option<&'r CaseReport> {
+    report.cases.iter().find(|c| c.case == which)
+}
+
+/// The terminal's table.
+pub fn terminal(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<26} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
+        "request", "conns", "HTTP/s", "p50", "p99", "pgbench/s", "pg avg", "ratio"
+    );
+    for c in &report.cases {
+        for r in &c.runs {
+            let _ = writeln!(
+                out,
+                "{:<26} {:>5} {:>9.0} {:>9} {:>9} {:>9.0} {:>9} {:>6.0}%",
+                c.case.label(),
+                r.connections,
+                r.http.per_second,
+                ms(r.http.p50),
+                ms(r.http.p99),
+                r.pg.per_second,
+                ms(r.pg.average),
+                r.ratio() * 100.0
+            );
+        }
+    }
+    out
+}
+
+fn run_table(md: &mut String, machine: &Machine, report: &Report) {
+    let _ = writeln!(md, "## Run\n");
+    let _ = writeln!(md, "| | |\n|---|---|");
+    let _ = writeln!(md, "| date | {} |", machine.date);
+    let _ = writeln!(md, "| command | `{}` |", machine.command);
+    let _ = writeln!(md, "| commit | `{}` |", machine.commit);
+    let _ = writeln!(
+        md,
+        "| build | {} (`portico-bench` and the `portico` binary it starts) |",
+        machine.profile
+    );
+    let _ = writeln!(md, "| CPU | {} ({} cores) |", machine.cpu, machine.cores);
+    let _ = writeln!(md, "| memory | {} |", machine.memory);
+    let _ = writeln!(md, "| OS | {} |", machine.os);
+    let _ = writeln!(md, "| database | {} |", machine.database);
+    let _ = writeln!(
+        md,
+        "| load generators | {}; {} |",
+        report.wrk, report.pgbench
+    );
+    let _ = writeln!(
+        md,
+        "| load average (1 min) | {}; per measurement block in the results |",
+        machine.load
+    );
+    let _ = writeln!(md);
+}
+
+fn setup(md: &mut String, report: &Report) {
+    let c = &report.customer;
+    let n = &c.counts;
+    let day = |d: Option<chrono::NaiveDate>| d.map_or("?".into(), |d| d.to_string());
+    let _ = writeln!(md, "## Setup\n");
+    let _ = writeln!(
+        md,
+        "- **Data**: in the generated company `{}` ({} contacts), customer `{}` with {} branches \
+         and {} documents from {} to {}, spread evenly over the days and the branches: {} invoices \
+         and {} credit notes, {} of them still open (balance > 0); {} payments ({} with an \
+         unapplied part) and {} applications settle the rest. Every amount is consistent \
+         (total = subtotal + 18% tax, balance = total − what is applied, one line each). {} \
+         (written in {:.1} s by `generate_series` statements as the table owner; later runs \
+         find them by the customer's document count.)",
+        report.slug,
+        thousands(report.contacts),
+        c.account_code,
+        c.branches.len(),
+        thousands((n.invoices + n.credit_notes) as usize),
+        day(n.first_day),
+        day(n.last_day),
+        thousands(n.invoices as usize),
+        thousands(n.credit_notes as usize),
+        thousands(n.open_documents as usize),
+        thousands(n.payments as usize),
+        thousands(n.unapplied_payments as usize),
+        thousands(n.applications as usize),
+        if c.created {
+            "Written by this run"
+        } else {
+            "Written by an earlier run"
+        },
+        c.seconds,
+    );
+    let _ = writeln!(
+        md,
+        "- **The contact**: the generator's contact #{} (`{}`, customer portal only, linked to \
+         this customer alone) sees {} of the {} branches: {} documents, {} of them open, and {} \
+         payments with an unapplied part. Sales and receivables come from its {}. It signs in \
+         through the portal's sign-in form (CSRF token, password) like a browser; the requests \
+         carry its session cookie.",
+        c.contact_index,
+        c.email,
+        c.visible.len(),
+        c.branches.len(),
+        thousands(n.visible_documents as usize),
+        thousands(n.visible_open as usize),
+        thousands(n.visible_unapplied as usize),
+        c.grants.join(" and "),
+    );
+    let _ = writeln!(
+        md,
+        "- **The app**: the release `portico serve` as its own process on a loopback port, \
+         connected to this PostgreSQL as `portico_app` (row-level security on), with \
+         production's settings (JSON logs to a file, as the container image runs it): a pool of \
+         {} connections, a company share of {} (`company_connections` {}), statement timeout {} \
+         ms; sessions {}.",
+        report.app.pool,
+        report.app.share,
+        if report.app.share == portico_data::default_tenant_share(report.app.pool) {
+            "unset: half the pool, at most half the CPU cores"
+        } else {
+            "as set"
+        },
+        report.app.statement_timeout_ms,
+        if report.app.redis {
+            "in Redis"
+        } else {
+            "in the app's memory (`PORTICO_REDIS_URL` unset)"
+        },
+    );
+    let _ = writeln!(
+        md,
+        "- **The requests** (the portal's JSON API, which mirrors the pages): the invoices list's \
+         first page `GET /portal/api/v1/invoices` ({} rows, the API's and the page's default), \
+         its page {} (`?after=` the cursor reached by following `next` from page 1), the \
+         receivables ageing `GET /portal/api/v1/receivables` (per currency, five buckets by days \
+         past due){}.",
+        report.page_size,
+        report.deep_page,
+        if case(report, Case::HtmlFirstPage).is_some() {
+            ", and the HTML invoices page `GET /portal/sales/` (first page) at 8 connections"
+        } else {
+            ""
+        },
+    );
+    let _ = writeln!(
+        md,
+        "- **HTTP**: `wrk --latency` (HTTP/1.1 keep-alive, `Host: {}.localhost:8080`, the \
+         session cookie), 2 threads (1 at 1 connection), {} s timed after {} s of warm-up at \
+         the same connection count; any answer other than 2xx/3xx fails the run.",
+        report.slug, report.seconds, report.warmup
+    );
+    let _ = writeln!(
+        md,
+        "- **PostgreSQL alone**: `pgbench -M prepared` as `portico_app` running, per \
+         transaction of its script, every statement the app ran for one such request, with the \
+         same values (see \"What is measured\"), at the same connection counts, `-j` 2 (1 at 1 \
+         connection), {} s after {} s of warm-up, right after the HTTP run. Its p50/p99 come \
+         from its per-transaction log.",
+        report.seconds, report.warmup
+    );
+    let _ = writeln!(
+        md,
+        "- **Quiet machine**: before each block (one request at one connection count, HTTP \
+         then pgbench) the run waits until the 1-minute load average is below 1.0 (polled every \
+         15 s, for at most 15 minutes, then it measures anyway); the results give the load \
+         average at the block's start and end.\n"
+    );
+}
+
+fn results(md: &mut String, report: &Report) {
+    let _ = writeln!(md, "## Results\n");
+    let _ = writeln!(
+        md,
+        "| request | connections | HTTP req/s | HTTP p50 | HTTP p99 | pgbench tx/s | pgbench avg | pgbench p50 | pgbench p99 | HTTP ÷ pgbench | load avg start → end |"
+    );
+    let _ = writeln!(md, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+    for c in &report.cases {
+        for r in &c.runs {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.2} → {:.2}{} |",
+                c.case.label(),
+                r.connections,
+                thousands(r.http.per_second.round() as usize),
+                ms(r.http.p50),
+                ms(r.http.p99),
+                thousands(r.pg.per_second.round() as usize),
+                ms(r.pg.average),
+                ms(r.pg.p50),
+                ms(r.pg.p99),
+                r.ratio() * 100.0,
+                r.quiet.load,
+                r.load_end,
+                if r.quiet.gave_up {
+                    format!(
+                        " (never quiet: measured after {:.0} min)",
+                        r.quiet.waited.as_secs_f64() / 60.0
+                    )
+                } else {
+                    String::new()
+                },
+            );
+        }
+    }
+    let _ = writeln!(md);
+    targets(md, report);
+}
+
+fn targets(md: &mut String, report: &Report) {
+    let _ = writeln!(md, "Against the targets (DESIGN.md §8):\n");
+    let _ = writeln!(md, "| target | request | measured | verdict |");
+    let _ = writeln!(md, "|---|---|--:|---|");
+    for c in &report.cases {
+        if let Some(r) = c.at(TARGET_CONNECTIONS) {
+            let ok = r.http.p99 <= P99_TARGET_MS;
+            let _ = writeln!(
+                md,
+                "| HTTP p99 ≤ {P99_TARGET_MS} ms at {TARGET_CONNECTIONS} connections | {} | {} | {}{} |",
+                c.case.label(),
+                ms(r.http.p99),
+                verdict(ok),
+                if ok {
+                    String::new()
+                } else {
+                    format!(
+                        ": {} over ({:.1}×)",
+                        ms(r.http.p99 - P99_TARGET_MS),
+                        r.http.p99 / P99_TARGET_MS
+                    )
+                }
+            );
+        }
+    }
+    for c in &report.cases {
+        for r in &c.runs {
+            let ok = r.ratio() >= RATIO_TARGET;
+            let _ = writeln!(
+                md,
+                "| throughput ≥ {:.0} % of pgbench's | {}, {} connection{} | {:.0} % | {}{} |",
+                RATIO_TARGET * 100.0,
+                c.case.label(),
+                r.connections,
+                if r.connections == 1 { "" } else { "s" },
+                r.ratio() * 100.0,
+                verdict(ok),
+                if ok {
+                    String::new()
+                } else {
+                    format!(": {:.0} points under", (RATIO_TARGET - r.ratio()) * 100.0)
+                }
+            );
+        }
+    }
+    if let (Some(first), Some(deep)) = (case(report, Case::FirstPage), case(report, Case::DeepPage))
+    {
+        for f in &first.runs {
+            let Some(d) = deep.at(f.connections) else {
+                continue;
+            };
+            let ratio = d.http.p99 / f.http.p99;
+            let ok = ratio <= DEEP_TARGET;
+            let _ = writeln!(
+                md,
+                "| page {} p99 ≤ {DEEP_TARGET} × page 1 p99 | {} connection{} | {:.2}× ({} ÷ {}) | {}{} |",
+                report.deep_page,
+                f.connections,
+                if f.connections == 1 { "" } else { "s" },
+                ratio,
+                ms(d.http.p99),
+                ms(f.http.p99),
+                verdict(ok),
+                if ok {
+                    String::new()
+                } else {
+                    format!(": {:.2}× over", ratio - DEEP_TARGET)
+                }
+            );
+        }
+    }
+    let _ = writeln!(md);
+}
+
+/// How many transactions and statements a request ran.
+fn shape(statements: &[crate::portal_sql::Statement]) -> (usize, usize) {
+    let transactions = statements
+        .iter()
+        .filter(|s| s.simple && s.sql.starts_with("BEGIN"))
+        .count();
+    let prepared = statements.iter().filter(|s| !s.simple).count();
+    (transactions, prepared)
+}
+
+fn measured(md: &mut String, report: &Report) {
+    let _ = writeln!(md, "## What is measured\n");
+    let _ = writeln!(
+        md,
+        "- **The SQL** of each request was caught from PostgreSQL's log: `log_statement = 'all'` \
+         set for `portico_app` in this database only (`ALTER ROLE … IN DATABASE … SET`) while a \
+         first app process served each request twice (the second one's statements are the \
+         request's, with caches warm), then reset; the measured app is a second process whose \
+         connections log nothing. The pgbench script of a request is those statements in the \
+         same order and transactions: the app's `BEGIN; SELECT pg_backend_pid(), \
+         set_config('portico.tenant_id', …)` (one simple-query round trip) as a two-statement \
+         pipeline (pgbench cannot prepare two statements as one), every prepared statement with \
+         its logged values as `-D` variables (an integer cast to `bigint` and a flag to \
+         `boolean`, where a `CASE … THEN $n` would otherwise make it text; UUIDs and dates \
+         typed by PostgreSQL from the columns they meet, which are the types the app binds), \
+         then `COMMIT`. Each script was run once before timing to prove \
+         every statement succeeds.\n- **HTTP ÷ pgbench** compares requests per second with \
+         script runs per second: 100 % would mean the app adds nothing to what PostgreSQL \
+         spends on the request's SQL. pgbench runs alone, so it gets both cores; the app shares \
+         them with PostgreSQL and with wrk.\n"
+    );
+    for c in &report.cases {
+        let (transactions, prepared) = shape(&c.statements);
+        let _ = writeln!(
+            md,
+            "### {} — `GET {}`\n\n{} transaction{}, {} prepared statement{} per request. The pgbench script:\n",
+            c.case.label(),
+            c.path,
+            transactions,
+            if transactions == 1 { "" } else { "s" },
+            prepared,
+            if prepared == 1 { "" } else { "s" },
+        );
+        let _ = writeln!(md, "```sql\n{}```\n", c.script);
+        let values: Vec<String> = c
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.params.is_empty())
+            .map(|(k, s)| {
+                let list: Vec<String> = s
+                    .params
+                    .iter()
+                    .enumerate()
+                    .map(|(n, v)| format!("${} = {}", n + 1, v.as_deref().unwrap_or("NULL")))
+                    .collect();
+                format!("- statement {}: {}", k + 1, list.join(", "))
+            })
+            .collect();
+        if !values.is_empty() {
+            let _ = writeln!(
+                md,
+                "Values (`s<statement>p<n>`):\n\n{}\n",
+                values.join("\n")
+            );
+        }
+        for plan in &c.plans {
+            let _ = writeln!(
+                md,
+                "Plan (`EXPLAIN (ANALYZE, BUFFERS)` as `portico_app` with the tenant set, \
+                 prepared with the same types and run five times first, as on the app's \
+                 connections):\n\n```\n{plan}\n```\n"
+            );
+        }
+    }
+}
+
+/// The markdown report; `reading` is the section "What the numbers mean".
+pub fn markdown(machine: &Machine, report: &Report, reading: &str) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# Benchmark: the customer portal's invoices and receivables, over HTTP and in PostgreSQL\n"
+    );
+    let _ = writeln!(
+        md,
+        "Targets (issue 12, DESIGN.md §8): p99 ≤ {P99_TARGET_MS} ms at {TARGET_CONNECTIONS} \
+         connections; ≥ {:.0} % of PostgreSQL's own throughput for the same SQL; page {} no \
+         slower than {DEEP_TARGET} × page 1. Generated by `portico-bench portal` (see the \
+         README, \"Benchmarks\"); rerun it to refresh this file.\n",
+        RATIO_TARGET * 100.0,
+        report.deep_page
+    );
+    run_table(&mut md, machine, report);
+    setup(&mut md, report);
+    results(&mut md, report);
+    let _ = writeln!(md, "## What the numbers mean\n\n{}", reading.trim_end());
+    let _ = writeln!(md);
+    measured(&mut md, report);
+    md.trim_end().to_owned() + "\n"
+}
+
+/// "What the numbers mean", written after reading the run's numbers.
+pub const READING: &str = "\
+(to be written after the first full run)
+";
