@@ -27,7 +27,7 @@ fn verdict(ok: bool) -> &'static str {
     if ok { "**met**" } else { "**missed**" }
 }
 
-fn case<'r>(report: &'r Report, which: Case) -> Option<&'r CaseReport> {
+fn case(report: &Report, which: Case) -> Option<&CaseReport> {
     report.cases.iter().find(|c| c.case == which)
 }
 
