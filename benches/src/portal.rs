@@ -19,6 +19,7 @@ use crate::{
     generate::Generated,
     portal_data::{self, PortalCustomer},
     portal_load::{self, Http, PgTarget, Pgbench, Quiet, Target},
+    portal_report::TARGET_CONNECTIONS,
     portal_sql::{self, Statement},
     served::{Site, signed_in},
 };
@@ -299,6 +300,86 @@ fn app_url(owner_url: &str) -> anyhow::Result<url::Url> {
     Ok(url)
 }
 
+/// The time of day, for progress lines.
+fn now() -> String {
+    chrono::Utc::now().format("%H:%M:%S").to_string()
+}
+
+/// Each case at each connection count (the HTML page at 8 only): the wait for
+/// a quiet machine, then wrk against a fresh app, then pgbench, each after a
+/// warm-up; into `reports`.
+async fn timed(
+    options: &Options,
+    owner_url: &str,
+    slug: &str,
+    customer: &PortalCustomer,
+    pg: &PgTarget,
+    reports: &mut [(CaseReport, PathBuf, Vec<(String, String)>)],
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let cases: Vec<Case> = reports.iter().map(|(r, _, _)| r.case).collect();
+    let mut app = App::start(options, owner_url, dir, "measure")?;
+    app.ready(slug).await?;
+    let (site, _) = sign_in(app.addr, slug, customer, &cases, options.deep_page).await?;
+    let cookie = site
+        .header("cookie")
+        .context("a session cookie")?
+        .to_owned();
+    let host = site.host().to_owned();
+    for (report, file, vars) in reports {
+        let counts: Vec<usize> = if report.case == Case::HtmlFirstPage {
+            vec![TARGET_CONNECTIONS]
+        } else {
+            options.connections.clone()
+        };
+        for connections in counts {
+            eprintln!(
+                "  {} {} at {connections} connections",
+                now(),
+                report.case.label()
+            );
+            let quiet = portal_load::wait_for_quiet(options.quiet_below, options.quiet_wait);
+            let url = format!("http://{}{}", app.addr, report.path);
+            let headers = [("Host", host.as_str()), ("Cookie", cookie.as_str())];
+            let warm = Target {
+                connections,
+                seconds: options.warmup,
+            };
+            let timed = Target {
+                connections,
+                seconds: options.seconds,
+            };
+            eprintln!("    {} wrk", now());
+            portal_load::wrk(&warm, &url, &headers)?;
+            let http = portal_load::wrk(&timed, &url, &headers)?;
+            eprintln!("    {} pgbench", now());
+            portal_load::pgbench(pg, &warm, file, vars, dir)?;
+            let pgbench = portal_load::pgbench(pg, &timed, file, vars, dir)?;
+            let run = Run {
+                connections,
+                http,
+                pg: pgbench,
+                quiet,
+                load_end: portal_load::load(),
+            };
+            eprintln!(
+                "    HTTP {:.0}/s p50 {:.2} ms p99 {:.2} ms ({} errors, {:.1} s); \
+                 pgbench {:.0}/s avg {:.2} ms; {:.0} %",
+                run.http.per_second,
+                run.http.p50,
+                run.http.p99,
+                run.http.errors,
+                run.http.seconds,
+                run.pg.per_second,
+                run.pg.average,
+                run.ratio() * 100.0
+            );
+            report.runs.push(run);
+        }
+    }
+    Ok(())
+}
+
 /// Measures, writing the customer's sales first when an earlier run did not.
 pub async fn measure(
     db: &Database,
@@ -372,57 +453,27 @@ pub async fn measure(
     }
 
     // The measurements, on a fresh app whose connections log nothing.
-    let mut app = App::start(options, owner_url, dir.path(), "measure")?;
-    app.ready(&slug).await?;
-    let (site, _) = sign_in(app.addr, &slug, &customer, &cases, options.deep_page).await?;
-    let cookie = site
-        .header("cookie")
-        .context("a session cookie")?
-        .to_owned();
-    let host = site.host().to_owned();
-    for (report, file, vars) in &mut reports {
-        let counts: Vec<usize> = if report.case == Case::HtmlFirstPage {
-            vec![8]
-        } else {
-            options.connections.clone()
-        };
-        for connections in counts {
-            eprintln!("  {} at {connections} connections", report.case.label());
-            let quiet = portal_load::wait_for_quiet(options.quiet_below, options.quiet_wait);
-            let url = format!("http://{}{}", app.addr, report.path);
-            let headers = [("Host", host.as_str()), ("Cookie", cookie.as_str())];
-            let warm = Target {
-                connections,
-                seconds: options.warmup,
-            };
-            let timed = Target {
-                connections,
-                seconds: options.seconds,
-            };
-            portal_load::wrk(&warm, &url, &headers)?;
-            let http = portal_load::wrk(&timed, &url, &headers)?;
-            portal_load::pgbench(&pg, &warm, file, vars, dir.path())?;
-            let pgbench = portal_load::pgbench(&pg, &timed, file, vars, dir.path())?;
-            let run = Run {
-                connections,
-                http,
-                pg: pgbench,
-                quiet,
-                load_end: portal_load::load(),
-            };
-            eprintln!(
-                "    HTTP {:.0}/s p50 {:.2} ms p99 {:.2} ms; pgbench {:.0}/s avg {:.2} ms; {:.0} %",
-                run.http.per_second,
-                run.http.p50,
-                run.http.p99,
-                run.pg.per_second,
-                run.pg.average,
-                run.ratio() * 100.0
-            );
-            report.runs.push(run);
-        }
+    let measured = timed(
+        options,
+        owner_url,
+        &slug,
+        &customer,
+        &pg,
+        &mut reports,
+        dir.path(),
+    )
+    .await;
+    let failed = reports
+        .iter()
+        .any(|(r, _, _)| r.runs.iter().any(|run| run.http.errors > 0));
+    if measured.is_err() || failed {
+        let kept = dir.keep();
+        eprintln!(
+            "  the app's log and the scripts are kept in {}",
+            kept.display()
+        );
     }
-    drop(app);
+    measured?;
 
     let settings = portico::config::Settings {
         database_url: owner_url.to_owned(),

@@ -176,7 +176,8 @@ fn setup(md: &mut String, report: &Report) {
         md,
         "- **HTTP**: `wrk --latency` (HTTP/1.1 keep-alive, `Host: {}.localhost:8080`, the \
          session cookie), 2 threads (1 at 1 connection), {} s timed after {} s of warm-up at \
-         the same connection count; any answer other than 2xx/3xx fails the run.",
+         the same connection count, each request timed out after 10 s; an answer other than \
+         2xx/3xx or a timeout is counted as an error.",
         report.slug, report.seconds, report.warmup
     );
     let _ = writeln!(
@@ -201,19 +202,24 @@ fn results(md: &mut String, report: &Report) {
     let _ = writeln!(md, "## Results\n");
     let _ = writeln!(
         md,
-        "| request | connections | HTTP req/s | HTTP p50 | HTTP p99 | pgbench tx/s | pgbench avg | pgbench p50 | pgbench p99 | HTTP ÷ pgbench | load avg start → end |"
+        "| request | connections | HTTP req/s | HTTP p50 | HTTP p99 | HTTP errors | pgbench tx/s | pgbench avg | pgbench p50 | pgbench p99 | HTTP ÷ pgbench | load avg start → end |"
     );
-    let _ = writeln!(md, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+    let _ = writeln!(md, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
     for c in &report.cases {
         for r in &c.runs {
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.2} → {:.2}{} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.2} → {:.2}{} |",
                 c.case.label(),
                 r.connections,
                 thousands(r.http.per_second.round() as usize),
                 ms(r.http.p50),
                 ms(r.http.p99),
+                if r.http.errors == 0 {
+                    "0".to_owned()
+                } else {
+                    format!("{} (the run took {:.1} s)", r.http.errors, r.http.seconds)
+                },
                 thousands(r.pg.per_second.round() as usize),
                 ms(r.pg.average),
                 ms(r.pg.p50),
