@@ -165,9 +165,11 @@ enum Command {
         /// Leave out the HTML invoices page (measured at 8 connections).
         #[arg(long)]
         no_html: bool,
-        /// The app's `company_connections` (0: its default).
-        #[arg(long, default_value_t = 0)]
-        share: u32,
+        /// The app's `company_connections` settings compared, each on an app
+        /// of its own (0: its default, half the pool and at most half the
+        /// CPU cores).
+        #[arg(long, value_delimiter = ',', default_value = "0,8")]
+        shares: Vec<u32>,
         /// The `portico` binary (default: next to this one, built with it).
         #[arg(long)]
         portico: Option<PathBuf>,
@@ -374,7 +376,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             seconds,
             warmup,
             no_html,
-            share,
+            shares,
             portico,
             pgbench,
             server_log,
@@ -395,7 +397,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 html: !no_html,
                 seconds,
                 warmup,
-                share,
+                shares,
                 portico,
                 pgbench,
                 server_log,

@@ -36,8 +36,9 @@ pub struct Options {
     pub html: bool,
     pub seconds: u64,
     pub warmup: u64,
-    /// `company_connections` for the app (0: its default).
-    pub share: u32,
+    /// The app's `company_connections` settings compared (0: its default);
+    /// each gets an app of its own and every block.
+    pub shares: Vec<u32>,
     pub portico: PathBuf,
     pub pgbench: String,
     pub server_log: PathBuf,
@@ -71,6 +72,8 @@ impl Case {
 /// One measurement block: a connection count, over HTTP and with pgbench.
 #[derive(Debug, Clone)]
 pub struct Run {
+    /// The company's share of the pool the app ran with.
+    pub share: u32,
     pub connections: usize,
     pub http: Http,
     pub pg: Pgbench,
@@ -97,8 +100,10 @@ pub struct CaseReport {
 }
 
 impl CaseReport {
-    pub fn at(&self, connections: usize) -> Option<&Run> {
-        self.runs.iter().find(|r| r.connections == connections)
+    pub fn at(&self, share: u32, connections: usize) -> Option<&Run> {
+        self.runs
+            .iter()
+            .find(|r| r.share == share && r.connections == connections)
     }
 }
 
@@ -106,7 +111,10 @@ impl CaseReport {
 #[derive(Debug, Clone)]
 pub struct AppSetup {
     pub pool: u32,
-    pub share: u32,
+    /// The company share when `company_connections` is unset (on this machine).
+    pub default_share: u32,
+    /// The shares measured, in order.
+    pub shares: Vec<u32>,
     pub statement_timeout_ms: u64,
     pub redis: bool,
 }
@@ -137,6 +145,7 @@ struct App {
 impl App {
     fn start(
         options: &Options,
+        share: u32,
         owner_url: &str,
         dir: &std::path::Path,
         name: &str,
@@ -158,7 +167,7 @@ impl App {
             .env("PORTICO_LOG_JSON", "true")
             .env("PORTICO_FILES_DIR", dir.join("files"))
             .env("PORTICO_MAIL_DIR", dir.join("mail"))
-            .env("PORTICO_COMPANY_CONNECTIONS", options.share.to_string())
+            .env("PORTICO_COMPANY_CONNECTIONS", share.to_string())
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
             .stderr(out);
@@ -305,9 +314,9 @@ fn now() -> String {
     chrono::Utc::now().format("%H:%M:%S").to_string()
 }
 
-/// Each case at each connection count (the HTML page at 8 only): the wait for
-/// a quiet machine, then wrk against a fresh app, then pgbench, each after a
-/// warm-up; into `reports`.
+/// For each share, on an app of its own: each case at each connection count
+/// (the HTML page at 8 only): the wait for a quiet machine, then wrk, then
+/// pgbench, each after a warm-up; into `reports`.
 async fn timed(
     options: &Options,
     owner_url: &str,
@@ -318,66 +327,93 @@ async fn timed(
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     let cases: Vec<Case> = reports.iter().map(|(r, _, _)| r.case).collect();
-    let mut app = App::start(options, owner_url, dir, "measure")?;
-    app.ready(slug).await?;
-    let (site, _) = sign_in(app.addr, slug, customer, &cases, options.deep_page).await?;
-    let cookie = site
-        .header("cookie")
-        .context("a session cookie")?
-        .to_owned();
-    let host = site.host().to_owned();
-    for (report, file, vars) in reports {
-        let counts: Vec<usize> = if report.case == Case::HtmlFirstPage {
-            vec![TARGET_CONNECTIONS]
-        } else {
-            options.connections.clone()
-        };
-        for connections in counts {
-            eprintln!(
-                "  {} {} at {connections} connections",
-                now(),
-                report.case.label()
-            );
-            let quiet = portal_load::wait_for_quiet(options.quiet_below, options.quiet_wait);
-            let url = format!("http://{}{}", app.addr, report.path);
-            let headers = [("Host", host.as_str()), ("Cookie", cookie.as_str())];
-            let warm = Target {
-                connections,
-                seconds: options.warmup,
+    for &configured in &options.shares {
+        let share = effective_share(owner_url, configured);
+        let mut app = App::start(
+            options,
+            configured,
+            owner_url,
+            dir,
+            &format!("share-{share}"),
+        )?;
+        app.ready(slug).await?;
+        let (site, _) = sign_in(app.addr, slug, customer, &cases, options.deep_page).await?;
+        let cookie = site
+            .header("cookie")
+            .context("a session cookie")?
+            .to_owned();
+        let host = site.host().to_owned();
+        for (report, file, vars) in reports.iter_mut() {
+            let counts: Vec<usize> = if report.case == Case::HtmlFirstPage {
+                vec![TARGET_CONNECTIONS]
+            } else {
+                options.connections.clone()
             };
-            let timed = Target {
-                connections,
-                seconds: options.seconds,
-            };
-            eprintln!("    {} wrk", now());
-            portal_load::wrk(&warm, &url, &headers)?;
-            let http = portal_load::wrk(&timed, &url, &headers)?;
-            eprintln!("    {} pgbench", now());
-            portal_load::pgbench(pg, &warm, file, vars, dir)?;
-            let pgbench = portal_load::pgbench(pg, &timed, file, vars, dir)?;
-            let run = Run {
-                connections,
-                http,
-                pg: pgbench,
-                quiet,
-                load_end: portal_load::load(),
-            };
-            eprintln!(
-                "    HTTP {:.0}/s p50 {:.2} ms p99 {:.2} ms ({} errors, {:.1} s); \
-                 pgbench {:.0}/s avg {:.2} ms; {:.0} %",
-                run.http.per_second,
-                run.http.p50,
-                run.http.p99,
-                run.http.errors,
-                run.http.seconds,
-                run.pg.per_second,
-                run.pg.average,
-                run.ratio() * 100.0
-            );
-            report.runs.push(run);
+            for connections in counts {
+                eprintln!(
+                    "  {} share {share}: {} at {connections} connections",
+                    now(),
+                    report.case.label()
+                );
+                let quiet = portal_load::wait_for_quiet(options.quiet_below, options.quiet_wait);
+                let url = format!("http://{}{}", app.addr, report.path);
+                let headers = [("Host", host.as_str()), ("Cookie", cookie.as_str())];
+                let warm = Target {
+                    connections,
+                    seconds: options.warmup,
+                };
+                let timed = Target {
+                    connections,
+                    seconds: options.seconds,
+                };
+                eprintln!("    {} wrk", now());
+                portal_load::wrk(&warm, &url, &headers)?;
+                let http = portal_load::wrk(&timed, &url, &headers)?;
+                eprintln!("    {} pgbench", now());
+                portal_load::pgbench(pg, &warm, file, vars, dir)?;
+                let pgbench = portal_load::pgbench(pg, &timed, file, vars, dir)?;
+                let run = Run {
+                    share,
+                    connections,
+                    http,
+                    pg: pgbench,
+                    quiet,
+                    load_end: portal_load::load(),
+                };
+                eprintln!(
+                    "    HTTP {:.0}/s p50 {:.2} ms p99 {:.2} ms ({} errors, {:.1} s); \
+                     pgbench {:.0}/s avg {:.2} ms; {:.0} %",
+                    run.http.per_second,
+                    run.http.p50,
+                    run.http.p99,
+                    run.http.errors,
+                    run.http.seconds,
+                    run.pg.per_second,
+                    run.pg.average,
+                    run.ratio() * 100.0
+                );
+                report.runs.push(run);
+            }
         }
     }
     Ok(())
+}
+
+/// The app's settings with `company_connections` set to `configured`.
+fn settings(owner_url: &str, configured: u32) -> portico::config::Settings {
+    portico::config::Settings {
+        database_url: owner_url.to_owned(),
+        company_connections: configured,
+        ..portico::config::Settings::default()
+    }
+}
+
+/// The company share the app takes from `company_connections` = `configured`.
+fn effective_share(owner_url: &str, configured: u32) -> u32 {
+    let options = settings(owner_url, configured).database();
+    options
+        .tenant_share
+        .unwrap_or_else(|| portico_data::default_tenant_share(options.max_connections))
 }
 
 /// Measures, writing the customer's sales first when an earlier run did not.
@@ -410,7 +446,7 @@ pub async fn measure(
     eprintln!("  catching each request's SQL in the server log");
     portal_sql::log_statements(owner_url, &database, true).await?;
     let caught = async {
-        let mut app = App::start(options, owner_url, dir.path(), "capture")?;
+        let mut app = App::start(options, 0, owner_url, dir.path(), "capture")?;
         app.ready(&slug).await?;
         let (site, paths) = sign_in(app.addr, &slug, &customer, &cases, options.deep_page).await?;
         let statements = capture(&site, &paths, &options.server_log).await?;
@@ -475,13 +511,8 @@ pub async fn measure(
     }
     measured?;
 
-    let settings = portico::config::Settings {
-        database_url: owner_url.to_owned(),
-        company_connections: options.share,
-        ..portico::config::Settings::default()
-    };
-    let database_options = settings.database();
-    let pool = database_options.max_connections;
+    let settings = settings(owner_url, 0);
+    let pool = settings.database().max_connections;
     Ok(Report {
         slug,
         contacts: generated.plan.contacts,
@@ -492,9 +523,12 @@ pub async fn measure(
         warmup: options.warmup,
         app: AppSetup {
             pool,
-            share: database_options
-                .tenant_share
-                .unwrap_or_else(|| portico_data::default_tenant_share(pool)),
+            default_share: effective_share(owner_url, 0),
+            shares: options
+                .shares
+                .iter()
+                .map(|&s| effective_share(owner_url, s))
+                .collect(),
             statement_timeout_ms: settings.statement_timeout_ms,
             redis: options.redis_url.is_some(),
         },

@@ -23,6 +23,15 @@ fn ms(v: f64) -> String {
     format!("{v:.2} ms")
 }
 
+/// "share 1 (the default)" or "share 8".
+fn share_label(report: &Report, share: u32) -> String {
+    if share == report.app.default_share {
+        format!("share {share} (the default)")
+    } else {
+        format!("share {share}")
+    }
+}
+
 fn verdict(ok: bool) -> &'static str {
     if ok { "**met**" } else { "**missed**" }
 }
@@ -36,23 +45,26 @@ pub fn terminal(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<26} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
-        "request", "conns", "HTTP/s", "p50", "p99", "pgbench/s", "pg avg", "ratio"
+        "{:<26} {:>5} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}",
+        "request", "share", "conns", "HTTP/s", "p50", "p99", "pgbench/s", "pg avg", "ratio"
     );
-    for c in &report.cases {
-        for r in &c.runs {
-            let _ = writeln!(
-                out,
-                "{:<26} {:>5} {:>9.0} {:>9} {:>9} {:>9.0} {:>9} {:>6.0}%",
-                c.case.label(),
-                r.connections,
-                r.http.per_second,
-                ms(r.http.p50),
-                ms(r.http.p99),
-                r.pg.per_second,
-                ms(r.pg.average),
-                r.ratio() * 100.0
-            );
+    for share in &report.app.shares {
+        for c in &report.cases {
+            for r in c.runs.iter().filter(|r| r.share == *share) {
+                let _ = writeln!(
+                    out,
+                    "{:<26} {:>5} {:>5} {:>9.0} {:>9} {:>9} {:>9.0} {:>9} {:>6.0}%",
+                    c.case.label(),
+                    r.share,
+                    r.connections,
+                    r.http.per_second,
+                    ms(r.http.p50),
+                    ms(r.http.p99),
+                    r.pg.per_second,
+                    ms(r.pg.average),
+                    r.ratio() * 100.0
+                );
+            }
         }
     }
     out
@@ -141,21 +153,25 @@ fn setup(md: &mut String, report: &Report) {
         "- **The app**: the release `portico serve` as its own process on a loopback port, \
          connected to this PostgreSQL as `portico_app` (row-level security on), with \
          production's settings (JSON logs to a file, as the container image runs it): a pool of \
-         {} connections, a company share of {} (`company_connections` {}), statement timeout {} \
-         ms; sessions {}.",
+         {} connections, statement timeout {} ms, sessions {}. Measured with each company share \
+         of the pool in turn ({}), each on an app process of its own: the share is how many \
+         transactions one company may run at once (`company_connections`); unset, it is half \
+         the pool and at most half the CPU cores, {} on this machine.",
         report.app.pool,
-        report.app.share,
-        if report.app.share == portico_data::default_tenant_share(report.app.pool) {
-            "unset: half the pool, at most half the CPU cores"
-        } else {
-            "as set"
-        },
         report.app.statement_timeout_ms,
         if report.app.redis {
             "in Redis"
         } else {
             "in the app's memory (`PORTICO_REDIS_URL` unset)"
         },
+        report
+            .app
+            .shares
+            .iter()
+            .map(|s| share_label(report, *s))
+            .collect::<Vec<_>>()
+            .join(", "),
+        report.app.default_share,
     );
     let _ = writeln!(
         md,
@@ -167,7 +183,8 @@ fn setup(md: &mut String, report: &Report) {
         report.page_size,
         report.deep_page,
         if case(report, Case::HtmlFirstPage).is_some() {
-            ", and the HTML invoices page `GET /portal/sales/` (first page) at 8 connections"
+            ", and the HTML invoices page `GET /portal/sales/` (its first page, 25 rows) at 8 \
+             connections"
         } else {
             ""
         },
@@ -202,40 +219,43 @@ fn results(md: &mut String, report: &Report) {
     let _ = writeln!(md, "## Results\n");
     let _ = writeln!(
         md,
-        "| request | connections | HTTP req/s | HTTP p50 | HTTP p99 | HTTP errors | pgbench tx/s | pgbench avg | pgbench p50 | pgbench p99 | HTTP ÷ pgbench | load avg start → end |"
+        "| share | request | connections | HTTP req/s | HTTP p50 | HTTP p99 | HTTP errors | pgbench tx/s | pgbench avg | pgbench p50 | pgbench p99 | HTTP ÷ pgbench | load avg start → end |"
     );
-    let _ = writeln!(md, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
-    for c in &report.cases {
-        for r in &c.runs {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.2} → {:.2}{} |",
-                c.case.label(),
-                r.connections,
-                thousands(r.http.per_second.round() as usize),
-                ms(r.http.p50),
-                ms(r.http.p99),
-                if r.http.errors == 0 {
-                    "0".to_owned()
-                } else {
-                    format!("{} (the run took {:.1} s)", r.http.errors, r.http.seconds)
-                },
-                thousands(r.pg.per_second.round() as usize),
-                ms(r.pg.average),
-                ms(r.pg.p50),
-                ms(r.pg.p99),
-                r.ratio() * 100.0,
-                r.quiet.load,
-                r.load_end,
-                if r.quiet.gave_up {
-                    format!(
-                        " (never quiet: measured after {:.0} min)",
-                        r.quiet.waited.as_secs_f64() / 60.0
-                    )
-                } else {
-                    String::new()
-                },
-            );
+    let _ = writeln!(md, "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+    for share in &report.app.shares {
+        for c in &report.cases {
+            for r in c.runs.iter().filter(|r| r.share == *share) {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.2} → {:.2}{} |",
+                    r.share,
+                    c.case.label(),
+                    r.connections,
+                    thousands(r.http.per_second.round() as usize),
+                    ms(r.http.p50),
+                    ms(r.http.p99),
+                    if r.http.errors == 0 {
+                        "0".to_owned()
+                    } else {
+                        format!("{} (the run took {:.1} s)", r.http.errors, r.http.seconds)
+                    },
+                    thousands(r.pg.per_second.round() as usize),
+                    ms(r.pg.average),
+                    ms(r.pg.p50),
+                    ms(r.pg.p99),
+                    r.ratio() * 100.0,
+                    r.quiet.load,
+                    r.load_end,
+                    if r.quiet.gave_up {
+                        format!(
+                            " (never quiet: measured after {:.0} min)",
+                            r.quiet.waited.as_secs_f64() / 60.0
+                        )
+                    } else {
+                        String::new()
+                    },
+                );
+            }
         }
     }
     let _ = writeln!(md);
@@ -243,77 +263,84 @@ fn results(md: &mut String, report: &Report) {
 }
 
 fn targets(md: &mut String, report: &Report) {
-    let _ = writeln!(md, "Against the targets (DESIGN.md §8):\n");
-    let _ = writeln!(md, "| target | request | measured | verdict |");
-    let _ = writeln!(md, "|---|---|--:|---|");
-    for c in &report.cases {
-        if let Some(r) = c.at(TARGET_CONNECTIONS) {
-            let ok = r.http.p99 <= P99_TARGET_MS;
-            let _ = writeln!(
-                md,
-                "| HTTP p99 ≤ {P99_TARGET_MS} ms at {TARGET_CONNECTIONS} connections | {} | {} | {}{} |",
-                c.case.label(),
-                ms(r.http.p99),
-                verdict(ok),
-                if ok {
-                    String::new()
-                } else {
-                    format!(
-                        ": {} over ({:.1}×)",
-                        ms(r.http.p99 - P99_TARGET_MS),
-                        r.http.p99 / P99_TARGET_MS
-                    )
-                }
-            );
+    for &share in &report.app.shares {
+        let _ = writeln!(
+            md,
+            "Against the targets (DESIGN.md §8), {}:\n",
+            share_label(report, share)
+        );
+        let _ = writeln!(md, "| target | request | measured | verdict |");
+        let _ = writeln!(md, "|---|---|--:|---|");
+        for c in &report.cases {
+            if let Some(r) = c.at(share, TARGET_CONNECTIONS) {
+                let ok = r.http.p99 <= P99_TARGET_MS;
+                let _ = writeln!(
+                    md,
+                    "| HTTP p99 ≤ {P99_TARGET_MS} ms at {TARGET_CONNECTIONS} connections | {} | {} | {}{} |",
+                    c.case.label(),
+                    ms(r.http.p99),
+                    verdict(ok),
+                    if ok {
+                        String::new()
+                    } else {
+                        format!(
+                            ": {} over ({:.1}×)",
+                            ms(r.http.p99 - P99_TARGET_MS),
+                            r.http.p99 / P99_TARGET_MS
+                        )
+                    }
+                );
+            }
         }
-    }
-    for c in &report.cases {
-        for r in &c.runs {
-            let ok = r.ratio() >= RATIO_TARGET;
-            let _ = writeln!(
-                md,
-                "| throughput ≥ {:.0} % of pgbench's | {}, {} connection{} | {:.0} % | {}{} |",
-                RATIO_TARGET * 100.0,
-                c.case.label(),
-                r.connections,
-                if r.connections == 1 { "" } else { "s" },
-                r.ratio() * 100.0,
-                verdict(ok),
-                if ok {
-                    String::new()
-                } else {
-                    format!(": {:.0} points under", (RATIO_TARGET - r.ratio()) * 100.0)
-                }
-            );
+        for c in &report.cases {
+            for r in c.runs.iter().filter(|r| r.share == share) {
+                let ok = r.ratio() >= RATIO_TARGET;
+                let _ = writeln!(
+                    md,
+                    "| throughput ≥ {:.0} % of pgbench's | {}, {} connection{} | {:.0} % | {}{} |",
+                    RATIO_TARGET * 100.0,
+                    c.case.label(),
+                    r.connections,
+                    if r.connections == 1 { "" } else { "s" },
+                    r.ratio() * 100.0,
+                    verdict(ok),
+                    if ok {
+                        String::new()
+                    } else {
+                        format!(": {:.0} points under", (RATIO_TARGET - r.ratio()) * 100.0)
+                    }
+                );
+            }
         }
-    }
-    if let (Some(first), Some(deep)) = (case(report, Case::FirstPage), case(report, Case::DeepPage))
-    {
-        for f in &first.runs {
-            let Some(d) = deep.at(f.connections) else {
-                continue;
-            };
-            let ratio = d.http.p99 / f.http.p99;
-            let ok = ratio <= DEEP_TARGET;
-            let _ = writeln!(
-                md,
-                "| page {} p99 ≤ {DEEP_TARGET} × page 1 p99 | {} connection{} | {:.2}× ({} ÷ {}) | {}{} |",
-                report.deep_page,
-                f.connections,
-                if f.connections == 1 { "" } else { "s" },
-                ratio,
-                ms(d.http.p99),
-                ms(f.http.p99),
-                verdict(ok),
-                if ok {
-                    String::new()
-                } else {
-                    format!(": {:.2}× over", ratio - DEEP_TARGET)
-                }
-            );
+        if let (Some(first), Some(deep)) =
+            (case(report, Case::FirstPage), case(report, Case::DeepPage))
+        {
+            for f in first.runs.iter().filter(|r| r.share == share) {
+                let Some(d) = deep.at(share, f.connections) else {
+                    continue;
+                };
+                let ratio = d.http.p99 / f.http.p99;
+                let ok = ratio <= DEEP_TARGET;
+                let _ = writeln!(
+                    md,
+                    "| page {} p99 ≤ {DEEP_TARGET} × page 1 p99 | {} connection{} | {:.2}× ({} ÷ {}) | {}{} |",
+                    report.deep_page,
+                    f.connections,
+                    if f.connections == 1 { "" } else { "s" },
+                    ratio,
+                    ms(d.http.p99),
+                    ms(f.http.p99),
+                    verdict(ok),
+                    if ok {
+                        String::new()
+                    } else {
+                        format!(": {:.2}× over", ratio - DEEP_TARGET)
+                    }
+                );
+            }
         }
+        let _ = writeln!(md);
     }
-    let _ = writeln!(md);
 }
 
 /// How many transactions and statements a request ran.
