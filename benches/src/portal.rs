@@ -107,6 +107,13 @@ impl CaseReport {
     }
 }
 
+/// A case with its pgbench script (file and `-D` variables).
+struct Scripted {
+    report: CaseReport,
+    file: PathBuf,
+    vars: Vec<(String, String)>,
+}
+
 /// How the app ran.
 #[derive(Debug, Clone)]
 pub struct AppSetup {
@@ -323,10 +330,10 @@ async fn timed(
     slug: &str,
     customer: &PortalCustomer,
     pg: &PgTarget,
-    reports: &mut [(CaseReport, PathBuf, Vec<(String, String)>)],
+    reports: &mut [Scripted],
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
-    let cases: Vec<Case> = reports.iter().map(|(r, _, _)| r.case).collect();
+    let cases: Vec<Case> = reports.iter().map(|s| s.report.case).collect();
     for &configured in &options.shares {
         let share = effective_share(owner_url, configured);
         let mut app = App::start(
@@ -343,7 +350,7 @@ async fn timed(
             .context("a session cookie")?
             .to_owned();
         let host = site.host().to_owned();
-        for (report, file, vars) in reports.iter_mut() {
+        for Scripted { report, file, vars } in reports.iter_mut() {
             let counts: Vec<usize> = if report.case == Case::HtmlFirstPage {
                 vec![TARGET_CONNECTIONS]
             } else {
@@ -474,8 +481,8 @@ pub async fn measure(
                 plans.push(portal_sql::plan(app_url.as_str(), tenant, statement).await?);
             }
         }
-        reports.push((
-            CaseReport {
+        reports.push(Scripted {
+            report: CaseReport {
                 case: *case,
                 path,
                 statements,
@@ -485,7 +492,7 @@ pub async fn measure(
             },
             file,
             vars,
-        ));
+        });
     }
 
     // The measurements, on a fresh app whose connections log nothing.
@@ -501,7 +508,7 @@ pub async fn measure(
     .await;
     let failed = reports
         .iter()
-        .any(|(r, _, _)| r.runs.iter().any(|run| run.http.errors > 0));
+        .any(|s| s.report.runs.iter().any(|run| run.http.errors > 0));
     if measured.is_err() || failed {
         let kept = dir.keep();
         eprintln!(
@@ -534,6 +541,6 @@ pub async fn measure(
         },
         wrk: portal_load::version("wrk", "--version"),
         pgbench: portal_load::version(&options.pgbench, "--version"),
-        cases: reports.into_iter().map(|(r, _, _)| r).collect(),
+        cases: reports.into_iter().map(|s| s.report).collect(),
     })
 }
