@@ -23,7 +23,7 @@ use portico_data::{Database, Tenant};
 
 use crate::{
     generate::{self, Generated},
-    measure::{Samples, Summary},
+    measure::{CpuTicks, Samples, Summary},
     served::{Reply, Server, Site, api_key, settings, signed_in},
 };
 
@@ -140,32 +140,6 @@ fn heavy_path(term: &str) -> String {
     format!("/api/v1/contacts?q={term}&limit=50")
 }
 
-/// The CPU's busy and total time so far (`/proc/stat`, in ticks).
-fn cpu_ticks() -> (u64, u64) {
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let fields: Vec<u64> = stat
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let total: u64 = fields.iter().take(8).sum();
-    // idle and iowait
-    let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
-    (total - idle, total)
-}
-
-fn busy_between(start: (u64, u64), end: (u64, u64)) -> f64 {
-    let total = end.1.saturating_sub(start.1);
-    if total == 0 {
-        0.0
-    } else {
-        end.0.saturating_sub(start.0) as f64 / total as f64
-    }
-}
-
 /// Times one light request for `phase`, sent every `every` (a person or an
 /// integration at work, not a load test of its own: the next request waits
 /// for the previous one's answer when that takes longer).
@@ -197,7 +171,7 @@ async fn time_light(
     phase: Duration,
     every: Duration,
 ) -> anyhow::Result<Phase> {
-    let cpu = cpu_ticks();
+    let cpu = CpuTicks::now();
     let clients: Vec<_> = sites
         .iter()
         .map(|(request, site)| tokio::spawn(light_client(site.clone(), *request, phase, every)))
@@ -209,7 +183,7 @@ async fn time_light(
     Ok(Phase {
         light,
         heavy: None,
-        cpu_busy: busy_between(cpu, cpu_ticks()),
+        cpu_busy: cpu.busy_since(),
     })
 }
 

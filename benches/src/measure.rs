@@ -1,5 +1,6 @@
-//! Timing samples and their summary (mean and percentiles), and the memory the
-//! process's allocator holds (when the binary counts allocations).
+//! Timing samples and their summary (mean and percentiles), the memory the
+//! process's allocator holds (when the binary counts allocations), and how
+//! busy the machine is (load average, CPU time).
 
 use std::time::{Duration, Instant};
 
@@ -159,6 +160,45 @@ impl Heap {
             retained: s.bytes_allocated as i64 - s.bytes_deallocated as i64
                 + s.bytes_reallocated as i64,
             allocations: s.allocations,
+        }
+    }
+}
+
+/// The CPUs' busy and total time so far (`/proc/stat`, in ticks).
+#[derive(Debug, Clone, Copy)]
+pub struct CpuTicks {
+    busy: u64,
+    total: u64,
+}
+
+impl CpuTicks {
+    pub fn now() -> Self {
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let fields: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let total: u64 = fields.iter().take(8).sum();
+        // idle and iowait
+        let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
+        Self {
+            busy: total - idle,
+            total,
+        }
+    }
+
+    /// The share of all the CPUs' time that was busy since `self` (0 to 1).
+    pub fn busy_since(&self) -> f64 {
+        let end = Self::now();
+        let total = end.total.saturating_sub(self.total);
+        if total == 0 {
+            0.0
+        } else {
+            end.busy.saturating_sub(self.busy) as f64 / total as f64
         }
     }
 }

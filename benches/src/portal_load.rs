@@ -10,6 +10,8 @@ use std::{
 
 use anyhow::{Context, bail, ensure};
 
+use crate::measure::CpuTicks;
+
 /// What `wrk --latency` reported for one run.
 #[derive(Debug, Clone, Default)]
 pub struct Http {
@@ -22,6 +24,8 @@ pub struct Http {
     pub errors: u64,
     /// How long the run took (more than asked when an answer was waited for).
     pub seconds: f64,
+    /// The share of the machine's CPU time that was busy meanwhile (0 to 1).
+    pub cpu_busy: f64,
 }
 
 /// What `pgbench` reported for one run.
@@ -33,6 +37,8 @@ pub struct Pgbench {
     pub average: f64,
     pub p50: f64,
     pub p99: f64,
+    /// The share of the machine's CPU time that was busy meanwhile (0 to 1).
+    pub cpu_busy: f64,
 }
 
 /// How a load generator reaches its target.
@@ -123,8 +129,13 @@ pub fn wrk(target: &Target, url: &str, headers: &[(&str, &str)]) -> anyhow::Resu
         command.arg("-H").arg(format!("{name}: {value}"));
     }
     command.arg(url);
+    let cpu = CpuTicks::now();
     let text = run(&mut command)?;
-    parse_wrk(&text)
+    let cpu_busy = cpu.busy_since();
+    Ok(Http {
+        cpu_busy,
+        ..parse_wrk(&text)?
+    })
 }
 
 /// How pgbench connects: host, port, user, database, password.
@@ -192,7 +203,9 @@ pub fn pgbench(
         command.arg("-D").arg(format!("{name}={value}"));
     }
     command.arg(pg.database());
+    let cpu = CpuTicks::now();
     let text = run(&mut command)?;
+    let cpu_busy = cpu.busy_since();
     let failed = pgbench_value(&text, "number of failed transactions: ").unwrap_or(0.0);
     ensure!(failed == 0.0, "pgbench had failed transactions:\n{text}");
     let mut latencies: Vec<u64> = Vec::new();
@@ -212,6 +225,7 @@ pub fn pgbench(
         average: pgbench_value(&text, "latency average = ")?,
         p50: at(0.50),
         p99: at(0.99),
+        cpu_busy,
     })
 }
 

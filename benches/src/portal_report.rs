@@ -211,7 +211,10 @@ fn setup(md: &mut String, report: &Report) {
         "- **Quiet machine**: before each block (one request at one connection count, HTTP \
          then pgbench) the run waits until the 1-minute load average is below 1.0 (polled every \
          15 s, for at most 15 minutes, then it measures anyway); the results give the load \
-         average at the block's start and end.\n"
+         average at the block's start and end, and how busy the machine's CPUs were (all \
+         processes, `/proc/stat`) during the timed HTTP run and the timed pgbench run: at one \
+         connection the app, PostgreSQL and wrk wait for each other and keep at most one core \
+         busy (50 %), so much more there means other work shared the machine.\n"
     );
 }
 
@@ -219,15 +222,18 @@ fn results(md: &mut String, report: &Report) {
     let _ = writeln!(md, "## Results\n");
     let _ = writeln!(
         md,
-        "| share | request | connections | HTTP req/s | HTTP p50 | HTTP p99 | HTTP errors | pgbench tx/s | pgbench avg | pgbench p50 | pgbench p99 | HTTP ÷ pgbench | load avg start → end |"
+        "| share | request | connections | HTTP req/s | HTTP p50 | HTTP p99 | HTTP errors | pgbench tx/s | pgbench avg | pgbench p50 | pgbench p99 | HTTP ÷ pgbench | CPU busy: HTTP / pgbench | load avg start → end |"
     );
-    let _ = writeln!(md, "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+    let _ = writeln!(
+        md,
+        "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"
+    );
     for share in &report.app.shares {
         for c in &report.cases {
             for r in c.runs.iter().filter(|r| r.share == *share) {
                 let _ = writeln!(
                     md,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.2} → {:.2}{} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} % | {:.0} % / {:.0} % | {:.2} → {:.2}{} |",
                     r.share,
                     c.case.label(),
                     r.connections,
@@ -244,6 +250,8 @@ fn results(md: &mut String, report: &Report) {
                     ms(r.pg.p50),
                     ms(r.pg.p99),
                     r.ratio() * 100.0,
+                    r.http.cpu_busy * 100.0,
+                    r.pg.cpu_busy * 100.0,
                     r.quiet.load,
                     r.load_end,
                     if r.quiet.gave_up {
