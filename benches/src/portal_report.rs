@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::{
     portal::{Case, CaseReport, Report},
-    report::{Machine, thousands},
+    report::{Machine, run_table_with, thousands},
 };
 
 /// DESIGN.md §8: p99 at 8 connections.
@@ -70,32 +70,24 @@ pub fn terminal(report: &Report) -> String {
     out
 }
 
+/// The shared "Run" table, with what this benchmark adds: its binaries and
+/// load generators (the load of each measurement block is in the results).
 fn run_table(md: &mut String, machine: &Machine, report: &Report) {
-    let _ = writeln!(md, "## Run\n");
-    let _ = writeln!(md, "| | |\n|---|---|");
-    let _ = writeln!(md, "| date | {} |", machine.date);
-    let _ = writeln!(md, "| command | `{}` |", machine.command);
-    let _ = writeln!(md, "| commit | `{}` |", machine.commit);
-    let _ = writeln!(
+    run_table_with(
         md,
-        "| build | {} (`portico-bench` and the `portico` binary it starts) |",
-        machine.profile
+        machine,
+        &[
+            (
+                "binaries",
+                "`portico-bench` and the `portico` binary it starts, both of the build above"
+                    .into(),
+            ),
+            (
+                "load generators",
+                format!("{}; {}", report.wrk, report.pgbench),
+            ),
+        ],
     );
-    let _ = writeln!(md, "| CPU | {} ({} cores) |", machine.cpu, machine.cores);
-    let _ = writeln!(md, "| memory | {} |", machine.memory);
-    let _ = writeln!(md, "| OS | {} |", machine.os);
-    let _ = writeln!(md, "| database | {} |", machine.database);
-    let _ = writeln!(
-        md,
-        "| load generators | {}; {} |",
-        report.wrk, report.pgbench
-    );
-    let _ = writeln!(
-        md,
-        "| load average (1 min) | {}; per measurement block in the results |",
-        machine.load
-    );
-    let _ = writeln!(md);
 }
 
 fn setup(md: &mut String, report: &Report) {

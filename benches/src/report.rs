@@ -208,6 +208,12 @@ fn verdict(ok: bool) -> &'static str {
 
 /// The "Run" section every report opens with: when, where and how it ran.
 pub fn run_table(md: &mut String, machine: &Machine) {
+    run_table_with(md, machine, &[]);
+}
+
+/// The "Run" table with a benchmark's own `extra` rows (label, value) after
+/// the machine's.
+pub fn run_table_with(md: &mut String, machine: &Machine, extra: &[(&str, String)]) {
     let _ = writeln!(md, "## Run\n");
     let _ = writeln!(md, "| | |\n|---|---|");
     let _ = writeln!(md, "| date | {} |", machine.date);
@@ -224,6 +230,9 @@ pub fn run_table(md: &mut String, machine: &Machine) {
         "| clock overhead per sample | {} (p50), included in every timing below |",
         human(machine.timer.p50)
     );
+    for (label, value) in extra {
+        let _ = writeln!(md, "| {label} | {value} |");
+    }
     let _ = writeln!(md);
 }
 
