@@ -10,6 +10,7 @@ pub mod api_keys;
 mod auth;
 mod choices;
 mod commands;
+mod company;
 mod contact_table;
 mod contacts;
 mod export;
@@ -185,6 +186,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin/settings.html",
         include_str!("../templates/admin/settings.html"),
+    ),
+    (
+        "admin/company.html",
+        include_str!("../templates/admin/company.html"),
     ),
     (
         "admin/api_keys.html",

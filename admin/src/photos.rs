@@ -3,8 +3,6 @@
 //! them commits and removed when that change does not, the replaced photo's files
 //! removed once it does, and both served to staff who may read contacts.
 
-use std::{sync::Arc, time::Duration};
-
 use bytes::Bytes;
 use poem::{Response, handler, web::Path};
 use portico_authz::{Action, Area};
@@ -38,22 +36,7 @@ pub(crate) async fn process(
     state: &AppState,
     bytes: Bytes,
 ) -> Result<Result<Photo, FieldErrors>, AppError> {
-    let turn = tokio::time::timeout(
-        state.config.photo_decoding_wait,
-        Arc::clone(&state.photo_decoding).acquire_owned(),
-    )
-    .await
-    .map_err(|_| AppError::Unavailable {
-        retry_after: Duration::from_secs(10),
-        cause: "every photo decoding turn is taken".into(),
-    })?
-    .map_err(AppError::internal)?;
-    let processed = tokio::task::spawn_blocking(move || {
-        let _turn = turn;
-        process_photo(&bytes)
-    })
-    .await
-    .map_err(AppError::internal)?;
+    let processed = state.decoding_turn(move || process_photo(&bytes)).await?;
     Ok(processed.map_err(|e| {
         let mut errors = FieldErrors::default();
         errors.add(FIELD, e.message());

@@ -1,6 +1,8 @@
-//! Company settings for admins: which names a contact must have, the role new
-//! portal contacts get in each portal, and the tenant-editable lists (contact
-//! titles and categories): add, rename, archive and restore their entries.
+//! Company settings for admins: which names a contact must have, how
+//! documents round their tax, who may authorize what they created, the role
+//! new portal contacts get in each portal, and the tenant-editable lists
+//! (contact titles and categories): add, rename, archive and restore their
+//! entries.
 
 use poem::{
     IntoResponse, Response, get, handler,
@@ -11,7 +13,7 @@ use poem::{
 };
 use portico_authz::{Action, Area};
 use portico_data::{ContactList, DataError};
-use portico_domain::{Portal, RequiredFields};
+use portico_domain::{Portal, RequiredFields, money::Rounding};
 use portico_web::{Access, Routes};
 use portico_web::{AppError, Ui, page::set_flash};
 use serde::Deserialize;
@@ -25,7 +27,19 @@ pub(crate) fn routes() -> Routes {
     let settings = Access::staff(Area::Settings, Action::Write);
     Routes::new()
         .at("/", lists, get(page))
+        .at(
+            "/company",
+            settings,
+            get(crate::company::page).post(crate::company::save),
+        )
+        .at("/company/logo", settings, post(crate::company::upload))
+        .at(
+            "/company/logo/remove",
+            settings,
+            post(crate::company::remove),
+        )
         .at("/rule", settings, post(set_rule))
+        .at("/rounding", settings, post(set_rounding))
         .at("/portal-defaults", settings, post(set_portal_defaults))
         .at("/approvals", settings, post(set_approvals))
         .at("/titles", lists, post(add_title))
@@ -87,10 +101,24 @@ async fn render(
         }));
     }
     let (_, four_eyes) = tx.orders().company_rules().await?;
+    let rounding = tx.settings().rounding().await?;
     tx.commit().await?;
     let mut ctx = staff.page(ui, "settings").await?;
     ctx.insert("rule", staff.tenant.0.contact_required().as_str());
     ctx.insert("four_eyes", &four_eyes);
+    ctx.insert(
+        "rounding",
+        &Rounding::ALL
+            .iter()
+            .map(|r| {
+                json!({
+                    "value": r.as_str(),
+                    "label": ui.lang.t(&format!("rounding-{}", r.as_str())),
+                    "selected": *r == rounding,
+                })
+            })
+            .collect::<Vec<_>>(),
+    );
     ctx.insert("portal_defaults", &defaults);
     ctx.insert("titles", &titles);
     ctx.insert("categories", &categories);
@@ -139,6 +167,33 @@ async fn set_rule(
         .await?;
     tx.commit().await?;
     ui.state.tenants.forget(tenant.slug()).await;
+    set_flash(session, "settings-saved");
+    Ok(Redirect::see_other("/admin/settings").into_response())
+}
+
+#[derive(Deserialize)]
+struct RoundingForm {
+    #[serde(default)]
+    rounding: String,
+}
+
+/// `POST /admin/settings/rounding`: how documents created from now on round
+/// their tax (`line` or `document`).
+#[handler]
+async fn set_rounding(
+    ui: Ui,
+    staff: SignedInStaff,
+    session: &Session,
+    Form(form): Form<RoundingForm>,
+) -> Result<Response, AppError> {
+    staff.require(Area::Settings, Action::Write).await?;
+    let rounding: Rounding = form
+        .rounding
+        .parse()
+        .map_err(|()| AppError::BadRequest("error-bad-request-detail"))?;
+    let mut tx = ui.state.db.tenant_tx(&staff.tenant.0).await?;
+    tx.settings().set_rounding(rounding, staff.by(&ui)).await?;
+    tx.commit().await?;
     set_flash(session, "settings-saved");
     Ok(Redirect::see_other("/admin/settings").into_response())
 }

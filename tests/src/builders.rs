@@ -614,6 +614,31 @@ pub fn payment_input(
     }
 }
 
+/// The company's letterhead.
+impl Company<'_> {
+    /// Sets a logo (a `width`×`height` PNG, checked and stored as an upload
+    /// is) on the company, as its staff would; its id.
+    pub async fn logo(&self, width: u32, height: u32) -> Uuid {
+        let image = image::RgbaImage::from_pixel(width, height, image::Rgba([20, 90, 160, 255]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        image
+            .write_to(&mut png, image::ImageFormat::Png)
+            .expect("a PNG");
+        let png = portico_files::process_logo(&png.into_inner()).expect("an acceptable logo");
+        let id = portico_web::logo::store(&self.app.state.files, self.tenant.id(), png)
+            .await
+            .expect("stored");
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        tx.settings()
+            .set_logo(Some(id), SYSTEM)
+            .await
+            .expect("logo set");
+        tx.commit().await.expect("commit");
+        self.app.state.tenants.forget(self.tenant.slug()).await;
+        id
+    }
+}
+
 /// Sales records pushed as the ERP would, by the system.
 impl Company<'_> {
     /// A quote (sent) or an order (submitted) of customer `code`, of
@@ -671,11 +696,12 @@ impl Company<'_> {
 
     /// Upserts `inputs` (checked first) in one transaction; the ids, in order.
     pub async fn invoices(&self, inputs: &[portico_domain::sales::InvoiceInput]) -> Vec<Uuid> {
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let rounding = tx.settings().rounding().await.expect("rounding");
         let records: Vec<_> = inputs
             .iter()
-            .map(|i| i.validate().expect("a valid invoice"))
+            .map(|i| i.validate(rounding).expect("a valid invoice"))
             .collect();
-        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
         let outcomes = tx
             .sales()
             .upsert_invoices(&records, SYSTEM)

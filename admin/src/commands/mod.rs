@@ -4,6 +4,7 @@
 //! handlers only parse their input into these calls and render what they return.
 
 pub(crate) mod accounts;
+pub(crate) mod company;
 pub(crate) mod contacts;
 pub(crate) mod documents;
 pub(crate) mod links;

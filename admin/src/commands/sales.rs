@@ -36,14 +36,16 @@ pub(crate) fn check<I, F>(
     errors.finish(fields).map_err(AppError::Invalid)
 }
 
-/// Upserts invoices and credit notes by external reference.
+/// Upserts invoices and credit notes by external reference, their tax
+/// rounded as the company rounds it.
 pub(crate) async fn upsert_invoices(
     issuer: &Issuer<'_>,
     inputs: &[InvoiceInput],
 ) -> Result<Vec<UpsertOutcome>, AppError> {
     issuer.require(Area::Sales, Action::Write).await?;
-    let records = check(inputs, InvoiceInput::validate)?;
     let mut tx = issuer.tx().await?;
+    let rounding = tx.settings().rounding().await?;
+    let records = check(inputs, |input| input.validate(rounding))?;
     let outcomes = tx.sales().upsert_invoices(&records, issuer.by).await?;
     tx.commit().await?;
     Ok(outcomes)

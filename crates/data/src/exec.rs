@@ -108,6 +108,38 @@ impl Conn {
         })
     }
 
+    /// Like [`Conn::fetch_all`], for a statement whose best plan does not
+    /// depend on its values: the keyset pages of the portal lists (decision
+    /// 0005), equalities on tenant, account and branch and a row comparison
+    /// under a `LIMIT`. PostgreSQL would plan each execution afresh (it
+    /// prices the generic plan, with `LIMIT $n` unknown, several times
+    /// dearer), spending about 1.4 ms planning a 0.3 ms page
+    /// (docs/benchmarks/portal.md); here the prepared statement's generic
+    /// plan is used, planned once per connection. The setting is this
+    /// statement's only: it is set local and reset right after.
+    pub(crate) async fn fetch_all_generic<T: Row>(
+        &mut self,
+        stmt: &impl SqlxBinder,
+    ) -> Result<Vec<T>, DataError> {
+        if let Conn::Postgres(tx) = self {
+            let set =
+                sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
+                    .execute(tx.statement())
+                    .await;
+            tx.settled();
+            set?;
+        }
+        let rows = self.fetch_all(stmt).await;
+        if let Conn::Postgres(tx) = self {
+            let reset = sqlx::query("SELECT set_config('plan_cache_mode', 'auto', true)")
+                .execute(tx.statement())
+                .await;
+            tx.settled();
+            reset?;
+        }
+        rows
+    }
+
     pub(crate) async fn fetch_optional<T: Row>(
         &mut self,
         stmt: &impl SqlxBinder,

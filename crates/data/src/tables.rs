@@ -340,6 +340,11 @@ pub(crate) enum Tenants {
     ContactRequired,
     PolicyVersion,
     FourEyes,
+    LegalName,
+    TaxId,
+    Address,
+    LogoId,
+    Rounding,
     CreatedAt,
     UpdatedAt,
 }

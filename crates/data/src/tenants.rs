@@ -1,6 +1,7 @@
 //! The tenant registry: companies, their slug, language, currency, limits and status.
 
 use chrono::{DateTime, Utc};
+use portico_domain::company::CompanyProfile;
 use portico_domain::{Currency, Locale, RequiredFields, Slug};
 use sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use uuid::Uuid;
@@ -9,7 +10,7 @@ use crate::exec::Conn;
 use crate::tables::{ContactImports, MailOutbox, Tenants};
 use crate::{DataError, OperatorTx, PlatformTx, TenantId};
 
-const COLUMNS: [Tenants; 10] = [
+const COLUMNS: [Tenants; 14] = [
     Tenants::Id,
     Tenants::Slug,
     Tenants::Name,
@@ -18,6 +19,10 @@ const COLUMNS: [Tenants; 10] = [
     Tenants::Status,
     Tenants::MaxContacts,
     Tenants::ContactRequired,
+    Tenants::LegalName,
+    Tenants::TaxId,
+    Tenants::Address,
+    Tenants::LogoId,
     Tenants::CreatedAt,
     Tenants::UpdatedAt,
 ];
@@ -51,6 +56,8 @@ pub struct Tenant {
     status: TenantStatus,
     max_contacts: Option<i32>,
     contact_required: RequiredFields,
+    profile: CompanyProfile,
+    logo_id: Option<Uuid>,
     created_at: DateTime<Utc>,
 }
 
@@ -86,6 +93,14 @@ impl Tenant {
     pub fn created_at(&self) -> DateTime<Utc> {
         self.created_at
     }
+    /// The legal name, tax id and address its documents carry.
+    pub fn profile(&self) -> &CompanyProfile {
+        &self.profile
+    }
+    /// The company's logo (a PNG in the file store), when it has one.
+    pub fn logo_id(&self) -> Option<Uuid> {
+        self.logo_id
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -98,6 +113,10 @@ struct TenantRow {
     status: String,
     max_contacts: Option<i32>,
     contact_required: String,
+    legal_name: Option<String>,
+    tax_id: Option<String>,
+    address: Option<String>,
+    logo_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     #[allow(dead_code)]
     updated_at: DateTime<Utc>,
@@ -121,6 +140,12 @@ impl TryFrom<TenantRow> for Tenant {
             },
             max_contacts: row.max_contacts,
             contact_required: row.contact_required.parse().map_err(DataError::Corrupt)?,
+            profile: CompanyProfile {
+                legal_name: row.legal_name,
+                tax_id: row.tax_id,
+                address: row.address,
+            },
+            logo_id: row.logo_id,
             created_at: row.created_at,
         })
     }
@@ -255,7 +280,18 @@ impl OperatorTx {
         let id = TenantId::generate();
         let insert = Query::insert()
             .into_table(Tenants::Table)
-            .columns(COLUMNS)
+            .columns([
+                Tenants::Id,
+                Tenants::Slug,
+                Tenants::Name,
+                Tenants::Locale,
+                Tenants::Currency,
+                Tenants::Status,
+                Tenants::MaxContacts,
+                Tenants::ContactRequired,
+                Tenants::CreatedAt,
+                Tenants::UpdatedAt,
+            ])
             .values_panic([
                 id.as_uuid().into(),
                 new.slug.as_str().into(),

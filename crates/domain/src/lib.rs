@@ -1,6 +1,7 @@
 //! Domain value types: parsed once at the edge, trusted everywhere after.
 
 mod account;
+pub mod company;
 mod contact;
 pub mod contact_csv;
 mod currency;

@@ -44,6 +44,52 @@ impl DecimalError {
     }
 }
 
+/// How a company rounds the tax of a document (its setting): each line's tax
+/// rounded to cents and those summed (`line`, the default, as most invoices
+/// in the Dominican Republic print), or the lines' exact taxes summed and the
+/// sum rounded once (`document`). Lines always show their own rounded tax.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rounding {
+    #[default]
+    Line,
+    Document,
+}
+
+impl Rounding {
+    pub const ALL: [Rounding; 2] = [Rounding::Line, Rounding::Document];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rounding::Line => "line",
+            Rounding::Document => "document",
+        }
+    }
+
+    /// The tax of a document whose lines are `(net, tax rate %, rounded tax)`.
+    pub fn tax(self, lines: impl Iterator<Item = (Decimal, Decimal, Decimal)>) -> Decimal {
+        match self {
+            Rounding::Line => lines.map(|(_, _, tax)| tax).sum(),
+            Rounding::Document => round_money(
+                lines
+                    .map(|(net, rate, _)| net * rate / Decimal::ONE_HUNDRED)
+                    .sum(),
+            ),
+        }
+    }
+}
+
+impl FromStr for Rounding {
+    type Err = ();
+
+    fn from_str(raw: &str) -> Result<Self, ()> {
+        Rounding::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+            .ok_or(())
+    }
+}
+
 /// Parses `raw` (`1250.5`, `-3`, with a point, no grouping) with at most
 /// `places` decimals, at least `min` (inclusive) and below a trillion.
 pub fn parse(raw: &str, places: u32, min: Decimal) -> Result<Decimal, DecimalError> {
@@ -164,6 +210,27 @@ mod tests {
             parse("99999999999999999999999999999999", 2, Decimal::ZERO),
             Err(DecimalError::TooLarge)
         );
+    }
+
+    #[test]
+    fn a_document_rounds_its_tax_per_line_or_once() {
+        // Three lines of 0.10 at 18 %: 0.018 each, 0.02 rounded.
+        let lines = || (0..3).map(|_| (dec("0.10"), dec("18"), dec("0.02")));
+        assert_eq!(Rounding::Line.tax(lines()), dec("0.06"));
+        assert_eq!(Rounding::Document.tax(lines()), dec("0.05"));
+        // Mixed rates: 10.005 at 18 % (1.8009) and 3.33 at 16 % (0.5328).
+        let mixed = || {
+            [
+                (dec("10.01"), dec("18"), dec("1.80")),
+                (dec("3.33"), dec("16"), dec("0.53")),
+            ]
+            .into_iter()
+        };
+        assert_eq!(Rounding::Line.tax(mixed()), dec("2.33"));
+        assert_eq!(Rounding::Document.tax(mixed()), dec("2.33"));
+        assert_eq!("document".parse(), Ok(Rounding::Document));
+        assert_eq!("Line".parse::<Rounding>(), Err(()));
+        assert_eq!(Rounding::default(), Rounding::Line);
     }
 
     #[test]

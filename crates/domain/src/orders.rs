@@ -598,10 +598,11 @@ impl OrderLine {
     }
 }
 
-/// The subtotal, tax and total of `lines`: sums of the rounded line amounts.
-pub fn totals(lines: &[OrderLine]) -> (Decimal, Decimal, Decimal) {
+/// The subtotal, tax and total of `lines`: the sum of the rounded line nets,
+/// and the tax as the company's `rounding` says.
+pub fn totals(lines: &[OrderLine], rounding: money::Rounding) -> (Decimal, Decimal, Decimal) {
     let subtotal: Decimal = lines.iter().map(|l| l.net).sum();
-    let tax: Decimal = lines.iter().map(|l| l.tax).sum();
+    let tax = rounding.tax(lines.iter().map(|l| (l.net, l.tax_rate, l.tax)));
     (subtotal, tax, money::round_money(subtotal + tax))
 }
 
@@ -762,7 +763,7 @@ mod tests {
         assert_eq!(lines[0].net, Decimal::new(1001, 2));
         assert_eq!(lines[0].tax, Decimal::new(180, 2));
         assert_eq!(
-            totals(&lines),
+            totals(&lines, money::Rounding::Line),
             (
                 Decimal::new(1102, 2),
                 Decimal::new(180, 2),

@@ -1,7 +1,9 @@
 //! What an ERP sends of the customer side's money records — invoices, credit
 //! notes and payments with what they pay — checked once into exact values, with
 //! every line's amounts and the totals computed here (never taken from the
-//! sender): each line's net and tax rounded to cents, then summed.
+//! sender): each line's net and tax rounded to cents; the document's tax the
+//! sum of those, or (as the company rounds) the lines' exact taxes summed and
+//! rounded once.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -280,9 +282,10 @@ fn applications(
 }
 
 impl InvoiceInput {
-    /// The checked invoice with its amounts computed, or every field's problem
-    /// (a line's under `lines[n]`).
-    pub fn validate(&self) -> Result<InvoiceFields, FieldErrors> {
+    /// The checked invoice with its amounts computed (the tax as the
+    /// company's `rounding` says), or every field's problem (a line's under
+    /// `lines[n]`).
+    pub fn validate(&self, rounding: money::Rounding) -> Result<InvoiceFields, FieldErrors> {
         let mut check = Checker::default();
         let kind = InvoiceKind::parse(self.kind.trim()).unwrap_or_else(|| {
             check.errors.add("kind", "field-choice-invalid");
@@ -324,7 +327,7 @@ impl InvoiceInput {
             })
             .collect();
         let subtotal: Decimal = lines.iter().map(|l| l.net).sum();
-        let tax: Decimal = lines.iter().map(|l| l.tax).sum();
+        let tax = rounding.tax(lines.iter().map(|l| (l.net, l.tax_rate, l.tax)));
         let total = subtotal + tax;
         if total.is_sign_negative() {
             check.errors.add("lines", "sales-total-negative");
@@ -434,6 +437,7 @@ mod tests {
     use std::str::FromStr;
 
     use super::*;
+    use crate::money::Rounding;
 
     fn line(quantity: &str, price: &str, rate: &str) -> LineInput {
         LineInput {
@@ -466,7 +470,7 @@ mod tests {
     #[test]
     fn totals_are_the_sums_of_lines_rounded_per_line() {
         let fields = invoice(vec![line("3", "0.335", "18"), line("1", "0.335", "18")])
-            .validate()
+            .validate(Rounding::Line)
             .unwrap();
         // Each line: 3 × 0.335 = 1.005 → 1.01 and 0.335 → 0.34; tax per line.
         assert_eq!(fields.lines[0].net, dec("1.01"));
@@ -480,12 +484,25 @@ mod tests {
     }
 
     #[test]
+    fn a_company_that_rounds_per_document_rounds_the_tax_once() {
+        let lines = || (0..3).map(|_| line("1", "0.10", "18")).collect();
+        let per_line = invoice(lines()).validate(Rounding::Line).unwrap();
+        assert_eq!((per_line.tax, per_line.total), (dec("0.06"), dec("0.36")));
+        let per_document = invoice(lines()).validate(Rounding::Document).unwrap();
+        assert_eq!(per_document.lines[0].tax, dec("0.02"), "lines show theirs");
+        assert_eq!(
+            (per_document.subtotal, per_document.tax, per_document.total),
+            (dec("0.30"), dec("0.05"), dec("0.35"))
+        );
+    }
+
+    #[test]
     fn each_bad_value_is_named_with_its_line() {
         let mut input = invoice(vec![line("2", "10", "18"), line("0", "1,5", "101")]);
         input.due_on = Some("2026-10-01".into());
         input.currency = "PES".into();
         input.kind = "receipt".into();
-        let errors = input.validate().unwrap_err();
+        let errors = input.validate(Rounding::Line).unwrap_err();
         let paths: Vec<String> = errors.0.iter().map(|e| e.path()).collect();
         for expected in [
             "kind",
@@ -514,14 +531,20 @@ mod tests {
             amount: "10".into(),
         }];
         assert_eq!(
-            input.validate().unwrap_err().get("applied_to"),
+            input
+                .validate(Rounding::Line)
+                .unwrap_err()
+                .get("applied_to"),
             Some("sales-invoice-not-applied")
         );
         input.kind = "credit_note".into();
-        assert!(input.validate().is_ok());
+        assert!(input.validate(Rounding::Line).is_ok());
         input.applied_to[0].amount = "100.01".into();
         assert_eq!(
-            input.validate().unwrap_err().get("applied_to"),
+            input
+                .validate(Rounding::Line)
+                .unwrap_err()
+                .get("applied_to"),
             Some("sales-applied-over-amount")
         );
         let payment = PaymentInput {

@@ -61,6 +61,25 @@ pub fn process_photo(bytes: &[u8]) -> Result<Photo, PhotoError> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(PhotoError::TooLarge);
     }
+    let decoded = decode(bytes)?;
+    // Scale down before anything else, so that only the small copy is converted.
+    let scaled = if decoded.width() > STORED_SIDE || decoded.height() > STORED_SIDE {
+        decoded.resize(STORED_SIDE, STORED_SIDE, FilterType::Triangle)
+    } else {
+        decoded
+    };
+    let stored = flatten(scaled);
+    let thumbnail = stored.resize_to_fill(THUMBNAIL_SIDE, THUMBNAIL_SIDE, FilterType::Triangle);
+    Ok(Photo {
+        image: jpeg(&stored)?,
+        thumbnail: jpeg(&thumbnail)?,
+    })
+}
+
+/// An uploaded JPEG, PNG or WebP decoded within the limits (sides, pixels,
+/// memory) and turned upright as its metadata says; anything else refused.
+/// The caller bounds the bytes.
+pub(crate) fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
     if !matches!(
         format,
@@ -89,18 +108,7 @@ pub fn process_photo(bytes: &[u8]) -> Result<Photo, PhotoError> {
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut decoded = DynamicImage::from_decoder(decoder).map_err(bad)?;
     decoded.apply_orientation(orientation);
-    // Scale down before anything else, so that only the small copy is converted.
-    let scaled = if decoded.width() > STORED_SIDE || decoded.height() > STORED_SIDE {
-        decoded.resize(STORED_SIDE, STORED_SIDE, FilterType::Triangle)
-    } else {
-        decoded
-    };
-    let stored = flatten(scaled);
-    let thumbnail = stored.resize_to_fill(THUMBNAIL_SIDE, THUMBNAIL_SIDE, FilterType::Triangle);
-    Ok(Photo {
-        image: jpeg(&stored)?,
-        thumbnail: jpeg(&thumbnail)?,
-    })
+    Ok(decoded)
 }
 
 /// RGB over a white background (JPEG has no transparency).

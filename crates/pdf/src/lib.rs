@@ -2,7 +2,8 @@
 //! document's data as JSON, into a PDF with embedded fonts. The template is
 //! the only typst source; the data reaches it as a string input
 //! (`sys.inputs.data`), so nothing a user typed is ever parsed as markup, and
-//! the compiler's world reads no file.
+//! the compiler's world reads no file but the company's logo, handed over as
+//! bytes (`/logo.png`).
 
 use std::sync::LazyLock;
 
@@ -58,21 +59,32 @@ static FONTS: LazyLock<(Vec<Font>, LazyHash<FontBook>)> = LazyLock::new(|| {
     (fonts, book)
 });
 
+/// Where templates find the company's logo (when `sys.inputs.logo` is true).
+const LOGO: &str = "/logo.png";
+
 /// What the compiler sees: the template, the data, the fonts, and nothing else.
 struct Document {
     library: LazyHash<Library>,
     main: Source,
+    logo: Option<(FileId, Bytes)>,
 }
 
 impl Document {
-    fn new(template: &str, data: &serde_json::Value) -> Self {
+    fn new(template: &str, data: &serde_json::Value, logo: Option<&[u8]>) -> Self {
         let mut inputs = Dict::new();
         inputs.insert("data".into(), data.to_string().into_value());
+        inputs.insert("logo".into(), logo.is_some().into_value());
         let library = Library::builder().with_inputs(inputs).build();
         let id = FileId::new(None, VirtualPath::new("/document.typ"));
         Document {
             library: LazyHash::new(library),
             main: Source::new(id, template.to_owned()),
+            logo: logo.map(|bytes| {
+                (
+                    FileId::new(None, VirtualPath::new(LOGO)),
+                    Bytes::new(bytes.to_vec()),
+                )
+            }),
         }
     }
 }
@@ -98,8 +110,11 @@ impl World for Document {
         }
     }
 
-    fn file(&self, _id: FileId) -> FileResult<Bytes> {
-        Err(FileError::AccessDenied)
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        match &self.logo {
+            Some((logo, bytes)) if *logo == id => Ok(bytes.clone()),
+            _ => Err(FileError::AccessDenied),
+        }
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -112,16 +127,25 @@ impl World for Document {
     }
 }
 
-/// `template` typeset with `data`: the PDF's bytes. CPU work of a few
-/// milliseconds: call it from a blocking task.
-pub fn render(template: Template, data: &serde_json::Value) -> Result<Vec<u8>, PdfError> {
-    compile(&template.source(), data)
+/// `template` typeset with `data` and the company's `logo` (a PNG, when it
+/// has one): the PDF's bytes. CPU work of a few milliseconds: call it from a
+/// blocking task.
+pub fn render(
+    template: Template,
+    data: &serde_json::Value,
+    logo: Option<&[u8]>,
+) -> Result<Vec<u8>, PdfError> {
+    compile(&template.source(), data, logo)
 }
 
 /// `source` (typst markup reading its data as `json(bytes(sys.inputs.data))`)
-/// typeset with `data`.
-fn compile(source: &str, data: &serde_json::Value) -> Result<Vec<u8>, PdfError> {
-    let world = Document::new(source, data);
+/// typeset with `data` and `logo`.
+fn compile(
+    source: &str,
+    data: &serde_json::Value,
+    logo: Option<&[u8]>,
+) -> Result<Vec<u8>, PdfError> {
+    let world = Document::new(source, data, logo);
     let document = typst::compile::<PagedDocument>(&world)
         .output
         .map_err(|errors| {
@@ -171,7 +195,8 @@ mod tests {
 
     #[test]
     fn the_invoice_template_takes_its_data_as_text_never_markup() {
-        let pdf = render(Template::Invoice, &invoice("#read(\"/etc/passwd\")")).expect("a PDF");
+        let pdf =
+            render(Template::Invoice, &invoice("#read(\"/etc/passwd\")"), None).expect("a PDF");
         assert!(pdf.starts_with(b"%PDF-"));
     }
 
@@ -191,7 +216,7 @@ mod tests {
             "incomplete": null,
         });
         assert!(
-            render(Template::Statement, &data)
+            render(Template::Statement, &data, None)
                 .expect("a PDF")
                 .starts_with(b"%PDF-")
         );
@@ -199,7 +224,27 @@ mod tests {
 
     #[test]
     fn a_template_cannot_read_files() {
-        let err = compile("#read(\"/etc/passwd\")", &json!({})).unwrap_err();
+        let err = compile("#read(\"/etc/passwd\")", &json!({}), None).unwrap_err();
         assert!(matches!(err, PdfError::Template(_)), "{err}");
+        let err = compile("#read(\"/etc/passwd\")", &json!({}), Some(LOGO_PNG)).unwrap_err();
+        assert!(matches!(err, PdfError::Template(_)), "{err}");
+    }
+
+    /// A 2×1 RGB PNG (one red, one blue pixel).
+    const LOGO_PNG: &[u8] = &[
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x7b,
+        0x40, 0xe8, 0xdd, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8,
+        0xcf, 0x00, 0x04, 0xff, 0x01, 0x07, 0x00, 0x01, 0xff, 0xe2, 0x23, 0x9e, 0x59, 0x00, 0x00,
+        0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+
+    #[test]
+    fn the_logo_is_drawn_when_given() {
+        let without = render(Template::Invoice, &invoice(""), None).expect("a PDF");
+        let with = render(Template::Invoice, &invoice(""), Some(LOGO_PNG)).expect("a PDF");
+        let images = |pdf: &[u8]| pdf.windows(13).filter(|w| w == b"/Subtype /Ima").count();
+        assert_eq!(images(&without), 0);
+        assert!(images(&with) >= 1, "the logo is an image of the PDF");
     }
 }

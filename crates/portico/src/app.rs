@@ -81,6 +81,11 @@ pub fn platform_site() -> Routes {
 pub fn tenant_site() -> Routes {
     Routes::new()
         .at("/", Access::Anonymous, get(tenant_root))
+        .at(
+            "/logo/:id",
+            Access::Anonymous,
+            get(portico_web::logo::serve),
+        )
         .nest("/admin", portico_admin::routes())
         .nest_api("/api/v1", portico_admin::api::routes())
         .nest("/portal", portico_customer_portal::routes())

@@ -140,6 +140,7 @@ pub async fn ensure_demo(db: &Database, files: &FileStore) -> anyhow::Result<Dem
     seed_orders(&mut tx).await?;
     let mut stored = seed_documents(&mut tx, files, tenant.id()).await?;
     stored.extend(seed_service_requests(&mut tx, files, tenant.id()).await?);
+    seed_profile(&mut tx, files, tenant.id()).await?;
     if let Err(e) = tx.commit().await {
         for key in stored {
             files.remove(&key).await;
@@ -910,6 +911,7 @@ async fn seed_sales(tx: &mut TenantTx, today: chrono::NaiveDate) -> anyhow::Resu
         actor: Actor::System,
         request_id: None,
     };
+    let rounding = tx.settings().rounding().await?;
     // (customer, branches by code, the first invoice number, months of history)
     let customers: [(&str, &[Option<&str>], u32, u64); 4] = [
         (
@@ -974,7 +976,9 @@ async fn seed_sales(tx: &mut TenantTx, today: chrono::NaiveDate) -> anyhow::Resu
                 lines,
                 applied_to: Vec::new(),
             };
-            let fields = input.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let fields = input
+                .validate(rounding)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             unpaid[b].push((number, fields.total, back));
             invoices.push(fields);
         }
@@ -1057,11 +1061,65 @@ async fn seed_sales(tx: &mut TenantTx, today: chrono::NaiveDate) -> anyhow::Resu
             amount: "1543.00".into(),
         }],
     };
-    let credit = credit.validate().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let credit = credit
+        .validate(rounding)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     tx.sales().upsert_invoices(&invoices, by).await?;
     tx.sales().upsert_invoices(&[credit], by).await?;
     tx.sales().upsert_payments(&payments, by).await?;
     Ok(())
+}
+
+/// The demo company's letterhead: legal name, tax id, address and a logo
+/// (drawn here: a sun over three waves). A logo left behind by a seed that
+/// does not commit is only wasted space.
+async fn seed_profile(
+    tx: &mut TenantTx,
+    files: &FileStore,
+    tenant: portico_data::TenantId,
+) -> anyhow::Result<()> {
+    use portico_domain::company::CompanyProfileInput;
+    let by = By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    let profile = CompanyProfileInput {
+        legal_name: "Distribuidora del Caribe, S.R.L.".into(),
+        tax_id: "1-31-45678-9".into(),
+        address: "Av. Winston Churchill 1099, Piantini\nSanto Domingo, República Dominicana".into(),
+    }
+    .validate()
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    tx.settings().set_profile(&profile, by).await?;
+    let logo = portico_web::logo::store(files, tenant, demo_logo()?)
+        .await
+        .map_err(|e| anyhow::anyhow!("storing the demo logo: {e}"))?;
+    tx.settings().set_logo(Some(logo), by).await?;
+    Ok(())
+}
+
+/// A 360×120 PNG: an orange sun over three blue waves on a transparent ground.
+fn demo_logo() -> anyhow::Result<Vec<u8>> {
+    let (width, height) = (360_u32, 120_u32);
+    let image = image::RgbaImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (f64::from(x), f64::from(y));
+        let sun = (fx - 60.0).powi(2) + (fy - 52.0).powi(2) < 34.0_f64.powi(2);
+        let wave = (0..3).any(|n| {
+            let base = 78.0 + 14.0 * f64::from(n);
+            let crest = base + 5.0 * (fx / 18.0 + f64::from(n)).sin();
+            (fy - crest).abs() < 3.5
+        });
+        if wave && x < 300 {
+            image::Rgba([31, 95, 191, 255])
+        } else if sun {
+            image::Rgba([242, 140, 40, 255])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageFormat::Png)?;
+    Ok(png.into_inner())
 }
 
 /// A one-page PDF showing `lines` of text (Helvetica, WinAnsi: Spanish

@@ -14,6 +14,7 @@ pub mod error;
 pub mod headers;
 pub mod host;
 pub mod i18n;
+pub mod logo;
 pub mod mail_link;
 pub mod methods;
 pub mod notice;

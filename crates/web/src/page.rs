@@ -99,10 +99,13 @@ impl Ui {
         ctx.insert("flash_kind", flash_kind);
         ctx.insert(
             "tenant",
-            &self
-                .tenant
-                .as_ref()
-                .map(|t| json!({ "name": t.name(), "slug": t.slug().as_str() })),
+            &self.tenant.as_ref().map(|t| {
+                json!({
+                    "name": t.name(),
+                    "slug": t.slug().as_str(),
+                    "logo": t.logo_id().map(|id| format!("/logo/{id}")),
+                })
+            }),
         );
         ctx
     }

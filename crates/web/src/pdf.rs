@@ -1,4 +1,5 @@
-//! PDFs as responses: a document typeset on a blocking thread in one of the
+//! PDFs as responses: a document under the company's letterhead (name, legal
+//! name, tax id, address, logo), typeset on a blocking thread in one of the
 //! state's rendering turns (503 with `Retry-After` when none comes free in
 //! time), answered inline with a file name people can save.
 
@@ -7,19 +8,30 @@ use std::{sync::Arc, time::Duration};
 use poem::{IntoResponse, Response, http::header};
 use portico_pdf::Template;
 
-use crate::{error::AppError, state::AppState};
+use crate::{Ui, error::AppError};
 
 /// How long a request waits for a rendering turn.
 const WAIT: Duration = Duration::from_secs(10);
 
-/// `template` typeset with `data`, as `application/pdf` named `file_name`
-/// (reduced to letters, digits, `-`, `_` and `.`).
+/// `template` typeset with `data` under the letterhead of the request's
+/// company (`data.company`, filled here), as `application/pdf` named
+/// `file_name` (reduced to letters, digits, `-`, `_` and `.`).
 pub async fn respond(
-    state: &AppState,
+    ui: &Ui,
     template: Template,
-    data: serde_json::Value,
+    mut data: serde_json::Value,
     file_name: &str,
 ) -> Result<Response, AppError> {
+    let state = &ui.state;
+    let tenant = ui.tenant.as_ref().ok_or(AppError::NotFound)?;
+    let profile = tenant.profile();
+    data["company"] = serde_json::json!({
+        "name": tenant.name(),
+        "legal_name": profile.legal_name.as_deref().filter(|l| *l != tenant.name()),
+        "tax_id": profile.tax_id,
+        "address": profile.address,
+    });
+    let logo = crate::logo::current(&state.files, tenant).await?;
     let turn = tokio::time::timeout(WAIT, Arc::clone(&state.pdf_rendering).acquire_owned())
         .await
         .map_err(|_| AppError::Unavailable {
@@ -29,7 +41,7 @@ pub async fn respond(
         .map_err(AppError::internal)?;
     let pdf = tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        portico_pdf::render(template, &data)
+        portico_pdf::render(template, &data, logo.as_deref())
     })
     .await
     .map_err(AppError::internal)?

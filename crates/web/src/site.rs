@@ -8,7 +8,7 @@ use poem::{
     endpoint::BoxEndpoint,
     handler,
     http::header,
-    middleware::{CatchPanic, SetHeader},
+    middleware::CatchPanic,
     post,
     web::{Data, Form, Redirect},
 };
@@ -49,10 +49,7 @@ pub fn build(state: AppState, platform: Routes, tenant: Routes) -> impl Endpoint
         .at("/readyz", readyz)
         .at("/metrics", prometheus)
         .at("/assets/portico.css", stylesheet)
-        .nest(
-            "/",
-            site.with(SetHeader::new().overriding(header::CACHE_CONTROL, "no-store")),
-        )
+        .nest("/", site.after(no_store_unless_said))
         .with(ErrorPages)
         .with(CatchPanic::new())
         .data(state)
@@ -120,6 +117,19 @@ impl Endpoint for SiteRouter {
             Site::Unknown => Err(AppError::TenantNotFound.into()),
         }
     }
+}
+
+/// Pages and API answers are never stored by browsers or proxies, unless a
+/// route says how its answer may be cached (a company's logo: for good).
+async fn no_store_unless_said(response: poem::Result<Response>) -> poem::Result<Response> {
+    let mut response = response?;
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            poem::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(response)
 }
 
 #[handler]

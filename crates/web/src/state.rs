@@ -146,6 +146,34 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Runs `work` (decoding an uploaded image: CPU-bound and memory-hungry)
+    /// on a blocking thread once one of the decoding turns is free; 503 with
+    /// `Retry-After` when none comes free within
+    /// [`WebConfig::photo_decoding_wait`].
+    pub async fn decoding_turn<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, crate::AppError> {
+        let turn = tokio::time::timeout(
+            self.config.photo_decoding_wait,
+            Arc::clone(&self.photo_decoding).acquire_owned(),
+        )
+        .await
+        .map_err(|_| crate::AppError::Unavailable {
+            retry_after: std::time::Duration::from_secs(10),
+            cause: "every image decoding turn is taken".into(),
+        })?
+        .map_err(crate::AppError::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            work()
+        })
+        .await
+        .map_err(crate::AppError::internal)
+    }
+}
+
 impl std::ops::Deref for AppState {
     type Target = Inner;
 

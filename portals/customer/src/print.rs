@@ -23,18 +23,13 @@ use crate::{
     view,
 };
 
-/// The company and the labels every document shows.
+/// What every document shows: its language and title (the letterhead is
+/// added by [`portico_web::pdf::respond`]).
 fn common(ui: &Ui, title: &str, subtitle: Option<String>) -> Value {
-    let company = ui
-        .tenant
-        .as_ref()
-        .map(|t| t.name().to_owned())
-        .unwrap_or_default();
     json!({
         "lang": ui.lang.0.tag(),
         "title": title,
         "subtitle": subtitle,
-        "company": { "name": company, "legal_name": null, "tax_id": null },
     })
 }
 
@@ -157,7 +152,7 @@ pub(crate) async fn invoice_pdf(
     let (customer, visible) = customer(&me).await?;
     let data = invoice_data(&ui, &invoice, &customer, &visible);
     let name = format!("{}.pdf", invoice.row.number);
-    portico_web::pdf::respond(&ui.state, Template::Invoice, data, &name).await
+    portico_web::pdf::respond(&ui, Template::Invoice, data, &name).await
 }
 
 /// The PDF's data of a quote or order: its facts, lines, totals and chain.
@@ -255,7 +250,7 @@ async fn order_pdf_of(
     let (customer, visible) = customer(&me).await?;
     let data = order_data(&ui, &detail, &customer, &visible);
     let name = format!("{}.pdf", detail.row.number);
-    portico_web::pdf::respond(&ui.state, Template::Invoice, data, &name).await
+    portico_web::pdf::respond(&ui, Template::Invoice, data, &name).await
 }
 
 /// `GET {base}/quotes/:id/pdf`: the quote as a PDF (404 as on its page).
@@ -376,5 +371,5 @@ pub(crate) async fn statement_pdf(
         "{}-{from}-{to}.pdf",
         ui.lang.t("customer-pdf-statement-file")
     );
-    portico_web::pdf::respond(&ui.state, Template::Statement, data, &name).await
+    portico_web::pdf::respond(&ui, Template::Statement, data, &name).await
 }

@@ -96,6 +96,8 @@ struct Data {
     /// Farmacia Carol's service requests, and one file of José's.
     requests: Vec<String>,
     request_file: (String, String),
+    /// The demo company's logo.
+    logo: String,
 }
 
 /// Who visits, where, with which password.
@@ -415,6 +417,7 @@ async fn urls(
             format!("{pattern}?currency=DOP&from=2025-01-01&to=2026-12-31"),
             format!("{pattern}?from=2026-13-01&to=2026-01-01"),
         ],
+        "/logo/:id" => vec![format!("/logo/{}", d.logo)],
         "/api/v1" => vec!["/api/v1/openapi.json".to_owned()],
         "/portal/api/v1" | "/supplier/api/v1" => vec![format!("{pattern}/openapi.json")],
         plain if !plain.contains(':') => vec![plain.to_owned()],
@@ -1180,6 +1183,7 @@ async fn seed(app: &TestApp) -> Data {
         )
     };
     Data {
+        logo: tenant.logo_id().expect("the demo has a logo").to_string(),
         documents,
         requests,
         request_file,

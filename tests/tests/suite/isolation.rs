@@ -65,6 +65,8 @@ struct Ids {
     /// A service request of `customer` (of `branch`) and its file.
     request: String,
     request_file: String,
+    /// The company's logo (`/logo/:id`: anyone may see it, on its own site).
+    logo: String,
 }
 
 /// The value of path parameter `param` after the literal segment `after`, or
@@ -88,6 +90,7 @@ fn slot(ids: &Ids, after: &str, param: &str) -> Option<String> {
         ("service_requests" | "service-requests", ":id") => &ids.request,
         ("files", ":file" | ":file_id") => &ids.request_file,
         ("versions", ":n" | ":version") => return Some("1".into()),
+        ("logo", ":id") => &ids.logo,
         ("staff", ":id") => &ids.staff,
         ("api-keys", ":id") => &ids.api_key,
         ("portal-roles", ":id") => &ids.portal_role,
@@ -722,6 +725,7 @@ async fn other_company(beta: &Company<'_>) -> Ids {
             .to_string(),
         request: request.0.to_string(),
         request_file: request.1.to_string(),
+        logo: beta.logo(40, 20).await.to_string(),
     }
 }
 
@@ -939,6 +943,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
             document: document.to_string(),
             request: request.0.to_string(),
             request_file: request.1.to_string(),
+            logo: alfa.logo(40, 20).await.to_string(),
         },
         other_account: other_account.to_string(),
         hidden_branch: hidden.to_string(),
@@ -1213,6 +1218,7 @@ fn a_route_the_matrix_cannot_fill_is_reported_by_name() {
         document: "d".into(),
         request: "s".into(),
         request_file: "f".into(),
+        logo: "g".into(),
     };
     assert!(missing(&portico::app::tenant_site(), &ids).is_empty());
     let routes = portico::app::tenant_site().at(

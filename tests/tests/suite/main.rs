@@ -10,6 +10,7 @@ mod bounds;
 mod browser;
 mod cli;
 mod client_address;
+mod company;
 mod contact_portal;
 mod contacts;
 mod data;

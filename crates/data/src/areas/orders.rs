@@ -226,8 +226,11 @@ struct EventDb {
 
 /// The totals of `lines`, refused when an amount outgrows what is stored or
 /// the total is below zero.
-fn checked_totals(lines: &[OrderLine]) -> Result<(Dec, Dec, Dec), DataError> {
-    let (subtotal, tax, total) = portico_domain::orders::totals(lines);
+fn checked_totals(
+    lines: &[OrderLine],
+    rounding: money::Rounding,
+) -> Result<(Dec, Dec, Dec), DataError> {
+    let (subtotal, tax, total) = portico_domain::orders::totals(lines, rounding);
     let problem = totals_problem(lines, total);
     if let Some(message) = problem {
         let mut errors = FieldErrors::default();
@@ -376,9 +379,10 @@ impl OrdersArea<'_> {
     }
 
     /// Creates a quote or order with its lines and the next number of its
-    /// series; totals are the sums of the lines' rounded amounts.
+    /// series; totals as the company rounds them.
     pub async fn create(&mut self, new: NewOrder, by: By<'_>) -> Result<OrderRow, DataError> {
-        let (subtotal, tax, total) = checked_totals(&new.lines)?;
+        let rounding = self.tx.settings().rounding().await?;
+        let (subtotal, tax, total) = checked_totals(&new.lines, rounding)?;
         let id = Uuid::now_v7();
         let number = self.next_number(new.kind).await?;
         let now = Utc::now();
@@ -546,6 +550,7 @@ impl OrdersArea<'_> {
             .into_iter()
             .map(|r| (r.external_ref.clone().unwrap_or_default(), r))
             .collect();
+        let rounding = self.tx.settings().rounding().await?;
         let mut plans = Vec::with_capacity(records.len());
         for (n, r) in records.iter().enumerate() {
             let account = resolved.accounts.get(&key(&r.customer)).copied();
@@ -554,7 +559,7 @@ impl OrdersArea<'_> {
                     .as_deref()
                     .and_then(|b| resolved.branches.get(&(a, key(b))).copied())
             });
-            let (_, _, total) = portico_domain::orders::totals(&r.lines);
+            let (_, _, total) = portico_domain::orders::totals(&r.lines, rounding);
             if let Some(message) = totals_problem(&r.lines, total) {
                 problem(&mut errors, n, "lines", message);
             }
@@ -605,7 +610,7 @@ impl OrdersArea<'_> {
                     ..l.clone()
                 })
                 .collect();
-            let (subtotal, tax, total) = checked_totals(&lines)?;
+            let (subtotal, tax, total) = checked_totals(&lines, rounding)?;
             let content_changed = old
                 .as_ref()
                 .is_none_or(|(o, _)| o.digest.as_deref() != Some(digest.as_str()));
@@ -850,7 +855,8 @@ impl OrdersArea<'_> {
         draft: &QuoteDraft,
         by: By<'_>,
     ) -> Result<Option<OrderRow>, DataError> {
-        let (subtotal, tax, total) = checked_totals(&draft.lines)?;
+        let rounding = self.tx.settings().rounding().await?;
+        let (subtotal, tax, total) = checked_totals(&draft.lines, rounding)?;
         let update = Query::update()
             .table(SalesOrders::Table)
             .value(SalesOrders::ValidUntil, draft.valid_until)
@@ -1050,7 +1056,7 @@ impl OrdersArea<'_> {
             )
             .portal_page(scope, after, limit);
         select.clear_selects().columns(ROW_COLUMNS);
-        rows(self.tx.conn.fetch_all(&select).await?)
+        rows(self.tx.conn.fetch_all_generic(&select).await?)
     }
 
     /// The select of the detail's row: `id` of this tenant.

@@ -1,11 +1,17 @@
-//! The company's own settings, kept on its row of the platform registry.
+//! The company's own settings, kept on its row of the platform registry: each
+//! read in the caller's transaction, each change audited with its before and
+//! after.
 
 use chrono::Utc;
 use portico_domain::RequiredFields;
-use sea_query::{Expr, ExprTrait, Query};
+use portico_domain::company::CompanyProfile;
+use portico_domain::money::Rounding;
+use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use uuid::Uuid;
 
+use crate::exec::Row;
 use crate::tables::Tenants;
-use crate::{DataError, TenantTx};
+use crate::{By, DataError, TenantTx};
 
 /// The company's own settings on its registry row.
 pub struct SettingsArea<'t> {
@@ -13,73 +19,38 @@ pub struct SettingsArea<'t> {
 }
 
 impl SettingsArea<'_> {
-    /// The company's contact limit, read in this transaction.
-    pub(crate) async fn max_contacts(&mut self) -> Result<Option<i32>, DataError> {
+    /// `columns` of the company's row.
+    async fn read<T: Row>(
+        &mut self,
+        columns: impl IntoIterator<Item = Tenants>,
+    ) -> Result<T, DataError> {
         let select = Query::select()
-            .column(Tenants::MaxContacts)
+            .columns(columns)
             .from(Tenants::Table)
             .and_where(Expr::col(Tenants::Id).eq(self.tx.tenant_id().as_uuid()))
             .to_owned();
-        let row: Option<(Option<i32>,)> = self.tx.conn.fetch_optional(&select).await?;
-        Ok(row.and_then(|(max,)| max))
+        self.tx
+            .conn
+            .fetch_optional(&select)
+            .await?
+            .ok_or_else(|| DataError::Corrupt("the tenant's row is gone".into()))
     }
 
-    /// Changes which names every contact of this company must have.
-    pub async fn set_contact_required(
+    /// Writes `values` on the company's row and audits the change (`setting`:
+    /// its before and after).
+    async fn change(
         &mut self,
-        rule: RequiredFields,
-        by: crate::By<'_>,
+        values: Vec<(Tenants, SimpleExpr)>,
+        setting: &str,
+        (before, after): (serde_json::Value, serde_json::Value),
+        by: By<'_>,
     ) -> Result<(), DataError> {
         let tenant = self.tx.tenant_id().as_uuid();
-        let select = Query::select()
-            .column(Tenants::ContactRequired)
-            .from(Tenants::Table)
-            .and_where(Expr::col(Tenants::Id).eq(self.tx.tenant_id().as_uuid()))
-            .to_owned();
-        let current: Option<(String,)> = self.tx.conn.fetch_optional(&select).await?;
-        let before: RequiredFields = current
-            .map(|(r,)| r)
-            .unwrap_or_default()
-            .parse()
-            .unwrap_or_default();
+        let mut values = values;
+        values.push((Tenants::UpdatedAt, Utc::now().into()));
         let update = Query::update()
             .table(Tenants::Table)
-            .values([
-                (Tenants::ContactRequired, rule.as_str().into()),
-                (Tenants::UpdatedAt, Utc::now().into()),
-            ])
-            .and_where(Expr::col(Tenants::Id).eq(self.tx.tenant_id().as_uuid()))
-            .to_owned();
-        self.tx.conn.execute(&update).await?;
-        if rule != before {
-            self.tx
-                .audit()
-                .log(
-                    by,
-                    "settings.update",
-                    ("tenant", tenant),
-                    None,
-                    serde_json::json!({ "contact_required": { "before": before, "after": rule } }),
-                )
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Turns on or off the rule that nobody accepts or authorizes in the
-    /// portal what they created themselves.
-    pub async fn set_four_eyes(&mut self, on: bool, by: crate::By<'_>) -> Result<(), DataError> {
-        let tenant = self.tx.tenant_id().as_uuid();
-        let (_, before) = self.tx.orders().company_rules().await?;
-        if before == on {
-            return Ok(());
-        }
-        let update = Query::update()
-            .table(Tenants::Table)
-            .values([
-                (Tenants::FourEyes, on.into()),
-                (Tenants::UpdatedAt, Utc::now().into()),
-            ])
+            .values(values)
             .and_where(Expr::col(Tenants::Id).eq(tenant))
             .to_owned();
         self.tx.conn.execute(&update).await?;
@@ -90,9 +61,131 @@ impl SettingsArea<'_> {
                 "settings.update",
                 ("tenant", tenant),
                 None,
-                serde_json::json!({ "four_eyes": { "before": before, "after": on } }),
+                serde_json::json!({ setting: { "before": before, "after": after } }),
             )
             .await?;
         Ok(())
+    }
+
+    /// The company's contact limit, read in this transaction.
+    pub(crate) async fn max_contacts(&mut self) -> Result<Option<i32>, DataError> {
+        let (max,): (Option<i32>,) = self.read([Tenants::MaxContacts]).await?;
+        Ok(max)
+    }
+
+    /// Changes which names every contact of this company must have.
+    pub async fn set_contact_required(
+        &mut self,
+        rule: RequiredFields,
+        by: By<'_>,
+    ) -> Result<(), DataError> {
+        let (current,): (String,) = self.read([Tenants::ContactRequired]).await?;
+        let before: RequiredFields = current.parse().unwrap_or_default();
+        if rule == before {
+            return Ok(());
+        }
+        self.change(
+            vec![(Tenants::ContactRequired, rule.as_str().into())],
+            "contact_required",
+            (serde_json::json!(before), serde_json::json!(rule)),
+            by,
+        )
+        .await
+    }
+
+    /// Turns on or off the rule that nobody accepts or authorizes in the
+    /// portal what they created themselves.
+    pub async fn set_four_eyes(&mut self, on: bool, by: By<'_>) -> Result<(), DataError> {
+        let (_, before) = self.tx.orders().company_rules().await?;
+        if before == on {
+            return Ok(());
+        }
+        self.change(
+            vec![(Tenants::FourEyes, on.into())],
+            "four_eyes",
+            (before.into(), on.into()),
+            by,
+        )
+        .await
+    }
+
+    /// The company's profile: legal name, tax id and address.
+    pub async fn profile(&mut self) -> Result<CompanyProfile, DataError> {
+        let (legal_name, tax_id, address) = self
+            .read([Tenants::LegalName, Tenants::TaxId, Tenants::Address])
+            .await?;
+        Ok(CompanyProfile {
+            legal_name,
+            tax_id,
+            address,
+        })
+    }
+
+    /// Replaces the company's profile.
+    pub async fn set_profile(
+        &mut self,
+        profile: &CompanyProfile,
+        by: By<'_>,
+    ) -> Result<(), DataError> {
+        let before = self.profile().await?;
+        if &before == profile {
+            return Ok(());
+        }
+        self.change(
+            vec![
+                (Tenants::LegalName, profile.legal_name.clone().into()),
+                (Tenants::TaxId, profile.tax_id.clone().into()),
+                (Tenants::Address, profile.address.clone().into()),
+            ],
+            "profile",
+            (serde_json::json!(before), serde_json::json!(profile)),
+            by,
+        )
+        .await
+    }
+
+    /// Sets (or with `None` removes) the company's logo; answers the logo it
+    /// replaced (none when it was already this one), whose file the caller
+    /// removes once this commits.
+    pub async fn set_logo(
+        &mut self,
+        logo: Option<Uuid>,
+        by: By<'_>,
+    ) -> Result<Option<Uuid>, DataError> {
+        let (before,): (Option<Uuid>,) = self.read([Tenants::LogoId]).await?;
+        if before == logo {
+            return Ok(None);
+        }
+        self.change(
+            vec![(Tenants::LogoId, logo.into())],
+            "logo",
+            (serde_json::json!(before), serde_json::json!(logo)),
+            by,
+        )
+        .await?;
+        Ok(before)
+    }
+
+    /// How the company rounds a document's tax, read in this transaction.
+    pub async fn rounding(&mut self) -> Result<Rounding, DataError> {
+        let (raw,): (String,) = self.read([Tenants::Rounding]).await?;
+        raw.parse()
+            .map_err(|()| DataError::Corrupt(format!("tenant rounding {raw:?}")))
+    }
+
+    /// Changes how the company rounds a document's tax from now on (what is
+    /// stored keeps its amounts).
+    pub async fn set_rounding(&mut self, rounding: Rounding, by: By<'_>) -> Result<(), DataError> {
+        let before = self.rounding().await?;
+        if before == rounding {
+            return Ok(());
+        }
+        self.change(
+            vec![(Tenants::Rounding, rounding.as_str().into())],
+            "rounding",
+            (serde_json::json!(before), serde_json::json!(rounding)),
+            by,
+        )
+        .await
     }
 }
