@@ -12,7 +12,7 @@ use poem::{
     web::{Data, Form, Query, Redirect},
 };
 use portico_data::{Actor, By, ContactId, PortalCredentials};
-use portico_domain::{Email, Locale};
+use portico_domain::{Email, Locale, Portal};
 use portico_web::{
     AppError, AppState, CurrentTenant, Ui,
     i18n::remember_language,
@@ -244,28 +244,33 @@ pub(crate) async fn signed_in(
     site: PortalSite,
     arrival: Arrival,
 ) -> poem::Result<Response> {
-    let accounts: Vec<Uuid> = ui
-        .state
-        .policies
-        .policy(&tenant.0, arrival.contact)
-        .await?
-        .map(|p| p.accounts(site.portal).iter().map(|(id, _)| *id).collect())
-        .unwrap_or_default();
-    let only = match accounts.as_slice() {
-        [id] => Some(*id),
-        _ => None,
+    let policy = ui.state.policies.policy(&tenant.0, arrival.contact).await?;
+    // The account acted for in `portal` when the contact has only one there.
+    let only_account = |portal: Portal| {
+        let accounts: Vec<Uuid> = policy
+            .as_ref()
+            .map(|p| p.accounts(portal).iter().map(|(id, _)| *id).collect())
+            .unwrap_or_default();
+        match accounts.as_slice() {
+            [id] => Some(*id),
+            _ => None,
+        }
     };
-    session::start(
-        session,
-        site,
-        &Principal {
-            tenant: tenant.0.id().as_uuid(),
-            contact: arrival.contact.as_uuid(),
-            portal: site.portal,
-            epoch: arrival.epoch,
-            account: only,
-        },
-    );
+    let only = only_account(site.portal);
+    let principal = |portal: Portal, account: Option<Uuid>| Principal {
+        tenant: tenant.0.id().as_uuid(),
+        contact: arrival.contact.as_uuid(),
+        portal,
+        epoch: arrival.epoch,
+        account,
+    };
+    // Open to the contact in the other portal too: one sign-in for both.
+    let other = site.other().portal;
+    let both = policy
+        .as_ref()
+        .filter(|p| p.has_portal(other) && !p.accounts(other).is_empty())
+        .map(|_| principal(other, only_account(other)));
+    session::start(session, site, &principal(site.portal, only), both);
     let target = match (arrival.next, only) {
         (Some(next), _) => next,
         (None, Some(_)) => site.base().to_owned(),

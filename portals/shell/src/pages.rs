@@ -121,9 +121,24 @@ fn context(
         Some(BranchScope::Only(_)) => Some(with_account("portal-branches-only")),
         _ => None,
     };
+    // The switch to the company's other portal, for a contact who may use it
+    // (its sign-in there is this one: see `session::start`).
+    let other = site.other();
+    let other_portal = (me.policy.has_portal(other.portal)
+        && !me.policy.accounts(other.portal).is_empty())
+    .then(|| {
+        json!({
+            "href": other.base(),
+            "label": ui.lang.t_args(
+                "portal-go-to-other",
+                &[("portal", ui.lang.t(other.name_id()).into())],
+            ),
+        })
+    });
     let mut ctx = ui.context();
     ctx.insert("base", site.base());
     ctx.insert("portal_name", &ui.lang.t(site.name_id()));
+    ctx.insert("other_portal", &other_portal);
     ctx.insert("current", current);
     ctx.insert("me", &json!({ "name": view.name }));
     ctx.insert("account", &account);

@@ -31,19 +31,25 @@ pub(crate) struct Principal {
 }
 
 /// Starts a portal session for `principal`: a new session id and CSRF token
-/// (see [`start_session`]). A sign-in of the same contact to the company's
-/// other portal in this browser is kept; anything else in the session is not.
-pub(crate) fn start(session: &Session, site: PortalSite, principal: &Principal) {
-    let other = PortalSite::new(match site.portal {
-        Portal::Customer => Portal::Supplier,
-        Portal::Supplier => Portal::Customer,
+/// (see [`start_session`]). A contact who may also use the company's other
+/// portal (`other`: its principal there) is signed in to both at once — one
+/// identity, one sign-in; otherwise a sign-in of the same contact to the other
+/// portal in this browser is kept. Anything else in the session is not.
+pub(crate) fn start(
+    session: &Session,
+    site: PortalSite,
+    principal: &Principal,
+    other: Option<Principal>,
+) {
+    let other_site = site.other();
+    let keep = other.or_else(|| {
+        session
+            .get::<Principal>(other_site.session_key())
+            .filter(|p| p.tenant == principal.tenant && p.contact == principal.contact)
     });
-    let keep = session
-        .get::<Principal>(other.session_key())
-        .filter(|p| p.tenant == principal.tenant && p.contact == principal.contact);
     start_session(session, site.session_key(), principal);
     if let Some(keep) = keep {
-        session.set(other.session_key(), keep);
+        session.set(other_site.session_key(), keep);
     }
 }
 

@@ -36,6 +36,15 @@ impl PortalSite {
         }
     }
 
+    /// The company's other portal (the supplier portal for the customer
+    /// portal, and the other way round).
+    pub fn other(self) -> PortalSite {
+        PortalSite::new(match self.portal {
+            Portal::Customer => Portal::Supplier,
+            Portal::Supplier => Portal::Customer,
+        })
+    }
+
     /// Where the session keeps this portal's principal: a browser may be
     /// signed in to both portals of a company at once.
     pub(crate) fn session_key(self) -> &'static str {

@@ -6,6 +6,7 @@ mod api;
 mod api_spec;
 mod backoffice_sales;
 mod bench_data;
+mod both_portals;
 mod bounds;
 mod browser;
 mod cli;

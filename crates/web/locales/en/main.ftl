@@ -114,6 +114,7 @@ field-positive-number = Enter a whole number greater than zero, or leave it empt
 # Portals
 portal-customer-name = Customer Portal
 portal-supplier-name = Supplier Portal
+portal-go-to-other = Go to the { $portal }
 portal-welcome = Welcome to the { $company } { $portal }.
 portal-invitation-hint = To enter you need an invitation from { $company }. If you received one, use the link in the email; if not, ask your contact at the company for access.
 

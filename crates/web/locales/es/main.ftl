@@ -114,6 +114,7 @@ field-positive-number = Escriba un número entero mayor que cero, o déjelo vac�
 # Portales
 portal-customer-name = Portal de Clientes
 portal-supplier-name = Portal de Proveedores
+portal-go-to-other = Ir al { $portal }
 portal-welcome = Bienvenido al { $portal } de { $company }.
 portal-invitation-hint = Para entrar necesita una invitación de { $company }. Si la recibió, use el enlace del correo; si no, pida acceso a su contacto en la empresa.
 
