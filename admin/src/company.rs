@@ -10,12 +10,11 @@ use poem::{
 use portico_authz::{Action, Area};
 use portico_domain::{
     FieldErrors,
-    company::{CompanyProfile, CompanyProfileInput},
+    company::{ADDRESS_CHARS, ADDRESS_LINES, CompanyProfile, CompanyProfileInput},
     fields::limits,
 };
 use portico_web::{AppError, FormWithFiles, Ui, logo, page::set_flash};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::{SignedInStaff, commands::Issuer, commands::company, forms::FormBuilder};
 
@@ -57,8 +56,11 @@ async fn render(
         .text("legal_name", limits::TEXT)
         .text("tax_id", limits::SHORT)
         .hint("company-tax-id-hint")
-        .textarea("address", 300)
-        .hint("company-address-hint")
+        .textarea("address", ADDRESS_CHARS)
+        .hint_text(
+            ui.lang
+                .t_args("company-address-hint", &[("lines", ADDRESS_LINES.into())]),
+        )
         .build();
     // The tenant as this request resolved it may be a few seconds old; the
     // registry row is what the page must show after a change.
@@ -84,7 +86,6 @@ async fn render(
             )],
         ),
     );
-    ctx.insert("company", &json!({ "name": staff.tenant.0.name() }));
     Ok(ui
         .render("admin/company.html", &ctx)?
         .with_status(status)

@@ -108,36 +108,44 @@ impl Conn {
         })
     }
 
-    /// Like [`Conn::fetch_all`], for a statement whose best plan does not
-    /// depend on its values: the keyset pages of the portal lists (decision
-    /// 0005), equalities on tenant, account and branch and a row comparison
-    /// under a `LIMIT`. PostgreSQL would plan each execution afresh (it
-    /// prices the generic plan, with `LIMIT $n` unknown, several times
-    /// dearer), spending about 1.4 ms planning a 0.3 ms page
-    /// (docs/benchmarks/portal.md); here the prepared statement's generic
-    /// plan is used, planned once per connection. The setting is this
-    /// statement's only: it is set local and reset right after.
-    pub(crate) async fn fetch_all_generic<T: Row>(
+    /// One page of a portal list for `scope` (a statement of
+    /// [`crate::RecordTable::portal_page`]). Read as one arm per branch
+    /// ([`crate::listing::branch_arms`]), each arm an equality range of an
+    /// index under a `LIMIT`, its best plan does not depend on the values:
+    /// there PostgreSQL is told to use the prepared statement's generic plan,
+    /// planned once per connection, where it would otherwise plan every
+    /// execution afresh (it prices the generic plan, `LIMIT $n` unknown,
+    /// several times dearer) and spend about 1.4 ms planning a 0.3 ms page
+    /// (docs/benchmarks/portal.md). The setting is this statement's only: set
+    /// local before it and reset after it. A scope read by one filtered
+    /// statement keeps per-execution plans (its best plan depends on the
+    /// account's size).
+    pub(crate) async fn fetch_page<T: Row>(
         &mut self,
         stmt: &impl SqlxBinder,
+        scope: &portico_authz::PortalScope,
     ) -> Result<Vec<T>, DataError> {
-        if let Conn::Postgres(tx) = self {
-            let set =
-                sqlx::query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
-                    .execute(tx.statement())
-                    .await;
-            tx.settled();
-            set?;
+        let generic =
+            matches!(self, Conn::Postgres(_)) && crate::listing::branch_arms(scope).is_some();
+        if generic {
+            self.setting("SET LOCAL plan_cache_mode = force_generic_plan")
+                .await?;
         }
-        let rows = self.fetch_all(stmt).await;
-        if let Conn::Postgres(tx) = self {
-            let reset = sqlx::query("SELECT set_config('plan_cache_mode', 'auto', true)")
-                .execute(tx.statement())
-                .await;
-            tx.settled();
-            reset?;
+        let rows = self.fetch_all(stmt).await?;
+        if generic {
+            self.setting("RESET plan_cache_mode").await?;
         }
-        rows
+        Ok(rows)
+    }
+
+    /// Runs a fixed setting statement on PostgreSQL.
+    async fn setting(&mut self, sql: &'static str) -> Result<(), DataError> {
+        if let Conn::Postgres(tx) = self {
+            let done = sqlx::query(sql).execute(tx.statement()).await;
+            tx.settled();
+            done?;
+        }
+        Ok(())
     }
 
     pub(crate) async fn fetch_optional<T: Row>(

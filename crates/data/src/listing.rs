@@ -13,7 +13,9 @@
 //! subqueries (plus one arm for the account-level rows, `branch_id IS NULL`)
 //! gives both backends the same plan shape from one statement, so there is one
 //! code path. A scope that sees every branch needs no split: it is a plain
-//! account filter.
+//! account filter. Nor does one that sees more than [`MAX_ARMS`] branches:
+//! SQLite refuses a compound select of 500 terms, and planning grows with
+//! the arms; it gets one filtered statement.
 
 use std::fmt;
 
@@ -99,6 +101,19 @@ pub fn after_cursor(
     match order {
         Order::Asc => key.gt(at),
         _ => key.lt(at),
+    }
+}
+
+/// The most branches a portal statement is split into, one arm each.
+pub const MAX_ARMS: usize = 32;
+
+/// The branches `scope` is read through one arm each: those of a scope
+/// limited to at most [`MAX_ARMS`] branches (none for the account-level
+/// arm alone); `None` for a scope read by one filtered statement.
+pub fn branch_arms(scope: &PortalScope) -> Option<&[BranchId]> {
+    match scope.branches() {
+        BranchScope::Only(ids) if ids.len() <= MAX_ARMS => Some(ids),
+        _ => None,
     }
 }
 
@@ -197,9 +212,17 @@ impl RecordTable {
         after: Option<&DateCursor>,
         limit: u64,
     ) -> SelectStatement {
-        let ids = match scope.branches() {
-            BranchScope::All => return self.arm(scope, after, limit, Expr::value(true)),
-            BranchScope::Only(ids) => ids,
+        let ids = match (branch_arms(scope), scope.branches()) {
+            (Some(ids), _) => ids,
+            (None, BranchScope::Only(ids)) => {
+                let branch = Expr::col(self.branch.clone());
+                let visible = branch
+                    .clone()
+                    .is_null()
+                    .or(branch.is_in(ids.iter().map(BranchId::as_uuid)));
+                return self.arm(scope, after, limit, visible);
+            }
+            (None, BranchScope::All) => return self.arm(scope, after, limit, Expr::value(true)),
         };
         let wrap = |arm: SelectStatement, n: usize| {
             Query::select()

@@ -477,6 +477,7 @@ pub(crate) enum SalesOrders {
     Comment,
     ExternalRef,
     Digest,
+    Rounding,
     CreatedAt,
     UpdatedAt,
 }

@@ -5,10 +5,10 @@ use crate::FieldErrors;
 use crate::fields::{Checker, limits};
 
 /// The longest address, in characters, and in lines (a letterhead's worth).
-const ADDRESS_CHARS: usize = 300;
-const ADDRESS_LINES: usize = 4;
+pub const ADDRESS_CHARS: usize = 300;
+pub const ADDRESS_LINES: usize = 4;
 
-/// The profile as typed on the settings page or sent to the API.
+/// The profile as typed on the company page.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 pub struct CompanyProfileInput {
     #[serde(default)]

@@ -182,6 +182,22 @@ pub struct InvoiceFields {
     pub total: Decimal,
 }
 
+impl InvoiceFields {
+    /// These fields as the sender's data alone makes them: the tax and total
+    /// rounded per line, whatever the company's rule. A record's digest (what
+    /// tells one sent again unchanged) is taken from this, so that a company
+    /// changing how it rounds does not make every stored invoice look changed
+    /// and recomputed (decision 0012).
+    pub fn as_sent(&self) -> InvoiceFields {
+        let tax = money::Rounding::Line.tax(self.lines.iter().map(|l| (l.net, l.tax_rate, l.tax)));
+        InvoiceFields {
+            tax,
+            total: self.subtotal + tax,
+            ..self.clone()
+        }
+    }
+}
+
 /// A checked payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaymentFields {
@@ -494,6 +510,9 @@ mod tests {
             (per_document.subtotal, per_document.tax, per_document.total),
             (dec("0.30"), dec("0.05"), dec("0.35"))
         );
+        // As sent, both are the same record: the rule is the company's.
+        assert_eq!(per_document.as_sent(), per_line);
+        assert_eq!(per_line.as_sent(), per_line);
     }
 
     #[test]

@@ -15,6 +15,9 @@ use crate::{AppError, AppState, CurrentTenant};
 /// The form field of a logo.
 pub const FIELD: &str = "logo";
 
+/// The largest logo upload, in megabytes, as forms say it.
+pub const MAX_MEGABYTES: usize = portico_files::MAX_LOGO_BYTES / 1024 / 1024;
+
 /// What the file input accepts: the formats [`process_logo`] reads.
 pub const ACCEPT: &str = "image/jpeg,image/png,image/webp";
 

@@ -31,7 +31,14 @@ pub async fn respond(
         "tax_id": profile.tax_id,
         "address": profile.address,
     });
-    let logo = crate::logo::current(&state.files, tenant).await?;
+    // A logo that cannot be read leaves the letterhead without it, never the
+    // reader without the document.
+    let logo = crate::logo::current(&state.files, tenant)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = ?e, "the company's logo could not be read; printing without it");
+            None
+        });
     let turn = tokio::time::timeout(WAIT, Arc::clone(&state.pdf_rendering).acquire_owned())
         .await
         .map_err(|_| AppError::Unavailable {

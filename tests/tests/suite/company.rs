@@ -55,10 +55,16 @@ fn header_logo(html: &str) -> Option<String> {
     Some(html[at..].split('"').next()?.to_owned())
 }
 
+/// The logo files the company has in the file store.
+fn stored_logos(app: &TestApp, alfa: &Company<'_>) -> usize {
+    let dir = app
+        .files_dir
+        .path()
+        .join(format!("tenants/{}/logos", alfa.tenant.id().as_uuid()));
+    std::fs::read_dir(dir).map_or(0, Iterator::count)
+}
+
 async fn the_profile_and_logo_reach_the_header_and_the_letterhead(db: TestDb) {
-    if !pdftotext_available() {
-        return;
-    }
     let app = TestApp::new(db).await;
     let alfa = Company::named(&app, "alfa", "Alfa Médica").await;
     let owner = alfa.staff_session("owner@alfa.test").await;
@@ -109,6 +115,18 @@ async fn the_profile_and_logo_reach_the_header_and_the_letterhead(db: TestDb) {
     );
     let stored = image::load_from_memory(&served.bytes).expect("an image");
     assert_eq!((stored.width(), stored.height()), (600, 150), "fitted");
+    assert_eq!(stored_logos(&app, &alfa), 1);
+    // Replaced: the new logo has a new address, the old file is gone.
+    let replaced = upload(&owner, "otro.png", &png(200, 100)).await;
+    assert_eq!(replaced.status, StatusCode::SEE_OTHER);
+    let newer = header_logo(&owner.get(PAGE).await.body).expect("a logo");
+    assert_ne!(newer, logo);
+    assert_eq!(
+        app.browser(&alfa.host()).get(&logo).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(stored_logos(&app, &alfa), 1, "the replaced file is removed");
+    let logo = newer;
 
     // A portal contact sees the logo too, and prints it on the letterhead.
     let customer = alfa
@@ -140,25 +158,11 @@ async fn the_profile_and_logo_reach_the_header_and_the_letterhead(db: TestDb) {
         .get(&format!("{base}/sales/invoices/{invoice}/pdf"))
         .await;
     assert_eq!(pdf.status, StatusCode::OK);
-    let text = pdf_text(&pdf.bytes);
-    for shown in [
-        "Alfa Médica",
-        "Alfa Médica del Cibao, S.R.L.",
-        "RNC: 1-31-99999-9",
-        "Calle Duarte 12, Peña",
-        "Santiago de los Caballeros",
-        "Factura FAC-1",
-    ] {
-        assert!(text.contains(shown), "{shown:?} not in:\n{text}");
-    }
     let images = |pdf: &[u8]| pdf.windows(13).filter(|w| w == b"/Subtype /Ima").count();
     assert!(images(&pdf.bytes) >= 1, "the logo is drawn");
-    let statement = fina
-        .get(&format!(
-            "{base}/receivables/statement/pdf?currency=DOP&from=2026-01-01&to=2026-12-31"
-        ))
-        .await;
-    assert!(pdf_text(&statement.bytes).contains("RNC: 1-31-99999-9"));
+    if pdftotext_available() {
+        letterhead_reads_back(&fina, &pdf.bytes).await;
+    }
 
     // Removed: the header shows the name alone, the old address is gone, and
     // PDFs carry no image.
@@ -176,7 +180,32 @@ async fn the_profile_and_logo_reach_the_header_and_the_letterhead(db: TestDb) {
         .get(&format!("{base}/sales/invoices/{invoice}/pdf"))
         .await;
     assert_eq!(images(&pdf.bytes), 0, "no logo drawn");
-    assert!(pdf_text(&pdf.bytes).contains("RNC: 1-31-99999-9"));
+    assert_eq!(stored_logos(&app, &alfa), 0, "the removed file is gone");
+    if pdftotext_available() {
+        assert!(pdf_text(&pdf.bytes).contains("RNC: 1-31-99999-9"));
+    }
+}
+
+/// The text of an invoice's PDF and of a statement carry the letterhead.
+async fn letterhead_reads_back(fina: &Browser<'_>, invoice_pdf: &[u8]) {
+    let text = pdf_text(invoice_pdf);
+    for shown in [
+        "Alfa Médica",
+        "Alfa Médica del Cibao, S.R.L.",
+        "RNC: 1-31-99999-9",
+        "Calle Duarte 12, Peña",
+        "Santiago de los Caballeros",
+        "Factura FAC-1",
+    ] {
+        assert!(text.contains(shown), "{shown:?} not in:\n{text}");
+    }
+    let base = portal_base(Portal::Customer);
+    let statement = fina
+        .get(&format!(
+            "{base}/receivables/statement/pdf?currency=DOP&from=2026-01-01&to=2026-12-31"
+        ))
+        .await;
+    assert!(pdf_text(&statement.bytes).contains("RNC: 1-31-99999-9"));
 }
 
 async fn bad_details_are_explained_and_change_nothing(db: TestDb) {
@@ -207,7 +236,7 @@ async fn bad_details_are_explained_and_change_nothing(db: TestDb) {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("error-summary"), "{}", refused.body);
     assert!(
-        refused.body.contains("4 líneas como máximo"),
+        refused.body.contains("más líneas de las que caben"),
         "{}",
         refused.body
     );
@@ -231,7 +260,7 @@ async fn bad_details_are_explained_and_change_nothing(db: TestDb) {
         (
             "enorme.png",
             vec![0_u8; portico_files::MAX_LOGO_BYTES + 1],
-            "más de 2 MB",
+            "más de lo permitido",
         ),
     ] {
         let refused = upload(&owner, name, &bytes).await;
@@ -317,16 +346,20 @@ fn tenth_lines() -> Value {
 /// Pushes one record of `kind` (`invoices`, `quotes`) through the admin API
 /// and reads it back: its tax, total and id.
 async fn pushed(api: &Browser<'_>, kind: &str, record: Value) -> [String; 3] {
-    let out = api
-        .json(
-            Method::PUT,
-            &format!("/api/v1/{kind}"),
-            Some(json!({ "records": [record] })),
-        )
-        .await
-        .json();
+    let out = put_one(api, kind, record).await;
     let id = out["results"][0]["id"].as_str().expect("an id").to_owned();
     read_back(api, kind, &id).await
+}
+
+/// The admin API's answer to a batch of one record of `kind`.
+async fn put_one(api: &Browser<'_>, kind: &str, record: Value) -> Value {
+    api.json(
+        Method::PUT,
+        &format!("/api/v1/{kind}"),
+        Some(json!({ "records": [record] })),
+    )
+    .await
+    .json()
 }
 
 /// The tax, total and id of a record, as the admin API reads it.
@@ -351,6 +384,14 @@ async fn a_company_that_rounds_per_document_totals_new_documents_so(db: TestDb) 
     };
     let [tax, total, per_line] = pushed(&api, "invoices", invoice("FAC-L")).await;
     assert_eq!((tax.as_str(), total.as_str()), ("0.06", "0.36"));
+    let quote = |reference: &str, notes: &str| {
+        json!({
+            "external_ref": reference, "customer": "C-1", "currency": "DOP", "notes": notes,
+            "lines": tenth_lines(),
+        })
+    };
+    let [tax, _, quote_per_line] = pushed(&api, "quotes", quote("Q-L", "primera")).await;
+    assert_eq!(tax, "0.06");
 
     let page = owner.get("/admin/settings").await;
     assert!(page.body.contains("Redondeo de impuestos"), "{}", page.body);
@@ -381,12 +422,16 @@ async fn a_company_that_rounds_per_document_totals_new_documents_so(db: TestDb) 
 
     let [tax, total, _] = pushed(&api, "invoices", invoice("FAC-D")).await;
     assert_eq!((tax.as_str(), total.as_str()), ("0.05", "0.35"));
-    let quote = json!({
-        "external_ref": "Q-D", "customer": "C-1", "currency": "DOP", "lines": tenth_lines(),
-    });
-    let [tax, total, _] = pushed(&api, "quotes", quote).await;
+    let [tax, total, _] = pushed(&api, "quotes", quote("Q-D", "")).await;
     assert_eq!((tax.as_str(), total.as_str()), ("0.05", "0.35"));
-    // What was stored before keeps its amounts.
+    // What was stored before keeps its amounts: sent again as it was, an
+    // invoice is unchanged; a quote sent again changed keeps its rule.
+    let again = put_one(&api, "invoices", invoice("FAC-L")).await;
+    assert_eq!(again["unchanged"], 1, "{again}");
     let [tax, total, _] = read_back(&api, "invoices", &per_line).await;
+    assert_eq!((tax.as_str(), total.as_str()), ("0.06", "0.36"));
+    let changed = put_one(&api, "quotes", quote("Q-L", "segunda")).await;
+    assert_eq!(changed["updated"], 1, "{changed}");
+    let [tax, total, _] = read_back(&api, "quotes", &quote_per_line).await;
     assert_eq!((tax.as_str(), total.as_str()), ("0.06", "0.36"));
 }

@@ -186,6 +186,16 @@ async fn every_page_of_every_app_speaks_the_readers_language(db: TestDb) {
                     if page.status.is_server_error() {
                         problems.push(format!("{at}: {}", page.status));
                     }
+                    // Nothing but a company's logo may be kept by a browser
+                    // or a proxy.
+                    let cache = page
+                        .headers
+                        .get(header::CACHE_CONTROL)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    if *pattern != "/logo/:id" && !cache.contains("no-store") {
+                        problems.push(format!("{at}: Cache-Control {cache:?}"));
+                    }
                     if is_html(&page) {
                         pages += 1;
                         problems.extend(

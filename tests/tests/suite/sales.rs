@@ -23,6 +23,7 @@ backend_tests!(
     the_branch_selector_narrows_every_list,
     a_bad_statement_range_is_explained_not_failed,
     invoices_and_statements_print_as_pdfs_people_can_read,
+    a_contact_of_many_branches_sees_them_through_one_statement,
 );
 
 fn today() -> NaiveDate {
@@ -704,4 +705,56 @@ async fn invoices_and_statements_print_as_pdfs_people_can_read(db: TestDb) {
         "{:?}",
         bad.location()
     );
+}
+
+/// A contact who sees more branches than a statement is split into arms
+/// (`listing::MAX_ARMS`) reads its lists and ageing through one filtered
+/// statement: the same rows and totals, never another branch's.
+async fn a_contact_of_many_branches_sees_them_through_one_statement(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, _api) = company(&app).await;
+    let customer = alfa.account_id("C-1").await;
+    let mut seen = Vec::new();
+    let mut invoices = Vec::new();
+    for n in 0..35 {
+        let code = format!("B{n:02}");
+        let branch = alfa.branch(customer, &code, &format!("Sucursal {n}")).await;
+        if n < portico_data::listing::MAX_ARMS + 1 {
+            seen.push(branch);
+        }
+        invoices.push(invoice_input(
+            &format!("FAC-{n:02}"),
+            "C-1",
+            Some(&code),
+            &day(-40),
+            &day(-10),
+            "10",
+        ));
+    }
+    alfa.invoices(&invoices).await;
+    let contact = alfa.contact("Mara", "Muchas", "mara@uno.test").await;
+    alfa.link(
+        contact,
+        customer,
+        AccountKind::Customer,
+        &Grant::branches(&["sales.view", "receivables.view"], &seen),
+    )
+    .await;
+    let mara = alfa.portal_session(Portal::Customer, "mara@uno.test").await;
+    let base = portal_base(Portal::Customer);
+    let list = mara
+        .get(&format!("{base}/api/v1/invoices?limit=100"))
+        .await
+        .json();
+    let numbers: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["number"].as_str())
+        .collect();
+    assert_eq!(numbers.len(), seen.len(), "{list}");
+    assert!(!numbers.contains(&"FAC-34"), "a hidden branch's invoice");
+    let receivables = mara.get(&format!("{base}/api/v1/receivables")).await.json();
+    let open = dec(&receivables["currencies"][0]["open"]);
+    assert_eq!(open, Decimal::from(10 * seen.len()), "{receivables}");
 }

@@ -212,7 +212,8 @@ impl CustomerRecordsArea<'_> {
     /// for the account-level rows and one per visible branch joined by
     /// `UNION ALL`, so that each arm reads one range of a (tenant, account,
     /// branch, …) index instead of every row of the account; the caller adds
-    /// the arms' rows up. A contact who sees every branch gets one arm.
+    /// the arms' rows up. A contact who sees every branch, or more than
+    /// [`crate::listing::MAX_ARMS`], gets one filtered statement.
     fn per_branch(
         &self,
         scope: &PortalScope,
@@ -239,15 +240,21 @@ impl CustomerRecordsArea<'_> {
                 .and_where_option(branch)
                 .to_owned()
         };
-        match scope.branches() {
-            BranchScope::All => arm(None),
-            BranchScope::Only(ids) => {
+        match (crate::listing::branch_arms(scope), scope.branches()) {
+            (Some(ids), _) => {
                 let mut merged = arm(Some(branch.clone().is_null()));
                 for id in ids {
                     merged.union(UnionType::All, arm(Some(branch.clone().eq(id.as_uuid()))));
                 }
                 merged
             }
+            (None, BranchScope::Only(ids)) => arm(Some(
+                branch
+                    .clone()
+                    .is_null()
+                    .or(branch.is_in(ids.iter().map(BranchId::as_uuid))),
+            )),
+            (None, BranchScope::All) => arm(None),
         }
     }
 
@@ -264,7 +271,7 @@ impl CustomerRecordsArea<'_> {
         let mut select =
             RecordTable::new(Invoices::Table, Invoices::IssuedOn).portal_page(scope, after, limit);
         select.clear_selects().columns(INVOICE_COLUMNS);
-        let rows: Vec<InvoiceRowDb> = self.tx.conn.fetch_all_generic(&select).await?;
+        let rows: Vec<InvoiceRowDb> = self.tx.conn.fetch_page(&select, scope).await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -281,7 +288,7 @@ impl CustomerRecordsArea<'_> {
         let mut select = RecordTable::new(Payments::Table, Payments::ReceivedOn)
             .portal_page(scope, after, limit);
         select.clear_selects().columns(PAYMENT_COLUMNS);
-        let rows: Vec<PaymentRowDb> = self.tx.conn.fetch_all_generic(&select).await?;
+        let rows: Vec<PaymentRowDb> = self.tx.conn.fetch_page(&select, scope).await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 

@@ -624,7 +624,7 @@ impl DocumentsArea<'_> {
             .only(Expr::col(Documents::Version).gt(0))
             .portal_page(scope, after, limit);
         select.clear_selects().columns(ROW_COLUMNS);
-        rows(self.tx.conn.fetch_all_generic(&select).await?)
+        rows(self.tx.conn.fetch_page(&select, scope).await?)
     }
 
     /// The document `id` with its versions, when `scope` sees it.

@@ -224,6 +224,12 @@ struct EventDb {
     comment: Option<String>,
 }
 
+/// A stored rounding rule.
+fn parse_rounding(raw: &str) -> Result<money::Rounding, DataError> {
+    raw.parse()
+        .map_err(|()| DataError::Corrupt(format!("order rounding {raw:?}")))
+}
+
 /// The totals of `lines`, refused when an amount outgrows what is stored or
 /// the total is below zero.
 fn checked_totals(
@@ -282,6 +288,7 @@ struct StoredDb {
     status: String,
     digest: Option<String>,
     decided_by: Option<Uuid>,
+    rounding: String,
 }
 
 /// How a quote or order is first written.
@@ -299,6 +306,8 @@ struct Header<'a> {
     created_by: Option<ContactId>,
     /// The ERP's reference and the digest of what it sent.
     external: Option<(&'a str, &'a str)>,
+    /// How its tax was rounded (kept with it: decision 0012).
+    rounding: money::Rounding,
 }
 
 fn rows(rows: Vec<OrderRowDb>) -> Result<Vec<OrderRow>, DataError> {
@@ -378,10 +387,30 @@ impl OrdersArea<'_> {
         Ok(())
     }
 
+    /// The tax rounding quote or order `id` was totalled with, if it exists.
+    async fn rounding_of(&mut self, id: Uuid) -> Result<Option<money::Rounding>, DataError> {
+        let select = Query::select()
+            .column(SalesOrders::Rounding)
+            .from(SalesOrders::Table)
+            .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SalesOrders::Id).eq(id))
+            .to_owned();
+        let row: Option<(String,)> = self.tx.conn.fetch_optional(&select).await?;
+        row.map(|(raw,)| parse_rounding(&raw)).transpose()
+    }
+
     /// Creates a quote or order with its lines and the next number of its
-    /// series; totals as the company rounds them.
+    /// series; totals as the company rounds them (an order made from a
+    /// quote: as the quote was).
     pub async fn create(&mut self, new: NewOrder, by: By<'_>) -> Result<OrderRow, DataError> {
-        let rounding = self.tx.settings().rounding().await?;
+        let quote_rounding = match new.quote {
+            Some(quote) => self.rounding_of(quote).await?,
+            None => None,
+        };
+        let rounding = match quote_rounding {
+            Some(rounding) => rounding,
+            None => self.tx.settings().rounding().await?,
+        };
         let (subtotal, tax, total) = checked_totals(&new.lines, rounding)?;
         let id = Uuid::now_v7();
         let number = self.next_number(new.kind).await?;
@@ -400,6 +429,7 @@ impl OrdersArea<'_> {
             notes: new.notes.as_deref(),
             created_by: new.created_by,
             external: None,
+            rounding,
         };
         self.insert_header(id, &number, &header, (subtotal, tax, total))
             .await?;
@@ -466,6 +496,7 @@ impl OrdersArea<'_> {
                 SalesOrders::CreatedBy,
                 SalesOrders::ExternalRef,
                 SalesOrders::Digest,
+                SalesOrders::Rounding,
                 SalesOrders::CreatedAt,
                 SalesOrders::UpdatedAt,
             ])
@@ -490,6 +521,7 @@ impl OrdersArea<'_> {
                 h.created_by.map(|c| c.as_uuid()).into(),
                 h.external.map(|(r, _)| r.to_owned()).into(),
                 h.external.map(|(_, d)| d.to_owned()).into(),
+                h.rounding.as_str().into(),
                 now.into(),
                 now.into(),
             ])
@@ -536,6 +568,7 @@ impl OrdersArea<'_> {
                 SalesOrders::Status,
                 SalesOrders::Digest,
                 SalesOrders::DecidedBy,
+                SalesOrders::Rounding,
             ])
             .from(SalesOrders::Table)
             .and_where(Expr::col(SalesOrders::TenantId).eq(self.tenant()))
@@ -610,6 +643,11 @@ impl OrdersArea<'_> {
                     ..l.clone()
                 })
                 .collect();
+            // A stored record keeps the rule it was totalled with.
+            let rounding = match &old {
+                Some((stored, _)) => parse_rounding(&stored.rounding)?,
+                None => rounding,
+            };
             let (subtotal, tax, total) = checked_totals(&lines, rounding)?;
             let content_changed = old
                 .as_ref()
@@ -665,6 +703,7 @@ impl OrdersArea<'_> {
                         notes: r.notes.as_deref(),
                         created_by: None,
                         external: Some((&r.external_ref, &digest)),
+                        rounding,
                     };
                     self.insert_header(id, &number, &header, (subtotal, tax, total))
                         .await?;
@@ -855,7 +894,10 @@ impl OrdersArea<'_> {
         draft: &QuoteDraft,
         by: By<'_>,
     ) -> Result<Option<OrderRow>, DataError> {
-        let rounding = self.tx.settings().rounding().await?;
+        let rounding = match self.rounding_of(row.id).await? {
+            Some(rounding) => rounding,
+            None => self.tx.settings().rounding().await?,
+        };
         let (subtotal, tax, total) = checked_totals(&draft.lines, rounding)?;
         let update = Query::update()
             .table(SalesOrders::Table)
@@ -1056,7 +1098,7 @@ impl OrdersArea<'_> {
             )
             .portal_page(scope, after, limit);
         select.clear_selects().columns(ROW_COLUMNS);
-        rows(self.tx.conn.fetch_all_generic(&select).await?)
+        rows(self.tx.conn.fetch_page(&select, scope).await?)
     }
 
     /// The select of the detail's row: `id` of this tenant.

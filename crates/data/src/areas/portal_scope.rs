@@ -121,7 +121,7 @@ impl PortalScopeArea<'_> {
             .expr_as(Expr::col(table.date()), "date")
             .expr_as(Expr::col(table.branch()), "branch_id")
             .to_owned();
-        self.tx.conn.fetch_all_generic::<RecordKey>(&select).await
+        self.tx.conn.fetch_page::<RecordKey>(&select, scope).await
     }
 
     /// The active accounts among `ids` that a portal serves (customers for the

@@ -595,7 +595,7 @@ impl SalesArea<'_> {
         let mut outcomes = Vec::with_capacity(records.len());
         let mut touched: HashSet<Uuid> = HashSet::new();
         for (r, (account, branch, old, applications)) in records.iter().zip(plans) {
-            let digest = digest(r, account, branch);
+            let digest = digest(&r.as_sent(), account, branch);
             let (id, outcome) = match old {
                 Some(old) if old.digest == digest => (old.id, Upserted::Unchanged),
                 Some(old) => (old.id, Upserted::Updated),

@@ -642,7 +642,7 @@ impl ServiceRequestsArea<'_> {
         let mut select = RecordTable::new(ServiceRequests::Table, ServiceRequests::OpenedOn)
             .portal_page(scope, after, limit);
         select.clear_selects().columns(ROW_COLUMNS);
-        rows(self.tx.conn.fetch_all_generic(&select).await?)
+        rows(self.tx.conn.fetch_page(&select, scope).await?)
     }
 
     /// The open requests (neither resolved nor closed) `scope` sees, newest
@@ -662,7 +662,7 @@ impl ServiceRequestsArea<'_> {
             ]))
             .portal_page(scope, None, limit);
         select.clear_selects().columns(ROW_COLUMNS);
-        rows(self.tx.conn.fetch_all_generic(&select).await?)
+        rows(self.tx.conn.fetch_page(&select, scope).await?)
     }
 
     /// The back office's requests, of one customer or all, only the open

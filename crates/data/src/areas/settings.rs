@@ -6,7 +6,7 @@ use chrono::Utc;
 use portico_domain::RequiredFields;
 use portico_domain::company::CompanyProfile;
 use portico_domain::money::Rounding;
-use sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_query::{Expr, ExprTrait, LockType, Query, SimpleExpr};
 use uuid::Uuid;
 
 use crate::exec::Row;
@@ -19,16 +19,22 @@ pub struct SettingsArea<'t> {
 }
 
 impl SettingsArea<'_> {
-    /// `columns` of the company's row.
+    /// `columns` of the company's row; `for_change`: locked until the
+    /// transaction ends (on PostgreSQL), so that two changes at once are
+    /// made, and audited, one after the other.
     async fn read<T: Row>(
         &mut self,
         columns: impl IntoIterator<Item = Tenants>,
+        for_change: bool,
     ) -> Result<T, DataError> {
-        let select = Query::select()
+        let mut select = Query::select()
             .columns(columns)
             .from(Tenants::Table)
             .and_where(Expr::col(Tenants::Id).eq(self.tx.tenant_id().as_uuid()))
             .to_owned();
+        if for_change {
+            select.lock(LockType::Update);
+        }
         self.tx
             .conn
             .fetch_optional(&select)
@@ -69,7 +75,7 @@ impl SettingsArea<'_> {
 
     /// The company's contact limit, read in this transaction.
     pub(crate) async fn max_contacts(&mut self) -> Result<Option<i32>, DataError> {
-        let (max,): (Option<i32>,) = self.read([Tenants::MaxContacts]).await?;
+        let (max,): (Option<i32>,) = self.read([Tenants::MaxContacts], false).await?;
         Ok(max)
     }
 
@@ -79,7 +85,7 @@ impl SettingsArea<'_> {
         rule: RequiredFields,
         by: By<'_>,
     ) -> Result<(), DataError> {
-        let (current,): (String,) = self.read([Tenants::ContactRequired]).await?;
+        let (current,): (String,) = self.read([Tenants::ContactRequired], true).await?;
         let before: RequiredFields = current.parse().unwrap_or_default();
         if rule == before {
             return Ok(());
@@ -111,8 +117,15 @@ impl SettingsArea<'_> {
 
     /// The company's profile: legal name, tax id and address.
     pub async fn profile(&mut self) -> Result<CompanyProfile, DataError> {
+        self.read_profile(false).await
+    }
+
+    async fn read_profile(&mut self, for_change: bool) -> Result<CompanyProfile, DataError> {
         let (legal_name, tax_id, address) = self
-            .read([Tenants::LegalName, Tenants::TaxId, Tenants::Address])
+            .read(
+                [Tenants::LegalName, Tenants::TaxId, Tenants::Address],
+                for_change,
+            )
             .await?;
         Ok(CompanyProfile {
             legal_name,
@@ -127,7 +140,7 @@ impl SettingsArea<'_> {
         profile: &CompanyProfile,
         by: By<'_>,
     ) -> Result<(), DataError> {
-        let before = self.profile().await?;
+        let before = self.read_profile(true).await?;
         if &before == profile {
             return Ok(());
         }
@@ -152,7 +165,7 @@ impl SettingsArea<'_> {
         logo: Option<Uuid>,
         by: By<'_>,
     ) -> Result<Option<Uuid>, DataError> {
-        let (before,): (Option<Uuid>,) = self.read([Tenants::LogoId]).await?;
+        let (before,): (Option<Uuid>,) = self.read([Tenants::LogoId], true).await?;
         if before == logo {
             return Ok(None);
         }
@@ -168,7 +181,11 @@ impl SettingsArea<'_> {
 
     /// How the company rounds a document's tax, read in this transaction.
     pub async fn rounding(&mut self) -> Result<Rounding, DataError> {
-        let (raw,): (String,) = self.read([Tenants::Rounding]).await?;
+        self.read_rounding(false).await
+    }
+
+    async fn read_rounding(&mut self, for_change: bool) -> Result<Rounding, DataError> {
+        let (raw,): (String,) = self.read([Tenants::Rounding], for_change).await?;
         raw.parse()
             .map_err(|()| DataError::Corrupt(format!("tenant rounding {raw:?}")))
     }
@@ -176,7 +193,7 @@ impl SettingsArea<'_> {
     /// Changes how the company rounds a document's tax from now on (what is
     /// stored keeps its amounts).
     pub async fn set_rounding(&mut self, rounding: Rounding, by: By<'_>) -> Result<(), DataError> {
-        let before = self.rounding().await?;
+        let before = self.read_rounding(true).await?;
         if before == rounding {
             return Ok(());
         }

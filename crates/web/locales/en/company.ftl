@@ -3,8 +3,8 @@ company-title = Company details
 company-intro = This is how your company appears in the portals' header and on invoices, quotes, orders and statements as PDF.
 company-profile = Profile
 company-tax-id-hint = The RNC, RFC or NIT your printed documents carry.
-company-address-hint = Up to 4 lines, as on a letterhead.
-company-address-too-many-lines = Write the address in 4 lines at most.
+company-address-hint = Up to { $lines } lines, as on a letterhead.
+company-address-too-many-lines = The address has more lines than the letterhead holds.
 label-address = Address
 label-logo = Logo
 company-logo-hint = JPEG, PNG or WebP up to { $megabytes } MB. It is fitted into 600 × 240 pixels and keeps its transparency.
@@ -17,7 +17,7 @@ company-logo-remove = Remove the logo
 company-logo-missing = Choose an image file to upload.
 company-logo-saved = Logo saved.
 company-logo-removed = Logo removed.
-logo-too-large = The logo is larger than 2 MB. Choose a smaller image.
+logo-too-large = The logo is larger than allowed. Choose a smaller image.
 
 # How documents round their tax (settings).
 settings-rounding = Tax rounding

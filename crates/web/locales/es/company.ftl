@@ -3,8 +3,8 @@ company-title = Datos de la empresa
 company-intro = Así aparece su empresa en el encabezado de los portales y en las facturas, cotizaciones, pedidos y estados de cuenta en PDF.
 company-profile = Perfil
 company-tax-id-hint = RNC, RFC o NIT que figura en sus documentos impresos.
-company-address-hint = Hasta 4 líneas, como en el membrete.
-company-address-too-many-lines = Escriba la dirección en 4 líneas como máximo.
+company-address-hint = Hasta { $lines } líneas, como en el membrete.
+company-address-too-many-lines = La dirección tiene más líneas de las que caben en el membrete.
 label-address = Dirección
 label-logo = Logotipo
 company-logo-hint = JPEG, PNG o WebP de hasta { $megabytes } MB. Se ajusta a 600 × 240 píxeles y se conserva la transparencia.
@@ -17,7 +17,7 @@ company-logo-remove = Quitar el logotipo
 company-logo-missing = Elija un archivo de imagen para subir.
 company-logo-saved = Logotipo guardado.
 company-logo-removed = Logotipo quitado.
-logo-too-large = El logotipo pesa más de 2 MB. Elija una imagen más liviana.
+logo-too-large = El logotipo pesa más de lo permitido. Elija una imagen más liviana.
 
 # Redondeo del impuesto de los documentos (configuración).
 settings-rounding = Redondeo de impuestos
