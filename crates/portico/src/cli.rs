@@ -16,8 +16,9 @@ use crate::{
     app,
     config::Settings,
     demo::{
-        self, DEMO_BRANCH_CONTACT, DEMO_CUSTOMER_CONTACT, DEMO_OPERATOR, DEMO_OWNER, DEMO_PASSWORD,
-        DEMO_PURCHASING, DEMO_READ_ONLY, DEMO_SALES, DEMO_SLUG, DEMO_SUPPLIER_CONTACT,
+        self, DEMO_BOTH_PORTALS_CONTACT, DEMO_BRANCH_CONTACT, DEMO_CUSTOMER_CONTACT, DEMO_OPERATOR,
+        DEMO_OWNER, DEMO_PASSWORD, DEMO_PURCHASING, DEMO_READ_ONLY, DEMO_SALES, DEMO_SLUG,
+        DEMO_SUPPLIER_CONTACT,
     },
 };
 
@@ -267,6 +268,7 @@ fn print_sign_ins() {
         "  Customer portal        {DEMO_CUSTOMER_CONTACT} (every branch), {DEMO_BRANCH_CONTACT} (one branch)"
     );
     println!("  Supplier portal        {DEMO_SUPPLIER_CONTACT}");
+    println!("  Both portals           {DEMO_BOTH_PORTALS_CONTACT} (one sign-in, a switch)");
     println!("  Operator console       {DEMO_OPERATOR}");
     println!();
 }

@@ -37,6 +37,10 @@ pub const DEMO_BRANCH_LIMIT: &str = "25000.00";
 pub const DEMO_APPROVER_LIMIT: &str = "500000.00";
 /// A supplier-portal contact of Laboratorios Andinos (sales rep and billing).
 pub const DEMO_SUPPLIER_CONTACT: &str = "andres.restrepo@labandinos.co";
+/// A contact of both portals (a supplier's dispatcher who is also the
+/// delivery contact of customer Ferretería Americana): one sign-in, a switch
+/// between them.
+pub const DEMO_BOTH_PORTALS_CONTACT: &str = "paola.jimenez@transportecibao.do";
 /// The demo platform operator.
 pub const DEMO_OPERATOR: &str = "operaciones@portico.do";
 
@@ -552,7 +556,7 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
         &'a [&'a str],
         Option<&'a str>,
     );
-    let grants: [DemoGrant<'_>; 3] = [
+    let grants: [DemoGrant<'_>; 5] = [
         (
             DEMO_CUSTOMER_CONTACT,
             Portal::Customer,
@@ -571,6 +575,20 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
             DEMO_SUPPLIER_CONTACT,
             Portal::Supplier,
             &["sales_rep", "billing"],
+            &[],
+            None,
+        ),
+        (
+            DEMO_BOTH_PORTALS_CONTACT,
+            Portal::Supplier,
+            &["sales_rep"],
+            &[],
+            None,
+        ),
+        (
+            DEMO_BOTH_PORTALS_CONTACT,
+            Portal::Customer,
+            &["read_only"],
             &[],
             None,
         ),
@@ -594,7 +612,8 @@ async fn seed_portal_access(tx: &mut TenantTx, password_hash: &str) -> anyhow::R
             })
             .map(|r| r.id)
             .collect();
-        for link in tx.link_grants().of_contact(contact.id).await? {
+        let links = tx.link_grants().of_contact(contact.id).await?;
+        for link in links.into_iter().filter(|l| l.portal == portal) {
             let branches: Vec<_> = tx
                 .branches()
                 .list(link.account_id, 50)

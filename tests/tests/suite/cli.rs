@@ -280,8 +280,9 @@ async fn the_demo_command_is_idempotent(db: TestDb) {
             portico::demo::DEMO_SUPPLIER_CONTACT,
             portico::demo::DEMO_CUSTOMER_CONTACT,
             portico::demo::DEMO_BRANCH_CONTACT,
+            portico::demo::DEMO_BOTH_PORTALS_CONTACT,
         ],
-        "three demo contacts can sign in to a portal"
+        "four demo contacts can sign in to a portal"
     );
 }
 
