@@ -9,7 +9,7 @@
 
 use poem::http::{Method, StatusCode};
 use portico_domain::{AccountKind, Portal, StaffRole};
-use portico_tests::builders::{Company, Grant};
+use portico_tests::builders::{Company, Grant, SYSTEM};
 use portico_tests::{
     Browser, TestApp, TestDb, backend_tests,
     outbox::{Mail, settled},
@@ -29,6 +29,7 @@ backend_tests!(
     the_pages_request_decide_and_print,
     staff_price_a_requested_quote_before_sending_it,
     staff_write_a_quote_for_a_customers_branch_and_send_it,
+    a_portal_order_is_totalled_as_the_company_rounds,
 );
 
 /// A company with customer `C-1` (branches `S1`, `S2`), customer `C-2`, a
@@ -1522,4 +1523,36 @@ async fn staff_write_a_quote_for_a_customers_branch_and_send_it(db: TestDb) {
             .contains("/admin/quotes/new")
     );
     assert_eq!(reader.get(&form_path).await.status, StatusCode::FORBIDDEN);
+}
+
+/// An order placed in the portal is totalled with the company's rounding
+/// rule: three lines of 0.10 at 18 % pay 0.06 of tax rounded per line and
+/// 0.05 rounded once per document.
+async fn a_portal_order_is_totalled_as_the_company_rounds(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let (status, out) = put(
+        &api,
+        "/api/v1/items",
+        json!([
+            item("D-4", "Hisopo", "0.10", "18"),
+            item("E-5", "Bajalengua", "0.10", "18"),
+            item("F-6", "Torunda", "0.10", "18"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let buyer = contact(&alfa, "compras@uno.test", BUYER, &[], None).await;
+    let lines = [("D-4", "1"), ("E-5", "1"), ("F-6", "1")];
+    let per_line = order(&buyer, &lines, None).await;
+    assert_eq!(per_line["total"], "0.36", "{per_line}");
+
+    let mut tx = app.db.db.tenant_tx(&alfa.tenant).await.expect("tx");
+    tx.settings()
+        .set_rounding(portico_domain::money::Rounding::Document, SYSTEM)
+        .await
+        .expect("rounding set");
+    tx.commit().await.expect("commit");
+    let per_document = order(&buyer, &lines, None).await;
+    assert_eq!(per_document["total"], "0.35", "{per_document}");
 }
