@@ -4,6 +4,7 @@ mod account;
 pub mod company;
 mod contact;
 pub mod contact_csv;
+pub mod contact_profile;
 mod currency;
 pub mod documents;
 mod email;

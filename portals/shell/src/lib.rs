@@ -5,7 +5,8 @@
 //! contact's session checked against its current policy on
 //! every request ([`SignedInContact`], [`PortalSession`]), choosing and
 //! switching the account it acts for (deep links carry `?account=`), the home
-//! page, the navigation to the areas the grants allow, and the JSON API's `me`.
+//! page, the navigation to the areas the grants allow, the contact's own
+//! profile, and the JSON API's `me`.
 //! Each portal's crate brings its own areas (pages and API) through
 //! [`PortalApp`].
 
@@ -16,6 +17,7 @@ mod mailed;
 mod pages;
 mod password;
 mod password_link;
+mod profile;
 mod session;
 mod site;
 
@@ -33,6 +35,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/layout.html",
         include_str!("../templates/portal/layout.html"),
+    ),
+    (
+        "portal/profile.html",
+        include_str!("../templates/portal/profile.html"),
     ),
     (
         "portal/sign_in.html",
@@ -141,6 +147,11 @@ pub fn routes(app: impl PortalApp) -> Routes {
             "/accounts",
             Access::PortalSignedIn(portal),
             get(pages::account_picker),
+        )
+        .at(
+            "/profile",
+            Access::PortalSignedIn(portal),
+            get(profile::page).post(profile::save),
         )
         .at(
             "/accounts/:account",

@@ -29,7 +29,7 @@ use crate::{
 pub(crate) struct AreaObject(pub &'static str);
 
 /// What every signed-in page shows, read in one transaction.
-struct View {
+pub(crate) struct View {
     name: String,
     /// Every account the contact may act for here, by name.
     accounts: Vec<PortalAccount>,
@@ -37,7 +37,10 @@ struct View {
     branches: Vec<PortalBranch>,
 }
 
-async fn load(me: &PortalSession, scope: Option<&PortalScope>) -> Result<View, AppError> {
+pub(crate) async fn load(
+    me: &PortalSession,
+    scope: Option<&PortalScope>,
+) -> Result<View, AppError> {
     let ids: Vec<Uuid> = me.accounts().iter().map(|(id, _)| *id).collect();
     let mut tx = me.tx().await?;
     let contact = tx.contacts().find(me.contact).await?;
@@ -66,7 +69,7 @@ fn actions(ui: &Ui, scope: &PortalScope, object: &str) -> Vec<String> {
 
 /// The layout's values: the portal, the contact, the account it acts for,
 /// the accounts it may switch to, the granted areas and the visible branches.
-fn context(
+pub(crate) fn context(
     ui: &Ui,
     me: &PortalSession,
     view: &View,

@@ -32,6 +32,7 @@ mod photos;
 mod portal;
 mod portal_access;
 mod portal_links;
+mod portal_profile;
 mod problems;
 mod redis_outage;
 mod rls;

@@ -88,3 +88,9 @@ portal-link-mail-validity = The link works for 15 minutes and only once.
 portal-reset-mail-validity = The link works for one hour and only once. Saving the new password signs you out of every open session.
 portal-mail-ignore = If you did not ask for this, ignore this message: without this link nobody can sign in, and your password does not change.
 portal-mail-signature = { $company } · { $portal }
+
+# The contact's profile in the portal.
+portal-profile = My profile
+portal-profile-intro = Your phones, your address and the language you prefer for the portal and for mail. Your name, email and access are kept by the company.
+portal-profile-saved = Profile saved.
+profile-record-invalid = Your record has details the company must complete before you can change your profile. Ask your contact at the company.

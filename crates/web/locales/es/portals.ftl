@@ -88,3 +88,9 @@ portal-link-mail-validity = El enlace vale por 15 minutos y sirve una sola vez.
 portal-reset-mail-validity = El enlace vale por una hora y sirve una sola vez. Al guardar la contraseña nueva se cerrarán todas sus sesiones abiertas.
 portal-mail-ignore = Si no lo pidió usted, ignore este mensaje: sin este enlace nadie puede entrar y su contraseña no cambia.
 portal-mail-signature = { $company } · { $portal }
+
+# El perfil del contacto en el portal.
+portal-profile = Mi perfil
+portal-profile-intro = Sus teléfonos, su dirección y el idioma en que prefiere el portal y los correos. Su nombre, su correo y sus accesos los mantiene la empresa.
+portal-profile-saved = Perfil guardado.
+profile-record-invalid = Su ficha tiene datos que la empresa debe completar antes de que pueda cambiar su perfil. Pídaselo a su contacto en la empresa.
