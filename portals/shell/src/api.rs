@@ -1,11 +1,12 @@
 //! The portal's JSON API (`{base}/api/v1`, poem-openapi), authenticated by the
-//! portal session: for now `GET /me`, with the OpenAPI document at
-//! `/openapi.json`. Errors are RFC 9457 problem JSON, rendered by the site's
+//! portal session: `GET /me`, the contact's own profile (`GET`/`PUT
+//! /profile`, as the profile page) and each portal's areas, with the OpenAPI
+//! document at `/openapi.json`. Errors are RFC 9457 problem JSON, rendered by the site's
 //! error middleware (401 without a valid session).
 
 use poem::{Endpoint, EndpointExt, Route, http::Method};
 use poem_openapi::{Enum, Object, OpenApi, OpenApiService, param::Query, payload::Json};
-use portico_domain::{BranchScope, Portal};
+use portico_domain::{BranchScope, Portal, contact_profile::ContactProfileInput};
 use portico_web::{Access, Api, AppError, problem::ApiError};
 use uuid::Uuid;
 
@@ -149,6 +150,90 @@ impl MeApi {
     }
 }
 
+/// The contact's own profile: phones, address and language (blank: `null`).
+#[derive(Debug, Object)]
+pub(crate) struct ProfileJson {
+    #[oai(default)]
+    phone: Option<String>,
+    #[oai(default)]
+    mobile: Option<String>,
+    #[oai(default)]
+    street: Option<String>,
+    #[oai(default)]
+    city: Option<String>,
+    #[oai(default)]
+    state: Option<String>,
+    #[oai(default)]
+    postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 (`DO`).
+    #[oai(default)]
+    country: Option<String>,
+    /// `es` or `en`.
+    #[oai(default)]
+    preferred_language: Option<String>,
+}
+
+impl From<ContactProfileInput> for ProfileJson {
+    fn from(p: ContactProfileInput) -> Self {
+        let some = |v: String| (!v.is_empty()).then_some(v);
+        ProfileJson {
+            phone: some(p.phone),
+            mobile: some(p.mobile),
+            street: some(p.street),
+            city: some(p.city),
+            state: some(p.state),
+            postal_code: some(p.postal_code),
+            country: some(p.country),
+            preferred_language: some(p.preferred_language),
+        }
+    }
+}
+
+impl From<ProfileJson> for ContactProfileInput {
+    fn from(p: ProfileJson) -> Self {
+        ContactProfileInput {
+            phone: p.phone.unwrap_or_default(),
+            mobile: p.mobile.unwrap_or_default(),
+            street: p.street.unwrap_or_default(),
+            city: p.city.unwrap_or_default(),
+            state: p.state.unwrap_or_default(),
+            postal_code: p.postal_code.unwrap_or_default(),
+            country: p.country.unwrap_or_default(),
+            preferred_language: p.preferred_language.unwrap_or_default(),
+        }
+    }
+}
+
+/// The contact's own profile, for one portal.
+pub(crate) struct ProfileApi;
+
+#[OpenApi]
+impl ProfileApi {
+    /// The signed-in contact's phones, address and language.
+    #[oai(path = "/profile", method = "get", operation_id = "profile")]
+    async fn profile(&self, session: PortalSession) -> Result<Json<ProfileJson>, ApiError> {
+        let mut tx = session.tx().await?;
+        let contact = tx.contacts().find(session.contact).await?;
+        tx.commit().await?;
+        let contact = contact.ok_or(AppError::Unauthorized)?;
+        Ok(Json(ContactProfileInput::from(&contact.fields).into()))
+    }
+
+    /// Replaces the contact's phones, address and language (what is absent or
+    /// `null` becomes blank), checked as the profile page checks them; the
+    /// profile as saved. Name, email and access stay the company's.
+    #[oai(path = "/profile", method = "put", operation_id = "set_profile")]
+    async fn set_profile(
+        &self,
+        session: PortalSession,
+        body: Json<ProfileJson>,
+    ) -> Result<Json<ProfileJson>, ApiError> {
+        let input = ContactProfileInput::from(body.0);
+        crate::profile::save_profile(&session, &input).await?;
+        self.profile(session).await
+    }
+}
+
 /// The API's routes, to be nested at `{base}/api/v1`: the shell's `me` and the
 /// operations of the portal's areas.
 pub(crate) fn routes(
@@ -160,7 +245,7 @@ pub(crate) fn routes(
         Portal::Customer => "Portico customer portal API",
         Portal::Supplier => "Portico supplier portal API",
     };
-    let service = OpenApiService::new((MeApi, areas), title, env!("CARGO_PKG_VERSION"))
+    let service = OpenApiService::new((MeApi, ProfileApi, areas), title, env!("CARGO_PKG_VERSION"))
         .description(
             "The portal's data for the signed-in contact of the company on this host, \
              authenticated by the portal session cookie. Errors are RFC 9457 problem details.",
@@ -174,7 +259,9 @@ pub(crate) fn routes(
     areas_access.into_iter().fold(
         Api::new(endpoint, &spec)
             .document("/openapi.json")
-            .operation(Method::GET, "/me", Access::PortalSignedIn(site.portal)),
+            .operation(Method::GET, "/me", Access::PortalSignedIn(site.portal))
+            .operation(Method::GET, "/profile", Access::PortalSignedIn(site.portal))
+            .operation(Method::PUT, "/profile", Access::PortalSignedIn(site.portal)),
         |api, (method, path, access)| api.operation(method, path, access),
     )
 }

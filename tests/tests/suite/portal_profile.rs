@@ -3,12 +3,16 @@
 //! explained and change nothing, and the change is the contact's in the
 //! record's history.
 
-use poem::http::{StatusCode, header};
+use poem::http::{Method, StatusCode, header};
 use portico_domain::{AccountKind, Locale, Portal};
 use portico_tests::builders::{Company, Grant};
 use portico_tests::{TestApp, TestDb, backend_tests};
+use serde_json::json;
 
-backend_tests!(a_contact_keeps_its_own_phones_address_and_language);
+backend_tests!(
+    a_contact_keeps_its_own_phones_address_and_language,
+    the_api_reads_and_replaces_the_profile_as_the_page_does,
+);
 
 async fn a_contact_keeps_its_own_phones_address_and_language(db: TestDb) {
     let app = TestApp::new(db).await;
@@ -122,4 +126,64 @@ async fn a_contact_keeps_its_own_phones_address_and_language(db: TestDb) {
         "{}",
         update.changes
     );
+}
+
+async fn the_api_reads_and_replaces_the_profile_as_the_page_does(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let alfa = Company::new(&app, "alfa").await;
+    let customer = alfa
+        .account(AccountKind::Customer, "C-1", "Farmacia Uno")
+        .await;
+    let ana = alfa.contact("Ana", "Peña", "ana@uno.test").await;
+    alfa.link(
+        ana,
+        customer,
+        AccountKind::Customer,
+        &Grant::all_branches(&["documents.view"]),
+    )
+    .await;
+    let browser = alfa.portal_session(Portal::Customer, "ana@uno.test").await;
+    let token = browser.get("/portal").await.csrf();
+    let api = browser.with_header("x-csrf-token", &token);
+    let profile = api.get("/portal/api/v1/profile").await;
+    assert_eq!(profile.status, StatusCode::OK, "{}", profile.body);
+    assert_eq!(profile.json()["city"], json!(null));
+
+    let refused = api
+        .json(
+            Method::PUT,
+            "/portal/api/v1/profile",
+            Some(json!({ "city": "Santiago", "country": "ZZ", "mobile": "abc" })),
+        )
+        .await;
+    let problem = refused.problem(StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = problem.to_string();
+    assert!(
+        fields.contains("country") && fields.contains("mobile"),
+        "{problem}"
+    );
+    assert_eq!(
+        api.get("/portal/api/v1/profile").await.json()["city"],
+        json!(null),
+        "nothing written"
+    );
+
+    let saved = api
+        .json(
+            Method::PUT,
+            "/portal/api/v1/profile",
+            Some(json!({ "city": "Santiago", "country": "DO", "preferred_language": "en" })),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let saved = saved.json();
+    assert_eq!(
+        (
+            &saved["city"],
+            &saved["country"],
+            &saved["preferred_language"]
+        ),
+        (&json!("Santiago"), &json!("DO"), &json!("en"))
+    );
+    assert_eq!(api.get("/portal/api/v1/profile").await.json(), saved);
 }
