@@ -153,23 +153,23 @@ impl MeApi {
 /// The contact's own profile: phones, address and language (blank: `null`).
 #[derive(Debug, Object)]
 pub(crate) struct ProfileJson {
-    #[oai(default)]
+    #[oai(nullable)]
     phone: Option<String>,
-    #[oai(default)]
+    #[oai(nullable)]
     mobile: Option<String>,
-    #[oai(default)]
+    #[oai(nullable)]
     street: Option<String>,
-    #[oai(default)]
+    #[oai(nullable)]
     city: Option<String>,
-    #[oai(default)]
+    #[oai(nullable)]
     state: Option<String>,
-    #[oai(default)]
+    #[oai(nullable)]
     postal_code: Option<String>,
     /// ISO 3166-1 alpha-2 (`DO`).
-    #[oai(default)]
+    #[oai(nullable)]
     country: Option<String>,
     /// `es` or `en`.
-    #[oai(default)]
+    #[oai(nullable)]
     preferred_language: Option<String>,
 }
 
