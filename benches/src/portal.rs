@@ -477,8 +477,13 @@ pub async fn measure(
             .with_context(|| format!("the pgbench script of {}:\n{script}", case.label()))?;
         let mut plans = Vec::new();
         if *case != Case::HtmlFirstPage {
-            for statement in statements.iter().filter(|s| s.reads_sales()) {
-                plans.push(portal_sql::plan(app_url.as_str(), tenant, statement).await?);
+            for (at, statement) in statements.iter().enumerate() {
+                if statement.reads_sales() {
+                    let settings = portal_sql::settings_before(&statements, at);
+                    plans.push(
+                        portal_sql::plan(app_url.as_str(), tenant, &settings, statement).await?,
+                    );
+                }
             }
         }
         reports.push(Scripted {

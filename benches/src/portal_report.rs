@@ -411,9 +411,10 @@ fn measured(md: &mut String, report: &Report) {
         for plan in &c.plans {
             let _ = writeln!(
                 md,
-                "Plan (`EXPLAIN (ANALYZE, BUFFERS)` as `portico_app` with the tenant set, \
-                 prepared with the same types and run five times first, as on the app's \
-                 connections):\n\n```\n{plan}\n```\n"
+                "Plan (`EXPLAIN (ANALYZE, BUFFERS)` as `portico_app` with the tenant set and \
+                 whatever the app's `set_config` statements before it in its transaction set \
+                 (`plan_cache_mode`, if any), prepared with the same types and run five times \
+                 first, as on the app's connections):\n\n```\n{plan}\n```\n"
             );
         }
     }

@@ -33,6 +33,34 @@ impl Statement {
     pub fn reads_sales(&self) -> bool {
         !self.simple && (self.sql.contains("\"invoices\"") || self.sql.contains("\"payments\""))
     }
+
+    /// Whether it changes a setting for what follows in its transaction: a
+    /// prepared `SELECT set_config(…)` without values (the app's
+    /// `plan_cache_mode` around a portal list's page statement).
+    pub fn sets_config(&self) -> bool {
+        !self.simple
+            && self.params.is_empty()
+            && self.sql.trim_start().starts_with("SELECT set_config(")
+    }
+}
+
+/// The settings `statements[at]` ran under: the [`Statement::sets_config`]
+/// statements before it in its transaction (the same server process, since
+/// its `BEGIN`), in order.
+pub fn settings_before(statements: &[Statement], at: usize) -> Vec<Statement> {
+    let Some(statement) = statements.get(at) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Statement> = statements[..at]
+        .iter()
+        .rev()
+        .filter(|s| s.pid == statement.pid)
+        .take_while(|s| !(s.simple && s.sql.starts_with("BEGIN")))
+        .filter(|s| s.sets_config())
+        .cloned()
+        .collect();
+    out.reverse();
+    out
 }
 
 /// The type a parameter is given, from its logged value, where PostgreSQL
@@ -331,12 +359,19 @@ fn literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-/// The plan of `statement` as the app's connections run it by then: prepared
-/// (with the same parameter types as the pgbench script), executed five times
-/// (PostgreSQL may then switch to a generic plan), then `EXPLAIN (ANALYZE,
-/// BUFFERS)` of a sixth execution, as the application's role with the
-/// tenant set, in a transaction that is rolled back.
-pub async fn plan(app_url: &str, tenant: Uuid, statement: &Statement) -> anyhow::Result<String> {
+/// The plan of `statement` as the app's connections run it by then: under
+/// `settings` (what the app set before it in its transaction, see
+/// [`settings_before`]; e.g. `plan_cache_mode`), prepared (with the same
+/// parameter types as the pgbench script), executed five times (PostgreSQL
+/// may then switch to a generic plan), then `EXPLAIN (ANALYZE, BUFFERS)` of a
+/// sixth execution, as the application's role with the tenant set, in a
+/// transaction that is rolled back.
+pub async fn plan(
+    app_url: &str,
+    tenant: Uuid,
+    settings: &[Statement],
+    statement: &Statement,
+) -> anyhow::Result<String> {
     if statement.simple {
         bail!("only prepared statements are explained");
     }
@@ -370,6 +405,12 @@ pub async fn plan(app_url: &str, tenant: Uuid, statement: &Statement) -> anyhow:
         .bind(tenant.to_string())
         .execute(&mut *tx)
         .await?;
+    for setting in settings {
+        ensure!(setting.sets_config(), "not a setting: {}", setting.sql);
+        sqlx::raw_sql(sqlx::AssertSqlSafe(setting.sql.clone()))
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::raw_sql(sqlx::AssertSqlSafe(prepare))
         .execute(&mut *tx)
         .await?;
@@ -439,6 +480,30 @@ mod tests {
         let interleaved = parse_log(&format!("{head}{background}{tail}")).unwrap();
         assert_eq!(transactions(&interleaved).len(), 2);
         assert_eq!(common(&interleaved, &request), request);
+    }
+
+    #[test]
+    fn a_statement_runs_under_the_settings_set_before_it_in_its_transaction() {
+        let log = "\
+2026-12-03 10:11:54.700 UTC [21930] portico_app@portico_bench LOG:  statement: BEGIN; SELECT pg_backend_pid()
+2026-12-03 10:11:54.701 UTC [21930] portico_app@portico_bench LOG:  execute sqlx_s_1: SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
+2026-12-03 10:11:54.702 UTC [21930] portico_app@portico_bench LOG:  statement: COMMIT
+2026-12-03 10:11:54.703 UTC [21930] portico_app@portico_bench LOG:  statement: BEGIN; SELECT pg_backend_pid()
+2026-12-03 10:11:54.704 UTC [21931] portico_app@portico_bench LOG:  execute sqlx_s_1: SELECT set_config('plan_cache_mode', 'force_custom_plan', true)
+2026-12-03 10:11:54.705 UTC [21930] portico_app@portico_bench LOG:  execute sqlx_s_1: SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
+2026-12-03 10:11:54.706 UTC [21930] portico_app@portico_bench LOG:  execute sqlx_s_2: SELECT \"id\" FROM \"invoices\" WHERE \"tenant_id\" = $1
+2026-12-03 10:11:54.706 UTC [21930] portico_app@portico_bench DETAIL:  parameters: $1 = '0193a0c2-6f7e-7000-8000-000000000001'
+2026-12-03 10:11:54.707 UTC [21930] portico_app@portico_bench LOG:  execute sqlx_s_3: SELECT set_config('plan_cache_mode', 'auto', true)
+2026-12-03 10:11:54.708 UTC [21930] portico_app@portico_bench LOG:  statement: COMMIT
+";
+        let statements = parse_log(log).unwrap();
+        let at = statements.iter().position(Statement::reads_sales).unwrap();
+        let settings = settings_before(&statements, at);
+        assert_eq!(settings.len(), 1);
+        assert_eq!(settings[0].pid, 21930);
+        assert!(settings[0].sql.contains("'force_generic_plan'"));
+        assert!(!statements[at].sets_config());
+        assert!(settings_before(&statements, 0).is_empty());
     }
 
     #[test]
