@@ -128,7 +128,7 @@ impl Conn {
         let generic =
             matches!(self, Conn::Postgres(_)) && crate::listing::branch_arms(scope).is_some();
         if generic {
-            self.setting("SET LOCAL plan_cache_mode = force_generic_plan")
+            self.setting("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
                 .await?;
         }
         let rows = self.fetch_all(stmt).await?;
@@ -138,7 +138,9 @@ impl Conn {
         Ok(rows)
     }
 
-    /// Runs a fixed setting statement on PostgreSQL.
+    /// Runs a fixed setting statement on PostgreSQL (`portico-bench portal`
+    /// replays a `SELECT set_config(…)` before a page's statement to explain
+    /// it as the app ran it).
     async fn setting(&mut self, sql: &'static str) -> Result<(), DataError> {
         if let Conn::Postgres(tx) = self {
             let done = sqlx::query(sql).execute(tx.statement()).await;
