@@ -23,8 +23,8 @@ use chrono::{Datelike, NaiveDate};
 use portico_authz::PortalScope;
 use portico_domain::{BranchScope, ids::BranchId};
 use sea_query::{
-    Asterisk, DynIden, Expr, ExprTrait, IntoIden, Order, Query, SelectStatement, SimpleExpr,
-    UnionType,
+    Asterisk, DynIden, Expr, ExprTrait, IntoColumnRef, IntoIden, Order, Query, SelectStatement,
+    SimpleExpr, UnionType,
 };
 use uuid::Uuid;
 
@@ -101,6 +101,25 @@ pub fn after_cursor(
     match order {
         Order::Asc => key.gt(at),
         _ => key.lt(at),
+    }
+}
+
+/// The condition that `column` (a record's branch) is one `scope` sees: none
+/// with "all branches", else account-level (`NULL`) or one of its branches.
+pub(crate) fn sees_branch(scope: &PortalScope, column: impl IntoColumnRef) -> Option<Expr> {
+    match scope.branches() {
+        BranchScope::All => None,
+        BranchScope::Only(ids) => {
+            let column = Expr::col(column);
+            Some(if ids.is_empty() {
+                column.is_null()
+            } else {
+                column
+                    .clone()
+                    .is_null()
+                    .or(column.is_in(ids.iter().map(BranchId::as_uuid)))
+            })
+        }
     }
 }
 
@@ -212,17 +231,9 @@ impl RecordTable {
         after: Option<&DateCursor>,
         limit: u64,
     ) -> SelectStatement {
-        let ids = match (branch_arms(scope), scope.branches()) {
-            (Some(ids), _) => ids,
-            (None, BranchScope::Only(ids)) => {
-                let branch = Expr::col(self.branch.clone());
-                let visible = branch
-                    .clone()
-                    .is_null()
-                    .or(branch.is_in(ids.iter().map(BranchId::as_uuid)));
-                return self.arm(scope, after, limit, visible);
-            }
-            (None, BranchScope::All) => return self.arm(scope, after, limit, Expr::value(true)),
+        let Some(ids) = branch_arms(scope) else {
+            let visible = sees_branch(scope, self.branch.clone()).unwrap_or(Expr::value(true));
+            return self.arm(scope, after, limit, visible);
         };
         let wrap = |arm: SelectStatement, n: usize| {
             Query::select()

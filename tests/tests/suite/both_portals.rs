@@ -4,6 +4,7 @@
 //! the other portal, and closing a portal to the contact closes it at once.
 
 use poem::http::StatusCode;
+use portico_data::AccountId;
 use portico_domain::{AccountKind, Portal};
 use portico_tests::builders::{Company, Grant};
 use portico_tests::{TestApp, TestDb, backend_tests};
@@ -16,15 +17,21 @@ backend_tests!(
 const SWITCH_TO_SUPPLIER: &str = "class=\"other-portal\" href=\"/supplier\"";
 const SWITCH_TO_CUSTOMER: &str = "class=\"other-portal\" href=\"/portal\"";
 
-async fn a_contact_of_both_portals_signs_in_once_and_switches(db: TestDb) {
-    let app = TestApp::new(db).await;
-    let alfa = Company::new(&app, "alfa").await;
+/// A company with customer `C-1` and supplier `P-1`.
+async fn company(app: &TestApp) -> (Company<'_>, AccountId, AccountId) {
+    let alfa = Company::new(app, "alfa").await;
     let customer = alfa
         .account(AccountKind::Customer, "C-1", "Farmacia Uno")
         .await;
     let supplier = alfa
         .account(AccountKind::Supplier, "P-1", "Laboratorio Uno")
         .await;
+    (alfa, customer, supplier)
+}
+
+async fn a_contact_of_both_portals_signs_in_once_and_switches(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, customer, supplier) = company(&app).await;
     let dora = alfa.contact("Dora", "Doble", "dora@uno.test").await;
     let documents = Grant::all_branches(&["documents.view"]);
     alfa.link(dora, customer, AccountKind::Customer, &documents)
@@ -104,13 +111,7 @@ async fn a_contact_of_both_portals_signs_in_once_and_switches(db: TestDb) {
 
 async fn a_contact_of_one_portal_gets_no_switch_and_no_other_portal(db: TestDb) {
     let app = TestApp::new(db).await;
-    let alfa = Company::new(&app, "alfa").await;
-    let customer = alfa
-        .account(AccountKind::Customer, "C-1", "Farmacia Uno")
-        .await;
-    let supplier = alfa
-        .account(AccountKind::Supplier, "P-1", "Laboratorio Uno")
-        .await;
+    let (alfa, customer, supplier) = company(&app).await;
     let uno = alfa.contact("Úrsula", "Uno", "ursula@uno.test").await;
     alfa.link(
         uno,

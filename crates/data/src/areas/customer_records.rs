@@ -7,12 +7,13 @@
 use chrono::{Days, NaiveDate};
 use portico_authz::PortalScope;
 use portico_domain::{
-    BranchScope, Portal,
+    Portal,
     money::{self, Dec},
     sales::InvoiceKind,
 };
 use sea_query::{
-    Alias, Expr, ExprTrait, Func, IntoColumnRef, Order, Query, SelectStatement, UnionType,
+    Alias, ColumnRef, Expr, ExprTrait, Func, IntoColumnRef, Order, Query, SelectStatement,
+    UnionType,
 };
 use uuid::Uuid;
 
@@ -152,24 +153,7 @@ fn kind_name(kind: &str) -> &'static str {
     }
 }
 
-/// The condition that `column` (a record's branch) is one `scope` sees: none
-/// with "all branches", else account-level (`NULL`) or one of its branches.
-pub(crate) fn sees_branch(scope: &PortalScope, column: impl IntoColumnRef) -> Option<Expr> {
-    match scope.branches() {
-        BranchScope::All => None,
-        BranchScope::Only(ids) => {
-            let column = Expr::col(column);
-            Some(if ids.is_empty() {
-                column.is_null()
-            } else {
-                column
-                    .clone()
-                    .is_null()
-                    .or(column.is_in(ids.iter().map(BranchId::as_uuid)))
-            })
-        }
-    }
-}
+pub(crate) use crate::listing::sees_branch;
 
 /// `CAST(expr AS BIGINT)`: PostgreSQL sums bigints as numeric.
 fn bigint(sql: &str) -> Expr {
@@ -190,22 +174,11 @@ impl CustomerRecordsArea<'_> {
 
     /// The rows of `table` of the scope's tenant and account that it sees.
     fn scoped(&self, scope: &PortalScope, select: &mut SelectStatement, table: Scoped) {
-        let (tenant, account, branch) = match table {
-            Scoped::Invoices => (
-                Expr::col((Invoices::Table, Invoices::TenantId)),
-                Expr::col((Invoices::Table, Invoices::AccountId)),
-                sees_branch(scope, (Invoices::Table, Invoices::BranchId)),
-            ),
-            Scoped::Payments => (
-                Expr::col((Payments::Table, Payments::TenantId)),
-                Expr::col((Payments::Table, Payments::AccountId)),
-                sees_branch(scope, (Payments::Table, Payments::BranchId)),
-            ),
-        };
+        let (tenant, account, branch) = table.columns();
         select
-            .and_where(tenant.eq(scope.tenant().as_uuid()))
-            .and_where(account.eq(scope.account().as_uuid()))
-            .and_where_option(branch);
+            .and_where(Expr::col(tenant).eq(scope.tenant().as_uuid()))
+            .and_where(Expr::col(account).eq(scope.account().as_uuid()))
+            .and_where_option(sees_branch(scope, branch));
     }
 
     /// `select` (a grouped total) narrowed to what `scope` sees, as one arm
@@ -220,42 +193,28 @@ impl CustomerRecordsArea<'_> {
         select: &SelectStatement,
         table: Scoped,
     ) -> SelectStatement {
-        let (tenant, account, branch) = match table {
-            Scoped::Invoices => (
-                Expr::col((Invoices::Table, Invoices::TenantId)),
-                Expr::col((Invoices::Table, Invoices::AccountId)),
-                Expr::col((Invoices::Table, Invoices::BranchId)),
-            ),
-            Scoped::Payments => (
-                Expr::col((Payments::Table, Payments::TenantId)),
-                Expr::col((Payments::Table, Payments::AccountId)),
-                Expr::col((Payments::Table, Payments::BranchId)),
-            ),
+        let Some(ids) = crate::listing::branch_arms(scope) else {
+            let mut one = select.clone();
+            self.scoped(scope, &mut one, table);
+            return one;
         };
-        let arm = |branch: Option<Expr>| {
+        let (tenant, account, branch) = table.columns();
+        let arm = |branch_is: Expr| {
             select
                 .clone()
-                .and_where(tenant.clone().eq(scope.tenant().as_uuid()))
-                .and_where(account.clone().eq(scope.account().as_uuid()))
-                .and_where_option(branch)
+                .and_where(Expr::col(tenant.clone()).eq(scope.tenant().as_uuid()))
+                .and_where(Expr::col(account.clone()).eq(scope.account().as_uuid()))
+                .and_where(branch_is)
                 .to_owned()
         };
-        match (crate::listing::branch_arms(scope), scope.branches()) {
-            (Some(ids), _) => {
-                let mut merged = arm(Some(branch.clone().is_null()));
-                for id in ids {
-                    merged.union(UnionType::All, arm(Some(branch.clone().eq(id.as_uuid()))));
-                }
-                merged
-            }
-            (None, BranchScope::Only(ids)) => arm(Some(
-                branch
-                    .clone()
-                    .is_null()
-                    .or(branch.is_in(ids.iter().map(BranchId::as_uuid))),
-            )),
-            (None, BranchScope::All) => arm(None),
+        let mut merged = arm(Expr::col(branch.clone()).is_null());
+        for id in ids {
+            merged.union(
+                UnionType::All,
+                arm(Expr::col(branch.clone()).eq(id.as_uuid())),
+            );
         }
+        merged
     }
 
     /// One page of the invoices and credit notes `scope` sees, newest first.
@@ -633,4 +592,22 @@ impl CustomerRecordsArea<'_> {
 enum Scoped {
     Invoices,
     Payments,
+}
+
+impl Scoped {
+    /// The table's tenant, account and branch columns.
+    fn columns(self) -> (ColumnRef, ColumnRef, ColumnRef) {
+        match self {
+            Scoped::Invoices => (
+                (Invoices::Table, Invoices::TenantId).into_column_ref(),
+                (Invoices::Table, Invoices::AccountId).into_column_ref(),
+                (Invoices::Table, Invoices::BranchId).into_column_ref(),
+            ),
+            Scoped::Payments => (
+                (Payments::Table, Payments::TenantId).into_column_ref(),
+                (Payments::Table, Payments::AccountId).into_column_ref(),
+                (Payments::Table, Payments::BranchId).into_column_ref(),
+            ),
+        }
+    }
 }
