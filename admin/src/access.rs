@@ -60,6 +60,7 @@ impl SignedInStaff {
                 "settings": bo.allows(role, Area::Settings, Action::Write),
                 "staff": bo.allows(role, Area::Staff, Action::Read),
                 "sales_read": bo.allows(role, Area::Sales, Action::Read),
+                "purchases_read": bo.allows(role, Area::Purchases, Action::Read),
             }),
         );
         Ok(ctx)

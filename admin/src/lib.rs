@@ -26,6 +26,7 @@ mod photos;
 mod portal_access;
 mod portal_roles;
 mod profile;
+mod purchases;
 mod sales;
 mod settings;
 mod staff;
@@ -86,6 +87,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin/invoice.html",
         include_str!("../templates/admin/invoice.html"),
+    ),
+    (
+        "admin/purchase_orders.html",
+        include_str!("../templates/admin/purchase_orders.html"),
+    ),
+    (
+        "admin/purchase_order.html",
+        include_str!("../templates/admin/purchase_order.html"),
     ),
     (
         "admin/orders.html",
@@ -281,6 +290,7 @@ pub fn routes() -> Routes {
         .nest("/items", sales::item_routes())
         .nest("/quotes", sales::quote_routes())
         .nest("/orders", sales::order_routes())
+        .nest("/purchase-orders", purchases::routes())
         .nest("/documents", sales::document_routes())
         .nest("/service-requests", sales::service_routes())
         .nest("/settings", settings::routes())

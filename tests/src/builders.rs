@@ -694,6 +694,50 @@ impl Company<'_> {
         (row.id, row.number)
     }
 
+    /// A purchase order (sent) of supplier `code` by the ERP's `reference`,
+    /// with one line of 10 × 5 (exempt); its id and number.
+    pub async fn purchase_order(&self, code: &str, reference: &str) -> (Uuid, String) {
+        use portico_domain::orders::DraftLineInput;
+        use portico_domain::purchasing::{ErpPurchaseOrderInput, PoLineInput};
+        use portico_domain::sales::LineInput;
+        let input = ErpPurchaseOrderInput {
+            external_ref: reference.into(),
+            supplier: code.into(),
+            currency: "DOP".into(),
+            lines: vec![PoLineInput {
+                line: DraftLineInput {
+                    line: LineInput {
+                        item_code: Some("X-1".into()),
+                        description: "Materia prima".into(),
+                        quantity: "10".into(),
+                        unit_price: "5".into(),
+                        tax_rate: "0".into(),
+                    },
+                    unit: "kg".into(),
+                },
+                expected_on: None,
+            }],
+            ..Default::default()
+        }
+        .validate()
+        .expect("a valid purchase order");
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let id = tx
+            .purchase_orders()
+            .upsert(&[input], SYSTEM)
+            .await
+            .expect("upserted")[0]
+            .id;
+        let row = tx
+            .purchase_orders()
+            .find(id)
+            .await
+            .expect("read")
+            .expect("found");
+        tx.commit().await.expect("commit");
+        (id, row.number)
+    }
+
     /// Upserts `inputs` (checked first) in one transaction; the ids, in order.
     pub async fn invoices(&self, inputs: &[portico_domain::sales::InvoiceInput]) -> Vec<Uuid> {
         let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");

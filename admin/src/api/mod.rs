@@ -10,6 +10,7 @@ mod documents;
 mod dto;
 mod orders;
 mod portal;
+mod purchases;
 mod sales;
 mod service;
 
@@ -46,6 +47,8 @@ pub(crate) enum ApiTags {
     Documents,
     /// Customers' service requests and their threads.
     Service,
+    /// Purchase orders placed with suppliers, and the suppliers' answers.
+    Purchases,
 }
 
 /// Rows per page when a list's `limit` is not given. The parameter declares its
@@ -65,6 +68,7 @@ pub fn routes() -> Api<impl Endpoint> {
             orders::OrdersApi,
             documents::DocumentsApi,
             service::ServiceApi,
+            purchases::PurchasesApi,
         ),
         "Portico admin API",
         env!("CARGO_PKG_VERSION"),
@@ -187,6 +191,33 @@ fn operations<E>(api: Api<E>) -> Api<E> {
             Method::PUT,
             "/customers/:id/branches/:branch_id",
             key(Area::Customers, Write),
+        )
+        .operation(Method::GET, "/purchase-orders", key(Area::Purchases, Read))
+        .operation(Method::PUT, "/purchase-orders", key(Area::Purchases, Write))
+        .operation(
+            Method::GET,
+            "/purchase-orders/:id",
+            key(Area::Purchases, Read),
+        )
+        .operation(
+            Method::POST,
+            "/purchase-orders/:id/review",
+            key(Area::Purchases, Write),
+        )
+        .operation(
+            Method::POST,
+            "/purchase-orders/:id/send",
+            key(Area::Purchases, Write),
+        )
+        .operation(
+            Method::POST,
+            "/purchase-orders/:id/close",
+            key(Area::Purchases, Write),
+        )
+        .operation(
+            Method::POST,
+            "/purchase-orders/:id/cancel",
+            key(Area::Purchases, Write),
         )
         .operation(Method::GET, "/invoices", key(Area::Sales, Read))
         .operation(Method::PUT, "/invoices", key(Area::Sales, Write))

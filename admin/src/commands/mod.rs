@@ -10,6 +10,7 @@ pub(crate) mod documents;
 pub(crate) mod links;
 pub(crate) mod orders;
 pub(crate) mod portal_access;
+pub(crate) mod purchases;
 pub(crate) mod sales;
 pub(crate) mod service;
 

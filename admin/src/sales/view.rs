@@ -104,6 +104,11 @@ impl Names {
         serde_json::json!({ "name": self.customer(id), "href": format!("/admin/customers/{id}") })
     }
 
+    /// A supplier named and linked, as JSON for a template.
+    pub(crate) fn supplier_link(&self, id: Uuid) -> serde_json::Value {
+        serde_json::json!({ "name": self.customer(id), "href": format!("/admin/suppliers/{id}") })
+    }
+
     /// A branch's name, or the account-level label.
     pub(crate) fn branch_name(&self, lang: &Lang, id: Option<Uuid>) -> String {
         self.branch(lang, id)

@@ -27,6 +27,9 @@ pub enum Area {
     SupplierContacts,
     /// Customers' money records: invoices, credit notes, payments.
     Sales,
+    /// The supplier side's records: purchase orders (and, to come, receipts,
+    /// supplier invoices, payments to suppliers).
+    Purchases,
     /// The tenant-editable lists (titles, categories).
     Lists,
     Staff,
@@ -43,6 +46,7 @@ impl Area {
             Area::CustomerContacts => "customer_contacts",
             Area::SupplierContacts => "supplier_contacts",
             Area::Sales => "sales",
+            Area::Purchases => "purchases",
             Area::Lists => "lists",
             Area::Staff => "staff",
             Area::Settings => "settings",

@@ -96,6 +96,7 @@ pub use areas::portal_defaults::PortalDefaultsArea;
 pub use areas::portal_roles::{PortalRole, PortalRoleInput, PortalRolesArea};
 pub use areas::portal_scope::{PortalAccount, PortalBranch, PortalScopeArea};
 pub use areas::portal_tokens::{PortalTokenHolder, PortalTokenPurpose, PortalTokensArea};
+pub use areas::purchase_orders::{PoDetail, PoFilter, PoLineRow, PoRow, PurchaseOrdersArea};
 pub use areas::sales::{
     Applied, InvoiceDetail, InvoiceRow, PaymentDetail, PaymentRow, SalesArea, UpsertOutcome,
     Upserted,

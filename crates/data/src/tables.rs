@@ -591,3 +591,59 @@ pub(crate) enum ServiceRequestFiles {
     Size,
     Sha256,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PurchaseOrders {
+    Table,
+    TenantId,
+    Id,
+    Number,
+    ExternalRef,
+    Digest,
+    AccountId,
+    BranchId,
+    Status,
+    AwaitingReview,
+    IssuedOn,
+    ExpectedOn,
+    Currency,
+    Subtotal,
+    Tax,
+    Total,
+    Rounding,
+    Notes,
+    RespondedBy,
+    RespondedAt,
+    ResponseNote,
+    ReviewNote,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PurchaseOrderLines {
+    Table,
+    TenantId,
+    OrderId,
+    Position,
+    ItemCode,
+    Description,
+    Unit,
+    Quantity,
+    UnitPrice,
+    TaxRate,
+    Net,
+    Tax,
+    ExpectedOn,
+    Ack,
+    AckQuantity,
+    AckDate,
+    AckReason,
+}
+
+/// Its columns are named as `sales_order_events`' (but for the approval
+/// limit): the chain's writer and reader use those (`orders::Chain`).
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum PurchaseOrderEvents {
+    Table,
+}

@@ -7,8 +7,8 @@ use crate::{
     CustomerRecordsArea, DataError, DocumentsArea, ImportsArea, InvitationsArea, LinkGrantsArea,
     LinksArea, ListsArea, NamesArea, OrdersArea, OutboxArea, PolicyArea, PortalAccessArea,
     PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea, PortalTokensArea,
-    SalesArea, ServiceRequestsArea, SettingsArea, StaffArea, StaffResetTokensArea, Tenant,
-    TenantId, database::PolicyChanges, exec::Conn,
+    PurchaseOrdersArea, SalesArea, ServiceRequestsArea, SettingsArea, StaffArea,
+    StaffResetTokensArea, Tenant, TenantId, database::PolicyChanges, exec::Conn,
 };
 
 /// A transaction bound to one tenant. Every public repository function over
@@ -184,6 +184,10 @@ impl TenantTx {
     /// Quotes and orders: creation, moves with their chain, scoped and staff reads.
     pub fn orders(&mut self) -> OrdersArea<'_> {
         OrdersArea { tx: self }
+    }
+
+    pub fn purchase_orders(&mut self) -> PurchaseOrdersArea<'_> {
+        PurchaseOrdersArea { tx: self }
     }
 
     /// The tenant's portal policy: its version and the rows a contact's policy is built from.

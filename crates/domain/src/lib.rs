@@ -15,6 +15,7 @@ mod locale;
 pub mod money;
 pub mod orders;
 mod portal;
+pub mod purchasing;
 pub mod sales;
 pub mod service;
 mod slug;

@@ -410,7 +410,11 @@ impl QuoteDraftInput {
 /// The lines staff or an ERP write (any description, unit, quantity, price
 /// and tax), each line's problems under `lines[n]`; rows left wholly empty
 /// are skipped when `skip_blank` (a form's spare rows).
-fn staff_lines(check: &mut Checker, inputs: &[DraftLineInput], skip_blank: bool) -> Vec<OrderLine> {
+pub(crate) fn staff_lines(
+    check: &mut Checker,
+    inputs: &[DraftLineInput],
+    skip_blank: bool,
+) -> Vec<OrderLine> {
     let mut lines = Vec::new();
     for (n, input) in inputs.iter().enumerate().take(MAX_ORDER_LINES + 1) {
         let l = &input.line;

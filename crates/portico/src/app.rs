@@ -17,6 +17,7 @@ pub fn templates() -> anyhow::Result<Templates> {
         portico_operator::TEMPLATES,
         portico_portal::TEMPLATES,
         portico_customer_portal::TEMPLATES,
+        portico_supplier_portal::TEMPLATES,
     ])
     .context("compiling templates")
 }

@@ -142,6 +142,7 @@ pub async fn ensure_demo(db: &Database, files: &FileStore) -> anyhow::Result<Dem
     seed_portal_access(&mut tx, &password_hash).await?;
     seed_sales(&mut tx, chrono::Local::now().date_naive()).await?;
     seed_orders(&mut tx).await?;
+    seed_purchase_orders(&mut tx, chrono::Local::now().date_naive()).await?;
     let mut stored = seed_documents(&mut tx, files, tenant.id()).await?;
     stored.extend(seed_service_requests(&mut tx, files, tenant.id()).await?);
     seed_profile(&mut tx, files, tenant.id()).await?;
@@ -913,6 +914,288 @@ async fn seed_orders(tx: &mut TenantTx) -> anyhow::Result<()> {
                 other => anyhow::bail!("demo move {mv:?} on {}: {other:?}", row.number),
             }
         }
+    }
+    Ok(())
+}
+
+/// Purchase orders placed with the demo suppliers, in every state the
+/// supplier portal shows: Laboratorios Andinos has one to acknowledge, one
+/// it acknowledged, one it answered with changes (in review), one partly
+/// received, one closed and a draft it does not see; Transporte Cibao has
+/// one to acknowledge.
+async fn seed_purchase_orders(tx: &mut TenantTx, today: chrono::NaiveDate) -> anyhow::Result<()> {
+    use chrono::Days;
+    use portico_domain::orders::DraftLineInput;
+    use portico_domain::purchasing::{AckInput, ErpPurchaseOrderInput, LineAckInput, PoLineInput};
+    use portico_domain::sales::LineInput;
+    let system = By {
+        actor: Actor::System,
+        request_id: None,
+    };
+    let day = |back: u64| (today - Days::new(back)).to_string();
+    let ahead = |n: u64| (today + Days::new(n)).to_string();
+    // (reference, supplier, status, issued days ago, expected in days, lines
+    // as (code, description, unit, quantity, price, tax rate))
+    type Line = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    );
+    type Plan = (
+        &'static str,
+        &'static str,
+        &'static str,
+        u64,
+        u64,
+        &'static [Line],
+    );
+    let plans: [Plan; 7] = [
+        (
+            "ERP-OC-1001",
+            "P-0001",
+            "sent",
+            2,
+            12,
+            &[
+                (
+                    "MP-AMOX-500",
+                    "Amoxicilina 500 mg, granel",
+                    "kg",
+                    "40",
+                    "3150.00",
+                    "18",
+                ),
+                (
+                    "MP-IBU-400",
+                    "Ibuprofeno 400 mg, granel",
+                    "kg",
+                    "25",
+                    "2480.00",
+                    "18",
+                ),
+                (
+                    "EMB-BLI-10",
+                    "Blíster de 10 unidades",
+                    "millar",
+                    "12",
+                    "950.00",
+                    "18",
+                ),
+            ],
+        ),
+        (
+            "ERP-OC-1002",
+            "P-0001",
+            "sent",
+            9,
+            5,
+            &[
+                (
+                    "MP-PARA-500",
+                    "Paracetamol 500 mg, granel",
+                    "kg",
+                    "60",
+                    "1890.00",
+                    "18",
+                ),
+                (
+                    "MP-LORA-10",
+                    "Loratadina 10 mg, granel",
+                    "kg",
+                    "8",
+                    "7400.00",
+                    "18",
+                ),
+            ],
+        ),
+        (
+            "ERP-OC-1003",
+            "P-0001",
+            "sent",
+            15,
+            3,
+            &[
+                (
+                    "MP-OMEP-20",
+                    "Omeprazol 20 mg, pellets",
+                    "kg",
+                    "30",
+                    "4200.00",
+                    "18",
+                ),
+                (
+                    "EMB-FRA-60",
+                    "Frasco PET 60 ml",
+                    "millar",
+                    "5",
+                    "3300.00",
+                    "18",
+                ),
+            ],
+        ),
+        (
+            "ERP-OC-0998",
+            "P-0001",
+            "partially_received",
+            40,
+            0,
+            &[(
+                "MP-AMOX-500",
+                "Amoxicilina 500 mg, granel",
+                "kg",
+                "50",
+                "3100.00",
+                "18",
+            )],
+        ),
+        (
+            "ERP-OC-0990",
+            "P-0001",
+            "closed",
+            90,
+            0,
+            &[(
+                "MP-IBU-400",
+                "Ibuprofeno 400 mg, granel",
+                "kg",
+                "20",
+                "2450.00",
+                "18",
+            )],
+        ),
+        (
+            "ERP-OC-1004",
+            "P-0001",
+            "draft",
+            0,
+            20,
+            &[(
+                "MP-PARA-500",
+                "Paracetamol 500 mg, granel",
+                "kg",
+                "100",
+                "1890.00",
+                "18",
+            )],
+        ),
+        (
+            "ERP-OC-2001",
+            "P-0003",
+            "sent",
+            1,
+            4,
+            &[(
+                "FLETE-STI-SDQ",
+                "Flete Santiago – Santo Domingo, camión 10 t",
+                "viaje",
+                "3",
+                "18500.00",
+                "18",
+            )],
+        ),
+    ];
+    let inputs: Vec<_> = plans
+        .iter()
+        .map(|(reference, supplier, status, back, expected, lines)| {
+            ErpPurchaseOrderInput {
+                external_ref: (*reference).into(),
+                supplier: (*supplier).into(),
+                branch: None,
+                status: Some((*status).into()),
+                issued_on: Some(day(*back)),
+                expected_on: Some(if *expected == 0 {
+                    day(*back / 2)
+                } else {
+                    ahead(*expected)
+                }),
+                currency: "DOP".into(),
+                notes: None,
+                lines: lines
+                    .iter()
+                    .map(
+                        |(code, description, unit, quantity, price, rate)| PoLineInput {
+                            line: DraftLineInput {
+                                line: LineInput {
+                                    item_code: Some((*code).into()),
+                                    description: (*description).into(),
+                                    quantity: (*quantity).into(),
+                                    unit_price: (*price).into(),
+                                    tax_rate: (*rate).into(),
+                                },
+                                unit: (*unit).into(),
+                            },
+                            expected_on: None,
+                        },
+                    )
+                    .collect(),
+            }
+            .validate()
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| anyhow::anyhow!("demo purchase orders: {e:?}"))?;
+    let outcomes = tx.purchase_orders().upsert(&inputs, system).await?;
+    let andres = tx
+        .contacts()
+        .find_by_email(&email(DEMO_SUPPLIER_CONTACT)?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo supplier contact missing"))?
+        .id;
+    let by = By {
+        actor: Actor::Contact(andres),
+        request_id: None,
+    };
+    let accept = || LineAckInput {
+        decision: "accept".into(),
+        ..Default::default()
+    };
+    // OC for ERP-OC-1002: acknowledged as sent; ERP-OC-1003: a later date
+    // on one line and a rejected one, waiting for the company's review.
+    let answers = [
+        (
+            1,
+            AckInput {
+                lines: vec![accept(), accept()],
+                note: None,
+            },
+        ),
+        (
+            2,
+            AckInput {
+                lines: vec![
+                    LineAckInput {
+                        decision: "change".into(),
+                        promised_on: Some(ahead(10)),
+                        reason: Some(
+                            "El lote actual sale de control de calidad en diez días".into(),
+                        ),
+                        ..Default::default()
+                    },
+                    LineAckInput {
+                        decision: "reject".into(),
+                        reason: Some("Descontinuado por el fabricante del envase".into()),
+                        ..Default::default()
+                    },
+                ],
+                note: Some("Podemos ofrecer el frasco de 100 ml como alternativa.".into()),
+            },
+        ),
+    ];
+    for (n, input) in answers {
+        let detail = tx
+            .purchase_orders()
+            .detail(outcomes[n].id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo purchase order missing"))?;
+        let ack = input
+            .validate(&detail.ordered(), detail.row.issued_on)
+            .map_err(|e| anyhow::anyhow!("demo acknowledgement: {e:?}"))?;
+        tx.purchase_orders()
+            .acknowledge(&detail.row, &ack, by)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo acknowledgement refused"))?;
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ pub mod password;
 pub mod pdf;
 pub mod policy;
 pub mod problem;
+pub mod purchasing_json;
 pub mod routes;
 pub mod sales_json;
 pub mod service_json;

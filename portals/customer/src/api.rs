@@ -8,8 +8,6 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
-use portico_authz::PortalScope;
-use portico_data::{DateCursor, PortalBranch};
 use portico_domain::Permission;
 use portico_portal::PortalSession;
 use portico_web::{
@@ -30,54 +28,7 @@ use crate::{
 
 type Result<T> = std::result::Result<T, ApiError>;
 
-/// The scope a call acts with: the account asked for (else the current one),
-/// `permission` required, narrowed to `branch` when given. Also the branches
-/// the contact sees.
-pub(crate) async fn scope(
-    session: &mut PortalSession,
-    account: Option<&str>,
-    branch: Option<Uuid>,
-    permission: Permission,
-) -> std::result::Result<(PortalScope, Vec<PortalBranch>), AppError> {
-    let scope = session
-        .resolve(account, false)?
-        .ok_or(AppError::BadRequest("customer-api-account-required"))?;
-    if !scope.may(permission) {
-        return Err(AppError::Forbidden);
-    }
-    let mut tx = session.tx().await?;
-    let visible = tx.portal_scope().visible_branches(&scope).await?;
-    tx.commit().await?;
-    let scope = match branch {
-        None => scope,
-        Some(id) => visible
-            .iter()
-            .find(|b| b.id.as_uuid() == id)
-            .and_then(|b| scope.narrowed_to(b.id))
-            .ok_or(AppError::NotFound)?,
-    };
-    Ok((scope, visible))
-}
-
-pub(crate) fn cursor(raw: Option<&str>) -> std::result::Result<Option<DateCursor>, AppError> {
-    raw.filter(|r| !r.is_empty())
-        .map(|r| {
-            DateCursor::decode(r).map_err(|_| AppError::BadRequest("error-bad-request-detail"))
-        })
-        .transpose()
-}
-
-/// Cuts `rows` (read with one extra) to `limit`; the last row shown when
-/// another page follows.
-pub(crate) fn more<T: Clone>(rows: &mut Vec<T>, limit: u64) -> Option<T> {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().cloned()
-    } else {
-        None
-    }
-}
+pub(crate) use portico_portal::api_scope::{cursor, default_limit, more, scope};
 
 /// One ageing bucket.
 #[derive(Debug, Object)]
@@ -450,8 +401,4 @@ impl CustomerApi {
                 .collect(),
         }))
     }
-}
-
-pub(crate) fn default_limit() -> u64 {
-    50
 }

@@ -23,11 +23,10 @@ mod requesting;
 mod sales;
 mod service;
 mod service_api;
-mod view;
 
 use poem::{get, http::Method, post};
 use portico_domain::{Permission, Portal};
-use portico_portal::{Area, HomeCards, PortalApp, Routes};
+use portico_portal::{Area, HomeCards, PortalApp, Routes, view};
 use portico_web::{Access, ByMethod};
 
 pub use api::CustomerApi;
@@ -64,10 +63,6 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "customer/home_cards.html",
         include_str!("../templates/customer/home_cards.html"),
-    ),
-    (
-        "customer/branch_filter.html",
-        include_str!("../templates/customer/branch_filter.html"),
     ),
     (
         "customer/statement_form.html",

@@ -11,6 +11,7 @@
 //! [`PortalApp`].
 
 mod api;
+pub mod api_scope;
 mod areas;
 mod auth;
 mod mailed;
@@ -20,6 +21,7 @@ mod password_link;
 mod profile;
 mod session;
 mod site;
+pub mod view;
 
 use poem::{Endpoint, EndpointExt, get, post};
 pub use portico_web::Routes;
@@ -75,6 +77,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/branches.html",
         include_str!("../templates/portal/branches.html"),
+    ),
+    (
+        "portal/branch_filter.html",
+        include_str!("../templates/portal/branch_filter.html"),
     ),
     (
         "portal/error.html",

@@ -1,32 +1,104 @@
 //! The supplier portal, served at `/supplier` on a company's site: its areas
-//! (purchase orders, supplier invoices, payables, documents), served
-//! inside the portals' shell (`portico-portal`), which keeps sign-in, sessions
-//! and navigation.
+//! (purchase orders, supplier invoices, payables, documents), served inside
+//! the portals' shell (`portico-portal`), which keeps sign-in, sessions and
+//! navigation. Purchase orders are listed, read, printed and acknowledged
+//! line by line; the other areas are still empty states.
 
-use portico_domain::Portal;
-use portico_portal::{Area, PortalApp, Routes};
+mod acknowledging;
+mod api;
+mod purchase_orders;
+
+use poem::{get, http::Method, post};
+use portico_domain::{Permission, Portal};
+use portico_portal::{Area, HomeCards, PortalApp, Routes};
+use portico_web::{Access, ByMethod};
+
+pub use api::SupplierApi;
+
+/// The supplier portal's templates.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "supplier/purchase_orders.html",
+        include_str!("../templates/supplier/purchase_orders.html"),
+    ),
+    (
+        "supplier/purchase_order.html",
+        include_str!("../templates/supplier/purchase_order.html"),
+    ),
+    (
+        "supplier/home_cards.html",
+        include_str!("../templates/supplier/home_cards.html"),
+    ),
+];
+
+/// The access case of a supplier-portal permission.
+fn portal(permission: Permission) -> Access {
+    Access::Portal(Portal::Supplier, permission)
+}
 
 /// The supplier portal's part: its areas and their API.
 pub struct SupplierPortal;
 
 impl PortalApp for SupplierPortal {
-    type Api = ();
+    type Api = SupplierApi;
 
     fn portal(&self) -> Portal {
         Portal::Supplier
     }
 
-    /// Every area is still an empty state; each gets its records with the
-    /// supplier portal's issue.
+    /// Purchase orders have their records; the other areas are still empty
+    /// states, each to get its records with the supplier portal's issue.
     fn areas(&self) -> Vec<Area> {
-        Portal::Supplier
-            .objects()
-            .into_iter()
-            .map(|object| Area::empty(Portal::Supplier, object))
-            .collect()
+        let view = portal(Permission::PurchaseOrdersView);
+        let mut areas = vec![Area::new(
+            "purchase_orders",
+            Routes::new()
+                .at("/", view, get(purchase_orders::list))
+                .at("/:id", view, get(purchase_orders::show))
+                .at("/:id/pdf", view, get(purchase_orders::pdf))
+                .at(
+                    "/:id/acknowledgement",
+                    ByMethod::post_only(portal(Permission::PurchaseOrdersAcknowledge)),
+                    post(purchase_orders::acknowledge),
+                ),
+        )];
+        areas.extend(
+            Portal::Supplier
+                .objects()
+                .into_iter()
+                .filter(|object| *object != "purchase_orders")
+                .map(|object| Area::empty(Portal::Supplier, object)),
+        );
+        areas
     }
 
-    fn api(&self) {}
+    fn api(&self) -> SupplierApi {
+        SupplierApi
+    }
+
+    fn api_access(&self) -> Vec<(Method, &'static str, Access)> {
+        vec![
+            (
+                Method::GET,
+                "/purchase-orders",
+                portal(Permission::PurchaseOrdersView),
+            ),
+            (
+                Method::GET,
+                "/purchase-orders/:id",
+                portal(Permission::PurchaseOrdersView),
+            ),
+            (
+                Method::POST,
+                "/purchase-orders/:id/acknowledgement",
+                portal(Permission::PurchaseOrdersAcknowledge),
+            ),
+        ]
+    }
+
+    fn home_cards(&self) -> Option<HomeCards> {
+        Some(purchase_orders::home_cards)
+    }
 }
 
 /// The portal's routes, to be nested under `/supplier`.
@@ -37,7 +109,7 @@ pub fn routes() -> Routes {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn every_area_of_the_customer_portal_is_served() {
+    fn every_area_of_the_supplier_portal_is_served() {
         let routes = super::routes();
         for object in portico_domain::Portal::Supplier.objects() {
             assert!(

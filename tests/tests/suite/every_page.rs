@@ -90,6 +90,8 @@ struct Data {
     /// Farmacia Carol's quotes and orders, in every state the demo has.
     quotes: Vec<String>,
     orders: Vec<String>,
+    /// Laboratorios Andinos' purchase orders, in every state the demo has.
+    purchase_orders: Vec<String>,
     /// Farmacia Carol's documents: the contract (two versions), the price
     /// list and Sucursal Naco's certificate.
     documents: Vec<String>,
@@ -353,6 +355,19 @@ async fn urls(
             .map(|id| pattern.replace(":id", id))
             .collect(),
         "/admin/items" => vec![pattern.to_owned(), format!("{pattern}?q=med")],
+        "/admin/purchase-orders/:id"
+        | "/supplier/purchase_orders/:id"
+        | "/supplier/purchase_orders/:id/pdf" => d
+            .purchase_orders
+            .iter()
+            .map(|id| pattern.replace(":id", id))
+            .collect(),
+        "/admin/purchase-orders" => vec![
+            pattern.to_owned(),
+            format!("{pattern}?show=in_review"),
+            format!("{pattern}?show=waiting"),
+            format!("{pattern}?supplier={}", d.supplier),
+        ],
         "/portal/quotes/:id" | "/portal/quotes/:id/pdf" => d
             .quotes
             .iter()
@@ -1155,6 +1170,20 @@ async fn seed(app: &TestApp) -> Data {
 
     let (invoices, payments) = sales_records(app, &tenant, customer.id).await;
     let (quotes, orders) = order_records(app, &tenant, customer.id).await;
+    let purchase_orders = {
+        let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
+        let rows = tx
+            .purchase_orders()
+            .list(portico_data::PoFilter::All, Some(supplier.id), None, 50)
+            .await
+            .expect("purchase orders");
+        tx.commit().await.expect("commit");
+        assert!(
+            rows.len() >= 5,
+            "the demo has purchase orders in every state"
+        );
+        rows.iter().map(|r| r.id.to_string()).collect()
+    };
     let documents = {
         let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
         let rows = tx
@@ -1201,6 +1230,7 @@ async fn seed(app: &TestApp) -> Data {
         payments,
         quotes,
         orders,
+        purchase_orders,
         customer: customer.id.to_string(),
         branch,
         supplier: supplier.id.to_string(),

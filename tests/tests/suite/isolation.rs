@@ -67,6 +67,8 @@ struct Ids {
     request_file: String,
     /// The company's logo (`/logo/:id`: anyone may see it, on its own site).
     logo: String,
+    /// A purchase order (sent) of `supplier`.
+    purchase_order: String,
 }
 
 /// The value of path parameter `param` after the literal segment `after`, or
@@ -91,6 +93,7 @@ fn slot(ids: &Ids, after: &str, param: &str) -> Option<String> {
         ("files", ":file" | ":file_id") => &ids.request_file,
         ("versions", ":n" | ":version") => return Some("1".into()),
         ("logo", ":id") => &ids.logo,
+        ("purchase_orders" | "purchase-orders", ":id") => &ids.purchase_order,
         ("staff", ":id") => &ids.staff,
         ("api-keys", ":id") => &ids.api_key,
         ("portal-roles", ":id") => &ids.portal_role,
@@ -225,9 +228,20 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         }
         (
             "PUT",
-            "/api/v1/invoices" | "/api/v1/payments" | "/api/v1/items" | "/api/v1/prices"
-            | "/api/v1/quotes" | "/api/v1/orders",
+            "/api/v1/invoices"
+            | "/api/v1/payments"
+            | "/api/v1/items"
+            | "/api/v1/prices"
+            | "/api/v1/quotes"
+            | "/api/v1/orders"
+            | "/api/v1/purchase-orders",
         ) => Minimal::Json(json!({ "records": [] })),
+        ("POST", "/api/v1/purchase-orders/:id/review") => {
+            Minimal::Json(json!({ "decision": "accept" }))
+        }
+        ("POST", "/supplier/api/v1/purchase-orders/:id/acknowledgement") => {
+            Minimal::Json(json!({ "lines": [] }))
+        }
         ("PUT", "/api/v1/quotes/:id") => Minimal::Json(json!({ "lines": [{
             "description": "Mínima", "unit": "u", "quantity": "1", "unit_price": "1", "tax_rate": "0"
         }] })),
@@ -413,9 +427,11 @@ struct Callers<'a> {
     reader_contact: Browser<'a>,
     /// A fifth customer contact, of the same branch, who opens service requests.
     service_contact: Browser<'a>,
+    /// A second supplier contact, who views and acknowledges purchase orders.
+    po_contact: Browser<'a>,
     /// The permission each portal contact holds: customer, finance,
-    /// supplier, buyer, reader, service.
-    held: [&'static str; 6],
+    /// supplier, buyer, reader, service, purchase orders.
+    held: [&'static str; 7],
     /// alfa's own records, for the callers without the right.
     own: Ids,
     /// An account of alfa the customer contact is not linked to.
@@ -431,11 +447,13 @@ struct Callers<'a> {
     /// An account-level payment of the customer, applied to an invoice of
     /// the visible branch and to the hidden one.
     account_payment: String,
+    /// A purchase order of another supplier of alfa, and its number.
+    other_supplier_order: (String, String),
 }
 
 impl<'a> Callers<'a> {
     /// The portal contacts with the permission each holds.
-    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 6] {
+    fn contacts(&self) -> [(Portal, &'static str, &Browser<'a>); 7] {
         [
             (Portal::Customer, self.held[0], &self.customer_contact),
             (Portal::Customer, self.held[1], &self.finance_contact),
@@ -443,6 +461,7 @@ impl<'a> Callers<'a> {
             (Portal::Customer, self.held[3], &self.buyer_contact),
             (Portal::Customer, self.held[4], &self.reader_contact),
             (Portal::Customer, self.held[5], &self.service_contact),
+            (Portal::Supplier, self.held[6], &self.po_contact),
         ]
     }
 
@@ -726,6 +745,7 @@ async fn other_company(beta: &Company<'_>) -> Ids {
         request: request.0.to_string(),
         request_file: request.1.to_string(),
         logo: beta.logo(40, 20).await.to_string(),
+        purchase_order: beta.purchase_order("B-002", "OC-BETA").await.0.to_string(),
     }
 }
 
@@ -773,6 +793,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         "orders.view",
         "documents.view",
         "service_requests.view",
+        "purchase_orders.view",
     ];
     let ana = alfa.contact("Ana", "Alfa", "ana@alfa.test").await;
     let link = alfa
@@ -823,6 +844,18 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         &Grant::all_branches(&[held[2]]),
     )
     .await;
+    let pia = alfa.contact("Pía", "Alfa", "pia@alfa.test").await;
+    alfa.link(
+        pia,
+        supplier,
+        AccountKind::Supplier,
+        &Grant::all_branches(&[held[6], "purchase_orders.acknowledge"]),
+    )
+    .await;
+    alfa.account(AccountKind::Supplier, "A-004", "Proveedor Ajeno")
+        .await;
+    let (purchase_order, _) = alfa.purchase_order("A-003", "OC-ALFA").await;
+    let other_supplier_order = alfa.purchase_order("A-004", "OC-AJENA").await;
     let invoices = alfa
         .invoices(&[
             invoice_input(
@@ -918,6 +951,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         buyer_contact: with_token(alfa, Portal::Customer, "olga@alfa.test").await,
         reader_contact: with_token(alfa, Portal::Customer, "dora@alfa.test").await,
         service_contact: with_token(alfa, Portal::Customer, "sara@alfa.test").await,
+        po_contact: with_token(alfa, Portal::Supplier, "pia@alfa.test").await,
         held,
         own: Ids {
             contact: ana.to_string(),
@@ -944,6 +978,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
             request: request.0.to_string(),
             request_file: request.1.to_string(),
             logo: alfa.logo(40, 20).await.to_string(),
+            purchase_order: purchase_order.to_string(),
         },
         other_account: other_account.to_string(),
         hidden_branch: hidden.to_string(),
@@ -953,6 +988,7 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
         hidden_document: hidden_document.to_string(),
         hidden_request: hidden_request.0.to_string(),
         account_payment: payments[1].to_string(),
+        other_supplier_order: (other_supplier_order.0.to_string(), other_supplier_order.1),
     }
 }
 
@@ -1190,6 +1226,42 @@ async fn finance_sees_only_its_records(callers: &Callers<'_>) -> Vec<String> {
             problems.push(format!("{base}{path}: {} (expected 404)", page.status));
         }
     }
+    problems.extend(supplier_sees_only_its_orders(callers).await);
+    problems
+}
+
+/// The supplier contact's pages and API never show another supplier's
+/// purchase order; its id is "not found".
+async fn supplier_sees_only_its_orders(callers: &Callers<'_>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let pia = &callers.po_contact;
+    let (other, number) = &callers.other_supplier_order;
+    for path in [
+        "/supplier",
+        "/supplier/purchase_orders",
+        "/supplier/api/v1/purchase-orders",
+    ] {
+        let page = pia.get(path).await;
+        if page.status != StatusCode::OK {
+            problems.push(format!("{path}: {} for the supplier contact", page.status));
+        }
+        if page.body.contains(number.as_str()) {
+            problems.push(format!("{path} shows another supplier's order {number}"));
+        }
+        if !page.body.contains("OC-") {
+            problems.push(format!("{path} does not show the supplier's own order"));
+        }
+    }
+    for path in [
+        format!("/supplier/purchase_orders/{other}"),
+        format!("/supplier/purchase_orders/{other}/pdf"),
+        format!("/supplier/api/v1/purchase-orders/{other}"),
+    ] {
+        let page = pia.get(&path).await;
+        if page.status != StatusCode::NOT_FOUND {
+            problems.push(format!("{path}: {} (expected 404)", page.status));
+        }
+    }
     problems
 }
 
@@ -1219,6 +1291,7 @@ fn a_route_the_matrix_cannot_fill_is_reported_by_name() {
         request: "s".into(),
         request_file: "f".into(),
         logo: "g".into(),
+        purchase_order: "p".into(),
     };
     assert!(missing(&portico::app::tenant_site(), &ids).is_empty());
     let routes = portico::app::tenant_site().at(

@@ -34,6 +34,7 @@ mod portal_access;
 mod portal_links;
 mod portal_profile;
 mod problems;
+mod purchase_orders;
 mod redis_outage;
 mod rls;
 mod sales;

@@ -26,6 +26,7 @@ pub(crate) mod portal_defaults;
 pub(crate) mod portal_roles;
 pub(crate) mod portal_scope;
 pub(crate) mod portal_tokens;
+pub(crate) mod purchase_orders;
 pub(crate) mod sales;
 pub(crate) mod service_requests;
 pub(crate) mod settings;

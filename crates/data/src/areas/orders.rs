@@ -10,11 +10,13 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use portico_authz::PortalScope;
 use portico_domain::{
-    FieldErrors, Portal,
+    AccountKind, FieldErrors, Portal,
     money::{self, Dec},
     orders::{ErpOrder, OrderKind, OrderLine, OrderMove, OrderStatus, QuoteDraft},
 };
-use sea_query::{Expr, ExprTrait, IntoColumnRef, OnConflict, Order, Query, SelectStatement};
+use sea_query::{
+    Expr, ExprTrait, IntoColumnRef, IntoIden, OnConflict, Order, Query, SelectStatement,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -22,8 +24,8 @@ use crate::areas::audit::Actor;
 use crate::areas::customer_records::sees_branch;
 use crate::areas::sales::{digest, key, problem};
 use crate::tables::{
-    Accounts, ContactLinks, DocumentCounters, SalesOrderEvents, SalesOrderLines, SalesOrders,
-    Tenants,
+    Accounts, ContactLinks, DocumentCounters, PurchaseOrderEvents, SalesOrderEvents,
+    SalesOrderLines, SalesOrders, Tenants,
 };
 use crate::{
     AccountId, BranchId, By, ContactId, DataError, DateCursor, RecordTable, TenantTx,
@@ -225,14 +227,14 @@ struct EventDb {
 }
 
 /// A stored rounding rule.
-fn parse_rounding(raw: &str) -> Result<money::Rounding, DataError> {
+pub(crate) fn parse_rounding(raw: &str) -> Result<money::Rounding, DataError> {
     raw.parse()
         .map_err(|()| DataError::Corrupt(format!("order rounding {raw:?}")))
 }
 
 /// The totals of `lines`, refused when an amount outgrows what is stored or
 /// the total is below zero.
-fn checked_totals(
+pub(crate) fn checked_totals(
     lines: &[OrderLine],
     rounding: money::Rounding,
 ) -> Result<(Dec, Dec, Dec), DataError> {
@@ -342,49 +344,7 @@ impl OrdersArea<'_> {
         limit: Option<Dec>,
         comment: Option<&str>,
     ) -> Result<(), DataError> {
-        let name = self.tx.names().actor(by.actor).await?;
-        let (kind, id) = match by.actor {
-            Actor::Contact(id) => ("contact", Some(id.as_uuid())),
-            Actor::Staff(id) => ("staff", Some(id.as_uuid())),
-            Actor::ApiKey(id) => ("api_key", Some(id.as_uuid())),
-            Actor::Operator(_) | Actor::System => ("system", None),
-        };
-        let seq = Query::select()
-            .expr(Expr::cust("CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT)"))
-            .from(SalesOrderEvents::Table)
-            .and_where(Expr::col(SalesOrderEvents::TenantId).eq(self.tenant()))
-            .and_where(Expr::col(SalesOrderEvents::OrderId).eq(order))
-            .to_owned();
-        let (seq,): (i64,) = self.tx.conn.fetch_optional(&seq).await?.unwrap_or((1,));
-        let insert = Query::insert()
-            .into_table(SalesOrderEvents::Table)
-            .columns([
-                SalesOrderEvents::TenantId,
-                SalesOrderEvents::OrderId,
-                SalesOrderEvents::Seq,
-                SalesOrderEvents::OccurredAt,
-                SalesOrderEvents::ActorKind,
-                SalesOrderEvents::ActorId,
-                SalesOrderEvents::ActorName,
-                SalesOrderEvents::Action,
-                SalesOrderEvents::ApprovalLimit,
-                SalesOrderEvents::Comment,
-            ])
-            .values_panic([
-                self.tenant().into(),
-                order.into(),
-                (seq as i32).into(),
-                Utc::now().into(),
-                kind.into(),
-                id.into(),
-                name.into(),
-                action.into(),
-                limit.map(money::to_stored).into(),
-                comment.map(str::to_owned).into(),
-            ])
-            .to_owned();
-        self.tx.conn.execute(&insert).await?;
-        Ok(())
+        append_event(self.tx, Chain::Sales, order, by, (action, limit, comment)).await
     }
 
     /// The tax rounding quote or order `id` was totalled with, if it exists.
@@ -557,7 +517,11 @@ impl OrdersArea<'_> {
             .iter()
             .map(|r| (r.customer.as_str(), r.branch.as_deref()))
             .collect();
-        let resolved = self.tx.sales().resolve(&codes, &mut errors).await?;
+        let resolved = self
+            .tx
+            .sales()
+            .resolve(AccountKind::Customer, &codes, &mut errors)
+            .await?;
         let select = Query::select()
             .columns([
                 SalesOrders::Id,
@@ -1194,21 +1158,7 @@ impl OrdersArea<'_> {
             .order_by(SalesOrderLines::Position, Order::Asc)
             .to_owned();
         let lines: Vec<LineDb> = self.tx.conn.fetch_all(&lines).await?;
-        let events = Query::select()
-            .columns([
-                SalesOrderEvents::OccurredAt,
-                SalesOrderEvents::ActorKind,
-                SalesOrderEvents::ActorName,
-                SalesOrderEvents::Action,
-                SalesOrderEvents::ApprovalLimit,
-                SalesOrderEvents::Comment,
-            ])
-            .from(SalesOrderEvents::Table)
-            .and_where(Expr::col(SalesOrderEvents::TenantId).eq(self.tenant()))
-            .and_where(Expr::col(SalesOrderEvents::OrderId).eq(row.id))
-            .order_by(SalesOrderEvents::Seq, Order::Asc)
-            .to_owned();
-        let events: Vec<EventDb> = self.tx.conn.fetch_all(&events).await?;
+        let events = read_events(self.tx, Chain::Sales, row.id).await?;
         let quote = match detail.quote_id {
             Some(quote) => self.row(quote).await?.map(|q| (q.id, q.number)),
             None => None,
@@ -1235,17 +1185,7 @@ impl OrdersArea<'_> {
                     tax: money::amount(l.tax),
                 })
                 .collect(),
-            events: events
-                .into_iter()
-                .map(|e| OrderEvent {
-                    occurred_at: e.occurred_at,
-                    actor_kind: e.actor_kind,
-                    actor_name: e.actor_name,
-                    action: e.action,
-                    approval_limit: e.approval_limit.map(money::amount),
-                    comment: e.comment,
-                })
-                .collect(),
+            events,
         }))
     }
 
@@ -1426,6 +1366,120 @@ impl OrdersArea<'_> {
         }
         Ok(())
     }
+}
+
+/// Whose chain of events: a quote's or order's, or a purchase order's (which
+/// has no approval limits). Both tables have the same columns otherwise.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Chain {
+    Sales,
+    Purchase,
+}
+
+impl Chain {
+    fn table(self) -> sea_query::DynIden {
+        match self {
+            Chain::Sales => SalesOrderEvents::Table.into_iden(),
+            Chain::Purchase => PurchaseOrderEvents::Table.into_iden(),
+        }
+    }
+}
+
+/// Appends a step to the chain of record `order`: who (by name as it is
+/// now), what, with the limit they had and their comment.
+pub(crate) async fn append_event(
+    tx: &mut TenantTx,
+    chain: Chain,
+    order: Uuid,
+    by: By<'_>,
+    (action, limit, comment): (&str, Option<Dec>, Option<&str>),
+) -> Result<(), DataError> {
+    let tenant = tx.tenant_id().as_uuid();
+    let name = tx.names().actor(by.actor).await?;
+    let (kind, id) = match by.actor {
+        Actor::Contact(id) => ("contact", Some(id.as_uuid())),
+        Actor::Staff(id) => ("staff", Some(id.as_uuid())),
+        Actor::ApiKey(id) => ("api_key", Some(id.as_uuid())),
+        Actor::Operator(_) | Actor::System => ("system", None),
+    };
+    let seq = Query::select()
+        .expr(Expr::cust("CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT)"))
+        .from(chain.table())
+        .and_where(Expr::col(SalesOrderEvents::TenantId).eq(tenant))
+        .and_where(Expr::col(SalesOrderEvents::OrderId).eq(order))
+        .to_owned();
+    let (seq,): (i64,) = tx.conn.fetch_optional(&seq).await?.unwrap_or((1,));
+    let mut columns = vec![
+        SalesOrderEvents::TenantId,
+        SalesOrderEvents::OrderId,
+        SalesOrderEvents::Seq,
+        SalesOrderEvents::OccurredAt,
+        SalesOrderEvents::ActorKind,
+        SalesOrderEvents::ActorId,
+        SalesOrderEvents::ActorName,
+        SalesOrderEvents::Action,
+        SalesOrderEvents::Comment,
+    ];
+    let mut values: Vec<sea_query::SimpleExpr> = vec![
+        tenant.into(),
+        order.into(),
+        (seq as i32).into(),
+        Utc::now().into(),
+        kind.into(),
+        id.into(),
+        name.into(),
+        action.into(),
+        comment.map(str::to_owned).into(),
+    ];
+    if let Chain::Sales = chain {
+        columns.push(SalesOrderEvents::ApprovalLimit);
+        values.push(limit.map(money::to_stored).into());
+    }
+    let insert = Query::insert()
+        .into_table(chain.table())
+        .columns(columns)
+        .values_panic(values)
+        .to_owned();
+    tx.conn.execute(&insert).await?;
+    Ok(())
+}
+
+/// The chain of record `order`, oldest first.
+pub(crate) async fn read_events(
+    tx: &mut TenantTx,
+    chain: Chain,
+    order: Uuid,
+) -> Result<Vec<OrderEvent>, DataError> {
+    let limit = match chain {
+        Chain::Sales => Expr::col(SalesOrderEvents::ApprovalLimit),
+        Chain::Purchase => Expr::cust("CAST(NULL AS BIGINT)"),
+    };
+    let events = Query::select()
+        .columns([
+            SalesOrderEvents::OccurredAt,
+            SalesOrderEvents::ActorKind,
+            SalesOrderEvents::ActorName,
+            SalesOrderEvents::Action,
+            SalesOrderEvents::Comment,
+        ])
+        .expr_as(limit, "approval_limit")
+        .from(chain.table())
+        .and_where(Expr::col(SalesOrderEvents::TenantId).eq(tx.tenant_id().as_uuid()))
+        .and_where(Expr::col(SalesOrderEvents::OrderId).eq(order))
+        .order_by(SalesOrderEvents::Seq, Order::Asc)
+        .to_owned();
+    let events: Vec<EventDb> = tx.conn.fetch_all(&events).await?;
+    Ok(events
+        .into_iter()
+        .map(|e| OrderEvent {
+            occurred_at: e.occurred_at,
+            actor_kind: e.actor_kind,
+            actor_name: e.actor_name,
+            action: e.action,
+            approval_limit: e.approval_limit.map(money::amount),
+            comment: e.comment,
+        })
+        .collect())
 }
 
 /// The next number of a company's `series` (`quote`, `order`,

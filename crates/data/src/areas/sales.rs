@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use portico_authz::PortalScope;
 use portico_domain::{
-    FieldErrors,
+    AccountKind, FieldErrors,
     money::{self, Dec},
     sales::{Application, InvoiceFields, InvoiceKind, InvoiceLine, PaymentFields, PaymentMethod},
 };
@@ -328,11 +328,12 @@ impl SalesArea<'_> {
         self.tx.tenant_id().as_uuid()
     }
 
-    /// The active customers and their branches that a batch's codes name.
-    /// The customers and branches a batch names by code (active ones),
-    /// each unknown one a problem of its record.
+    /// The accounts of `kind` (active customers or suppliers) and their
+    /// branches a batch names by code, each unknown one a problem of its
+    /// record (under `customer` or `supplier`).
     pub(crate) async fn resolve(
         &mut self,
+        kind: AccountKind,
         records: &[(&str, Option<&str>)],
         errors: &mut FieldErrors,
     ) -> Result<Resolved, DataError> {
@@ -341,7 +342,7 @@ impl SalesArea<'_> {
             .columns([Accounts::Id, Accounts::Code])
             .from(Accounts::Table)
             .and_where(Expr::col(Accounts::TenantId).eq(self.tenant()))
-            .and_where(Expr::col(Accounts::Kind).eq("customer"))
+            .and_where(Expr::col(Accounts::Kind).eq(kind.as_str()))
             .and_where(Expr::col(Accounts::Active).eq(true))
             .and_where(
                 Expr::expr(Func::lower(Expr::col(Accounts::Code)))
@@ -380,9 +381,13 @@ impl SalesArea<'_> {
                 .map(|r| ((r.account_id, key(&r.code)), r.id))
                 .collect();
         }
-        for (n, (customer, branch)) in records.iter().enumerate() {
-            match accounts.get(&key(customer)) {
-                None => problem(errors, n, "customer", "sales-customer-unknown"),
+        let (field, unknown) = match kind {
+            AccountKind::Customer => ("customer", "sales-customer-unknown"),
+            AccountKind::Supplier => ("supplier", "purchasing-supplier-unknown"),
+        };
+        for (n, (account, branch)) in records.iter().enumerate() {
+            match accounts.get(&key(account)) {
+                None => problem(errors, n, field, unknown),
                 Some(account) => {
                     if let Some(branch) = branch
                         && !branches.contains_key(&(*account, key(branch)))
@@ -512,7 +517,9 @@ impl SalesArea<'_> {
             .iter()
             .map(|r| (r.customer.as_str(), r.branch.as_deref()))
             .collect();
-        let resolved = self.resolve(&codes, &mut errors).await?;
+        let resolved = self
+            .resolve(AccountKind::Customer, &codes, &mut errors)
+            .await?;
         let existing = self
             .existing(
                 Invoices::Table,
@@ -876,7 +883,9 @@ impl SalesArea<'_> {
             .iter()
             .map(|r| (r.customer.as_str(), r.branch.as_deref()))
             .collect();
-        let resolved = self.resolve(&codes, &mut errors).await?;
+        let resolved = self
+            .resolve(AccountKind::Customer, &codes, &mut errors)
+            .await?;
         let existing = self
             .existing(
                 Payments::Table,

@@ -1,6 +1,6 @@
-//! What the customer portal's pages share: the list query (branch selector,
+//! What both portals' area pages share: the list query (branch selector,
 //! cursor), amounts and dates as people read them, and the page layout with
-//! the branch selector filled in.
+//! the branch selector (`portal/branch_filter.html`) filled in.
 
 use chrono::{Local, NaiveDate};
 use portico_authz::PortalScope;
@@ -9,18 +9,19 @@ use portico_domain::{
     Locale,
     money::{self, Dec},
 };
-use portico_portal::SignedInContact;
 use portico_web::{AppError, Ui};
+
+use crate::SignedInContact;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Rows per page of every portal list.
-pub(crate) const PAGE: u64 = 25;
+pub const PAGE: u64 = 25;
 
 /// A list's query: the branch chosen in the selector and where to continue.
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct ListQuery {
+pub struct ListQuery {
     pub branch: Option<String>,
     pub after: Option<String>,
 }
@@ -35,12 +36,12 @@ impl ListQuery {
 }
 
 /// Today in the server's time zone.
-pub(crate) fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     Local::now().date_naive()
 }
 
 /// A date as people read it: `15/11/2026` in Spanish, `Nov 15, 2026` in English.
-pub(crate) fn date(ui: &Ui, date: NaiveDate) -> String {
+pub fn date(ui: &Ui, date: NaiveDate) -> String {
     match ui.lang.0 {
         Locale::Es => date.format("%d/%m/%Y").to_string(),
         Locale::En => date.format("%b %-d, %Y").to_string(),
@@ -48,13 +49,13 @@ pub(crate) fn date(ui: &Ui, date: NaiveDate) -> String {
 }
 
 /// An amount with its currency: `12,500.00 DOP`.
-pub(crate) fn amount(value: Dec, currency: &str) -> String {
+pub fn amount(value: Dec, currency: &str) -> String {
     format!("{} {currency}", money::display(value))
 }
 
 /// The scope narrowed to the branch the selector chose, when it is one of
 /// `visible`; the whole scope for none, or for a branch not among them.
-pub(crate) fn narrowed(
+pub fn narrowed(
     scope: &PortalScope,
     visible: &[PortalBranch],
     chosen: Option<&str>,
@@ -70,7 +71,7 @@ pub(crate) fn narrowed(
 }
 
 /// A branch's name among `visible`, or the account-level label.
-pub(crate) fn branch_name(ui: &Ui, visible: &[PortalBranch], id: Option<Uuid>) -> String {
+pub fn branch_name(ui: &Ui, visible: &[PortalBranch], id: Option<Uuid>) -> String {
     match id {
         None => ui.lang.t("customer-account-level"),
         Some(id) => visible
@@ -82,7 +83,7 @@ pub(crate) fn branch_name(ui: &Ui, visible: &[PortalBranch], id: Option<Uuid>) -
 }
 
 /// An area page's layout, with the branch selector filled in.
-pub(crate) struct Layout {
+pub struct Layout {
     pub ctx: tera::Context,
     /// The branches the contact's scope sees.
     pub visible: Vec<PortalBranch>,
@@ -95,14 +96,14 @@ pub(crate) struct Layout {
 /// An area page's layout with the branch selector (`branch_filter`): the
 /// branches the scope sees and the one `branch` chooses (ignored when it is
 /// not one of them).
-pub(crate) async fn layout(
+pub async fn layout(
     ui: &Ui,
     me: &SignedInContact,
     current: &str,
     title: &str,
     branch: Option<&str>,
 ) -> Result<Layout, AppError> {
-    let (mut ctx, visible) = portico_portal::area_layout(ui, me, current).await?;
+    let (mut ctx, visible) = crate::area_layout(ui, me, current).await?;
     let (scope, chosen) = narrowed(&me.scope, &visible, branch);
     let options: Vec<Value> = visible
         .iter()

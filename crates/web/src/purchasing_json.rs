@@ -1,0 +1,218 @@
+//! The JSON shapes of purchase orders, answered alike by the admin API and
+//! the supplier portal's API. Amounts, prices and quantities are decimal
+//! strings (`"12500.00"`).
+
+use poem_openapi::{Enum, Object};
+use portico_data::{PoDetail, PoRow};
+use portico_domain::purchasing::LineAck;
+use uuid::Uuid;
+
+use crate::date::Date;
+
+/// Where a purchase order stands. `in_review`: the supplier answered with
+/// changes that staff have not decided yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum PoStateJson {
+    Draft,
+    Sent,
+    InReview,
+    Acknowledged,
+    PartiallyReceived,
+    Received,
+    Closed,
+    Cancelled,
+}
+
+impl PoStateJson {
+    fn of(state: &str) -> Self {
+        match state {
+            "draft" => Self::Draft,
+            "sent" => Self::Sent,
+            "in_review" => Self::InReview,
+            "acknowledged" => Self::Acknowledged,
+            "partially_received" => Self::PartiallyReceived,
+            "received" => Self::Received,
+            "closed" => Self::Closed,
+            _ => Self::Cancelled,
+        }
+    }
+}
+
+/// The supplier's answer to a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum LineAckJson {
+    /// Not answered yet.
+    Open,
+    Accepted,
+    Rejected,
+    /// Accepted with another quantity or date.
+    Changed,
+}
+
+impl From<LineAck> for LineAckJson {
+    fn from(a: LineAck) -> Self {
+        match a {
+            LineAck::Open => Self::Open,
+            LineAck::Accepted => Self::Accepted,
+            LineAck::Rejected => Self::Rejected,
+            LineAck::Changed => Self::Changed,
+        }
+    }
+}
+
+/// A purchase order in a list.
+#[derive(Debug, Clone, Object)]
+pub struct PoSummary {
+    pub id: Uuid,
+    /// `OC-000123`.
+    pub number: String,
+    pub supplier_id: Uuid,
+    #[oai(nullable)]
+    pub branch_id: Option<Uuid>,
+    pub state: PoStateJson,
+    pub issued_on: Date,
+    #[oai(nullable)]
+    pub expected_on: Option<Date>,
+    pub currency: String,
+    /// Decimal string.
+    pub total: String,
+}
+
+impl From<&PoRow> for PoSummary {
+    fn from(r: &PoRow) -> Self {
+        PoSummary {
+            id: r.id,
+            number: r.number.clone(),
+            supplier_id: r.account_id.as_uuid(),
+            branch_id: r.branch_id.map(|b| b.as_uuid()),
+            state: PoStateJson::of(r.state()),
+            issued_on: Date(r.issued_on),
+            expected_on: r.expected_on.map(Date),
+            currency: r.currency.clone(),
+            total: r.total.to_string(),
+        }
+    }
+}
+
+/// A page of purchase orders.
+#[derive(Debug, Clone, Object)]
+pub struct PoPage {
+    pub items: Vec<PoSummary>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    #[oai(nullable)]
+    pub next: Option<String>,
+}
+
+/// A line with the supplier's answer.
+#[derive(Debug, Clone, Object)]
+pub struct PoLineJson {
+    /// 1, 2, …: the answer to line `n` is the `n`th of an acknowledgement.
+    pub position: i32,
+    #[oai(nullable)]
+    pub item_code: Option<String>,
+    pub description: String,
+    pub unit: String,
+    pub quantity: String,
+    pub unit_price: String,
+    /// Percent.
+    pub tax_rate: String,
+    pub net: String,
+    pub tax: String,
+    #[oai(nullable)]
+    pub expected_on: Option<Date>,
+    pub answer: LineAckJson,
+    /// The quantity the supplier will deliver instead.
+    #[oai(nullable)]
+    pub answer_quantity: Option<String>,
+    /// The date the supplier promises instead.
+    #[oai(nullable)]
+    pub answer_date: Option<Date>,
+    #[oai(nullable)]
+    pub answer_reason: Option<String>,
+}
+
+/// One step of the order's history.
+#[derive(Debug, Clone, Object)]
+pub struct PoEventJson {
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    /// `contact`, `staff`, `api_key` or `system`.
+    pub actor_kind: String,
+    pub actor_name: String,
+    /// `imported`, `updated`, `sent`, `acknowledged`,
+    /// `answered_with_changes`, `changes_accepted`, `changes_refused`,
+    /// `partially_received`, `received`, `closed` or `cancelled`.
+    pub action: String,
+    #[oai(nullable)]
+    pub comment: Option<String>,
+}
+
+/// A purchase order with its lines, the supplier's answer and its history.
+#[derive(Debug, Clone, Object)]
+pub struct PoJson {
+    #[oai(flatten)]
+    pub summary: PoSummary,
+    pub supplier_name: String,
+    pub subtotal: String,
+    pub tax: String,
+    #[oai(nullable)]
+    pub notes: Option<String>,
+    /// The ERP's reference, for one an ERP sent.
+    #[oai(nullable)]
+    pub external_ref: Option<String>,
+    /// The supplier's note with its answer.
+    #[oai(nullable)]
+    pub response_note: Option<String>,
+    /// Why staff refused the supplier's last answer.
+    #[oai(nullable)]
+    pub review_note: Option<String>,
+    pub lines: Vec<PoLineJson>,
+    pub events: Vec<PoEventJson>,
+}
+
+impl From<&PoDetail> for PoJson {
+    fn from(d: &PoDetail) -> Self {
+        PoJson {
+            summary: PoSummary::from(&d.row),
+            supplier_name: d.supplier_name.clone(),
+            subtotal: d.subtotal.to_string(),
+            tax: d.tax.to_string(),
+            notes: d.notes.clone(),
+            external_ref: d.external_ref.clone(),
+            response_note: d.response_note.clone(),
+            review_note: d.review_note.clone(),
+            lines: d
+                .lines
+                .iter()
+                .map(|l| PoLineJson {
+                    position: l.position,
+                    item_code: l.item_code.clone(),
+                    description: l.description.clone(),
+                    unit: l.unit.clone(),
+                    quantity: l.quantity.to_string(),
+                    unit_price: l.unit_price.to_string(),
+                    tax_rate: l.tax_rate.to_string(),
+                    net: l.net.to_string(),
+                    tax: l.tax.to_string(),
+                    expected_on: l.expected_on.map(Date),
+                    answer: l.ack.into(),
+                    answer_quantity: l.ack_quantity.map(|q| q.to_string()),
+                    answer_date: l.ack_date.map(Date),
+                    answer_reason: l.ack_reason.clone(),
+                })
+                .collect(),
+            events: d
+                .events
+                .iter()
+                .map(|e| PoEventJson {
+                    occurred_at: e.occurred_at,
+                    actor_kind: e.actor_kind.clone(),
+                    actor_name: e.actor_name.clone(),
+                    action: e.action.clone(),
+                    comment: e.comment.clone(),
+                })
+                .collect(),
+        }
+    }
+}
