@@ -212,6 +212,8 @@ fn detail_json(ui: &Ui, detail: &PoDetail) -> Value {
             "ack_date": l.ack_date.map(|d| date(lang, d)),
             "ack_reason": l.ack_reason,
             "exception": matches!(l.ack, LineAck::Rejected | LineAck::Changed),
+            "received": l.received.to_string(),
+            "rejected": (!l.rejected.is_zero()).then(|| l.rejected.to_string()),
         })).collect::<Vec<_>>(),
         "answered": detail.lines.iter().any(|l| l.ack != LineAck::Open),
         "totals": {
@@ -230,7 +232,17 @@ fn detail_json(ui: &Ui, detail: &PoDetail) -> Value {
         "external_ref": detail.external_ref,
         "response_note": detail.response_note,
         "review_note": detail.review_note,
+        "receipts": receipts_json(lang, detail),
     })
+}
+
+/// The order's goods receipts, as both sides' pages list them.
+pub(crate) fn receipts_json(lang: &Lang, detail: &PoDetail) -> Vec<Value> {
+    detail
+        .receipts
+        .iter()
+        .map(|r| json!({ "number": r.number, "received_on": date(lang, r.received_on), "notes": r.notes }))
+        .collect()
 }
 
 /// `GET /admin/purchase-orders/:id`: one order, its answers and history.

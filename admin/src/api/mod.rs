@@ -192,6 +192,7 @@ fn operations<E>(api: Api<E>) -> Api<E> {
             "/customers/:id/branches/:branch_id",
             key(Area::Customers, Write),
         )
+        .operation(Method::PUT, "/goods-receipts", key(Area::Purchases, Write))
         .operation(Method::GET, "/purchase-orders", key(Area::Purchases, Read))
         .operation(Method::PUT, "/purchase-orders", key(Area::Purchases, Write))
         .operation(

@@ -1,5 +1,6 @@
-//! `/api/v1/purchase-orders`: an ERP upserts the company's purchase orders
-//! (by its reference) in batches, idempotent, up to a thousand a call; reads
+//! `/api/v1/purchase-orders` and `/goods-receipts`: an ERP upserts the
+//! company's purchase orders and records the goods received against them (by
+//! its references) in batches, idempotent, up to a thousand a call; reads
 //! them with each line's answer from the supplier and their history; decides
 //! a supplier's answer with changes (accept, or refuse with a reason); and
 //! makes staff's moves (send a draft, close, cancel).
@@ -11,7 +12,9 @@ use poem_openapi::{
 };
 use portico_authz::{Action, Area};
 use portico_data::PoFilter;
-use portico_domain::purchasing::{ErpPurchaseOrderInput, PoLineInput, PoMove};
+use portico_domain::purchasing::{
+    ErpPurchaseOrderInput, ErpReceiptInput, PoLineInput, PoMove, ReceiptLineInput,
+};
 use portico_web::{
     AppError,
     date::Date,
@@ -122,6 +125,65 @@ pub(crate) struct ErpPoBatch {
     pub records: Vec<ErpPoBody>,
 }
 
+/// One line of a goods receipt.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ReceiptLineBody {
+    /// The order line's position (1, 2, …).
+    pub position: i64,
+    /// Accepted quantity (zero or more; with what was accepted before, at
+    /// most the ordered quantity).
+    pub accepted: Text,
+    /// Rejected quantity; absent is zero.
+    #[oai(nullable)]
+    pub rejected: Option<Text>,
+    /// Required when something was rejected.
+    #[oai(nullable)]
+    pub reason: Option<Text>,
+}
+
+/// A goods receipt as the ERP recorded it.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ReceiptBody {
+    /// The ERP's own reference: the key of the upsert.
+    pub external_ref: Text,
+    /// The ERP's reference of the purchase order.
+    pub purchase_order: Text,
+    /// Today when absent.
+    #[oai(nullable)]
+    pub received_on: Option<Date>,
+    #[oai(nullable)]
+    pub notes: Option<Text>,
+    /// 1 to 200 lines, each order line once.
+    pub lines: Vec<ReceiptLineBody>,
+}
+
+/// Up to 1,000 goods receipts.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct ReceiptBatch {
+    pub records: Vec<ReceiptBody>,
+}
+
+impl From<&ReceiptBody> for ErpReceiptInput {
+    fn from(b: &ReceiptBody) -> Self {
+        ErpReceiptInput {
+            external_ref: b.external_ref.0.clone(),
+            purchase_order: b.purchase_order.0.clone(),
+            received_on: b.received_on.map(|d| d.0.to_string()),
+            notes: text(&b.notes),
+            lines: b
+                .lines
+                .iter()
+                .map(|l| ReceiptLineInput {
+                    position: l.position,
+                    accepted: l.accepted.0.clone(),
+                    rejected: text(&l.rejected),
+                    reason: text(&l.reason),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Which purchase orders a list shows.
 #[derive(Debug, Clone, Copy, Enum)]
 #[oai(rename_all = "snake_case")]
@@ -193,6 +255,25 @@ impl PurchasesApi {
             .map(ErpPurchaseOrderInput::from)
             .collect();
         let outcomes = purchases::upsert(&Issuer::api(auth.caller()), &inputs).await?;
+        Ok(Json(outcomes.into()))
+    }
+
+    /// Records up to 1,000 goods receipts by the ERP's reference, against
+    /// the orders named by the ERP's reference. All or nothing: 422 naming
+    /// each problem as `records[n].…` (an unknown order or line, an order
+    /// not sent or already closed or cancelled, more accepted than ordered).
+    /// A receipt is a fact: sent again unchanged it changes nothing, changed
+    /// it is refused (`purchasing-receipt-changed`); correct with a new one.
+    /// Each moves its order to `partially_received` or `received`.
+    #[oai(path = "/goods-receipts", method = "put")]
+    async fn upsert_goods_receipts(
+        &self,
+        auth: Auth,
+        body: Json<ReceiptBatch>,
+    ) -> Result<Json<BatchOut>> {
+        let inputs: Vec<ErpReceiptInput> =
+            body.0.records.iter().map(ErpReceiptInput::from).collect();
+        let outcomes = purchases::upsert_receipts(&Issuer::api(auth.caller()), &inputs).await?;
         Ok(Json(outcomes.into()))
     }
 

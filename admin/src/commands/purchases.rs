@@ -1,12 +1,12 @@
-//! The company's side of purchase orders: orders pushed by an ERP (a batch
-//! all or nothing, like invoices), staff's decision on a supplier's answer
+//! The company's side of purchase orders: orders and goods receipts pushed by
+//! an ERP (a batch all or nothing, like invoices), staff's decision on a supplier's answer
 //! with changes (accept, or refuse with a reason), and the moves staff make —
 //! send a draft, close, cancel. A move or decision someone else made first
 //! is 409.
 
 use portico_authz::{Action, Area};
 use portico_data::{PoRow, UpsertOutcome};
-use portico_domain::purchasing::{ErpPurchaseOrderInput, PoMove, Review};
+use portico_domain::purchasing::{ErpPurchaseOrderInput, ErpReceiptInput, PoMove, Review};
 use portico_web::AppError;
 use uuid::Uuid;
 
@@ -21,6 +21,19 @@ pub(crate) async fn upsert(
     let records = check(inputs, ErpPurchaseOrderInput::validate)?;
     let mut tx = issuer.tx().await?;
     let outcomes = tx.purchase_orders().upsert(&records, issuer.by).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Records goods receipts by the ERP's reference.
+pub(crate) async fn upsert_receipts(
+    issuer: &Issuer<'_>,
+    inputs: &[ErpReceiptInput],
+) -> Result<Vec<UpsertOutcome>, AppError> {
+    issuer.require(Area::Purchases, Action::Write).await?;
+    let records = check(inputs, ErpReceiptInput::validate)?;
+    let mut tx = issuer.tx().await?;
+    let outcomes = tx.goods_receipts().upsert(&records, issuer.by).await?;
     tx.commit().await?;
     Ok(outcomes)
 }

@@ -78,6 +78,7 @@ pub use areas::documents::{
     DocumentDetail, DocumentRow, DocumentVersion, DocumentsArea, MAX_VERSIONS, NewVersion,
     VersionAdded,
 };
+pub use areas::goods_receipts::{GoodsReceiptsArea, ReceiptRow};
 pub use areas::imports::{
     ContactImport, ImportCounts, ImportRow, ImportState, ImportedContact, ImportedLink,
     ImportsArea, RowAction, WRITE_BATCH,

@@ -639,6 +639,33 @@ pub(crate) enum PurchaseOrderLines {
     AckQuantity,
     AckDate,
     AckReason,
+    Received,
+    Rejected,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum GoodsReceipts {
+    Table,
+    TenantId,
+    Id,
+    Number,
+    ExternalRef,
+    Digest,
+    OrderId,
+    ReceivedOn,
+    Notes,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum GoodsReceiptLines {
+    Table,
+    TenantId,
+    ReceiptId,
+    Position,
+    Accepted,
+    Rejected,
+    Reason,
 }
 
 /// Its columns are named as `sales_order_events`' (but for the approval

@@ -4,10 +4,10 @@
 use crate::BenchSeedArea;
 use crate::{
     AccountsArea, ApiKeysArea, AuditArea, BranchesArea, CatalogueArea, ContactsArea,
-    CustomerRecordsArea, DataError, DocumentsArea, ImportsArea, InvitationsArea, LinkGrantsArea,
-    LinksArea, ListsArea, NamesArea, OrdersArea, OutboxArea, PolicyArea, PortalAccessArea,
-    PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea, PortalTokensArea,
-    PurchaseOrdersArea, SalesArea, ServiceRequestsArea, SettingsArea, StaffArea,
+    CustomerRecordsArea, DataError, DocumentsArea, GoodsReceiptsArea, ImportsArea, InvitationsArea,
+    LinkGrantsArea, LinksArea, ListsArea, NamesArea, OrdersArea, OutboxArea, PolicyArea,
+    PortalAccessArea, PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea,
+    PortalTokensArea, PurchaseOrdersArea, SalesArea, ServiceRequestsArea, SettingsArea, StaffArea,
     StaffResetTokensArea, Tenant, TenantId, database::PolicyChanges, exec::Conn,
 };
 
@@ -188,6 +188,10 @@ impl TenantTx {
 
     pub fn purchase_orders(&mut self) -> PurchaseOrdersArea<'_> {
         PurchaseOrdersArea { tx: self }
+    }
+
+    pub fn goods_receipts(&mut self) -> GoodsReceiptsArea<'_> {
+        GoodsReceiptsArea { tx: self }
     }
 
     /// The tenant's portal policy: its version and the rows a contact's policy is built from.

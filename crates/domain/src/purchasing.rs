@@ -394,6 +394,114 @@ impl AckInput {
     }
 }
 
+/// Lines one goods receipt may have.
+pub const MAX_RECEIPT_LINES: usize = 200;
+
+/// One line of a goods receipt as an ERP sends it: which line of the order
+/// (its position, from 1) and how much was accepted and rejected.
+#[derive(Debug, Clone, Default)]
+pub struct ReceiptLineInput {
+    pub position: i64,
+    /// Zero or more; empty is zero.
+    pub accepted: String,
+    /// Zero or more; empty is zero.
+    pub rejected: Option<String>,
+    /// Why goods were rejected (required when any were).
+    pub reason: Option<String>,
+}
+
+/// A goods receipt against a purchase order as an ERP sends it.
+#[derive(Debug, Clone, Default)]
+pub struct ErpReceiptInput {
+    pub external_ref: String,
+    /// The ERP's reference of the purchase order.
+    pub purchase_order: String,
+    /// `YYYY-MM-DD`; empty: today.
+    pub received_on: Option<String>,
+    pub notes: Option<String>,
+    pub lines: Vec<ReceiptLineInput>,
+}
+
+/// A checked receipt line.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReceiptLine {
+    pub position: i32,
+    pub accepted: Decimal,
+    pub rejected: Decimal,
+    pub reason: Option<String>,
+}
+
+/// A checked goods receipt. What it serializes to is its content, whose
+/// digest tells a receipt sent again unchanged.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ErpReceipt {
+    pub external_ref: String,
+    pub purchase_order: String,
+    pub received_on: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub lines: Vec<ReceiptLine>,
+}
+
+impl ErpReceiptInput {
+    /// The checked receipt, or every field's problem (a line's under
+    /// `lines[n]`): each line names a position once, receives something,
+    /// and says why it rejected what it rejected.
+    pub fn validate(&self) -> Result<ErpReceipt, FieldErrors> {
+        let mut check = Checker::default();
+        let external_ref = check.required("external_ref", &self.external_ref, limits::TEXT);
+        let purchase_order = check.required("purchase_order", &self.purchase_order, limits::TEXT);
+        let received_on = date(&mut check, "received_on", self.received_on.as_deref());
+        let notes = optional(
+            &mut check,
+            "notes",
+            self.notes.as_deref(),
+            limits::LONG_TEXT,
+        );
+        if self.lines.is_empty() {
+            check.errors.add("lines", "orders-lines-empty");
+        } else if self.lines.len() > MAX_RECEIPT_LINES {
+            check.errors.add("lines", "field-too-many");
+        }
+        let mut lines: Vec<ReceiptLine> = Vec::with_capacity(self.lines.len());
+        for (n, input) in self.lines.iter().enumerate().take(MAX_RECEIPT_LINES) {
+            let mut inner = Checker::default();
+            let position = i32::try_from(input.position).unwrap_or(0);
+            if position < 1 {
+                inner.errors.add("position", "field-decimal-too-small");
+            } else if lines.iter().any(|l| l.position == position) {
+                inner.errors.add("position", "field-repeated");
+            }
+            let amount = |inner: &mut Checker, field, raw: Option<&str>| match raw.map(str::trim) {
+                None | Some("") => Decimal::ZERO,
+                Some(raw) => decimal(inner, field, raw, 4, Decimal::ZERO),
+            };
+            let accepted = amount(&mut inner, "accepted", Some(&input.accepted));
+            let rejected = amount(&mut inner, "rejected", input.rejected.as_deref());
+            let reason = optional(&mut inner, "reason", input.reason.as_deref(), limits::TEXT);
+            if accepted.is_zero() && rejected.is_zero() && inner.errors.is_empty() {
+                inner.errors.add("accepted", "purchasing-receipt-nothing");
+            }
+            if !rejected.is_zero() && reason.is_none() && inner.errors.get("reason").is_none() {
+                inner.errors.add("reason", "purchasing-reason-required");
+            }
+            check.errors.nest(&format!("lines[{n}]"), inner.errors);
+            lines.push(ReceiptLine {
+                position,
+                accepted,
+                rejected,
+                reason,
+            });
+        }
+        check.errors.finish(ErpReceipt {
+            external_ref,
+            purchase_order,
+            received_on,
+            notes,
+            lines,
+        })
+    }
+}
+
 /// Staff's answer to a supplier's changes: accept them (the order takes the
 /// promised quantities and dates) or refuse them with a reason the supplier
 /// reads, after which it acknowledges again.
@@ -520,6 +628,47 @@ mod tests {
         assert!(!changed.accepts_all());
         assert_eq!(changed.lines[0].promised_on, Some(d("2026-12-15")));
         assert_eq!(changed.lines[1].ack, LineAck::Rejected);
+    }
+
+    #[test]
+    fn a_receipt_receives_something_and_explains_what_it_rejects() {
+        let line = |position, accepted: &str, rejected: Option<&str>, reason: Option<&str>| {
+            ReceiptLineInput {
+                position,
+                accepted: accepted.into(),
+                rejected: rejected.map(Into::into),
+                reason: reason.map(Into::into),
+            }
+        };
+        let input = |lines| ErpReceiptInput {
+            external_ref: "EM-1".into(),
+            purchase_order: "OC-1".into(),
+            lines,
+            ..Default::default()
+        };
+        let ok = input(vec![
+            line(1, "5", None, None),
+            line(2, "", Some("1"), Some("Roto")),
+        ])
+        .validate()
+        .unwrap();
+        assert_eq!(ok.lines[1].rejected, Decimal::ONE);
+        let bad = input(vec![
+            line(0, "5", None, None),
+            line(2, "0", None, None),
+            line(2, "1", Some("1"), None),
+        ])
+        .validate()
+        .unwrap_err();
+        let paths: Vec<String> = bad.0.iter().map(|e| e.path()).collect();
+        for path in [
+            "lines[0].position",
+            "lines[1].accepted",
+            "lines[2].position",
+            "lines[2].reason",
+        ] {
+            assert!(paths.contains(&path.to_owned()), "{path}: {paths:?}");
+        }
     }
 
     #[test]

@@ -926,7 +926,10 @@ async fn seed_orders(tx: &mut TenantTx) -> anyhow::Result<()> {
 async fn seed_purchase_orders(tx: &mut TenantTx, today: chrono::NaiveDate) -> anyhow::Result<()> {
     use chrono::Days;
     use portico_domain::orders::DraftLineInput;
-    use portico_domain::purchasing::{AckInput, ErpPurchaseOrderInput, LineAckInput, PoLineInput};
+    use portico_domain::purchasing::{
+        AckInput, ErpPurchaseOrderInput, ErpReceiptInput, LineAckInput, PoLineInput, PoMove,
+        ReceiptLineInput,
+    };
     use portico_domain::sales::LineInput;
     let system = By {
         actor: Actor::System,
@@ -1039,7 +1042,7 @@ async fn seed_purchase_orders(tx: &mut TenantTx, today: chrono::NaiveDate) -> an
         (
             "ERP-OC-0998",
             "P-0001",
-            "partially_received",
+            "acknowledged",
             40,
             0,
             &[(
@@ -1054,7 +1057,7 @@ async fn seed_purchase_orders(tx: &mut TenantTx, today: chrono::NaiveDate) -> an
         (
             "ERP-OC-0990",
             "P-0001",
-            "closed",
+            "acknowledged",
             90,
             0,
             &[(
@@ -1197,6 +1200,46 @@ async fn seed_purchase_orders(tx: &mut TenantTx, today: chrono::NaiveDate) -> an
             .await?
             .ok_or_else(|| anyhow::anyhow!("demo acknowledgement refused"))?;
     }
+    // Goods received: part of ERP-OC-0998 (two kilos refused), all of
+    // ERP-OC-0990, which the company then closed.
+    let receipts: Vec<_> = [
+        (
+            "ERP-EM-501",
+            "ERP-OC-0998",
+            30,
+            "30",
+            Some(("2", "Empaque dañado")),
+        ),
+        ("ERP-EM-480", "ERP-OC-0990", 70, "20", None),
+    ]
+    .into_iter()
+    .map(|(reference, order, back, accepted, rejected)| {
+        ErpReceiptInput {
+            external_ref: reference.into(),
+            purchase_order: order.into(),
+            received_on: Some(day(back)),
+            notes: None,
+            lines: vec![ReceiptLineInput {
+                position: 1,
+                accepted: accepted.into(),
+                rejected: rejected.map(|(q, _): (&str, &str)| q.into()),
+                reason: rejected.map(|(_, r)| r.into()),
+            }],
+        }
+        .validate()
+    })
+    .collect::<Result<_, _>>()
+    .map_err(|e| anyhow::anyhow!("demo receipts: {e:?}"))?;
+    tx.goods_receipts().upsert(&receipts, system).await?;
+    let closed = tx
+        .purchase_orders()
+        .find(outcomes[4].id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo purchase order missing"))?;
+    tx.purchase_orders()
+        .apply(&closed, PoMove::Close, system)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo purchase order not closed"))?;
     Ok(())
 }
 

@@ -131,6 +131,21 @@ pub struct PoLineJson {
     pub answer_date: Option<Date>,
     #[oai(nullable)]
     pub answer_reason: Option<String>,
+    /// Accepted by the goods receipts so far.
+    pub received: String,
+    /// Rejected by the goods receipts so far.
+    pub rejected: String,
+}
+
+/// A goods receipt of the order.
+#[derive(Debug, Clone, Object)]
+pub struct ReceiptJson {
+    pub id: Uuid,
+    /// `EM-000123`.
+    pub number: String,
+    pub received_on: Date,
+    #[oai(nullable)]
+    pub notes: Option<String>,
 }
 
 /// One step of the order's history.
@@ -142,7 +157,8 @@ pub struct PoEventJson {
     pub actor_name: String,
     /// `imported`, `updated`, `sent`, `acknowledged`,
     /// `answered_with_changes`, `changes_accepted`, `changes_refused`,
-    /// `partially_received`, `received`, `closed` or `cancelled`.
+    /// `partially_received`, `received`, `received_more` (the comment names
+    /// the receipts), `closed` or `cancelled`.
     pub action: String,
     #[oai(nullable)]
     pub comment: Option<String>,
@@ -169,6 +185,8 @@ pub struct PoJson {
     pub review_note: Option<String>,
     pub lines: Vec<PoLineJson>,
     pub events: Vec<PoEventJson>,
+    /// Its goods receipts, oldest first.
+    pub receipts: Vec<ReceiptJson>,
 }
 
 impl From<&PoDetail> for PoJson {
@@ -200,6 +218,8 @@ impl From<&PoDetail> for PoJson {
                     answer_quantity: l.ack_quantity.map(|q| q.to_string()),
                     answer_date: l.ack_date.map(Date),
                     answer_reason: l.ack_reason.clone(),
+                    received: l.received.to_string(),
+                    rejected: l.rejected.to_string(),
                 })
                 .collect(),
             events: d
@@ -211,6 +231,16 @@ impl From<&PoDetail> for PoJson {
                     actor_name: e.actor_name.clone(),
                     action: e.action.clone(),
                     comment: e.comment.clone(),
+                })
+                .collect(),
+            receipts: d
+                .receipts
+                .iter()
+                .map(|r| ReceiptJson {
+                    id: r.id,
+                    number: r.number.clone(),
+                    received_on: Date(r.received_on),
+                    notes: r.notes.clone(),
                 })
                 .collect(),
         }

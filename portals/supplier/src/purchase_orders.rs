@@ -130,6 +130,8 @@ fn line_json(ui: &Ui, detail: &PoDetail, n: usize, sent: Option<&[(String, Strin
         "ack_quantity": l.ack_quantity.map(|q| q.to_string()),
         "ack_date": l.ack_date.map(|d| view::date(ui, d)),
         "ack_reason": l.ack_reason,
+        "received": l.received.to_string(),
+        "rejected": (!l.rejected.is_zero()).then(|| l.rejected.to_string()),
         "form": {
             "decision": value("decision").unwrap_or_else(|| "accept".into()),
             "quantity": value("quantity").unwrap_or_default(),
@@ -225,6 +227,14 @@ async fn detail_page(
     ctx.insert("response_note", &detail.response_note);
     ctx.insert("review_note", &detail.review_note);
     ctx.insert("chain", &chain_json(ui, &detail));
+    ctx.insert(
+        "receipts",
+        &detail
+            .receipts
+            .iter()
+            .map(|r| json!({ "number": r.number, "received_on": view::date(ui, r.received_on), "notes": r.notes }))
+            .collect::<Vec<_>>(),
+    );
     let may_answer =
         row.waits_for_supplier() && me.scope.may(Permission::PurchaseOrdersAcknowledge);
     ctx.insert(

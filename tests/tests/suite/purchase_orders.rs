@@ -5,7 +5,9 @@
 //! another quantity) — and staff accept the changes (the order takes them
 //! and is totalled again) or refuse them with a reason the supplier reads.
 //! Every bad answer is explained and writes nothing; another supplier's
-//! order, a draft and a missing grant stay out of reach.
+//! order, a draft and a missing grant stay out of reach. Goods receipts
+//! the ERP records fill the order's lines and move it to (partially)
+//! received, never beyond what was ordered.
 
 use poem::http::{Method, StatusCode};
 use portico_domain::{AccountKind, Portal, StaffRole};
@@ -22,6 +24,7 @@ backend_tests!(
     staff_refuse_the_changes_and_the_supplier_answers_again,
     bad_answers_are_explained_and_write_nothing,
     the_supplier_pages_list_answer_and_print,
+    goods_receipts_fill_the_order_and_refuse_what_was_not_ordered,
 );
 
 const SUPPLIER: &[&str] = &["purchase_orders.view", "purchase_orders.acknowledge"];
@@ -607,4 +610,136 @@ async fn the_supplier_pages_list_answer_and_print(db: TestDb) {
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let (_, po) = get(&api, &format!("/api/v1/purchase-orders/{second}")).await;
     assert_eq!(po["state"], "acknowledged", "{po}");
+}
+
+async fn receipts(api: &Browser<'_>, records: Value) -> (StatusCode, Value) {
+    let page = api
+        .json(
+            Method::PUT,
+            "/api/v1/goods-receipts",
+            Some(json!({ "records": records })),
+        )
+        .await;
+    let body = serde_json::from_str(&page.body).unwrap_or(Value::Null);
+    (page.status, body)
+}
+
+async fn goods_receipts_fill_the_order_and_refuse_what_was_not_ordered(db: TestDb) {
+    let app = TestApp::new(db).await;
+    let (alfa, api) = company(&app).await;
+    let (_, out) = put(
+        &api,
+        json!([
+            order("OC-ERP-1", "P-1", vec![line("A-1", "10", "100"), line("B-2", "4", "50")]),
+            { "external_ref": "OC-ERP-2", "supplier": "P-1", "currency": "DOP",
+              "status": "draft", "lines": [line("A-1", "1", "5")] },
+        ]),
+    )
+    .await;
+    let id = id_of(&out, "OC-ERP-1");
+    let receipt = |reference: &str, lines: Value| {
+        json!({ "external_ref": reference, "purchase_order": "OC-ERP-1",
+                "received_on": "2026-11-15", "lines": lines })
+    };
+
+    // Part of line 1, two of line 2 refused.
+    let first = receipt(
+        "EM-ERP-1",
+        json!([{ "position": 1, "accepted": "6" },
+               { "position": 2, "accepted": "2", "rejected": "2", "reason": "Rotos" }]),
+    );
+    let (status, out) = receipts(&api, json!([first.clone()])).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (_, po) = get(&api, &format!("/api/v1/purchase-orders/{id}")).await;
+    assert_eq!(po["state"], "partially_received", "{po}");
+    assert_eq!(
+        (
+            po["lines"][0]["received"].as_str(),
+            po["lines"][1]["rejected"].as_str()
+        ),
+        (Some("6"), Some("2")),
+        "{po}"
+    );
+    assert!(
+        po["receipts"][0]["number"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("EM-")),
+        "{po}"
+    );
+
+    // The same receipt again changes nothing; changed, it is refused.
+    let (status, out) = receipts(&api, json!([first])).await;
+    assert_eq!(
+        (status, out["unchanged"].as_u64()),
+        (StatusCode::OK, Some(1)),
+        "{out}"
+    );
+    let changed = receipt("EM-ERP-1", json!([{ "position": 1, "accepted": "7" }]));
+    let (status, out) = receipts(&api, json!([changed])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(
+        out.to_string().contains("purchasing-receipt-changed"),
+        "{out}"
+    );
+
+    // More than ordered, a line the order lacks, an unknown order, a draft:
+    // each named, nothing written.
+    let (status, out) = receipts(
+        &api,
+        json!([
+            receipt("EM-ERP-2", json!([{ "position": 1, "accepted": "5" }])),
+            receipt("EM-ERP-3", json!([{ "position": 3, "accepted": "1" }])),
+            { "external_ref": "EM-ERP-4", "purchase_order": "OC-NO-EXISTE",
+              "lines": [{ "position": 1, "accepted": "1" }] },
+            { "external_ref": "EM-ERP-5", "purchase_order": "OC-ERP-2",
+              "lines": [{ "position": 1, "accepted": "1" }] },
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    let text = out.to_string();
+    for (field, code) in [
+        ("records[0].lines[0].accepted", "purchasing-over-received"),
+        ("records[1].lines[0].position", "purchasing-line-unknown"),
+        ("records[2].purchase_order", "purchasing-order-unknown"),
+        (
+            "records[3].purchase_order",
+            "purchasing-order-not-receiving",
+        ),
+    ] {
+        assert!(
+            text.contains(field) && text.contains(code),
+            "{field}: {out}"
+        );
+    }
+    let (_, po) = get(&api, &format!("/api/v1/purchase-orders/{id}")).await;
+    assert_eq!(po["lines"][0]["received"], "6", "{po}");
+
+    // The rest arrives: the order is received; the supplier sees it.
+    let (status, out) = receipts(
+        &api,
+        json!([receipt(
+            "EM-ERP-6",
+            json!([{ "position": 1, "accepted": "4" }, { "position": 2, "accepted": "2" }])
+        )]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (_, po) = get(&api, &format!("/api/v1/purchase-orders/{id}")).await;
+    assert_eq!(po["state"], "received", "{po}");
+    let actions: Vec<&str> = po["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["imported", "sent", "partially_received", "received"],
+        "{po}"
+    );
+    let rep = supplier_contact(&alfa, "P-1", "ventas@uno.test", SUPPLIER).await;
+    let page = rep.get(&format!("/supplier/purchase_orders/{id}")).await;
+    assert!(page.body.contains("EM-000002"), "{}", page.body);
+    assert!(page.body.contains("status-received"), "{}", page.body);
 }

@@ -11,6 +11,7 @@ pub(crate) mod catalogue;
 pub(crate) mod contacts;
 pub(crate) mod customer_records;
 pub(crate) mod documents;
+pub(crate) mod goods_receipts;
 pub(crate) mod imports;
 pub(crate) mod invitations;
 pub(crate) mod link_grants;

@@ -22,6 +22,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::areas::audit::Actor;
+use crate::areas::goods_receipts::ReceiptRow;
 use crate::areas::orders::{
     Chain, append_event, checked_totals, next_in_series, parse_rounding, read_events,
 };
@@ -95,6 +96,9 @@ pub struct PoLineRow {
     /// The date the supplier promises instead, when it changed it.
     pub ack_date: Option<NaiveDate>,
     pub ack_reason: Option<String>,
+    /// What the goods receipts accepted and rejected of it so far.
+    pub received: Dec,
+    pub rejected: Dec,
 }
 
 /// A purchase order with its lines, answer and chain.
@@ -112,6 +116,8 @@ pub struct PoDetail {
     pub review_note: Option<String>,
     pub lines: Vec<PoLineRow>,
     pub events: Vec<OrderEvent>,
+    /// Its goods receipts, oldest first.
+    pub receipts: Vec<ReceiptRow>,
 }
 
 impl PoDetail {
@@ -182,7 +188,7 @@ const ROW_COLUMNS: [PurchaseOrders; 10] = [
     PurchaseOrders::Total,
 ];
 
-const LINE_COLUMNS: [PurchaseOrderLines; 14] = [
+const LINE_COLUMNS: [PurchaseOrderLines; 16] = [
     PurchaseOrderLines::Position,
     PurchaseOrderLines::ItemCode,
     PurchaseOrderLines::Description,
@@ -197,6 +203,8 @@ const LINE_COLUMNS: [PurchaseOrderLines; 14] = [
     PurchaseOrderLines::AckQuantity,
     PurchaseOrderLines::AckDate,
     PurchaseOrderLines::AckReason,
+    PurchaseOrderLines::Received,
+    PurchaseOrderLines::Rejected,
 ];
 
 #[derive(sqlx::FromRow)]
@@ -215,6 +223,8 @@ struct LineDb {
     ack_quantity: Option<i64>,
     ack_date: Option<NaiveDate>,
     ack_reason: Option<String>,
+    received: i64,
+    rejected: i64,
 }
 
 impl TryFrom<LineDb> for PoLineRow {
@@ -237,6 +247,8 @@ impl TryFrom<LineDb> for PoLineRow {
             ack_quantity: l.ack_quantity.map(|q| money::from_stored(q, 0).normalize()),
             ack_date: l.ack_date,
             ack_reason: l.ack_reason,
+            received: money::from_stored(l.received, 0).normalize(),
+            rejected: money::from_stored(l.rejected, 0).normalize(),
         })
     }
 }
@@ -763,6 +775,7 @@ impl PurchaseOrdersArea<'_> {
         parse_rounding(&detail.rounding)?;
         let lines = self.lines(row.id).await?;
         let events = read_events(self.tx, Chain::Purchase, row.id).await?;
+        let receipts = self.tx.goods_receipts().of_order(row.id).await?;
         Ok(Some(PoDetail {
             row,
             supplier_name: detail.supplier_name,
@@ -774,6 +787,7 @@ impl PurchaseOrdersArea<'_> {
             review_note: detail.review_note,
             lines,
             events,
+            receipts,
         }))
     }
 

@@ -93,3 +93,15 @@ purchasing-answered = The supplier already answered this order: its lines do not
 purchasing-not-waiting = This order no longer waits for your answer.
 purchasing-nothing-to-review = This order has no answer to review.
 purchasing-move-not-open = The order is no longer in a state that allows this.
+
+# Goods receipts.
+purchasing-col-received = Received
+purchasing-rejected-qty = rejected:
+purchasing-receipts = Goods receipts
+purchasing-event-received_more = Further receipt
+purchasing-receipt-nothing = Give what was accepted or rejected.
+purchasing-receipt-changed = This receipt was recorded with another content; record a new one to correct it.
+purchasing-order-unknown = There is no purchase order with that reference.
+purchasing-order-not-receiving = The order takes no receipts (draft, closed or cancelled).
+purchasing-line-unknown = The order has no such line.
+purchasing-over-received = More accepted than ordered.

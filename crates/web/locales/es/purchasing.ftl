@@ -93,3 +93,15 @@ purchasing-answered = El proveedor ya respondió esta orden: sus líneas no camb
 purchasing-not-waiting = Esta orden ya no espera su respuesta.
 purchasing-nothing-to-review = Esta orden no tiene una respuesta por revisar.
 purchasing-move-not-open = La orden ya no está en un estado que lo permita.
+
+# Goods receipts.
+purchasing-col-received = Recibido
+purchasing-rejected-qty = rechazado:
+purchasing-receipts = Recepciones de mercancía
+purchasing-event-received_more = Recepción adicional
+purchasing-receipt-nothing = Indique lo aceptado o lo rechazado.
+purchasing-receipt-changed = Esta recepción ya se registró con otro contenido; registre una nueva para corregirla.
+purchasing-order-unknown = No hay una orden de compra con esa referencia.
+purchasing-order-not-receiving = La orden no admite recepciones (borrador, cerrada o anulada).
+purchasing-line-unknown = La orden no tiene esa línea.
+purchasing-over-received = Lo aceptado supera la cantidad pedida.
