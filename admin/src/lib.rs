@@ -30,6 +30,7 @@ mod purchases;
 mod sales;
 mod settings;
 mod staff;
+mod supplier_invoices;
 
 use poem::{EndpointExt, get};
 use portico_domain::AccountKind;
@@ -87,6 +88,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin/invoice.html",
         include_str!("../templates/admin/invoice.html"),
+    ),
+    (
+        "admin/supplier_invoices.html",
+        include_str!("../templates/admin/supplier_invoices.html"),
+    ),
+    (
+        "admin/supplier_invoice.html",
+        include_str!("../templates/admin/supplier_invoice.html"),
     ),
     (
         "admin/purchase_orders.html",
@@ -291,6 +300,7 @@ pub fn routes() -> Routes {
         .nest("/quotes", sales::quote_routes())
         .nest("/orders", sales::order_routes())
         .nest("/purchase-orders", purchases::routes())
+        .nest("/supplier-invoices", supplier_invoices::routes())
         .nest("/documents", sales::document_routes())
         .nest("/service-requests", sales::service_routes())
         .nest("/settings", settings::routes())

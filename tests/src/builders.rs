@@ -738,6 +738,63 @@ impl Company<'_> {
         (id, row.number)
     }
 
+    /// A supplier invoice (submitted, matched or not) of supplier `code`,
+    /// billing all of a new received purchase order `reference`; its id.
+    pub async fn supplier_invoice(&self, code: &str, reference: &str) -> Uuid {
+        use portico_domain::purchasing::{ErpReceiptInput, ReceiptLineInput};
+        use portico_domain::supplier_invoices::{InvoiceLineInput, SupplierInvoiceInput};
+        let (order, _) = self.purchase_order(code, reference).await;
+        let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");
+        let receipt = ErpReceiptInput {
+            external_ref: format!("EM-{reference}"),
+            purchase_order: reference.into(),
+            lines: vec![ReceiptLineInput {
+                position: 1,
+                accepted: "10".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+        .validate()
+        .expect("a valid receipt");
+        tx.goods_receipts()
+            .upsert(&[receipt], SYSTEM)
+            .await
+            .expect("received");
+        let detail = tx
+            .purchase_orders()
+            .detail(order)
+            .await
+            .expect("read")
+            .expect("found");
+        let invoice = SupplierInvoiceInput {
+            number: format!("F-{reference}"),
+            issued_on: "2026-11-20".into(),
+            tax_id: "1".into(),
+            lines: vec![InvoiceLineInput {
+                position: 1,
+                quantity: "10".into(),
+                unit_price: "5".into(),
+                tax_rate: "0".into(),
+            }],
+            ..Default::default()
+        }
+        .validate()
+        .expect("a valid invoice");
+        let report = tx
+            .supplier_invoices()
+            .prematch(&detail, &invoice)
+            .await
+            .expect("matched");
+        let row = tx
+            .supplier_invoices()
+            .submit(&detail, &invoice, &report, SYSTEM)
+            .await
+            .expect("submitted");
+        tx.commit().await.expect("commit");
+        row.id
+    }
+
     /// Upserts `inputs` (checked first) in one transaction; the ids, in order.
     pub async fn invoices(&self, inputs: &[portico_domain::sales::InvoiceInput]) -> Vec<Uuid> {
         let mut tx = self.app.db.db.tenant_tx(&self.tenant).await.expect("tx");

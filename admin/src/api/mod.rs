@@ -193,6 +193,21 @@ fn operations<E>(api: Api<E>) -> Api<E> {
             key(Area::Customers, Write),
         )
         .operation(Method::PUT, "/goods-receipts", key(Area::Purchases, Write))
+        .operation(
+            Method::GET,
+            "/supplier-invoices",
+            key(Area::Purchases, Read),
+        )
+        .operation(
+            Method::GET,
+            "/supplier-invoices/:id",
+            key(Area::Purchases, Read),
+        )
+        .operation(
+            Method::POST,
+            "/supplier-invoices/:id/decision",
+            key(Area::Purchases, Write),
+        )
         .operation(Method::GET, "/purchase-orders", key(Area::Purchases, Read))
         .operation(Method::PUT, "/purchase-orders", key(Area::Purchases, Write))
         .operation(

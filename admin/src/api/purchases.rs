@@ -11,14 +11,16 @@ use poem_openapi::{
     payload::Json,
 };
 use portico_authz::{Action, Area};
-use portico_data::PoFilter;
+use portico_data::{InboxFilter, PoFilter};
 use portico_domain::purchasing::{
     ErpPurchaseOrderInput, ErpReceiptInput, PoLineInput, PoMove, ReceiptLineInput,
 };
 use portico_web::{
     AppError,
     date::Date,
-    purchasing_json::{PoJson, PoPage, PoSummary},
+    purchasing_json::{
+        PoJson, PoPage, PoSummary, SupplierInvoiceJson, SupplierInvoicePage, SupplierInvoiceSummary,
+    },
     text::Text,
 };
 use uuid::Uuid;
@@ -213,8 +215,49 @@ pub(crate) struct ReviewBody {
     pub reason: Option<Text>,
 }
 
-/// Purchase orders.
+/// Which supplier invoices a list shows.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(crate) enum InboxJson {
+    /// Submitted with exceptions.
+    Exceptions,
+    /// Submitted and matched.
+    Matched,
+    All,
+}
+
+/// Staff's decision on a submitted supplier invoice.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(crate) enum InvoiceDecisionJson {
+    Approve,
+    /// Needs a reason the supplier reads.
+    Reject,
+}
+
+/// A decision on a supplier invoice.
+#[derive(Debug, Clone, Object)]
+pub(crate) struct InvoiceDecisionBody {
+    pub decision: InvoiceDecisionJson,
+    #[oai(nullable)]
+    pub reason: Option<Text>,
+}
+
+/// Purchase orders, goods receipts and supplier invoices.
 pub(crate) struct PurchasesApi;
+
+async fn invoice(auth: &Auth, id: Uuid) -> Result<Json<SupplierInvoiceJson>> {
+    let caller = auth.caller();
+    caller.require(Area::Purchases, Action::Read).await?;
+    let mut tx = caller.tx().await?;
+    let detail = tx
+        .supplier_invoices()
+        .detail(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(Json(SupplierInvoiceJson::from(&detail)))
+}
 
 async fn one(auth: &Auth, id: Uuid) -> Result<Json<PoJson>> {
     let caller = auth.caller();
@@ -371,5 +414,74 @@ impl PurchasesApi {
     #[oai(path = "/purchase-orders/:id/cancel", method = "post")]
     async fn cancel_purchase_order(&self, auth: Auth, id: Path<Uuid>) -> Result<Json<PoJson>> {
         moved(&auth, id.0, PoMove::Cancel).await
+    }
+
+    /// Lists supplier invoices, newest first: the submitted ones with
+    /// exceptions (the default), the submitted matched ones, or all.
+    #[oai(path = "/supplier-invoices", method = "get")]
+    async fn list_supplier_invoices(
+        &self,
+        auth: Auth,
+        /// `exceptions` by default.
+        filter: Query<Option<InboxJson>>,
+        /// The `next` value of the previous page.
+        #[oai(validator(pattern = r"^00[0-4][0-9a-f]{37}$"))]
+        after: Query<Option<String>>,
+        /// Rows per page, 1 to 200 (50 by default); any other number is a 400.
+        #[oai(
+            default = "super::default_limit",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u64>,
+    ) -> Result<Json<SupplierInvoicePage>> {
+        let caller = auth.caller();
+        caller.require(Area::Purchases, Action::Read).await?;
+        let after = cursor(after.0.as_deref())?;
+        let filter = match filter.0 {
+            None | Some(InboxJson::Exceptions) => InboxFilter::Exceptions,
+            Some(InboxJson::Matched) => InboxFilter::Matched,
+            Some(InboxJson::All) => InboxFilter::All,
+        };
+        let mut tx = caller.tx().await?;
+        let mut rows = tx
+            .supplier_invoices()
+            .list(filter, after.as_ref(), limit.0 + 1)
+            .await?;
+        tx.commit().await?;
+        let next = more(&mut rows, limit.0).map(|r| r.cursor().encode());
+        Ok(Json(SupplierInvoicePage {
+            items: rows.iter().map(SupplierInvoiceSummary::from).collect(),
+            next,
+        }))
+    }
+
+    /// Reads a supplier invoice with each line's match result.
+    #[oai(path = "/supplier-invoices/:id", method = "get")]
+    async fn get_supplier_invoice(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+    ) -> Result<Json<SupplierInvoiceJson>> {
+        invoice(&auth, id.0).await
+    }
+
+    /// Approves a submitted supplier invoice, or rejects it with a reason
+    /// the supplier reads (what it billed can then be billed again): 422 for
+    /// a rejection without a reason, 409 once it is no longer submitted.
+    #[oai(path = "/supplier-invoices/:id/decision", method = "post")]
+    async fn decide_supplier_invoice(
+        &self,
+        auth: Auth,
+        id: Path<Uuid>,
+        body: Json<InvoiceDecisionBody>,
+    ) -> Result<Json<SupplierInvoiceJson>> {
+        purchases::decide_invoice(
+            &Issuer::api(auth.caller()),
+            id.0,
+            matches!(body.0.decision, InvoiceDecisionJson::Approve),
+            body.0.reason.as_ref().map(|r| r.0.as_str()),
+        )
+        .await?;
+        invoice(&auth, id.0).await
     }
 }

@@ -5,7 +5,7 @@
 //! is 409.
 
 use portico_authz::{Action, Area};
-use portico_data::{PoRow, UpsertOutcome};
+use portico_data::{PoRow, SupplierInvoiceRow, UpsertOutcome};
 use portico_domain::purchasing::{ErpPurchaseOrderInput, ErpReceiptInput, PoMove, Review};
 use portico_web::AppError;
 use uuid::Uuid;
@@ -86,6 +86,43 @@ pub(crate) async fn make_move(
         .apply(&row, mv, issuer.by)
         .await?
         .ok_or(AppError::StateConflict("purchasing-move-not-open"))?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Approves supplier invoice `id`, or rejects it with `reason` (required):
+/// 404 for no such invoice, 422 for a rejection without a reason, 409 once
+/// it is no longer waiting (decided meanwhile).
+pub(crate) async fn decide_invoice(
+    issuer: &Issuer<'_>,
+    id: Uuid,
+    approve: bool,
+    reason: Option<&str>,
+) -> Result<SupplierInvoiceRow, AppError> {
+    issuer.require(Area::Purchases, Action::Write).await?;
+    let mut tx = issuer.tx().await?;
+    let detail = tx
+        .supplier_invoices()
+        .detail(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut check = portico_domain::fields::Checker::default();
+    let reason = reason.and_then(|r| check.text("reason", r, portico_domain::fields::limits::TEXT));
+    if !approve && reason.is_none() && check.errors.is_empty() {
+        check.errors.add("reason", "purchasing-reason-required");
+    }
+    if !check.errors.is_empty() {
+        return Err(AppError::Invalid(check.errors));
+    }
+    let row = tx
+        .supplier_invoices()
+        .decide(
+            &detail,
+            if approve { None } else { reason.as_deref() },
+            issuer.by,
+        )
+        .await?
+        .ok_or(AppError::StateConflict("supplier-invoices-not-submitted"))?;
     tx.commit().await?;
     Ok(row)
 }

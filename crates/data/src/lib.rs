@@ -109,6 +109,10 @@ pub use areas::service_requests::{
 pub use areas::settings::SettingsArea;
 pub use areas::staff::{NewStaffUser, StaffArea, StaffCursor, StaffStatus, StaffUser};
 pub use areas::staff_reset_tokens::StaffResetTokensArea;
+pub use areas::supplier_invoices::{
+    InboxFilter, InvoiceStatus, SupplierInvoiceDetail, SupplierInvoiceLineRow, SupplierInvoiceRow,
+    SupplierInvoicesArea,
+};
 pub use database::{
     APP_ROLE, Backend, Database, DatabaseOptions, OPERATOR_ROLE, default_tenant_share,
 };

@@ -340,6 +340,7 @@ pub(crate) enum Tenants {
     ContactRequired,
     PolicyVersion,
     FourEyes,
+    PriceTolerance,
     LegalName,
     TaxId,
     Address,
@@ -641,6 +642,7 @@ pub(crate) enum PurchaseOrderLines {
     AckReason,
     Received,
     Rejected,
+    Invoiced,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -673,4 +675,46 @@ pub(crate) enum GoodsReceiptLines {
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum PurchaseOrderEvents {
     Table,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SupplierInvoices {
+    Table,
+    TenantId,
+    Id,
+    Number,
+    NumberKey,
+    AccountId,
+    BranchId,
+    OrderId,
+    Status,
+    Matched,
+    IssuedOn,
+    DueOn,
+    Currency,
+    Subtotal,
+    Tax,
+    Total,
+    TaxId,
+    Note,
+    Exceptions,
+    RejectReason,
+    SubmittedBy,
+    DecidedAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum SupplierInvoiceLines {
+    Table,
+    TenantId,
+    InvoiceId,
+    Position,
+    Quantity,
+    UnitPrice,
+    TaxRate,
+    Net,
+    Tax,
+    Exceptions,
 }

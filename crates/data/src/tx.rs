@@ -8,7 +8,8 @@ use crate::{
     LinkGrantsArea, LinksArea, ListsArea, NamesArea, OrdersArea, OutboxArea, PolicyArea,
     PortalAccessArea, PortalCredentialsArea, PortalDefaultsArea, PortalRolesArea, PortalScopeArea,
     PortalTokensArea, PurchaseOrdersArea, SalesArea, ServiceRequestsArea, SettingsArea, StaffArea,
-    StaffResetTokensArea, Tenant, TenantId, database::PolicyChanges, exec::Conn,
+    StaffResetTokensArea, SupplierInvoicesArea, Tenant, TenantId, database::PolicyChanges,
+    exec::Conn,
 };
 
 /// A transaction bound to one tenant. Every public repository function over
@@ -192,6 +193,10 @@ impl TenantTx {
 
     pub fn goods_receipts(&mut self) -> GoodsReceiptsArea<'_> {
         GoodsReceiptsArea { tx: self }
+    }
+
+    pub fn supplier_invoices(&mut self) -> SupplierInvoicesArea<'_> {
+        SupplierInvoicesArea { tx: self }
     }
 
     /// The tenant's portal policy: its version and the rows a contact's policy is built from.

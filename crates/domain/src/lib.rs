@@ -20,6 +20,7 @@ pub mod sales;
 pub mod service;
 mod slug;
 mod staff_role;
+pub mod supplier_invoices;
 
 pub use account::{AccountFields, AccountInput, AccountKind, Address, BranchFields, BranchInput};
 pub use contact::{

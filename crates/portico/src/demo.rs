@@ -931,6 +931,7 @@ async fn seed_purchase_orders(tx: &mut TenantTx, today: chrono::NaiveDate) -> an
         ReceiptLineInput,
     };
     use portico_domain::sales::LineInput;
+    use portico_domain::supplier_invoices::{InvoiceLineInput, SupplierInvoiceInput};
     let system = By {
         actor: Actor::System,
         request_id: None,
@@ -1211,6 +1212,7 @@ async fn seed_purchase_orders(tx: &mut TenantTx, today: chrono::NaiveDate) -> an
             Some(("2", "Empaque dañado")),
         ),
         ("ERP-EM-480", "ERP-OC-0990", 70, "20", None),
+        ("ERP-EM-510", "ERP-OC-1002", 3, "60", None),
     ]
     .into_iter()
     .map(|(reference, order, back, accepted, rejected)| {
@@ -1240,6 +1242,48 @@ async fn seed_purchase_orders(tx: &mut TenantTx, today: chrono::NaiveDate) -> an
         .apply(&closed, PoMove::Close, system)
         .await?
         .ok_or_else(|| anyhow::anyhow!("demo purchase order not closed"))?;
+    // Andrés invoiced part of ERP-OC-0998 as received (matched), and the
+    // paracetamol of ERP-OC-1002 above the ordered price, with a note.
+    let invoices = [
+        (3, "FAC-LA-000456", "20", "3100.00", None),
+        (
+            1,
+            "FAC-LA-000471",
+            "60",
+            "1950.00",
+            Some("Ajuste de precio por la tasa de cambio acordado con Compras."),
+        ),
+    ];
+    for (n, number, quantity, price, note) in invoices {
+        let order = tx
+            .purchase_orders()
+            .detail(outcomes[n].id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo purchase order missing"))?;
+        let invoice = SupplierInvoiceInput {
+            number: number.into(),
+            issued_on: day(2),
+            due_on: Some(ahead(28)),
+            tax_id: "900.123.456-7".into(),
+            note: note.map(Into::into),
+            lines: vec![InvoiceLineInput {
+                position: 1,
+                quantity: quantity.into(),
+                unit_price: price.into(),
+                tax_rate: "18".into(),
+            }],
+        }
+        .validate()
+        .map_err(|e| anyhow::anyhow!("demo supplier invoice: {e:?}"))?;
+        let report = tx.supplier_invoices().prematch(&order, &invoice).await?;
+        anyhow::ensure!(
+            !report.refused(),
+            "demo supplier invoice refused: {report:?}"
+        );
+        tx.supplier_invoices()
+            .submit(&order, &invoice, &report, by)
+            .await?;
+    }
     Ok(())
 }
 

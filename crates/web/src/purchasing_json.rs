@@ -1,10 +1,10 @@
-//! The JSON shapes of purchase orders, answered alike by the admin API and
+//! The JSON shapes of purchase orders and supplier invoices, answered alike by the admin API and
 //! the supplier portal's API. Amounts, prices and quantities are decimal
 //! strings (`"12500.00"`).
 
 use poem_openapi::{Enum, Object};
-use portico_data::{PoDetail, PoRow};
-use portico_domain::purchasing::LineAck;
+use portico_data::{PoDetail, PoRow, SupplierInvoiceDetail, SupplierInvoiceRow};
+use portico_domain::{purchasing::LineAck, supplier_invoices::MatchReport};
 use uuid::Uuid;
 
 use crate::date::Date;
@@ -241,6 +241,163 @@ impl From<&PoDetail> for PoJson {
                     number: r.number.clone(),
                     received_on: Date(r.received_on),
                     notes: r.notes.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A supplier invoice in a list.
+#[derive(Debug, Clone, Object)]
+pub struct SupplierInvoiceSummary {
+    pub id: Uuid,
+    /// The supplier's own number.
+    pub number: String,
+    pub supplier_id: Uuid,
+    pub order_id: Uuid,
+    /// `submitted`, `approved`, `rejected` or `paid`.
+    pub status: String,
+    /// Whether it matched its order cleanly.
+    pub matched: bool,
+    pub issued_on: Date,
+    pub due_on: Date,
+    pub currency: String,
+    pub total: String,
+}
+
+impl From<&SupplierInvoiceRow> for SupplierInvoiceSummary {
+    fn from(r: &SupplierInvoiceRow) -> Self {
+        SupplierInvoiceSummary {
+            id: r.id,
+            number: r.number.clone(),
+            supplier_id: r.account_id.as_uuid(),
+            order_id: r.order_id,
+            status: r.status.as_str().to_owned(),
+            matched: r.matched,
+            issued_on: Date(r.issued_on),
+            due_on: Date(r.due_on),
+            currency: r.currency.clone(),
+            total: r.total.to_string(),
+        }
+    }
+}
+
+/// A page of supplier invoices.
+#[derive(Debug, Clone, Object)]
+pub struct SupplierInvoicePage {
+    pub items: Vec<SupplierInvoiceSummary>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    #[oai(nullable)]
+    pub next: Option<String>,
+}
+
+/// A supplier invoice's line with what did not match.
+#[derive(Debug, Clone, Object)]
+pub struct SupplierInvoiceLineJson {
+    /// The order line it bills.
+    pub position: i32,
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub tax_rate: String,
+    pub net: String,
+    /// `over_quantity`, `price_out_of_tolerance`, `tax_differs`; empty when
+    /// the line matched.
+    pub exceptions: Vec<String>,
+}
+
+/// A supplier invoice with its lines, match results and decision.
+#[derive(Debug, Clone, Object)]
+pub struct SupplierInvoiceJson {
+    #[oai(flatten)]
+    pub summary: SupplierInvoiceSummary,
+    pub supplier_name: String,
+    pub order_number: String,
+    pub subtotal: String,
+    pub tax: String,
+    pub tax_id: String,
+    #[oai(nullable)]
+    pub note: Option<String>,
+    /// The invoice's own exceptions (`over_open_amount`).
+    pub exceptions: Vec<String>,
+    /// Why the company rejected it.
+    #[oai(nullable)]
+    pub reject_reason: Option<String>,
+    pub lines: Vec<SupplierInvoiceLineJson>,
+}
+
+impl From<&SupplierInvoiceDetail> for SupplierInvoiceJson {
+    fn from(d: &SupplierInvoiceDetail) -> Self {
+        SupplierInvoiceJson {
+            summary: SupplierInvoiceSummary::from(&d.row),
+            supplier_name: d.supplier_name.clone(),
+            order_number: d.order_number.clone(),
+            subtotal: d.subtotal.to_string(),
+            tax: d.tax.to_string(),
+            tax_id: d.tax_id.clone(),
+            note: d.note.clone(),
+            exceptions: d.exceptions.iter().map(|e| e.as_str().to_owned()).collect(),
+            reject_reason: d.reject_reason.clone(),
+            lines: d
+                .lines
+                .iter()
+                .map(|l| SupplierInvoiceLineJson {
+                    position: l.position,
+                    description: l.description.clone(),
+                    quantity: l.quantity.to_string(),
+                    unit_price: l.unit_price.to_string(),
+                    tax_rate: l.tax_rate.to_string(),
+                    net: l.net.to_string(),
+                    exceptions: l.exceptions.iter().map(|e| e.as_str().to_owned()).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One line's pre-match: what the order allows and what did not match.
+#[derive(Debug, Clone, Object)]
+pub struct LineMatchJson {
+    pub position: i32,
+    /// Received and not yet invoiced.
+    pub billable: String,
+    pub ordered_price: String,
+    pub ordered_tax_rate: String,
+    pub exceptions: Vec<String>,
+}
+
+/// A pre-match: each line's result and the invoice's.
+#[derive(Debug, Clone, Object)]
+pub struct MatchJson {
+    /// No exception at all.
+    pub matched: bool,
+    /// An exception no note can carry (`duplicate_number`,
+    /// `tax_id_mismatch`, `unknown_line`): it cannot be submitted.
+    pub refused: bool,
+    pub total: String,
+    /// What is still open on the order.
+    pub open_amount: String,
+    pub exceptions: Vec<String>,
+    pub lines: Vec<LineMatchJson>,
+}
+
+impl From<&MatchReport> for MatchJson {
+    fn from(r: &MatchReport) -> Self {
+        MatchJson {
+            matched: r.matched(),
+            refused: r.refused(),
+            total: r.total.to_string(),
+            open_amount: r.open_amount.to_string(),
+            exceptions: r.header.iter().map(|e| e.as_str().to_owned()).collect(),
+            lines: r
+                .lines
+                .iter()
+                .map(|l| LineMatchJson {
+                    position: l.position,
+                    billable: l.billable.to_string(),
+                    ordered_price: l.ordered_price.to_string(),
+                    ordered_tax_rate: l.ordered_tax_rate.to_string(),
+                    exceptions: l.exceptions.iter().map(|e| e.as_str().to_owned()).collect(),
                 })
                 .collect(),
         }

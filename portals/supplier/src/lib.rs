@@ -2,10 +2,13 @@
 //! (purchase orders, supplier invoices, payables, documents), served inside
 //! the portals' shell (`portico-portal`), which keeps sign-in, sessions and
 //! navigation. Purchase orders are listed, read, printed and acknowledged
-//! line by line; the other areas are still empty states.
+//! line by line; invoices are made from them, pre-matched and submitted;
+//! the other areas are still empty states.
 
 mod acknowledging;
 mod api;
+mod invoices;
+mod invoicing;
 mod purchase_orders;
 
 use poem::{get, http::Method, post};
@@ -24,6 +27,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "supplier/purchase_order.html",
         include_str!("../templates/supplier/purchase_order.html"),
+    ),
+    (
+        "supplier/invoices.html",
+        include_str!("../templates/supplier/invoices.html"),
+    ),
+    (
+        "supplier/invoice_new.html",
+        include_str!("../templates/supplier/invoice_new.html"),
+    ),
+    (
+        "supplier/invoice.html",
+        include_str!("../templates/supplier/invoice.html"),
     ),
     (
         "supplier/home_cards.html",
@@ -46,27 +61,39 @@ impl PortalApp for SupplierPortal {
         Portal::Supplier
     }
 
-    /// Purchase orders have their records; the other areas are still empty
-    /// states, each to get its records with the supplier portal's issue.
+    /// Purchase orders and invoices have their records; the other areas are
+    /// still empty states, each to get its records with the supplier
+    /// portal's issue.
     fn areas(&self) -> Vec<Area> {
         let view = portal(Permission::PurchaseOrdersView);
-        let mut areas = vec![Area::new(
-            "purchase_orders",
-            Routes::new()
-                .at("/", view, get(purchase_orders::list))
-                .at("/:id", view, get(purchase_orders::show))
-                .at("/:id/pdf", view, get(purchase_orders::pdf))
-                .at(
-                    "/:id/acknowledgement",
-                    ByMethod::post_only(portal(Permission::PurchaseOrdersAcknowledge)),
-                    post(purchase_orders::acknowledge),
-                ),
-        )];
+        let invoices = portal(Permission::SupplierInvoicesView);
+        let create = portal(Permission::SupplierInvoicesCreate);
+        let mut areas = vec![
+            Area::new(
+                "purchase_orders",
+                Routes::new()
+                    .at("/", view, get(purchase_orders::list))
+                    .at("/:id", view, get(purchase_orders::show))
+                    .at("/:id/pdf", view, get(purchase_orders::pdf))
+                    .at(
+                        "/:id/acknowledgement",
+                        ByMethod::post_only(portal(Permission::PurchaseOrdersAcknowledge)),
+                        post(purchase_orders::acknowledge),
+                    ),
+            ),
+            Area::new(
+                "supplier_invoices",
+                Routes::new()
+                    .at("/", invoices, get(invoices::list))
+                    .at("/new", create, get(invoices::new).post(invoices::create))
+                    .at("/:id", invoices, get(invoices::show)),
+            ),
+        ];
         areas.extend(
             Portal::Supplier
                 .objects()
                 .into_iter()
-                .filter(|object| *object != "purchase_orders")
+                .filter(|object| !["purchase_orders", "supplier_invoices"].contains(object))
                 .map(|object| Area::empty(Portal::Supplier, object)),
         );
         areas
@@ -92,6 +119,26 @@ impl PortalApp for SupplierPortal {
                 Method::POST,
                 "/purchase-orders/:id/acknowledgement",
                 portal(Permission::PurchaseOrdersAcknowledge),
+            ),
+            (
+                Method::GET,
+                "/supplier-invoices",
+                portal(Permission::SupplierInvoicesView),
+            ),
+            (
+                Method::GET,
+                "/supplier-invoices/:id",
+                portal(Permission::SupplierInvoicesView),
+            ),
+            (
+                Method::POST,
+                "/supplier-invoices/check",
+                portal(Permission::SupplierInvoicesCreate),
+            ),
+            (
+                Method::POST,
+                "/supplier-invoices",
+                portal(Permission::SupplierInvoicesCreate),
             ),
         ]
     }

@@ -14,7 +14,7 @@ use poem::{
 use portico_data::{PoDetail, PoRow, PortalBranch};
 use portico_domain::{
     FieldErrors, Permission, money,
-    purchasing::{AckInput, LineAck, LineAckInput},
+    purchasing::{AckInput, LineAck, LineAckInput, PoStatus},
 };
 use portico_pdf::Template;
 use portico_portal::{
@@ -255,6 +255,19 @@ async fn detail_page(
     ctx.insert(
         "pdf",
         &format!("{base}/purchase_orders/{}/pdf?account={account}", row.id),
+    );
+    let billable = matches!(
+        row.status,
+        PoStatus::Acknowledged | PoStatus::PartiallyReceived | PoStatus::Received
+    ) && detail.lines.iter().any(|l| l.received > l.invoiced);
+    ctx.insert(
+        "invoice_href",
+        &(billable && me.scope.may(Permission::SupplierInvoicesCreate)).then(|| {
+            format!(
+                "{base}/supplier_invoices/new?order={}&account={account}",
+                row.id
+            )
+        }),
     );
     ctx.insert("back", &format!("{base}/purchase_orders?account={account}"));
     let status = if sent.is_some() {

@@ -73,6 +73,8 @@ async fn both_backends_end_up_with_the_same_tables_and_columns() {
             "service_requests",
             "staff_tokens",
             "staff_users",
+            "supplier_invoice_lines",
+            "supplier_invoices",
             "tenants"
         ]
     );

@@ -92,6 +92,9 @@ struct Data {
     orders: Vec<String>,
     /// Laboratorios Andinos' purchase orders, in every state the demo has.
     purchase_orders: Vec<String>,
+    /// Its invoices (matched, with exceptions), and the orders it may bill.
+    supplier_invoices: Vec<String>,
+    billable_orders: Vec<String>,
     /// Farmacia Carol's documents: the contract (two versions), the price
     /// list and Sucursal Naco's certificate.
     documents: Vec<String>,
@@ -362,6 +365,21 @@ async fn urls(
             .iter()
             .map(|id| pattern.replace(":id", id))
             .collect(),
+        "/admin/supplier-invoices/:id" | "/supplier/supplier_invoices/:id" => d
+            .supplier_invoices
+            .iter()
+            .map(|id| pattern.replace(":id", id))
+            .collect(),
+        "/supplier/supplier_invoices/new" => d
+            .billable_orders
+            .iter()
+            .map(|id| format!("{pattern}?order={id}"))
+            .collect(),
+        "/admin/supplier-invoices" => vec![
+            pattern.to_owned(),
+            format!("{pattern}?show=matched"),
+            format!("{pattern}?show=all"),
+        ],
         "/admin/purchase-orders" => vec![
             pattern.to_owned(),
             format!("{pattern}?show=in_review"),
@@ -1182,7 +1200,34 @@ async fn seed(app: &TestApp) -> Data {
             rows.len() >= 5,
             "the demo has purchase orders in every state"
         );
-        rows.iter().map(|r| r.id.to_string()).collect()
+        rows.iter()
+            .map(|r| r.id.to_string())
+            .collect::<Vec<String>>()
+    };
+    let (supplier_invoices, billable_orders) = {
+        let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
+        let rows = tx
+            .supplier_invoices()
+            .list(portico_data::InboxFilter::All, None, 50)
+            .await
+            .expect("supplier invoices");
+        let billable = tx
+            .purchase_orders()
+            .list(portico_data::PoFilter::All, Some(supplier.id), None, 50)
+            .await
+            .expect("purchase orders")
+            .into_iter()
+            .filter(|r| r.status == portico_domain::purchasing::PoStatus::PartiallyReceived)
+            .map(|r| r.id.to_string())
+            .collect::<Vec<_>>();
+        tx.commit().await.expect("commit");
+        assert_eq!(
+            rows.len(),
+            2,
+            "the demo has a matched invoice and one with exceptions"
+        );
+        assert!(!billable.is_empty(), "the demo has orders to invoice");
+        (rows.iter().map(|r| r.id.to_string()).collect(), billable)
     };
     let documents = {
         let mut tx = app.db.db.tenant_tx(&tenant).await.expect("tx");
@@ -1231,6 +1276,8 @@ async fn seed(app: &TestApp) -> Data {
         quotes,
         orders,
         purchase_orders,
+        supplier_invoices,
+        billable_orders,
         customer: customer.id.to_string(),
         branch,
         supplier: supplier.id.to_string(),

@@ -69,6 +69,8 @@ struct Ids {
     logo: String,
     /// A purchase order (sent) of `supplier`.
     purchase_order: String,
+    /// A supplier invoice of `supplier`.
+    supplier_invoice: String,
 }
 
 /// The value of path parameter `param` after the literal segment `after`, or
@@ -94,6 +96,7 @@ fn slot(ids: &Ids, after: &str, param: &str) -> Option<String> {
         ("versions", ":n" | ":version") => return Some("1".into()),
         ("logo", ":id") => &ids.logo,
         ("purchase_orders" | "purchase-orders", ":id") => &ids.purchase_order,
+        ("supplier_invoices" | "supplier-invoices", ":id") => &ids.supplier_invoice,
         ("staff", ":id") => &ids.staff,
         ("api-keys", ":id") => &ids.api_key,
         ("portal-roles", ":id") => &ids.portal_role,
@@ -234,13 +237,22 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
             | "/api/v1/prices"
             | "/api/v1/quotes"
             | "/api/v1/orders"
-            | "/api/v1/purchase-orders",
+            | "/api/v1/purchase-orders"
+            | "/api/v1/goods-receipts",
         ) => Minimal::Json(json!({ "records": [] })),
         ("POST", "/api/v1/purchase-orders/:id/review") => {
             Minimal::Json(json!({ "decision": "accept" }))
         }
         ("POST", "/supplier/api/v1/purchase-orders/:id/acknowledgement") => {
             Minimal::Json(json!({ "lines": [] }))
+        }
+        (
+            "POST",
+            "/supplier/api/v1/supplier-invoices/check" | "/supplier/api/v1/supplier-invoices",
+        ) => Minimal::Json(json!({ "order_id": ids.purchase_order, "number": "F-1",
+                                  "issued_on": "2026-11-20", "tax_id": "1", "lines": [] })),
+        ("POST", "/api/v1/supplier-invoices/:id/decision") => {
+            Minimal::Json(json!({ "decision": "approve" }))
         }
         ("PUT", "/api/v1/quotes/:id") => Minimal::Json(json!({ "lines": [{
             "description": "Mínima", "unit": "u", "quantity": "1", "unit_price": "1", "tax_rate": "0"
@@ -746,6 +758,10 @@ async fn other_company(beta: &Company<'_>) -> Ids {
         request_file: request.1.to_string(),
         logo: beta.logo(40, 20).await.to_string(),
         purchase_order: beta.purchase_order("B-002", "OC-BETA").await.0.to_string(),
+        supplier_invoice: beta
+            .supplier_invoice("B-002", "OC-BETA-2")
+            .await
+            .to_string(),
     }
 }
 
@@ -979,6 +995,10 @@ async fn callers<'a>(app: &'a TestApp, alfa: &Company<'a>) -> Callers<'a> {
             request_file: request.1.to_string(),
             logo: alfa.logo(40, 20).await.to_string(),
             purchase_order: purchase_order.to_string(),
+            supplier_invoice: alfa
+                .supplier_invoice("A-003", "OC-ALFA-2")
+                .await
+                .to_string(),
         },
         other_account: other_account.to_string(),
         hidden_branch: hidden.to_string(),
@@ -1292,6 +1312,7 @@ fn a_route_the_matrix_cannot_fill_is_reported_by_name() {
         request_file: "f".into(),
         logo: "g".into(),
         purchase_order: "p".into(),
+        supplier_invoice: "v".into(),
     };
     assert!(missing(&portico::app::tenant_site(), &ids).is_empty());
     let routes = portico::app::tenant_site().at(

@@ -42,6 +42,7 @@ mod search;
 mod service_requests;
 mod settings_lists;
 mod staff_accounts;
+mod supplier_invoices;
 mod timing;
 mod ui;
 mod web;

@@ -33,4 +33,5 @@ pub(crate) mod service_requests;
 pub(crate) mod settings;
 pub(crate) mod staff;
 pub(crate) mod staff_reset_tokens;
+pub(crate) mod supplier_invoices;
 pub(crate) mod tokens;

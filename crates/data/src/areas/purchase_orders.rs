@@ -99,6 +99,8 @@ pub struct PoLineRow {
     /// What the goods receipts accepted and rejected of it so far.
     pub received: Dec,
     pub rejected: Dec,
+    /// What the supplier's invoices bill of it (rejected ones apart).
+    pub invoiced: Dec,
 }
 
 /// A purchase order with its lines, answer and chain.
@@ -188,7 +190,7 @@ const ROW_COLUMNS: [PurchaseOrders; 10] = [
     PurchaseOrders::Total,
 ];
 
-const LINE_COLUMNS: [PurchaseOrderLines; 16] = [
+const LINE_COLUMNS: [PurchaseOrderLines; 17] = [
     PurchaseOrderLines::Position,
     PurchaseOrderLines::ItemCode,
     PurchaseOrderLines::Description,
@@ -205,6 +207,7 @@ const LINE_COLUMNS: [PurchaseOrderLines; 16] = [
     PurchaseOrderLines::AckReason,
     PurchaseOrderLines::Received,
     PurchaseOrderLines::Rejected,
+    PurchaseOrderLines::Invoiced,
 ];
 
 #[derive(sqlx::FromRow)]
@@ -225,6 +228,7 @@ struct LineDb {
     ack_reason: Option<String>,
     received: i64,
     rejected: i64,
+    invoiced: i64,
 }
 
 impl TryFrom<LineDb> for PoLineRow {
@@ -249,6 +253,7 @@ impl TryFrom<LineDb> for PoLineRow {
             ack_reason: l.ack_reason,
             received: money::from_stored(l.received, 0).normalize(),
             rejected: money::from_stored(l.rejected, 0).normalize(),
+            invoiced: money::from_stored(l.invoiced, 0).normalize(),
         })
     }
 }

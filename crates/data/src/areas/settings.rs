@@ -184,6 +184,13 @@ impl SettingsArea<'_> {
         self.read_rounding(false).await
     }
 
+    /// How far, in percent of the order's price, a supplier invoice's unit
+    /// price may stray and still match.
+    pub async fn price_tolerance(&mut self) -> Result<portico_domain::money::Dec, DataError> {
+        let (raw,): (i64,) = self.read([Tenants::PriceTolerance], false).await?;
+        Ok(portico_domain::money::from_stored(raw, 0).normalize())
+    }
+
     async fn read_rounding(&mut self, for_change: bool) -> Result<Rounding, DataError> {
         let (raw,): (String,) = self.read([Tenants::Rounding], for_change).await?;
         raw.parse()

@@ -357,6 +357,7 @@ impl ContactsArea<'_> {
         // its name as it was).
         self.tx.orders().forget_contact(id).await?;
         self.tx.purchase_orders().forget_contact(id).await?;
+        self.tx.supplier_invoices().forget_contact(id).await?;
         let delete = Query::delete()
             .from_table(Contacts::Table)
             .and_where(Expr::col(Contacts::TenantId).eq(self.tx.tenant_id().as_uuid()))

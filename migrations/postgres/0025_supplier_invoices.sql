@@ -1,0 +1,91 @@
+-- Supplier invoices (issue 13): what a supplier bills against one of the
+-- company's purchase orders, pre-matched before it reaches the company (each
+-- line's result kept with it: `exceptions`, the codes of what did not match),
+-- then approved or rejected (with a reason the supplier reads) by staff.
+-- Each order line keeps what its supplier invoices bill (`invoiced`,
+-- rejected invoices apart), which the next invoice's match reads; the
+-- company sets how far a billed price may stray from the order's.
+
+ALTER TABLE purchase_order_lines ADD COLUMN invoiced bigint NOT NULL DEFAULT 0 CHECK (invoiced >= 0);
+-- Percent, scale 4 (2% is 20000).
+ALTER TABLE tenants ADD COLUMN price_tolerance bigint NOT NULL DEFAULT 20000 CHECK (price_tolerance >= 0);
+
+CREATE TABLE supplier_invoices (
+    tenant_id     uuid NOT NULL REFERENCES tenants (id),
+    id            uuid NOT NULL,
+    -- The supplier's own number, as typed and normalised (decision 0013).
+    number        text NOT NULL,
+    number_key    text NOT NULL,
+    account_id    uuid NOT NULL,
+    -- The order's branch, so the portal reads invoices as it reads orders.
+    branch_id     uuid,
+    order_id      uuid NOT NULL,
+    status        text NOT NULL CHECK (status IN ('submitted', 'approved', 'rejected', 'paid')),
+    matched       boolean NOT NULL,
+    issued_on     date NOT NULL,
+    due_on        date NOT NULL,
+    currency      text NOT NULL,
+    subtotal      bigint NOT NULL,
+    tax           bigint NOT NULL,
+    total         bigint NOT NULL CHECK (total >= 0),
+    tax_id        text NOT NULL,
+    -- The supplier's note on its exceptions; the invoice's own exceptions.
+    note          text,
+    exceptions    text NOT NULL,
+    -- Why staff rejected it.
+    reject_reason text,
+    submitted_by  uuid,
+    decided_at    timestamptz,
+    created_at    timestamptz NOT NULL,
+    updated_at    timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id),
+    FOREIGN KEY (tenant_id, branch_id) REFERENCES branches (tenant_id, id),
+    FOREIGN KEY (tenant_id, order_id) REFERENCES purchase_orders (tenant_id, id),
+    FOREIGN KEY (tenant_id, submitted_by) REFERENCES contacts (tenant_id, id)
+);
+-- One live invoice per supplier and normalised number (a rejected one may
+-- be sent again).
+CREATE UNIQUE INDEX supplier_invoices_number_key ON supplier_invoices (tenant_id, account_id, number_key)
+    WHERE status <> 'rejected';
+CREATE INDEX supplier_invoices_portal_idx ON supplier_invoices (tenant_id, account_id, branch_id, issued_on DESC, id DESC);
+CREATE INDEX supplier_invoices_portal_account_idx ON supplier_invoices (tenant_id, account_id, issued_on DESC, id DESC)
+    WHERE branch_id IS NULL;
+-- The back office's inbox: exceptions first, then the matched.
+CREATE INDEX supplier_invoices_inbox_idx ON supplier_invoices (tenant_id, matched, issued_on DESC, id DESC)
+    WHERE status = 'submitted';
+CREATE INDEX supplier_invoices_list_idx ON supplier_invoices (tenant_id, issued_on DESC, id DESC);
+CREATE INDEX supplier_invoices_order_idx ON supplier_invoices (tenant_id, order_id);
+
+CREATE TABLE supplier_invoice_lines (
+    tenant_id     uuid NOT NULL,
+    invoice_id    uuid NOT NULL,
+    -- The order line it bills.
+    position      integer NOT NULL,
+    quantity      bigint NOT NULL,
+    unit_price    bigint NOT NULL,
+    tax_rate      bigint NOT NULL,
+    net           bigint NOT NULL,
+    tax           bigint NOT NULL,
+    exceptions    text NOT NULL,
+    PRIMARY KEY (tenant_id, invoice_id, position),
+    FOREIGN KEY (tenant_id, invoice_id) REFERENCES supplier_invoices (tenant_id, id) ON DELETE CASCADE
+);
+
+GRANT UPDATE (price_tolerance) ON tenants TO portico_app;
+
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['supplier_invoices', 'supplier_invoice_lines']
+    LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON %I '
+            'USING (tenant_id = NULLIF(current_setting(''portico.tenant_id'', true), '''')::uuid) '
+            'WITH CHECK (tenant_id = NULLIF(current_setting(''portico.tenant_id'', true), '''')::uuid)', t);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO portico_app', t);
+    END LOOP;
+END
+$$;
