@@ -799,3 +799,147 @@ async fn a_contact_reads_a_document_and_opens_a_service_request_with_a_photo_in_
     client.close().await.unwrap();
     server.abort();
 }
+
+/// The supplier's path through a real browser, on the demo company: Andrés
+/// acknowledges a purchase order with a later date on one line; the company
+/// accepts the change and receives part of the goods; Andrés flips the
+/// order into an invoice, sees the one exception explained, fixes it and
+/// sends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supplier_acknowledges_a_changed_date_then_invoices_what_arrived_in_a_real_browser() {
+    use portico::demo::{DEMO_PASSWORD, DEMO_SUPPLIER_CONTACT};
+    use portico_data::{Actor, By};
+    use portico_domain::purchasing::{ErpReceiptInput, ReceiptLineInput, Review};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let Some(driver) = ChromeDriver::start_or_skip() else {
+        return;
+    };
+    let (app, port, server) = served(TestDb::sqlite().await).await;
+    portico::demo::ensure_demo(&app.db.db, &app.state.files)
+        .await
+        .expect("demo");
+    let tenant = {
+        let mut platform = app.db.db.operator_tx().await.unwrap();
+        let tenant = platform
+            .find_tenant_by_slug(&portico_domain::Slug::parse("demo").unwrap())
+            .await
+            .unwrap()
+            .expect("the demo company");
+        platform.commit().await.unwrap();
+        tenant
+    };
+    let site = format!("http://demo.localhost:{port}");
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(driver, profile.path()).await;
+    client
+        .goto(&format!("{site}/supplier/sign-in"))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("#email"))
+        .await
+        .unwrap();
+    fill(&client, "#email", DEMO_SUPPLIER_CONTACT).await;
+    fill(&client, "#password", DEMO_PASSWORD).await;
+    click(&client, "button[type=submit]").await;
+    let home = wait_for_text(&client, "Órdenes por confirmar").await;
+    assert!(home.contains("OC-000001"), "{home}");
+
+    // The order waiting for an answer: a later date on its second line.
+    client
+        .find(Locator::LinkText("OC-000001"))
+        .await
+        .expect("the waiting order")
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Confirmar la orden").await;
+    let order_path = here(&client).await;
+    let promised = (chrono::Local::now().date_naive() + chrono::Days::new(30)).to_string();
+    client
+        .execute(
+            "document.querySelector('#decision-1').value = 'change';
+             document.querySelector('#promised-1').value = arguments[0];",
+            vec![serde_json::json!(promised)],
+        )
+        .await
+        .unwrap();
+    fill(&client, "#reason-1", "Lote en control de calidad").await;
+    click(&client, "button[name=all][value=lines]").await;
+    let answered = wait_for_text(&client, "Respuesta en revisión").await;
+    assert!(
+        answered.contains("Lote en control de calidad"),
+        "{answered}"
+    );
+
+    // The company accepts the new date and receives 25 kg of the first line.
+    let id: uuid::Uuid = order_path
+        .split('/')
+        .nth(3)
+        .and_then(|s| s.split('?').next())
+        .and_then(|s| s.parse().ok())
+        .expect("the order's id");
+    {
+        let system = By {
+            actor: Actor::System,
+            request_id: None,
+        };
+        let mut tx = app.db.db.tenant_tx(&tenant).await.unwrap();
+        let row = tx.purchase_orders().find(id).await.unwrap().unwrap();
+        tx.purchase_orders()
+            .review(&row, &Review::Accept, system)
+            .await
+            .unwrap()
+            .expect("reviewed");
+        let receipt = ErpReceiptInput {
+            external_ref: "EM-NAVEGADOR".into(),
+            purchase_order: "ERP-OC-1001".into(),
+            lines: vec![ReceiptLineInput {
+                position: 1,
+                accepted: "25".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        tx.goods_receipts()
+            .upsert(&[receipt], system)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    // Flip it: the invoice comes with the 25 kg received.
+    client.goto(&format!("{site}{order_path}")).await.unwrap();
+    wait_for_text(&client, "Recibida en parte").await;
+    client
+        .find(Locator::LinkText("Facturar esta orden"))
+        .await
+        .expect("the invoice button")
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "Escriba su número de factura").await;
+    fill(&client, "#number", "FAC-LA-000900").await;
+    fill(&client, "#quantity-0", "30").await;
+    click(&client, "button[name=action][value=check]").await;
+    wait_for_text(
+        &client,
+        "Factura más de lo recibido sin facturar (disponible: 25)",
+    )
+    .await;
+    fill(&client, "#quantity-0", "25").await;
+    click(&client, "button[name=action][value=check]").await;
+    wait_for_text(&client, "Todo coincide con la orden").await;
+    click(&client, "button[name=action][value=submit]").await;
+    let sent = wait_for_text(&client, "Se envió la factura FAC-LA-000900").await;
+    assert!(
+        sent.contains("Enviada") && sent.contains("Coincide"),
+        "{sent}"
+    );
+
+    client.close().await.unwrap();
+    server.abort();
+}
