@@ -455,17 +455,30 @@ fn pdf_data(ui: &Ui, detail: &PoDetail, visible: &[PortalBranch]) -> Value {
     })
 }
 
-/// The home page's card: the orders waiting for this contact's answer.
+/// The home page's cards: the orders waiting for this contact's answer, and
+/// its invoices waiting for the company's decision (those with differences
+/// marked).
 pub(crate) fn home_cards<'a>(
     ui: &'a Ui,
     me: &'a SignedInContact,
 ) -> std::pin::Pin<Box<dyn Future<Output = Result<Option<String>, AppError>> + Send + 'a>> {
     Box::pin(async move {
-        if !me.scope.may(Permission::PurchaseOrdersView) {
+        let orders = me.scope.may(Permission::PurchaseOrdersView);
+        let invoices = me.scope.may(Permission::SupplierInvoicesView);
+        if !orders && !invoices {
             return Ok(None);
         }
         let mut tx = me.session.tx().await?;
-        let waiting = tx.purchase_orders().waiting(&me.scope, 10).await?;
+        let waiting = if orders {
+            tx.purchase_orders().waiting(&me.scope, 10).await?
+        } else {
+            Vec::new()
+        };
+        let in_review = if invoices {
+            tx.supplier_invoices().portal_waiting(&me.scope, 10).await?
+        } else {
+            Vec::new()
+        };
         let visible = tx.portal_scope().visible_branches(&me.scope).await?;
         tx.commit().await?;
         let base = me.session.site.base();
@@ -481,6 +494,19 @@ pub(crate) fn home_cards<'a>(
         ctx.insert(
             "orders_href",
             &format!("{base}/purchase_orders?account={account}"),
+        );
+        ctx.insert("orders", &orders);
+        ctx.insert("invoices", &invoices);
+        ctx.insert(
+            "in_review",
+            &in_review
+                .iter()
+                .map(|r| crate::invoices::row_json(ui, base, account, r))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert(
+            "invoices_href",
+            &format!("{base}/supplier_invoices?account={account}"),
         );
         Ok(Some(ui.render("supplier/home_cards.html", &ctx)?.0))
     })

@@ -463,6 +463,30 @@ impl SupplierInvoicesArea<'_> {
         rows(self.tx.conn.fetch_page(&select, scope).await?)
     }
 
+    /// `scope`'s invoices still waiting for the company's decision, newest
+    /// first, at most `limit`.
+    pub async fn portal_waiting(
+        &mut self,
+        scope: &PortalScope,
+        limit: u64,
+    ) -> Result<Vec<SupplierInvoiceRow>, DataError> {
+        if !self.serves(scope) {
+            return Ok(Vec::new());
+        }
+        let select = Query::select()
+            .columns(ROW_COLUMNS)
+            .from(SupplierInvoices::Table)
+            .and_where(Expr::col(SupplierInvoices::TenantId).eq(self.tenant()))
+            .and_where(Expr::col(SupplierInvoices::AccountId).eq(scope.account().as_uuid()))
+            .and_where_option(sees_branch(scope, SupplierInvoices::BranchId))
+            .and_where(Expr::col(SupplierInvoices::Status).eq(InvoiceStatus::Submitted.as_str()))
+            .order_by(SupplierInvoices::IssuedOn, Order::Desc)
+            .order_by(SupplierInvoices::Id, Order::Desc)
+            .limit(limit)
+            .to_owned();
+        rows(self.tx.conn.fetch_all(&select).await?)
+    }
+
     fn row_select(&self, id: Uuid) -> SelectStatement {
         Query::select()
             .columns(ROW_COLUMNS)

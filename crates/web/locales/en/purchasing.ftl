@@ -183,3 +183,6 @@ supplier-invoices-reject-reason = Reason for rejecting (required to reject; the 
 supplier-invoices-approved = Invoice { $name } was approved.
 supplier-invoices-rejected = Invoice { $name } was rejected.
 nav-supplier-invoices = Supplier invoices
+supplier-invoices-home-review = Invoices in review
+supplier-invoices-home-none = You have no invoices waiting for the customer's decision.
+supplier-invoices-home-all = See all invoices

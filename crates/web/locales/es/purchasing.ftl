@@ -183,3 +183,6 @@ supplier-invoices-reject-reason = Motivo del rechazo (obligatorio para rechazar;
 supplier-invoices-approved = Se aprobó la factura { $name }.
 supplier-invoices-rejected = Se rechazó la factura { $name }.
 nav-supplier-invoices = Facturas de proveedores
+supplier-invoices-home-review = Facturas en revisión
+supplier-invoices-home-none = No tiene facturas esperando la decisión del cliente.
+supplier-invoices-home-all = Ver todas las facturas
