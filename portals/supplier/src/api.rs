@@ -318,7 +318,7 @@ impl SupplierApi {
     /// already used, tax id the supplier's). 404 for an order the contact
     /// does not see, 409 for one that takes no invoices, 422 for a malformed
     /// invoice.
-    #[oai(path = "/supplier-invoices/check", method = "post")]
+    #[oai(path = "/supplier-invoice-checks", method = "post")]
     async fn check_supplier_invoice(
         &self,
         session: PortalSession,

@@ -132,7 +132,7 @@ impl PortalApp for SupplierPortal {
             ),
             (
                 Method::POST,
-                "/supplier-invoices/check",
+                "/supplier-invoice-checks",
                 portal(Permission::SupplierInvoicesCreate),
             ),
             (

@@ -248,7 +248,7 @@ fn minimal_body(method: &Method, pattern: &str, ids: &Ids) -> Option<Minimal> {
         }
         (
             "POST",
-            "/supplier/api/v1/supplier-invoices/check" | "/supplier/api/v1/supplier-invoices",
+            "/supplier/api/v1/supplier-invoice-checks" | "/supplier/api/v1/supplier-invoices",
         ) => Minimal::Json(json!({ "order_id": ids.purchase_order, "number": "F-1",
                                   "issued_on": "2026-11-20", "tax_id": "1", "lines": [] })),
         ("POST", "/api/v1/supplier-invoices/:id/decision") => {

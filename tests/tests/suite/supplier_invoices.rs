@@ -142,7 +142,7 @@ fn fields(out: &Value) -> Vec<String> {
 async fn an_invoice_is_prematched_refused_without_writing_and_decided_by_staff(db: TestDb) {
     let app = TestApp::new(db).await;
     let (alfa, order, other, api, billing) = setup(&app).await;
-    let check = "/supplier/api/v1/supplier-invoices/check";
+    let check = "/supplier/api/v1/supplier-invoice-checks";
     let submit = "/supplier/api/v1/supplier-invoices";
 
     // The pre-match names each line's exception and writes nothing.
