@@ -116,6 +116,8 @@ pub struct PoDetail {
     pub response_note: Option<String>,
     /// Why staff refused the supplier's last answer.
     pub review_note: Option<String>,
+    /// How its tax was rounded: its totals are computed again this way.
+    pub rounding: money::Rounding,
     pub lines: Vec<PoLineRow>,
     pub events: Vec<OrderEvent>,
     /// Its goods receipts, oldest first.
@@ -777,7 +779,6 @@ impl PurchaseOrdersArea<'_> {
         let detail: DetailDb = self.tx.conn.fetch_optional(&detail).await?.ok_or_else(|| {
             DataError::Corrupt("a purchase order read a moment ago is gone".into())
         })?;
-        parse_rounding(&detail.rounding)?;
         let lines = self.lines(row.id).await?;
         let events = read_events(self.tx, Chain::Purchase, row.id).await?;
         let receipts = self.tx.goods_receipts().of_order(row.id).await?;
@@ -790,6 +791,7 @@ impl PurchaseOrdersArea<'_> {
             external_ref: detail.external_ref,
             response_note: detail.response_note,
             review_note: detail.review_note,
+            rounding: parse_rounding(&detail.rounding)?,
             lines,
             events,
             receipts,
@@ -956,19 +958,7 @@ impl PurchaseOrdersArea<'_> {
         let Some(detail) = self.detail(row.id).await? else {
             return Ok(None);
         };
-        let rounding = {
-            let select = Query::select()
-                .column(PurchaseOrders::Rounding)
-                .from(PurchaseOrders::Table)
-                .and_where(Expr::col(PurchaseOrders::TenantId).eq(self.tenant()))
-                .and_where(Expr::col(PurchaseOrders::Id).eq(row.id))
-                .to_owned();
-            let (raw,): (String,) =
-                self.tx.conn.fetch_optional(&select).await?.ok_or_else(|| {
-                    DataError::Corrupt("a purchase order read a moment ago is gone".into())
-                })?;
-            parse_rounding(&raw)?
-        };
+        let rounding = detail.rounding;
         let mut update = Query::update()
             .table(PurchaseOrders::Table)
             .value(PurchaseOrders::AwaitingReview, false)

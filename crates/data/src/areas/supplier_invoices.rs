@@ -207,7 +207,7 @@ impl SupplierInvoicesArea<'_> {
 
     /// The order's lines as the match reads them, each with its billable
     /// quantity's parts.
-    pub fn ordered(order: &PoDetail) -> Vec<OrderedLine> {
+    fn ordered(order: &PoDetail) -> Vec<OrderedLine> {
         order
             .lines
             .iter()
